@@ -1,0 +1,13 @@
+//! Process exit codes: a contract with CI pipelines (design.md §2).
+
+/// Every applicable mandatory test purpose passed (or the results match the baseline).
+pub const OK: i32 = 0;
+/// A mandatory test purpose failed, or the results deviate from the baseline.
+/// Also: the reference invoker reports that onboarding failed (adapter protocol, §4).
+pub const FAILED: i32 = 1;
+/// Usage, configuration or harness error; the message says what to fix.
+pub const USAGE_OR_HARNESS: i32 = 2;
+/// The selection matched no test purpose.
+pub const NOTHING_SELECTED: i32 = 4;
+/// Adapter protocol: the invoker does not support what the scenario needs.
+pub const ADAPTER_UNSUPPORTED: i32 = 89;

@@ -1,0 +1,11 @@
+//! capif-conformance: a conformance and interoperability test harness for the CAPIF
+//! API-invoker onboarding security flow (3GPP TS 33.122 Annex X, Figure X.1-1; TS 29.222).
+//!
+//! Layers, bottom up (design.md §1): [`model`] (TS 29.222 types and validation), [`pki`] and
+//! [`net`] (certificates, credentials, TLS and HTTP with observation), [`peers`] (the
+//! reference core and invoker).
+
+pub mod exit_codes;
+pub mod fsutil;
+pub mod model;
+pub mod pki;

@@ -1,0 +1,191 @@
+//! Onboarding credentials: ES256 JWTs signed by the enrolment key (TS 33.122 §6.1: "shall be
+//! a JWT (RFC 7519) with a JWS signature (RFC 7515)").
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rcgen::KeyPair;
+use serde::{Deserialize, Serialize};
+
+/// `iss` of the credentials the test PKI mints.
+pub const CREDENTIAL_ISSUER: &str = "capif-conformance-enrolment";
+/// `aud` the reference core requires.
+pub const CREDENTIAL_AUDIENCE: &str = "capif-onboarding";
+
+/// The claims of an onboarding credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer.
+    pub iss: String,
+    /// Subject: the invoker the credential was provisioned for.
+    pub sub: String,
+    /// Audience: the onboarding service.
+    pub aud: String,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Not before.
+    pub nbf: i64,
+    /// Expiry.
+    pub exp: i64,
+    /// Unique id.
+    pub jti: String,
+}
+
+impl Claims {
+    /// Claims valid from now for `lifetime_secs`.
+    pub fn valid_for(sub: &str, lifetime_secs: i64) -> Self {
+        Self::window(sub, 0, lifetime_secs)
+    }
+
+    /// Claims valid from `now + from_secs` until `now + until_secs` (negative: in the past).
+    pub fn window(sub: &str, from_secs: i64, until_secs: i64) -> Self {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        Self {
+            iss: CREDENTIAL_ISSUER.into(),
+            sub: sub.into(),
+            aud: CREDENTIAL_AUDIENCE.into(),
+            iat: now,
+            nbf: now + from_secs,
+            exp: now + until_secs,
+            jti: hex::encode(super::new_serial().to_bytes()),
+        }
+    }
+}
+
+/// Why a credential was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// Not three base64url parts with JSON inside.
+    #[error("the credential is not a well-formed JWT")]
+    Malformed,
+    /// `alg` is not ES256.
+    #[error("the credential is not signed with ES256")]
+    WrongAlgorithm,
+    /// Signature does not verify with the enrolment key.
+    #[error("the credential's signature does not verify with the enrolment key")]
+    BadSignature,
+    /// `exp` has passed.
+    #[error("the credential has expired")]
+    Expired,
+    /// `nbf` is in the future.
+    #[error("the credential is not valid yet")]
+    NotYetValid,
+    /// `aud` or `iss` is not the expected one, or a required claim is missing.
+    #[error("the credential's claims are not acceptable: {0}")]
+    Claims(String),
+}
+
+/// Sign `claims` with the enrolment key (ES256, `typ: JWT`).
+pub fn mint_credential(enrolment_key: &KeyPair, claims: &Claims) -> String {
+    let key = EncodingKey::from_ec_der(&enrolment_key.serialize_der());
+    let mut header = Header::new(Algorithm::ES256);
+    header.typ = Some("JWT".into());
+    jsonwebtoken::encode(&header, claims, &key).expect("an ES256 key from rcgen always signs")
+}
+
+/// Verify a credential: ES256 signature by the enrolment key whose uncompressed EC point is
+/// `enrolment_point`, `exp`/`nbf` (no leeway: the harness mints tokens that are off by hours,
+/// and a strict core should not guess), `iss` and `aud`.
+pub fn verify_credential(token: &str, enrolment_point: &[u8]) -> Result<Claims, CredentialError> {
+    use jsonwebtoken::errors::ErrorKind as K;
+    let mut v = Validation::new(Algorithm::ES256);
+    v.leeway = 0;
+    v.validate_nbf = true;
+    v.set_audience(&[CREDENTIAL_AUDIENCE]);
+    v.set_issuer(&[CREDENTIAL_ISSUER]);
+    v.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
+    let key = DecodingKey::from_ec_der(enrolment_point);
+    jsonwebtoken::decode::<Claims>(token, &key, &v)
+        .map(|d| d.claims)
+        .map_err(|e| match e.kind() {
+            K::InvalidSignature => CredentialError::BadSignature,
+            K::ExpiredSignature => CredentialError::Expired,
+            K::ImmatureSignature => CredentialError::NotYetValid,
+            K::InvalidAlgorithm | K::InvalidAlgorithmName => CredentialError::WrongAlgorithm,
+            K::InvalidAudience => CredentialError::Claims("wrong audience (aud)".into()),
+            K::InvalidIssuer => CredentialError::Claims("wrong issuer (iss)".into()),
+            K::MissingRequiredClaim(c) => CredentialError::Claims(format!("missing claim {c}")),
+            _ => CredentialError::Malformed,
+        })
+}
+
+/// The same token with one bit of its signature flipped: well-formed, but forged.
+pub fn tamper_signature(token: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let Some((signed, sig)) = token.rsplit_once('.') else {
+        return format!("{token}x");
+    };
+    let mut raw = URL_SAFE_NO_PAD.decode(sig).unwrap_or_default();
+    if let Some(b) = raw.get_mut(10) {
+        *b ^= 0x01;
+    } else {
+        raw.push(0);
+    }
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> KeyPair {
+        KeyPair::generate().unwrap()
+    }
+
+    #[test]
+    fn minted_credential_verifies_and_round_trips() {
+        let k = key();
+        let claims = Claims::valid_for("invoker-1", 3600);
+        let t = mint_credential(&k, &claims);
+        assert_eq!(verify_credential(&t, k.public_key_raw()), Ok(claims));
+    }
+
+    #[test]
+    fn each_defect_is_named() {
+        let k = key();
+        let other = key();
+        let good = mint_credential(&k, &Claims::valid_for("i", 3600));
+        let cases = [
+            (tamper_signature(&good), CredentialError::BadSignature),
+            (
+                mint_credential(&other, &Claims::valid_for("i", 3600)),
+                CredentialError::BadSignature,
+            ),
+            (
+                mint_credential(&k, &Claims::window("i", -7200, -3600)),
+                CredentialError::Expired,
+            ),
+            (
+                mint_credential(&k, &Claims::window("i", 3600, 7200)),
+                CredentialError::NotYetValid,
+            ),
+            ("not-a-jwt".to_string(), CredentialError::Malformed),
+        ];
+        for (token, want) in cases {
+            assert_eq!(verify_credential(&token, k.public_key_raw()), Err(want));
+        }
+        let mut wrong_aud = Claims::valid_for("i", 3600);
+        wrong_aud.aud = "elsewhere".into();
+        assert!(matches!(
+            verify_credential(&mint_credential(&k, &wrong_aud), k.public_key_raw()),
+            Err(CredentialError::Claims(_))
+        ));
+    }
+
+    #[test]
+    fn hs256_token_with_the_public_key_as_secret_is_refused() {
+        // The classic algorithm-confusion attack must not pass.
+        let k = key();
+        let mut h = Header::new(Algorithm::HS256);
+        h.typ = Some("JWT".into());
+        let t = jsonwebtoken::encode(
+            &h,
+            &Claims::valid_for("i", 3600),
+            &EncodingKey::from_secret(k.public_key_raw()),
+        )
+        .unwrap();
+        assert_eq!(
+            verify_credential(&t, k.public_key_raw()),
+            Err(CredentialError::WrongAlgorithm)
+        );
+    }
+}

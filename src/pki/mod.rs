@@ -1,0 +1,28 @@
+//! Layer 2: the test PKI (rcgen), onboarding credentials (JWT) and invoker public keys.
+//!
+//! Everything here is TEST ONLY: keys are generated per run and written unencrypted.
+
+mod bundle;
+mod credential;
+mod profile;
+mod subject_key;
+
+pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
+pub use credential::{
+    mint_credential, tamper_signature, verify_credential, Claims, CredentialError,
+    CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
+};
+pub use profile::{
+    der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant, DEFAULT_HOSTS,
+};
+pub use subject_key::{certificate_spki, parse_invoker_public_key, SubjectKey, SubjectKeyError};
+
+/// SHA-256 of `bytes` as lower-case hex with ':' separators (the usual fingerprint form).
+pub fn sha256_fingerprint(bytes: &[u8]) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, bytes);
+    d.as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}

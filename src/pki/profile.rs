@@ -1,0 +1,514 @@
+//! Certificate profiles: one enum drives every issuance (names, key usage, EKU, validity),
+//! instead of copied parameter blocks. Each certificate gets an explicit random serial:
+//! rcgen's default derives it from the key, which would make variants collide.
+
+use std::sync::Arc;
+
+use rcgen::{
+    BasicConstraints, Certificate, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, PublicKeyData, SerialNumber,
+};
+use ring::rand::{SecureRandom, SystemRandom};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use time::{Duration, OffsetDateTime};
+
+/// Names a core certificate is valid for when `--host` is not given.
+pub const DEFAULT_HOSTS: &[&str] = &["localhost", "127.0.0.1"];
+
+/// Errors of certificate generation and loading.
+#[derive(Debug, thiserror::Error)]
+pub enum PkiError {
+    /// rcgen refused the parameters or the key.
+    #[error("certificate generation failed: {0}")]
+    Generate(#[from] rcgen::Error),
+    /// A bundle file could not be read or written.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// A bundle file is there but does not hold what it should.
+    #[error("{path}: {reason}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// What a certificate is for; decides its extensions and validity.
+#[derive(Debug, Clone)]
+pub enum CertProfile {
+    /// The CAPIF root CA that signs the core's server certificate and invoker certificates.
+    RootCa {
+        /// Subject common name.
+        name: String,
+    },
+    /// A CAPIF core server certificate.
+    Server {
+        /// DNS names and IP addresses (subjectAltName).
+        hosts: Vec<String>,
+    },
+    /// The enrolment key's certificate: signs onboarding credentials, nothing else.
+    Enrolment,
+    /// A certificate issued to an onboarded invoker: CN = apiInvokerId, clientAuth.
+    Invoker {
+        /// The apiInvokerId.
+        api_invoker_id: String,
+        /// How long it is valid.
+        validity: Duration,
+    },
+    /// A deliberately wrong server certificate for a negative test.
+    BadServer {
+        /// Which defect.
+        variant: ServerVariant,
+        /// The names it is (or, for `WrongName`, is not) for.
+        hosts: Vec<String>,
+    },
+}
+
+/// The defects a server certificate can be generated with (design.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerVariant {
+    /// Issued by a CA the invoker was not provisioned with.
+    OtherCa,
+    /// notAfter in the past.
+    Expired,
+    /// notBefore in the future.
+    NotYetValid,
+    /// Valid, but for another host name.
+    WrongName,
+    /// A self-signed leaf.
+    SelfSigned,
+    /// Extended key usage clientAuth only (no serverAuth).
+    ClientAuthOnly,
+    /// Issued by a certificate that is not a CA (basicConstraints CA:false).
+    IssuedByNonCa,
+}
+
+impl ServerVariant {
+    /// Every variant, in a stable order.
+    pub const ALL: [ServerVariant; 7] = [
+        ServerVariant::OtherCa,
+        ServerVariant::Expired,
+        ServerVariant::NotYetValid,
+        ServerVariant::WrongName,
+        ServerVariant::SelfSigned,
+        ServerVariant::ClientAuthOnly,
+        ServerVariant::IssuedByNonCa,
+    ];
+}
+
+/// Host name that `WrongName` certificates are issued for.
+pub const WRONG_NAME: &str = "not-the-capif-core.invalid";
+
+/// A fresh positive 128-bit serial number.
+pub fn new_serial() -> SerialNumber {
+    let mut bytes = [0u8; 16];
+    SystemRandom::new()
+        .fill(&mut bytes)
+        .expect("the system random generator is available");
+    // Positive and without a leading zero byte, so the DER INTEGER keeps all 16 bytes.
+    bytes[0] = (bytes[0] & 0x7f) | 0x40;
+    SerialNumber::from_slice(&bytes)
+}
+
+impl CertProfile {
+    /// The rcgen parameters this profile stands for.
+    pub fn params(&self) -> Result<CertificateParams, PkiError> {
+        let now = OffsetDateTime::now_utc();
+        let mut p = CertificateParams::default();
+        p.serial_number = Some(new_serial());
+        p.not_before = now - Duration::minutes(5);
+        p.not_after = now + Duration::days(365);
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        p.distinguished_name
+            .push(DnType::OrganizationName, "capif-conformance TEST ONLY");
+        p.use_authority_key_identifier_extension = true;
+        match self {
+            CertProfile::RootCa { name } => {
+                p.distinguished_name.push(DnType::CommonName, name.as_str());
+                p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+                p.key_usages = vec![
+                    KeyUsagePurpose::KeyCertSign,
+                    KeyUsagePurpose::CrlSign,
+                    KeyUsagePurpose::DigitalSignature,
+                ];
+                p.not_after = now + Duration::days(3650);
+                p.use_authority_key_identifier_extension = false;
+            }
+            CertProfile::Server { hosts } => server_leaf(&mut p, hosts)?,
+            CertProfile::Enrolment => {
+                p.distinguished_name
+                    .push(DnType::CommonName, "CAPIF onboarding enrolment signer");
+                p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            }
+            CertProfile::Invoker {
+                api_invoker_id,
+                validity,
+            } => {
+                p.distinguished_name
+                    .push(DnType::CommonName, api_invoker_id.as_str());
+                p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+                p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+                p.not_before = now - Duration::minutes(1);
+                p.not_after = now + *validity;
+            }
+            CertProfile::BadServer { variant, hosts } => {
+                server_leaf(&mut p, hosts)?;
+                match variant {
+                    ServerVariant::Expired => {
+                        p.not_before = now - Duration::days(30);
+                        p.not_after = now - Duration::days(1);
+                    }
+                    ServerVariant::NotYetValid => {
+                        p.not_before = now + Duration::days(1);
+                        p.not_after = now + Duration::days(30);
+                    }
+                    ServerVariant::WrongName => {
+                        p.subject_alt_names.clear();
+                        server_leaf(&mut p, &[WRONG_NAME.to_string()])?;
+                    }
+                    ServerVariant::ClientAuthOnly => {
+                        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+                    }
+                    ServerVariant::OtherCa
+                    | ServerVariant::SelfSigned
+                    | ServerVariant::IssuedByNonCa => {}
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
+fn server_leaf(p: &mut CertificateParams, hosts: &[String]) -> Result<(), PkiError> {
+    let named = CertificateParams::new(hosts.to_vec())?;
+    p.subject_alt_names = named.subject_alt_names;
+    p.distinguished_name.remove(DnType::CommonName);
+    p.distinguished_name.push(
+        DnType::CommonName,
+        hosts.first().map(String::as_str).unwrap_or("capif-core"),
+    );
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    Ok(())
+}
+
+/// A certificate authority: its certificate and the issuer that signs with its key.
+#[derive(Clone)]
+pub struct Authority {
+    /// The CA certificate (DER).
+    pub cert: CertificateDer<'static>,
+    issuer: Arc<Issuer<'static, KeyPair>>,
+    key_pem: String,
+}
+
+impl std::fmt::Debug for Authority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authority").finish_non_exhaustive()
+    }
+}
+
+impl Authority {
+    /// A new self-signed root CA.
+    pub fn new_root(name: &str) -> Result<Self, PkiError> {
+        let key = KeyPair::generate()?;
+        let params = CertProfile::RootCa { name: name.into() }.params()?;
+        let cert = params.self_signed(&key)?;
+        Ok(Self::from_parts(cert.der().clone(), params, key))
+    }
+
+    /// An authority from an existing CA certificate and its key (PEM).
+    pub fn from_pem(cert_pem: &str, key_pem: &str) -> Result<Self, rcgen::Error> {
+        let key = KeyPair::from_pem(key_pem)?;
+        let key_pem = key.serialize_pem();
+        let issuer = Issuer::from_ca_cert_pem(cert_pem, key)?;
+        let der = pem_to_der(cert_pem).ok_or(rcgen::Error::CouldNotParseCertificate)?;
+        Ok(Self {
+            cert: der,
+            issuer: Arc::new(issuer),
+            key_pem,
+        })
+    }
+
+    fn from_parts(cert: CertificateDer<'static>, params: CertificateParams, key: KeyPair) -> Self {
+        let key_pem = key.serialize_pem();
+        Self {
+            cert,
+            issuer: Arc::new(Issuer::new(params, key)),
+            key_pem,
+        }
+    }
+
+    /// Issue a certificate of `profile` for `public_key`.
+    pub fn issue(
+        &self,
+        profile: &CertProfile,
+        public_key: &impl PublicKeyData,
+    ) -> Result<Certificate, PkiError> {
+        Ok(profile.params()?.signed_by(public_key, &self.issuer)?)
+    }
+
+    /// Generate a key and issue a certificate of `profile` for it.
+    pub fn issue_identity(&self, profile: &CertProfile) -> Result<Identity, PkiError> {
+        let key = KeyPair::generate()?;
+        let cert = self.issue(profile, &key)?;
+        Ok(Identity::new(vec![cert.der().clone()], key))
+    }
+
+    /// The CA certificate as PEM.
+    pub fn cert_pem(&self) -> String {
+        der_to_pem("CERTIFICATE", &self.cert)
+    }
+
+    /// The CA private key as PKCS#8 PEM.
+    pub fn key_pem(&self) -> &str {
+        &self.key_pem
+    }
+}
+
+/// A certificate chain (leaf first) with its private key: what a TLS peer presents.
+pub struct Identity {
+    /// Leaf first, then intermediates (never the root).
+    pub chain: Vec<CertificateDer<'static>>,
+    /// The leaf's key.
+    pub key: KeyPair,
+}
+
+impl Clone for Identity {
+    fn clone(&self) -> Self {
+        let key = KeyPair::try_from(self.key.serialized_der()).expect("a key we serialized");
+        Self {
+            chain: self.chain.clone(),
+            key,
+        }
+    }
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("chain_len", &self.chain.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Identity {
+    /// An identity from its chain and key.
+    pub fn new(chain: Vec<CertificateDer<'static>>, key: KeyPair) -> Self {
+        Self { chain, key }
+    }
+
+    /// The key as rustls wants it.
+    pub fn private_key_der(&self) -> PrivateKeyDer<'static> {
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key.serialize_der()))
+    }
+
+    /// The leaf certificate as PEM.
+    pub fn cert_pem(&self) -> String {
+        der_to_pem("CERTIFICATE", &self.chain[0])
+    }
+
+    /// The whole chain as concatenated PEM.
+    pub fn chain_pem(&self) -> String {
+        self.chain
+            .iter()
+            .map(|c| der_to_pem("CERTIFICATE", c))
+            .collect()
+    }
+
+    /// A server certificate with the defect `variant`, for a negative test.
+    ///
+    /// `ca` is the CAPIF root the invoker trusts; only `OtherCa`, `SelfSigned` and
+    /// `IssuedByNonCa` step outside it.
+    pub fn bad_server(
+        ca: &Authority,
+        variant: ServerVariant,
+        hosts: &[String],
+    ) -> Result<Identity, PkiError> {
+        let profile = CertProfile::BadServer {
+            variant,
+            hosts: hosts.to_vec(),
+        };
+        match variant {
+            ServerVariant::OtherCa => {
+                Authority::new_root("Some Other CA (not the CAPIF root)")?.issue_identity(&profile)
+            }
+            ServerVariant::SelfSigned => {
+                let key = KeyPair::generate()?;
+                let cert = profile.params()?.self_signed(&key)?;
+                Ok(Identity::new(vec![cert.der().clone()], key))
+            }
+            ServerVariant::IssuedByNonCa => {
+                // A leaf of the CAPIF root (CA:false) used as the issuer of the server cert.
+                let mut not_ca = CertProfile::Server {
+                    hosts: vec!["intermediate-without-ca-flag".into()],
+                }
+                .params()?;
+                not_ca.key_usages.push(KeyUsagePurpose::KeyCertSign);
+                let not_ca_key = KeyPair::generate()?;
+                let not_ca_cert = not_ca.signed_by(&not_ca_key, &ca.issuer)?;
+                let issuer = Issuer::new(not_ca, not_ca_key);
+                let key = KeyPair::generate()?;
+                let leaf = profile.params()?.signed_by(&key, &issuer)?;
+                Ok(Identity::new(
+                    vec![leaf.der().clone(), not_ca_cert.der().clone()],
+                    key,
+                ))
+            }
+            _ => ca.issue_identity(&profile),
+        }
+    }
+}
+
+/// PEM-encode DER bytes under `label`.
+pub fn der_to_pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// The first certificate of a PEM text, as DER.
+pub fn pem_to_der(pem: &str) -> Option<CertificateDer<'static>> {
+    use rustls_pki_types::pem::PemObject;
+    CertificateDer::pem_slice_iter(pem.as_bytes())
+        .next()
+        .and_then(Result::ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls_pki_types::{ServerName, UnixTime};
+    use webpki::{EndEntityCert, KeyUsage};
+
+    fn verify_server(
+        ca: &Authority,
+        id: &Identity,
+        host: &str,
+        usage: KeyUsage,
+    ) -> Result<(), webpki::Error> {
+        let anchor = webpki::anchor_from_trusted_cert(&ca.cert).unwrap().to_owned();
+        let ee = EndEntityCert::try_from(&id.chain[0])?;
+        ee.verify_for_usage(
+            webpki::ALL_VERIFICATION_ALGS,
+            &[anchor],
+            &id.chain[1..],
+            UnixTime::now(),
+            usage,
+            None,
+            None,
+        )?;
+        ee.verify_is_valid_for_subject_name(&ServerName::try_from(host).unwrap())
+    }
+
+    fn hosts() -> Vec<String> {
+        DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn good_server_certificate_validates_for_every_host() {
+        let ca = Authority::new_root("test root").unwrap();
+        let id = ca
+            .issue_identity(&CertProfile::Server { hosts: hosts() })
+            .unwrap();
+        for h in DEFAULT_HOSTS {
+            verify_server(&ca, &id, h, KeyUsage::server_auth()).unwrap();
+        }
+    }
+
+    #[test]
+    fn invoker_certificate_validates_for_client_auth_only() {
+        let ca = Authority::new_root("test root").unwrap();
+        let id = ca
+            .issue_identity(&CertProfile::Invoker {
+                api_invoker_id: "INV0123".into(),
+                validity: Duration::days(1),
+            })
+            .unwrap();
+        let anchor = webpki::anchor_from_trusted_cert(&ca.cert).unwrap().to_owned();
+        let ee = EndEntityCert::try_from(&id.chain[0]).unwrap();
+        let verify = |usage| {
+            ee.verify_for_usage(
+                webpki::ALL_VERIFICATION_ALGS,
+                std::slice::from_ref(&anchor),
+                &[],
+                UnixTime::now(),
+                usage,
+                None,
+                None,
+            )
+            .map(|_| ())
+        };
+        verify(KeyUsage::client_auth()).unwrap();
+        assert!(verify(KeyUsage::server_auth()).is_err());
+    }
+
+    #[test]
+    fn every_bad_variant_fails_for_its_intended_reason() {
+        let ca = Authority::new_root("test root").unwrap();
+        for variant in ServerVariant::ALL {
+            let id = Identity::bad_server(&ca, variant, &hosts()).unwrap();
+            let err = verify_server(&ca, &id, "localhost", KeyUsage::server_auth()).unwrap_err();
+            let ok = match variant {
+                ServerVariant::OtherCa | ServerVariant::SelfSigned => {
+                    matches!(err, webpki::Error::UnknownIssuer)
+                }
+                ServerVariant::Expired => matches!(err, webpki::Error::CertExpired { .. }),
+                ServerVariant::NotYetValid => {
+                    matches!(err, webpki::Error::CertNotValidYet { .. })
+                }
+                ServerVariant::WrongName => matches!(err, webpki::Error::CertNotValidForName(_)),
+                ServerVariant::ClientAuthOnly => matches!(
+                    err,
+                    webpki::Error::RequiredEkuNotFound
+                        | webpki::Error::RequiredEkuNotFoundContext(_)
+                ),
+                ServerVariant::IssuedByNonCa => matches!(err, webpki::Error::EndEntityUsedAsCa),
+            };
+            assert!(ok, "{variant:?} failed with {err:?}");
+        }
+    }
+
+    #[test]
+    fn serial_numbers_are_unique_and_positive() {
+        let a = new_serial().to_bytes();
+        let b = new_serial().to_bytes();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 16);
+        assert!(a[0] & 0x80 == 0 && a[0] != 0);
+    }
+
+    #[test]
+    fn variants_of_one_key_never_share_a_serial() {
+        let ca = Authority::new_root("test root").unwrap();
+        let key = KeyPair::generate().unwrap();
+        let p = CertProfile::Server { hosts: hosts() };
+        let a = ca.issue(&p, &key).unwrap();
+        let b = ca.issue(&p, &key).unwrap();
+        let serial = |c: &Certificate| {
+            use x509_parser::prelude::FromDer;
+            x509_parser::certificate::X509Certificate::from_der(c.der())
+                .unwrap()
+                .1
+                .tbs_certificate
+                .raw_serial()
+                .to_vec()
+        };
+        assert_ne!(serial(&a), serial(&b));
+    }
+}
