@@ -8,4 +8,5 @@
 pub mod exit_codes;
 pub mod fsutil;
 pub mod model;
+pub mod net;
 pub mod pki;

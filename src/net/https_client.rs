@@ -1,0 +1,433 @@
+//! A connection-level HTTPS/1.1 client: one TLS session per call, the caller owns the socket.
+//!
+//! Why not hyper's client here: a conformance harness must see exactly which bytes were sent
+//! and received, cap what a hostile peer can make it buffer, and observe how the *peer* ends
+//! the session after the response (close_notify, bare FIN, reset, nothing) without the client
+//! library closing first or swallowing the distinction. httparse (hyper's own parser) does the
+//! parsing; framing is the small part of RFC 9112 a single exchange needs.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustls::ClientConfig;
+use rustls_pki_types::{CertificateDer, ServerName};
+use serde::Serialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+use super::phase::{within, Phase, PhaseError, Timeouts};
+use super::session_end::{classify_io_error, SessionEnd};
+
+/// Largest response head read (status line + headers).
+pub const MAX_HEAD: usize = 64 * 1024;
+/// Largest response body read; a peer announcing more is a protocol error, not an allocation.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// What the TLS handshake negotiated, for evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsSummary {
+    /// "TLSv1_3" or "TLSv1_2".
+    pub version: String,
+    /// The cipher suite.
+    pub cipher: String,
+    /// The ALPN protocol, if any.
+    pub alpn: Option<String>,
+    /// The chain the peer presented, leaf first (DER).
+    #[serde(skip)]
+    pub peer_chain: Vec<CertificateDer<'static>>,
+    /// Time from TCP connected to handshake complete, ms.
+    pub handshake_ms: u64,
+}
+
+/// An HTTP/1.1 request to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: String,
+    /// Request target (path and query).
+    pub target: String,
+    /// Headers besides Host and Content-Length, which are added.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// A request with no headers and no body.
+    pub fn new(method: &str, target: &str) -> Self {
+        Self {
+            method: method.into(),
+            target: target.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Add a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Set a JSON body with `Content-Type: application/json`.
+    pub fn json(self, body: &serde_json::Value) -> Self {
+        let mut r = self.header("Content-Type", "application/json");
+        r.body = serde_json::to_vec(body).expect("a Value serializes");
+        r
+    }
+
+    /// The bytes on the wire for `authority` (the Host header).
+    pub fn to_bytes(&self, authority: &str) -> Vec<u8> {
+        let mut out = format!("{} {} HTTP/1.1\r\nHost: {authority}\r\n", self.method, self.target);
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if !self.body.is_empty() || matches!(self.method.as_str(), "POST" | "PUT" | "PATCH") {
+            out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        }
+        out.push_str("\r\n");
+        let mut bytes = out.into_bytes();
+        bytes.extend_from_slice(&self.body);
+        bytes
+    }
+}
+
+/// A response as received.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers in order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body (de-chunked).
+    #[serde(skip)]
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// First value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The media type without parameters, lower-cased.
+    pub fn media_type(&self) -> Option<String> {
+        self.header("content-type")
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+
+    /// The body as JSON, if it is.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// One TLS session to a server.
+pub struct HttpsSession {
+    stream: TlsStream<TcpStream>,
+    authority: String,
+    timeouts: Timeouts,
+    /// What the handshake negotiated.
+    pub tls: TlsSummary,
+    /// How the session ended, when reading the response already saw it.
+    ended: Option<SessionEnd>,
+    leftover: Vec<u8>,
+}
+
+impl HttpsSession {
+    /// Connect to `host:port`, then handshake verifying the server as `server_name`.
+    pub async fn connect(
+        host: &str,
+        port: u16,
+        server_name: ServerName<'static>,
+        config: Arc<ClientConfig>,
+        timeouts: &Timeouts,
+    ) -> Result<Self, PhaseError> {
+        let tcp = within(
+            Phase::Connect,
+            timeouts.connect,
+            TcpStream::connect((host, port)),
+        )
+        .await?;
+        let _ = tcp.set_nodelay(true);
+        let started = Instant::now();
+        let stream = within(
+            Phase::Handshake,
+            timeouts.handshake,
+            TlsConnector::from(config).connect(server_name, tcp),
+        )
+        .await?;
+        let (_, conn) = stream.get_ref();
+        let tls = TlsSummary {
+            version: conn
+                .protocol_version()
+                .map(|v| format!("{v:?}"))
+                .unwrap_or_default(),
+            cipher: conn
+                .negotiated_cipher_suite()
+                .map(|c| format!("{:?}", c.suite()))
+                .unwrap_or_default(),
+            alpn: conn
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned()),
+            peer_chain: conn
+                .peer_certificates()
+                .map(|c| c.iter().map(|c| c.clone().into_owned()).collect())
+                .unwrap_or_default(),
+            handshake_ms: started.elapsed().as_millis() as u64,
+        };
+        let authority = if port == 443 {
+            host.to_string()
+        } else if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        Ok(Self {
+            stream,
+            authority,
+            timeouts: *timeouts,
+            tls,
+            ended: None,
+            leftover: Vec::new(),
+        })
+    }
+
+    /// Send `req` and read the whole response (head and body, within the size caps).
+    pub async fn exchange(&mut self, req: &HttpRequest) -> Result<HttpResponse, PhaseError> {
+        let bytes = req.to_bytes(&self.authority);
+        within(Phase::Request, self.timeouts.response, async {
+            self.stream.write_all(&bytes).await?;
+            self.stream.flush().await
+        })
+        .await?;
+        let limit = self.timeouts.response;
+        let head_only = req.method.eq_ignore_ascii_case("HEAD");
+        match tokio::time::timeout(limit, self.read_response(head_only)).await {
+            Ok(r) => r,
+            Err(_) => Err(PhaseError::Timeout {
+                phase: Phase::Response,
+                limit,
+            }),
+        }
+    }
+
+    /// After a complete response: wait (teardown timeout) for the server to end the session.
+    pub async fn await_peer_close(&mut self) -> SessionEnd {
+        if let Some(end) = &self.ended {
+            return end.clone();
+        }
+        if !self.leftover.is_empty() {
+            return SessionEnd::MoreData {
+                bytes: self.leftover.len(),
+            };
+        }
+        let end = SessionEnd::observe(&mut self.stream, self.timeouts.teardown).await;
+        self.ended = Some(end.clone());
+        end
+    }
+
+    /// Send close_notify and close our side (bounded by the teardown timeout).
+    pub async fn close(mut self) {
+        let _ = tokio::time::timeout(self.timeouts.teardown, self.stream.shutdown()).await;
+    }
+
+    async fn fill(&mut self, buf: &mut Vec<u8>) -> Result<usize, PhaseError> {
+        let mut chunk = [0u8; 8192];
+        match self.stream.read(&mut chunk).await {
+            Ok(0) => {
+                self.ended = Some(SessionEnd::CloseNotify);
+                Ok(0)
+            }
+            Ok(n) => {
+                buf.extend_from_slice(&chunk[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                self.ended = Some(classify_io_error(&e));
+                Err(PhaseError::Io {
+                    phase: Phase::Response,
+                    source: e,
+                })
+            }
+        }
+    }
+
+    async fn read_response(&mut self, head_only: bool) -> Result<HttpResponse, PhaseError> {
+        let protocol = |reason: String| PhaseError::Protocol {
+            phase: Phase::Response,
+            reason,
+        };
+        let mut buf = std::mem::take(&mut self.leftover);
+        loop {
+            // Parse the head; skip interim 1xx responses.
+            let (status, headers, head_len) = loop {
+                let mut hdrs = [httparse::EMPTY_HEADER; 64];
+                let mut resp = httparse::Response::new(&mut hdrs);
+                match resp.parse(&buf) {
+                    Ok(httparse::Status::Complete(n)) => {
+                        let headers = resp
+                            .headers
+                            .iter()
+                            .map(|h| {
+                                (
+                                    h.name.to_string(),
+                                    String::from_utf8_lossy(h.value).into_owned(),
+                                )
+                            })
+                            .collect::<Vec<_>>();
+                        break (resp.code.unwrap_or(0), headers, n);
+                    }
+                    Ok(httparse::Status::Partial) => {
+                        if buf.len() > MAX_HEAD {
+                            return Err(protocol(format!(
+                                "response head larger than {MAX_HEAD} bytes"
+                            )));
+                        }
+                        if self.fill(&mut buf).await? == 0 {
+                            return Err(protocol(if buf.is_empty() {
+                                "the server closed the session without a response".into()
+                            } else {
+                                "the server closed the session in the middle of the response head"
+                                    .into()
+                            }));
+                        }
+                    }
+                    Err(e) => {
+                        return Err(protocol(format!("not an HTTP/1.1 response: {e}")));
+                    }
+                }
+            };
+            buf.drain(..head_len);
+            if (100..200).contains(&status) {
+                continue;
+            }
+            let response = |body: Vec<u8>| HttpResponse {
+                status,
+                headers: headers.clone(),
+                body,
+            };
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.trim().to_string())
+            };
+            if head_only || status == 204 || status == 304 {
+                self.leftover = buf;
+                return Ok(response(Vec::new()));
+            }
+            if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
+            {
+                let body = self.read_chunked(&mut buf).await?;
+                self.leftover = buf;
+                return Ok(response(body));
+            }
+            if let Some(len) = header("content-length") {
+                let len: usize = len
+                    .parse()
+                    .map_err(|_| protocol(format!("invalid Content-Length {len:?}")))?;
+                if len > MAX_BODY {
+                    return Err(protocol(format!(
+                        "Content-Length {len} exceeds the {MAX_BODY}-byte cap"
+                    )));
+                }
+                while buf.len() < len {
+                    if self.fill(&mut buf).await? == 0 {
+                        return Err(protocol(format!(
+                            "the server closed the session after {} of {len} body bytes",
+                            buf.len()
+                        )));
+                    }
+                }
+                let rest = buf.split_off(len);
+                self.leftover = rest;
+                return Ok(response(buf));
+            }
+            // Close-delimited body.
+            loop {
+                if buf.len() > MAX_BODY {
+                    return Err(protocol(format!("body exceeds the {MAX_BODY}-byte cap")));
+                }
+                match self.fill(&mut buf).await {
+                    Ok(0) => return Ok(response(buf)),
+                    Ok(_) => {}
+                    // A close-delimited body ended by a bare FIN still delivered its bytes.
+                    Err(_) if self.ended == Some(SessionEnd::TcpCloseWithoutCloseNotify) => {
+                        return Ok(response(buf))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+
+    async fn read_chunked(&mut self, buf: &mut Vec<u8>) -> Result<Vec<u8>, PhaseError> {
+        let protocol = |reason: String| PhaseError::Protocol {
+            phase: Phase::Response,
+            reason,
+        };
+        let mut body = Vec::new();
+        loop {
+            let (start, size) = loop {
+                match httparse::parse_chunk_size(buf) {
+                    Ok(httparse::Status::Complete((i, n))) => break (i, n),
+                    Ok(httparse::Status::Partial) => {
+                        if buf.len() > MAX_HEAD || self.fill(buf).await? == 0 {
+                            return Err(protocol("truncated chunk header".into()));
+                        }
+                    }
+                    Err(_) => return Err(protocol("invalid chunk size".into())),
+                }
+            };
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
+            if size > MAX_BODY || body.len() + size > MAX_BODY {
+                return Err(protocol(format!("chunked body exceeds the {MAX_BODY}-byte cap")));
+            }
+            // chunk data + CRLF (the last chunk is followed by trailers + CRLF; take "\r\n").
+            while buf.len() < start + size + 2 {
+                if self.fill(buf).await? == 0 {
+                    return Err(protocol("the server closed the session inside a chunk".into()));
+                }
+            }
+            body.extend_from_slice(&buf[start..start + size]);
+            buf.drain(..start + size + 2);
+            if size == 0 {
+                return Ok(body);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_bytes_carry_host_and_length() {
+        let r = HttpRequest::new("POST", "/x")
+            .header("Authorization", "Bearer t")
+            .json(&serde_json::json!({"a": 1}));
+        let text = String::from_utf8(r.to_bytes("127.0.0.1:8443")).unwrap();
+        assert_eq!(
+            text,
+            "POST /x HTTP/1.1\r\nHost: 127.0.0.1:8443\r\nAuthorization: Bearer t\r\n\
+             Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+        );
+    }
+
+    #[test]
+    fn media_type_ignores_parameters_and_case() {
+        let r = HttpResponse {
+            status: 400,
+            headers: vec![("Content-Type".into(), "Application/Problem+JSON; charset=utf-8".into())],
+            body: vec![],
+        };
+        assert_eq!(r.media_type().as_deref(), Some("application/problem+json"));
+    }
+}

@@ -1,0 +1,174 @@
+//! Every network wait runs under a named phase timeout, so a silent peer yields "timed out
+//! in phase X after Ns" instead of a hang.
+
+use std::future::Future;
+use std::time::Duration;
+
+/// The phases of one onboarding session, as named in evidence and verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// TCP connect.
+    Connect,
+    /// TLS handshake.
+    Handshake,
+    /// Writing the request.
+    Request,
+    /// Waiting for and reading the response.
+    Response,
+    /// Waiting for the session to end after the response.
+    Teardown,
+    /// Waiting for an adapter process.
+    Adapter,
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Phase::Connect => "connect",
+            Phase::Handshake => "handshake",
+            Phase::Request => "request",
+            Phase::Response => "response",
+            Phase::Teardown => "teardown",
+            Phase::Adapter => "adapter",
+        })
+    }
+}
+
+/// Per-phase time limits (design.md §3 `[timeouts]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// TCP connect.
+    pub connect: Duration,
+    /// TLS handshake.
+    pub handshake: Duration,
+    /// From request sent to response complete.
+    pub response: Duration,
+    /// From response complete to session end.
+    pub teardown: Duration,
+    /// Whole adapter run.
+    pub adapter: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(2),
+            handshake: Duration::from_secs(5),
+            response: Duration::from_secs(10),
+            teardown: Duration::from_secs(2),
+            adapter: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Timeouts {
+    /// The limit of `phase`.
+    pub fn of(&self, phase: Phase) -> Duration {
+        match phase {
+            Phase::Connect => self.connect,
+            Phase::Handshake => self.handshake,
+            Phase::Request | Phase::Response => self.response,
+            Phase::Teardown => self.teardown,
+            Phase::Adapter => self.adapter,
+        }
+    }
+}
+
+/// A failed phase: it timed out or its I/O failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PhaseError {
+    /// The phase did not complete in time.
+    #[error("{phase} timed out after {}", humantime(*.limit))]
+    Timeout {
+        /// Which phase.
+        phase: Phase,
+        /// Its limit.
+        limit: Duration,
+    },
+    /// The phase's I/O failed.
+    #[error("{phase} failed: {source}")]
+    Io {
+        /// Which phase.
+        phase: Phase,
+        /// The error (for TLS, a `rustls::Error` inside).
+        source: std::io::Error,
+    },
+    /// The peer sent something that is not what the protocol allows.
+    #[error("{phase}: {reason}")]
+    Protocol {
+        /// Which phase.
+        phase: Phase,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+impl PhaseError {
+    /// The phase that failed.
+    pub fn phase(&self) -> Phase {
+        match self {
+            PhaseError::Timeout { phase, .. }
+            | PhaseError::Io { phase, .. }
+            | PhaseError::Protocol { phase, .. } => *phase,
+        }
+    }
+
+    /// The rustls error behind an I/O failure, if any (tokio-rustls hides it in `io::Error`).
+    pub fn tls_error(&self) -> Option<&rustls::Error> {
+        match self {
+            PhaseError::Io { source, .. } => source
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+            _ => None,
+        }
+    }
+}
+
+/// Run `fut` as `phase` with `limit`; an I/O error is attributed to the phase.
+pub async fn within<T>(
+    phase: Phase,
+    limit: Duration,
+    fut: impl Future<Output = std::io::Result<T>>,
+) -> Result<T, PhaseError> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(source)) => Err(PhaseError::Io { phase, source }),
+        Err(_) => Err(PhaseError::Timeout { phase, limit }),
+    }
+}
+
+/// "2s", "500ms": how durations are written in configs and messages.
+pub fn humantime(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_silent_phase_names_itself() {
+        let err = within(Phase::Handshake, Duration::from_millis(20), async {
+            std::future::pending::<std::io::Result<()>>().await
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.phase(), Phase::Handshake);
+        assert_eq!(err.to_string(), "handshake timed out after 20ms");
+    }
+
+    #[tokio::test]
+    async fn io_errors_are_attributed_to_the_phase() {
+        let err = within(Phase::Connect, Duration::from_secs(1), async {
+            Err::<(), _>(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+        })
+        .await
+        .unwrap_err();
+        assert!(err.to_string().starts_with("connect failed:"), "{err}");
+    }
+}

@@ -1,0 +1,84 @@
+//! rustls configurations: TLS 1.2 and 1.3 only (TS 33.210 §6.2.1), ring provider, HTTP/1.1.
+
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls::server::WebPkiClientVerifier;
+use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedProtocolVersion};
+use rustls_pki_types::CertificateDer;
+
+use crate::pki::Identity;
+
+/// The protocol versions CAPIF allows: "TLS 1.2 and TLS 1.3 shall be supported", older shall not.
+pub static TLS_VERSIONS: &[&SupportedProtocolVersion] =
+    &[&rustls::version::TLS13, &rustls::version::TLS12];
+
+/// The crypto provider every config uses.
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Whether and how a server asks for a client certificate.
+#[derive(Debug, Clone)]
+pub enum ClientAuth {
+    /// Never ask (onboarding: server authentication only).
+    None,
+    /// Ask, accept certificates chaining to these roots, but let clients without one in
+    /// (the onboarding POST has none; DELETE on the invoker resource needs one).
+    Optional(Vec<CertificateDer<'static>>),
+    /// Require one chaining to these roots (a faulty core that demands mutual TLS).
+    Required(Vec<CertificateDer<'static>>),
+}
+
+fn roots(certs: &[CertificateDer<'static>]) -> Result<RootCertStore, rustls::Error> {
+    let mut store = RootCertStore::empty();
+    for c in certs {
+        store.add(c.clone())?;
+    }
+    Ok(store)
+}
+
+/// A server config presenting `identity`.
+pub fn server_config(
+    identity: &Identity,
+    client_auth: &ClientAuth,
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<Arc<ServerConfig>, rustls::Error> {
+    let builder = ServerConfig::builder_with_provider(provider()).with_protocol_versions(versions)?;
+    let builder = match client_auth {
+        ClientAuth::None => builder.with_no_client_auth(),
+        ClientAuth::Optional(certs) | ClientAuth::Required(certs) => {
+            let b = WebPkiClientVerifier::builder_with_provider(Arc::new(roots(certs)?), provider());
+            let b = if matches!(client_auth, ClientAuth::Optional(_)) {
+                b.allow_unauthenticated()
+            } else {
+                b
+            };
+            builder.with_client_cert_verifier(
+                b.build()
+                    .map_err(|e| rustls::Error::General(format!("client verifier: {e}")))?,
+            )
+        }
+    };
+    let mut cfg = builder.with_single_cert(identity.chain.clone(), identity.private_key_der())?;
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(cfg))
+}
+
+/// A client config trusting exactly `trusted` (the provisioned root), optionally presenting
+/// `client_identity` (mutual TLS with the certificate issued at onboarding).
+pub fn client_config(
+    trusted: &[CertificateDer<'static>],
+    client_identity: Option<&Identity>,
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<Arc<ClientConfig>, rustls::Error> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(versions)?
+        .with_root_certificates(roots(trusted)?);
+    let mut cfg = match client_identity {
+        Some(id) => builder.with_client_auth_cert(id.chain.clone(), id.private_key_der())?,
+        None => builder.with_no_client_auth(),
+    };
+    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(cfg))
+}
