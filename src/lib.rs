@@ -9,4 +9,5 @@ pub mod exit_codes;
 pub mod fsutil;
 pub mod model;
 pub mod net;
+pub mod peers;
 pub mod pki;

@@ -51,10 +51,34 @@ pub fn validate_enrolment_post(body: &Value) -> Vec<InvalidParam> {
         }
         Some(_) => found.push(wrong_type("/notificationDestination", "a string (URI)")),
     }
-    optional_type(obj, "requestTestNotification", Value::is_boolean, "a boolean", &mut found);
-    optional_type(obj, "apiInvokerInformation", Value::is_string, "a string", &mut found);
-    optional_type(obj, "expTime", Value::is_string, "a date-time string", &mut found);
-    optional_type(obj, "failureReasons", Value::is_array, "an array", &mut found);
+    optional_type(
+        obj,
+        "requestTestNotification",
+        Value::is_boolean,
+        "a boolean",
+        &mut found,
+    );
+    optional_type(
+        obj,
+        "apiInvokerInformation",
+        Value::is_string,
+        "a string",
+        &mut found,
+    );
+    optional_type(
+        obj,
+        "expTime",
+        Value::is_string,
+        "a date-time string",
+        &mut found,
+    );
+    optional_type(
+        obj,
+        "failureReasons",
+        Value::is_array,
+        "an array",
+        &mut found,
+    );
     match obj.get("supportedFeatures") {
         None => {}
         Some(Value::String(s)) if is_hex_features(s) => {}
@@ -81,7 +105,13 @@ pub fn validate_enrolment_post(body: &Value) -> Vec<InvalidParam> {
         None => {}
         Some(Value::Object(ws)) => {
             optional_type(ws, "websocketUri", Value::is_string, "a string", &mut found);
-            optional_type(ws, "requestWebsocketUri", Value::is_boolean, "a boolean", &mut found);
+            optional_type(
+                ws,
+                "requestWebsocketUri",
+                Value::is_boolean,
+                "a boolean",
+                &mut found,
+            );
             // Pointers of the nested checks are relative; make them absolute.
             for p in found.iter_mut() {
                 if p.param == "/websocketUri" || p.param == "/requestWebsocketUri" {
@@ -290,7 +320,8 @@ mod tests {
                     b["apiInvokerInformation"] = json!(i);
                 }
                 if let Some(n) = apis {
-                    b["apiList"] = json!({"serviceAPIDescriptions": vec![json!({"apiName": "x"}); n]});
+                    b["apiList"] =
+                        json!({"serviceAPIDescriptions": vec![json!({"apiName": "x"}); n]});
                 }
                 b
             })

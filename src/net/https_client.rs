@@ -80,7 +80,10 @@ impl HttpRequest {
 
     /// The bytes on the wire for `authority` (the Host header).
     pub fn to_bytes(&self, authority: &str) -> Vec<u8> {
-        let mut out = format!("{} {} HTTP/1.1\r\nHost: {authority}\r\n", self.method, self.target);
+        let mut out = format!(
+            "{} {} HTTP/1.1\r\nHost: {authority}\r\n",
+            self.method, self.target
+        );
         for (k, v) in &self.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -117,8 +120,13 @@ impl HttpResponse {
 
     /// The media type without parameters, lower-cased.
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type")
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        self.header("content-type").map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
     }
 
     /// The body as JSON, if it is.
@@ -322,7 +330,8 @@ impl HttpsSession {
                 self.leftover = buf;
                 return Ok(response(Vec::new()));
             }
-            if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
+            if header("transfer-encoding")
+                .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
             {
                 let body = self.read_chunked(&mut buf).await?;
                 self.leftover = buf;
@@ -387,12 +396,16 @@ impl HttpsSession {
             };
             let size = usize::try_from(size).unwrap_or(usize::MAX);
             if size > MAX_BODY || body.len() + size > MAX_BODY {
-                return Err(protocol(format!("chunked body exceeds the {MAX_BODY}-byte cap")));
+                return Err(protocol(format!(
+                    "chunked body exceeds the {MAX_BODY}-byte cap"
+                )));
             }
             // chunk data + CRLF (the last chunk is followed by trailers + CRLF; take "\r\n").
             while buf.len() < start + size + 2 {
                 if self.fill(buf).await? == 0 {
-                    return Err(protocol("the server closed the session inside a chunk".into()));
+                    return Err(protocol(
+                        "the server closed the session inside a chunk".into(),
+                    ));
                 }
             }
             body.extend_from_slice(&buf[start..start + size]);
@@ -425,7 +438,10 @@ mod tests {
     fn media_type_ignores_parameters_and_case() {
         let r = HttpResponse {
             status: 400,
-            headers: vec![("Content-Type".into(), "Application/Problem+JSON; charset=utf-8".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "Application/Problem+JSON; charset=utf-8".into(),
+            )],
             body: vec![],
         };
         assert_eq!(r.media_type().as_deref(), Some("application/problem+json"));

@@ -44,11 +44,13 @@ pub fn server_config(
     client_auth: &ClientAuth,
     versions: &[&'static SupportedProtocolVersion],
 ) -> Result<Arc<ServerConfig>, rustls::Error> {
-    let builder = ServerConfig::builder_with_provider(provider()).with_protocol_versions(versions)?;
+    let builder =
+        ServerConfig::builder_with_provider(provider()).with_protocol_versions(versions)?;
     let builder = match client_auth {
         ClientAuth::None => builder.with_no_client_auth(),
         ClientAuth::Optional(certs) | ClientAuth::Required(certs) => {
-            let b = WebPkiClientVerifier::builder_with_provider(Arc::new(roots(certs)?), provider());
+            let b =
+                WebPkiClientVerifier::builder_with_provider(Arc::new(roots(certs)?), provider());
             let b = if matches!(client_auth, ClientAuth::Optional(_)) {
                 b.allow_unauthenticated()
             } else {

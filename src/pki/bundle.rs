@@ -131,7 +131,11 @@ impl TestPki {
             "core.pem",
             self.core.chain_pem().as_bytes(),
             FileMode::Public,
-            cert_entry("core.pem", "CAPIF core server certificate", &self.core.chain[0]),
+            cert_entry(
+                "core.pem",
+                "CAPIF core server certificate",
+                &self.core.chain[0],
+            ),
         )?;
         let core_key = self.core.key.serialize_pem();
         put(
@@ -193,8 +197,12 @@ impl TestPki {
             path: dir.join(name).display().to_string(),
             reason,
         };
-        let ca = Authority::from_pem(&read("ca.pem")?, &read("ca-key.pem")?)
-            .map_err(|e| invalid("ca.pem", format!("not a usable CA certificate and key: {e}")))?;
+        let ca = Authority::from_pem(&read("ca.pem")?, &read("ca-key.pem")?).map_err(|e| {
+            invalid(
+                "ca.pem",
+                format!("not a usable CA certificate and key: {e}"),
+            )
+        })?;
         let identity = |cert: &str, key: &str| -> Result<Identity, PkiError> {
             use rustls_pki_types::pem::PemObject;
             let chain = rustls_pki_types::CertificateDer::pem_slice_iter(read(cert)?.as_bytes())
@@ -305,7 +313,11 @@ mod tests {
                 assert_eq!(mode & 0o077, 0o044, "{name} readable by others");
             }
         }
-        let core = manifest.files.iter().find(|f| f.file == "core.pem").unwrap();
+        let core = manifest
+            .files
+            .iter()
+            .find(|f| f.file == "core.pem")
+            .unwrap();
         assert_eq!(core.sans, hosts);
         let loaded = TestPki::load(dir.path()).unwrap();
         assert_eq!(loaded.ca.cert, pki.ca.cert);

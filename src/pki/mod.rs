@@ -13,7 +13,8 @@ pub use credential::{
     CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
 };
 pub use profile::{
-    der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant, DEFAULT_HOSTS,
+    der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,
+    DEFAULT_HOSTS,
 };
 pub use subject_key::{certificate_spki, parse_invoker_public_key, SubjectKey, SubjectKeyError};
 

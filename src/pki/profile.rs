@@ -402,7 +402,9 @@ mod tests {
         host: &str,
         usage: KeyUsage,
     ) -> Result<(), webpki::Error> {
-        let anchor = webpki::anchor_from_trusted_cert(&ca.cert).unwrap().to_owned();
+        let anchor = webpki::anchor_from_trusted_cert(&ca.cert)
+            .unwrap()
+            .to_owned();
         let ee = EndEntityCert::try_from(&id.chain[0])?;
         ee.verify_for_usage(
             webpki::ALL_VERIFICATION_ALGS,
@@ -440,7 +442,9 @@ mod tests {
                 validity: Duration::days(1),
             })
             .unwrap();
-        let anchor = webpki::anchor_from_trusted_cert(&ca.cert).unwrap().to_owned();
+        let anchor = webpki::anchor_from_trusted_cert(&ca.cert)
+            .unwrap()
+            .to_owned();
         let ee = EndEntityCert::try_from(&id.chain[0]).unwrap();
         let verify = |usage| {
             ee.verify_for_usage(

@@ -49,11 +49,10 @@ pub fn parse_invoker_public_key(text: &str) -> Result<SubjectKey, SubjectKeyErro
     let block = pem::parse(text.trim()).map_err(|_| SubjectKeyError::NotPem)?;
     match block.tag() {
         "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
-            let (_, csr) =
-                x509_parser::certification_request::X509CertificationRequest::from_der(
-                    block.contents(),
-                )
-                .map_err(|_| SubjectKeyError::Unparsable("CSR"))?;
+            let (_, csr) = x509_parser::certification_request::X509CertificationRequest::from_der(
+                block.contents(),
+            )
+            .map_err(|_| SubjectKeyError::Unparsable("CSR"))?;
             csr.verify_signature()
                 .map_err(|_| SubjectKeyError::BadCsrSignature)?;
             let spki = &csr.certification_request_info.subject_pki;

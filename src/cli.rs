@@ -1,0 +1,268 @@
+//! Command line (design.md §2). The library knows nothing of clap; this file only parses
+//! arguments, calls the library, prints, and chooses the exit code.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use capif_conformance::exit_codes;
+use capif_conformance::net::Timeouts;
+use capif_conformance::peers::core::{CoreSettings, EnrolmentLogin, RunningCore};
+use capif_conformance::peers::invoker::{onboard, AdapterEnv};
+use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
+
+#[derive(Parser)]
+#[command(
+    name = "capif-conformance",
+    version,
+    about = "Conformance harness for CAPIF API-invoker onboarding (3GPP TS 33.122 Annex X, TS 29.222)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a TEST ONLY PKI bundle: CAPIF root CA, core server certificate, enrolment
+    /// signer, a valid onboarding credential (credential.jwt) and manifest.json.
+    Pki {
+        /// Directory to write the bundle into (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        /// Name or IP address the core certificate is valid for (repeatable;
+        /// default: localhost and 127.0.0.1).
+        #[arg(long = "host", value_name = "NAME_OR_IP")]
+        hosts: Vec<String>,
+    },
+    /// Run a reference peer (a strict, conformant reading of the spec).
+    Reference {
+        #[command(subcommand)]
+        peer: Peer,
+    },
+}
+
+#[derive(Subcommand)]
+enum Peer {
+    /// The reference CAPIF core: prints `READY https://HOST:PORT`, serves until Ctrl-C/SIGTERM.
+    Core {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+        /// PKI bundle written by `capif-conformance pki` (default: a fresh one in a
+        /// temporary directory, whose path is printed on stderr).
+        #[arg(long)]
+        pki: Option<PathBuf>,
+        /// Also issue an onboarding secret (CAPIF-2/2e security information).
+        #[arg(long)]
+        issue_secret: bool,
+        /// Serve an OpenCAPIF-style enrolment endpoint `GET /getauth` with this HTTP Basic
+        /// login, for SDKs that fetch their credential and CA root themselves.
+        #[arg(long, value_name = "USER:PASSWORD")]
+        enrolment: Option<String>,
+    },
+    /// The reference API invoker: onboards once using the adapter protocol's environment
+    /// (CAPIF_CORE_URL, CAPIF_CA_FILE, CAPIF_ONBOARDING_CREDENTIAL, CAPIF_WORKDIR).
+    /// Exit 0 onboarded (last stdout line: JSON with apiInvokerId and certificate), 1 failed.
+    Invoker,
+}
+
+/// Parse, run, and return the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    exit_codes::OK
+                }
+                _ => exit_codes::USAGE_OR_HARNESS,
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Pki { out, hosts } => pki(out, hosts),
+        Command::Reference {
+            peer:
+                Peer::Core {
+                    listen,
+                    pki,
+                    issue_secret,
+                    enrolment,
+                },
+        } => reference_core(listen, pki, issue_secret, enrolment).await,
+        Command::Reference {
+            peer: Peer::Invoker,
+        } => reference_invoker().await,
+    }
+}
+
+fn default_hosts(hosts: Vec<String>) -> Vec<String> {
+    if hosts.is_empty() {
+        DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect()
+    } else {
+        hosts
+    }
+}
+
+fn pki(out: PathBuf, hosts: Vec<String>) -> i32 {
+    let hosts = default_hosts(hosts);
+    let result = TestPki::generate(&hosts).and_then(|p| p.write(&out));
+    match result {
+        Ok(manifest) => {
+            for f in &manifest.files {
+                println!("{:<18} {}", f.file, f.role);
+            }
+            println!(
+                "wrote the TEST ONLY PKI bundle to {} (core certificate for {})",
+                out.display(),
+                hosts.join(", ")
+            );
+            exit_codes::OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}\nhint: check that --out names a writable directory");
+            exit_codes::USAGE_OR_HARNESS
+        }
+    }
+}
+
+async fn reference_core(
+    listen: SocketAddr,
+    pki_dir: Option<PathBuf>,
+    issue_secret: bool,
+    enrolment: Option<String>,
+) -> i32 {
+    let enrolment = match enrolment.map(|s| EnrolmentLogin::parse(&s).ok_or(s)) {
+        None => None,
+        Some(Ok(l)) => Some(l),
+        Some(Err(s)) => {
+            eprintln!("error: --enrolment {s:?} must be USER:PASSWORD");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    let (pki, written_to) = match pki_dir {
+        Some(dir) => match TestPki::load(&dir) {
+            Ok(p) => (p, None),
+            Err(e) => {
+                eprintln!(
+                    "error: {e}\nhint: create the bundle with `capif-conformance pki --out {}`",
+                    dir.display()
+                );
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+        },
+        None => {
+            let hosts = default_hosts(Vec::new());
+            let dir =
+                std::env::temp_dir().join(format!("capif-conformance-core-{}", std::process::id()));
+            match TestPki::generate(&hosts).and_then(|p| p.write(&dir).map(|_| p)) {
+                Ok(p) => (p, Some(dir)),
+                Err(e) => {
+                    eprintln!("error: cannot generate a PKI: {e}");
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            }
+        }
+    };
+    let mut settings = CoreSettings::new(pki);
+    settings.issue_secret = issue_secret;
+    settings.enrolment = enrolment;
+    let core = match RunningCore::start(settings, listen).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {listen}: {e}\nhint: choose another --listen address"
+            );
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    // The first stdout line is the contract scripts wait for.
+    println!("READY {}", core.url);
+    if let Some(dir) = written_to {
+        eprintln!(
+            "PKI bundle (CA root, credential.jwt) in {} — TEST ONLY",
+            dir.display()
+        );
+    }
+    wait_for_stop_signal().await;
+    eprintln!("stopping: finishing open sessions (bounded)");
+    core.shutdown().await;
+    exit_codes::OK
+}
+
+async fn wait_for_stop_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}
+
+async fn reference_invoker() -> i32 {
+    let env = match AdapterEnv::from_process() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    match onboard(&env, &Timeouts::default()).await {
+        Ok(done) => {
+            if let Some(dir) = &env.workdir {
+                // Keep what was issued for later steps (e.g. mutual TLS); failure to save is
+                // reported but does not undo the onboarding.
+                let save = std::fs::create_dir_all(dir)
+                    .and_then(|_| {
+                        std::fs::write(dir.join("invoker-cert.pem"), &done.certificate_pem)
+                    })
+                    .and_then(|_| {
+                        capif_conformance::fsutil::write_atomic(
+                            &dir.join("invoker-key.pem"),
+                            done.key.serialize_pem().as_bytes(),
+                            capif_conformance::fsutil::FileMode::Private,
+                        )
+                    });
+                if let Err(e) = save {
+                    eprintln!(
+                        "warning: could not save the issued certificate in {}: {e}",
+                        dir.display()
+                    );
+                }
+            }
+            eprintln!("onboarded as {} ({})", done.api_invoker_id, done.location);
+            println!(
+                "{}",
+                serde_json::json!({"apiInvokerId": done.api_invoker_id, "certificate": done.certificate_pem})
+            );
+            exit_codes::OK
+        }
+        Err(e) => {
+            eprintln!("onboarding failed: {e}");
+            exit_codes::FAILED
+        }
+    }
+}

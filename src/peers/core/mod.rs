@@ -1,0 +1,12 @@
+//! The reference CAPIF core: serves `POST {apiRoot}/api-invoker-management/v1/onboardedInvokers`
+//! over TLS 1.2/1.3 and tears the session down after every response (Figure X.1-1).
+
+mod enrolment;
+mod onboarding;
+mod registry;
+mod respond;
+mod server;
+
+pub use enrolment::{EnrolmentLogin, GETAUTH_PATH};
+pub use registry::{Onboarded, Registry};
+pub use server::{CoreSettings, RunningCore};

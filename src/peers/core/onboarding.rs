@@ -1,0 +1,248 @@
+//! The onboarding resource: "The CAPIF core receives the Onboard API Invoker request message
+//! and validates the onboarding credential. If the onboarding credential is valid, the CAPIF
+//! core creates and returns an Onboard API Invoker Response message ... which contains the API
+//! Invoker profile and includes the API Invoker ID" (TS 33.122 Annex X.1).
+
+use bytes::Bytes;
+use http::{header, HeaderMap, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use ring::rand::SecureRandom;
+use serde_json::Value;
+
+use super::registry::Onboarded;
+use super::respond::{self, Body};
+use super::server::State;
+use crate::model::{
+    validate_enrolment_post, ApiInvokerEnrolmentDetails, InvalidParam, ONBOARDING_PATH,
+};
+use crate::pki::{parse_invoker_public_key, verify_credential, CertProfile};
+
+type Resp = http::Response<Body>;
+
+/// `POST /onboardedInvokers`.
+pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp {
+    // 1. The onboarding credential (TS 33.122 §6.1): an ES256 JWT by the enrolment key.
+    let token = match bearer_token(headers) {
+        Ok(t) => t,
+        Err(resp) => return resp,
+    };
+    if let Err(e) = verify_credential(token, state.settings.pki.enrolment_point()) {
+        return respond::problem(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_ONBOARDING_CREDENTIAL",
+            e.to_string(),
+        );
+    }
+    // 2. The media type (TS 29.222: application/json).
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if media.as_deref() != Some("application/json") {
+        return respond::problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            format!(
+                "the body must be application/json, got {}",
+                media.as_deref().unwrap_or("no Content-Type")
+            ),
+        );
+    }
+    // 3. The body, within the size limit.
+    let bytes = match read_body(state, headers, body).await {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
+    let json: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return respond::problem_with(
+                StatusCode::BAD_REQUEST,
+                "INVALID_JSON",
+                "the body is not JSON",
+                vec![InvalidParam::new("/", format!("not JSON: {e}"))],
+            )
+        }
+    };
+    // 4. The body's content (TS 29.222 APIInvokerEnrolmentDetails), every problem at once.
+    let mut problems = validate_enrolment_post(&json);
+    let details: Option<ApiInvokerEnrolmentDetails> = if problems.is_empty() {
+        serde_json::from_value(json).ok()
+    } else {
+        None
+    };
+    let key = details
+        .as_ref()
+        .map(|d| parse_invoker_public_key(&d.onboarding_information.api_invoker_public_key));
+    if let Some(Err(e)) = &key {
+        problems.push(InvalidParam::new(
+            "/onboardingInformation/apiInvokerPublicKey",
+            e.to_string(),
+        ));
+    }
+    let (Some(mut details), Some(Ok(key)), true) = (details, key, problems.is_empty()) else {
+        return respond::problem_with(
+            StatusCode::BAD_REQUEST,
+            "INVALID_PARAMETERS",
+            "the APIInvokerEnrolmentDetails is not valid",
+            problems,
+        );
+    };
+    // 5. Create the invoker: id, certificate, optional secret; store only on success.
+    let mut registry = state.registry.lock().expect("registry lock");
+    if let Some(existing) = registry.id_for_key(&key.spki_der) {
+        return respond::problem(
+            StatusCode::FORBIDDEN,
+            "INVOKER_ALREADY_ONBOARDED",
+            format!("an API invoker with this public key is already onboarded ({existing})"),
+        );
+    }
+    let id = loop {
+        let id = new_invoker_id();
+        if !registry.contains(&id) {
+            break id;
+        }
+    };
+    let profile = CertProfile::Invoker {
+        api_invoker_id: id.clone(),
+        validity: state.settings.invoker_cert_validity,
+    };
+    let cert = match state.settings.pki.ca.issue(&profile, &key) {
+        Ok(c) => c,
+        Err(e) => {
+            return respond::problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "CERTIFICATE_ISSUANCE_FAILED",
+                e.to_string(),
+            )
+        }
+    };
+    registry.insert(Onboarded {
+        api_invoker_id: id.clone(),
+        spki_der: key.spki_der.clone(),
+        certificate_der: cert.der().to_vec(),
+    });
+    drop(registry);
+    details.api_invoker_id = Some(id.clone());
+    details.onboarding_information.api_invoker_certificate = Some(cert.pem());
+    details.onboarding_information.onboarding_secret =
+        state.settings.issue_secret.then(|| random_hex(32));
+    // The reference core supports no optional feature: negotiate every bit down.
+    if details.supported_features.is_some() {
+        details.supported_features = Some("0".into());
+    }
+    let mut resp = respond::json(StatusCode::CREATED, &details);
+    let location = format!("{}{ONBOARDING_PATH}/{id}", state.settings.api_root);
+    resp.headers_mut().insert(
+        header::LOCATION,
+        header::HeaderValue::from_str(&location).expect("id and apiRoot are ASCII"),
+    );
+    resp
+}
+
+/// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`.
+pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
+    let Some(cert) = client_cert else {
+        return respond::problem(
+            StatusCode::FORBIDDEN,
+            "CLIENT_CERTIFICATE_REQUIRED",
+            "offboarding requires mutual TLS with the certificate issued at onboarding",
+        );
+    };
+    let mut registry = state.registry.lock().expect("registry lock");
+    match registry.get(id) {
+        None => respond::problem(
+            StatusCode::NOT_FOUND,
+            "INVOKER_NOT_FOUND",
+            format!("no onboarded API invoker {id}"),
+        ),
+        Some(e) if e.certificate_der != cert => respond::problem(
+            StatusCode::FORBIDDEN,
+            "WRONG_CLIENT_CERTIFICATE",
+            "the client certificate is not the one issued to this API invoker",
+        ),
+        Some(_) => {
+            registry.remove(id);
+            respond::empty(StatusCode::NO_CONTENT)
+        }
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Result<&str, Resp> {
+    let unauthorized = |detail: &str| {
+        respond::problem(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_ONBOARDING_CREDENTIAL",
+            detail.to_string(),
+        )
+    };
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| unauthorized("no onboarding credential: Authorization header missing"))?
+        .to_str()
+        .map_err(|_| unauthorized("the Authorization header is not ASCII"))?;
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(unauthorized(&format!(
+            "the onboarding credential must be sent as Authorization: Bearer, got scheme {scheme:?}"
+        )));
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(unauthorized("the Bearer token is empty"));
+    }
+    Ok(token)
+}
+
+async fn read_body(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Bytes, Resp> {
+    let limit = state.settings.max_body;
+    let too_large = || {
+        respond::problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the body exceeds the {limit}-byte limit"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let collect = Limited::new(body, limit).collect();
+    match tokio::time::timeout(state.settings.body_timeout, collect).await {
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Ok(Err(e)) => Err(respond::problem(
+            StatusCode::BAD_REQUEST,
+            "BODY_READ_FAILED",
+            format!("the body could not be read: {e}"),
+        )),
+        Err(_) => Err(respond::problem(
+            StatusCode::REQUEST_TIMEOUT,
+            "BODY_TIMEOUT",
+            "the body did not arrive in time",
+        )),
+    }
+}
+
+/// "INV" + 30 hex digits, the form OpenCAPIF uses.
+fn new_invoker_id() -> String {
+    format!("INV{}", &random_hex(15))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    ring::rand::SystemRandom::new()
+        .fill(&mut b)
+        .expect("the system random generator is available");
+    hex::encode(b)
+}

@@ -1,0 +1,242 @@
+//! The reference core's server: TCP accept, TLS (server authentication; a client certificate
+//! is optional and only used for offboarding), hyper HTTP/1.1 without keep-alive, graceful
+//! bounded shutdown.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http::{Method, Request, StatusCode};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+use super::enrolment::{self, EnrolmentLogin, GETAUTH_PATH};
+use super::onboarding;
+use super::registry::Registry;
+use super::respond::{self, Body};
+use crate::model::ONBOARDING_PATH;
+use crate::net::{server_config, ClientAuth, TLS_VERSIONS};
+use crate::pki::TestPki;
+
+/// How the reference core behaves.
+#[derive(Debug, Clone)]
+pub struct CoreSettings {
+    /// Its PKI: server identity, the CA that signs invoker certificates, the enrolment key.
+    pub pki: TestPki,
+    /// The apiRoot used in Location headers; empty means "the URL it listens on".
+    pub api_root: String,
+    /// Also issue an onboarding secret (CAPIF-2/2e information).
+    pub issue_secret: bool,
+    /// Serve `GET /getauth` with this login.
+    pub enrolment: Option<EnrolmentLogin>,
+    /// Largest request body accepted (413 above).
+    pub max_body: usize,
+    /// Time allowed for a request body to arrive.
+    pub body_timeout: Duration,
+    /// Time allowed for the TLS handshake.
+    pub handshake_timeout: Duration,
+    /// Validity of issued invoker certificates.
+    pub invoker_cert_validity: time::Duration,
+    /// Upper bound of a graceful shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl CoreSettings {
+    /// Strict defaults around `pki`.
+    pub fn new(pki: TestPki) -> Self {
+        Self {
+            pki,
+            api_root: String::new(),
+            issue_secret: false,
+            enrolment: None,
+            max_body: 64 * 1024,
+            body_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            invoker_cert_validity: time::Duration::days(90),
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Shared state of a running core.
+pub struct State {
+    /// Its settings (with the final apiRoot).
+    pub settings: CoreSettings,
+    /// Onboarded invokers.
+    pub registry: Mutex<Registry>,
+}
+
+/// A started core: where it listens and how to stop it.
+pub struct RunningCore {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// `https://HOST:PORT`: the apiRoot.
+    pub url: String,
+    state: Arc<State>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningCore {
+    /// Bind `listen` (e.g. `127.0.0.1:0`) and serve until [`RunningCore::shutdown`].
+    pub async fn start(mut settings: CoreSettings, listen: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(listen).await?;
+        let addr = listener.local_addr()?;
+        let host = if addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else if addr.is_ipv6() {
+            format!("[{}]", addr.ip())
+        } else {
+            addr.ip().to_string()
+        };
+        let url = format!("https://{host}:{}", addr.port());
+        if settings.api_root.is_empty() {
+            settings.api_root = url.clone();
+        }
+        let tls = server_config(
+            &settings.pki.core,
+            &ClientAuth::Optional(vec![settings.pki.ca.cert.clone()]),
+            TLS_VERSIONS,
+        )
+        .map_err(std::io::Error::other)?;
+        let state = Arc::new(State {
+            settings,
+            registry: Mutex::new(Registry::default()),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(
+            listener,
+            TlsAcceptor::from(tls),
+            state.clone(),
+            stopped,
+        ));
+        Ok(Self {
+            addr,
+            url,
+            state,
+            stop,
+            task,
+        })
+    }
+
+    /// How many invokers are onboarded now.
+    pub fn onboarded_count(&self) -> usize {
+        self.state.registry.lock().expect("registry lock").len()
+    }
+
+    /// Stop accepting, let open sessions finish within the grace bound, then stop.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    state: Arc<State>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut sessions = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((tcp, _peer)) = accepted else { continue };
+                let _ = tcp.set_nodelay(true);
+                sessions.spawn(serve_session(tcp, acceptor.clone(), state.clone()));
+            }
+            // Reap finished sessions so the set does not grow without bound.
+            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let grace = state.settings.shutdown_grace;
+    let drain = async { while sessions.join_next().await.is_some() {} };
+    if tokio::time::timeout(grace, drain).await.is_err() {
+        sessions.abort_all();
+    }
+}
+
+async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state: Arc<State>) {
+    // A failed handshake ends the flow: "If the onboarding session cannot be secured, the
+    // session is released and the onboarding flow ends."
+    let tls =
+        match tokio::time::timeout(state.settings.handshake_timeout, acceptor.accept(tcp)).await {
+            Ok(Ok(tls)) => tls,
+            _ => return,
+        };
+    let client_cert = tls
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .map(|c| c.to_vec());
+    let service = service_fn(move |req: Request<Incoming>| {
+        let state = state.clone();
+        let client_cert = client_cert.clone();
+        async move { Ok::<_, Infallible>(route(&state, client_cert.as_deref(), req).await) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .keep_alive(false)
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(10))
+        .serve_connection(TokioIo::new(tls), service)
+        .await;
+}
+
+async fn route(
+    state: &State,
+    client_cert: Option<&[u8]>,
+    req: Request<Incoming>,
+) -> http::Response<Body> {
+    let path = req.uri().path().to_string();
+    let method = req.method().clone();
+    if path == ONBOARDING_PATH {
+        return match method {
+            Method::POST => {
+                let (parts, body) = req.into_parts();
+                onboarding::onboard(state, &parts.headers, body).await
+            }
+            _ => not_allowed(&method, "POST"),
+        };
+    }
+    if let Some(id) = path
+        .strip_prefix(ONBOARDING_PATH)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+    {
+        return match method {
+            Method::DELETE => onboarding::offboard(state, id, client_cert),
+            _ => not_allowed(&method, "DELETE"),
+        };
+    }
+    if let (Some(login), true) = (&state.settings.enrolment, path == GETAUTH_PATH) {
+        return match method {
+            Method::GET => enrolment::getauth(login, &state.settings.pki, req.headers()),
+            _ => not_allowed(&method, "GET"),
+        };
+    }
+    respond::problem(
+        StatusCode::NOT_FOUND,
+        "RESOURCE_NOT_FOUND",
+        format!("no resource at {path}"),
+    )
+}
+
+fn not_allowed(method: &Method, allow: &'static str) -> http::Response<Body> {
+    let mut r = respond::problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("{method} is not supported here (the reference core implements {allow})"),
+    );
+    r.headers_mut()
+        .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
+    r
+}

@@ -1,0 +1,194 @@
+//! One onboarding, as a strict invoker performs it.
+
+use rcgen::{CertificateParams, DnType, KeyPair, PublicKeyData};
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use serde_json::json;
+
+use super::env::AdapterEnv;
+use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH};
+use crate::net::{client_config, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS};
+use crate::pki::{certificate_spki, der_to_pem, pem_to_der};
+
+/// Where the reference invoker asks for notifications (RFC 6761 `.invalid`: never resolved).
+pub const NOTIFICATION_DESTINATION: &str = "https://api-invoker.invalid/capif/notifications";
+
+/// A successful onboarding.
+#[derive(Debug)]
+pub struct Onboarding {
+    /// The assigned apiInvokerId.
+    pub api_invoker_id: String,
+    /// The issued certificate (PEM).
+    pub certificate_pem: String,
+    /// The key the certificate binds.
+    pub key: KeyPair,
+    /// The Location of the invoker resource.
+    pub location: String,
+}
+
+/// Why onboarding failed; each maps to exit status 1 with this message on stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum InvokerError {
+    /// The provisioned CA could not be read.
+    #[error("cannot use the provisioned CA {path}: {reason}")]
+    Provisioning {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// "If the onboarding session cannot be secured, the session is released and the
+    /// onboarding flow ends": nothing was sent.
+    #[error("secure connection failed, no request sent: {0}")]
+    SecureConnection(PhaseError),
+    /// The exchange broke after the session was secured.
+    #[error("onboarding exchange failed: {0}")]
+    Exchange(PhaseError),
+    /// The core refused onboarding.
+    #[error("the core rejected onboarding with HTTP {status}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// ProblemDetails.detail, if given.
+        detail: Option<String>,
+    },
+    /// The core answered success but the answer is not a conformant onboarding response.
+    #[error("the core's success response is not acceptable: {0}")]
+    BadResponse(String),
+}
+
+/// Onboard against the core in `env`.
+pub async fn onboard(env: &AdapterEnv, timeouts: &Timeouts) -> Result<Onboarding, InvokerError> {
+    let ca_pem = std::fs::read_to_string(&env.ca_file).map_err(|e| InvokerError::Provisioning {
+        path: env.ca_file.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let ca = pem_to_der(&ca_pem).ok_or_else(|| InvokerError::Provisioning {
+        path: env.ca_file.display().to_string(),
+        reason: "no PEM certificate in the file".into(),
+    })?;
+    let config = client_config(std::slice::from_ref(&ca), None, TLS_VERSIONS).map_err(|e| {
+        InvokerError::Provisioning {
+            path: env.ca_file.display().to_string(),
+            reason: e.to_string(),
+        }
+    })?;
+    let host = env.core_url.host_str().unwrap_or_default();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = env.core_url.port_or_known_default().unwrap_or(443);
+    let server_name =
+        ServerName::try_from(host.clone()).map_err(|e| InvokerError::Provisioning {
+            path: env.core_url.to_string(),
+            reason: format!("not a server name: {e}"),
+        })?;
+
+    let key = KeyPair::generate().expect("P-256 key generation");
+    let mut csr_params = CertificateParams::default();
+    csr_params.distinguished_name = rcgen::DistinguishedName::new();
+    csr_params
+        .distinguished_name
+        .push(DnType::CommonName, "capif-conformance reference invoker");
+    let csr = csr_params
+        .serialize_request(&key)
+        .and_then(|c| c.pem())
+        .expect("CSR of a fresh key");
+
+    let mut session = HttpsSession::connect(&host, port, server_name, config, timeouts)
+        .await
+        .map_err(InvokerError::SecureConnection)?;
+    let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
+    let target = format!(
+        "{}{ONBOARDING_PATH}",
+        env.core_url.path().trim_end_matches('/')
+    );
+    let request = HttpRequest::new("POST", &target)
+        .header("Authorization", &format!("Bearer {}", env.credential))
+        .header("Accept", "application/json, application/problem+json")
+        .json(&json!({
+            "onboardingInformation": {"apiInvokerPublicKey": csr},
+            "notificationDestination": NOTIFICATION_DESTINATION,
+            "apiInvokerInformation": "capif-conformance reference invoker",
+            "supportedFeatures": "0",
+        }));
+    let response = session.exchange(&request).await;
+    // "Following the return of an Onboard API Invoker response message (either successful or
+    // unsuccessful), the secure session is torn down": close_notify, then close.
+    session.close().await;
+    let response = response.map_err(InvokerError::Exchange)?;
+
+    if response.status != 201 {
+        let detail = response
+            .json()
+            .and_then(|v| serde_json::from_value::<ProblemDetails>(v).ok())
+            .and_then(|p| p.detail.or(p.title));
+        return Err(InvokerError::Rejected {
+            status: response.status,
+            detail,
+        });
+    }
+    let bad = |s: String| InvokerError::BadResponse(s);
+    if response.media_type().as_deref() != Some("application/json") {
+        return Err(bad(format!(
+            "Content-Type is {:?}, expected application/json",
+            response.header("content-type")
+        )));
+    }
+    let details: ApiInvokerEnrolmentDetails = serde_json::from_slice(&response.body)
+        .map_err(|e| bad(format!("body is not an APIInvokerEnrolmentDetails: {e}")))?;
+    let id = details
+        .api_invoker_id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| bad("no apiInvokerId".into()))?;
+    let location = response
+        .header("location")
+        .ok_or_else(|| bad("no Location header".into()))?
+        .to_string();
+    let expected_location = format!("{api_root}{ONBOARDING_PATH}/{id}");
+    if location != expected_location {
+        return Err(bad(format!(
+            "Location is {location:?}, expected {expected_location:?}"
+        )));
+    }
+    let cert_pem = details
+        .onboarding_information
+        .api_invoker_certificate
+        .ok_or_else(|| bad("no onboardingInformation.apiInvokerCertificate".into()))?;
+    let cert = pem_to_der(&cert_pem)
+        .ok_or_else(|| bad("apiInvokerCertificate is not a PEM certificate".into()))?;
+    check_issued_certificate(&cert, &ca, &key).map_err(bad)?;
+    Ok(Onboarding {
+        api_invoker_id: id,
+        certificate_pem: der_to_pem("CERTIFICATE", &cert),
+        key,
+        location,
+    })
+}
+
+/// The issued certificate must chain to the provisioned root, be valid now for clientAuth,
+/// and bind the key the invoker sent.
+pub fn check_issued_certificate(
+    cert: &CertificateDer<'_>,
+    ca: &CertificateDer<'_>,
+    key: &KeyPair,
+) -> Result<(), String> {
+    let anchor = webpki::anchor_from_trusted_cert(ca)
+        .map_err(|e| format!("the provisioned CA is unusable: {e:?}"))?;
+    let ee = webpki::EndEntityCert::try_from(cert)
+        .map_err(|e| format!("apiInvokerCertificate does not parse: {e:?}"))?;
+    ee.verify_for_usage(
+        webpki::ALL_VERIFICATION_ALGS,
+        &[anchor],
+        &[],
+        UnixTime::now(),
+        webpki::KeyUsage::client_auth(),
+        None,
+        None,
+    )
+    .map_err(|e| format!("apiInvokerCertificate does not validate for clientAuth: {e:?}"))?;
+    match certificate_spki(cert) {
+        Some(spki) if spki == key.subject_public_key_info() => Ok(()),
+        _ => Err("apiInvokerCertificate does not bind the public key the invoker sent".into()),
+    }
+}

@@ -1,0 +1,9 @@
+//! The reference API invoker: speaks the adapter protocol (design.md §4), verifies the core
+//! against the provisioned root, onboards with a fresh key and CSR, checks the answer strictly,
+//! and closes the session with close_notify after the response, success or error.
+
+mod env;
+mod flow;
+
+pub use env::{AdapterEnv, EnvError, ENV_CA_FILE, ENV_CORE_URL, ENV_CREDENTIAL, ENV_WORKDIR};
+pub use flow::{onboard, InvokerError, Onboarding};
