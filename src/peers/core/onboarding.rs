@@ -20,20 +20,56 @@ use crate::pki::{parse_invoker_public_key, verify_credential, CertProfile};
 
 type Resp = http::Response<Body>;
 
-/// `POST /onboardedInvokers`.
-pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp {
-    // 1. The onboarding credential (TS 33.122 §6.1): an ES256 JWT by the enrolment key.
-    let token = match bearer_token(headers) {
-        Ok(t) => t,
-        Err(resp) => return resp,
-    };
-    if let Err(e) = verify_credential(token, state.settings.pki.enrolment_point()) {
-        return respond::problem(
+/// Why a request is refused: becomes a ProblemDetails response.
+struct Reject {
+    status: StatusCode,
+    cause: &'static str,
+    detail: String,
+    params: Vec<InvalidParam>,
+}
+
+impl Reject {
+    fn new(status: StatusCode, cause: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            cause,
+            detail: detail.into(),
+            params: Vec::new(),
+        }
+    }
+
+    fn bad_request(cause: &'static str, detail: &str, params: Vec<InvalidParam>) -> Self {
+        Self {
+            params,
+            ..Self::new(StatusCode::BAD_REQUEST, cause, detail)
+        }
+    }
+
+    fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(
             StatusCode::UNAUTHORIZED,
             "INVALID_ONBOARDING_CREDENTIAL",
-            e.to_string(),
-        );
+            detail,
+        )
     }
+
+    fn into_response(self) -> Resp {
+        respond::problem_with(self.status, self.cause, self.detail, self.params)
+    }
+}
+
+/// `POST /onboardedInvokers`.
+pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp {
+    try_onboard(state, headers, body)
+        .await
+        .unwrap_or_else(Reject::into_response)
+}
+
+async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Resp, Reject> {
+    // 1. The onboarding credential (TS 33.122 §6.1): an ES256 JWT by the enrolment key.
+    let token = bearer_token(headers)?;
+    verify_credential(token, state.settings.pki.enrolment_point())
+        .map_err(|e| Reject::unauthorized(e.to_string()))?;
     // 2. The media type (TS 29.222: application/json).
     let media = headers
         .get(header::CONTENT_TYPE)
@@ -46,63 +82,53 @@ pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp
                 .to_ascii_lowercase()
         });
     if media.as_deref() != Some("application/json") {
-        return respond::problem(
+        return Err(Reject::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
             format!(
                 "the body must be application/json, got {}",
                 media.as_deref().unwrap_or("no Content-Type")
             ),
-        );
-    }
-    // 3. The body, within the size limit.
-    let bytes = match read_body(state, headers, body).await {
-        Ok(b) => b,
-        Err(resp) => return resp,
-    };
-    let json: Value = match serde_json::from_slice(&bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            return respond::problem_with(
-                StatusCode::BAD_REQUEST,
-                "INVALID_JSON",
-                "the body is not JSON",
-                vec![InvalidParam::new("/", format!("not JSON: {e}"))],
-            )
-        }
-    };
-    // 4. The body's content (TS 29.222 APIInvokerEnrolmentDetails), every problem at once.
-    let mut problems = validate_enrolment_post(&json);
-    let details: Option<ApiInvokerEnrolmentDetails> = if problems.is_empty() {
-        serde_json::from_value(json).ok()
-    } else {
-        None
-    };
-    let key = details
-        .as_ref()
-        .map(|d| parse_invoker_public_key(&d.onboarding_information.api_invoker_public_key));
-    if let Some(Err(e)) = &key {
-        problems.push(InvalidParam::new(
-            "/onboardingInformation/apiInvokerPublicKey",
-            e.to_string(),
         ));
     }
-    let (Some(mut details), Some(Ok(key)), true) = (details, key, problems.is_empty()) else {
-        return respond::problem_with(
-            StatusCode::BAD_REQUEST,
+    // 3. The body, within the size limit.
+    let bytes = read_body(state, headers, body).await?;
+    let json: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Reject::bad_request(
+            "INVALID_JSON",
+            "the body is not JSON",
+            vec![InvalidParam::new("/", format!("not JSON: {e}"))],
+        )
+    })?;
+    // 4. The body's content (TS 29.222 APIInvokerEnrolmentDetails), every problem at once.
+    let invalid = |params| {
+        Reject::bad_request(
             "INVALID_PARAMETERS",
             "the APIInvokerEnrolmentDetails is not valid",
-            problems,
-        );
+            params,
+        )
     };
+    let problems = validate_enrolment_post(&json);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let mut details: ApiInvokerEnrolmentDetails = serde_json::from_value(json)
+        .map_err(|e| invalid(vec![InvalidParam::new("/", e.to_string())]))?;
+    let key = parse_invoker_public_key(&details.onboarding_information.api_invoker_public_key)
+        .map_err(|e| {
+            invalid(vec![InvalidParam::new(
+                "/onboardingInformation/apiInvokerPublicKey",
+                e.to_string(),
+            )])
+        })?;
     // 5. Create the invoker: id, certificate, optional secret; store only on success.
     let mut registry = state.registry.lock().expect("registry lock");
     if let Some(existing) = registry.id_for_key(&key.spki_der) {
-        return respond::problem(
+        return Err(Reject::new(
             StatusCode::FORBIDDEN,
             "INVOKER_ALREADY_ONBOARDED",
             format!("an API invoker with this public key is already onboarded ({existing})"),
-        );
+        ));
     }
     let id = loop {
         let id = new_invoker_id();
@@ -114,16 +140,13 @@ pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp
         api_invoker_id: id.clone(),
         validity: state.settings.invoker_cert_validity,
     };
-    let cert = match state.settings.pki.ca.issue(&profile, &key) {
-        Ok(c) => c,
-        Err(e) => {
-            return respond::problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "CERTIFICATE_ISSUANCE_FAILED",
-                e.to_string(),
-            )
-        }
-    };
+    let cert = state.settings.pki.ca.issue(&profile, &key).map_err(|e| {
+        Reject::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "CERTIFICATE_ISSUANCE_FAILED",
+            e.to_string(),
+        )
+    })?;
     registry.insert(Onboarded {
         api_invoker_id: id.clone(),
         spki_der: key.spki_der.clone(),
@@ -144,7 +167,7 @@ pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp
         header::LOCATION,
         header::HeaderValue::from_str(&location).expect("id and apiRoot are ASCII"),
     );
-    resp
+    Ok(resp)
 }
 
 /// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`.
@@ -175,36 +198,31 @@ pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
     }
 }
 
-fn bearer_token(headers: &HeaderMap) -> Result<&str, Resp> {
-    let unauthorized = |detail: &str| {
-        respond::problem(
-            StatusCode::UNAUTHORIZED,
-            "INVALID_ONBOARDING_CREDENTIAL",
-            detail.to_string(),
-        )
-    };
+fn bearer_token(headers: &HeaderMap) -> Result<&str, Reject> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| unauthorized("no onboarding credential: Authorization header missing"))?
+        .ok_or_else(|| {
+            Reject::unauthorized("no onboarding credential: Authorization header missing")
+        })?
         .to_str()
-        .map_err(|_| unauthorized("the Authorization header is not ASCII"))?;
+        .map_err(|_| Reject::unauthorized("the Authorization header is not ASCII"))?;
     let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(unauthorized(&format!(
+        return Err(Reject::unauthorized(format!(
             "the onboarding credential must be sent as Authorization: Bearer, got scheme {scheme:?}"
         )));
     }
     let token = token.trim();
     if token.is_empty() {
-        return Err(unauthorized("the Bearer token is empty"));
+        return Err(Reject::unauthorized("the Bearer token is empty"));
     }
     Ok(token)
 }
 
-async fn read_body(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Bytes, Resp> {
+async fn read_body(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reject> {
     let limit = state.settings.max_body;
     let too_large = || {
-        respond::problem(
+        Reject::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
             format!("the body exceeds the {limit}-byte limit"),
@@ -221,12 +239,12 @@ async fn read_body(state: &State, headers: &HeaderMap, body: Incoming) -> Result
     match tokio::time::timeout(state.settings.body_timeout, collect).await {
         Ok(Ok(c)) => Ok(c.to_bytes()),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Ok(Err(e)) => Err(respond::problem(
+        Ok(Err(e)) => Err(Reject::new(
             StatusCode::BAD_REQUEST,
             "BODY_READ_FAILED",
             format!("the body could not be read: {e}"),
         )),
-        Err(_) => Err(respond::problem(
+        Err(_) => Err(Reject::new(
             StatusCode::REQUEST_TIMEOUT,
             "BODY_TIMEOUT",
             "the body did not arrive in time",

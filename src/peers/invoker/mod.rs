@@ -6,4 +6,4 @@ mod env;
 mod flow;
 
 pub use env::{AdapterEnv, EnvError, ENV_CA_FILE, ENV_CORE_URL, ENV_CREDENTIAL, ENV_WORKDIR};
-pub use flow::{onboard, InvokerError, Onboarding};
+pub use flow::{check_issued_certificate, onboard, InvokerError, Onboarding};

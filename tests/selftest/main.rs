@@ -1,0 +1,9 @@
+//! The self-test of the harness: one integration-test binary, real TLS on loopback sockets.
+
+mod support;
+
+mod cli_pki;
+mod core_rejects;
+mod core_serves;
+mod invoker_refuses;
+mod teardown;

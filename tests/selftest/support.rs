@@ -1,0 +1,188 @@
+//! Shared fixtures: a PKI generated once per test binary, reference cores on port 0, a
+//! scripted TLS server that records what a client did.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use capif_conformance::model::ONBOARDING_PATH;
+use capif_conformance::net::{
+    client_config, server_config, ClientAuth, HttpRequest, HttpResponse, HttpsSession, SessionEnd,
+    Timeouts, TLS_VERSIONS,
+};
+use capif_conformance::peers::core::{CoreSettings, RunningCore};
+use capif_conformance::pki::{Identity, TestPki};
+use rcgen::{CertificateParams, KeyPair};
+use rustls_pki_types::ServerName;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One PKI for the whole test binary (key generation is the slow part).
+pub fn pki() -> &'static TestPki {
+    static PKI: OnceLock<TestPki> = OnceLock::new();
+    PKI.get_or_init(|| {
+        TestPki::generate(&["localhost".into(), "127.0.0.1".into()]).expect("test PKI")
+    })
+}
+
+/// Short timeouts: everything is on loopback.
+pub fn timeouts() -> Timeouts {
+    Timeouts {
+        connect: Duration::from_secs(2),
+        handshake: Duration::from_secs(2),
+        response: Duration::from_secs(5),
+        teardown: Duration::from_secs(2),
+        adapter: Duration::from_secs(20),
+    }
+}
+
+/// A reference core with default settings on 127.0.0.1:0.
+pub async fn start_core() -> RunningCore {
+    start_core_with(CoreSettings::new(pki().clone())).await
+}
+
+/// A reference core with `settings` on 127.0.0.1:0.
+pub async fn start_core_with(settings: CoreSettings) -> RunningCore {
+    RunningCore::start(settings, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("core starts")
+}
+
+/// A TLS session to `core` trusting the test root, without a client certificate.
+pub async fn session(core: &RunningCore) -> HttpsSession {
+    session_as(core, None).await
+}
+
+/// A TLS session to `core`, optionally presenting `client`.
+pub async fn session_as(core: &RunningCore, client: Option<&Identity>) -> HttpsSession {
+    let cfg = client_config(&[pki().ca.cert.clone()], client, TLS_VERSIONS).unwrap();
+    HttpsSession::connect(
+        "127.0.0.1",
+        core.addr.port(),
+        ServerName::try_from("127.0.0.1").unwrap(),
+        cfg,
+        &timeouts(),
+    )
+    .await
+    .expect("TLS session to the reference core")
+}
+
+/// A fresh key and its PEM CSR.
+pub fn key_and_csr() -> (KeyPair, String) {
+    let key = KeyPair::generate().unwrap();
+    let csr = CertificateParams::new(vec![])
+        .unwrap()
+        .serialize_request(&key)
+        .unwrap()
+        .pem()
+        .unwrap();
+    (key, csr)
+}
+
+/// A conformant onboarding body for `csr`.
+pub fn body_for(csr: &str) -> serde_json::Value {
+    serde_json::json!({
+        "onboardingInformation": {"apiInvokerPublicKey": csr},
+        "notificationDestination": "https://invoker.example/notify",
+        "supportedFeatures": "0"
+    })
+}
+
+/// POST `body` with `credential` to the onboarding resource.
+pub fn onboarding_request(credential: Option<&str>, body: &serde_json::Value) -> HttpRequest {
+    let mut r = HttpRequest::new("POST", ONBOARDING_PATH).json(body);
+    if let Some(c) = credential {
+        r.headers
+            .push(("Authorization".into(), format!("Bearer {c}")));
+    }
+    r
+}
+
+/// A valid credential from the test PKI.
+pub fn credential() -> String {
+    pki().credential("test-invoker", 600)
+}
+
+/// Send one request on a fresh session; return the response and how the core ended the session.
+pub async fn exchange(core: &RunningCore, req: &HttpRequest) -> (HttpResponse, SessionEnd) {
+    let mut s = session(core).await;
+    let resp = s.exchange(req).await.expect("a response");
+    let end = s.await_peer_close().await;
+    (resp, end)
+}
+
+/// What a scripted server saw a client do.
+#[derive(Debug, Default, Clone)]
+pub struct Recorded {
+    /// Whether the TLS handshake completed.
+    pub handshake_ok: bool,
+    /// Application bytes the client sent.
+    pub request: Vec<u8>,
+    /// How the client ended the session after our response (None: no response was sent).
+    pub end: Option<SessionEnd>,
+}
+
+/// A one-connection TLS server presenting `identity`; once a full request head arrives it
+/// answers `response` and does NOT close, so the client's own teardown is observed.
+pub async fn scripted_server(
+    identity: Identity,
+    response: impl Into<String>,
+) -> (SocketAddr, tokio::task::JoinHandle<Recorded>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let response: String = response.into();
+    let cfg = server_config(&identity, &ClientAuth::None, TLS_VERSIONS).unwrap();
+    let task = tokio::spawn(async move {
+        let mut rec = Recorded::default();
+        let Ok(Ok((tcp, _))) =
+            tokio::time::timeout(Duration::from_secs(10), listener.accept()).await
+        else {
+            return rec;
+        };
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new((*cfg).clone()));
+        let Ok(Ok(mut tls)) =
+            tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
+        else {
+            return rec;
+        };
+        rec.handshake_ok = true;
+        let mut buf = [0u8; 8192];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), tls.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => {
+                    rec.request.extend_from_slice(&buf[..n]);
+                    if complete_request(&rec.request) {
+                        break;
+                    }
+                }
+                _ => return rec,
+            }
+        }
+        tls.write_all(response.as_bytes()).await.unwrap();
+        tls.flush().await.unwrap();
+        rec.end = Some(SessionEnd::observe(&mut tls, Duration::from_secs(3)).await);
+        rec
+    });
+    (addr, task)
+}
+
+fn complete_request(buf: &[u8]) -> bool {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut req = httparse::Request::new(&mut headers);
+    let Ok(httparse::Status::Complete(head)) = req.parse(buf) else {
+        return false;
+    };
+    let len = req
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .and_then(|h| {
+            std::str::from_utf8(h.value)
+                .ok()?
+                .trim()
+                .parse::<usize>()
+                .ok()
+        })
+        .unwrap_or(0);
+    buf.len() >= head + len
+}
