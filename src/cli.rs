@@ -11,6 +11,10 @@ use capif_conformance::net::Timeouts;
 use capif_conformance::peers::core::{CoreSettings, EnrolmentLogin, RunningCore};
 use capif_conformance::peers::invoker::{onboard, AdapterEnv};
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
+use capif_conformance::run::{RunPlan, SutSelection};
+
+#[path = "console.rs"]
+mod console;
 
 #[derive(Parser)]
 #[command(
@@ -25,6 +29,37 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the conformance suite and write the reports. Without --config it tests the
+    /// embedded reference core and reference invoker (the out-of-the-box demo).
+    Run {
+        /// Which role(s) to test.
+        #[arg(long, value_enum, default_value = "both")]
+        sut: SutArg,
+        /// SUT configuration (PIXIT + PICS), see README.md and fixtures/sut/.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Cucumber tag expression, e.g. "@branch:teardown and not @severity:recommended".
+        #[arg(long)]
+        tags: Option<String>,
+        /// Report directory: <out>/<run-id>/ and <out>/latest/.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Scenarios run at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Append NSS key-log lines (for Wireshark) to this file.
+        #[arg(long)]
+        keylog: Option<PathBuf>,
+    },
+    /// List the test purposes: id, severity, branch, title, spec references, applicability.
+    List {
+        /// Which role(s).
+        #[arg(long, value_enum, default_value = "both")]
+        sut: SutArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: FormatArg,
+    },
     /// Generate a TEST ONLY PKI bundle: CAPIF root CA, core server certificate, enrolment
     /// signer, a valid onboarding credential (credential.jwt) and manifest.json.
     Pki {
@@ -68,6 +103,29 @@ enum Peer {
     Invoker,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SutArg {
+    Core,
+    Invoker,
+    Both,
+}
+
+impl From<SutArg> for SutSelection {
+    fn from(s: SutArg) -> Self {
+        match s {
+            SutArg::Core => SutSelection::Core,
+            SutArg::Invoker => SutSelection::Invoker,
+            SutArg::Both => SutSelection::Both,
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+}
+
 /// Parse, run, and return the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -97,6 +155,29 @@ pub fn main() -> i32 {
 
 async fn run(cli: Cli) -> i32 {
     match cli.command {
+        Command::Run {
+            sut,
+            config,
+            tags,
+            out,
+            concurrency,
+            keylog,
+        } => {
+            console::run(RunPlan {
+                sut: sut.into(),
+                config,
+                tags,
+                out,
+                concurrency,
+                keylog,
+                command_line: std::env::args().collect(),
+                on_outcome: None,
+            })
+            .await
+        }
+        Command::List { sut, format } => {
+            console::list(sut.into(), matches!(format, FormatArg::Json))
+        }
         Command::Pki { out, hosts } => pki(out, hosts),
         Command::Reference {
             peer:

@@ -5,9 +5,16 @@
 //! [`net`] (certificates, credentials, TLS and HTTP with observation), [`peers`] (the
 //! reference core and invoker).
 
+pub mod catalogue;
+pub mod checks;
+pub mod evidence;
 pub mod exit_codes;
 pub mod fsutil;
 pub mod model;
 pub mod net;
 pub mod peers;
 pub mod pki;
+pub mod report;
+pub mod run;
+pub mod suite;
+pub mod sut;

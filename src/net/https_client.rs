@@ -245,6 +245,13 @@ impl HttpsSession {
         let _ = tokio::time::timeout(self.timeouts.teardown, self.stream.shutdown()).await;
     }
 
+    /// Send close_notify, then see (teardown timeout) whether the peer closes too or sends
+    /// more: after our close, a conformant peer serves nothing more on the session.
+    pub async fn close_and_observe(mut self) -> SessionEnd {
+        let _ = tokio::time::timeout(self.timeouts.teardown, self.stream.shutdown()).await;
+        SessionEnd::observe(&mut self.stream, self.timeouts.teardown).await
+    }
+
     async fn fill(&mut self, buf: &mut Vec<u8>) -> Result<usize, PhaseError> {
         let mut chunk = [0u8; 8192];
         match self.stream.read(&mut chunk).await {

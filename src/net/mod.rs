@@ -2,11 +2,13 @@
 //! HTTPS client whose every byte and every close the caller sees.
 
 mod https_client;
+mod keylog;
 mod phase;
 mod session_end;
 mod tls_config;
 
 pub use https_client::{HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD};
+pub use keylog::KeyLogFile;
 pub use phase::{within, Phase, PhaseError, Timeouts};
 pub use session_end::{classify_io_error, SessionEnd};
 pub use tls_config::{client_config, provider, server_config, ClientAuth, TLS_VERSIONS};

@@ -1,0 +1,66 @@
+@sut:core
+Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?")
+  TS 33.122 Annex X.1: "The API Invoker includes an onboarding credential in the Onboard API
+  Invoker Request message. The CAPIF core receives the Onboard API Invoker request message and
+  validates the onboarding credential. [...] If the CAPIF core cannot validate the onboarding
+  credentials, then an Onboard API Invoker response message containing an error response is
+  returned to the API Invoker instead."
+  TS 33.122 §6.1: an onboarding credential that is an OAuth 2.0 access token shall be a JWT
+  (RFC 7519) with a JWS signature (RFC 7515).
+
+  @CCF-CRED-01 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-01 The core rejects an onboarding request without a credential
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request without a credential
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-02 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-02 The core rejects a malformed credential
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a malformed credential
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-03 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-03 The core rejects a credential whose signature was tampered with
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a credential whose signature was tampered with
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-04 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-04 The core rejects a credential presented with a scheme other than Bearer
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with the credential under the Basic scheme
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-05 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-05 The core rejects an expired credential
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with an expired credential
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-06 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-06 The core rejects a credential signed by an unknown key
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a credential signed by an unknown key
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-07 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-07 The core's error response is a ProblemDetails whose status matches the HTTP status
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request without a credential
+    Then the error is a ProblemDetails in application/problem+json whose status matches
+
+  @CCF-CRED-08 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-08 A rejected request leaves no state and the same public key onboards afterwards
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a malformed credential
+    And the invoker sends a valid onboarding request
+    Then the core answers 201 Created

@@ -1,0 +1,44 @@
+//! Layer 1: the test purpose catalogue (design.md §6). Ids are stable: CI baselines and
+//! customers' reports refer to them.
+
+mod core_purposes;
+mod types;
+
+pub use types::{Applicability, Branch, Capability, Severity, Sut, TestPurpose};
+
+/// Every test purpose, core-under-test first, in a stable order.
+pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
+    core_purposes::CORE.iter()
+}
+
+/// The test purpose with `id`.
+pub fn find(id: &str) -> Option<&'static TestPurpose> {
+    all().find(|tp| tp.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for tp in all() {
+            assert!(seen.insert(tp.id), "duplicate {}", tp.id);
+            let parts: Vec<&str> = tp.id.split('-').collect();
+            assert_eq!(parts.len(), 3, "{}", tp.id);
+            assert_eq!(parts[0], tp.sut.id_prefix(), "{}", tp.id);
+            assert!(
+                ["TLS", "CRED", "REQ", "OK", "TD"].contains(&parts[1]),
+                "{}",
+                tp.id
+            );
+            assert!(parts[2].len() == 2 && parts[2].bytes().all(|b| b.is_ascii_digit()));
+            assert!(
+                !tp.spec_refs.is_empty() && !tp.requirement.is_empty(),
+                "{}",
+                tp.id
+            );
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! What a test purpose is.
+
+use serde::Serialize;
+
+/// The role of the system under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sut {
+    /// A CAPIF core (the harness plays the API invoker).
+    Core,
+    /// An API invoker (the harness plays the CAPIF core).
+    Invoker,
+}
+
+impl Sut {
+    /// `CCF` or `INV`.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Sut::Core => "CCF",
+            Sut::Invoker => "INV",
+        }
+    }
+
+    /// "core" or "invoker".
+    pub fn name(self) -> &'static str {
+        match self {
+            Sut::Core => "core",
+            Sut::Invoker => "invoker",
+        }
+    }
+}
+
+/// The branch of Figure X.1-1 a test purpose exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Branch {
+    /// "Secure connection successful?"
+    SecureConnection,
+    /// "Request valid?" (credential and body).
+    RequestValidation,
+    /// "CAPIF core provides Onboard API Invoker response".
+    OnboardingResponse,
+    /// "Tear down connection".
+    Teardown,
+}
+
+impl Branch {
+    /// Every branch, in the order of the figure.
+    pub const ALL: [Branch; 4] = [
+        Branch::SecureConnection,
+        Branch::RequestValidation,
+        Branch::OnboardingResponse,
+        Branch::Teardown,
+    ];
+
+    /// The tag value, e.g. `secure-connection`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Branch::SecureConnection => "secure-connection",
+            Branch::RequestValidation => "request-validation",
+            Branch::OnboardingResponse => "onboarding-response",
+            Branch::Teardown => "teardown",
+        }
+    }
+}
+
+/// How binding the requirement is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// A "shall": a failure fails the run.
+    Mandatory,
+    /// A "should".
+    Recommended,
+    /// Common practice.
+    Informational,
+}
+
+impl Severity {
+    /// The tag value.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Severity::Mandatory => "mandatory",
+            Severity::Recommended => "recommended",
+            Severity::Informational => "informational",
+        }
+    }
+}
+
+/// A PICS item a test purpose may depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    /// The core issues an invoker certificate (CAPIF-1/1e information).
+    IssuesCertificate,
+    /// The core issues an onboarding secret (CAPIF-2/2e information).
+    IssuesOnboardingSecret,
+    /// The core trusts the harness's enrolment key, so the harness may mint credentials.
+    AcceptsHarnessCredentials,
+    /// The core supports offboarding (DELETE over mutual TLS).
+    Offboarding,
+}
+
+impl Capability {
+    /// The key in `[core.capabilities]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Capability::IssuesCertificate => "issues_certificate",
+            Capability::IssuesOnboardingSecret => "issues_onboarding_secret",
+            Capability::AcceptsHarnessCredentials => "accepts_harness_credentials",
+            Capability::Offboarding => "offboarding",
+        }
+    }
+}
+
+/// When a test purpose applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "when", content = "capability", rename_all = "snake_case")]
+pub enum Applicability {
+    /// Always.
+    Always,
+    /// Only when the SUT declares this capability.
+    Requires(Capability),
+}
+
+/// One test purpose: a requirement of the SUT, checked by one Gherkin scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestPurpose {
+    /// Stable id, `<SUT>-<GROUP>-<NN>`.
+    pub id: &'static str,
+    /// The SUT's required behaviour, as a sentence.
+    pub title: &'static str,
+    /// Role of the SUT.
+    pub sut: Sut,
+    /// Branch of Figure X.1-1.
+    pub branch: Branch,
+    /// How binding.
+    pub severity: Severity,
+    /// Clauses it enforces.
+    pub spec_refs: &'static [&'static str],
+    /// The sentence of the spec it enforces, quoted.
+    pub requirement: &'static str,
+    /// PICS applicability.
+    pub applicability: Applicability,
+}

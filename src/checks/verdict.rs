@@ -1,0 +1,86 @@
+//! Verdicts (design.md §6) and the result of one check.
+
+use serde::Serialize;
+
+/// The verdict of a test purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The SUT did what the requirement says.
+    Pass,
+    /// The SUT did not.
+    Fail,
+    /// The harness could not observe enough to decide.
+    Inconclusive,
+    /// PICS says the feature is absent.
+    NotApplicable,
+    /// The harness itself failed.
+    Error,
+}
+
+impl Verdict {
+    /// The name used in reports and baselines.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive => "inconclusive",
+            Verdict::NotApplicable => "not-applicable",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// Parse a name written by [`Verdict::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Verdict::Pass,
+            Verdict::Fail,
+            Verdict::Inconclusive,
+            Verdict::NotApplicable,
+            Verdict::Error,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", content = "reason", rename_all = "kebab-case")]
+pub enum Check {
+    /// Satisfied; what was seen.
+    Pass(String),
+    /// Violated; expected vs observed.
+    Fail(String),
+    /// Could not be decided; why.
+    Inconclusive(String),
+}
+
+impl Check {
+    /// Pass if `ok`, else fail with `reason`.
+    pub fn expect(ok: bool, pass: impl Into<String>, fail: impl Into<String>) -> Self {
+        if ok {
+            Check::Pass(pass.into())
+        } else {
+            Check::Fail(fail.into())
+        }
+    }
+
+    /// Whether it passed.
+    pub fn passed(&self) -> bool {
+        matches!(self, Check::Pass(_))
+    }
+
+    /// The reason.
+    pub fn reason(&self) -> &str {
+        match self {
+            Check::Pass(r) | Check::Fail(r) | Check::Inconclusive(r) => r,
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The report model: what `report.json` holds (documented field by field in README.md).
+
+use serde::Serialize;
+
+use crate::catalogue::{Branch, Severity, Sut};
+use crate::checks::Verdict;
+use crate::evidence::Evidence;
+use crate::suite::Outcome;
+
+/// Version of the `report.json` format; bumped on incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Format version of this document.
+    pub format_version: u32,
+    /// `capif-conformance`.
+    pub tool: String,
+    /// The tool's version.
+    pub tool_version: String,
+    /// Unique id of the run (also its directory name).
+    pub run_id: String,
+    /// The exact command line.
+    pub command_line: Vec<String>,
+    /// Start, RFC 3339 UTC.
+    pub started_at: String,
+    /// Wall time of the run.
+    pub duration_ms: u64,
+    /// The systems under test.
+    pub suts: Vec<SutDescription>,
+    /// Counts by verdict.
+    pub summary: Summary,
+    /// One entry per test purpose run.
+    pub results: Vec<ResultEntry>,
+}
+
+/// One system under test, as the run saw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SutDescription {
+    /// core or invoker.
+    pub role: Sut,
+    /// What it is (URL, command, "embedded reference core").
+    pub description: String,
+    /// Certificates provisioned for it, as SHA-256 fingerprints.
+    pub trusted_roots: Vec<String>,
+    /// PICS as declared, `key = value`.
+    pub pics: Vec<(String, String)>,
+}
+
+/// Counts by verdict.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Test purposes run.
+    pub total: usize,
+    /// Passed.
+    pub pass: usize,
+    /// Failed.
+    pub fail: usize,
+    /// Inconclusive.
+    pub inconclusive: usize,
+    /// Not applicable.
+    pub not_applicable: usize,
+    /// Harness errors.
+    pub error: usize,
+    /// Failed mandatory test purposes (what gates CI).
+    pub mandatory_fail: usize,
+}
+
+impl Summary {
+    /// Count `outcomes`.
+    pub fn of<'a>(outcomes: impl IntoIterator<Item = (&'a Verdict, Severity)>) -> Self {
+        let mut s = Summary::default();
+        for (v, sev) in outcomes {
+            s.total += 1;
+            match v {
+                Verdict::Pass => s.pass += 1,
+                Verdict::Fail => {
+                    s.fail += 1;
+                    if sev == Severity::Mandatory {
+                        s.mandatory_fail += 1;
+                    }
+                }
+                Verdict::Inconclusive => s.inconclusive += 1,
+                Verdict::NotApplicable => s.not_applicable += 1,
+                Verdict::Error => s.error += 1,
+            }
+        }
+        s
+    }
+}
+
+/// The result of one test purpose.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultEntry {
+    /// Test purpose id.
+    pub id: String,
+    /// Required behaviour.
+    pub title: String,
+    /// Role of the SUT.
+    pub sut: Sut,
+    /// Branch of Figure X.1-1.
+    pub branch: Branch,
+    /// mandatory / recommended / informational.
+    pub severity: Severity,
+    /// pass / fail / inconclusive / not-applicable / error.
+    pub verdict: Verdict,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// Clauses enforced.
+    pub spec_refs: Vec<String>,
+    /// The spec sentence enforced.
+    pub requirement: String,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// What was observed.
+    pub evidence: Evidence,
+}
+
+impl From<&Outcome> for ResultEntry {
+    fn from(o: &Outcome) -> Self {
+        Self {
+            id: o.tp.id.into(),
+            title: o.tp.title.into(),
+            sut: o.tp.sut,
+            branch: o.tp.branch,
+            severity: o.tp.severity,
+            verdict: o.verdict,
+            reason: o.reason.clone(),
+            spec_refs: o.tp.spec_refs.iter().map(|s| s.to_string()).collect(),
+            requirement: o.tp.requirement.into(),
+            duration_ms: o.duration_ms,
+            evidence: o.evidence.clone(),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! One run: plan → targets → suite → report → exit code.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::embedded::EmbeddedCore;
+use crate::catalogue::Sut;
+use crate::checks::Verdict;
+use crate::exit_codes;
+use crate::net::{KeyLogFile, Timeouts};
+use crate::report::{write_reports, Report, ReportPaths, ResultEntry, Summary, SutDescription};
+use crate::suite::{run_suite, Outcome, SuiteOptions, SuiteTargets};
+use crate::sut::{ConfigError, CoreTarget, SutConfig};
+
+/// Which role(s) to test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SutSelection {
+    /// The core only.
+    Core,
+    /// The invoker only.
+    Invoker,
+    /// Both.
+    Both,
+}
+
+impl SutSelection {
+    /// Whether `sut` is selected.
+    pub fn includes(self, sut: Sut) -> bool {
+        matches!(
+            (self, sut),
+            (SutSelection::Both, _)
+                | (SutSelection::Core, Sut::Core)
+                | (SutSelection::Invoker, Sut::Invoker)
+        )
+    }
+}
+
+/// What to run.
+pub struct RunPlan {
+    /// Roles to test.
+    pub sut: SutSelection,
+    /// The SUT configuration; None: the embedded reference peers.
+    pub config: Option<PathBuf>,
+    /// Tag expression.
+    pub tags: Option<String>,
+    /// Report directory.
+    pub out: PathBuf,
+    /// Scenarios at once.
+    pub concurrency: usize,
+    /// NSS key log file.
+    pub keylog: Option<PathBuf>,
+    /// The command line, for the report header.
+    pub command_line: Vec<String>,
+    /// Called as each scenario finishes.
+    pub on_outcome: Option<Box<dyn Fn(&Outcome)>>,
+}
+
+/// A finished run.
+pub struct RunResult {
+    /// The report model.
+    pub report: Report,
+    /// Outcomes in catalogue order.
+    pub outcomes: Vec<Outcome>,
+    /// Where the reports are.
+    pub paths: ReportPaths,
+    /// The process exit code.
+    pub exit_code: i32,
+}
+
+/// Why a run could not produce verdicts (exit code 2 or 4).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The SUT configuration is invalid.
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    /// The options are inconsistent.
+    #[error("{0}")]
+    Usage(String),
+    /// The harness could not run.
+    #[error("{0}")]
+    Harness(String),
+    /// The selection matched no test purpose.
+    #[error("the selection matched no test purpose (check --sut and --tags; `capif-conformance list` shows every id and tag)")]
+    NothingSelected,
+}
+
+impl RunError {
+    /// The exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::NothingSelected => exit_codes::NOTHING_SELECTED,
+            _ => exit_codes::USAGE_OR_HARNESS,
+        }
+    }
+}
+
+/// The exit code for a set of outcomes: 1 on a mandatory failure, 2 when the harness itself
+/// failed to decide something, else 0.
+pub fn exit_code_for(outcomes: &[Outcome]) -> i32 {
+    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
+    if summary.mandatory_fail > 0 {
+        exit_codes::FAILED
+    } else if summary.error > 0 {
+        exit_codes::USAGE_OR_HARNESS
+    } else {
+        exit_codes::OK
+    }
+}
+
+fn describe_core(t: &CoreTarget, embedded: bool) -> SutDescription {
+    let c = &t.capabilities;
+    SutDescription {
+        role: Sut::Core,
+        description: if embedded {
+            format!("embedded reference core at {}", t.url)
+        } else {
+            format!("CAPIF core at {} (server name {})", t.url, t.server_name)
+        },
+        trusted_roots: t
+            .trusted
+            .iter()
+            .map(|c| crate::pki::sha256_fingerprint(c))
+            .collect(),
+        pics: vec![
+            (
+                "issues_certificate".into(),
+                c.issues_certificate.to_string(),
+            ),
+            (
+                "issues_onboarding_secret".into(),
+                c.issues_onboarding_secret.to_string(),
+            ),
+            (
+                "asynchronous_onboarding".into(),
+                c.asynchronous_onboarding.to_string(),
+            ),
+            (
+                "accepts_harness_credentials".into(),
+                c.accepts_harness_credentials.to_string(),
+            ),
+            ("offboarding".into(), c.offboarding.to_string()),
+            (
+                "teardown".into(),
+                format!("{:?}", c.teardown).to_lowercase(),
+            ),
+        ],
+    }
+}
+
+fn run_id(started: time::OffsetDateTime) -> String {
+    let stamp = started
+        .format(time::macros::format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap_or_default();
+    let suffix = hex::encode(&crate::pki::new_serial().to_bytes()[..3]);
+    format!("{stamp}-{suffix}")
+}
+
+/// Run `plan` to completion.
+pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
+    let started_at = time::OffsetDateTime::now_utc();
+    let started = Instant::now();
+    let config = plan.config.as_deref().map(SutConfig::load).transpose()?;
+    let timeouts = config
+        .as_ref()
+        .map(|c| c.timeouts)
+        .unwrap_or_else(Timeouts::default);
+    let keylog = match &plan.keylog {
+        Some(p) => Some(Arc::new(
+            KeyLogFile::open(p)
+                .map_err(|e| RunError::Usage(format!("--keylog {}: {e}", p.display())))?,
+        ) as Arc<dyn rustls::KeyLog>),
+        None => None,
+    };
+
+    let mut targets = SuiteTargets::default();
+    let mut suts = Vec::new();
+    let mut embedded_core = None;
+    if plan.sut.includes(Sut::Core) {
+        match &config {
+            Some(cfg) => match &cfg.core {
+                Some(core) => {
+                    let t = CoreTarget::from_config(core, timeouts);
+                    suts.push(describe_core(&t, false));
+                    targets.core = Some(t);
+                }
+                None if plan.sut == SutSelection::Core => {
+                    return Err(RunError::Usage(format!(
+                        "--sut core, but {} has no [core] section; add one or choose --sut invoker",
+                        cfg.file.display()
+                    )))
+                }
+                None => {}
+            },
+            None => {
+                let e = EmbeddedCore::start(timeouts).await.map_err(|e| {
+                    RunError::Harness(format!("cannot start the embedded reference core: {e}"))
+                })?;
+                suts.push(describe_core(&e.target, true));
+                targets.core = Some(e.target.clone());
+                embedded_core = Some(e);
+            }
+        }
+    }
+    if let Some(t) = targets.core.as_mut() {
+        t.keylog = keylog.clone();
+    }
+
+    let outcomes = run_suite(
+        targets,
+        SuiteOptions {
+            tags: plan.tags.clone(),
+            concurrency: plan.concurrency,
+            on_outcome: plan.on_outcome,
+        },
+    )
+    .await
+    .map_err(|e| RunError::Usage(e.to_string()))?;
+    if let Some(e) = embedded_core {
+        e.core.shutdown().await;
+    }
+    if outcomes.is_empty() {
+        return Err(RunError::NothingSelected);
+    }
+
+    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
+    let report = Report {
+        format_version: crate::report::FORMAT_VERSION,
+        tool: "capif-conformance".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        run_id: run_id(started_at),
+        command_line: plan.command_line,
+        started_at: started_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        suts,
+        summary,
+        results: outcomes.iter().map(ResultEntry::from).collect(),
+    };
+    let paths = write_reports(&report, &plan.out).map_err(|e| {
+        RunError::Harness(format!(
+            "cannot write the reports into {}: {e} (choose a writable --out)",
+            plan.out.display()
+        ))
+    })?;
+    let exit_code = exit_code_for(&outcomes);
+    debug_assert!(outcomes
+        .iter()
+        .all(|o| o.verdict != Verdict::Pass || !o.reason.is_empty()));
+    Ok(RunResult {
+        report,
+        outcomes,
+        paths,
+        exit_code,
+    })
+}

@@ -1,0 +1,217 @@
+//! Runs the embedded features with cucumber and turns every finished scenario into an
+//! [`Outcome`]. Our CLI owns the arguments (cucumber's own CLI is not parsed) and cucumber's
+//! console output is discarded: the outcomes are the one stream every report consumes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::tag::Ext as _;
+use cucumber::{event, World as _, WriterExt as _};
+use futures::FutureExt as _;
+use serde::Serialize;
+
+use super::features::{parse_features, Preparsed};
+use super::world::SuiteWorld;
+use crate::catalogue::{self, Applicability, Sut, TestPurpose};
+use crate::checks::Verdict;
+use crate::evidence::Evidence;
+use crate::sut::CoreTarget;
+
+/// What a run tests.
+#[derive(Debug, Default)]
+pub struct SuiteTargets {
+    /// The core under test (the harness plays the invoker).
+    pub core: Option<CoreTarget>,
+}
+
+impl SuiteTargets {
+    /// Whether this run has a SUT of role `sut`.
+    pub fn has(&self, sut: Sut) -> bool {
+        match sut {
+            Sut::Core => self.core.is_some(),
+            Sut::Invoker => false,
+        }
+    }
+
+    /// Why `tp` does not apply to this SUT, if it does not (PICS).
+    pub fn not_applicable(&self, tp: &TestPurpose) -> Option<String> {
+        let Applicability::Requires(cap) = tp.applicability else {
+            return None;
+        };
+        let caps = &self.core.as_ref()?.capabilities;
+        let declared = match cap {
+            catalogue::Capability::IssuesCertificate => caps.issues_certificate,
+            catalogue::Capability::IssuesOnboardingSecret => caps.issues_onboarding_secret,
+            catalogue::Capability::AcceptsHarnessCredentials => caps.accepts_harness_credentials,
+            catalogue::Capability::Offboarding => caps.offboarding,
+        };
+        (!declared).then(|| format!("PICS: [core.capabilities].{} = false", cap.key()))
+    }
+}
+
+/// Options of one suite run.
+pub struct SuiteOptions {
+    /// Tag expression (cucumber syntax, e.g. `@branch:teardown and not @CCF-TD-03`).
+    pub tags: Option<String>,
+    /// Scenarios run at once.
+    pub concurrency: usize,
+    /// Called as each scenario finishes (console progress).
+    pub on_outcome: Option<Box<dyn Fn(&Outcome)>>,
+}
+
+impl Default for SuiteOptions {
+    fn default() -> Self {
+        Self {
+            tags: None,
+            concurrency: 16,
+            on_outcome: None,
+        }
+    }
+}
+
+/// The result of one test purpose.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The test purpose.
+    pub tp: &'static TestPurpose,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// One sentence: why.
+    pub reason: String,
+    /// Wall time of the scenario.
+    pub duration_ms: u64,
+    /// What was observed.
+    pub evidence: Evidence,
+}
+
+/// A run that could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SuiteError {
+    /// The tag expression does not parse.
+    #[error("--tags {expr:?} is not a tag expression: {reason} (example: \"@branch:teardown and not @severity:recommended\")")]
+    Tags {
+        /// The expression.
+        expr: String,
+        /// The parser's message.
+        reason: String,
+    },
+    /// An embedded feature does not parse (a build defect).
+    #[error("embedded feature file: {0}")]
+    Features(String),
+}
+
+/// Run the suite against `targets`; outcomes come back in catalogue order.
+pub async fn run_suite(
+    targets: SuiteTargets,
+    opts: SuiteOptions,
+) -> Result<Vec<Outcome>, SuiteError> {
+    let filter = match &opts.tags {
+        Some(expr) => Some(expr.parse::<TagOperation>().map_err(|e| SuiteError::Tags {
+            expr: expr.clone(),
+            reason: e.to_string(),
+        })?),
+        None => None,
+    };
+    let features = parse_features().map_err(SuiteError::Features)?;
+    let targets = Arc::new(targets);
+    let outcomes = Rc::new(RefCell::new(Vec::<Outcome>::new()));
+    let on_outcome = Rc::new(opts.on_outcome);
+
+    let before_targets = targets.clone();
+    let after_outcomes = outcomes.clone();
+    let after_notify = on_outcome.clone();
+    let filter_targets = targets.clone();
+
+    SuiteWorld::cucumber::<&str>()
+        .with_parser(Preparsed(features))
+        .with_writer(
+            cucumber::writer::Basic::raw(std::io::sink(), cucumber::writer::Coloring::Never, 0)
+                .fail_on_skipped()
+                .normalized(),
+        )
+        .max_concurrent_scenarios(opts.concurrency.max(1))
+        .before(move |_, _, scenario, world| {
+            let targets = before_targets.clone();
+            async move {
+                world.started = Some(Instant::now());
+                world.tp = purpose_of(scenario);
+                if let Some(tp) = world.tp {
+                    if let Some(reason) = targets.not_applicable(tp) {
+                        world.decided = Some((Verdict::NotApplicable, reason));
+                    }
+                }
+                world.targets = Some(targets);
+            }
+            .boxed_local()
+        })
+        .after(move |_, _, scenario, finished, world| {
+            let outcomes = after_outcomes.clone();
+            let notify = after_notify.clone();
+            let tp = purpose_of(scenario);
+            let step_error = match finished {
+                event::ScenarioFinished::StepFailed(_, _, e) => Some(e.to_string()),
+                event::ScenarioFinished::StepSkipped => {
+                    Some("a step has no implementation in this harness version".to_string())
+                }
+                event::ScenarioFinished::BeforeHookFailed(_) => Some("before hook failed".into()),
+                event::ScenarioFinished::StepPassed => None,
+            };
+            let outcome = tp.map(|tp| match world {
+                Some(w) => {
+                    let (verdict, reason) = w.verdict(step_error.as_deref());
+                    Outcome {
+                        tp,
+                        verdict,
+                        reason,
+                        duration_ms: w
+                            .started
+                            .map(|s| s.elapsed().as_millis() as u64)
+                            .unwrap_or(0),
+                        evidence: std::mem::take(&mut w.evidence),
+                    }
+                }
+                None => Outcome {
+                    tp,
+                    verdict: Verdict::Error,
+                    reason: format!("harness error: {}", step_error.unwrap_or_default()),
+                    duration_ms: 0,
+                    evidence: Evidence::default(),
+                },
+            });
+            async move {
+                if let Some(o) = outcome {
+                    if let Some(f) = notify.as_ref() {
+                        f(&o);
+                    }
+                    outcomes.borrow_mut().push(o);
+                }
+            }
+            .boxed_local()
+        })
+        .with_default_cli()
+        .filter_run((), move |feature, _, scenario| {
+            let Some(tp) = purpose_of(scenario) else {
+                return false;
+            };
+            if !filter_targets.has(tp.sut) {
+                return false;
+            }
+            match &filter {
+                Some(op) => op.eval(scenario.tags.iter().chain(feature.tags.iter())),
+                None => true,
+            }
+        })
+        .await;
+
+    let mut out = std::mem::take(&mut *outcomes.borrow_mut());
+    let order: Vec<&str> = catalogue::all().map(|tp| tp.id).collect();
+    out.sort_by_key(|o| order.iter().position(|id| *id == o.tp.id));
+    Ok(out)
+}
+
+fn purpose_of(scenario: &cucumber::gherkin::Scenario) -> Option<&'static TestPurpose> {
+    scenario.tags.iter().find_map(|t| catalogue::find(t))
+}

@@ -1,0 +1,138 @@
+//! The feature files, embedded in the binary so `capif-conformance run` works from anywhere;
+//! the same files in `features/` are what a person reads and edits.
+
+use cucumber::gherkin;
+
+/// (path, text) of every feature file.
+pub static FEATURES: &[(&str, &str)] = &[
+    (
+        "features/core/secure_connection.feature",
+        include_str!("../../features/core/secure_connection.feature"),
+    ),
+    (
+        "features/core/credential.feature",
+        include_str!("../../features/core/credential.feature"),
+    ),
+    (
+        "features/core/request_validation.feature",
+        include_str!("../../features/core/request_validation.feature"),
+    ),
+    (
+        "features/core/onboarding_response.feature",
+        include_str!("../../features/core/onboarding_response.feature"),
+    ),
+    (
+        "features/core/teardown.feature",
+        include_str!("../../features/core/teardown.feature"),
+    ),
+];
+
+/// Parse every embedded feature.
+pub fn parse_features() -> Result<Vec<gherkin::Feature>, String> {
+    FEATURES
+        .iter()
+        .map(|(path, text)| {
+            let mut f = gherkin::Feature::parse(text, gherkin::GherkinEnv::default())
+                .map_err(|e| format!("{path}: {e}"))?;
+            f.path = Some(path.into());
+            Ok(f)
+        })
+        .collect()
+}
+
+/// A cucumber parser over already-parsed features.
+pub struct Preparsed(pub Vec<gherkin::Feature>);
+
+impl<I> cucumber::Parser<I> for Preparsed {
+    type Cli = cucumber::cli::Empty;
+    type Output =
+        futures::stream::Iter<std::vec::IntoIter<cucumber::parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, _input: I, _cli: Self::Cli) -> Self::Output {
+        futures::stream::iter(self.0.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue;
+
+    #[test]
+    fn every_feature_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk = Vec::new();
+        for dir in ["features/core", "features/invoker"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for e in entries {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                if name.ends_with(".feature") {
+                    on_disk.push(format!("{dir}/{name}"));
+                }
+            }
+        }
+        on_disk.sort();
+        let mut embedded: Vec<String> = FEATURES.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn scenarios_and_catalogue_match_one_to_one() {
+        let features = parse_features().unwrap();
+        let mut seen = std::collections::HashMap::new();
+        for f in &features {
+            for sc in &f.scenarios {
+                let ids: Vec<&String> = sc
+                    .tags
+                    .iter()
+                    .filter(|t| t.starts_with("CCF-") || t.starts_with("INV-"))
+                    .collect();
+                assert_eq!(
+                    ids.len(),
+                    1,
+                    "scenario {:?} needs exactly one id tag",
+                    sc.name
+                );
+                let tp = catalogue::find(ids[0])
+                    .unwrap_or_else(|| panic!("{} not in the catalogue", ids[0]));
+                assert!(
+                    sc.name.starts_with(tp.id),
+                    "scenario name {:?} must start with its id",
+                    sc.name
+                );
+                let want_branch = format!("branch:{}", tp.branch.tag());
+                let want_sev = format!("severity:{}", tp.severity.tag());
+                assert!(
+                    sc.tags.contains(&want_branch),
+                    "{}: missing @{want_branch}",
+                    tp.id
+                );
+                assert!(
+                    sc.tags.contains(&want_sev),
+                    "{}: missing @{want_sev}",
+                    tp.id
+                );
+                assert!(
+                    seen.insert(tp.id, f.path.clone()).is_none(),
+                    "{} twice",
+                    tp.id
+                );
+            }
+        }
+        for tp in catalogue::all() {
+            assert!(seen.contains_key(tp.id), "{} has no scenario", tp.id);
+        }
+    }
+
+    #[test]
+    fn tag_expressions_accept_our_tags() {
+        use cucumber::tag::Ext;
+        let op: gherkin::tagexpr::TagOperation =
+            "@branch:teardown and not @CCF-TD-03".parse().unwrap();
+        assert!(op.eval(["branch:teardown", "CCF-TD-01"]));
+        assert!(!op.eval(["branch:teardown", "CCF-TD-03"]));
+    }
+}

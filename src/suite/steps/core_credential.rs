@@ -1,0 +1,127 @@
+//! Steps of the credential half of "Request valid?" (core under test).
+
+use cucumber::{then, when};
+
+use super::skip_if_decided;
+use crate::checks;
+use crate::pki::{mint_credential, tamper_signature, Claims};
+use crate::suite::world::{StepResult, SuiteWorld};
+use crate::sut::{CredentialChoice, RequestBody};
+
+async fn send(w: &mut SuiteWorld, label: &str, credential: CredentialChoice) -> StepResult {
+    let body = w.valid_body();
+    w.onboard_with(label, credential, RequestBody::Json(body))
+        .await
+}
+
+#[when("the invoker sends the onboarding request without a credential")]
+async fn without_credential(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    send(w, "no Authorization header", CredentialChoice::Absent).await
+}
+
+#[when("the invoker sends the onboarding request with a malformed credential")]
+async fn malformed(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    send(
+        w,
+        "malformed credential",
+        CredentialChoice::Bearer("this-is-not-a-jwt".into()),
+    )
+    .await
+}
+
+#[when(
+    "the invoker sends the onboarding request with a credential whose signature was tampered with"
+)]
+async fn tampered(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let token = match core.credential.fetch(&core.timeouts).await {
+        Ok(t) => t,
+        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
+    };
+    if token.split('.').count() != 3 {
+        w.checks.push(crate::checks::Check::Inconclusive(
+            "the provisioned credential is not a JWT, so its signature cannot be tampered with"
+                .into(),
+        ));
+        return Ok(());
+    }
+    send(
+        w,
+        "credential with a tampered signature",
+        CredentialChoice::Bearer(tamper_signature(&token)),
+    )
+    .await
+}
+
+#[when("the invoker sends the onboarding request with the credential under the Basic scheme")]
+async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let token = match core.credential.fetch(&core.timeouts).await {
+        Ok(t) => t,
+        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
+    };
+    send(
+        w,
+        "valid credential under the Basic scheme",
+        CredentialChoice::Header(format!("Basic {token}")),
+    )
+    .await
+}
+
+#[when("the invoker sends the onboarding request with an expired credential")]
+async fn expired(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(pki) = w.core()?.harness_pki else {
+        return w.harness_error("accepts_harness_credentials is set but no PKI bundle is loaded");
+    };
+    let token = mint_credential(
+        &pki.enrolment.key,
+        &Claims::window("capif-conformance-invoker", -7200, -3600),
+    );
+    send(
+        w,
+        "credential expired an hour ago",
+        CredentialChoice::Bearer(token),
+    )
+    .await
+}
+
+#[when("the invoker sends the onboarding request with a credential signed by an unknown key")]
+async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let stranger = rcgen::KeyPair::generate().expect("key generation");
+    let token = mint_credential(
+        &stranger,
+        &Claims::valid_for("capif-conformance-invoker", 600),
+    );
+    send(
+        w,
+        "credential signed by an unknown key",
+        CredentialChoice::Bearer(token),
+    )
+    .await
+}
+
+#[then("the core rejects the request with a 4xx error and no onboarding result")]
+async fn rejected(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    if matches!(w.checks.last(), Some(crate::checks::Check::Inconclusive(_))) {
+        return Ok(());
+    }
+    let resp = w.current_response()?;
+    w.check(checks::rejected(&resp))
+}
+
+#[then(
+    regex = r"^the error is a ProblemDetails in application/problem\+json whose status matches$"
+)]
+async fn problem_details(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::rejected(&resp))?;
+    w.check(checks::problem_details(&resp))
+}

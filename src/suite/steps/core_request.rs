@@ -1,0 +1,98 @@
+//! Steps of the body half of "Request valid?" (core under test).
+
+use cucumber::{then, when};
+
+use super::skip_if_decided;
+use crate::checks;
+use crate::suite::world::{StepResult, SuiteWorld};
+use crate::sut::{CredentialChoice, RequestBody};
+
+#[when(expr = "the invoker sends a valid request without {word}")]
+async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
+    skip_if_decided!(w);
+    let mut body = w.valid_body();
+    let removed = match field.as_str() {
+        "apiInvokerPublicKey" => body["onboardingInformation"]
+            .as_object_mut()
+            .and_then(|o| o.remove("apiInvokerPublicKey")),
+        other => body.as_object_mut().and_then(|o| o.remove(other)),
+    };
+    if removed.is_none() {
+        return w.harness_error(format!("the valid body has no field {field} to remove"));
+    }
+    w.onboard_with(
+        &format!("valid body without {field}"),
+        CredentialChoice::Valid,
+        RequestBody::Json(body),
+    )
+    .await
+}
+
+#[then(expr = "the core answers 400 naming {word}")]
+async fn answers_400_naming(w: &mut SuiteWorld, field: String) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::rejected(&resp))?;
+    w.check(checks::bad_request_naming(&resp, &field))
+}
+
+/// The id the harness tries to impose.
+const IMPOSED_ID: &str = "INVchosen0by0the0invoker0000000";
+
+#[when("the invoker sends a valid request that sets its own apiInvokerId")]
+async fn sets_own_id(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let mut body = w.valid_body();
+    body["apiInvokerId"] = serde_json::json!(IMPOSED_ID);
+    w.onboard_with(
+        "valid body with apiInvokerId set by the invoker",
+        CredentialChoice::Valid,
+        RequestBody::Json(body),
+    )
+    .await
+}
+
+#[then("the core does not adopt the apiInvokerId")]
+async fn not_adopted(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::not_adopted(&resp, IMPOSED_ID))
+}
+
+#[when("the invoker sends a body that is not JSON")]
+async fn not_json(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let body = RequestBody::Raw {
+        content_type: Some("application/json".into()),
+        bytes: b"{\"onboardingInformation\": not json".to_vec(),
+    };
+    w.onboard_with(
+        "non-JSON body labelled application/json",
+        CredentialChoice::Valid,
+        body,
+    )
+    .await
+}
+
+#[when(regex = r"^the invoker sends a valid body labelled text/plain$")]
+async fn wrong_media_type(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let bytes = serde_json::to_vec(&w.valid_body()).expect("JSON");
+    let body = RequestBody::Raw {
+        content_type: Some("text/plain".into()),
+        bytes,
+    };
+    w.onboard_with(
+        "valid body labelled text/plain",
+        CredentialChoice::Valid,
+        body,
+    )
+    .await
+}
+
+#[then("the core rejects the request with 400 or 415")]
+async fn rejects_400_or_415(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::rejected_with(&resp, &[400, 415]))
+}

@@ -1,0 +1,208 @@
+//! Steps of the secure-connection branch (core under test).
+
+use cucumber::{then, when};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::skip_if_decided;
+use crate::checks::{self, Check};
+use crate::evidence::TlsEvidence;
+use crate::net::Phase;
+use crate::suite::world::{StepResult, SuiteWorld};
+use crate::sut::{cleartext_request, legacy_client_hello, CredentialChoice, RequestBody};
+
+#[when("the invoker connects with the provisioned root CA and the core's name")]
+async fn connect(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    match core.connect(None).await {
+        Ok(session) => {
+            let tls = session.tls.clone();
+            w.evidence.exchanges.push(crate::evidence::Exchange {
+                label: "TLS handshake".into(),
+                tls: Some(TlsEvidence::from(&tls)),
+                request: None,
+                response: None,
+                error: None,
+                session_end: None,
+                after_harness_close: None,
+                timings_ms: crate::evidence::Timings {
+                    handshake: Some(tls.handshake_ms),
+                    ..Default::default()
+                },
+            });
+            session.close().await;
+            w.check(checks::tls_version_allowed(&tls, &core.server_name))
+        }
+        Err(e) if e.phase() == Phase::Connect => w.harness_error(format!(
+            "the core is not reachable at {} ({e}); check [core].url",
+            core.url
+        )),
+        Err(e) => w.check(Check::Fail(format!(
+            "the secure connection could not be established with the provisioned root and name {}: {e}",
+            core.server_name
+        ))),
+    }
+}
+
+#[then("the secure connection uses TLS 1.2 or TLS 1.3")]
+async fn uses_modern_tls(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    // The When step recorded the check: the handshake itself verified chain and name.
+    if w.checks.is_empty() {
+        return w.harness_error("no handshake was observed");
+    }
+    Ok(())
+}
+
+#[when("the invoker offers only TLS 1.0 and TLS 1.1")]
+async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    match legacy_client_hello(&core.host, core.port, &core.server_name, &core.timeouts).await {
+        Ok(outcome) => {
+            w.evidence.notes.push(format!(
+                "ClientHello offering only TLS 1.0/1.1 answered with: {}",
+                outcome.describe()
+            ));
+            let c = checks::legacy_hello_refused(&outcome);
+            w.checks.push(c);
+            Ok(())
+        }
+        Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
+    }
+}
+
+#[then("the core refuses the handshake")]
+async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    match w.checks.last() {
+        Some(Check::Fail(r)) => Err(r.clone()),
+        Some(_) => Ok(()),
+        None => w.harness_error("no legacy handshake was observed"),
+    }
+}
+
+#[when("the invoker sends the onboarding request in clear to the core's port")]
+async fn cleartext(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let auth = match core.authorization(&CredentialChoice::Valid).await {
+        Ok(a) => a.unwrap_or_default(),
+        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
+    };
+    let body = serde_json::to_vec(&w.valid_body()).expect("JSON");
+    let mut req = format!(
+        "POST {} HTTP/1.1\r\nHost: {}:{}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        core.onboarding_target(),
+        core.host,
+        core.port,
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(&body);
+    match cleartext_request(&core.host, core.port, &req, &core.timeouts).await {
+        Ok(out) => {
+            w.evidence.notes.push(format!(
+                "onboarding request in clear answered with: {}",
+                match out.status {
+                    Some(s) => format!("HTTP {s}"),
+                    None if out.reply.is_empty() => "nothing (closed)".into(),
+                    None => format!("non-HTTP bytes ({} bytes)", out.reply.len()),
+                }
+            ));
+            w.cleartext_status = Some(out.status);
+            Ok(())
+        }
+        Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
+    }
+}
+
+#[when("the invoker onboards the same key over TLS")]
+async fn same_key_over_tls(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let body = w.valid_body();
+    w.onboard_with(
+        "the same key over TLS, after the cleartext attempt",
+        CredentialChoice::Valid,
+        RequestBody::Json(body),
+    )
+    .await
+}
+
+#[then("the cleartext request was not processed")]
+async fn cleartext_not_processed(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(status) = w.cleartext_status else {
+        return w.harness_error("no cleartext attempt was recorded");
+    };
+    let later = w.response.clone();
+    w.check(checks::cleartext_not_processed(status, later.as_ref()))
+}
+
+#[when("the invoker sends a valid onboarding request without a client certificate")]
+async fn no_client_cert(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let body = w.valid_body();
+    w.onboard_with(
+        "valid onboarding request, no client certificate",
+        CredentialChoice::Valid,
+        RequestBody::Json(body),
+    )
+    .await
+}
+
+#[then("the core answers without requiring a client certificate")]
+async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(Check::expect(
+        resp.status != 401 && resp.status != 403 || resp.header("www-authenticate").is_some(),
+        format!(
+            "the core answered {} without a client certificate",
+            resp.status
+        ),
+        format!(
+            "the core refused an invoker without a client certificate: {}",
+            checks::describe(&resp)
+        ),
+    ))
+}
+
+#[when("the invoker abandons a handshake after its ClientHello")]
+async fn abandon_handshake(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    // A real ClientHello from rustls, then the invoker walks away once the core has answered.
+    let cfg = core.client_config(None);
+    let name = match rustls_pki_types::ServerName::try_from(core.server_name.clone()) {
+        Ok(n) => n,
+        Err(e) => return w.harness_error(e.to_string()),
+    };
+    let mut conn = match rustls::ClientConnection::new(cfg, name) {
+        Ok(c) => c,
+        Err(e) => return w.harness_error(e.to_string()),
+    };
+    let mut hello = Vec::new();
+    if let Err(e) = conn.write_tls(&mut hello) {
+        return w.harness_error(e.to_string());
+    }
+    let connect = tokio::net::TcpStream::connect((core.host.as_str(), core.port));
+    let mut tcp = match tokio::time::timeout(core.timeouts.connect, connect).await {
+        Ok(Ok(t)) => t,
+        _ => return w.harness_error(format!("the core is not reachable at {}", core.url)),
+    };
+    let _ = tcp.write_all(&hello).await;
+    let mut buf = [0u8; 64];
+    let answered = tokio::time::timeout(core.timeouts.handshake, tcp.read(&mut buf)).await;
+    drop(tcp);
+    w.evidence.notes.push(format!(
+        "sent a ClientHello ({} bytes) and closed the TCP connection after {}",
+        hello.len(),
+        match answered {
+            Ok(Ok(n)) if n > 0 => "the core's first handshake bytes",
+            Ok(_) => "the core closed",
+            Err(_) => "the handshake timeout",
+        }
+    ));
+    Ok(())
+}

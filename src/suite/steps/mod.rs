@@ -1,0 +1,20 @@
+//! Step definitions, one file per domain concept. Steps are glue: act through `sut`, judge
+//! through `checks`, record in the World. Every step first returns early when a verdict is
+//! already fixed (not applicable, harness error).
+
+mod core_actions;
+mod core_credential;
+mod core_request;
+mod core_response;
+mod core_teardown;
+mod core_tls;
+
+/// Skip the rest of a scenario whose verdict is already fixed.
+macro_rules! skip_if_decided {
+    ($w:expr) => {
+        if $w.decided() {
+            return Ok(());
+        }
+    };
+}
+pub(crate) use skip_if_decided;

@@ -1,0 +1,132 @@
+//! The World: one per scenario. It owns the scenario's state and its typed findings, so the
+//! driver can build a verdict without parsing cucumber's step errors.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rcgen::KeyPair;
+
+use crate::catalogue::TestPurpose;
+use crate::checks::{Check, Verdict};
+use crate::evidence::Evidence;
+use crate::model::ApiInvokerEnrolmentDetails;
+use crate::net::HttpResponse;
+use crate::sut::{Attempt, CoreTarget};
+
+use super::driver::SuiteTargets;
+
+/// The cucumber World of the conformance suite.
+#[derive(Debug, Default, cucumber::World)]
+pub struct SuiteWorld {
+    /// What this run tests (set by the driver's before hook).
+    pub targets: Option<Arc<SuiteTargets>>,
+    /// The test purpose of this scenario.
+    pub tp: Option<&'static TestPurpose>,
+    /// When the scenario started.
+    pub started: Option<Instant>,
+    /// Everything observed.
+    pub evidence: Evidence,
+    /// The checks made, in order.
+    pub checks: Vec<Check>,
+    /// A verdict fixed before any check (not applicable, or a harness error).
+    pub decided: Option<(Verdict, String)>,
+    /// The invoker key of this scenario and its CSR.
+    pub key: Option<(KeyPair, String)>,
+    /// The latest onboarding attempt's response.
+    pub response: Option<HttpResponse>,
+    /// The latest attempt as a whole (for teardown checks).
+    pub last: Option<Attempt>,
+    /// Parsed success body of the latest onboarding.
+    pub details: Option<ApiInvokerEnrolmentDetails>,
+    /// Status of a cleartext probe.
+    pub cleartext_status: Option<Option<u16>>,
+    /// Ids assigned to several invokers.
+    pub ids: Vec<String>,
+}
+
+/// How a step ends when the scenario cannot go on: the reason, for cucumber's own report.
+pub type StepResult = Result<(), String>;
+
+impl SuiteWorld {
+    /// Whether a verdict is already fixed (later steps do nothing).
+    pub fn decided(&self) -> bool {
+        self.decided.is_some()
+    }
+
+    /// The core under test, or a harness error if this run has none.
+    pub fn core(&self) -> Result<CoreTarget, String> {
+        self.targets
+            .as_ref()
+            .and_then(|t| t.core.clone())
+            .ok_or_else(|| "this run has no core under test".to_string())
+    }
+
+    /// Fix the verdict to `error` with `reason` and stop the scenario.
+    pub fn harness_error(&mut self, reason: impl Into<String>) -> StepResult {
+        let reason = reason.into();
+        self.decided = Some((Verdict::Error, reason.clone()));
+        Err(reason)
+    }
+
+    /// Record a check; a failed one stops the scenario.
+    pub fn check(&mut self, c: Check) -> StepResult {
+        let failed = matches!(c, Check::Fail(_));
+        let reason = c.reason().to_string();
+        self.checks.push(c);
+        if failed {
+            Err(reason)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The verdict and its reason, from what the scenario recorded and how cucumber ended it.
+    pub fn verdict(&self, step_error: Option<&str>) -> (Verdict, String) {
+        if let Some(d) = &self.decided {
+            return d.clone();
+        }
+        if let Some(Check::Fail(r)) = self.checks.iter().find(|c| matches!(c, Check::Fail(_))) {
+            return (Verdict::Fail, r.clone());
+        }
+        if let Some(e) = step_error {
+            return (Verdict::Error, format!("harness error: {e}"));
+        }
+        if let Some(Check::Inconclusive(r)) = self
+            .checks
+            .iter()
+            .find(|c| matches!(c, Check::Inconclusive(_)))
+        {
+            return (Verdict::Inconclusive, r.clone());
+        }
+        if self.checks.is_empty() {
+            return (Verdict::Error, "harness error: no check ran".into());
+        }
+        let reasons: Vec<&str> = self.checks.iter().map(Check::reason).collect();
+        (Verdict::Pass, reasons.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_precedence() {
+        let mut w = SuiteWorld::default();
+        assert_eq!(
+            w.verdict(None).0,
+            Verdict::Error,
+            "no check is never a pass"
+        );
+        w.checks.push(Check::Pass("a".into()));
+        w.checks.push(Check::Pass("b".into()));
+        assert_eq!(w.verdict(None), (Verdict::Pass, "a; b".into()));
+        assert_eq!(w.verdict(Some("boom")).0, Verdict::Error);
+        w.checks.push(Check::Inconclusive("c".into()));
+        assert_eq!(w.verdict(None).0, Verdict::Inconclusive);
+        w.checks.push(Check::Fail("d".into()));
+        assert_eq!(w.verdict(Some("d")), (Verdict::Fail, "d".into()));
+        w.decided = Some((Verdict::NotApplicable, "PICS".into()));
+        assert_eq!(w.verdict(None).0, Verdict::NotApplicable);
+    }
+}

@@ -1,0 +1,535 @@
+//! `--config sut.toml` (design.md §3). Unknown keys, missing files and unreadable certificates
+//! are errors that name the key and the fix.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rustls_pki_types::CertificateDer;
+use serde::Deserialize;
+
+use crate::net::Timeouts;
+
+/// A configuration problem: which key, what is wrong, how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {key}: {problem}\n  fix: {fix}")]
+pub struct ConfigError {
+    /// The config file.
+    pub file: String,
+    /// The key, e.g. `[core].ca`.
+    pub key: String,
+    /// What is wrong.
+    pub problem: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// Who must end the session after the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TeardownPolicy {
+    /// The core must close after each response.
+    #[default]
+    Core,
+    /// Closing by the invoker is acceptable.
+    Either,
+}
+
+/// PICS of a core.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CoreCapabilities {
+    /// Issues an invoker certificate.
+    pub issues_certificate: bool,
+    /// Issues an onboarding secret.
+    pub issues_onboarding_secret: bool,
+    /// May answer 202.
+    pub asynchronous_onboarding: bool,
+    /// Trusts the enrolment key of the harness's PKI bundle.
+    pub accepts_harness_credentials: bool,
+    /// Supports DELETE of the invoker resource over mutual TLS.
+    pub offboarding: bool,
+    /// Who ends the session.
+    pub teardown: TeardownPolicy,
+}
+
+impl Default for CoreCapabilities {
+    fn default() -> Self {
+        Self {
+            issues_certificate: true,
+            issues_onboarding_secret: false,
+            asynchronous_onboarding: false,
+            accepts_harness_credentials: false,
+            offboarding: false,
+            teardown: TeardownPolicy::Core,
+        }
+    }
+}
+
+/// `[core.enrolment]`: fetch the credential (and CA) from an OpenCAPIF register.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentConfig {
+    /// Only "opencapif" (GET /getauth with HTTP Basic).
+    pub style: String,
+    /// Base URL of the register service.
+    pub url: String,
+    /// Basic user.
+    pub username: String,
+    /// Basic password.
+    pub password: String,
+    /// Verify the register's certificate against this CA (default: `[core].ca`).
+    #[serde(default)]
+    pub ca: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCore {
+    url: String,
+    server_name: Option<String>,
+    ca: PathBuf,
+    credential: Option<String>,
+    credential_command: Option<String>,
+    enrolment: Option<EnrolmentConfig>,
+    invoker_ca: Option<PathBuf>,
+    pki: Option<PathBuf>,
+    #[serde(default)]
+    capabilities: CoreCapabilities,
+}
+
+/// `[invoker.enrolment]`: serve a register endpoint to the invoker.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvokerEnrolmentConfig {
+    /// Only "opencapif".
+    pub style: String,
+    /// Basic user the endpoint accepts.
+    pub username: String,
+    /// Basic password.
+    pub password: String,
+}
+
+/// `[invoker]`: the invoker under test, driven through an adapter command.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvokerConfig {
+    /// Shell command run once per scenario.
+    pub command: String,
+    /// Serve an enrolment endpoint.
+    pub enrolment: Option<InvokerEnrolmentConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimeouts {
+    connect: Option<String>,
+    handshake: Option<String>,
+    response: Option<String>,
+    teardown: Option<String>,
+    adapter: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    core: Option<RawCore>,
+    invoker: Option<InvokerConfig>,
+    #[serde(default)]
+    timeouts: RawTimeouts,
+}
+
+/// A validated `[core]` section.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// apiRoot, without a trailing slash.
+    pub url: url::Url,
+    /// Name the core's certificate must match.
+    pub server_name: String,
+    /// Root(s) of the core's server certificate (the provisioned enrolment information).
+    pub ca: Vec<CertificateDer<'static>>,
+    /// Where the CA was read from.
+    pub ca_path: PathBuf,
+    /// How to get a valid credential.
+    pub credential: crate::sut::CredentialSource,
+    /// CA expected to sign issued invoker certificates.
+    pub invoker_ca: Vec<CertificateDer<'static>>,
+    /// The PKI bundle whose enrolment key the core trusts (with accepts_harness_credentials).
+    pub harness_pki: Option<crate::pki::TestPki>,
+    /// PICS.
+    pub capabilities: CoreCapabilities,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct SutConfig {
+    /// The core under test, if any.
+    pub core: Option<CoreConfig>,
+    /// The invoker under test, if any.
+    pub invoker: Option<InvokerConfig>,
+    /// Phase timeouts.
+    pub timeouts: Timeouts,
+    /// The file it came from.
+    pub file: PathBuf,
+}
+
+/// Parse "2s", "500ms", "1m".
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.')?);
+    let n: f64 = num.parse().ok()?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        _ => return None,
+    };
+    (secs > 0.0 && secs < 86_400.0).then(|| Duration::from_secs_f64(secs))
+}
+
+impl SutConfig {
+    /// Read and validate `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let file = path.display().to_string();
+        let err = |key: &str, problem: String, fix: &str| ConfigError {
+            file: file.clone(),
+            key: key.to_string(),
+            problem,
+            fix: fix.to_string(),
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            err(
+                "--config",
+                format!("cannot read the file: {e}"),
+                "pass the path of an existing SUT configuration (see fixtures/sut/ for examples)",
+            )
+        })?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+            let msg = e.message().to_string();
+            let key = msg
+                .split('`')
+                .nth(1)
+                .map(|k| k.to_string())
+                .unwrap_or_else(|| "(syntax)".into());
+            let line = e
+                .span()
+                .map(|s| text[..s.start].lines().count().max(1))
+                .unwrap_or(0);
+            err(
+                &key,
+                format!("{msg} (line {line})"),
+                "correct or remove this key; README.md lists every key of the SUT configuration",
+            )
+        })?;
+        let timeouts = timeouts(&raw.timeouts, &err)?;
+        let core = raw.core.map(|c| core(c, &err)).transpose()?;
+        if core.is_none() && raw.invoker.is_none() {
+            return Err(err(
+                "[core] / [invoker]",
+                "the configuration describes no system under test".into(),
+                "add a [core] section (a CAPIF core to test) or an [invoker] section (an API invoker to test)",
+            ));
+        }
+        if let Some(inv) = &raw.invoker {
+            if inv.command.trim().is_empty() {
+                return Err(err(
+                    "[invoker].command",
+                    "is empty".into(),
+                    "set the command that runs the invoker adapter (see README: adapter protocol)",
+                ));
+            }
+            if let Some(e) = &inv.enrolment {
+                if e.style != "opencapif" {
+                    return Err(err(
+                        "[invoker.enrolment].style",
+                        format!("{:?} is not supported", e.style),
+                        "use style = \"opencapif\"",
+                    ));
+                }
+            }
+        }
+        Ok(Self {
+            core,
+            invoker: raw.invoker,
+            timeouts,
+            file: path.to_path_buf(),
+        })
+    }
+}
+
+type ErrFn<'a> = dyn Fn(&str, String, &str) -> ConfigError + 'a;
+
+fn timeouts(raw: &RawTimeouts, err: &ErrFn<'_>) -> Result<Timeouts, ConfigError> {
+    let mut t = Timeouts::default();
+    for (key, value, slot) in [
+        ("connect", &raw.connect, &mut t.connect),
+        ("handshake", &raw.handshake, &mut t.handshake),
+        ("response", &raw.response, &mut t.response),
+        ("teardown", &raw.teardown, &mut t.teardown),
+        ("adapter", &raw.adapter, &mut t.adapter),
+    ] {
+        if let Some(v) = value {
+            *slot = parse_duration(v).ok_or_else(|| {
+                err(
+                    &format!("[timeouts].{key}"),
+                    format!("{v:?} is not a duration"),
+                    "write a positive duration such as \"2s\" or \"500ms\"",
+                )
+            })?;
+        }
+    }
+    Ok(t)
+}
+
+fn read_certs(
+    path: &Path,
+    key: &str,
+    err: &ErrFn<'_>,
+) -> Result<Vec<CertificateDer<'static>>, ConfigError> {
+    use rustls_pki_types::pem::PemObject;
+    let bytes = std::fs::read(path).map_err(|e| {
+        err(
+            key,
+            format!("cannot read {}: {e}", path.display()),
+            "point it at a PEM file of the root CA (capif-conformance pki --out certs writes certs/ca.pem)",
+        )
+    })?;
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            err(
+                key,
+                format!("{} is not PEM: {e}", path.display()),
+                "use a PEM file with one or more -----BEGIN CERTIFICATE----- blocks",
+            )
+        })?;
+    if certs.is_empty() {
+        return Err(err(
+            key,
+            format!("{} holds no certificate", path.display()),
+            "use a PEM file with one or more -----BEGIN CERTIFICATE----- blocks",
+        ));
+    }
+    for c in &certs {
+        webpki::anchor_from_trusted_cert(c).map_err(|e| {
+            err(
+                key,
+                format!("{} holds an unreadable certificate: {e:?}", path.display()),
+                "regenerate or re-export the CA certificate",
+            )
+        })?;
+    }
+    Ok(certs)
+}
+
+fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
+    use crate::sut::CredentialSource;
+    let url = url::Url::parse(&raw.url).map_err(|e| {
+        err(
+            "[core].url",
+            format!("{:?} is not a URL: {e}", raw.url),
+            "write the core's apiRoot, e.g. url = \"https://127.0.0.1:8443\"",
+        )
+    })?;
+    if url.scheme() != "https" || url.host_str().is_none() {
+        return Err(err(
+            "[core].url",
+            format!("{:?} is not an https:// URL with a host", raw.url),
+            "onboarding runs over TLS: write url = \"https://HOST:PORT\"",
+        ));
+    }
+    let server_name = raw.server_name.clone().unwrap_or_else(|| {
+        url.host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string()
+    });
+    if rustls_pki_types::ServerName::try_from(server_name.clone()).is_err() {
+        return Err(err(
+            "[core].server_name",
+            format!("{server_name:?} is not a DNS name or IP address"),
+            "set server_name to the name in the core's certificate",
+        ));
+    }
+    let ca = read_certs(&raw.ca, "[core].ca", err)?;
+    let invoker_ca = match &raw.invoker_ca {
+        Some(p) => read_certs(p, "[core].invoker_ca", err)?,
+        None => ca.clone(),
+    };
+    let sources = [
+        raw.credential.is_some(),
+        raw.credential_command.is_some(),
+        raw.enrolment.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    let fix = "set exactly one of credential, credential_command or [core.enrolment]";
+    if sources != 1 {
+        return Err(err(
+            "[core].credential",
+            if sources == 0 {
+                "no way to obtain a valid onboarding credential".into()
+            } else {
+                "more than one credential source is set".into()
+            },
+            fix,
+        ));
+    }
+    let credential = if let Some(c) = raw.credential {
+        if c.trim().is_empty() {
+            return Err(err("[core].credential", "is empty".into(), fix));
+        }
+        CredentialSource::Static(c.trim().to_string())
+    } else if let Some(cmd) = raw.credential_command {
+        CredentialSource::Command(cmd)
+    } else {
+        let e = raw.enrolment.expect("counted above");
+        if e.style != "opencapif" {
+            return Err(err(
+                "[core.enrolment].style",
+                format!("{:?} is not supported", e.style),
+                "use style = \"opencapif\" (GET /getauth with HTTP Basic)",
+            ));
+        }
+        let register = url::Url::parse(&e.url).map_err(|x| {
+            err(
+                "[core.enrolment].url",
+                format!("{:?} is not a URL: {x}", e.url),
+                "write the register service's base URL, e.g. https://127.0.0.1:8084",
+            )
+        })?;
+        let register_ca = match &e.ca {
+            Some(p) => read_certs(p, "[core.enrolment].ca", err)?,
+            None => ca.clone(),
+        };
+        CredentialSource::Enrolment {
+            url: register,
+            username: e.username,
+            password: e.password,
+            ca: register_ca,
+        }
+    };
+    let harness_pki = if raw.capabilities.accepts_harness_credentials {
+        let dir = raw.pki.clone().unwrap_or_else(|| PathBuf::from("certs"));
+        Some(crate::pki::TestPki::load(&dir).map_err(|e| {
+            err(
+                "[core].pki",
+                format!("accepts_harness_credentials needs the PKI bundle the core trusts: {e}"),
+                "set [core].pki to the directory written by `capif-conformance pki --out DIR`, or set accepts_harness_credentials = false",
+            )
+        })?)
+    } else {
+        None
+    };
+    Ok(CoreConfig {
+        url,
+        server_name,
+        ca,
+        ca_path: raw.ca,
+        credential,
+        invoker_ca,
+        harness_pki,
+        capabilities: raw.capabilities,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<SutConfig, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let pki = crate::pki::TestPki::generate(&["localhost".into()]).unwrap();
+        pki.write(&dir.path().join("certs")).unwrap();
+        let text = text.replace("DIR", &dir.path().display().to_string());
+        let path = dir.path().join("sut.toml");
+        std::fs::write(&path, text).unwrap();
+        SutConfig::load(&path)
+    }
+
+    #[test]
+    fn a_complete_core_section_loads() {
+        let c = load(
+            r#"
+            [core]
+            url = "https://127.0.0.1:8443"
+            ca = "DIR/certs/ca.pem"
+            credential = "abc"
+            pki = "DIR/certs"
+            [core.capabilities]
+            accepts_harness_credentials = true
+            teardown = "either"
+            [timeouts]
+            teardown = "500ms"
+            "#,
+        )
+        .unwrap();
+        let core = c.core.unwrap();
+        assert_eq!(core.server_name, "127.0.0.1");
+        assert_eq!(core.capabilities.teardown, TeardownPolicy::Either);
+        assert!(core.harness_pki.is_some());
+        assert_eq!(c.timeouts.teardown, Duration::from_millis(500));
+        assert_eq!(c.timeouts.connect, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let e = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\ncolour = 1\n")
+            .unwrap_err();
+        assert_eq!(e.key, "colour");
+        assert!(e.problem.contains("line 5"), "{e}");
+    }
+
+    #[test]
+    fn missing_ca_file_names_the_key_and_the_fix() {
+        let e = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/nope.pem\"\ncredential = \"x\"\n")
+            .unwrap_err();
+        assert_eq!(e.key, "[core].ca");
+        assert!(e.fix.contains("pki --out"), "{e}");
+    }
+
+    #[test]
+    fn unreadable_certificate_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.pem");
+        std::fs::write(
+            &bad,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let e = load(&format!(
+            "[core]\nurl = \"https://a:1\"\nca = \"{}\"\ncredential = \"x\"\n",
+            bad.display()
+        ))
+        .unwrap_err();
+        assert_eq!(e.key, "[core].ca");
+    }
+
+    #[test]
+    fn credential_sources_are_exclusive_and_required() {
+        let none = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\n").unwrap_err();
+        assert_eq!(none.key, "[core].credential");
+        let two = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\ncredential_command = \"echo x\"\n").unwrap_err();
+        assert!(two.problem.contains("more than one"));
+    }
+
+    #[test]
+    fn cleartext_url_and_bad_durations_are_refused() {
+        let e =
+            load("[core]\nurl = \"http://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\n")
+                .unwrap_err();
+        assert_eq!(e.key, "[core].url");
+        let e = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\n[timeouts]\nconnect = \"soon\"\n").unwrap_err();
+        assert_eq!(e.key, "[timeouts].connect");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2s"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1m"), Some(Duration::from_secs(60)));
+        assert_eq!(parse_duration("0s"), None);
+        assert_eq!(parse_duration("5"), None);
+    }
+}

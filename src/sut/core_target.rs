@@ -1,0 +1,286 @@
+//! A CAPIF core under test, reached by URL: the harness acting as the API invoker.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustls::{ClientConfig, KeyLog};
+use rustls_pki_types::{CertificateDer, ServerName};
+use serde_json::Value;
+
+use super::config::{CoreCapabilities, CoreConfig, TeardownPolicy};
+use super::credential_source::CredentialSource;
+use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
+use crate::model::ONBOARDING_PATH;
+use crate::net::{
+    client_config, HttpRequest, HttpResponse, HttpsSession, Phase, PhaseError, SessionEnd,
+    Timeouts, TlsSummary, TLS_VERSIONS,
+};
+use crate::pki::{Identity, TestPki};
+
+/// Which Authorization header to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialChoice {
+    /// `Bearer <a fresh valid credential>`.
+    Valid,
+    /// No Authorization header.
+    Absent,
+    /// `Bearer <this token>`.
+    Bearer(String),
+    /// This exact header value.
+    Header(String),
+}
+
+/// The request body to send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestBody {
+    /// JSON with `Content-Type: application/json`.
+    Json(Value),
+    /// Raw bytes with this content type (None: no Content-Type header).
+    Raw {
+        /// The Content-Type header.
+        content_type: Option<String>,
+        /// The bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// One onboarding attempt: a session, one request, the response, the teardown.
+#[derive(Debug)]
+pub struct Attempt {
+    /// TLS parameters, when the handshake completed.
+    pub tls: Option<TlsSummary>,
+    /// The request as sent.
+    pub request: Option<HttpRequest>,
+    /// The response, when one arrived.
+    pub response: Option<HttpResponse>,
+    /// The failure, when the attempt broke.
+    pub error: Option<PhaseError>,
+    /// How the core ended the session after the response.
+    pub end: Option<SessionEnd>,
+    /// With teardown "either", what the core did after the harness's close_notify.
+    pub after_harness_close: Option<SessionEnd>,
+    /// Per-phase timings.
+    pub timings: Timings,
+}
+
+impl Attempt {
+    /// Evidence for the report.
+    pub fn evidence(&self, label: &str) -> Exchange {
+        Exchange {
+            label: label.to_string(),
+            tls: self.tls.as_ref().map(TlsEvidence::from),
+            request: self.request.as_ref().map(MessageEvidence::request),
+            response: self.response.as_ref().map(MessageEvidence::response),
+            error: self.error.as_ref().map(|e| e.to_string()),
+            session_end: self.end.clone(),
+            after_harness_close: self.after_harness_close.clone(),
+            timings_ms: self.timings.clone(),
+        }
+    }
+
+    /// Whether the core could not be reached at all (a harness-side problem, not a verdict).
+    pub fn unreachable(&self) -> bool {
+        matches!(&self.error, Some(e) if e.phase() == Phase::Connect)
+    }
+}
+
+/// The core under test and how to talk to it.
+#[derive(Clone)]
+pub struct CoreTarget {
+    /// apiRoot.
+    pub url: url::Url,
+    /// Host to connect to.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Name the certificate must match.
+    pub server_name: String,
+    /// The provisioned roots of the core's server certificate.
+    pub trusted: Vec<CertificateDer<'static>>,
+    /// CA expected to sign issued invoker certificates.
+    pub invoker_ca: Vec<CertificateDer<'static>>,
+    /// Where valid credentials come from.
+    pub credential: CredentialSource,
+    /// The PKI whose enrolment key the core trusts, when it does.
+    pub harness_pki: Option<TestPki>,
+    /// PICS.
+    pub capabilities: CoreCapabilities,
+    /// Phase timeouts.
+    pub timeouts: Timeouts,
+    /// NSS key log for Wireshark.
+    pub keylog: Option<Arc<dyn KeyLog>>,
+}
+
+impl std::fmt::Debug for CoreTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoreTarget")
+            .field("url", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CoreTarget {
+    /// A target from a validated `[core]` section.
+    pub fn from_config(c: &CoreConfig, timeouts: Timeouts) -> Self {
+        let host = c
+            .url
+            .host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        Self {
+            port: c.url.port_or_known_default().unwrap_or(443),
+            host,
+            url: c.url.clone(),
+            server_name: c.server_name.clone(),
+            trusted: c.ca.clone(),
+            invoker_ca: c.invoker_ca.clone(),
+            credential: c.credential.clone(),
+            harness_pki: c.harness_pki.clone(),
+            capabilities: c.capabilities.clone(),
+            timeouts,
+            keylog: None,
+        }
+    }
+
+    /// `{apiRoot}` without a trailing slash.
+    pub fn api_root(&self) -> String {
+        self.url.as_str().trim_end_matches('/').to_string()
+    }
+
+    /// The request target of the onboarding collection.
+    pub fn onboarding_target(&self) -> String {
+        format!("{}{ONBOARDING_PATH}", self.url.path().trim_end_matches('/'))
+    }
+
+    /// The client config an invoker uses: the provisioned roots, TLS 1.2/1.3, optional
+    /// client certificate.
+    pub fn client_config(&self, client: Option<&Identity>) -> Arc<ClientConfig> {
+        let cfg = client_config(&self.trusted, client, TLS_VERSIONS)
+            .expect("roots were validated when the configuration was loaded");
+        match &self.keylog {
+            Some(k) => {
+                let mut c = (*cfg).clone();
+                c.key_log = k.clone();
+                Arc::new(c)
+            }
+            None => cfg,
+        }
+    }
+
+    /// Open a TLS session to the core.
+    pub async fn connect(&self, client: Option<&Identity>) -> Result<HttpsSession, PhaseError> {
+        let name =
+            ServerName::try_from(self.server_name.clone()).map_err(|e| PhaseError::Protocol {
+                phase: Phase::Connect,
+                reason: format!("server name {:?}: {e}", self.server_name),
+            })?;
+        HttpsSession::connect(
+            &self.host,
+            self.port,
+            name,
+            self.client_config(client),
+            &self.timeouts,
+        )
+        .await
+    }
+
+    /// The Authorization header value for `choice` (fetching a fresh credential if needed).
+    pub async fn authorization(&self, choice: &CredentialChoice) -> Result<Option<String>, String> {
+        Ok(match choice {
+            CredentialChoice::Absent => None,
+            CredentialChoice::Valid => Some(format!(
+                "Bearer {}",
+                self.credential.fetch(&self.timeouts).await?
+            )),
+            CredentialChoice::Bearer(t) => Some(format!("Bearer {t}")),
+            CredentialChoice::Header(h) => Some(h.clone()),
+        })
+    }
+
+    /// One complete session: connect, send `method target` with `authorization` and `body`,
+    /// read the response, observe the teardown. `client` presents a certificate (mutual TLS).
+    pub async fn attempt(
+        &self,
+        method: &str,
+        target: &str,
+        authorization: Option<String>,
+        body: Option<RequestBody>,
+        client: Option<&Identity>,
+    ) -> Attempt {
+        let mut request = HttpRequest::new(method, target)
+            .header("Accept", "application/json, application/problem+json");
+        if let Some(a) = authorization {
+            request.headers.push(("Authorization".into(), a));
+        }
+        match body {
+            Some(RequestBody::Json(v)) => request = request.json(&v),
+            Some(RequestBody::Raw {
+                content_type,
+                bytes,
+            }) => {
+                if let Some(ct) = content_type {
+                    request.headers.push(("Content-Type".into(), ct));
+                }
+                request.body = bytes;
+            }
+            None => {}
+        }
+        let mut attempt = Attempt {
+            tls: None,
+            request: None,
+            response: None,
+            error: None,
+            end: None,
+            after_harness_close: None,
+            timings: Timings::default(),
+        };
+        let started = Instant::now();
+        let mut session = match self.connect(client).await {
+            Ok(s) => s,
+            Err(e) => {
+                attempt.error = Some(e);
+                return attempt;
+            }
+        };
+        attempt.timings.handshake = Some(started.elapsed().as_millis() as u64);
+        attempt.tls = Some(session.tls.clone());
+        let sent = Instant::now();
+        let result = session.exchange(&request).await;
+        attempt.request = Some(request);
+        attempt.timings.response = Some(sent.elapsed().as_millis() as u64);
+        match result {
+            Ok(r) => attempt.response = Some(r),
+            Err(e) => {
+                attempt.error = Some(e);
+                session.close().await;
+                return attempt;
+            }
+        }
+        let waited = Instant::now();
+        let end = session.await_peer_close().await;
+        attempt.timings.teardown = Some(waited.elapsed().as_millis() as u64);
+        if end == SessionEnd::StillOpen && self.capabilities.teardown == TeardownPolicy::Either {
+            // The invoker may end the session: send close_notify and see that the core
+            // serves nothing more on it.
+            attempt.after_harness_close = Some(session.close_and_observe().await);
+        } else {
+            session.close().await;
+        }
+        attempt.end = Some(end);
+        attempt
+    }
+
+    /// An onboarding POST with `credential` and `body`.
+    pub async fn onboard(
+        &self,
+        credential: &CredentialChoice,
+        body: RequestBody,
+    ) -> Result<Attempt, String> {
+        let auth = self.authorization(credential).await?;
+        Ok(self
+            .attempt("POST", &self.onboarding_target(), auth, Some(body), None)
+            .await)
+    }
+}

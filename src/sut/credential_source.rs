@@ -1,0 +1,135 @@
+//! Where the harness gets a valid onboarding credential for a core under test.
+
+use std::process::Stdio;
+
+use base64::Engine;
+use rustls_pki_types::{CertificateDer, ServerName};
+use tokio::io::AsyncReadExt;
+
+use crate::net::{client_config, HttpRequest, HttpsSession, Timeouts, TLS_VERSIONS};
+use crate::pki::TestPki;
+
+/// How to obtain a valid credential (one per scenario).
+#[derive(Debug, Clone)]
+pub enum CredentialSource {
+    /// A fixed credential from the config.
+    Static(String),
+    /// A command that prints a fresh credential on stdout (last line).
+    Command(String),
+    /// An OpenCAPIF register: `GET {url}/getauth` with HTTP Basic → `access_token`.
+    Enrolment {
+        /// Base URL of the register.
+        url: url::Url,
+        /// Basic user.
+        username: String,
+        /// Basic password.
+        password: String,
+        /// Roots for the register's certificate.
+        ca: Vec<CertificateDer<'static>>,
+    },
+    /// Minted by the harness with the enrolment key of this PKI (the embedded core).
+    Minted(TestPki),
+}
+
+impl CredentialSource {
+    /// A short description for reports (never the secret itself).
+    pub fn describe(&self) -> String {
+        match self {
+            CredentialSource::Static(_) => "static credential from the configuration".into(),
+            CredentialSource::Command(c) => format!("credential_command `{c}`"),
+            CredentialSource::Enrolment { url, username, .. } => {
+                format!("OpenCAPIF register {url} (user {username})")
+            }
+            CredentialSource::Minted(_) => "minted by the harness (test PKI enrolment key)".into(),
+        }
+    }
+
+    /// A fresh valid credential.
+    pub async fn fetch(&self, timeouts: &Timeouts) -> Result<String, String> {
+        match self {
+            CredentialSource::Static(s) => Ok(s.clone()),
+            CredentialSource::Minted(pki) => Ok(pki.credential("capif-conformance-invoker", 600)),
+            CredentialSource::Command(cmd) => run_command(cmd, timeouts).await,
+            CredentialSource::Enrolment {
+                url,
+                username,
+                password,
+                ca,
+            } => getauth(url, username, password, ca, timeouts).await,
+        }
+    }
+}
+
+async fn run_command(cmd: &str, timeouts: &Timeouts) -> Result<String, String> {
+    let mut child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("credential_command `{cmd}` did not start: {e}"))?;
+    let mut out = child.stdout.take().expect("piped");
+    let read = async {
+        let mut buf = Vec::new();
+        // Cap what a broken command can make us hold.
+        (&mut out).take(64 * 1024).read_to_end(&mut buf).await?;
+        let status = child.wait().await?;
+        Ok::<_, std::io::Error>((status, buf))
+    };
+    let (status, buf) = tokio::time::timeout(timeouts.adapter, read)
+        .await
+        .map_err(|_| {
+            format!("credential_command `{cmd}` did not finish within the adapter timeout")
+        })?
+        .map_err(|e| format!("credential_command `{cmd}` failed: {e}"))?;
+    if !status.success() {
+        return Err(format!("credential_command `{cmd}` exited with {status}"));
+    }
+    String::from_utf8_lossy(&buf)
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| format!("credential_command `{cmd}` printed nothing"))
+}
+
+async fn getauth(
+    url: &url::Url,
+    username: &str,
+    password: &str,
+    ca: &[CertificateDer<'static>],
+    timeouts: &Timeouts,
+) -> Result<String, String> {
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let name = ServerName::try_from(host.clone()).map_err(|e| e.to_string())?;
+    let cfg = client_config(ca, None, TLS_VERSIONS).map_err(|e| e.to_string())?;
+    let mut s = HttpsSession::connect(&host, port, name, cfg, timeouts)
+        .await
+        .map_err(|e| format!("enrolment register {url}: {e}"))?;
+    let path = format!("{}/getauth", url.path().trim_end_matches('/'));
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+    let resp = s
+        .exchange(
+            &HttpRequest::new("GET", &path).header("Authorization", &format!("Basic {basic}")),
+        )
+        .await
+        .map_err(|e| format!("enrolment register {url}: {e}"))?;
+    s.close().await;
+    if resp.status != 200 {
+        return Err(format!(
+            "enrolment register {url}/getauth answered {}",
+            resp.status
+        ));
+    }
+    resp.json()
+        .and_then(|j| j["access_token"].as_str().map(str::to_string))
+        .ok_or_else(|| format!("enrolment register {url}/getauth returned no access_token"))
+}
