@@ -32,7 +32,7 @@ impl EmbeddedCore {
             url,
             trusted: vec![pki.ca.cert.clone()],
             invoker_ca: vec![pki.ca.cert.clone()],
-            credential: CredentialSource::Minted(pki.clone()),
+            credential: CredentialSource::Minted(Box::new(pki.clone())),
             harness_pki: Some(pki),
             capabilities: CoreCapabilities {
                 issues_certificate: true,

@@ -10,7 +10,7 @@ use crate::checks::Verdict;
 use crate::exit_codes;
 use crate::net::{KeyLogFile, Timeouts};
 use crate::report::{write_reports, Report, ReportPaths, ResultEntry, Summary, SutDescription};
-use crate::suite::{run_suite, Outcome, SuiteOptions, SuiteTargets};
+use crate::suite::{run_suite, Outcome, OutcomeSink, SuiteOptions, SuiteTargets};
 use crate::sut::{ConfigError, CoreTarget, SutConfig};
 
 /// Which role(s) to test.
@@ -53,7 +53,7 @@ pub struct RunPlan {
     /// The command line, for the report header.
     pub command_line: Vec<String>,
     /// Called as each scenario finishes.
-    pub on_outcome: Option<Box<dyn Fn(&Outcome)>>,
+    pub on_outcome: Option<OutcomeSink>,
 }
 
 /// A finished run.

@@ -52,6 +52,9 @@ impl SuiteTargets {
     }
 }
 
+/// A callback receiving each outcome as its scenario finishes.
+pub type OutcomeSink = Box<dyn Fn(&Outcome)>;
+
 /// Options of one suite run.
 pub struct SuiteOptions {
     /// Tag expression (cucumber syntax, e.g. `@branch:teardown and not @CCF-TD-03`).
@@ -59,7 +62,7 @@ pub struct SuiteOptions {
     /// Scenarios run at once.
     pub concurrency: usize,
     /// Called as each scenario finishes (console progress).
-    pub on_outcome: Option<Box<dyn Fn(&Outcome)>>,
+    pub on_outcome: Option<OutcomeSink>,
 }
 
 impl Default for SuiteOptions {

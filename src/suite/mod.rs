@@ -7,6 +7,6 @@ mod features;
 mod steps;
 mod world;
 
-pub use driver::{run_suite, Outcome, SuiteError, SuiteOptions, SuiteTargets};
+pub use driver::{run_suite, Outcome, OutcomeSink, SuiteError, SuiteOptions, SuiteTargets};
 pub use features::{parse_features, FEATURES};
 pub use world::SuiteWorld;

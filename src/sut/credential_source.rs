@@ -28,7 +28,7 @@ pub enum CredentialSource {
         ca: Vec<CertificateDer<'static>>,
     },
     /// Minted by the harness with the enrolment key of this PKI (the embedded core).
-    Minted(TestPki),
+    Minted(Box<TestPki>),
 }
 
 impl CredentialSource {

@@ -5,5 +5,6 @@ mod support;
 mod cli_pki;
 mod core_rejects;
 mod core_serves;
+mod core_suite;
 mod invoker_refuses;
 mod teardown;

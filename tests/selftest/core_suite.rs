@@ -1,0 +1,273 @@
+//! The core-under-test suite: against the embedded reference core, against a reference core
+//! process reached by URL, and with bad configurations.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use capif_conformance::checks::Verdict;
+use capif_conformance::run::EmbeddedCore;
+use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
+
+use crate::support::timeouts;
+
+const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+
+#[tokio::test]
+async fn every_applicable_purpose_passes_against_the_reference_core() {
+    let embedded = EmbeddedCore::start(timeouts()).await.unwrap();
+    let targets = SuiteTargets {
+        core: Some(embedded.target.clone()),
+    };
+    let outcomes = run_suite(targets, SuiteOptions::default()).await.unwrap();
+    assert_eq!(outcomes.len(), capif_conformance::catalogue::all().count());
+    for o in &outcomes {
+        let expected = if o.tp.id == "CCF-OK-05" {
+            Verdict::NotApplicable // the reference core declares no onboarding secret
+        } else {
+            Verdict::Pass
+        };
+        assert_eq!(o.verdict, expected, "{}: {}", o.tp.id, o.reason);
+        assert!(!o.reason.is_empty());
+        if o.verdict == Verdict::Pass {
+            assert!(
+                !o.evidence.exchanges.is_empty() || !o.evidence.notes.is_empty(),
+                "{} passed without evidence",
+                o.tp.id
+            );
+        }
+    }
+    embedded.core.shutdown().await;
+}
+
+#[tokio::test]
+async fn tags_select_scenarios() {
+    let embedded = EmbeddedCore::start(timeouts()).await.unwrap();
+    let opts = SuiteOptions {
+        tags: Some("@branch:teardown and not @severity:recommended".into()),
+        ..SuiteOptions::default()
+    };
+    let outcomes = run_suite(
+        SuiteTargets {
+            core: Some(embedded.target.clone()),
+        },
+        opts,
+    )
+    .await
+    .unwrap();
+    let ids: Vec<&str> = outcomes.iter().map(|o| o.tp.id).collect();
+    assert_eq!(ids, ["CCF-TD-01", "CCF-TD-02"]);
+}
+
+struct Child(std::process::Child);
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn verdicts(report: &std::path::Path) -> BTreeMap<String, String> {
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_reference_core_process_by_url_gets_the_same_verdicts_as_the_embedded_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    assert!(Command::new(BIN)
+        .args(["pki", "--out"])
+        .arg(&pki)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let mut core = Child(
+        Command::new(BIN)
+            .args(["reference", "core", "--pki"])
+            .arg(&pki)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(core.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().strip_prefix("READY ").unwrap().to_string();
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{url}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\npki = \"{p}\"\n\
+             [core.capabilities]\naccepts_harness_credentials = true\noffboarding = true\n",
+            p = pki.display()
+        ),
+    )
+    .unwrap();
+    let by_url = dir.path().join("by-url");
+    let out = Command::new(BIN)
+        .args(["run", "--sut", "core", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&by_url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let embedded = dir.path().join("embedded");
+    let out2 = Command::new(BIN)
+        .args(["run", "--sut", "core", "--out"])
+        .arg(&embedded)
+        .output()
+        .unwrap();
+    assert_eq!(out2.status.code(), Some(0));
+    let a = verdicts(&by_url.join("latest/report.json"));
+    let b = verdicts(&embedded.join("latest/report.json"));
+    assert_eq!(a.len(), capif_conformance::catalogue::all().count());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_core_with_a_certificate_from_another_root_fails_the_secure_connection() {
+    // The config provisions a root that did not sign the core's certificate: the check must bite.
+    let dir = tempfile::tempdir().unwrap();
+    let (pki, other) = (dir.path().join("pki"), dir.path().join("other"));
+    for d in [&pki, &other] {
+        assert!(Command::new(BIN)
+            .args(["pki", "--out"])
+            .arg(d)
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+    let mut core = Child(
+        Command::new(BIN)
+            .args(["reference", "core", "--pki"])
+            .arg(&pki)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(core.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().strip_prefix("READY ").unwrap().to_string();
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{url}\"\nca = \"{}/ca.pem\"\ncredential = \"x\"\n",
+            other.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "run",
+            "--sut",
+            "core",
+            "--tags",
+            "@CCF-TLS-01 or @CCF-OK-01",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = verdicts(&dir.path().join("r/latest/report.json"));
+    assert_eq!(v["CCF-TLS-01"], "fail");
+    assert_eq!(v["CCF-OK-01"], "fail");
+}
+
+fn run_with_config(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sut.toml");
+    std::fs::write(&config, text).unwrap();
+    let out = Command::new(BIN)
+        .args(["run", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_configurations_exit_2_naming_the_problem() {
+    let (code, err) = run_with_config(
+        "[core]\nurl = \"https://127.0.0.1:1\"\nca = \"/nonexistent/ca.pem\"\ncredential = \"x\"\n",
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("[core].ca") && err.contains("fix:"), "{err}");
+    let (code, err) = run_with_config(
+        "[core]\nurl = \"https://127.0.0.1:1\"\nca = \"x\"\ncredential = \"x\"\ncolor = true\n",
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("color"), "{err}");
+    let (code, err) = run_with_config("[core\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("line"), "{err}");
+    let (code, err) = run_with_config("");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no system under test"), "{err}");
+}
+
+#[test]
+fn an_unreachable_core_is_a_harness_error_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    assert!(Command::new(BIN)
+        .args(["pki", "--out"])
+        .arg(&pki)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    // A port nothing listens on: bind, note, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, _) = run_with_config(&format!(
+        "[core]\nurl = \"https://127.0.0.1:{port}\"\nca = \"{}/ca.pem\"\ncredential = \"x\"\n",
+        pki.display()
+    ));
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn a_selection_matching_nothing_exits_4() {
+    let out = Command::new(BIN)
+        .args(["run", "--sut", "core", "--tags", "@no-such-tag", "--out"])
+        .arg(tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+}
