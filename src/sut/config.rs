@@ -212,7 +212,7 @@ impl SutConfig {
                 .unwrap_or_else(|| "(syntax)".into());
             let line = e
                 .span()
-                .map(|s| text[..s.start].lines().count().max(1))
+                .map(|s| text[..s.start].matches('\n').count() + 1)
                 .unwrap_or(0);
             err(
                 &key,
