@@ -2,13 +2,16 @@
 //! customers' reports refer to them.
 
 mod core_purposes;
+mod invoker_purposes;
 mod types;
 
 pub use types::{Applicability, Branch, Capability, Severity, Sut, TestPurpose};
 
 /// Every test purpose, core-under-test first, in a stable order.
 pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
-    core_purposes::CORE.iter()
+    core_purposes::CORE
+        .iter()
+        .chain(invoker_purposes::INVOKER.iter())
 }
 
 /// The test purpose with `id`.

@@ -9,9 +9,11 @@ use crate::catalogue::Sut;
 use crate::checks::Verdict;
 use crate::exit_codes;
 use crate::net::{KeyLogFile, Timeouts};
+use crate::peers::core::EnrolmentLogin;
+use crate::pki::{TestPki, DEFAULT_HOSTS};
 use crate::report::{write_reports, Report, ReportPaths, ResultEntry, Summary, SutDescription};
 use crate::suite::{run_suite, Outcome, OutcomeSink, SuiteOptions, SuiteTargets};
-use crate::sut::{ConfigError, CoreTarget, SutConfig};
+use crate::sut::{ConfigError, CoreTarget, InvokerTarget, SutConfig};
 
 /// Which role(s) to test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +208,58 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
     }
     if let Some(t) = targets.core.as_mut() {
         t.keylog = keylog.clone();
+    }
+    if plan.sut.includes(Sut::Invoker) {
+        let pki = TestPki::generate(
+            &DEFAULT_HOSTS
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|e| RunError::Harness(format!("cannot generate the played core's PKI: {e}")))?;
+        let target = match &config {
+            Some(cfg) => match &cfg.invoker {
+                Some(inv) => Some(InvokerTarget {
+                    command: inv.command.clone(),
+                    enrolment: inv.enrolment.as_ref().map(|e| EnrolmentLogin {
+                        username: e.username.clone(),
+                        password: e.password.clone(),
+                    }),
+                    timeouts,
+                    pki,
+                    description: format!("API invoker driven by `{}`", inv.command),
+                }),
+                None if plan.sut == SutSelection::Invoker => return Err(RunError::Usage(format!(
+                    "--sut invoker, but {} has no [invoker] section; add one or choose --sut core",
+                    cfg.file.display()
+                ))),
+                None => None,
+            },
+            None => {
+                let exe = std::env::current_exe().map_err(|e| {
+                    RunError::Harness(format!("cannot locate this executable: {e}"))
+                })?;
+                Some(InvokerTarget::reference(&exe, timeouts, pki))
+            }
+        };
+        if let Some(t) = target {
+            suts.push(SutDescription {
+                role: Sut::Invoker,
+                description: t.description.clone(),
+                trusted_roots: vec![crate::pki::sha256_fingerprint(&t.pki.ca.cert)],
+                pics: t
+                    .enrolment
+                    .as_ref()
+                    .map(|e| {
+                        vec![(
+                            "enrolment".to_string(),
+                            format!("opencapif register, user {}", e.username),
+                        )]
+                    })
+                    .unwrap_or_default(),
+            });
+            targets.invoker = Some(t);
+        }
     }
 
     let outcomes = run_suite(

@@ -18,13 +18,15 @@ use super::world::SuiteWorld;
 use crate::catalogue::{self, Applicability, Sut, TestPurpose};
 use crate::checks::Verdict;
 use crate::evidence::Evidence;
-use crate::sut::CoreTarget;
+use crate::sut::{CoreTarget, InvokerTarget};
 
 /// What a run tests.
 #[derive(Debug, Default)]
 pub struct SuiteTargets {
     /// The core under test (the harness plays the invoker).
     pub core: Option<CoreTarget>,
+    /// The invoker under test (the harness plays the core).
+    pub invoker: Option<InvokerTarget>,
 }
 
 impl SuiteTargets {
@@ -32,7 +34,7 @@ impl SuiteTargets {
     pub fn has(&self, sut: Sut) -> bool {
         match sut {
             Sut::Core => self.core.is_some(),
-            Sut::Invoker => false,
+            Sut::Invoker => self.invoker.is_some(),
         }
     }
 

@@ -25,6 +25,22 @@ pub static FEATURES: &[(&str, &str)] = &[
         "features/core/teardown.feature",
         include_str!("../../features/core/teardown.feature"),
     ),
+    (
+        "features/invoker/secure_connection.feature",
+        include_str!("../../features/invoker/secure_connection.feature"),
+    ),
+    (
+        "features/invoker/request.feature",
+        include_str!("../../features/invoker/request.feature"),
+    ),
+    (
+        "features/invoker/onboarding_response.feature",
+        include_str!("../../features/invoker/onboarding_response.feature"),
+    ),
+    (
+        "features/invoker/teardown.feature",
+        include_str!("../../features/invoker/teardown.feature"),
+    ),
 ];
 
 /// Parse every embedded feature.

@@ -11,9 +11,18 @@ use crate::checks::{Check, Verdict};
 use crate::evidence::Evidence;
 use crate::model::ApiInvokerEnrolmentDetails;
 use crate::net::HttpResponse;
-use crate::sut::{Attempt, CoreTarget};
+use crate::sut::{Answers, Attempt, CoreTarget, InvokerRun, Presents, Script};
 
 use super::driver::SuiteTargets;
+
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            presents: Presents::Good,
+            answers: Answers::Onboard,
+        }
+    }
+}
 
 /// The cucumber World of the conformance suite.
 #[derive(Debug, Default, cucumber::World)]
@@ -42,6 +51,12 @@ pub struct SuiteWorld {
     pub cleartext_status: Option<Option<u16>>,
     /// Ids assigned to several invokers.
     pub ids: Vec<String>,
+    /// What the played core does in this scenario (invoker under test).
+    pub inv_script: Script,
+    /// The adapter runs of this scenario.
+    pub inv_runs: Vec<InvokerRun>,
+    /// The defect being presented, for reasons ("from another CA").
+    pub defect: String,
 }
 
 /// How a step ends when the scenario cannot go on: the reason, for cucumber's own report.

@@ -2,15 +2,24 @@
 //! or embedded core reached by URL, and the probes that speak below HTTP (hand-built TLS
 //! records, cleartext requests).
 
+mod adapter;
 mod config;
 mod core_target;
 mod credential_source;
-mod probes;
+mod invoker_target;
+mod played_core;
+pub(crate) mod probes;
 
+pub use adapter::{run_adapter, AdapterExit, AdapterRun};
 pub use config::{
     parse_duration, ConfigError, CoreCapabilities, CoreConfig, EnrolmentConfig, InvokerConfig,
     InvokerEnrolmentConfig, SutConfig, TeardownPolicy,
 };
 pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody};
 pub use credential_source::CredentialSource;
+pub use invoker_target::{InvokerRun, InvokerTarget};
+pub use played_core::{
+    parse_client_hello, version_name, Answers, ClientHelloInfo, Granted, Handshake, Observations,
+    ObservedRequest, PlayedCore, Presents, Script, SessionObservation,
+};
 pub use probes::{cleartext_request, legacy_client_hello, ClearOutcome, LegacyHelloOutcome};

@@ -8,6 +8,7 @@ mod core_request;
 mod core_response;
 mod core_teardown;
 mod core_tls;
+mod invoker;
 
 /// Skip the rest of a scenario whose verdict is already fixed.
 macro_rules! skip_if_decided {

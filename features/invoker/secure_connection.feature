@@ -1,0 +1,69 @@
+@sut:invoker
+Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Secure connection successful?")
+  TS 33.122 Annex X.1: "Initially, the API Invoker attempts to establish a secure connection
+  with the CAPIF core. If the onboarding session cannot be secured, the session is released and
+  the onboarding flow ends." The invoker authenticates the core with the pre-provisioned root CA
+  (TS 33.122 §6.1 step 2): chain and name.
+
+  @INV-TLS-01 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA
+    Given an API invoker under test
+    And the harness core presents a other-ca certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-02 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-02 The invoker refuses an expired core certificate
+    Given an API invoker under test
+    And the harness core presents a expired certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-03 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-03 The invoker refuses a core certificate that is not yet valid
+    Given an API invoker under test
+    And the harness core presents a not-yet-valid certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-04 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-04 The invoker refuses a core certificate for another name
+    Given an API invoker under test
+    And the harness core presents a wrong-name certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-05 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-05 The invoker refuses a self-signed core certificate
+    Given an API invoker under test
+    And the harness core presents a self-signed certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-06 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-06 The invoker refuses a core certificate without serverAuth usage
+    Given an API invoker under test
+    And the harness core presents a client-auth-only certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-07 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-07 The invoker sends no credential to a listener that answers in clear
+    Given an API invoker under test
+    And the harness core answers in clear
+    When the invoker onboards
+    Then the invoker sends no credential in clear and reports failure
+
+  @INV-TLS-08 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-08 The invoker's ClientHello offers nothing below TLS 1.2
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    When the invoker onboards
+    Then the ClientHello offers nothing below TLS 1.2
+
+  @INV-TLS-09 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-09 The invoker refuses a core certificate issued by a non-CA certificate
+    Given an API invoker under test
+    And the harness core presents a issued-by-non-ca certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure

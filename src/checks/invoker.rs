@@ -1,0 +1,390 @@
+//! Checks of an API invoker's behaviour, from what the played core observed and what the
+//! adapter reported.
+
+use super::Check;
+use crate::model::{validate_enrolment_post, ONBOARDING_PATH};
+use crate::net::SessionEnd;
+use crate::pki::{parse_invoker_public_key, pem_to_der, verify_credential, TestPki};
+use crate::sut::{AdapterExit, Handshake, InvokerRun, ObservedRequest, SessionObservation};
+
+/// Whether the adapter reported "onboarding failed" (1–125 other than 89).
+fn reported_failure(run: &InvokerRun) -> bool {
+    matches!(run.adapter.exit, AdapterExit::Code(c) if c != 0 && c != 89 && c <= 125)
+}
+
+/// The onboarding POSTs the invoker sent, across sessions.
+pub fn onboarding_posts(run: &InvokerRun) -> Vec<&ObservedRequest> {
+    run.observations
+        .sessions
+        .iter()
+        .flat_map(|s| s.requests.iter())
+        .filter(|r| {
+            r.method == "POST"
+                && r.target
+                    .split('?')
+                    .next()
+                    .unwrap_or("")
+                    .ends_with(ONBOARDING_PATH)
+        })
+        .collect()
+}
+
+/// The session on which the (first) response was sent.
+fn answered_session(run: &InvokerRun) -> Option<&SessionObservation> {
+    run.observations
+        .sessions
+        .iter()
+        .find(|s| !s.requests.is_empty())
+}
+
+/// Against a bad certificate: no completed handshake, no request, failure reported.
+pub fn refused_bad_certificate(run: &InvokerRun, defect: &str) -> Check {
+    let sessions = &run.observations.sessions;
+    if sessions.is_empty() {
+        return Check::Inconclusive(format!(
+            "the invoker never connected to the core ({}), so whether it checks the certificate cannot be told",
+            run.adapter.describe()
+        ));
+    }
+    if let Some(s) = sessions.iter().find(|s| !s.requests.is_empty()) {
+        let r = &s.requests[0];
+        return Check::Fail(format!(
+            "the invoker accepted a core certificate {defect} and sent {} {}{}",
+            r.method,
+            r.target,
+            if r.header("authorization").is_some() {
+                " with its credential"
+            } else {
+                ""
+            }
+        ));
+    }
+    if sessions
+        .iter()
+        .any(|s| matches!(s.handshake, Handshake::Completed { .. }))
+    {
+        return Check::Fail(format!(
+            "the invoker completed a TLS handshake with a core certificate {defect} (it sent no request)"
+        ));
+    }
+    if !reported_failure(run) {
+        return Check::Fail(format!(
+            "the invoker did not report failure after refusing the certificate: {}",
+            run.adapter.describe()
+        ));
+    }
+    let how = sessions
+        .iter()
+        .find_map(|s| match &s.handshake {
+            Handshake::Failed { error } => Some(error.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    Check::Pass(format!(
+        "the invoker aborted the handshake ({how}), sent nothing and reported failure"
+    ))
+}
+
+/// Against a cleartext listener: the credential never went over the wire, failure reported.
+pub fn no_credential_in_clear(run: &InvokerRun) -> Check {
+    let sessions = &run.observations.sessions;
+    if sessions.is_empty() {
+        return Check::Inconclusive(format!(
+            "the invoker never connected ({})",
+            run.adapter.describe()
+        ));
+    }
+    let leaked = sessions.iter().any(|s| {
+        let text = String::from_utf8_lossy(&s.cleartext_received);
+        text.contains(&run.credential) || text.to_ascii_lowercase().contains("authorization:")
+    });
+    if leaked {
+        return Check::Fail("the invoker sent its onboarding credential in clear".into());
+    }
+    Check::expect(
+        reported_failure(run),
+        "the invoker sent no credential in clear and reported failure",
+        format!(
+            "the invoker did not report failure: {}",
+            run.adapter.describe()
+        ),
+    )
+}
+
+/// The ClientHello offers nothing below TLS 1.2.
+pub fn client_hello_modern(run: &InvokerRun) -> Check {
+    let Some(hello) = run
+        .observations
+        .sessions
+        .iter()
+        .find_map(|s| s.client_hello.as_ref())
+    else {
+        return Check::Inconclusive("no ClientHello was observed".into());
+    };
+    let offered = hello.offered();
+    let names: Vec<String> = offered
+        .iter()
+        .map(|v| crate::sut::version_name(*v))
+        .collect();
+    Check::expect(
+        !offered.is_empty() && offered.iter().all(|v| *v >= 0x0303),
+        format!("the ClientHello offers {}", names.join(", ")),
+        format!(
+            "the ClientHello offers versions below TLS 1.2: {}",
+            names.join(", ")
+        ),
+    )
+}
+
+/// The onboarding request carries the provisioned credential as `Authorization: Bearer`.
+pub fn bearer_credential(run: &InvokerRun, pki: &TestPki) -> Check {
+    let Some(post) = onboarding_posts(run).into_iter().next() else {
+        return Check::Fail(format!(
+            "the invoker sent no onboarding request ({})",
+            run.adapter.describe()
+        ));
+    };
+    if post.target.contains(&run.credential) || post.target.to_ascii_lowercase().contains("token") {
+        return Check::Fail(
+            "the credential is carried in the request target (query string)".into(),
+        );
+    }
+    let Some(auth) = post.header("authorization") else {
+        return Check::Fail("the onboarding request has no Authorization header".into());
+    };
+    let Some(token) = auth.strip_prefix("Bearer ") else {
+        return Check::Fail(format!(
+            "the Authorization scheme is {:?}, expected Bearer",
+            auth.split(' ').next().unwrap_or("")
+        ));
+    };
+    let token = token.trim();
+    let matches = if run.via_register {
+        verify_credential(token, pki.enrolment_point()).is_ok()
+    } else {
+        token == run.credential
+    };
+    Check::expect(
+        matches,
+        "Authorization: Bearer with the provisioned credential",
+        "the Bearer token is not the provisioned onboarding credential",
+    )
+}
+
+/// After a 401 the invoker reports failure and no apiInvokerId.
+pub fn reports_failure_without_id(run: &InvokerRun) -> Check {
+    if onboarding_posts(run).is_empty() {
+        return Check::Fail(format!(
+            "the invoker sent no onboarding request ({})",
+            run.adapter.describe()
+        ));
+    }
+    if let Some(id) = run
+        .adapter
+        .report
+        .as_ref()
+        .and_then(|r| r.get("apiInvokerId"))
+    {
+        return Check::Fail(format!(
+            "after a 401 the invoker reported apiInvokerId {id}"
+        ));
+    }
+    Check::expect(
+        reported_failure(run),
+        format!("the invoker reported failure ({})", run.adapter.describe()),
+        format!(
+            "after a 401 the invoker did not report failure: {}",
+            run.adapter.describe()
+        ),
+    )
+}
+
+/// A rejected credential is retried at most once.
+pub fn bounded_retries(run: &InvokerRun) -> Check {
+    let n = onboarding_posts(run).len();
+    Check::expect(
+        (1..=2).contains(&n),
+        format!("{n} onboarding request(s) for a rejected credential"),
+        if n == 0 {
+            "the invoker sent no onboarding request".to_string()
+        } else {
+            format!("the invoker sent the rejected credential {n} times")
+        },
+    )
+}
+
+/// POST to the onboarding collection with application/json.
+pub fn request_target(run: &InvokerRun) -> Check {
+    let Some(post) = run
+        .observations
+        .sessions
+        .iter()
+        .flat_map(|s| s.requests.iter())
+        .next()
+    else {
+        return Check::Fail(format!(
+            "the invoker sent no request ({})",
+            run.adapter.describe()
+        ));
+    };
+    let path = post.target.split('?').next().unwrap_or("");
+    if post.method != "POST" || path != ONBOARDING_PATH {
+        return Check::Fail(format!(
+            "expected POST {ONBOARDING_PATH}, got {} {}",
+            post.method, post.target
+        ));
+    }
+    let media = post.header("content-type").map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    });
+    Check::expect(
+        media.as_deref() == Some("application/json"),
+        format!("POST {ONBOARDING_PATH} with application/json"),
+        format!("expected Content-Type application/json, got {media:?}"),
+    )
+}
+
+/// The body is a valid APIInvokerEnrolmentDetails with a usable public key.
+pub fn request_body_valid(run: &InvokerRun) -> Check {
+    let Some(post) = onboarding_posts(run).into_iter().next() else {
+        return Check::Fail(format!(
+            "the invoker sent no onboarding request ({})",
+            run.adapter.describe()
+        ));
+    };
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&post.body) else {
+        return Check::Fail("the onboarding request body is not JSON".into());
+    };
+    let problems = validate_enrolment_post(&body);
+    if !problems.is_empty() {
+        let list: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.param, p.reason.clone().unwrap_or_default()))
+            .collect();
+        return Check::Fail(format!(
+            "the APIInvokerEnrolmentDetails is not valid: {}",
+            list.join("; ")
+        ));
+    }
+    let key = body["onboardingInformation"]["apiInvokerPublicKey"]
+        .as_str()
+        .unwrap_or("");
+    match parse_invoker_public_key(key) {
+        Ok(k) => Check::Pass(format!(
+            "valid APIInvokerEnrolmentDetails; apiInvokerPublicKey is a {}",
+            if k.from_csr {
+                "CSR with a valid signature"
+            } else {
+                "public key"
+            }
+        )),
+        Err(e) => Check::Fail(format!("apiInvokerPublicKey: {e}")),
+    }
+}
+
+/// On 201 the invoker reports success, with the assigned id when it reports one.
+pub fn reports_success(run: &InvokerRun) -> Check {
+    let Some(granted) = run.observations.granted.first() else {
+        return Check::Fail(format!(
+            "the played core granted no onboarding: the invoker's request was not acceptable ({})",
+            run.adapter.describe()
+        ));
+    };
+    if !run.adapter.succeeded() {
+        return Check::Fail(format!(
+            "after a 201 the invoker reported failure: {}",
+            run.adapter.describe()
+        ));
+    }
+    let Some(report) = &run.adapter.report else {
+        return Check::Pass(format!(
+            "the invoker reported success (its adapter does not report the id; the core assigned {})",
+            granted.api_invoker_id
+        ));
+    };
+    if report["apiInvokerId"].as_str() != Some(granted.api_invoker_id.as_str()) {
+        return Check::Fail(format!(
+            "the invoker reported apiInvokerId {}, the core assigned {}",
+            report["apiInvokerId"], granted.api_invoker_id
+        ));
+    }
+    if let Some(cert) = report["certificate"].as_str() {
+        if pem_to_der(cert) != pem_to_der(&granted.certificate_pem) {
+            return Check::Fail(
+                "the invoker reported a certificate other than the one issued".into(),
+            );
+        }
+    }
+    Check::Pass(format!(
+        "the invoker reported success as {}",
+        granted.api_invoker_id
+    ))
+}
+
+/// A 201 lacking what the invoker needs is not reported as success.
+pub fn not_success_on_incomplete(run: &InvokerRun, lacking: &str) -> Check {
+    if onboarding_posts(run).is_empty() {
+        return Check::Fail(format!(
+            "the invoker sent no onboarding request ({})",
+            run.adapter.describe()
+        ));
+    }
+    Check::expect(
+        !run.adapter.succeeded(),
+        format!(
+            "a 201 without {lacking} was not taken as success ({})",
+            run.adapter.describe()
+        ),
+        format!("the invoker reported success for a 201 without {lacking}"),
+    )
+}
+
+/// After the response the invoker ended the session within the teardown timeout.
+pub fn invoker_ended_session(run: &InvokerRun) -> Check {
+    let Some(s) = answered_session(run) else {
+        return Check::Fail(format!(
+            "the invoker sent no request, so no response was given ({})",
+            run.adapter.describe()
+        ));
+    };
+    match &s.end {
+        Some(SessionEnd::MoreData { bytes }) => Check::Fail(format!(
+            "after the response the invoker sent {bytes} more bytes on the session instead of closing it"
+        )),
+        Some(e) if e.ended() => Check::Pass(format!(
+            "the invoker ended the session {} ms after the response: {}",
+            s.end_after_ms.unwrap_or(0),
+            e.describe()
+        )),
+        Some(e) => Check::Fail(format!(
+            "the invoker kept the session open after the response: {}",
+            e.describe()
+        )),
+        None if s.requests.len() > 1 => Check::Fail(format!(
+            "the invoker sent {} requests on the session instead of closing it",
+            s.requests.len()
+        )),
+        None => Check::Inconclusive("the end of the session was not observed".into()),
+    }
+}
+
+/// The invoker sent close_notify before closing.
+pub fn invoker_close_notify(run: &InvokerRun) -> Check {
+    let Some(end) = answered_session(run).and_then(|s| s.end.as_ref()) else {
+        return Check::Inconclusive("no session end was observed".into());
+    };
+    match end {
+        SessionEnd::CloseNotify => Check::Pass("close_notify, then EOF".into()),
+        SessionEnd::StillOpen | SessionEnd::MoreData { .. } => Check::Inconclusive(
+            "the invoker did not close the session, so there was no close to observe".into(),
+        ),
+        other => Check::Fail(format!(
+            "expected close_notify before the close, observed: {}",
+            other.describe()
+        )),
+    }
+}

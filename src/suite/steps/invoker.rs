@@ -1,0 +1,305 @@
+//! Steps of the invoker-under-test scenarios: script the played core, run the adapter, judge.
+
+use cucumber::{given, then, when};
+
+use super::skip_if_decided;
+use crate::checks::{self, Verdict};
+use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
+use crate::net::HttpRequest;
+use crate::pki::ServerVariant;
+use crate::suite::world::{StepResult, SuiteWorld};
+use crate::sut::{AdapterExit, Answers, Handshake, InvokerRun, InvokerTarget, Presents};
+
+impl SuiteWorld {
+    /// The invoker under test, or a harness error if this run has none.
+    pub fn invoker(&self) -> Result<InvokerTarget, String> {
+        self.targets
+            .as_ref()
+            .and_then(|t| t.invoker.clone())
+            .ok_or_else(|| "this run has no invoker under test".to_string())
+    }
+
+    /// The latest invoker run, or a harness error.
+    pub fn last_run(&mut self) -> Result<InvokerRun, String> {
+        match self.inv_runs.last().cloned() {
+            Some(r) => Ok(r),
+            None => Err(self
+                .harness_error("the invoker was not run before this check")
+                .unwrap_err()),
+        }
+    }
+
+    fn record_run(&mut self, run: &InvokerRun) {
+        let n = self.inv_runs.len() + 1;
+        for (i, s) in run.observations.sessions.iter().enumerate() {
+            let (tls, error) = match &s.handshake {
+                Handshake::Completed { version, cipher } => (
+                    Some(TlsEvidence {
+                        version: version.clone(),
+                        cipher: cipher.clone(),
+                        alpn: None,
+                        chain: Vec::new(),
+                    }),
+                    None,
+                ),
+                Handshake::Failed { error } => (None, Some(format!("handshake failed: {error}"))),
+                Handshake::Cleartext => (None, Some("cleartext listener: no TLS".into())),
+            };
+            let request = s.requests.first().map(|r| {
+                MessageEvidence::request(&HttpRequest {
+                    method: r.method.clone(),
+                    target: r.target.clone(),
+                    headers: r.headers.clone(),
+                    body: r.body.clone(),
+                })
+            });
+            let offered = s
+                .client_hello
+                .as_ref()
+                .map(|h| {
+                    h.offered()
+                        .iter()
+                        .map(|v| crate::sut::version_name(*v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "no ClientHello".into());
+            self.evidence.exchanges.push(Exchange {
+                label: format!(
+                    "run {n}, session {}: the played core {:?}/{:?}; ClientHello offers {offered}; {} request(s)",
+                    i + 1,
+                    run.script.presents,
+                    run.script.answers,
+                    s.requests.len()
+                ),
+                tls,
+                request,
+                response: None,
+                error,
+                session_end: s.end.clone(),
+                after_harness_close: None,
+                timings_ms: Timings {
+                    teardown: s.end_after_ms,
+                    ..Timings::default()
+                },
+            });
+        }
+        let stderr_tail: String = {
+            let masked = run.adapter.stderr.replace(
+                &run.credential,
+                &crate::evidence::mask_secret(&run.credential),
+            );
+            let start = masked.len().saturating_sub(2000);
+            let start = (start..masked.len())
+                .find(|i| masked.is_char_boundary(*i))
+                .unwrap_or(masked.len());
+            masked[start..].to_string()
+        };
+        self.evidence.notes.push(format!(
+            "run {n}: {} after {} ms; {} session(s) with the played core; stderr (tail): {}",
+            run.adapter.describe(),
+            run.adapter.duration_ms,
+            run.observations.sessions.len(),
+            stderr_tail.trim()
+        ));
+    }
+}
+
+#[given("an API invoker under test")]
+async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    match w.invoker() {
+        Ok(t) => {
+            w.evidence.notes.push(format!(
+                "invoker: {} (adapter `{}`)",
+                t.description, t.command
+            ));
+            Ok(())
+        }
+        Err(e) => w.harness_error(e),
+    }
+}
+
+#[given("the harness core presents its valid certificate")]
+async fn presents_good(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.presents = Presents::Good;
+    Ok(())
+}
+
+#[given(expr = "the harness core presents a {word} certificate")]
+async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
+    skip_if_decided!(w);
+    let (v, defect) = match variant.as_str() {
+        "other-ca" => (ServerVariant::OtherCa, "from another CA"),
+        "expired" => (ServerVariant::Expired, "that has expired"),
+        "not-yet-valid" => (ServerVariant::NotYetValid, "that is not yet valid"),
+        "wrong-name" => (ServerVariant::WrongName, "for another name"),
+        "self-signed" => (ServerVariant::SelfSigned, "that is self-signed"),
+        "client-auth-only" => (ServerVariant::ClientAuthOnly, "without serverAuth usage"),
+        "issued-by-non-ca" => (
+            ServerVariant::IssuedByNonCa,
+            "issued by a non-CA certificate",
+        ),
+        other => return w.harness_error(format!("unknown certificate variant {other}")),
+    };
+    w.inv_script.presents = Presents::Bad(v);
+    w.defect = defect.to_string();
+    Ok(())
+}
+
+#[given("the harness core answers in clear")]
+async fn cleartext(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.presents = Presents::Cleartext;
+    Ok(())
+}
+
+#[given("the harness core onboards valid requests")]
+async fn onboards(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.answers = Answers::Onboard;
+    Ok(())
+}
+
+#[given("the harness core rejects the credential with 401")]
+async fn rejects(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.answers = Answers::RejectCredential;
+    Ok(())
+}
+
+#[given("the harness core answers 201 without apiInvokerId")]
+async fn without_id(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.answers = Answers::CreatedWithoutId;
+    w.defect = "apiInvokerId".into();
+    Ok(())
+}
+
+#[given("the harness core answers 201 without a certificate")]
+async fn without_cert(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.answers = Answers::CreatedWithoutCertificate;
+    w.defect = "the certificate".into();
+    Ok(())
+}
+
+#[when("the invoker onboards")]
+async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let target = w.invoker()?;
+    let id = w.tp.map(|t| t.id).unwrap_or("");
+    let run = match target.run(w.inv_script, id).await {
+        Ok(r) => r,
+        Err(e) => return w.harness_error(e),
+    };
+    w.record_run(&run);
+    match &run.adapter.exit {
+        AdapterExit::Code(89) => {
+            let reason = format!(
+                "the invoker does not support this scenario: {}",
+                run.adapter.last_stderr_line()
+            );
+            w.decided = Some((Verdict::NotApplicable, reason));
+        }
+        AdapterExit::SpawnFailed(e) => {
+            return w.harness_error(format!(
+                "the adapter `{}` could not be started: {e}",
+                target.command
+            ));
+        }
+        _ => {}
+    }
+    w.inv_runs.push(run);
+    Ok(())
+}
+
+#[then("the invoker aborts the handshake, sends nothing and reports failure")]
+async fn aborts(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let defect = w.defect.clone();
+    w.check(checks::refused_bad_certificate(&run, &defect))
+}
+
+#[then("the invoker sends no credential in clear and reports failure")]
+async fn nothing_in_clear(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::no_credential_in_clear(&run))
+}
+
+#[then("the ClientHello offers nothing below TLS 1.2")]
+async fn modern_hello(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::client_hello_modern(&run))
+}
+
+#[then("the request carries the provisioned credential as Authorization: Bearer")]
+async fn bearer(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let pki = w.invoker()?.pki;
+    w.check(checks::bearer_credential(&run, &pki))
+}
+
+#[then("the invoker reports failure and no apiInvokerId")]
+async fn reports_failure(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::reports_failure_without_id(&run))
+}
+
+#[then("the invoker sent the rejected credential at most twice")]
+async fn at_most_twice(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::bounded_retries(&run))
+}
+
+#[then(
+    regex = r"^the request is a POST of application/json to /api-invoker-management/v1/onboardedInvokers$"
+)]
+async fn request_target(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::request_target(&run))
+}
+
+#[then("the request body is a valid APIInvokerEnrolmentDetails")]
+async fn request_body(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::request_body_valid(&run))
+}
+
+#[then("the invoker reports success with the assigned apiInvokerId")]
+async fn reports_success(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::reports_success(&run))
+}
+
+#[then("the invoker does not report success")]
+async fn not_success(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let lacking = w.defect.clone();
+    w.check(checks::not_success_on_incomplete(&run, &lacking))
+}
+
+#[then("the invoker ends the session after the response and sends nothing more")]
+async fn ends_session(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::invoker_ended_session(&run))
+}
+
+#[then("the invoker sends close_notify before closing the connection")]
+async fn close_notify(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::invoker_close_notify(&run))
+}

@@ -1,0 +1,218 @@
+//! Running an invoker adapter (design.md §4): a real process per scenario, its own process
+//! group, output capped, killed (with everything it forked) at the adapter timeout.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Most output kept per stream; the rest is read and dropped so the adapter never blocks.
+const OUTPUT_CAP: usize = 64 * 1024;
+
+/// How the adapter ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum AdapterExit {
+    /// Exited with this status.
+    Code(i32),
+    /// Killed by a signal (not by the harness).
+    Signal,
+    /// Still running at the adapter timeout; the harness killed its process group.
+    TimedOut,
+    /// Could not be started.
+    SpawnFailed(String),
+}
+
+/// One adapter run.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdapterRun {
+    /// How it ended.
+    pub exit: AdapterExit,
+    /// Its stdout (capped).
+    pub stdout: String,
+    /// Its stderr (capped).
+    pub stderr: String,
+    /// The last stdout line, when it is a JSON object.
+    pub report: Option<serde_json::Value>,
+    /// Wall time.
+    pub duration_ms: u64,
+}
+
+impl AdapterRun {
+    /// Whether the adapter said "onboarded" (exit 0).
+    pub fn succeeded(&self) -> bool {
+        self.exit == AdapterExit::Code(0)
+    }
+
+    /// The last non-empty stderr line (the reason of an exit 89).
+    pub fn last_stderr_line(&self) -> String {
+        self.stderr
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// A phrase for reasons.
+    pub fn describe(&self) -> String {
+        match &self.exit {
+            AdapterExit::Code(c) => format!("the adapter exited with {c}"),
+            AdapterExit::Signal => "the adapter was killed by a signal".into(),
+            AdapterExit::TimedOut => "the adapter did not finish within the adapter timeout".into(),
+            AdapterExit::SpawnFailed(e) => format!("the adapter could not be started: {e}"),
+        }
+    }
+}
+
+async fn drain<R: AsyncRead + Unpin>(mut r: R) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while let Ok(n) = r.read(&mut chunk).await {
+        if n == 0 {
+            break;
+        }
+        let room = OUTPUT_CAP.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..n.min(room)]);
+    }
+    kept
+}
+
+fn kill_group(pid: Option<u32>) {
+    if let Some(pid) = pid {
+        // SAFETY: killpg only sends a signal; the group id is the adapter's own pid because
+        // it was spawned with process_group(0).
+        unsafe {
+            libc::killpg(pid as libc::pid_t, libc::SIGKILL);
+        }
+    }
+}
+
+/// Run `command` with `sh -c` in `workdir` with `env` added, for at most `limit`.
+pub async fn run_adapter(
+    command: &str,
+    env: &[(String, String)],
+    workdir: &Path,
+    limit: Duration,
+) -> AdapterRun {
+    let started = Instant::now();
+    let spawned = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(workdir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match spawned {
+        Ok(c) => c,
+        Err(e) => {
+            return AdapterRun {
+                exit: AdapterExit::SpawnFailed(e.to_string()),
+                stdout: String::new(),
+                stderr: String::new(),
+                report: None,
+                duration_ms: 0,
+            }
+        }
+    };
+    let pid = child.id();
+    let out = tokio::spawn(drain(child.stdout.take().expect("piped")));
+    let err = tokio::spawn(drain(child.stderr.take().expect("piped")));
+    let exit = match tokio::time::timeout(limit, child.wait()).await {
+        Ok(Ok(status)) => match status.code() {
+            Some(c) => AdapterExit::Code(c),
+            None => AdapterExit::Signal,
+        },
+        Ok(Err(e)) => AdapterExit::SpawnFailed(e.to_string()),
+        Err(_) => AdapterExit::TimedOut,
+    };
+    // Whatever it left behind (a forked child holding the pipes) goes too.
+    kill_group(pid);
+    let _ = child.wait().await;
+    let grace = Duration::from_secs(1);
+    let stdout = match tokio::time::timeout(grace, out).await {
+        Ok(Ok(b)) => b,
+        _ => Vec::new(),
+    };
+    let stderr = match tokio::time::timeout(grace, err).await {
+        Ok(Ok(b)) => b,
+        _ => Vec::new(),
+    };
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    let report = stdout
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v.is_object());
+    AdapterRun {
+        exit,
+        stdout,
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        report,
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn run(cmd: &str, limit_ms: u64) -> AdapterRun {
+        let dir = tempfile::tempdir().unwrap();
+        run_adapter(
+            cmd,
+            &[("X".into(), "42".into())],
+            dir.path(),
+            Duration::from_millis(limit_ms),
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn exit_codes_output_and_last_line_json() {
+        let r = run(
+            "echo hello; echo \"x=$X\" >&2; echo '{\"apiInvokerId\":\"INV1\"}'",
+            5000,
+        )
+        .await;
+        assert_eq!(r.exit, AdapterExit::Code(0));
+        assert_eq!(r.report.as_ref().unwrap()["apiInvokerId"], "INV1");
+        assert_eq!(r.last_stderr_line(), "x=42");
+        let r = run("echo 'not supported here' >&2; exit 89", 5000).await;
+        assert_eq!(r.exit, AdapterExit::Code(89));
+        assert_eq!(r.last_stderr_line(), "not supported here");
+        let r = run("echo garbage; exit 3", 5000).await;
+        assert_eq!((r.exit, r.report), (AdapterExit::Code(3), None));
+    }
+
+    #[tokio::test]
+    async fn a_hanging_adapter_is_killed_at_the_timeout() {
+        let started = Instant::now();
+        let r = run("sleep 30", 300).await;
+        assert_eq!(r.exit, AdapterExit::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_forked_child_holding_the_pipes_does_not_hang_the_harness() {
+        let started = Instant::now();
+        let r = run("(sleep 30; echo late) & echo done", 5000).await;
+        assert_eq!(r.exit, AdapterExit::Code(0));
+        assert!(r.stdout.contains("done") && !r.stdout.contains("late"));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn endless_output_is_capped() {
+        let r = run("yes | head -c 10000000", 10000).await;
+        assert_eq!(r.exit, AdapterExit::Code(0));
+        assert_eq!(r.stdout.len(), OUTPUT_CAP);
+    }
+}

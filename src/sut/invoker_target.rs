@@ -1,0 +1,97 @@
+//! An API invoker under test, driven through its adapter command against a played core.
+
+use std::path::PathBuf;
+
+use super::adapter::{run_adapter, AdapterRun};
+use super::played_core::{Observations, PlayedCore, Script};
+use crate::net::Timeouts;
+use crate::peers::core::EnrolmentLogin;
+use crate::pki::TestPki;
+
+/// The invoker under test.
+#[derive(Debug, Clone)]
+pub struct InvokerTarget {
+    /// The adapter command (run with `sh -c`).
+    pub command: String,
+    /// Serve an OpenCAPIF-style register with this login.
+    pub enrolment: Option<EnrolmentLogin>,
+    /// Phase timeouts (adapter included).
+    pub timeouts: Timeouts,
+    /// The PKI of the played core (one per run).
+    pub pki: TestPki,
+    /// For reports.
+    pub description: String,
+}
+
+/// One scenario's adapter run against a played core.
+#[derive(Debug, Clone)]
+pub struct InvokerRun {
+    /// What the played core did.
+    pub script: Script,
+    /// The apiRoot given to the invoker.
+    pub core_url: String,
+    /// The credential given to it (when no register is served).
+    pub credential: String,
+    /// Whether a register served the credential instead.
+    pub via_register: bool,
+    /// The adapter's run.
+    pub adapter: AdapterRun,
+    /// What the played core observed.
+    pub observations: Observations,
+}
+
+impl InvokerTarget {
+    /// The adapter running the reference invoker of this very binary.
+    pub fn reference(exe: &std::path::Path, timeouts: Timeouts, pki: TestPki) -> Self {
+        let quoted = format!("'{}'", exe.display().to_string().replace('\'', "'\\''"));
+        Self {
+            command: format!("{quoted} reference invoker"),
+            enrolment: None,
+            timeouts,
+            pki,
+            description: "embedded reference invoker".into(),
+        }
+    }
+
+    /// Run the adapter once against a played core following `script`.
+    pub async fn run(&self, script: Script, test_purpose: &str) -> Result<InvokerRun, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("capif-conformance-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a scenario directory: {e}"))?;
+        let ca_file = dir.path().join("ca.pem");
+        let workdir: PathBuf = dir.path().join("work");
+        std::fs::create_dir_all(&workdir)
+            .and_then(|_| std::fs::write(&ca_file, self.pki.ca.cert_pem()))
+            .map_err(|e| format!("cannot prepare the scenario directory: {e}"))?;
+        let credential = self.pki.credential("api-invoker", 600);
+        let core = PlayedCore::start(&self.pki, script, self.enrolment.as_ref(), self.timeouts)
+            .await
+            .map_err(|e| format!("cannot start the harness-played core: {e}"))?;
+        let mut env: Vec<(String, String)> = vec![
+            ("CAPIF_CORE_URL".into(), core.url.clone()),
+            ("CAPIF_HOST".into(), "127.0.0.1".into()),
+            ("CAPIF_PORT".into(), core.addr.port().to_string()),
+            ("CAPIF_CA_FILE".into(), ca_file.display().to_string()),
+            ("CAPIF_ONBOARDING_CREDENTIAL".into(), credential.clone()),
+            ("CAPIF_WORKDIR".into(), workdir.display().to_string()),
+            ("CAPIF_TEST_PURPOSE".into(), test_purpose.to_string()),
+        ];
+        if let (Some(url), Some(login)) = (&core.register_url, &self.enrolment) {
+            env.push(("CAPIF_REGISTER_URL".into(), url.clone()));
+            env.push(("CAPIF_REGISTER_USERNAME".into(), login.username.clone()));
+            env.push(("CAPIF_REGISTER_PASSWORD".into(), login.password.clone()));
+        }
+        let core_url = core.url.clone();
+        let adapter = run_adapter(&self.command, &env, &workdir, self.timeouts.adapter).await;
+        let observations = core.finish().await;
+        Ok(InvokerRun {
+            script,
+            core_url,
+            credential,
+            via_register: self.enrolment.is_some(),
+            adapter,
+            observations,
+        })
+    }
+}

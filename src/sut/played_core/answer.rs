@@ -1,0 +1,134 @@
+//! The played core's answers, as scripted. Every answer says `Connection: close` (as a
+//! conformant core announces the teardown) but the played core leaves closing to the invoker.
+
+use serde_json::json;
+
+use super::session::ObservedRequest;
+use super::{Answers, Granted, Shared};
+use crate::model::{validate_enrolment_post, ProblemDetails, ONBOARDING_PATH, PROBLEM_JSON};
+use crate::pki::{parse_invoker_public_key, verify_credential, CertProfile};
+
+fn http(status: u16, reason: &str, media: &str, extra: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {media}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn problem(status: u16, reason: &str, cause: &str, detail: &str) -> Vec<u8> {
+    let pd = ProblemDetails::new(status, reason, detail, cause);
+    http(
+        status,
+        reason,
+        PROBLEM_JSON,
+        &[],
+        &serde_json::to_vec(&pd).expect("serializes"),
+    )
+}
+
+/// The bytes of the answer to `req`.
+pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
+    let path = req.target.split('?').next().unwrap_or("");
+    if !(req.method == "POST" && path.ends_with(ONBOARDING_PATH)) {
+        return problem(
+            404,
+            "Not Found",
+            "RESOURCE_NOT_FOUND",
+            "the played core serves only POST onboardedInvokers",
+        );
+    }
+    if shared.script.answers == Answers::RejectCredential {
+        return problem(
+            401,
+            "Unauthorized",
+            "INVALID_ONBOARDING_CREDENTIAL",
+            "the onboarding credential is not valid (scripted rejection)",
+        );
+    }
+    let token = req
+        .header("authorization")
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .unwrap_or("");
+    if verify_credential(token.trim(), shared.pki.enrolment_point()).is_err() {
+        return problem(
+            401,
+            "Unauthorized",
+            "INVALID_ONBOARDING_CREDENTIAL",
+            "no valid Bearer onboarding credential",
+        );
+    }
+    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
+        return problem(400, "Bad Request", "INVALID_JSON", "the body is not JSON");
+    };
+    if !validate_enrolment_post(&body).is_empty() {
+        return problem(
+            400,
+            "Bad Request",
+            "INVALID_PARAMETERS",
+            "the APIInvokerEnrolmentDetails is not valid",
+        );
+    }
+    let key_text = body["onboardingInformation"]["apiInvokerPublicKey"]
+        .as_str()
+        .unwrap_or("");
+    let Ok(key) = parse_invoker_public_key(key_text) else {
+        return problem(
+            400,
+            "Bad Request",
+            "INVALID_PARAMETERS",
+            "apiInvokerPublicKey is not a usable key",
+        );
+    };
+    let id = format!(
+        "INV{}",
+        hex::encode(&crate::pki::new_serial().to_bytes()[..15])
+    );
+    let Ok(cert) = shared.pki.ca.issue(
+        &CertProfile::Invoker {
+            api_invoker_id: id.clone(),
+            validity: time::Duration::days(1),
+        },
+        &key,
+    ) else {
+        return problem(
+            500,
+            "Internal Server Error",
+            "ISSUANCE_FAILED",
+            "harness could not issue",
+        );
+    };
+    let mut out = body.clone();
+    out["apiInvokerId"] = json!(id);
+    out["onboardingInformation"]["apiInvokerCertificate"] = json!(cert.pem());
+    match shared.script.answers {
+        Answers::CreatedWithoutId => {
+            out.as_object_mut().map(|o| o.remove("apiInvokerId"));
+        }
+        Answers::CreatedWithoutCertificate => {
+            out["onboardingInformation"]
+                .as_object_mut()
+                .map(|o| o.remove("apiInvokerCertificate"));
+        }
+        Answers::Onboard | Answers::RejectCredential => {
+            shared.granted.lock().expect("lock").push(Granted {
+                api_invoker_id: id.clone(),
+                certificate_pem: cert.pem(),
+            });
+        }
+    }
+    let root = shared.api_root.lock().expect("lock").clone();
+    http(
+        201,
+        "Created",
+        "application/json",
+        &[("Location", format!("{root}{ONBOARDING_PATH}/{id}"))],
+        &serde_json::to_vec(&out).expect("serializes"),
+    )
+}

@@ -1,0 +1,152 @@
+//! Reading the invoker's ClientHello from the raw bytes it sent: which versions it offers.
+
+use serde::Serialize;
+
+/// What a ClientHello offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientHelloInfo {
+    /// legacy_version of the ClientHello body.
+    pub legacy_version: u16,
+    /// The supported_versions extension, if present.
+    pub supported_versions: Option<Vec<u16>>,
+    /// The SNI host name, if present.
+    pub server_name: Option<String>,
+}
+
+/// Human name of a protocol version.
+pub fn version_name(v: u16) -> String {
+    match v {
+        0x0300 => "SSL 3.0".into(),
+        0x0301 => "TLS 1.0".into(),
+        0x0302 => "TLS 1.1".into(),
+        0x0303 => "TLS 1.2".into(),
+        0x0304 => "TLS 1.3".into(),
+        v if v & 0x0f0f == 0x0a0a => format!("GREASE 0x{v:04x}"),
+        v => format!("0x{v:04x}"),
+    }
+}
+
+impl ClientHelloInfo {
+    /// Versions offered: supported_versions when present (GREASE removed), else legacy_version
+    /// and everything below it down to TLS 1.0 (a pre-1.3 client accepts any version up to it).
+    pub fn offered(&self) -> Vec<u16> {
+        match &self.supported_versions {
+            Some(v) => v.iter().copied().filter(|v| v & 0x0f0f != 0x0a0a).collect(),
+            None => (0x0301..=self.legacy_version.max(0x0301)).collect(),
+        }
+    }
+}
+
+/// Parse the first TLS record(s) of `bytes` as a ClientHello.
+pub fn parse_client_hello(bytes: &[u8]) -> Option<ClientHelloInfo> {
+    // Reassemble handshake bytes from consecutive handshake records.
+    let mut hs = Vec::new();
+    let mut rest = bytes;
+    while rest.len() >= 5 && rest[0] == 0x16 {
+        let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
+        let end = (5 + len).min(rest.len());
+        hs.extend_from_slice(&rest[5..end]);
+        rest = &rest[end..];
+    }
+    let mut r = Reader(&hs);
+    if r.u8()? != 1 {
+        return None;
+    }
+    let body_len = r.u24()? as usize;
+    let mut r = Reader(r.take(body_len.min(r.0.len()))?);
+    let legacy_version = r.u16()?;
+    r.take(32)?;
+    let sid = r.u8()? as usize;
+    r.take(sid)?;
+    let suites = r.u16()? as usize;
+    r.take(suites)?;
+    let comp = r.u8()? as usize;
+    r.take(comp)?;
+    let mut info = ClientHelloInfo {
+        legacy_version,
+        supported_versions: None,
+        server_name: None,
+    };
+    let Some(ext_len) = r.u16() else {
+        return Some(info);
+    };
+    let mut ext = Reader(r.take(ext_len as usize)?);
+    while let (Some(ty), Some(len)) = (ext.u16(), ext.u16()) {
+        let mut data = Reader(ext.take(len as usize)?);
+        match ty {
+            0x002b => {
+                let n = data.u8()? as usize / 2;
+                info.supported_versions = Some((0..n).filter_map(|_| data.u16()).collect());
+            }
+            0x0000 => {
+                data.u16()?;
+                if data.u8()? == 0 {
+                    let n = data.u16()? as usize;
+                    info.server_name = Some(String::from_utf8_lossy(data.take(n)?).into_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(info)
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take(2).map(|b| u16::from_be_bytes([b[0], b[1]]))
+    }
+    fn u24(&mut self) -> Option<u32> {
+        self.take(3)
+            .map(|b| u32::from_be_bytes([0, b[0], b[1], b[2]]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_rustls_client_hello() {
+        let pki = crate::pki::TestPki::generate(&["localhost".into()]).unwrap();
+        let cfg = crate::net::client_config(&[pki.ca.cert.clone()], None, crate::net::TLS_VERSIONS)
+            .unwrap();
+        let mut conn = rustls::ClientConnection::new(cfg, "localhost".try_into().unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        conn.write_tls(&mut bytes).unwrap();
+        let info = parse_client_hello(&bytes).unwrap();
+        assert_eq!(info.legacy_version, 0x0303);
+        assert_eq!(info.server_name.as_deref(), Some("localhost"));
+        let mut offered = info.offered();
+        offered.sort();
+        assert_eq!(offered, vec![0x0303, 0x0304]);
+    }
+
+    #[test]
+    fn parses_the_legacy_hello_of_the_probe() {
+        let bytes = crate::sut::probes::legacy_client_hello_bytes("capif.example");
+        let info = parse_client_hello(&bytes).unwrap();
+        assert_eq!(info.legacy_version, 0x0302);
+        assert_eq!(info.supported_versions, None);
+        assert_eq!(info.offered(), vec![0x0301, 0x0302]);
+        assert_eq!(info.server_name.as_deref(), Some("capif.example"));
+    }
+
+    #[test]
+    fn garbage_is_not_a_client_hello() {
+        assert_eq!(parse_client_hello(b"GET / HTTP/1.1\r\n\r\n"), None);
+        assert_eq!(parse_client_hello(&[0x16, 3, 1, 0, 1, 1]), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! The harness-played CAPIF core: a fresh TLS server per scenario whose behaviour the scenario
+//! scripts (which certificate it presents, how it answers), recording everything the invoker
+//! under test did: its ClientHello, the handshake outcome and any alert it sent, every HTTP
+//! request, and how and when it ended the session.
+
+mod answer;
+mod client_hello;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+pub use client_hello::{parse_client_hello, version_name, ClientHelloInfo};
+pub use session::{Handshake, ObservedRequest, SessionObservation};
+
+use crate::net::Timeouts;
+use crate::peers::core::EnrolmentLogin;
+use crate::pki::{Identity, ServerVariant, TestPki};
+
+/// Which certificate the played core presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Presents {
+    /// The good server certificate under the provisioned root.
+    Good,
+    /// A defective certificate.
+    Bad(ServerVariant),
+    /// No TLS at all: the listener speaks HTTP in clear.
+    Cleartext,
+}
+
+/// How the played core answers an onboarding request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Answers {
+    /// Strictly, like the reference core: 201 with id and certificate for a valid request.
+    Onboard,
+    /// 401 with a ProblemDetails, whatever the request.
+    RejectCredential,
+    /// 201 whose body lacks apiInvokerId.
+    CreatedWithoutId,
+    /// 201 whose body lacks the certificate.
+    CreatedWithoutCertificate,
+}
+
+/// The script of one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Script {
+    /// The certificate presented.
+    pub presents: Presents,
+    /// The answer to an onboarding request.
+    pub answers: Answers,
+}
+
+/// An onboarding the played core granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Granted {
+    /// The id it assigned.
+    pub api_invoker_id: String,
+    /// The certificate it issued (PEM).
+    pub certificate_pem: String,
+}
+
+/// Shared state of a played core.
+pub(crate) struct Shared {
+    pub pki: TestPki,
+    pub identity: Option<Identity>,
+    pub script: Script,
+    pub api_root: Mutex<String>,
+    pub timeouts: Timeouts,
+    pub started: Instant,
+    pub sessions: Mutex<Vec<SessionObservation>>,
+    pub granted: Mutex<Vec<Granted>>,
+}
+
+/// A running played core (and, with enrolment, its separate register listener).
+pub struct PlayedCore {
+    /// `https://127.0.0.1:PORT`, the apiRoot given to the invoker.
+    pub url: String,
+    /// Its address.
+    pub addr: SocketAddr,
+    /// The register's base URL, when enrolment is served.
+    pub register_url: Option<String>,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// What the played core observed, once stopped.
+#[derive(Debug, Clone, Default)]
+pub struct Observations {
+    /// One entry per TCP connection to the core, in order of arrival.
+    pub sessions: Vec<SessionObservation>,
+    /// Onboardings granted.
+    pub granted: Vec<Granted>,
+}
+
+impl PlayedCore {
+    /// Start a played core for `script`; it accepts credentials signed by `pki`'s enrolment key.
+    pub async fn start(
+        pki: &TestPki,
+        script: Script,
+        enrolment: Option<&EnrolmentLogin>,
+        timeouts: Timeouts,
+    ) -> std::io::Result<Self> {
+        let identity = match script.presents {
+            Presents::Good => Some(pki.core.clone()),
+            Presents::Bad(v) => {
+                Some(Identity::bad_server(&pki.ca, v, &pki.hosts).map_err(std::io::Error::other)?)
+            }
+            Presents::Cleartext => None,
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        // The invoker is always told https://: with the cleartext script it believes it
+        // talks TLS to a listener that does not.
+        let url = format!("https://127.0.0.1:{}", addr.port());
+        let shared = Arc::new(Shared {
+            pki: pki.clone(),
+            identity,
+            script,
+            api_root: Mutex::new(format!("https://127.0.0.1:{}", addr.port())),
+            timeouts,
+            started: Instant::now(),
+            sessions: Mutex::new(Vec::new()),
+            granted: Mutex::new(Vec::new()),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(accept_loop(
+            listener,
+            shared.clone(),
+            stopped.clone(),
+        ))];
+        let mut register_url = None;
+        if let Some(login) = enrolment {
+            // The register is a separate service (as in OpenCAPIF), always with the good
+            // certificate: pre-provisioning is out of the figure's scope.
+            let core = crate::peers::core::RunningCore::start(
+                {
+                    let mut s = crate::peers::core::CoreSettings::new(pki.clone());
+                    s.enrolment = Some(login.clone());
+                    s
+                },
+                "127.0.0.1:0".parse().expect("addr"),
+            )
+            .await?;
+            register_url = Some(core.url.clone());
+            let mut stopped = stopped.clone();
+            tasks.push(tokio::spawn(async move {
+                let _ = stopped.changed().await;
+                core.shutdown().await;
+            }));
+        }
+        Ok(Self {
+            url,
+            addr,
+            register_url,
+            shared,
+            stop,
+            tasks,
+        })
+    }
+
+    /// Stop accepting, let open sessions finish their teardown observation, and return what
+    /// was observed.
+    pub async fn finish(self) -> Observations {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        let mut sessions = std::mem::take(&mut *self.shared.sessions.lock().expect("lock"));
+        sessions.sort_by_key(|s| s.accepted_ms);
+        Observations {
+            sessions,
+            granted: std::mem::take(&mut *self.shared.granted.lock().expect("lock")),
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut sessions = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((tcp, _)) = accepted else { continue };
+                sessions.spawn(session::serve(tcp, shared.clone()));
+            }
+        }
+    }
+    drop(listener);
+    // Each session bounds itself by the phase timeouts; this bound only guards against a bug.
+    let t = shared.timeouts;
+    let bound = t.handshake + t.response + t.teardown + Duration::from_secs(1);
+    let drain = async {
+        while let Some(Ok(obs)) = sessions.join_next().await {
+            shared.sessions.lock().expect("lock").push(obs);
+        }
+    };
+    if tokio::time::timeout(bound, drain).await.is_err() {
+        sessions.abort_all();
+    }
+}

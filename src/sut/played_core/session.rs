@@ -1,0 +1,304 @@
+//! One connection to the played core: record, handshake, answer, observe the teardown.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+
+use super::client_hello::{parse_client_hello, ClientHelloInfo};
+use super::{answer, Shared};
+use crate::net::{classify_io_error, server_config, ClientAuth, SessionEnd, TLS_VERSIONS};
+
+/// Cap on what one session may make the harness buffer.
+const MAX_BUFFER: usize = 256 * 1024;
+/// Requests served on one session at most.
+const MAX_REQUESTS: usize = 8;
+
+/// How the TLS handshake went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Handshake {
+    /// Completed.
+    Completed {
+        /// Negotiated version.
+        version: String,
+        /// Negotiated cipher suite.
+        cipher: String,
+    },
+    /// Failed; the error as rustls reports it (an alert the invoker sent shows as
+    /// "received fatal alert: …").
+    Failed {
+        /// The error.
+        error: String,
+    },
+    /// The listener spoke cleartext; no handshake was attempted.
+    Cleartext,
+}
+
+/// An HTTP request the invoker sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObservedRequest {
+    /// Method.
+    pub method: String,
+    /// Request target.
+    pub target: String,
+    /// Headers as sent.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    #[serde(skip)]
+    pub body: Vec<u8>,
+    /// When it arrived, ms since the played core started.
+    pub at_ms: u64,
+}
+
+impl ObservedRequest {
+    /// First value of header `name`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Everything observed on one connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionObservation {
+    /// When the connection was accepted, ms since the played core started.
+    pub accepted_ms: u64,
+    /// The ClientHello, if one arrived.
+    pub client_hello: Option<ClientHelloInfo>,
+    /// The handshake.
+    pub handshake: Handshake,
+    /// Requests received, in order.
+    pub requests: Vec<ObservedRequest>,
+    /// Bytes received in clear (cleartext script only).
+    #[serde(skip)]
+    pub cleartext_received: Vec<u8>,
+    /// How the invoker ended the session after the last response (None: no response sent).
+    pub end: Option<SessionEnd>,
+    /// Time from the last response to that end, ms.
+    pub end_after_ms: Option<u64>,
+}
+
+/// Records the first bytes read from a stream (the ClientHello) while passing them on.
+struct Recording<S> {
+    inner: S,
+    seen: Arc<Mutex<Vec<u8>>>,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Recording<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = r {
+            let mut seen = self.seen.lock().expect("lock");
+            if seen.len() < 16 * 1024 {
+                seen.extend_from_slice(&buf.filled()[before..]);
+            }
+        }
+        r
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Recording<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Serve one connection and return what was observed.
+pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
+    let mut obs = SessionObservation {
+        accepted_ms: shared.started.elapsed().as_millis() as u64,
+        client_hello: None,
+        handshake: Handshake::Cleartext,
+        requests: Vec::new(),
+        cleartext_received: Vec::new(),
+        end: None,
+        end_after_ms: None,
+    };
+    let Some(identity) = shared.identity.clone() else {
+        cleartext(tcp, &shared, &mut obs).await;
+        return obs;
+    };
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recording = Recording {
+        inner: tcp,
+        seen: seen.clone(),
+    };
+    let cfg = match server_config(&identity, &ClientAuth::None, TLS_VERSIONS) {
+        Ok(c) => c,
+        Err(e) => {
+            obs.handshake = Handshake::Failed {
+                error: format!("harness: {e}"),
+            };
+            return obs;
+        }
+    };
+    let accept = tokio_rustls::TlsAcceptor::from(cfg).accept(recording);
+    let result = tokio::time::timeout(shared.timeouts.handshake, accept).await;
+    obs.client_hello = parse_client_hello(&seen.lock().expect("lock"));
+    let mut tls = match result {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            let error = e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| e.to_string());
+            obs.handshake = Handshake::Failed { error };
+            return obs;
+        }
+        Err(_) => {
+            obs.handshake = Handshake::Failed {
+                error: "the handshake did not complete within the handshake timeout".into(),
+            };
+            return obs;
+        }
+    };
+    let conn = tls.get_ref().1;
+    obs.handshake = Handshake::Completed {
+        version: conn
+            .protocol_version()
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        cipher: conn
+            .negotiated_cipher_suite()
+            .map(|c| format!("{:?}", c.suite()))
+            .unwrap_or_default(),
+    };
+    let mut buf = Vec::new();
+    let mut waiting = shared.timeouts.response;
+    let mut responded_at: Option<Instant> = None;
+    while obs.requests.len() < MAX_REQUESTS {
+        match read_request(&mut tls, &mut buf, waiting, &shared).await {
+            ReadOutcome::Request(req) => {
+                let response = answer::respond(&shared, &req);
+                obs.requests.push(req);
+                if tls.write_all(&response).await.is_err() || tls.flush().await.is_err() {
+                    obs.end = Some(SessionEnd::Reset);
+                    return obs;
+                }
+                // The played core does NOT close: whether the invoker tears the session
+                // down is what the teardown test purposes observe.
+                responded_at = Some(Instant::now());
+                waiting = shared.timeouts.teardown;
+            }
+            ReadOutcome::End(end) => {
+                if responded_at.is_some() {
+                    obs.end_after_ms = responded_at.map(|t| t.elapsed().as_millis() as u64);
+                    obs.end = Some(end);
+                }
+                return obs;
+            }
+        }
+    }
+    obs
+}
+
+enum ReadOutcome {
+    Request(ObservedRequest),
+    End(SessionEnd),
+}
+
+async fn read_request<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut Vec<u8>,
+    limit: std::time::Duration,
+    shared: &Shared,
+) -> ReadOutcome {
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut chunk = [0u8; 8192];
+    loop {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut req = httparse::Request::new(&mut headers);
+        if let Ok(httparse::Status::Complete(head)) = req.parse(buf) {
+            let headers: Vec<(String, String)> = req
+                .headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.to_string(),
+                        String::from_utf8_lossy(h.value).into_owned(),
+                    )
+                })
+                .collect();
+            let len = headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                .unwrap_or(0)
+                .min(MAX_BUFFER);
+            if buf.len() >= head + len {
+                let body = buf[head..head + len].to_vec();
+                let r = ObservedRequest {
+                    method: req.method.unwrap_or_default().to_string(),
+                    target: req.path.unwrap_or_default().to_string(),
+                    headers,
+                    body,
+                    at_ms: shared.started.elapsed().as_millis() as u64,
+                };
+                buf.drain(..head + len);
+                return ReadOutcome::Request(r);
+            }
+        }
+        if buf.len() > MAX_BUFFER {
+            return ReadOutcome::End(SessionEnd::MoreData { bytes: buf.len() });
+        }
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Err(_) if buf.is_empty() => return ReadOutcome::End(SessionEnd::StillOpen),
+            Err(_) => return ReadOutcome::End(SessionEnd::MoreData { bytes: buf.len() }),
+            Ok(Ok(0)) => return ReadOutcome::End(SessionEnd::CloseNotify),
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Err(e)) => return ReadOutcome::End(classify_io_error(&e)),
+        }
+    }
+}
+
+async fn cleartext(mut tcp: TcpStream, shared: &Shared, obs: &mut SessionObservation) {
+    let deadline = tokio::time::Instant::now() + shared.timeouts.handshake;
+    let mut chunk = [0u8; 8192];
+    loop {
+        match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 && obs.cleartext_received.len() < MAX_BUFFER => {
+                obs.cleartext_received.extend_from_slice(&chunk[..n]);
+                // A ClientHello is one record; answer once something complete arrived.
+                if obs.cleartext_received.len() >= 5 {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    obs.client_hello = parse_client_hello(&obs.cleartext_received);
+    let _ = tcp
+        .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 38\r\nConnection: close\r\n\r\nThis port speaks HTTP in clear, no TLS")
+        .await;
+    // Keep reading briefly: anything the invoker sends now went over the wire in clear.
+    let deadline = tokio::time::Instant::now() + shared.timeouts.teardown;
+    while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
+        if n == 0 || obs.cleartext_received.len() >= MAX_BUFFER {
+            break;
+        }
+        obs.cleartext_received.extend_from_slice(&chunk[..n]);
+    }
+}
