@@ -37,14 +37,23 @@ fn answered_session(run: &InvokerRun) -> Option<&SessionObservation> {
         .find(|s| !s.requests.is_empty())
 }
 
+/// The invoker never connected: claiming success is a failure, anything else is undecidable.
+fn never_connected(run: &InvokerRun, undecided: &str) -> Check {
+    if run.adapter.succeeded() {
+        Check::Fail("the invoker reported success without ever connecting to the core".into())
+    } else {
+        Check::Inconclusive(format!(
+            "the invoker never connected to the core ({}), so {undecided}",
+            run.adapter.describe()
+        ))
+    }
+}
+
 /// Against a bad certificate: no completed handshake, no request, failure reported.
 pub fn refused_bad_certificate(run: &InvokerRun, defect: &str) -> Check {
     let sessions = &run.observations.sessions;
     if sessions.is_empty() {
-        return Check::Inconclusive(format!(
-            "the invoker never connected to the core ({}), so whether it checks the certificate cannot be told",
-            run.adapter.describe()
-        ));
+        return never_connected(run, "whether it checks the certificate cannot be told");
     }
     if let Some(s) = sessions.iter().find(|s| !s.requests.is_empty()) {
         let r = &s.requests[0];

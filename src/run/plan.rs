@@ -229,10 +229,12 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
                     pki,
                     description: format!("API invoker driven by `{}`", inv.command),
                 }),
-                None if plan.sut == SutSelection::Invoker => return Err(RunError::Usage(format!(
+                None if plan.sut == SutSelection::Invoker => {
+                    return Err(RunError::Usage(format!(
                     "--sut invoker, but {} has no [invoker] section; add one or choose --sut core",
                     cfg.file.display()
-                ))),
+                )))
+                }
                 None => None,
             },
             None => {

@@ -76,6 +76,14 @@ impl InvokerTarget {
             ("CAPIF_ONBOARDING_CREDENTIAL".into(), credential.clone()),
             ("CAPIF_WORKDIR".into(), workdir.display().to_string()),
             ("CAPIF_TEST_PURPOSE".into(), test_purpose.to_string()),
+            // Where the harness was started: adapters resolve their own relative paths
+            // against it, since they run in a fresh working directory.
+            (
+                "CAPIF_RUN_DIR".into(),
+                std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+            ),
         ];
         if let (Some(url), Some(login)) = (&core.register_url, &self.enrolment) {
             env.push(("CAPIF_REGISTER_URL".into(), url.clone()));

@@ -18,6 +18,7 @@ async fn every_applicable_purpose_passes_against_the_reference_core() {
     let embedded = EmbeddedCore::start(timeouts()).await.unwrap();
     let targets = SuiteTargets {
         core: Some(embedded.target.clone()),
+        invoker: None,
     };
     let outcomes = run_suite(targets, SuiteOptions::default()).await.unwrap();
     assert_eq!(outcomes.len(), capif_conformance::catalogue::all().count());
@@ -50,6 +51,7 @@ async fn tags_select_scenarios() {
     let outcomes = run_suite(
         SuiteTargets {
             core: Some(embedded.target.clone()),
+            invoker: None,
         },
         opts,
     )

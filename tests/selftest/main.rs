@@ -7,4 +7,5 @@ mod core_rejects;
 mod core_serves;
 mod core_suite;
 mod invoker_refuses;
+mod invoker_suite;
 mod teardown;

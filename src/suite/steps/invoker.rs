@@ -3,7 +3,7 @@
 use cucumber::{given, then, when};
 
 use super::skip_if_decided;
-use crate::checks::{self, Verdict};
+use crate::checks::{self, Check, Verdict};
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::net::HttpRequest;
 use crate::pki::ServerVariant;
@@ -209,7 +209,15 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
                 target.command
             ));
         }
-        _ => {}
+        AdapterExit::TimedOut | AdapterExit::Signal => {
+            // A hanging or crashing invoker is itself a failure of the SUT.
+            let reason = run.adapter.describe();
+            w.inv_runs.push(run);
+            return w.check(Check::Fail(format!(
+                "{reason}: the invoker neither completed nor reported"
+            )));
+        }
+        AdapterExit::Code(_) => {}
     }
     w.inv_runs.push(run);
     Ok(())

@@ -121,8 +121,12 @@ mod tests {
     #[test]
     fn parses_a_rustls_client_hello() {
         let pki = crate::pki::TestPki::generate(&["localhost".into()]).unwrap();
-        let cfg = crate::net::client_config(&[pki.ca.cert.clone()], None, crate::net::TLS_VERSIONS)
-            .unwrap();
+        let cfg = crate::net::client_config(
+            std::slice::from_ref(&pki.ca.cert),
+            None,
+            crate::net::TLS_VERSIONS,
+        )
+        .unwrap();
         let mut conn = rustls::ClientConnection::new(cfg, "localhost".try_into().unwrap()).unwrap();
         let mut bytes = Vec::new();
         conn.write_tls(&mut bytes).unwrap();

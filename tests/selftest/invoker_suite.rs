@@ -1,0 +1,154 @@
+//! The invoker-under-test suite: against the reference invoker, against hostile adapters, and
+//! against the real opencapif-sdk from PyPI.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use capif_conformance::checks::Verdict;
+use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
+use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
+use capif_conformance::sut::InvokerTarget;
+
+use crate::support::timeouts;
+
+const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+
+fn played_pki() -> TestPki {
+    TestPki::generate(
+        &DEFAULT_HOSTS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_purpose_passes_against_the_reference_invoker() {
+    let target = InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
+    let outcomes = run_suite(
+        SuiteTargets {
+            core: None,
+            invoker: Some(target),
+        },
+        SuiteOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcomes.len(), 19);
+    for o in &outcomes {
+        assert!(o.tp.id.starts_with("INV-"));
+        assert_eq!(o.verdict, Verdict::Pass, "{}: {}", o.tp.id, o.reason);
+    }
+}
+
+async fn hostile(command: &str) -> (Vec<(String, Verdict)>, Duration) {
+    let mut t = timeouts();
+    t.adapter = Duration::from_secs(1);
+    t.teardown = Duration::from_millis(300);
+    let target = InvokerTarget {
+        command: command.into(),
+        enrolment: None,
+        timeouts: t,
+        pki: played_pki(),
+        description: "hostile adapter".into(),
+    };
+    let started = Instant::now();
+    let outcomes = run_suite(
+        SuiteTargets {
+            core: None,
+            invoker: Some(target),
+        },
+        SuiteOptions::default(),
+    )
+    .await
+    .unwrap();
+    (
+        outcomes
+            .iter()
+            .map(|o| (o.tp.id.to_string(), o.verdict))
+            .collect(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn hostile_adapters_never_pass_and_never_hang() {
+    for command in [
+        "sleep 30",                              // hangs
+        "(sleep 30) & sleep 30",                 // hangs with a child holding the pipes
+        "kill -SEGV $$",                         // crashes
+        "head -c 200000 /dev/urandom; exit 0",   // prints garbage and claims success
+        "echo '{\"apiInvokerId\": 42}'; exit 0", // claims success without connecting
+    ] {
+        let (verdicts, took) = hostile(command).await;
+        assert_eq!(verdicts.len(), 19, "{command}");
+        for (id, v) in &verdicts {
+            assert_ne!(*v, Verdict::Pass, "{command}: {id} passed");
+        }
+        assert!(
+            verdicts.iter().filter(|(_, v)| *v == Verdict::Fail).count() >= 5,
+            "{command}: {verdicts:?}"
+        );
+        // One adapter timeout (scenarios run concurrently) plus slack, never 19 of them.
+        assert!(took < Duration::from_secs(10), "{command}: took {took:?}");
+    }
+}
+
+fn report_verdicts(path: &std::path::Path) -> Vec<(String, String)> {
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_real_opencapif_sdk_gets_the_verdicts_of_its_baseline() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    // Installs the pinned venv when it is not there yet (CI installs it before the tests).
+    let setup = Command::new(format!("{root}/fixtures/adapters/setup-opencapif-sdk.sh"))
+        .output()
+        .expect("bash runs the setup script");
+    assert!(
+        setup.status.success(),
+        "installing opencapif-sdk failed (PyPI must be reachable): {}",
+        String::from_utf8_lossy(&setup.stderr)
+    );
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(root)
+        .args([
+            "run",
+            "--sut",
+            "invoker",
+            "--config",
+            "fixtures/sut/opencapif-sdk.toml",
+            "--out",
+        ])
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let baseline: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(format!("{root}/fixtures/baselines/opencapif-sdk.json")).unwrap(),
+    )
+    .unwrap();
+    let verdicts = report_verdicts(&out_dir.path().join("latest/report.json"));
+    assert_eq!(verdicts.len(), 19, "{stdout}");
+    for (id, verdict) in verdicts {
+        let expected = baseline["expected"][&id]["verdict"]
+            .as_str()
+            .unwrap_or("pass");
+        assert_eq!(verdict, expected, "{id}\n{stdout}");
+    }
+    // The SDK's departures are all recommended ones: the mandatory gate passes.
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
