@@ -50,6 +50,12 @@ enum Command {
         /// Append NSS key-log lines (for Wireshark) to this file.
         #[arg(long)]
         keylog: Option<PathBuf>,
+        /// Expected verdicts (known deviations with reasons): exit 1 on any departure from it.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Record this run's verdicts as a baseline file.
+        #[arg(long)]
+        write_baseline: Option<PathBuf>,
     },
     /// List the test purposes: id, severity, branch, title, spec references, applicability.
     List {
@@ -162,6 +168,8 @@ async fn run(cli: Cli) -> i32 {
             out,
             concurrency,
             keylog,
+            baseline,
+            write_baseline,
         } => {
             console::run(RunPlan {
                 sut: sut.into(),
@@ -170,6 +178,8 @@ async fn run(cli: Cli) -> i32 {
                 out,
                 concurrency,
                 keylog,
+                baseline,
+                write_baseline,
                 command_line: std::env::args().collect(),
                 on_outcome: None,
             })

@@ -83,10 +83,17 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         "{} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable, {} error — {} ms",
         s.total, s.pass, s.fail, s.mandatory_fail, s.inconclusive, s.not_applicable, s.error, result.report.duration_ms
     );
-    println!(
-        "report: {}",
-        result.paths.run_dir.join("report.json").display()
-    );
+    if let Some(b) = &result.report.baseline {
+        if b.deviations.is_empty() {
+            println!("baseline {}: the results match", b.file);
+        } else {
+            println!("baseline {}: {} deviation(s)", b.file, b.deviations.len());
+            for d in &b.deviations {
+                println!("  {}", d.describe());
+            }
+        }
+    }
+    println!("report: {}", result.paths.html().display());
     result.exit_code
 }
 

@@ -1,7 +1,20 @@
-//! Layer 6: the report model, filled once from a run, and its renderers (pure functions).
+//! Layer 6: the report model, filled once from a run, and its renderers (pure functions of
+//! the model: JSON, JUnit XML, Markdown, HTML).
 
+mod baseline;
+mod figure;
+mod html;
+mod junit;
+mod markdown;
 mod model;
 mod write;
 
-pub use model::{Report, ResultEntry, Summary, SutDescription, FORMAT_VERSION};
+pub use baseline::{Baseline, BaselineError, Deviation, DeviationKind, Expected, BASELINE_FORMAT};
+pub use html::render_html;
+pub use junit::render_junit;
+pub use markdown::render_markdown;
+pub use model::{BaselineReport, Report, ResultEntry, Summary, SutDescription, FORMAT_VERSION};
 pub use write::{write_reports, ReportPaths};
+
+#[cfg(test)]
+mod snapshots;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::baseline::Deviation;
 use crate::catalogue::{Branch, Severity, Sut};
 use crate::checks::Verdict;
 use crate::evidence::Evidence;
@@ -27,12 +28,25 @@ pub struct Report {
     pub started_at: String,
     /// Wall time of the run.
     pub duration_ms: u64,
+    /// The SUT configuration file, if any (none: the embedded reference peers).
+    pub config: Option<String>,
     /// The systems under test.
     pub suts: Vec<SutDescription>,
     /// Counts by verdict.
     pub summary: Summary,
     /// One entry per test purpose run.
     pub results: Vec<ResultEntry>,
+    /// The comparison with `--baseline`, if one was given.
+    pub baseline: Option<BaselineReport>,
+}
+
+/// The comparison of a run with a baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineReport {
+    /// The baseline file.
+    pub file: String,
+    /// Departures from it (empty: the run matches).
+    pub deviations: Vec<Deviation>,
 }
 
 /// One system under test, as the run saw it.
@@ -113,6 +127,9 @@ pub struct ResultEntry {
     pub requirement: String,
     /// Wall time.
     pub duration_ms: u64,
+    /// The verdict the baseline expects, when a baseline lists this test purpose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
     /// What was observed.
     pub evidence: Evidence,
 }
@@ -130,6 +147,7 @@ impl From<&Outcome> for ResultEntry {
             spec_refs: o.tp.spec_refs.iter().map(|s| s.to_string()).collect(),
             requirement: o.tp.requirement.into(),
             duration_ms: o.duration_ms,
+            expected: None,
             evidence: o.evidence.clone(),
         }
     }

@@ -11,7 +11,10 @@ use crate::exit_codes;
 use crate::net::{KeyLogFile, Timeouts};
 use crate::peers::core::EnrolmentLogin;
 use crate::pki::{TestPki, DEFAULT_HOSTS};
-use crate::report::{write_reports, Report, ReportPaths, ResultEntry, Summary, SutDescription};
+use crate::report::{
+    write_reports, Baseline, BaselineError, BaselineReport, Report, ReportPaths, ResultEntry,
+    Summary, SutDescription,
+};
 use crate::suite::{run_suite, Outcome, OutcomeSink, SuiteOptions, SuiteTargets};
 use crate::sut::{ConfigError, CoreTarget, InvokerTarget, SutConfig};
 
@@ -52,6 +55,10 @@ pub struct RunPlan {
     pub concurrency: usize,
     /// NSS key log file.
     pub keylog: Option<PathBuf>,
+    /// Expected verdicts to compare with.
+    pub baseline: Option<PathBuf>,
+    /// Record this run's verdicts as a baseline here.
+    pub write_baseline: Option<PathBuf>,
     /// The command line, for the report header.
     pub command_line: Vec<String>,
     /// Called as each scenario finishes.
@@ -82,6 +89,9 @@ pub enum RunError {
     /// The harness could not run.
     #[error("{0}")]
     Harness(String),
+    /// The baseline cannot be used.
+    #[error("{0}")]
+    Baseline(#[from] BaselineError),
     /// The selection matched no test purpose.
     #[error("the selection matched no test purpose (check --sut and --tags; `capif-conformance list` shows every id and tag)")]
     NothingSelected,
@@ -165,6 +175,7 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
     let started_at = time::OffsetDateTime::now_utc();
     let started = Instant::now();
     let config = plan.config.as_deref().map(SutConfig::load).transpose()?;
+    let baseline = plan.baseline.as_deref().map(Baseline::load).transpose()?;
     let timeouts = config
         .as_ref()
         .map(|c| c.timeouts)
@@ -282,6 +293,22 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
     }
 
     let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
+    let mut results: Vec<ResultEntry> = outcomes.iter().map(ResultEntry::from).collect();
+    let baseline_report = baseline.as_ref().map(|b| {
+        for r in results.iter_mut() {
+            if b.expected.contains_key(&r.id) {
+                r.expected = Some(b.expected(&r.id).as_str().to_string());
+            }
+        }
+        BaselineReport {
+            file: plan
+                .baseline
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            deviations: b.compare(outcomes.iter().map(|o| (o.tp.id, o.verdict))),
+        }
+    });
     let report = Report {
         format_version: crate::report::FORMAT_VERSION,
         tool: "capif-conformance".into(),
@@ -292,9 +319,11 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         duration_ms: started.elapsed().as_millis() as u64,
+        config: plan.config.as_ref().map(|p| p.display().to_string()),
         suts,
         summary,
-        results: outcomes.iter().map(ResultEntry::from).collect(),
+        results,
+        baseline: baseline_report,
     };
     let paths = write_reports(&report, &plan.out).map_err(|e| {
         RunError::Harness(format!(
@@ -302,7 +331,35 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
             plan.out.display()
         ))
     })?;
-    let exit_code = exit_code_for(&outcomes);
+    if let Some(path) = &plan.write_baseline {
+        Baseline::from_results(
+            outcomes
+                .iter()
+                .map(|o| (o.tp.id, o.verdict, o.reason.as_str())),
+        )
+        .save(path)
+        .map_err(|e| {
+            RunError::Harness(format!("cannot write the baseline {}: {e}", path.display()))
+        })?;
+    }
+    let exit_code = match &report.baseline {
+        // With a baseline, CI gates on change: any deviation fails the run.
+        Some(b) if !b.deviations.is_empty() => exit_codes::FAILED,
+        Some(_) => {
+            let unexpected_error = outcomes.iter().any(|o| {
+                o.verdict == Verdict::Error
+                    && baseline
+                        .as_ref()
+                        .is_some_and(|b| b.expected(o.tp.id) != Verdict::Error)
+            });
+            if unexpected_error {
+                exit_codes::USAGE_OR_HARNESS
+            } else {
+                exit_codes::OK
+            }
+        }
+        None => exit_code_for(&outcomes),
+    };
     debug_assert!(outcomes
         .iter()
         .all(|o| o.verdict != Verdict::Pass || !o.reason.is_empty()));

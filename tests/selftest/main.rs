@@ -8,4 +8,5 @@ mod core_serves;
 mod core_suite;
 mod invoker_refuses;
 mod invoker_suite;
+mod reports;
 mod teardown;

@@ -1,0 +1,64 @@
+//! `junit.xml`: one testsuite per SUT role and branch, one testcase per test purpose named by
+//! its id. fail → failure, error → error, inconclusive and not-applicable → skipped with the
+//! reason (design.md §6): a harness problem never looks like a SUT failure.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
+
+use crate::catalogue::{Branch, Sut};
+use crate::checks::Verdict;
+
+use super::model::Report;
+
+/// Render the JUnit XML report.
+pub fn render_junit(r: &Report) -> String {
+    let mut report = quick_junit::Report::new("capif-conformance");
+    report.set_time(Duration::from_millis(r.duration_ms));
+    for sut in [Sut::Core, Sut::Invoker] {
+        for branch in Branch::ALL {
+            let results: Vec<_> = r
+                .results
+                .iter()
+                .filter(|x| x.sut == sut && x.branch == branch)
+                .collect();
+            if results.is_empty() {
+                continue;
+            }
+            let mut suite = TestSuite::new(format!("{}.{}", sut.name(), branch.tag()));
+            suite.add_property(Property::new("sut", sut.name()));
+            suite.add_property(Property::new("branch", branch.tag()));
+            for x in results {
+                let status = match x.verdict {
+                    Verdict::Pass => TestCaseStatus::success(),
+                    Verdict::Fail => {
+                        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                        s.set_message(x.reason.as_str()).set_type(x.severity.tag());
+                        s.set_description(format!("{}\nRequirement: {}", x.reason, x.requirement));
+                        s
+                    }
+                    Verdict::Error => {
+                        let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                        s.set_message(x.reason.as_str()).set_type("harness-error");
+                        s
+                    }
+                    Verdict::Inconclusive | Verdict::NotApplicable => {
+                        let mut s = TestCaseStatus::skipped();
+                        s.set_message(format!("{}: {}", x.verdict, x.reason))
+                            .set_type(x.verdict.as_str());
+                        s
+                    }
+                };
+                let mut case = TestCase::new(x.id.as_str(), status);
+                case.set_classname(format!("capif-conformance.{}.{}", sut.name(), branch.tag()));
+                case.set_time(Duration::from_millis(x.duration_ms));
+                case.add_property(Property::new("title", x.title.as_str()));
+                case.add_property(Property::new("severity", x.severity.tag()));
+                case.add_property(Property::new("spec_refs", x.spec_refs.join("; ")));
+                suite.add_test_case(case);
+            }
+            report.add_test_suite(suite);
+        }
+    }
+    report.to_string().unwrap_or_default()
+}

@@ -1,0 +1,159 @@
+//! `report.md`: a summary table per role and branch, then each finding with requirement,
+//! expected, observed and evidence: fit for a pull-request comment.
+
+use crate::catalogue::{Branch, Sut};
+use crate::checks::Verdict;
+
+use super::model::{Report, ResultEntry};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn evidence_lines(r: &ResultEntry) -> Vec<String> {
+    let mut out = Vec::new();
+    for x in &r.evidence.exchanges {
+        let mut parts = vec![x.label.clone()];
+        if let Some(t) = &x.tls {
+            parts.push(format!("{} {}", t.version, t.cipher));
+        }
+        if let Some(q) = &x.request {
+            parts.push(format!("sent `{}`", q.start_line));
+        }
+        if let Some(p) = &x.response {
+            parts.push(format!("got `{}`", p.start_line));
+        }
+        if let Some(e) = &x.error {
+            parts.push(format!("error: {e}"));
+        }
+        if let Some(e) = &x.session_end {
+            parts.push(format!("session end: {}", e.describe()));
+        }
+        out.push(parts.join("; "));
+    }
+    out.extend(
+        r.evidence
+            .notes
+            .iter()
+            .map(|n| n.lines().next().unwrap_or("").to_string()),
+    );
+    out
+}
+
+/// Render the Markdown report.
+pub fn render_markdown(r: &Report) -> String {
+    let s = &r.summary;
+    let mut m = String::new();
+    m.push_str("## CAPIF onboarding conformance (TS 33.122 Figure X.1-1)\n\n");
+    let headline = if let Some(b) = &r.baseline {
+        if b.deviations.is_empty() {
+            format!("**Matches the baseline** `{}`", b.file)
+        } else {
+            format!(
+                "**{} deviation(s) from the baseline** `{}`",
+                b.deviations.len(),
+                b.file
+            )
+        }
+    } else if s.mandatory_fail > 0 {
+        format!(
+            "**Not conformant**: {} mandatory test purpose(s) failed",
+            s.mandatory_fail
+        )
+    } else {
+        "**No mandatory failure**".to_string()
+    };
+    m.push_str(&format!(
+        "{headline} — {} test purposes: {} pass, {} fail, {} inconclusive, {} not applicable, {} error.\n\n",
+        s.total, s.pass, s.fail, s.inconclusive, s.not_applicable, s.error
+    ));
+    m.push_str(&format!(
+        "`{}` {} · run `{}` · started {} · {} ms\n\n",
+        r.tool, r.tool_version, r.run_id, r.started_at, r.duration_ms
+    ));
+    for sut in &r.suts {
+        m.push_str(&format!(
+            "- SUT ({}): {}\n",
+            sut.role.name(),
+            cell(&sut.description)
+        ));
+    }
+    m.push('\n');
+    if let Some(b) = &r.baseline {
+        for d in &b.deviations {
+            m.push_str(&format!("- :warning: {}\n", d.describe()));
+        }
+        if !b.deviations.is_empty() {
+            m.push('\n');
+        }
+    }
+    m.push_str("| SUT | branch | pass | fail | inconclusive | n/a | error |\n|---|---|---:|---:|---:|---:|---:|\n");
+    for sut in [Sut::Core, Sut::Invoker] {
+        for branch in Branch::ALL {
+            let rs: Vec<&ResultEntry> = r
+                .results
+                .iter()
+                .filter(|x| x.sut == sut && x.branch == branch)
+                .collect();
+            if rs.is_empty() {
+                continue;
+            }
+            let n = |v: Verdict| rs.iter().filter(|x| x.verdict == v).count();
+            m.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
+                sut.name(),
+                branch.tag(),
+                n(Verdict::Pass),
+                n(Verdict::Fail),
+                n(Verdict::Inconclusive),
+                n(Verdict::NotApplicable),
+                n(Verdict::Error)
+            ));
+        }
+    }
+    let findings: Vec<&ResultEntry> = r
+        .results
+        .iter()
+        .filter(|x| !matches!(x.verdict, Verdict::Pass | Verdict::NotApplicable))
+        .collect();
+    m.push_str("\n### Findings\n\n");
+    if findings.is_empty() {
+        m.push_str("None: every applicable test purpose passed.\n");
+    }
+    for x in findings {
+        m.push_str(&format!(
+            "#### {} — {} ({}, {})\n\n- **Requirement** ({}): {}\n- **Expected**: {}\n- **Observed**: {}\n",
+            x.id,
+            x.verdict,
+            x.severity.tag(),
+            x.branch.tag(),
+            x.spec_refs.join(", "),
+            x.requirement,
+            x.title,
+            x.reason
+        ));
+        if let Some(e) = &x.expected {
+            m.push_str(&format!("- **Baseline expects**: {e}\n"));
+        }
+        let ev = evidence_lines(x);
+        if !ev.is_empty() {
+            m.push_str("- **Evidence**:\n");
+            for l in ev {
+                m.push_str(&format!("  - {l}\n"));
+            }
+        }
+        m.push('\n');
+    }
+    m.push_str("\n<details><summary>All results</summary>\n\n| id | verdict | severity | reason |\n|---|---|---|---|\n");
+    for x in &r.results {
+        m.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            x.id,
+            x.verdict,
+            x.severity.tag(),
+            cell(&x.reason)
+        ));
+    }
+    m.push_str("\n</details>\n");
+    m
+}

@@ -1,0 +1,177 @@
+//! Snapshots of every rendering of one fixed synthetic run, and the JUnit parsed back.
+
+use crate::catalogue::{self, Sut};
+use crate::checks::Verdict;
+use crate::evidence::{CertInfo, Evidence, Exchange, MessageEvidence, Timings, TlsEvidence};
+use crate::net::SessionEnd;
+
+use super::baseline::Baseline;
+use super::model::{BaselineReport, Report, ResultEntry, Summary, SutDescription};
+use super::{render_html, render_junit, render_markdown};
+
+/// A run with one result of every verdict, on both roles.
+pub fn synthetic() -> Report {
+    let pick = [
+        ("CCF-TLS-01", Verdict::Pass, "TLSv1_3 with TLS13_AES_256_GCM_SHA384; the certificate chains to the provisioned root"),
+        ("CCF-CRED-01", Verdict::Fail, "expected a 4xx rejection, got 201 application/json with apiInvokerId INV0123 and a Location header"),
+        ("CCF-OK-05", Verdict::NotApplicable, "PICS: [core.capabilities].issues_onboarding_secret = false"),
+        ("CCF-TD-03", Verdict::Inconclusive, "the core did not close the session, so there was no close to observe"),
+        ("INV-TLS-01", Verdict::Pass, "the invoker aborted the handshake (received fatal alert: UnknownCA), sent nothing and reported failure"),
+        ("INV-TD-01", Verdict::Error, "harness error: the adapter `./x` could not be started: No such file or directory"),
+    ];
+    let results: Vec<ResultEntry> = pick
+        .iter()
+        .map(|(id, v, reason)| {
+            let tp = catalogue::find(id).expect("catalogue id");
+            let mut evidence = Evidence::default();
+            if *id == "CCF-CRED-01" {
+                evidence.exchanges.push(Exchange {
+                    label: "no Authorization header".into(),
+                    tls: Some(TlsEvidence {
+                        version: "TLSv1_3".into(),
+                        cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                        alpn: Some("http/1.1".into()),
+                        chain: vec![CertInfo {
+                            subject: "CN=localhost".into(),
+                            issuer: "CN=CAPIF Root CA".into(),
+                            not_after: "2027-11-25T00:00:00Z".into(),
+                            sha256: "AB:CD".into(),
+                        }],
+                    }),
+                    request: Some(MessageEvidence {
+                        start_line: "POST /api-invoker-management/v1/onboardedInvokers".into(),
+                        headers: vec![("Content-Type".into(), "application/json".into())],
+                        body: "{\"notificationDestination\": \"https://n.example/<cb>\"}".into(),
+                    }),
+                    response: Some(MessageEvidence {
+                        start_line: "201".into(),
+                        headers: vec![("Location".into(), "https://core/x/INV0123".into())],
+                        body: "{\"apiInvokerId\": \"INV0123\"}".into(),
+                    }),
+                    error: None,
+                    session_end: Some(SessionEnd::CloseNotify),
+                    after_harness_close: None,
+                    timings_ms: Timings {
+                        handshake: Some(3),
+                        response: Some(2),
+                        teardown: Some(1),
+                    },
+                });
+                evidence
+                    .notes
+                    .push("core https://127.0.0.1:8443/ (credential: static)".into());
+            }
+            ResultEntry {
+                id: tp.id.into(),
+                title: tp.title.into(),
+                sut: tp.sut,
+                branch: tp.branch,
+                severity: tp.severity,
+                verdict: *v,
+                reason: reason.to_string(),
+                spec_refs: tp.spec_refs.iter().map(|s| s.to_string()).collect(),
+                requirement: tp.requirement.into(),
+                duration_ms: 12,
+                expected: (*id == "CCF-CRED-01").then(|| "pass".to_string()),
+                evidence,
+            }
+        })
+        .collect();
+    let baseline = Baseline::from_results([("CCF-TD-03", Verdict::Inconclusive, "known")]);
+    let deviations = baseline.compare(results.iter().map(|r| (r.id.as_str(), r.verdict)));
+    Report {
+        format_version: super::FORMAT_VERSION,
+        tool: "capif-conformance".into(),
+        tool_version: "0.0.0-test".into(),
+        run_id: "20260101T000000Z-abcdef".into(),
+        command_line: vec!["capif-conformance".into(), "run".into()],
+        started_at: "2026-01-01T00:00:00Z".into(),
+        duration_ms: 123,
+        config: Some("fixtures/sut/example.toml".into()),
+        suts: vec![
+            SutDescription {
+                role: Sut::Core,
+                description: "CAPIF core at https://127.0.0.1:8443/".into(),
+                trusted_roots: vec!["AB:CD".into()],
+                pics: vec![("issues_certificate".into(), "true".into())],
+            },
+            SutDescription {
+                role: Sut::Invoker,
+                description: "API invoker driven by `./x`".into(),
+                trusted_roots: vec![],
+                pics: vec![],
+            },
+        ],
+        summary: Summary::of(results.iter().map(|r| (&r.verdict, r.severity))),
+        results,
+        baseline: Some(BaselineReport {
+            file: "baseline.json".into(),
+            deviations,
+        }),
+    }
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_json_snapshot!("report_json", synthetic(), {
+        ".started_at" => "[timestamp]",
+        ".duration_ms" => "[duration]",
+        ".results[].duration_ms" => "[duration]",
+    });
+}
+
+#[test]
+fn junit_snapshot_and_parse_back() {
+    let xml = render_junit(&synthetic());
+    insta::assert_snapshot!("junit_xml", xml);
+    let parsed = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
+    let r = synthetic();
+    assert_eq!(parsed.tests, r.summary.total);
+    assert_eq!(parsed.failures, r.summary.fail);
+    assert_eq!(parsed.errors, r.summary.error);
+    let skipped: usize = parsed.test_suites.iter().map(|s| s.skipped).sum();
+    assert_eq!(skipped, r.summary.inconclusive + r.summary.not_applicable);
+    let names: Vec<String> = parsed
+        .test_suites
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "core.secure-connection",
+            "core.request-validation",
+            "core.onboarding-response",
+            "core.teardown",
+            "invoker.secure-connection",
+            "invoker.teardown"
+        ]
+    );
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!("report_md", render_markdown(&synthetic()));
+}
+
+#[test]
+fn html_snapshot_is_self_contained() {
+    let html = render_html(&synthetic());
+    for forbidden in [
+        "<script",
+        "src=\"http",
+        "href=\"http",
+        "@import",
+        "url(http",
+    ] {
+        assert!(!html.contains(forbidden), "{forbidden}");
+    }
+    assert!(
+        html.contains("<svg")
+            && html.contains("data-sut=\"core\"")
+            && html.contains("data-sut=\"invoker\"")
+    );
+    // The failed branch is red in the core's figure.
+    assert!(html.contains("class=\"node fail\""));
+    insta::assert_snapshot!("report_html", html);
+}

@@ -1,0 +1,213 @@
+//! Reports and exit codes through the real binary: the HTML rendered by headless Chromium,
+//! baselines that match, an unexpected failure, an expected failure that no longer happens.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+
+fn run(args: &[&str], out: &Path) -> Output {
+    Command::new(BIN)
+        .arg("run")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn the_html_report_renders_in_chromium_with_the_figure_and_every_test_purpose() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let html = dir.path().join("latest/report.html");
+    assert!(
+        text(&o).contains("report.html"),
+        "the console names the HTML report"
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let dom = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium is installed (.ci/run installs Debian's chromium)");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("<svg")
+            && dom.contains("data-sut=\"core\"")
+            && dom.contains("data-sut=\"invoker\"")
+    );
+    assert!(dom.contains("Secure connection") && dom.contains("Tear down connection"));
+    for tp in capif_conformance::catalogue::all() {
+        assert!(
+            dom.contains(&format!("id=\"{}\"", tp.id)),
+            "{} missing from the rendered DOM",
+            tp.id
+        );
+    }
+    assert!(dom.contains("Conformant"), "the banner states the outcome");
+}
+
+#[test]
+fn every_report_format_is_written_for_the_run_and_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["--sut", "core", "--tags", "@branch:teardown"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for name in ["report.json", "junit.xml", "report.md", "report.html"] {
+        assert!(dir.path().join("latest").join(name).is_file(), "{name}");
+    }
+    let runs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(runs.len(), 2, "<run-id>/ and latest/: {runs:?}");
+    let junit = std::fs::read_to_string(dir.path().join("latest/junit.xml")).unwrap();
+    let parsed = quick_junit::Report::deserialize_from_str(&junit).unwrap();
+    assert_eq!(parsed.tests, 3);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("latest/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["summary"]["pass"], 3);
+    // No temporary files are left behind.
+    for e in std::fs::read_dir(dir.path().join("latest")).unwrap() {
+        assert!(!e.unwrap().file_name().to_string_lossy().contains(".tmp"));
+    }
+}
+
+#[test]
+fn baselines_gate_on_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("baseline.json");
+    // Record, then compare: matches, exit 0.
+    let o = run(
+        &["--sut", "core", "--write-baseline", b.to_str().unwrap()],
+        &dir.path().join("r1"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let recorded: serde_json::Value = serde_json::from_slice(&std::fs::read(&b).unwrap()).unwrap();
+    assert_eq!(
+        recorded["expected"]["CCF-OK-05"]["verdict"],
+        "not-applicable"
+    );
+    let o = run(
+        &["--sut", "core", "--baseline", b.to_str().unwrap()],
+        &dir.path().join("r2"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("the results match"));
+
+    // An expected failure that no longer happens: exit 1, named.
+    let stale = dir.path().join("stale.json");
+    std::fs::write(
+        &stale,
+        r#"{"format_version":1,"expected":{"CCF-TD-03":{"verdict":"fail","reason":"the core used to send a bare FIN"}}}"#,
+    )
+    .unwrap();
+    let o = run(
+        &["--sut", "core", "--baseline", stale.to_str().unwrap()],
+        &dir.path().join("r3"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("CCF-TD-03: expected fail no longer happens"),
+        "{}",
+        text(&o)
+    );
+    let md = std::fs::read_to_string(dir.path().join("r3/latest/report.md")).unwrap();
+    assert!(md.contains("no longer happens"));
+
+    // A bad baseline is a usage error.
+    std::fs::write(
+        &stale,
+        r#"{"format_version":1,"expected":{"NOPE-1":{"verdict":"fail","reason":"x"}}}"#,
+    )
+    .unwrap();
+    let o = run(
+        &["--sut", "core", "--baseline", stale.to_str().unwrap()],
+        &dir.path().join("r4"),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn an_unexpected_failure_against_a_baseline_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pki, other) = (dir.path().join("pki"), dir.path().join("other"));
+    for d in [&pki, &other] {
+        assert!(Command::new(BIN)
+            .args(["pki", "--out"])
+            .arg(d)
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+    let mut core = Command::new(BIN)
+        .args(["reference", "core", "--pki"])
+        .arg(&pki)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(core.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = line.trim().trim_start_matches("READY ").to_string();
+    let config = dir.path().join("sut.toml");
+    // The provisioned root is not the one that signed the core's certificate.
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{url}\"\nca = \"{}/ca.pem\"\ncredential = \"x\"\n",
+            other.display()
+        ),
+    )
+    .unwrap();
+    let baseline = dir.path().join("b.json");
+    std::fs::write(&baseline, r#"{"format_version":1,"expected":{}}"#).unwrap();
+    let o = run(
+        &[
+            "--sut",
+            "core",
+            "--tags",
+            "@CCF-TLS-01",
+            "--config",
+            config.to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+        &dir.path().join("r"),
+    );
+    let _ = core.kill();
+    let _ = core.wait();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("CCF-TLS-01: unexpected fail"),
+        "{}",
+        text(&o)
+    );
+}
