@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use capif_conformance::exit_codes;
 use capif_conformance::net::Timeouts;
 use capif_conformance::peers::core::{CoreSettings, EnrolmentLogin, RunningCore};
+use capif_conformance::peers::faults::{CoreFault, Faults, InvokerFault};
 use capif_conformance::peers::invoker::{onboard, AdapterEnv};
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::{RunPlan, SutSelection};
@@ -102,11 +103,20 @@ enum Peer {
         /// login, for SDKs that fetch their credential and CA root themselves.
         #[arg(long, value_name = "USER:PASSWORD")]
         enrolment: Option<String>,
+        /// SELF-TEST ONLY: switch on a catalogued bug, to prove a check catches it
+        /// (repeatable; `--fault help` lists them). Never use it to test a real invoker.
+        #[arg(long = "fault", value_name = "NAME")]
+        faults: Vec<String>,
     },
     /// The reference API invoker: onboards once using the adapter protocol's environment
     /// (CAPIF_CORE_URL, CAPIF_CA_FILE, CAPIF_ONBOARDING_CREDENTIAL, CAPIF_WORKDIR).
     /// Exit 0 onboarded (last stdout line: JSON with apiInvokerId and certificate), 1 failed.
-    Invoker,
+    Invoker {
+        /// SELF-TEST ONLY: switch on a catalogued bug, to prove a check catches it
+        /// (repeatable; `--fault help` lists them). Never use it to test a real core.
+        #[arg(long = "fault", value_name = "NAME")]
+        faults: Vec<String>,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -171,6 +181,7 @@ async fn run(cli: Cli) -> i32 {
             baseline,
             write_baseline,
         } => {
+            quiet_step_panics();
             console::run(RunPlan {
                 sut: sut.into(),
                 config,
@@ -196,12 +207,77 @@ async fn run(cli: Cli) -> i32 {
                     pki,
                     issue_secret,
                     enrolment,
+                    faults,
                 },
-        } => reference_core(listen, pki, issue_secret, enrolment).await,
+        } => match parse_faults::<CoreFault>(&faults, CoreFault::parse, CoreFault::names(), |f| {
+            f.spec()
+        }) {
+            Ok(f) => reference_core(listen, pki, issue_secret, enrolment, f).await,
+            Err(code) => code,
+        },
         Command::Reference {
-            peer: Peer::Invoker,
-        } => reference_invoker().await,
+            peer: Peer::Invoker { faults },
+        } => match parse_faults::<InvokerFault>(
+            &faults,
+            InvokerFault::parse,
+            InvokerFault::names(),
+            |f| f.spec(),
+        ) {
+            Ok(f) => reference_invoker(f).await,
+            Err(code) => code,
+        },
     }
+}
+
+/// cucumber reports a failed step as a caught panic; the verdict already carries its message,
+/// so the default hook would only print a backtrace per failing check. Set
+/// CAPIF_CONFORMANCE_DEBUG=1 to see them anyway.
+fn quiet_step_panics() {
+    if std::env::var_os("CAPIF_CONFORMANCE_DEBUG").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+}
+
+/// Parse `--fault` names; `help` lists the catalogue.
+fn parse_faults<F: Ord + Copy>(
+    names: &[String],
+    parse: fn(&str) -> Option<F>,
+    all: Vec<&'static str>,
+    spec: fn(F) -> capif_conformance::peers::faults::FaultSpec,
+) -> Result<Faults<F>, i32> {
+    let mut out = Vec::new();
+    for n in names {
+        if n == "help" {
+            for name in &all {
+                let s = spec(parse(name).expect("listed"));
+                println!(
+                    "{:<32} {} ({}); caught by {}",
+                    s.name,
+                    s.bug,
+                    s.breaks,
+                    s.catches.join(", ")
+                );
+            }
+            return Err(exit_codes::OK);
+        }
+        match parse(n) {
+            Some(f) => out.push(f),
+            None => {
+                eprintln!(
+                    "error: unknown fault {n:?}; known faults: {}",
+                    all.join(", ")
+                );
+                return Err(exit_codes::USAGE_OR_HARNESS);
+            }
+        }
+    }
+    if !out.is_empty() {
+        eprintln!(
+            "WARNING: running with deliberate faults ({}): self-test only",
+            names.join(", ")
+        );
+    }
+    Ok(Faults::of(&out))
 }
 
 fn default_hosts(hosts: Vec<String>) -> Vec<String> {
@@ -239,6 +315,7 @@ async fn reference_core(
     pki_dir: Option<PathBuf>,
     issue_secret: bool,
     enrolment: Option<String>,
+    faults: Faults<CoreFault>,
 ) -> i32 {
     let enrolment = match enrolment.map(|s| EnrolmentLogin::parse(&s).ok_or(s)) {
         None => None,
@@ -275,6 +352,7 @@ async fn reference_core(
     let mut settings = CoreSettings::new(pki);
     settings.issue_secret = issue_secret;
     settings.enrolment = enrolment;
+    settings.faults = faults;
     let core = match RunningCore::start(settings, listen).await {
         Ok(c) => c,
         Err(e) => {
@@ -313,7 +391,7 @@ async fn wait_for_stop_signal() {
     }
 }
 
-async fn reference_invoker() -> i32 {
+async fn reference_invoker(faults: Faults<InvokerFault>) -> i32 {
     let env = match AdapterEnv::from_process() {
         Ok(e) => e,
         Err(e) => {
@@ -321,7 +399,7 @@ async fn reference_invoker() -> i32 {
             return exit_codes::USAGE_OR_HARNESS;
         }
     };
-    match onboard(&env, &Timeouts::default()).await {
+    match onboard(&env, &Timeouts::default(), &faults).await {
         Ok(done) => {
             if let Some(dir) = &env.workdir {
                 // Keep what was issued for later steps (e.g. mutual TLS); failure to save is

@@ -48,9 +48,12 @@ pub fn legacy_hello_refused(outcome: &LegacyHelloOutcome) -> Check {
         LegacyHelloOutcome::ServerHello { version } => Check::Fail(format!(
             "expected an alert or a close, got a ServerHello negotiating 0x{version:04x} to a ClientHello offering only TLS 1.0/1.1"
         )),
-        LegacyHelloOutcome::Silent => Check::Inconclusive(
-            "the core neither answered nor closed within the handshake timeout".into(),
+        LegacyHelloOutcome::Silent => Check::Fail(
+            "expected an alert or a close, the core neither answered nor closed within the handshake timeout".into(),
         ),
+        LegacyHelloOutcome::NotTls { first_bytes } => Check::Fail(format!(
+            "expected an alert or a close, got bytes that are not TLS: {first_bytes}"
+        )),
         other => Check::Pass(format!("refused with {}", other.describe())),
     }
 }

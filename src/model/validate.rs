@@ -336,6 +336,25 @@ mod tests {
             }
         }
 
+        /// The request mutations the harness sends (dropping required fields, adding an
+        /// apiInvokerId) are each reported, by name, whatever else the body holds.
+        #[test]
+        fn every_mutation_is_named(body in arb_valid(), drop_info in any::<bool>(), drop_key in any::<bool>(), drop_dest in any::<bool>(), add_id in any::<bool>()) {
+            let mut b = body;
+            let mut want = Vec::new();
+            if add_id { b["apiInvokerId"] = json!("INVx"); want.push("/apiInvokerId"); }
+            if drop_info {
+                b.as_object_mut().unwrap().remove("onboardingInformation");
+                want.push("/onboardingInformation");
+            } else if drop_key {
+                b["onboardingInformation"].as_object_mut().unwrap().remove("apiInvokerPublicKey");
+                want.push("/onboardingInformation/apiInvokerPublicKey");
+            }
+            if drop_dest { b.as_object_mut().unwrap().remove("notificationDestination"); want.push("/notificationDestination"); }
+            let got: Vec<String> = validate_enrolment_post(&b).into_iter().map(|p| p.param).collect();
+            prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn accepts_every_body_of_the_valid_space(body in arb_valid()) {
             prop_assert_eq!(validate_enrolment_post(&body), vec![]);

@@ -2,4 +2,5 @@
 //! servers and clients over TLS on sockets; they never import checks or reports.
 
 pub mod core;
+pub mod faults;
 pub mod invoker;

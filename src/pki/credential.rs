@@ -85,13 +85,27 @@ pub fn mint_credential(enrolment_key: &KeyPair, claims: &Claims) -> String {
 /// `enrolment_point`, `exp`/`nbf` (no leeway: the harness mints tokens that are off by hours,
 /// and a strict core should not guess), `iss` and `aud`.
 pub fn verify_credential(token: &str, enrolment_point: &[u8]) -> Result<Claims, CredentialError> {
+    verify_credential_with(token, enrolment_point, true)
+}
+
+/// [`verify_credential`], optionally without the `exp` check (only for the
+/// `accept-expired-credential` fault of the reference core).
+pub fn verify_credential_with(
+    token: &str,
+    enrolment_point: &[u8],
+    check_expiry: bool,
+) -> Result<Claims, CredentialError> {
     use jsonwebtoken::errors::ErrorKind as K;
     let mut v = Validation::new(Algorithm::ES256);
+    v.validate_exp = check_expiry;
     v.leeway = 0;
     v.validate_nbf = true;
     v.set_audience(&[CREDENTIAL_AUDIENCE]);
     v.set_issuer(&[CREDENTIAL_ISSUER]);
     v.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
+    if !check_expiry {
+        v.set_required_spec_claims(&["nbf", "aud", "iss", "sub"]);
+    }
     let key = DecodingKey::from_ec_der(enrolment_point);
     jsonwebtoken::decode::<Claims>(token, &key, &v)
         .map(|d| d.claims)
@@ -169,6 +183,61 @@ mod tests {
             verify_credential(&mint_credential(&k, &wrong_aud), k.public_key_raw()),
             Err(CredentialError::Claims(_))
         ));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any single-bit change anywhere in a token (header, claims or signature) is refused:
+        /// the mutations the harness sends can never be accepted by a correct verifier.
+        #[test]
+        fn any_bit_flip_is_refused(pos in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let k = KeyPair::generate().unwrap();
+            let token = mint_credential(&k, &Claims::valid_for("i", 600));
+            let mut bytes = token.clone().into_bytes();
+            let i = pos.index(bytes.len());
+            if bytes[i] == b'.' {
+                return Ok(());
+            }
+            bytes[i] ^= 1 << bit;
+            if let Ok(t) = String::from_utf8(bytes) {
+                // A flip can land in base64 padding bits that decode identically; only a
+                // different decoded token must fail.
+                if t != token && decoded(&t) != decoded(&token) {
+                    prop_assert!(verify_credential(&t, k.public_key_raw()).is_err());
+                }
+            }
+        }
+
+        /// Validity windows are honoured exactly (no leeway).
+        #[test]
+        fn windows(from in -7200i64..7200, len in 1i64..7200) {
+            let k = KeyPair::generate().unwrap();
+            let until = from + len;
+            let t = mint_credential(&k, &Claims::window("i", from, until));
+            let r = verify_credential(&t, k.public_key_raw());
+            if from > 1 {
+                prop_assert_eq!(r, Err(CredentialError::NotYetValid));
+            } else if until < -1 {
+                prop_assert_eq!(r, Err(CredentialError::Expired));
+            } else if from <= -1 && until >= 2 {
+                prop_assert!(r.is_ok());
+            }
+        }
+    }
+
+    fn decoded(t: &str) -> Vec<Vec<u8>> {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        t.split('.')
+            .map(|p| {
+                URL_SAFE_NO_PAD
+                    .decode(p)
+                    .unwrap_or_else(|_| p.as_bytes().to_vec())
+            })
+            .collect()
     }
 
     #[test]

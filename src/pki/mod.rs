@@ -9,8 +9,8 @@ mod subject_key;
 
 pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
 pub use credential::{
-    mint_credential, tamper_signature, verify_credential, Claims, CredentialError,
-    CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
+    mint_credential, tamper_signature, verify_credential, verify_credential_with, Claims,
+    CredentialError, CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
 };
 pub use profile::{
     der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,

@@ -2,6 +2,7 @@
 
 use crate::net::Timeouts;
 use crate::peers::core::{CoreSettings, RunningCore};
+use crate::peers::faults::{CoreFault, Faults};
 use crate::pki::{TestPki, DEFAULT_HOSTS};
 use crate::sut::{CoreCapabilities, CoreTarget, CredentialSource, TeardownPolicy};
 
@@ -17,13 +18,22 @@ impl EmbeddedCore {
     /// Generate a PKI, start the reference core on 127.0.0.1:0 and describe it as a target
     /// declaring everything the reference core implements.
     pub async fn start(timeouts: Timeouts) -> std::io::Result<Self> {
+        Self::start_faulty(timeouts, Faults::none()).await
+    }
+
+    /// The same with deliberate `faults` (the harness's self-test).
+    pub async fn start_faulty(
+        timeouts: Timeouts,
+        faults: Faults<CoreFault>,
+    ) -> std::io::Result<Self> {
         let hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect();
         let pki = TestPki::generate(&hosts).map_err(std::io::Error::other)?;
-        let core = RunningCore::start(
-            CoreSettings::new(pki.clone()),
-            "127.0.0.1:0".parse().expect("addr"),
-        )
-        .await?;
+        let mut settings = CoreSettings::new(pki.clone());
+        if !faults.0.is_empty() {
+            settings.shutdown_grace = std::time::Duration::from_millis(500);
+        }
+        settings.faults = faults;
+        let core = RunningCore::start(settings, "127.0.0.1:0".parse().expect("addr")).await?;
         let url = url::Url::parse(&core.url).map_err(std::io::Error::other)?;
         let target = CoreTarget {
             host: "127.0.0.1".into(),

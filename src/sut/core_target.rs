@@ -156,17 +156,20 @@ impl CoreTarget {
 
     /// The client config an invoker uses: the provisioned roots, TLS 1.2/1.3, optional
     /// client certificate.
-    pub fn client_config(&self, client: Option<&Identity>) -> Arc<ClientConfig> {
-        let cfg = client_config(&self.trusted, client, TLS_VERSIONS)
-            .expect("roots were validated when the configuration was loaded");
-        match &self.keylog {
+    /// Fails when `client` is inconsistent (an issued certificate for another key).
+    pub fn client_config(
+        &self,
+        client: Option<&Identity>,
+    ) -> Result<Arc<ClientConfig>, rustls::Error> {
+        let cfg = client_config(&self.trusted, client, TLS_VERSIONS)?;
+        Ok(match &self.keylog {
             Some(k) => {
                 let mut c = (*cfg).clone();
                 c.key_log = k.clone();
                 Arc::new(c)
             }
             None => cfg,
-        }
+        })
     }
 
     /// Open a TLS session to the core.
@@ -176,14 +179,15 @@ impl CoreTarget {
                 phase: Phase::Connect,
                 reason: format!("server name {:?}: {e}", self.server_name),
             })?;
-        HttpsSession::connect(
-            &self.host,
-            self.port,
-            name,
-            self.client_config(client),
-            &self.timeouts,
-        )
-        .await
+        let config = self
+            .client_config(client)
+            .map_err(|e| PhaseError::Protocol {
+                phase: Phase::Handshake,
+                reason: format!(
+                    "the client certificate cannot be used with the invoker's key: {e}"
+                ),
+            })?;
+        HttpsSession::connect(&self.host, self.port, name, config, &self.timeouts).await
     }
 
     /// The Authorization header value for `choice` (fetching a fresh credential if needed).

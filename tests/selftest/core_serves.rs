@@ -107,7 +107,9 @@ async fn reference_invoker_onboards_against_reference_core() {
         credential: credential(),
         workdir: None,
     };
-    let done = onboard(&env, &timeouts()).await.unwrap();
+    let done = onboard(&env, &timeouts(), &Default::default())
+        .await
+        .unwrap();
     assert_eq!(
         done.location,
         format!("{}{ONBOARDING_PATH}/{}", core.url, done.api_invoker_id)

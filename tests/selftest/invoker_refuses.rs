@@ -21,7 +21,9 @@ async fn no_request_reaches_a_core_with_any_bad_certificate() {
             credential: credential(),
             workdir: None,
         };
-        let err = onboard(&env, &timeouts()).await.unwrap_err();
+        let err = onboard(&env, &timeouts(), &Default::default())
+            .await
+            .unwrap_err();
         assert!(
             matches!(err, InvokerError::SecureConnection(_)),
             "{variant:?}: {err}"
@@ -53,7 +55,9 @@ async fn a_good_certificate_is_accepted_by_the_same_path() {
         credential: credential(),
         workdir: None,
     };
-    let err = onboard(&env, &timeouts()).await.unwrap_err();
+    let err = onboard(&env, &timeouts(), &Default::default())
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, InvokerError::Rejected { status: 401, .. }),
         "{err}"

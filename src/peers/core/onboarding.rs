@@ -16,7 +16,8 @@ use super::server::State;
 use crate::model::{
     validate_enrolment_post, ApiInvokerEnrolmentDetails, InvalidParam, ONBOARDING_PATH,
 };
-use crate::pki::{parse_invoker_public_key, verify_credential, CertProfile};
+use crate::peers::faults::CoreFault;
+use crate::pki::{parse_invoker_public_key, verify_credential_with, CertProfile};
 
 type Resp = http::Response<Body>;
 
@@ -67,9 +68,23 @@ pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp
 
 async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Resp, Reject> {
     // 1. The onboarding credential (TS 33.122 §6.1): an ES256 JWT by the enrolment key.
-    let token = bearer_token(headers)?;
-    verify_credential(token, state.settings.pki.enrolment_point())
-        .map_err(|e| Reject::unauthorized(e.to_string()))?;
+    let faults = &state.settings.faults;
+    if !faults.has(CoreFault::AcceptAnyCredential) {
+        let checked = bearer_token(headers).and_then(|token| {
+            verify_credential_with(
+                token,
+                state.settings.pki.enrolment_point(),
+                !faults.has(CoreFault::AcceptExpiredCredential),
+            )
+            .map_err(|e| Reject::unauthorized(e.to_string()))
+        });
+        if let Err(reject) = checked {
+            if faults.has(CoreFault::StoreOnReject) {
+                store_rejected_key(state, body).await;
+            }
+            return Err(reject);
+        }
+    }
     // 2. The media type (TS 29.222: application/json).
     let media = headers
         .get(header::CONTENT_TYPE)
@@ -108,7 +123,14 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
             params,
         )
     };
-    let problems = validate_enrolment_post(&json);
+    let mut problems = validate_enrolment_post(&json);
+    let adopted = faults
+        .has(CoreFault::AdoptInvokerId)
+        .then(|| json["apiInvokerId"].as_str().map(str::to_string))
+        .flatten();
+    if adopted.is_some() {
+        problems.retain(|p| p.param != "/apiInvokerId");
+    }
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
@@ -130,17 +152,30 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
             format!("an API invoker with this public key is already onboarded ({existing})"),
         ));
     }
-    let id = loop {
-        let id = new_invoker_id();
-        if !registry.contains(&id) {
-            break id;
+    let id = if let Some(id) = adopted {
+        id
+    } else if faults.has(CoreFault::DuplicateIds) {
+        "INV000000000000000000000000000000".to_string()
+    } else {
+        loop {
+            let id = new_invoker_id();
+            if !registry.contains(&id) {
+                break id;
+            }
         }
     };
     let profile = CertProfile::Invoker {
         api_invoker_id: id.clone(),
         validity: state.settings.invoker_cert_validity,
     };
-    let cert = state.settings.pki.ca.issue(&profile, &key).map_err(|e| {
+    let issuer = state.other_ca.as_ref().unwrap_or(&state.settings.pki.ca);
+    let issued = if faults.has(CoreFault::CertForOtherKey) {
+        let stranger = rcgen::KeyPair::generate().expect("key generation");
+        issuer.issue(&profile, &stranger)
+    } else {
+        issuer.issue(&profile, &key)
+    };
+    let cert = issued.map_err(|e| {
         Reject::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "CERTIFICATE_ISSUANCE_FAILED",
@@ -168,6 +203,36 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
         header::HeaderValue::from_str(&location).expect("id and apiRoot are ASCII"),
     );
     Ok(resp)
+}
+
+/// The `store-on-reject` fault: keep the key of a rejected request.
+async fn store_rejected_key(state: &State, body: Incoming) {
+    let Ok(Ok(c)) = tokio::time::timeout(
+        state.settings.body_timeout,
+        Limited::new(body, state.settings.max_body).collect(),
+    )
+    .await
+    else {
+        return;
+    };
+    let Ok(json) = serde_json::from_slice::<Value>(&c.to_bytes()) else {
+        return;
+    };
+    let Some(Ok(key)) = json["onboardingInformation"]["apiInvokerPublicKey"]
+        .as_str()
+        .map(parse_invoker_public_key)
+    else {
+        return;
+    };
+    state
+        .registry
+        .lock()
+        .expect("registry lock")
+        .insert(Onboarded {
+            api_invoker_id: new_invoker_id(),
+            spki_der: key.spki_der,
+            certificate_der: Vec::new(),
+        });
 }
 
 /// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`.

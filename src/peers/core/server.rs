@@ -22,7 +22,8 @@ use super::registry::Registry;
 use super::respond::{self, Body};
 use crate::model::ONBOARDING_PATH;
 use crate::net::{server_config, ClientAuth, TLS_VERSIONS};
-use crate::pki::TestPki;
+use crate::peers::faults::{CoreFault, Faults};
+use crate::pki::{Authority, Identity, ServerVariant, TestPki};
 
 /// How the reference core behaves.
 #[derive(Debug, Clone)]
@@ -45,6 +46,8 @@ pub struct CoreSettings {
     pub invoker_cert_validity: time::Duration,
     /// Upper bound of a graceful shutdown.
     pub shutdown_grace: Duration,
+    /// Deliberate bugs (self-test only; empty for the real reference core).
+    pub faults: Faults<CoreFault>,
 }
 
 impl CoreSettings {
@@ -60,6 +63,7 @@ impl CoreSettings {
             handshake_timeout: Duration::from_secs(10),
             invoker_cert_validity: time::Duration::days(90),
             shutdown_grace: Duration::from_secs(5),
+            faults: Faults::none(),
         }
     }
 }
@@ -70,6 +74,8 @@ pub struct State {
     pub settings: CoreSettings,
     /// Onboarded invokers.
     pub registry: Mutex<Registry>,
+    /// The CA of the `cert-from-other-ca` fault.
+    pub other_ca: Option<Authority>,
 }
 
 /// A started core: where it listens and how to stop it.
@@ -99,15 +105,36 @@ impl RunningCore {
         if settings.api_root.is_empty() {
             settings.api_root = url.clone();
         }
-        let tls = server_config(
-            &settings.pki.core,
-            &ClientAuth::Optional(vec![settings.pki.ca.cert.clone()]),
-            TLS_VERSIONS,
-        )
-        .map_err(std::io::Error::other)?;
+        let faults = &settings.faults;
+        let bad = [
+            (CoreFault::ExpiredServerCert, ServerVariant::Expired),
+            (CoreFault::WrongNameServerCert, ServerVariant::WrongName),
+            (CoreFault::OtherCaServerCert, ServerVariant::OtherCa),
+        ]
+        .into_iter()
+        .find(|(f, _)| faults.has(*f));
+        let identity = match bad {
+            Some((_, v)) => Identity::bad_server(&settings.pki.ca, v, &settings.pki.hosts)
+                .map_err(std::io::Error::other)?,
+            None => settings.pki.core.clone(),
+        };
+        let roots = vec![settings.pki.ca.cert.clone()];
+        let client_auth = if faults.has(CoreFault::RequireClientCert) {
+            ClientAuth::Required(roots)
+        } else {
+            ClientAuth::Optional(roots)
+        };
+        let tls =
+            server_config(&identity, &client_auth, TLS_VERSIONS).map_err(std::io::Error::other)?;
+        let other_ca = if faults.has(CoreFault::CertFromOtherCa) {
+            Some(Authority::new_root("Not the CAPIF root").map_err(std::io::Error::other)?)
+        } else {
+            None
+        };
         let state = Arc::new(State {
             settings,
             registry: Mutex::new(Registry::default()),
+            other_ca,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(
@@ -178,13 +205,17 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         .peer_certificates()
         .and_then(|c| c.first())
         .map(|c| c.to_vec());
+    let keep_alive = state.settings.faults.has(CoreFault::KeepSessionOpen);
     let service = service_fn(move |req: Request<Incoming>| {
         let state = state.clone();
         let client_cert = client_cert.clone();
-        async move { Ok::<_, Infallible>(route(&state, client_cert.as_deref(), req).await) }
+        async move {
+            let resp = route(&state, client_cert.as_deref(), req).await;
+            Ok::<_, Infallible>(alter(&state.settings.faults, resp))
+        }
     });
     let _ = hyper::server::conn::http1::Builder::new()
-        .keep_alive(false)
+        .keep_alive(keep_alive)
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(10))
         .serve_connection(TokioIo::new(tls), service)
@@ -228,6 +259,38 @@ async fn route(
         "RESOURCE_NOT_FOUND",
         format!("no resource at {path}"),
     )
+}
+
+/// The one hook through which response faults act (self-test only): the real reference core
+/// passes every response through unchanged.
+fn alter(faults: &Faults<CoreFault>, mut r: http::Response<Body>) -> http::Response<Body> {
+    if faults.0.is_empty() {
+        return r;
+    }
+    let error = r.status().as_u16() >= 400;
+    if faults.has(CoreFault::Ok200) && r.status() == StatusCode::CREATED {
+        *r.status_mut() = StatusCode::OK;
+    }
+    if faults.has(CoreFault::NoLocation) {
+        r.headers_mut().remove(http::header::LOCATION);
+    }
+    if faults.has(CoreFault::KeepSessionOpen) {
+        r.headers_mut().remove(http::header::CONNECTION);
+    }
+    if error && faults.has(CoreFault::ErrorWithInvokerId) {
+        let body = serde_json::json!({"status": r.status().as_u16(), "apiInvokerId": "INVleakedbytheerrorpath0000000"});
+        *r.body_mut() = Body::new(bytes::Bytes::from(body.to_string()));
+    }
+    if error && faults.has(CoreFault::ErrorAsHtml) {
+        *r.body_mut() = Body::new(bytes::Bytes::from_static(
+            b"<html><body><h1>Error</h1></body></html>",
+        ));
+        r.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/html"),
+        );
+    }
+    r
 }
 
 fn not_allowed(method: &Method, allow: &'static str) -> http::Response<Body> {

@@ -5,8 +5,10 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde_json::json;
 
 use super::env::AdapterEnv;
+use super::lax_verifier::LaxVerifier;
 use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH};
 use crate::net::{client_config, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS};
+use crate::peers::faults::{Faults, InvokerFault};
 use crate::pki::{certificate_spki, der_to_pem, pem_to_der};
 
 /// Where the reference invoker asks for notifications (RFC 6761 `.invalid`: never resolved).
@@ -56,8 +58,12 @@ pub enum InvokerError {
     BadResponse(String),
 }
 
-/// Onboard against the core in `env`.
-pub async fn onboard(env: &AdapterEnv, timeouts: &Timeouts) -> Result<Onboarding, InvokerError> {
+/// Onboard against the core in `env` (with `faults` only in the harness's self-test).
+pub async fn onboard(
+    env: &AdapterEnv,
+    timeouts: &Timeouts,
+    faults: &Faults<InvokerFault>,
+) -> Result<Onboarding, InvokerError> {
     let ca_pem = std::fs::read_to_string(&env.ca_file).map_err(|e| InvokerError::Provisioning {
         path: env.ca_file.display().to_string(),
         reason: e.to_string(),
@@ -66,12 +72,24 @@ pub async fn onboard(env: &AdapterEnv, timeouts: &Timeouts) -> Result<Onboarding
         path: env.ca_file.display().to_string(),
         reason: "no PEM certificate in the file".into(),
     })?;
-    let config = client_config(std::slice::from_ref(&ca), None, TLS_VERSIONS).map_err(|e| {
+    let mut config = client_config(std::slice::from_ref(&ca), None, TLS_VERSIONS).map_err(|e| {
         InvokerError::Provisioning {
             path: env.ca_file.display().to_string(),
             reason: e.to_string(),
         }
     })?;
+    let lax = if faults.has(InvokerFault::SkipCertVerification) {
+        Some(LaxVerifier::anything())
+    } else if faults.has(InvokerFault::SkipHostnameCheck) {
+        Some(LaxVerifier::without_name(&ca))
+    } else {
+        None
+    };
+    if let Some(v) = lax {
+        let mut c = (*config).clone();
+        c.dangerous().set_certificate_verifier(v);
+        config = std::sync::Arc::new(c);
+    }
     let host = env.core_url.host_str().unwrap_or_default();
     let host = host
         .trim_start_matches('[')
@@ -95,28 +113,72 @@ pub async fn onboard(env: &AdapterEnv, timeouts: &Timeouts) -> Result<Onboarding
         .and_then(|c| c.pem())
         .expect("CSR of a fresh key");
 
-    let mut session = HttpsSession::connect(&host, port, server_name, config, timeouts)
-        .await
-        .map_err(InvokerError::SecureConnection)?;
     let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
-    let target = format!(
+    let mut target = format!(
         "{}{ONBOARDING_PATH}",
         env.core_url.path().trim_end_matches('/')
     );
-    let request = HttpRequest::new("POST", &target)
-        .header("Authorization", &format!("Bearer {}", env.credential))
-        .header("Accept", "application/json, application/problem+json")
-        .json(&json!({
-            "onboardingInformation": {"apiInvokerPublicKey": csr},
-            "notificationDestination": NOTIFICATION_DESTINATION,
-            "apiInvokerInformation": "capif-conformance reference invoker",
-            "supportedFeatures": "0",
-        }));
-    let response = session.exchange(&request).await;
-    // "Following the return of an Onboard API Invoker response message (either successful or
-    // unsuccessful), the secure session is torn down": close_notify, then close.
-    session.close().await;
-    let response = response.map_err(InvokerError::Exchange)?;
+    let mut body = json!({
+        "onboardingInformation": {"apiInvokerPublicKey": csr},
+        "notificationDestination": NOTIFICATION_DESTINATION,
+        "apiInvokerInformation": "capif-conformance reference invoker",
+        "supportedFeatures": "0",
+    });
+    if faults.has(InvokerFault::SendInvokerId) {
+        body["apiInvokerId"] = json!("INVchosenbytheinvoker000000000");
+    }
+    if faults.has(InvokerFault::OmitNotificationDestination) {
+        body.as_object_mut()
+            .map(|o| o.remove("notificationDestination"));
+    }
+    let mut request = HttpRequest::new("POST", &target)
+        .header("Accept", "application/json, application/problem+json");
+    if faults.has(InvokerFault::CredentialInQuery) {
+        target = format!("{target}?access_token={}", env.credential);
+        request.target = target;
+    } else if !faults.has(InvokerFault::NoCredential) {
+        request
+            .headers
+            .push(("Authorization".into(), format!("Bearer {}", env.credential)));
+    }
+    let request = request.json(&body);
+    let attempts = if faults.has(InvokerFault::RetryLoop) {
+        6
+    } else {
+        1
+    };
+    let mut response = None;
+    for _ in 0..attempts {
+        let mut session =
+            HttpsSession::connect(&host, port, server_name.clone(), config.clone(), timeouts)
+                .await
+                .map_err(InvokerError::SecureConnection)?;
+        let r = session.exchange(&request).await;
+        if faults.has(InvokerFault::KeepSessionOpen) {
+            // Hold the session past any sensible teardown timeout, then just drop it.
+            tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+            drop(session);
+        } else {
+            // "Following the return of an Onboard API Invoker response message (either
+            // successful or unsuccessful), the secure session is torn down": close_notify.
+            session.close().await;
+        }
+        let r = r.map_err(InvokerError::Exchange)?;
+        let rejected = r.status == 401;
+        response = Some(r);
+        if !rejected {
+            break;
+        }
+    }
+    let response = response.expect("at least one attempt");
+    if faults.has(InvokerFault::SuccessOn401) && response.status == 401 {
+        return Ok(Onboarding {
+            api_invoker_id: "INVreportedalthoughrejected0000".into(),
+            certificate_pem: String::new(),
+            key,
+            location: String::new(),
+        });
+    }
 
     if response.status != 201 {
         let detail = response

@@ -173,7 +173,10 @@ async fn abandon_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let core = w.core()?;
     // A real ClientHello from rustls, then the invoker walks away once the core has answered.
-    let cfg = core.client_config(None);
+    let cfg = match core.client_config(None) {
+        Ok(c) => c,
+        Err(e) => return w.harness_error(e.to_string()),
+    };
     let name = match rustls_pki_types::ServerName::try_from(core.server_name.clone()) {
         Ok(n) => n,
         Err(e) => return w.harness_error(e.to_string()),

@@ -1,0 +1,197 @@
+//! The fault catalogue: deliberate, documented bugs of the reference peers, used ONLY to prove
+//! that each check of the harness catches the bug it is for (the kill matrix in the self-test).
+//! Each fault names the clause it breaks and exactly the test purposes that must fail.
+
+use std::collections::BTreeSet;
+
+/// A fault's documentation and its expected kills.
+#[derive(Debug, Clone, Copy)]
+pub struct FaultSpec {
+    /// Name used with `--fault`.
+    pub name: &'static str,
+    /// The bug, in one sentence.
+    pub bug: &'static str,
+    /// The clause it breaks.
+    pub breaks: &'static str,
+    /// The test purposes that must fail with it (and no other).
+    pub catches: &'static [&'static str],
+}
+
+macro_rules! faults {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $($variant:ident => $spec:expr,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name { $($variant,)* }
+        impl $name {
+            /// Every fault, in catalogue order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            /// Its documentation and expected kills.
+            pub fn spec(self) -> FaultSpec {
+                match self { $($name::$variant => $spec,)* }
+            }
+            /// Parse a `--fault` name.
+            pub fn parse(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|f| f.spec().name == name)
+            }
+            /// Every valid name, for error messages.
+            pub fn names() -> Vec<&'static str> {
+                Self::ALL.iter().map(|f| f.spec().name).collect()
+            }
+        }
+    };
+}
+
+const ANNEX: &str = "TS 33.122 Annex X.1";
+
+faults! {
+    /// Deliberate bugs of the reference core.
+    pub enum CoreFault {
+        AcceptAnyCredential => FaultSpec { name: "accept-any-credential", bug: "onboards without validating the onboarding credential", breaks: ANNEX,
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-07", "CCF-CRED-08"] },
+        AcceptExpiredCredential => FaultSpec { name: "accept-expired-credential", bug: "does not check the credential's exp claim", breaks: "TS 33.122 §6.1, RFC 7519 §4.1.4",
+            catches: &["CCF-CRED-05"] },
+        ErrorWithInvokerId => FaultSpec { name: "error-with-invoker-id", bug: "puts an apiInvokerId into error responses", breaks: ANNEX,
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-07", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05"] },
+        Ok200 => FaultSpec { name: "ok-200", bug: "answers 200 instead of 201 Created", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["CCF-TLS-05", "CCF-CRED-08", "CCF-OK-01", "CCF-OK-02", "CCF-OK-03", "CCF-OK-04", "CCF-OK-06", "CCF-OK-07"] },
+        NoLocation => FaultSpec { name: "no-location", bug: "omits the Location header of the 201", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["CCF-OK-02", "CCF-OK-07"] },
+        ErrorAsHtml => FaultSpec { name: "error-as-html", bug: "answers errors with text/html instead of a ProblemDetails", breaks: "TS 29.122 §5.2.6",
+            catches: &["CCF-CRED-07", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03"] },
+        KeepSessionOpen => FaultSpec { name: "keep-session-open", bug: "keeps the TLS session open after the response", breaks: ANNEX,
+            catches: &["CCF-TD-01", "CCF-TD-02"] },
+        ExpiredServerCert => FaultSpec { name: "expired-server-cert", bug: "presents an expired server certificate", breaks: "TS 33.122 §6.1",
+            catches: ALL_TLS_SESSIONS },
+        WrongNameServerCert => FaultSpec { name: "wrong-name-server-cert", bug: "presents a server certificate for another name", breaks: "TS 33.122 §6.1",
+            catches: ALL_TLS_SESSIONS },
+        OtherCaServerCert => FaultSpec { name: "other-ca-server-cert", bug: "presents a server certificate from another CA", breaks: "TS 33.122 §6.1",
+            catches: ALL_TLS_SESSIONS },
+        CertForOtherKey => FaultSpec { name: "cert-for-other-key", bug: "issues the invoker certificate for a key other than the invoker's", breaks: ANNEX,
+            catches: &["CCF-OK-04", "CCF-OK-07"] },
+        CertFromOtherCa => FaultSpec { name: "cert-from-other-ca", bug: "issues the invoker certificate from another CA", breaks: ANNEX,
+            catches: &["CCF-OK-04", "CCF-OK-07"] },
+        StoreOnReject => FaultSpec { name: "store-on-reject", bug: "stores the invoker's key even when it rejects the credential", breaks: ANNEX,
+            catches: &["CCF-CRED-08"] },
+        AdoptInvokerId => FaultSpec { name: "adopt-invoker-id", bug: "adopts the apiInvokerId the invoker sent", breaks: "TS 29.222 §8.4.5.2.2",
+            catches: &["CCF-REQ-04"] },
+        DuplicateIds => FaultSpec { name: "duplicate-ids", bug: "gives every invoker the same apiInvokerId", breaks: "TS 23.222 §8.1",
+            catches: &["CCF-OK-06"] },
+        RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
+            catches: &["CCF-TLS-03", "CCF-TLS-04", "CCF-TLS-05", "CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-07", "CCF-CRED-08",
+                "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-04", "CCF-REQ-05", "CCF-OK-01", "CCF-OK-02", "CCF-OK-03", "CCF-OK-04", "CCF-OK-06", "CCF-OK-07", "CCF-TD-01", "CCF-TD-02", "CCF-TD-03"] },
+    }
+}
+
+/// Every core test purpose that needs a TLS session with the core (all but the raw
+/// legacy-ClientHello probe).
+const ALL_TLS_SESSIONS: &[&str] = &[
+    "CCF-TLS-01",
+    "CCF-TLS-03",
+    "CCF-TLS-04",
+    "CCF-TLS-05",
+    "CCF-CRED-01",
+    "CCF-CRED-02",
+    "CCF-CRED-03",
+    "CCF-CRED-04",
+    "CCF-CRED-05",
+    "CCF-CRED-06",
+    "CCF-CRED-07",
+    "CCF-CRED-08",
+    "CCF-REQ-01",
+    "CCF-REQ-02",
+    "CCF-REQ-03",
+    "CCF-REQ-04",
+    "CCF-REQ-05",
+    "CCF-OK-01",
+    "CCF-OK-02",
+    "CCF-OK-03",
+    "CCF-OK-04",
+    "CCF-OK-06",
+    "CCF-OK-07",
+    "CCF-TD-01",
+    "CCF-TD-02",
+    "CCF-TD-03",
+];
+
+faults! {
+    /// Deliberate bugs of the reference invoker.
+    pub enum InvokerFault {
+        SkipCertVerification => FaultSpec { name: "skip-cert-verification", bug: "accepts any server certificate", breaks: "TS 33.122 §6.1 step 2",
+            catches: &["INV-TLS-01", "INV-TLS-02", "INV-TLS-03", "INV-TLS-04", "INV-TLS-05", "INV-TLS-06", "INV-TLS-09"] },
+        SkipHostnameCheck => FaultSpec { name: "skip-hostname-check", bug: "verifies the chain but not the server name", breaks: "TS 33.122 §6.1 step 2",
+            catches: &["INV-TLS-04"] },
+        CredentialInQuery => FaultSpec { name: "credential-in-query", bug: "sends the credential in the query string instead of Authorization: Bearer", breaks: "TS 33.122 §6.1, RFC 6750 §2.1",
+            catches: &["INV-CRED-01", "INV-OK-01"] },
+        NoCredential => FaultSpec { name: "no-credential", bug: "sends no credential at all", breaks: ANNEX,
+            catches: &["INV-CRED-01", "INV-OK-01"] },
+        SendInvokerId => FaultSpec { name: "send-invoker-id", bug: "sends an apiInvokerId in the POST", breaks: "TS 29.222 §8.4.5.2.2",
+            catches: &["INV-REQ-02", "INV-OK-01"] },
+        OmitNotificationDestination => FaultSpec { name: "omit-notification-destination", bug: "omits the required notificationDestination", breaks: "TS 29.222 §8.4.5.2.2",
+            catches: &["INV-REQ-02", "INV-OK-01"] },
+        SuccessOn401 => FaultSpec { name: "success-on-401", bug: "reports success when the core answers 401", breaks: ANNEX,
+            catches: &["INV-CRED-02"] },
+        KeepSessionOpen => FaultSpec { name: "keep-session-open", bug: "keeps the TLS session open after the response", breaks: ANNEX,
+            catches: &["INV-TD-01", "INV-TD-02"] },
+        RetryLoop => FaultSpec { name: "retry-loop", bug: "retries a rejected credential in a loop", breaks: ANNEX,
+            catches: &["INV-CRED-03"] },
+    }
+}
+
+/// A set of active faults (empty for the real reference peers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Faults<F: Ord>(pub BTreeSet<F>);
+
+impl<F: Ord> Default for Faults<F> {
+    fn default() -> Self {
+        Self(BTreeSet::new())
+    }
+}
+
+impl<F: Ord + Copy> Faults<F> {
+    /// No fault.
+    pub fn none() -> Self {
+        Self(BTreeSet::new())
+    }
+
+    /// Exactly these faults.
+    pub fn of(faults: &[F]) -> Self {
+        Self(faults.iter().copied().collect())
+    }
+
+    /// Whether `f` is active.
+    pub fn has(&self, f: F) -> bool {
+        self.0.contains(&f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_every_kill_is_a_catalogue_id() {
+        let mut names = BTreeSet::new();
+        for f in CoreFault::ALL {
+            let s = f.spec();
+            assert!(names.insert(s.name));
+            assert_eq!(CoreFault::parse(s.name), Some(*f));
+            for id in s.catches {
+                assert!(
+                    crate::catalogue::find(id).is_some_and(|t| t.id.starts_with("CCF-")),
+                    "{id}"
+                );
+            }
+        }
+        for f in InvokerFault::ALL {
+            let s = f.spec();
+            assert!(names.insert(s.name) || s.name == "keep-session-open");
+            assert_eq!(InvokerFault::parse(s.name), Some(*f));
+            for id in s.catches {
+                assert!(
+                    crate::catalogue::find(id).is_some_and(|t| t.id.starts_with("INV-")),
+                    "{id}"
+                );
+            }
+        }
+    }
+}

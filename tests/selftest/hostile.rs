@@ -1,0 +1,264 @@
+//! Hostile cores: whatever a broken or malicious system under test does, every scenario ends
+//! with fail or error within its timeouts, nothing passes, nothing panics, what the harness
+//! buffers is capped, and the report is still written.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use capif_conformance::checks::Verdict;
+use capif_conformance::net::{server_config, ClientAuth, Timeouts, TLS_VERSIONS};
+use capif_conformance::pki::TestPki;
+use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
+use capif_conformance::sut::{CoreCapabilities, CoreTarget, CredentialSource};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::support::pki;
+
+#[derive(Clone, Copy, Debug)]
+enum Hostile {
+    Silent,
+    GarbageInsteadOfTls,
+    GarbageHttp,
+    EndlessBody,
+    GiantContentLength,
+    ResetMidResponse,
+    Trickle,
+    LegacyServerHello,
+}
+
+const ALL: [Hostile; 8] = [
+    Hostile::Silent,
+    Hostile::GarbageInsteadOfTls,
+    Hostile::GarbageHttp,
+    Hostile::EndlessBody,
+    Hostile::GiantContentLength,
+    Hostile::ResetMidResponse,
+    Hostile::Trickle,
+    Hostile::LegacyServerHello,
+];
+
+async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 65536 {
+        match s.read(&mut chunk).await {
+            Ok(n) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => return,
+        }
+    }
+}
+
+async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
+    let mut tcp = tcp;
+    match kind {
+        Hostile::Silent => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        Hostile::GarbageInsteadOfTls => {
+            let _ = tcp
+                .write_all(b"\x00\xffHELLO this is not TLS at all\r\n")
+                .await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        Hostile::LegacyServerHello => {
+            // Answers any ClientHello with a TLS 1.0 ServerHello: what a core accepting
+            // TLS 1.0 would do (rustls cannot, so this stands in for that bug).
+            let mut b = [0u8; 2048];
+            let _ = tcp.read(&mut b).await;
+            let mut hello = vec![
+                0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01,
+            ];
+            hello.extend_from_slice(&[7u8; 32]);
+            hello.extend_from_slice(&[0x00, 0xc0, 0x13, 0x00]);
+            let _ = tcp.write_all(&hello).await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        _ => {
+            let cfg = server_config(&pki.core, &ClientAuth::None, TLS_VERSIONS).unwrap();
+            let Ok(mut tls) = tokio_rustls::TlsAcceptor::from(Arc::new((*cfg).clone()))
+                .accept(tcp)
+                .await
+            else {
+                return;
+            };
+            read_request_head(&mut tls).await;
+            match kind {
+                Hostile::GarbageHttp => {
+                    let _ = tls.write_all(b"SPDY/9 oops\r\n\x01\x02\x03\r\n\r\n").await;
+                }
+                Hostile::EndlessBody => {
+                    let _ = tls
+                        .write_all(b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .await;
+                    let chunk = format!("{:x}\r\n{}\r\n", 65536, "a".repeat(65536));
+                    for _ in 0..100_000 {
+                        if tls.write_all(chunk.as_bytes()).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+                Hostile::GiantContentLength => {
+                    let _ = tls.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 1073741824\r\n\r\n{\"apiInvokerId\":").await;
+                }
+                Hostile::ResetMidResponse => {
+                    let _ = tls
+                        .write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 500\r\n\r\n{\"apiInv")
+                        .await;
+                    let _ = tls.flush().await;
+                    let (tcp, _) = tls.into_inner();
+                    let std = tcp.into_std().unwrap();
+                    let sock = socket2_linger_zero(std);
+                    drop(sock);
+                    return;
+                }
+                Hostile::Trickle => {
+                    for b in b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}" {
+                        if tls.write_all(&[*b]).await.is_err() {
+                            return;
+                        }
+                        let _ = tls.flush().await;
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+                _ => unreachable!(),
+            }
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+    }
+}
+
+/// Close with RST: SO_LINGER with a zero timeout.
+fn socket2_linger_zero(s: std::net::TcpStream) -> std::net::TcpStream {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: setsockopt on a valid, owned socket with a correctly sized linger struct.
+    unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            &linger as *const _ as *const libc::c_void,
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    s
+}
+
+async fn spawn(kind: Hostile) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let pki = pki().clone();
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            tokio::spawn(serve(kind, tcp, pki.clone()));
+        }
+    });
+    (addr, task)
+}
+
+fn target(addr: SocketAddr, t: Timeouts) -> CoreTarget {
+    CoreTarget {
+        url: url::Url::parse(&format!("https://127.0.0.1:{}", addr.port())).unwrap(),
+        host: "127.0.0.1".into(),
+        port: addr.port(),
+        server_name: "127.0.0.1".into(),
+        trusted: vec![pki().ca.cert.clone()],
+        invoker_ca: vec![pki().ca.cert.clone()],
+        credential: CredentialSource::Minted(Box::new(pki().clone())),
+        harness_pki: Some(pki().clone()),
+        capabilities: CoreCapabilities {
+            accepts_harness_credentials: true,
+            offboarding: true,
+            ..CoreCapabilities::default()
+        },
+        timeouts: t,
+        keylog: None,
+    }
+}
+
+#[tokio::test]
+async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
+    let t = Timeouts {
+        connect: Duration::from_millis(500),
+        handshake: Duration::from_millis(700),
+        response: Duration::from_millis(1500),
+        teardown: Duration::from_millis(300),
+        adapter: Duration::from_secs(5),
+    };
+    // The longest a scenario can legitimately take: a few sequential phases, not a timeout
+    // per scenario (they run concurrently).
+    let bound = Duration::from_secs(8);
+    let all = Instant::now();
+    for kind in ALL {
+        let (addr, server) = spawn(kind).await;
+        let started = Instant::now();
+        let outcomes = run_suite(
+            SuiteTargets {
+                core: Some(target(addr, t)),
+                invoker: None,
+            },
+            SuiteOptions {
+                concurrency: 32,
+                ..SuiteOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let took = started.elapsed();
+        server.abort();
+        println!("{kind:?}: {} scenarios in {took:?}", outcomes.len());
+        assert!(took < bound, "{kind:?} took {took:?}");
+        assert_eq!(outcomes.len(), 28, "{kind:?}");
+        for o in &outcomes {
+            let tls_done_right = matches!(
+                kind,
+                Hostile::GarbageHttp
+                    | Hostile::EndlessBody
+                    | Hostile::GiantContentLength
+                    | Hostile::ResetMidResponse
+                    | Hostile::Trickle
+            );
+            let ok = match kind {
+                // The legacy ServerHello is what a core accepting TLS 1.0 sends: TLS-02 must fail.
+                Hostile::LegacyServerHello if o.tp.id == "CCF-TLS-02" => o.verdict == Verdict::Fail,
+                // These hostiles do TLS correctly (rustls): the purely TLS-level purposes may
+                // pass; everything that needs an HTTP answer must not.
+                _ if tls_done_right && matches!(o.tp.id, "CCF-TLS-01" | "CCF-TLS-02") => true,
+                _ => matches!(
+                    o.verdict,
+                    Verdict::Fail | Verdict::Error | Verdict::NotApplicable
+                ),
+            };
+            assert!(ok, "{kind:?}: {} is {} ({})", o.tp.id, o.verdict, o.reason);
+        }
+        // The report of a hostile run is still written.
+        let report = capif_conformance::report::Report {
+            format_version: 1,
+            tool: "capif-conformance".into(),
+            tool_version: "test".into(),
+            run_id: format!("hostile-{kind:?}"),
+            command_line: vec![],
+            started_at: String::new(),
+            duration_ms: took.as_millis() as u64,
+            config: None,
+            suts: vec![],
+            summary: capif_conformance::report::Summary::of(
+                outcomes.iter().map(|o| (&o.verdict, o.tp.severity)),
+            ),
+            results: outcomes
+                .iter()
+                .map(capif_conformance::report::ResultEntry::from)
+                .collect(),
+            baseline: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let paths = capif_conformance::report::write_reports(&report, dir.path()).unwrap();
+        assert!(std::fs::metadata(paths.html()).unwrap().len() > 1000);
+    }
+    println!("hostile set: {:?}", all.elapsed());
+}

@@ -1,0 +1,147 @@
+//! The kill matrix: every catalogued fault makes exactly the test purposes it names fail, and
+//! nothing else. A fault that nothing catches, or a check that fires on the wrong fault, fails
+//! the build. Run with `--nocapture` to print the matrix.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use capif_conformance::checks::Verdict;
+use capif_conformance::net::Timeouts;
+use capif_conformance::peers::faults::{CoreFault, Faults, InvokerFault};
+use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
+use capif_conformance::run::EmbeddedCore;
+use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
+use capif_conformance::sut::InvokerTarget;
+
+const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+
+fn timeouts() -> Timeouts {
+    Timeouts {
+        connect: Duration::from_secs(2),
+        handshake: Duration::from_secs(2),
+        response: Duration::from_secs(3),
+        teardown: Duration::from_millis(500),
+        adapter: Duration::from_secs(20),
+    }
+}
+
+fn failing(outcomes: &[capif_conformance::suite::Outcome]) -> BTreeSet<String> {
+    outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Fail)
+        .map(|o| o.tp.id.to_string())
+        .collect()
+}
+
+fn row(name: &str, caught: &BTreeSet<String>) {
+    println!(
+        "{name:<30} {}",
+        caught.iter().cloned().collect::<Vec<_>>().join(" ")
+    );
+}
+
+#[tokio::test]
+async fn every_core_fault_is_caught_by_exactly_its_test_purposes() {
+    let mut mismatches = Vec::new();
+    println!("\ncore fault                     failing test purposes");
+    for fault in CoreFault::ALL {
+        let core = EmbeddedCore::start_faulty(timeouts(), Faults::of(&[*fault]))
+            .await
+            .unwrap();
+        let outcomes = run_suite(
+            SuiteTargets {
+                core: Some(core.target.clone()),
+                invoker: None,
+            },
+            SuiteOptions {
+                // duplicate-ids shares one id across concurrent scenarios, so offboarding
+                // (CCF-OK-07) would fail or pass by interleaving: run it one at a time.
+                concurrency: if *fault == CoreFault::DuplicateIds {
+                    1
+                } else {
+                    16
+                },
+                ..SuiteOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        core.core.shutdown().await;
+        let got = failing(&outcomes);
+        let spec = fault.spec();
+        row(spec.name, &got);
+        let want: BTreeSet<String> = spec.catches.iter().map(|s| s.to_string()).collect();
+        assert!(
+            !want.is_empty(),
+            "{}: a fault must name what catches it",
+            spec.name
+        );
+        assert!(
+            outcomes.iter().all(|o| o.verdict != Verdict::Error),
+            "{}: harness error",
+            spec.name
+        );
+        if got != want {
+            mismatches.push(format!(
+                "{}: expected {:?}, failing {:?}",
+                spec.name,
+                want.difference(&got).collect::<Vec<_>>(),
+                got.difference(&want).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "kill matrix mismatches (missing, extra):\n{}",
+        mismatches.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn every_invoker_fault_is_caught_by_exactly_its_test_purposes() {
+    let pki = TestPki::generate(
+        &DEFAULT_HOSTS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let mut mismatches = Vec::new();
+    println!("\ninvoker fault                  failing test purposes");
+    for fault in InvokerFault::ALL {
+        let spec = fault.spec();
+        let mut target =
+            InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), pki.clone());
+        target.command = format!("{} --fault {}", target.command, spec.name);
+        let outcomes = run_suite(
+            SuiteTargets {
+                core: None,
+                invoker: Some(target),
+            },
+            SuiteOptions::default(),
+        )
+        .await
+        .unwrap();
+        let got = failing(&outcomes);
+        row(spec.name, &got);
+        let want: BTreeSet<String> = spec.catches.iter().map(|s| s.to_string()).collect();
+        assert!(
+            outcomes.iter().all(|o| o.verdict != Verdict::Error),
+            "{}: harness error",
+            spec.name
+        );
+        if got != want {
+            mismatches.push(format!(
+                "{}: expected {:?}, failing {:?}",
+                spec.name,
+                want.difference(&got).collect::<Vec<_>>(),
+                got.difference(&want).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "kill matrix mismatches (missing, extra):\n{}",
+        mismatches.join("\n")
+    );
+}
