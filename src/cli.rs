@@ -58,6 +58,26 @@ enum Command {
         #[arg(long)]
         write_baseline: Option<PathBuf>,
     },
+    /// Load a core with N complete onboardings (fresh key, full handshake, teardown each),
+    /// every response checked as in the suite and ids unique across the run. Without
+    /// --config: the embedded reference core.
+    Load {
+        /// SUT configuration with a [core] section.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Onboarding flows to run.
+        #[arg(long, default_value_t = 200)]
+        sessions: usize,
+        /// Flows in flight at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Exit 1 when the throughput is below this many onboardings per second.
+        #[arg(long, value_name = "PER_SECOND")]
+        min_rate: Option<f64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: FormatArg,
+    },
     /// List the test purposes: id, severity, branch, title, spec references, applicability.
     List {
         /// Which role(s).
@@ -194,6 +214,22 @@ async fn run(cli: Cli) -> i32 {
                 command_line: std::env::args().collect(),
                 on_outcome: None,
             })
+            .await
+        }
+        Command::Load {
+            config,
+            sessions,
+            concurrency,
+            min_rate,
+            format,
+        } => {
+            console::load(
+                config,
+                sessions,
+                concurrency,
+                min_rate,
+                matches!(format, FormatArg::Json),
+            )
             .await
         }
         Command::List { sut, format } => {

@@ -128,3 +128,109 @@ pub fn list(sut: SutSelection, json: bool) -> i32 {
     }
     exit_codes::OK
 }
+
+/// `load`: run the flows, print the figures, gate on failures and the rate.
+pub async fn load(
+    config: Option<std::path::PathBuf>,
+    sessions: usize,
+    concurrency: usize,
+    min_rate: Option<f64>,
+    json: bool,
+) -> i32 {
+    use capif_conformance::load::run_load;
+    use capif_conformance::run::EmbeddedCore;
+    use capif_conformance::sut::{CoreTarget, SutConfig};
+    use std::io::IsTerminal;
+
+    if sessions == 0 {
+        eprintln!("error: --sessions must be at least 1");
+        return exit_codes::USAGE_OR_HARNESS;
+    }
+    let mut embedded = None;
+    let target = match config {
+        Some(path) => match SutConfig::load(&path) {
+            Ok(cfg) => match &cfg.core {
+                Some(core) => CoreTarget::from_config(core, cfg.timeouts),
+                None => {
+                    eprintln!(
+                        "error: {} has no [core] section; load tests a CAPIF core",
+                        path.display()
+                    );
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            },
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+        },
+        None => match EmbeddedCore::start(Default::default()).await {
+            Ok(e) => {
+                let t = e.target.clone();
+                embedded = Some(e);
+                t
+            }
+            Err(e) => {
+                eprintln!("error: cannot start the embedded reference core: {e}");
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+        },
+    };
+    let tty = std::io::stderr().is_terminal() && !json;
+    let progress = move |n: usize, total: usize| {
+        if tty && (n % 10 == 0 || n == total) {
+            let width = 30;
+            let filled = n * width / total;
+            eprint!(
+                "\r  [{}{}] {n}/{total}",
+                "#".repeat(filled),
+                ".".repeat(width - filled)
+            );
+            if n == total {
+                eprintln!();
+            }
+        }
+    };
+    if !json {
+        println!(
+            "load: {sessions} onboarding flows, {concurrency} at once, against {}",
+            target.url
+        );
+    }
+    let report = run_load(&target, sessions, concurrency, Some(&progress)).await;
+    if let Some(e) = embedded {
+        e.core.shutdown().await;
+    }
+    let failed: usize = report.failures.values().sum();
+    let below = min_rate.is_some_and(|r| report.sessions_per_second < r);
+    if json {
+        let mut v = serde_json::to_value(&report).unwrap_or_default();
+        v["min_rate"] = serde_json::json!(min_rate);
+        v["passed"] = serde_json::json!(failed == 0 && !below);
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!(
+            "{} sessions in {} ms: {:.1} onboardings/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            report.sessions, report.elapsed_ms, report.sessions_per_second,
+            report.latency_ms.p50, report.latency_ms.p95, report.latency_ms.p99, report.latency_ms.max
+        );
+        println!("{} succeeded, {failed} failed", report.succeeded);
+        for (kind, n) in &report.failures {
+            println!(
+                "  {n:>6} {kind}: {}",
+                report.examples.get(kind).map(String::as_str).unwrap_or("")
+            );
+        }
+        if below {
+            println!(
+                "throughput below --min-rate {:.1}/s",
+                min_rate.unwrap_or(0.0)
+            );
+        }
+    }
+    if failed > 0 || below {
+        exit_codes::FAILED
+    } else {
+        exit_codes::OK
+    }
+}

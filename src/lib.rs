@@ -10,6 +10,7 @@ pub mod checks;
 pub mod evidence;
 pub mod exit_codes;
 pub mod fsutil;
+pub mod load;
 pub mod model;
 pub mod net;
 pub mod peers;

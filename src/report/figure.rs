@@ -189,7 +189,7 @@ pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     );
     node(
         &mut s,
-        (420, 612, 170, 56),
+        (402, 612, 206, 56),
         req,
         &["Reject onboarding", "request"],
         Some(&req_l),

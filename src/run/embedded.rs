@@ -54,6 +54,7 @@ impl EmbeddedCore {
             },
             timeouts,
             keylog: None,
+            cached_config: Default::default(),
         };
         Ok(Self { core, target })
     }

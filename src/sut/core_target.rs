@@ -109,6 +109,9 @@ pub struct CoreTarget {
     pub timeouts: Timeouts,
     /// NSS key log for Wireshark.
     pub keylog: Option<Arc<dyn KeyLog>>,
+    /// The client config without a client certificate, built once (resumption disabled, so
+    /// every session is a full handshake).
+    pub cached_config: Arc<std::sync::OnceLock<Arc<ClientConfig>>>,
 }
 
 impl std::fmt::Debug for CoreTarget {
@@ -141,6 +144,7 @@ impl CoreTarget {
             capabilities: c.capabilities.clone(),
             timeouts,
             keylog: None,
+            cached_config: Default::default(),
         }
     }
 

@@ -22,4 +22,7 @@ pub use played_core::{
     parse_client_hello, version_name, Answers, ClientHelloInfo, Granted, Handshake, Observations,
     ObservedRequest, PlayedCore, Presents, Script, SessionObservation,
 };
-pub use probes::{cleartext_request, legacy_client_hello, ClearOutcome, LegacyHelloOutcome};
+pub use probes::{
+    cleartext_request, legacy_client_hello, legacy_client_hello_bytes, ClearOutcome,
+    LegacyHelloOutcome,
+};

@@ -190,7 +190,9 @@ pub async fn cleartext_request(
     .await?;
     let _ = tcp.write_all(request).await;
     let mut buf = Vec::new();
-    read_at_least(&mut tcp, &mut buf, 512, timeouts.response).await;
+    // A TLS port answers cleartext at once (alert, close or a 400): the handshake limit, not
+    // the response limit, bounds the wait, so a silent core costs one short timeout here.
+    read_at_least(&mut tcp, &mut buf, 512, timeouts.handshake).await;
     buf.truncate(512);
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut resp = httparse::Response::new(&mut headers);

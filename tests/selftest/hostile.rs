@@ -178,6 +178,7 @@ fn target(addr: SocketAddr, t: Timeouts) -> CoreTarget {
         },
         timeouts: t,
         keylog: None,
+        cached_config: Default::default(),
     }
 }
 

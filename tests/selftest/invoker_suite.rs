@@ -152,3 +152,43 @@ fn the_real_opencapif_sdk_gets_the_verdicts_of_its_baseline() {
     // The SDK's departures are all recommended ones: the mandatory gate passes.
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
+
+#[tokio::test]
+async fn an_invoker_offering_only_tls_1_1_fails_inv_tls_08() {
+    // rustls cannot offer TLS 1.0/1.1, so a real process sends the hand-built TLS 1.1
+    // ClientHello: the check must bite on what arrives on the wire.
+    let hello = hex::encode(capif_conformance::sut::legacy_client_hello_bytes(
+        "localhost",
+    ));
+    let command = format!(
+        "python3 -c \"import os,socket; s=socket.create_connection(('127.0.0.1', int(os.environ['CAPIF_PORT']))); s.sendall(bytes.fromhex('{hello}')); s.recv(64)\"; exit 1"
+    );
+    let mut t = timeouts();
+    t.handshake = Duration::from_millis(500);
+    let target = InvokerTarget {
+        command,
+        enrolment: None,
+        timeouts: t,
+        pki: played_pki(),
+        description: "TLS 1.1-only client".into(),
+    };
+    let outcomes = run_suite(
+        SuiteTargets {
+            core: None,
+            invoker: Some(target),
+        },
+        SuiteOptions {
+            tags: Some("@INV-TLS-08".into()),
+            ..SuiteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0].verdict, Verdict::Fail, "{}", outcomes[0].reason);
+    assert!(
+        outcomes[0].reason.contains("TLS 1.1"),
+        "{}",
+        outcomes[0].reason
+    );
+}

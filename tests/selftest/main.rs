@@ -10,5 +10,6 @@ mod hostile;
 mod invoker_refuses;
 mod invoker_suite;
 mod kill_matrix;
+mod load;
 mod reports;
 mod teardown;
