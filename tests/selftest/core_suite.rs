@@ -1,17 +1,13 @@
 //! The core-under-test suite: against the embedded reference core, against a reference core
 //! process reached by URL, and with bad configurations.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use capif_conformance::checks::Verdict;
 use capif_conformance::run::EmbeddedCore;
 use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
 
-use crate::support::timeouts;
-
-const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+use crate::support::{report_verdicts, timeouts, write_pki, CoreProcess, BIN};
 
 #[tokio::test]
 async fn every_applicable_purpose_passes_against_the_reference_core() {
@@ -66,54 +62,13 @@ async fn tags_select_scenarios() {
     assert_eq!(ids, ["CCF-TD-01", "CCF-TD-02"]);
 }
 
-struct Child(std::process::Child);
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn verdicts(report: &std::path::Path) -> BTreeMap<String, String> {
-    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
-    j["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["id"].as_str().unwrap().to_string(),
-                r["verdict"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn a_reference_core_process_by_url_gets_the_same_verdicts_as_the_embedded_one() {
     let dir = tempfile::tempdir().unwrap();
     let pki = dir.path().join("pki");
-    assert!(Command::new(BIN)
-        .args(["pki", "--out"])
-        .arg(&pki)
-        .output()
-        .unwrap()
-        .status
-        .success());
-    let mut core = Child(
-        Command::new(BIN)
-            .args(["reference", "core", "--pki"])
-            .arg(&pki)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(core.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().strip_prefix("READY ").unwrap().to_string();
+    write_pki(&pki);
+    let core = CoreProcess::start(&pki, &[]);
+    let url = core.url.clone();
     let config = dir.path().join("sut.toml");
     std::fs::write(
         &config,
@@ -145,8 +100,8 @@ fn a_reference_core_process_by_url_gets_the_same_verdicts_as_the_embedded_one() 
         .output()
         .unwrap();
     assert_eq!(out2.status.code(), Some(0));
-    let a = verdicts(&by_url.join("latest/report.json"));
-    let b = verdicts(&embedded.join("latest/report.json"));
+    let a = report_verdicts(&by_url.join("latest/report.json"));
+    let b = report_verdicts(&embedded.join("latest/report.json"));
     assert_eq!(
         a.len(),
         capif_conformance::catalogue::all()
@@ -162,28 +117,10 @@ fn a_core_with_a_certificate_from_another_root_fails_the_secure_connection() {
     let dir = tempfile::tempdir().unwrap();
     let (pki, other) = (dir.path().join("pki"), dir.path().join("other"));
     for d in [&pki, &other] {
-        assert!(Command::new(BIN)
-            .args(["pki", "--out"])
-            .arg(d)
-            .output()
-            .unwrap()
-            .status
-            .success());
+        write_pki(d);
     }
-    let mut core = Child(
-        Command::new(BIN)
-            .args(["reference", "core", "--pki"])
-            .arg(&pki)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(core.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().strip_prefix("READY ").unwrap().to_string();
+    let core = CoreProcess::start(&pki, &[]);
+    let url = core.url.clone();
     let config = dir.path().join("sut.toml");
     std::fs::write(
         &config,
@@ -208,7 +145,7 @@ fn a_core_with_a_certificate_from_another_root_fails_the_secure_connection() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let v = verdicts(&dir.path().join("r/latest/report.json"));
+    let v = report_verdicts(&dir.path().join("r/latest/report.json"));
     assert_eq!(v["CCF-TLS-01"], "fail");
     assert_eq!(v["CCF-OK-01"], "fail");
 }
@@ -254,13 +191,7 @@ fn bad_configurations_exit_2_naming_the_problem() {
 fn an_unreachable_core_is_a_harness_error_not_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     let pki = dir.path().join("pki");
-    assert!(Command::new(BIN)
-        .args(["pki", "--out"])
-        .arg(&pki)
-        .output()
-        .unwrap()
-        .status
-        .success());
+    write_pki(&pki);
     // A port nothing listens on: bind, note, close.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -9,7 +9,7 @@ use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
 use capif_conformance::sut::InvokerTarget;
 
-use crate::support::timeouts;
+use crate::support::{report_verdicts, timeouts};
 
 const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
 
@@ -93,21 +93,6 @@ async fn hostile_adapters_never_pass_and_never_hang() {
         // One adapter timeout (scenarios run concurrently) plus slack, never 19 of them.
         assert!(took < Duration::from_secs(10), "{command}: took {took:?}");
     }
-}
-
-fn report_verdicts(path: &std::path::Path) -> Vec<(String, String)> {
-    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    j["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["id"].as_str().unwrap().to_string(),
-                r["verdict"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[test]

@@ -33,11 +33,37 @@ fn failing(outcomes: &[capif_conformance::suite::Outcome]) -> BTreeSet<String> {
         .collect()
 }
 
-fn row(name: &str, caught: &BTreeSet<String>) {
+/// Print the matrix row and record how the failing set departs from the catalogue's.
+fn judge(
+    spec: capif_conformance::peers::faults::FaultSpec,
+    outcomes: &[capif_conformance::suite::Outcome],
+    mismatches: &mut Vec<String>,
+) {
+    let got = failing(outcomes);
     println!(
-        "{name:<30} {}",
-        caught.iter().cloned().collect::<Vec<_>>().join(" ")
+        "{:<30} {}",
+        spec.name,
+        got.iter().cloned().collect::<Vec<_>>().join(" ")
     );
+    let want: BTreeSet<String> = spec.catches.iter().map(|s| s.to_string()).collect();
+    assert!(
+        !want.is_empty(),
+        "{}: a fault must name what catches it",
+        spec.name
+    );
+    assert!(
+        outcomes.iter().all(|o| o.verdict != Verdict::Error),
+        "{}: harness error",
+        spec.name
+    );
+    if got != want {
+        mismatches.push(format!(
+            "{}: expected {:?}, failing {:?}",
+            spec.name,
+            want.difference(&got).collect::<Vec<_>>(),
+            got.difference(&want).collect::<Vec<_>>()
+        ));
+    }
 }
 
 #[tokio::test]
@@ -67,28 +93,7 @@ async fn every_core_fault_is_caught_by_exactly_its_test_purposes() {
         .await
         .unwrap();
         core.core.shutdown().await;
-        let got = failing(&outcomes);
-        let spec = fault.spec();
-        row(spec.name, &got);
-        let want: BTreeSet<String> = spec.catches.iter().map(|s| s.to_string()).collect();
-        assert!(
-            !want.is_empty(),
-            "{}: a fault must name what catches it",
-            spec.name
-        );
-        assert!(
-            outcomes.iter().all(|o| o.verdict != Verdict::Error),
-            "{}: harness error",
-            spec.name
-        );
-        if got != want {
-            mismatches.push(format!(
-                "{}: expected {:?}, failing {:?}",
-                spec.name,
-                want.difference(&got).collect::<Vec<_>>(),
-                got.difference(&want).collect::<Vec<_>>()
-            ));
-        }
+        judge(fault.spec(), &outcomes, &mut mismatches);
     }
     assert!(
         mismatches.is_empty(),
@@ -122,22 +127,7 @@ async fn every_invoker_fault_is_caught_by_exactly_its_test_purposes() {
         )
         .await
         .unwrap();
-        let got = failing(&outcomes);
-        row(spec.name, &got);
-        let want: BTreeSet<String> = spec.catches.iter().map(|s| s.to_string()).collect();
-        assert!(
-            outcomes.iter().all(|o| o.verdict != Verdict::Error),
-            "{}: harness error",
-            spec.name
-        );
-        if got != want {
-            mismatches.push(format!(
-                "{}: expected {:?}, failing {:?}",
-                spec.name,
-                want.difference(&got).collect::<Vec<_>>(),
-                got.difference(&want).collect::<Vec<_>>()
-            ));
-        }
+        judge(spec, &outcomes, &mut mismatches);
     }
     assert!(
         mismatches.is_empty(),

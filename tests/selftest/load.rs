@@ -1,9 +1,8 @@
 //! `load`: a small run against the reference core is clean; a core that repeats ids is caught.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+use crate::support::{write_pki, CoreProcess, BIN};
 
 fn json(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
@@ -61,25 +60,9 @@ fn an_impossible_rate_threshold_exits_1() {
 fn a_core_that_repeats_ids_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let pki = dir.path().join("pki");
-    assert!(Command::new(BIN)
-        .args(["pki", "--out"])
-        .arg(&pki)
-        .output()
-        .unwrap()
-        .status
-        .success());
-    let mut core = Command::new(BIN)
-        .args(["reference", "core", "--fault", "duplicate-ids", "--pki"])
-        .arg(&pki)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(core.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_start_matches("READY ").to_string();
+    write_pki(&pki);
+    let core = CoreProcess::start(&pki, &["--fault", "duplicate-ids"]);
+    let url = core.url.clone();
     let config = dir.path().join("sut.toml");
     std::fs::write(
         &config,
@@ -100,8 +83,7 @@ fn a_core_that_repeats_ids_is_reported() {
         .arg(&config)
         .output()
         .unwrap();
-    let _ = core.kill();
-    let _ = core.wait();
+    drop(core);
     assert_eq!(out.status.code(), Some(1));
     let j = json(&out);
     assert_eq!(j["failures"]["duplicate-id"], 9, "{j}");

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+use crate::support::{write_pki, CoreProcess, BIN};
 
 fn run(args: &[&str], out: &Path) -> Output {
     Command::new(BIN)
@@ -155,28 +155,10 @@ fn an_unexpected_failure_against_a_baseline_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let (pki, other) = (dir.path().join("pki"), dir.path().join("other"));
     for d in [&pki, &other] {
-        assert!(Command::new(BIN)
-            .args(["pki", "--out"])
-            .arg(d)
-            .output()
-            .unwrap()
-            .status
-            .success());
+        write_pki(d);
     }
-    let mut core = Command::new(BIN)
-        .args(["reference", "core", "--pki"])
-        .arg(&pki)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(core.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = line.trim().trim_start_matches("READY ").to_string();
+    let core = CoreProcess::start(&pki, &[]);
+    let url = core.url.clone();
     let config = dir.path().join("sut.toml");
     // The provisioned root is not the one that signed the core's certificate.
     std::fs::write(
@@ -202,8 +184,7 @@ fn an_unexpected_failure_against_a_baseline_exits_1() {
         ],
         &dir.path().join("r"),
     );
-    let _ = core.kill();
-    let _ = core.wait();
+    drop(core);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains("CCF-TLS-01: unexpected fail"),

@@ -186,3 +186,76 @@ fn complete_request(buf: &[u8]) -> bool {
         .unwrap_or(0);
     buf.len() >= head + len
 }
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+
+/// `capif-conformance pki --out dir`.
+pub fn write_pki(dir: &std::path::Path) {
+    let out = std::process::Command::new(BIN)
+        .args(["pki", "--out"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A `capif-conformance reference core` process, killed when dropped.
+pub struct CoreProcess {
+    /// The child.
+    pub child: std::process::Child,
+    /// The URL from its READY line.
+    pub url: String,
+}
+
+impl CoreProcess {
+    /// Start it with the bundle in `pki` and `extra` arguments; wait for the READY line.
+    pub fn start(pki: &std::path::Path, extra: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(BIN)
+            .args(["reference", "core", "--pki"])
+            .arg(pki)
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("READY line first, got {line:?}"))
+            .to_string();
+        Self { child, url }
+    }
+}
+
+impl Drop for CoreProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// id → verdict of a `report.json`.
+pub fn report_verdicts(path: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    j["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
