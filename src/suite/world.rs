@@ -11,18 +11,9 @@ use crate::checks::{Check, Verdict};
 use crate::evidence::Evidence;
 use crate::model::ApiInvokerEnrolmentDetails;
 use crate::net::HttpResponse;
-use crate::sut::{Answers, Attempt, CoreTarget, InvokerRun, Presents, Script};
+use crate::sut::{Attempt, CoreTarget, InvokerRun, Script};
 
 use super::driver::SuiteTargets;
-
-impl Default for Script {
-    fn default() -> Self {
-        Script {
-            presents: Presents::Good,
-            answers: Answers::Onboard,
-        }
-    }
-}
 
 /// The cucumber World of the conformance suite.
 #[derive(Debug, Default, cucumber::World)]

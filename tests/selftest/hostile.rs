@@ -191,9 +191,9 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
         teardown: Duration::from_millis(300),
         adapter: Duration::from_secs(5),
     };
-    // The longest a scenario can legitimately take: a few sequential phases, not a timeout
-    // per scenario (they run concurrently).
-    let bound = Duration::from_secs(8);
+    // A hang detector, not a performance assertion: the hostile servers hold connections for
+    // 30 s, so finishing well before that proves every wait was bounded by its phase timeout.
+    let bound = Duration::from_secs(20);
     let all = Instant::now();
     for kind in ALL {
         let (addr, server) = spawn(kind).await;

@@ -192,3 +192,30 @@ fn an_unexpected_failure_against_a_baseline_exits_1() {
         text(&o)
     );
 }
+
+#[test]
+fn keylog_writes_nss_key_log_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let keylog = dir.path().join("keys.log");
+    let o = run(
+        &[
+            "--sut",
+            "core",
+            "--tags",
+            "@CCF-TLS-01",
+            "--keylog",
+            keylog.to_str().unwrap(),
+        ],
+        &dir.path().join("r"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let log = std::fs::read_to_string(&keylog).unwrap();
+    // TLS 1.3 secrets, one line each: LABEL <client_random hex> <secret hex>.
+    let line = log
+        .lines()
+        .find(|l| l.starts_with("CLIENT_TRAFFIC_SECRET_0 "))
+        .expect("a TLS 1.3 secret");
+    let parts: Vec<&str> = line.split(' ').collect();
+    assert_eq!(parts.len(), 3);
+    assert_eq!(parts[1].len(), 64);
+}

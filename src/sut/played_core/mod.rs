@@ -58,6 +58,16 @@ pub struct Script {
     pub answers: Answers,
 }
 
+impl Default for Script {
+    /// A conformant core: the good certificate, strict onboarding.
+    fn default() -> Self {
+        Script {
+            presents: Presents::Good,
+            answers: Answers::Onboard,
+        }
+    }
+}
+
 /// An onboarding the played core granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Granted {
