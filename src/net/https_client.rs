@@ -245,6 +245,12 @@ impl HttpsSession {
         let _ = tokio::time::timeout(self.timeouts.teardown, self.stream.shutdown()).await;
     }
 
+    /// Close the TCP connection without a TLS close_notify (only for a deliberate fault).
+    pub async fn close_without_notify(self) {
+        let (mut tcp, _) = self.stream.into_inner();
+        let _ = tokio::time::timeout(self.timeouts.teardown, tcp.shutdown()).await;
+    }
+
     /// Send close_notify, then see (teardown timeout) whether the peer closes too or sends
     /// more: after our close, a conformant peer serves nothing more on the session.
     pub async fn close_and_observe(mut self) -> SessionEnd {

@@ -76,6 +76,10 @@ faults! {
             catches: &["CCF-REQ-04"] },
         DuplicateIds => FaultSpec { name: "duplicate-ids", bug: "gives every invoker the same apiInvokerId", breaks: "TS 23.222 §8.1",
             catches: &["CCF-OK-06"] },
+        IgnoreContentType => FaultSpec { name: "ignore-content-type", bug: "accepts a body whatever its Content-Type says", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["CCF-REQ-05"] },
+        FinWithoutCloseNotify => FaultSpec { name: "fin-without-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
+            catches: &["CCF-TD-03"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             catches: &["CCF-TLS-03", "CCF-TLS-04", "CCF-TLS-05", "CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-07", "CCF-CRED-08",
                 "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-04", "CCF-REQ-05", "CCF-OK-01", "CCF-OK-02", "CCF-OK-03", "CCF-OK-04", "CCF-OK-06", "CCF-OK-07", "CCF-TD-01", "CCF-TD-02", "CCF-TD-03"] },
@@ -134,6 +138,16 @@ faults! {
             catches: &["INV-TD-01", "INV-TD-02"] },
         RetryLoop => FaultSpec { name: "retry-loop", bug: "retries a rejected credential in a loop", breaks: ANNEX,
             catches: &["INV-CRED-03"] },
+        CleartextFallback => FaultSpec { name: "cleartext-fallback", bug: "when TLS fails, sends the request in clear", breaks: ANNEX,
+            catches: &["INV-TLS-07"] },
+        // Nothing it sends is an Onboard API Invoker Request, so every purpose judging that
+        // request fails with it.
+        WrongPath => FaultSpec { name: "wrong-path", bug: "POSTs to a misspelt onboarding path", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["INV-CRED-01", "INV-CRED-02", "INV-CRED-03", "INV-REQ-01", "INV-REQ-02", "INV-OK-01", "INV-OK-02"] },
+        AcceptIncomplete201 => FaultSpec { name: "accept-incomplete-201", bug: "reports success for a 201 that lacks the id or the certificate", breaks: ANNEX,
+            catches: &["INV-OK-02"] },
+        NoCloseNotify => FaultSpec { name: "no-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
+            catches: &["INV-TD-03"] },
     }
 }
 

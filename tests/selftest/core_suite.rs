@@ -214,3 +214,41 @@ fn a_selection_matching_nothing_exits_4() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
 }
+
+#[test]
+fn a_declared_onboarding_secret_is_checked_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    write_pki(&pki);
+    let config = |url: &str| {
+        let path = dir.path().join("secret.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[core]\nurl = \"{url}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n\
+                 [core.capabilities]\nissues_onboarding_secret = true\n",
+                p = pki.display()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    for (args, want) in [(vec![], "fail"), (vec!["--issue-secret"], "pass")] {
+        let core = CoreProcess::start(&pki, &args);
+        let out_dir = dir.path().join(format!("r-{want}"));
+        let out = Command::new(BIN)
+            .args(["run", "--sut", "core", "--tags", "@CCF-OK-05", "--config"])
+            .arg(config(&core.url))
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let v = report_verdicts(&out_dir.join("latest/report.json"));
+        assert_eq!(
+            v["CCF-OK-05"],
+            want,
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

@@ -26,9 +26,10 @@ enum Hostile {
     ResetMidResponse,
     Trickle,
     LegacyServerHello,
+    CleartextCreated,
 }
 
-const ALL: [Hostile; 8] = [
+const ALL: [Hostile; 9] = [
     Hostile::Silent,
     Hostile::GarbageInsteadOfTls,
     Hostile::GarbageHttp,
@@ -37,6 +38,7 @@ const ALL: [Hostile; 8] = [
     Hostile::ResetMidResponse,
     Hostile::Trickle,
     Hostile::LegacyServerHello,
+    Hostile::CleartextCreated,
 ];
 
 async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
@@ -61,6 +63,13 @@ async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
                 .write_all(b"\x00\xffHELLO this is not TLS at all\r\n")
                 .await;
             tokio::time::sleep(Duration::from_secs(30)).await;
+        }
+        Hostile::CleartextCreated => {
+            // Serves onboarding in clear: what a core that processes cleartext requests does.
+            read_request_head(&mut tcp).await;
+            let _ = tcp
+                .write_all(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n{\"apiInvokerId\":\"INVx\"}")
+                .await;
         }
         Hostile::LegacyServerHello => {
             // Answers any ClientHello with a TLS 1.0 ServerHello: what a core accepting
@@ -225,6 +234,10 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                     | Hostile::Trickle
             );
             let ok = match kind {
+                // A core serving onboarding in clear: TLS-03 must fail, saying so.
+                Hostile::CleartextCreated if o.tp.id == "CCF-TLS-03" => {
+                    o.verdict == Verdict::Fail && o.reason.contains("HTTP 201")
+                }
                 // The legacy ServerHello is what a core accepting TLS 1.0 sends: TLS-02 must fail.
                 Hostile::LegacyServerHello if o.tp.id == "CCF-TLS-02" => o.verdict == Verdict::Fail,
                 // These hostiles do TLS correctly (rustls): the purely TLS-level purposes may

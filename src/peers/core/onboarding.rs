@@ -96,7 +96,7 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
                 .trim()
                 .to_ascii_lowercase()
         });
-    if media.as_deref() != Some("application/json") {
+    if media.as_deref() != Some("application/json") && !faults.has(CoreFault::IgnoreContentType) {
         return Err(Reject::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",

@@ -206,6 +206,7 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         .and_then(|c| c.first())
         .map(|c| c.to_vec());
     let keep_alive = state.settings.faults.has(CoreFault::KeepSessionOpen);
+    let skip = state.settings.faults.has(CoreFault::FinWithoutCloseNotify);
     let service = service_fn(move |req: Request<Incoming>| {
         let state = state.clone();
         let client_cert = client_cert.clone();
@@ -218,7 +219,7 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         .keep_alive(keep_alive)
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(10))
-        .serve_connection(TokioIo::new(tls), service)
+        .serve_connection(TokioIo::new(NoCloseNotify { tls, skip }), service)
         .await;
 }
 
@@ -259,6 +260,52 @@ async fn route(
         "RESOURCE_NOT_FOUND",
         format!("no resource at {path}"),
     )
+}
+
+/// The TLS stream, whose shutdown skips the close_notify only with the
+/// `fin-without-close-notify` fault (`skip`); otherwise a plain pass-through.
+struct NoCloseNotify {
+    tls: tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
+    skip: bool,
+}
+
+impl tokio::io::AsyncRead for NoCloseNotify {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tls).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for NoCloseNotify {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.tls).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.tls).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if self.skip {
+            // Flush what is buffered, then FIN on the TCP socket with no close_notify.
+            std::task::ready!(std::pin::Pin::new(&mut self.tls).poll_flush(cx))?;
+            let (tcp, _) = self.tls.get_mut();
+            std::pin::Pin::new(tcp).poll_shutdown(cx)
+        } else {
+            std::pin::Pin::new(&mut self.tls).poll_shutdown(cx)
+        }
+    }
 }
 
 /// The one hook through which response faults act (self-test only): the real reference core

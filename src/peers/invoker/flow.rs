@@ -114,10 +114,12 @@ pub async fn onboard(
         .expect("CSR of a fresh key");
 
     let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
-    let mut target = format!(
-        "{}{ONBOARDING_PATH}",
-        env.core_url.path().trim_end_matches('/')
-    );
+    let path = if faults.has(InvokerFault::WrongPath) {
+        "/api-invoker-management/v1/onboardedinvokers"
+    } else {
+        ONBOARDING_PATH
+    };
+    let mut target = format!("{}{path}", env.core_url.path().trim_end_matches('/'));
     let mut body = json!({
         "onboardingInformation": {"apiInvokerPublicKey": csr},
         "notificationDestination": NOTIFICATION_DESTINATION,
@@ -149,15 +151,24 @@ pub async fn onboard(
     };
     let mut response = None;
     for _ in 0..attempts {
-        let mut session =
-            HttpsSession::connect(&host, port, server_name.clone(), config.clone(), timeouts)
-                .await
-                .map_err(InvokerError::SecureConnection)?;
+        let connected =
+            HttpsSession::connect(&host, port, server_name.clone(), config.clone(), timeouts).await;
+        let mut session = match connected {
+            Ok(s) => s,
+            Err(e) => {
+                if faults.has(InvokerFault::CleartextFallback) {
+                    send_in_clear(&host, port, &request, timeouts).await;
+                }
+                return Err(InvokerError::SecureConnection(e));
+            }
+        };
         let r = session.exchange(&request).await;
         if faults.has(InvokerFault::KeepSessionOpen) {
             // Hold the session past any sensible teardown timeout, then just drop it.
             tokio::time::sleep(std::time::Duration::from_secs(4)).await;
             drop(session);
+        } else if faults.has(InvokerFault::NoCloseNotify) {
+            session.close_without_notify().await;
         } else {
             // "Following the return of an Onboard API Invoker response message (either
             // successful or unsuccessful), the secure session is torn down": close_notify.
@@ -188,6 +199,19 @@ pub async fn onboard(
         return Err(InvokerError::Rejected {
             status: response.status,
             detail,
+        });
+    }
+    if faults.has(InvokerFault::AcceptIncomplete201) {
+        // Takes whatever came back as an onboarding, unchecked.
+        let j = response.json().unwrap_or_default();
+        return Ok(Onboarding {
+            api_invoker_id: j["apiInvokerId"].as_str().unwrap_or("").to_string(),
+            certificate_pem: j["onboardingInformation"]["apiInvokerCertificate"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            key,
+            location: response.header("location").unwrap_or("").to_string(),
         });
     }
     let bad = |s: String| InvokerError::BadResponse(s);
@@ -226,6 +250,16 @@ pub async fn onboard(
         key,
         location,
     })
+}
+
+/// The `cleartext-fallback` fault: the request, credential included, in clear over TCP.
+async fn send_in_clear(host: &str, port: u16, request: &HttpRequest, timeouts: &Timeouts) {
+    use tokio::io::AsyncWriteExt;
+    let connect = tokio::net::TcpStream::connect((host, port));
+    if let Ok(Ok(mut tcp)) = tokio::time::timeout(timeouts.connect, connect).await {
+        let bytes = request.to_bytes(&format!("{host}:{port}"));
+        let _ = tokio::time::timeout(timeouts.response, tcp.write_all(&bytes)).await;
+    }
 }
 
 /// The issued certificate must chain to the provisioned root, be valid now for clientAuth,

@@ -111,6 +111,10 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
                 }
             ));
             w.cleartext_status = Some(out.status);
+            // Processing it in clear is the finding, whatever happens over TLS next.
+            if out.status.is_some_and(|s| (200..300).contains(&s)) {
+                return w.check(checks::cleartext_not_processed(out.status, None));
+            }
             Ok(())
         }
         Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
