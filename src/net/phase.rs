@@ -62,19 +62,6 @@ impl Default for Timeouts {
     }
 }
 
-impl Timeouts {
-    /// The limit of `phase`.
-    pub fn of(&self, phase: Phase) -> Duration {
-        match phase {
-            Phase::Connect => self.connect,
-            Phase::Handshake => self.handshake,
-            Phase::Request | Phase::Response => self.response,
-            Phase::Teardown => self.teardown,
-            Phase::Adapter => self.adapter,
-        }
-    }
-}
-
 /// A failed phase: it timed out or its I/O failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PhaseError {
