@@ -20,7 +20,7 @@ const CSS: &str = r#"
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2430;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-#verdicts td:first-child,#verdicts td:nth-child(2){white-space:nowrap;overflow-wrap:normal}
+#verdicts td:nth-child(-n+4){white-space:nowrap;overflow-wrap:normal}
 th{background:#f3f5f7}.v{font-weight:600;white-space:nowrap}
 .v-pass{color:#116329}.v-fail{color:#b42318}.v-inconclusive,.v-error{color:#9a6700}.v-not-applicable{color:#57606a}
 .banner{padding:.8rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}.banner.ok{background:#dafbe1}.banner.bad{background:#ffebe9}.banner.warn{background:#fff8c5}
