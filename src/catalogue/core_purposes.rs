@@ -1,16 +1,13 @@
 //! Test purposes for a CAPIF core under test (the harness plays the API invoker).
 
+use super::quotes::{CLOSE_NOTIFY, REJECT, SECURE, TEARDOWN, TLS_VERSIONS};
 use super::types::{
     Applicability as A, Branch as B, Capability as C, Severity as S, Sut, TestPurpose,
 };
 
-const SECURE: &str = "\"Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.\"";
-const TLS_VERSIONS: &str = "\"SSL, TLS 1.0, TLS 1.1 and DTLS 1.0 shall not be supported ... TLS 1.2 and TLS 1.3 shall be supported.\"";
-const REJECT: &str = "\"If the CAPIF core cannot validate the onboarding credentials, then an Onboard API Invoker response message containing an error response is returned to the API Invoker instead.\"";
 const JWT: &str = "\"The API invoker includes an onboard credential obtained during pre-provisioning ... which may be an OAuth 2.0 access token\"; a token shall be a JWT with a JWS signature, validated per RFC 7519 and RFC 7515.";
 const BODY: &str = "APIInvokerEnrolmentDetails: onboardingInformation (with apiInvokerPublicKey) and notificationDestination are required; apiInvokerId \"shall not be present in the POST request\".";
 const RESPONSE: &str = "\"If the onboarding credential is valid, the CAPIF core creates and returns an Onboard API Invoker Response message ... which contains the API Invoker profile and includes the API Invoker ID. Security information for CAPIF-1 or CAPIF-1e authentication and (optionally) security information for CAPIF-2 or CAPIF-2e is also transferred to the API Invoker\"";
-const TEARDOWN: &str = "\"Following the return of an Onboard API Invoker response message (either successful or unsuccessful), the secure session is torn down and the onboarding security flow ends.\"";
 
 const fn tp(
     id: &'static str,
@@ -96,5 +93,5 @@ pub static CORE: &[TestPurpose] = &[
         B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN, A::Always),
     tp("CCF-TD-03", "The core sends close_notify before closing the TCP connection",
         B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],
-        "\"Each party MUST send a close_notify alert before closing its write side of the connection, unless it has already sent some error alert.\" (RFC 8446 §6.1)", A::Always),
+        CLOSE_NOTIFY, A::Always),
 ];

@@ -1,15 +1,12 @@
 //! Test purposes for an API invoker under test (the harness plays the CAPIF core).
 
+use super::quotes::{CLOSE_NOTIFY, REJECT, SECURE, TEARDOWN, TLS_VERSIONS};
 use super::types::{Applicability as A, Branch as B, Severity as S, Sut, TestPurpose};
 
-const SECURE: &str = "\"Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.\"";
 const VERIFY: &str = "The API invoker authenticates the CAPIF core with the pre-provisioned root CA certificate (server certificate authentication, TS 33.122 §6.1 step 2); \"If the onboarding session cannot be secured, the session is released and the onboarding flow ends.\"";
-const TLS_VERSIONS: &str = "\"SSL, TLS 1.0, TLS 1.1 and DTLS 1.0 shall not be supported ... TLS 1.2 and TLS 1.3 shall be supported.\"";
 const CREDENTIAL: &str = "\"The API Invoker includes an onboarding credential in the Onboard API Invoker Request message.\"";
-const REJECTED: &str = "\"If the CAPIF core cannot validate the onboarding credentials, then an Onboard API Invoker response message containing an error response is returned to the API Invoker instead.\"";
 const REQUEST: &str = "POST {apiRoot}/api-invoker-management/v1/onboardedInvokers with an APIInvokerEnrolmentDetails (application/json): onboardingInformation.apiInvokerPublicKey and notificationDestination required, apiInvokerId \"shall not be present in the POST request\".";
 const RESPONSE: &str = "\"the CAPIF core creates and returns an Onboard API Invoker Response message ... which contains the API Invoker profile and includes the API Invoker ID. Security information for CAPIF-1 or CAPIF-1e authentication ... is also transferred to the API Invoker\"";
-const TEARDOWN: &str = "\"Following the return of an Onboard API Invoker response message (either successful or unsuccessful), the secure session is torn down and the onboarding security flow ends.\"";
 
 const fn tp(
     id: &'static str,
@@ -45,8 +42,8 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TLS-08", "The invoker's ClientHello offers nothing below TLS 1.2", B::SecureConnection, S::Mandatory, &["TS 33.210 §6.2.1"], TLS_VERSIONS),
     tp("INV-TLS-09", "The invoker refuses a core certificate issued by a non-CA certificate and sends nothing", B::SecureConnection, S::Mandatory, TLS_REFS, VERIFY),
     tp("INV-CRED-01", "The request carries the provisioned credential as Authorization: Bearer", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1", "RFC 6750 §2.1"], CREDENTIAL),
-    tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1"], REJECTED),
-    tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, S::Informational, &["TS 33.122 Annex X.1"], REJECTED),
+    tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1"], REJECT),
+    tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, S::Informational, &["TS 33.122 Annex X.1"], REJECT),
     tp("INV-REQ-01", "The invoker POSTs to {apiRoot}/api-invoker-management/v1/onboardedInvokers with application/json", B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1"], REQUEST),
     tp("INV-REQ-02", "The invoker sends a valid APIInvokerEnrolmentDetails", B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.5.2.2", "TS 29.222 §8.4.5.2.3"], REQUEST),
     tp("INV-OK-01", "On 201 the invoker reports success with the assigned apiInvokerId", B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.2.2.3.1"], RESPONSE),
@@ -54,5 +51,5 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN),
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],
-        "\"Each party MUST send a close_notify alert before closing its write side of the connection, unless it has already sent some error alert.\" (RFC 8446 §6.1)"),
+        CLOSE_NOTIFY),
 ];

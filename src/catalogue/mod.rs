@@ -3,6 +3,7 @@
 
 mod core_purposes;
 mod invoker_purposes;
+mod quotes;
 mod types;
 
 pub use types::{Applicability, Branch, Capability, Severity, Sut, TestPurpose};

@@ -251,13 +251,13 @@ mod tests {
         let p = dir.path().join("b.json");
         std::fs::write(
             &p,
-            r#"{"format_version":1,"expected":{"XXX-1":{"verdict":"fail","reason":"r"}}}"#,
+            r#"{"format_version":1,"expected":{"NOPE-1":{"verdict":"fail","reason":"r"}}}"#,
         )
         .unwrap();
         assert!(Baseline::load(&p)
             .unwrap_err()
             .to_string()
-            .contains("XXX-1"));
+            .contains("NOPE-1"));
         std::fs::write(
             &p,
             r#"{"format_version":1,"expected":{"CCF-TD-03":{"verdict":"fail","reason":" "}}}"#,

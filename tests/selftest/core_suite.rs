@@ -7,7 +7,9 @@ use capif_conformance::checks::Verdict;
 use capif_conformance::run::EmbeddedCore;
 use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
 
-use crate::support::{report_verdicts, timeouts, write_pki, CoreProcess, BIN};
+use crate::support::{
+    core_with_wrong_root, report_verdicts, timeouts, write_pki, CoreProcess, BIN,
+};
 
 #[tokio::test]
 async fn every_applicable_purpose_passes_against_the_reference_core() {
@@ -115,21 +117,7 @@ fn a_reference_core_process_by_url_gets_the_same_verdicts_as_the_embedded_one() 
 fn a_core_with_a_certificate_from_another_root_fails_the_secure_connection() {
     // The config provisions a root that did not sign the core's certificate: the check must bite.
     let dir = tempfile::tempdir().unwrap();
-    let (pki, other) = (dir.path().join("pki"), dir.path().join("other"));
-    for d in [&pki, &other] {
-        write_pki(d);
-    }
-    let core = CoreProcess::start(&pki, &[]);
-    let url = core.url.clone();
-    let config = dir.path().join("sut.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[core]\nurl = \"{url}\"\nca = \"{}/ca.pem\"\ncredential = \"x\"\n",
-            other.display()
-        ),
-    )
-    .unwrap();
+    let (_core, config) = core_with_wrong_root(dir.path());
     let out = Command::new(BIN)
         .args([
             "run",

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::{write_pki, CoreProcess, BIN};
+use crate::support::{core_with_wrong_root, BIN};
 
 fn run(args: &[&str], out: &Path) -> Output {
     Command::new(BIN)
@@ -153,22 +153,7 @@ fn baselines_gate_on_change() {
 #[test]
 fn an_unexpected_failure_against_a_baseline_exits_1() {
     let dir = tempfile::tempdir().unwrap();
-    let (pki, other) = (dir.path().join("pki"), dir.path().join("other"));
-    for d in [&pki, &other] {
-        write_pki(d);
-    }
-    let core = CoreProcess::start(&pki, &[]);
-    let url = core.url.clone();
-    let config = dir.path().join("sut.toml");
-    // The provisioned root is not the one that signed the core's certificate.
-    std::fs::write(
-        &config,
-        format!(
-            "[core]\nurl = \"{url}\"\nca = \"{}/ca.pem\"\ncredential = \"x\"\n",
-            other.display()
-        ),
-    )
-    .unwrap();
+    let (core, config) = core_with_wrong_root(dir.path());
     let baseline = dir.path().join("b.json");
     std::fs::write(&baseline, r#"{"format_version":1,"expected":{}}"#).unwrap();
     let o = run(

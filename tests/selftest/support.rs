@@ -259,3 +259,23 @@ pub fn report_verdicts(path: &std::path::Path) -> std::collections::BTreeMap<Str
         })
         .collect()
 }
+
+/// A reference core process and a config for it that provisions a root that did NOT sign the
+/// core's certificate: every check that relies on the secure connection must bite.
+pub fn core_with_wrong_root(dir: &std::path::Path) -> (CoreProcess, std::path::PathBuf) {
+    let (pki, other) = (dir.join("pki"), dir.join("other"));
+    write_pki(&pki);
+    write_pki(&other);
+    let core = CoreProcess::start(&pki, &[]);
+    let config = dir.join("wrong-root.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{}\"\nca = \"{}/ca.pem\"\ncredential = \"x\"\n",
+            core.url,
+            other.display()
+        ),
+    )
+    .unwrap();
+    (core, config)
+}
