@@ -240,3 +240,59 @@ fn a_declared_onboarding_secret_is_checked_both_ways() {
         );
     }
 }
+
+#[test]
+fn the_credential_can_come_from_an_opencapif_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    write_pki(&pki);
+    let core = CoreProcess::start(&pki, &["--enrolment", "inv:s3cret"]);
+    let config = dir.path().join("register.toml");
+    let write = |password: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "[core]\nurl = \"{url}\"\nca = \"{p}/ca.pem\"\n[core.enrolment]\nstyle = \"opencapif\"\n\
+                 url = \"{url}\"\nusername = \"inv\"\npassword = \"{password}\"\n",
+                url = core.url,
+                p = pki.display()
+            ),
+        )
+        .unwrap()
+    };
+    let run = |out: &str| {
+        Command::new(BIN)
+            .args([
+                "run",
+                "--sut",
+                "core",
+                "--tags",
+                "@CCF-OK-01 or @CCF-OK-04",
+                "--config",
+            ])
+            .arg(&config)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    write("s3cret");
+    let ok = run("good");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    // A wrong register password cannot yield a credential: a harness error, not a verdict.
+    write("wrong");
+    let bad = run("bad");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stdout)
+    );
+    let v = report_verdicts(&dir.path().join("bad/latest/report.json"));
+    assert_eq!(v["CCF-OK-01"], "error");
+}
