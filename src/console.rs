@@ -1,9 +1,10 @@
 //! Console output of `run` and `list`: a line per scenario as it finishes, a summary table,
 //! the path of the report. Only the binary prints.
 
-use capif_conformance::catalogue::{self, Applicability, Branch, Sut};
+use capif_conformance::catalogue::{self, Applicability};
 use capif_conformance::checks::Verdict;
 use capif_conformance::exit_codes;
+use capif_conformance::report::branch_counts;
 use capif_conformance::run::{execute, RunPlan, SutSelection};
 use capif_conformance::suite::Outcome;
 
@@ -54,28 +55,17 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         "  {:<8} {:<20} {:>5} {:>5} {:>6} {:>5} {:>6}",
         "SUT", "branch", "pass", "fail", "incon", "n/a", "error"
     );
-    for sut in [Sut::Core, Sut::Invoker] {
-        for branch in Branch::ALL {
-            let rows: Vec<&Outcome> = result
-                .outcomes
-                .iter()
-                .filter(|o| o.tp.sut == sut && o.tp.branch == branch)
-                .collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let n = |v: Verdict| rows.iter().filter(|o| o.verdict == v).count();
-            println!(
-                "  {:<8} {:<20} {:>5} {:>5} {:>6} {:>5} {:>6}",
-                sut.name(),
-                branch.tag(),
-                n(Verdict::Pass),
-                n(Verdict::Fail),
-                n(Verdict::Inconclusive),
-                n(Verdict::NotApplicable),
-                n(Verdict::Error)
-            );
-        }
+    for (sut, branch, c) in branch_counts(&result.report.results) {
+        println!(
+            "  {:<8} {:<20} {:>5} {:>5} {:>6} {:>5} {:>6}",
+            sut.name(),
+            branch.tag(),
+            c.pass,
+            c.fail,
+            c.inconclusive,
+            c.not_applicable,
+            c.error
+        );
     }
     let s = &result.report.summary;
     println!();

@@ -171,15 +171,10 @@ impl HttpsSession {
         )
         .await?;
         let (_, conn) = stream.get_ref();
+        let (version, cipher) = super::negotiated(conn);
         let tls = TlsSummary {
-            version: conn
-                .protocol_version()
-                .map(|v| format!("{v:?}"))
-                .unwrap_or_default(),
-            cipher: conn
-                .negotiated_cipher_suite()
-                .map(|c| format!("{:?}", c.suite()))
-                .unwrap_or_default(),
+            version,
+            cipher,
             alpn: conn
                 .alpn_protocol()
                 .map(|p| String::from_utf8_lossy(p).into_owned()),

@@ -11,4 +11,6 @@ pub use https_client::{HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_
 pub use keylog::KeyLogFile;
 pub use phase::{within, Phase, PhaseError, Timeouts};
 pub use session_end::{classify_io_error, SessionEnd};
-pub use tls_config::{client_config, provider, server_config, ClientAuth, TLS_VERSIONS};
+pub use tls_config::{
+    client_config, negotiated, provider, server_config, ClientAuth, TLS_VERSIONS,
+};

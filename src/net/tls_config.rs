@@ -84,3 +84,15 @@ pub fn client_config(
     cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(cfg))
 }
+
+/// The negotiated protocol version and cipher suite, as named in evidence.
+pub fn negotiated(conn: &rustls::CommonState) -> (String, String) {
+    (
+        conn.protocol_version()
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        conn.negotiated_cipher_suite()
+            .map(|c| format!("{:?}", c.suite()))
+            .unwrap_or_default(),
+    )
+}

@@ -1,10 +1,9 @@
 //! `report.md`: a summary table per role and branch, then each finding with requirement,
 //! expected, observed and evidence: fit for a pull-request comment.
 
-use crate::catalogue::{Branch, Sut};
 use crate::checks::Verdict;
 
-use super::model::{Report, ResultEntry};
+use super::model::{branch_counts, Report, ResultEntry};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -88,28 +87,17 @@ pub fn render_markdown(r: &Report) -> String {
         }
     }
     m.push_str("| SUT | branch | pass | fail | inconclusive | n/a | error |\n|---|---|---:|---:|---:|---:|---:|\n");
-    for sut in [Sut::Core, Sut::Invoker] {
-        for branch in Branch::ALL {
-            let rs: Vec<&ResultEntry> = r
-                .results
-                .iter()
-                .filter(|x| x.sut == sut && x.branch == branch)
-                .collect();
-            if rs.is_empty() {
-                continue;
-            }
-            let n = |v: Verdict| rs.iter().filter(|x| x.verdict == v).count();
-            m.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} |\n",
-                sut.name(),
-                branch.tag(),
-                n(Verdict::Pass),
-                n(Verdict::Fail),
-                n(Verdict::Inconclusive),
-                n(Verdict::NotApplicable),
-                n(Verdict::Error)
-            ));
-        }
+    for (sut, branch, c) in branch_counts(&r.results) {
+        m.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            sut.name(),
+            branch.tag(),
+            c.pass,
+            c.fail,
+            c.inconclusive,
+            c.not_applicable,
+            c.error
+        ));
     }
     let findings: Vec<&ResultEntry> = r
         .results

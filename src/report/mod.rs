@@ -13,7 +13,9 @@ pub use baseline::{Baseline, BaselineError, Deviation, DeviationKind, Expected, 
 pub use html::render_html;
 pub use junit::render_junit;
 pub use markdown::render_markdown;
-pub use model::{BaselineReport, Report, ResultEntry, Summary, SutDescription, FORMAT_VERSION};
+pub use model::{
+    branch_counts, BaselineReport, Report, ResultEntry, Summary, SutDescription, FORMAT_VERSION,
+};
 pub use write::{write_reports, ReportPaths};
 
 #[cfg(test)]

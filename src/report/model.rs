@@ -152,3 +152,23 @@ impl From<&Outcome> for ResultEntry {
         }
     }
 }
+
+/// Counts per role and branch of Figure X.1-1, in figure order, for the tables of the console
+/// and the Markdown report (branches without results are left out).
+pub fn branch_counts(results: &[ResultEntry]) -> Vec<(Sut, Branch, Summary)> {
+    let mut rows = Vec::new();
+    for sut in [Sut::Core, Sut::Invoker] {
+        for branch in Branch::ALL {
+            let s = Summary::of(
+                results
+                    .iter()
+                    .filter(|r| r.sut == sut && r.branch == branch)
+                    .map(|r| (&r.verdict, r.severity)),
+            );
+            if s.total > 0 {
+                rows.push((sut, branch, s));
+            }
+        }
+    }
+    rows
+}

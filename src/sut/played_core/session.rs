@@ -11,7 +11,9 @@ use tokio::net::TcpStream;
 
 use super::client_hello::{parse_client_hello, ClientHelloInfo};
 use super::{answer, Shared};
-use crate::net::{classify_io_error, server_config, ClientAuth, SessionEnd, TLS_VERSIONS};
+use crate::net::{
+    classify_io_error, negotiated, server_config, ClientAuth, SessionEnd, TLS_VERSIONS,
+};
 
 /// Cap on what one session may make the harness buffer.
 const MAX_BUFFER: usize = 256 * 1024;
@@ -176,16 +178,8 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         }
     };
     let conn = tls.get_ref().1;
-    obs.handshake = Handshake::Completed {
-        version: conn
-            .protocol_version()
-            .map(|v| format!("{v:?}"))
-            .unwrap_or_default(),
-        cipher: conn
-            .negotiated_cipher_suite()
-            .map(|c| format!("{:?}", c.suite()))
-            .unwrap_or_default(),
-    };
+    let (version, cipher) = negotiated(conn);
+    obs.handshake = Handshake::Completed { version, cipher };
     let mut buf = Vec::new();
     let mut waiting = shared.timeouts.response;
     let mut responded_at: Option<Instant> = None;
