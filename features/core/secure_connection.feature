@@ -33,10 +33,10 @@ Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection s
     When the invoker sends a valid onboarding request without a client certificate
     Then the core answers without requiring a client certificate
 
-  @CCF-TLS-05 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-05 @branch:secure-connection @severity:recommended
   Scenario: CCF-TLS-05 The core survives an abandoned handshake and still onboards afterwards
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker abandons a handshake after its ClientHello
     And the invoker sends a valid onboarding request
-    Then the core answers 201 Created
+    Then the core still onboards

@@ -2,8 +2,30 @@
 
 use super::quotes::{CLOSE_NOTIFY, REJECT, SECURE, TEARDOWN, TLS_VERSIONS};
 use super::types::{
-    Applicability as A, Branch as B, Capability as C, Severity as S, Sut, TestPurpose,
+    Applicability as A, Branch as B, Capability as C, Need, Severity as S, Sut, TestPurpose,
 };
+
+/// A verified TLS session and an onboarding answer without a client certificate.
+const SESSION: &[Need] = &[Need::SecureSession, Need::NoClientCertificate];
+/// ... and a valid request is accepted: the positive control before a rejection is judged.
+const ACCEPTED: &[Need] = &[
+    Need::SecureSession,
+    Need::NoClientCertificate,
+    Need::Accepted,
+];
+/// ... and a valid request is answered 201 Created.
+const CREATED: &[Need] = &[
+    Need::SecureSession,
+    Need::NoClientCertificate,
+    Need::Created,
+];
+/// ... and a credential the harness mints is accepted (positive control for forged ones).
+const MINTED: &[Need] = &[
+    Need::SecureSession,
+    Need::NoClientCertificate,
+    Need::Accepted,
+    Need::MintedCredentialAccepted,
+];
 
 const JWT: &str = "\"The API invoker includes an onboard credential obtained during pre-provisioning ... which may be an OAuth 2.0 access token\"; a token shall be a JWT with a JWS signature, validated per RFC 7519 and RFC 7515.";
 const BODY: &str = "APIInvokerEnrolmentDetails: onboardingInformation (with apiInvokerPublicKey) and notificationDestination are required; apiInvokerId \"shall not be present in the POST request\".";
@@ -27,22 +49,23 @@ const fn tp(
         spec_refs,
         requirement,
         applicability,
+        needs: ACCEPTED,
     }
 }
 
 /// The core-under-test catalogue.
 pub static CORE: &[TestPurpose] = &[
     tp("CCF-TLS-01", "The core presents a certificate that chains to the provisioned root and is valid for its name, over TLS 1.2 or 1.3",
-        B::SecureConnection, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1 step 2", "TS 33.210 §6.2.1"], SECURE, A::Always),
+        B::SecureConnection, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1 step 2", "TS 33.210 §6.2.1"], SECURE, A::Always).needs(&[]),
     tp("CCF-TLS-02", "The core refuses a ClientHello that offers only TLS 1.0/1.1",
-        B::SecureConnection, S::Mandatory, &["TS 33.210 §6.2.1"], TLS_VERSIONS, A::Always),
+        B::SecureConnection, S::Mandatory, &["TS 33.210 §6.2.1"], TLS_VERSIONS, A::Always).needs(&[]),
     tp("CCF-TLS-03", "The core does not process an onboarding request sent in clear",
-        B::SecureConnection, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §10.2"], SECURE, A::Always),
+        B::SecureConnection, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §10.2"], SECURE, A::Always).needs(&[]),
     tp("CCF-TLS-04", "The core does not require a client certificate for onboarding",
         B::SecureConnection, S::Mandatory, &["TS 29.222 §10.2", "TS 33.122 §6.1"],
-        "Onboarding uses TLS with server certificate authentication only: the invoker has no certificate until the core issues one.", A::Always),
+        "Onboarding uses TLS with server certificate authentication only: the invoker has no certificate until the core issues one.", A::Always).needs(&[Need::SecureSession]),
     tp("CCF-TLS-05", "The core survives an abandoned handshake and still onboards afterwards",
-        B::SecureConnection, S::Mandatory, &["TS 33.122 Annex X.1"], SECURE, A::Always),
+        B::SecureConnection, S::Recommended, &["TS 33.122 Annex X.1"], SECURE, A::Always),
     tp("CCF-CRED-01", "The core rejects an onboarding request without a credential",
         B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1"], REJECT, A::Always),
     tp("CCF-CRED-02", "The core rejects a malformed credential",
@@ -52,45 +75,48 @@ pub static CORE: &[TestPurpose] = &[
     tp("CCF-CRED-04", "The core rejects a credential presented with a scheme other than Bearer",
         B::RequestValidation, S::Mandatory, &["TS 33.122 §6.1", "RFC 6750 §2.1"], JWT, A::Always),
     tp("CCF-CRED-05", "The core rejects an expired credential",
-        B::RequestValidation, S::Mandatory, &["TS 33.122 §6.1", "RFC 7519 §4.1.4"], JWT, A::Requires(C::AcceptsHarnessCredentials)),
+        B::RequestValidation, S::Mandatory, &["TS 33.122 §6.1", "RFC 7519 §4.1.4"], JWT, A::Requires(C::AcceptsHarnessCredentials)).needs(MINTED),
     tp("CCF-CRED-06", "The core rejects a credential signed by an unknown key",
-        B::RequestValidation, S::Mandatory, &["TS 33.122 §6.1", "RFC 7515 §5.2"], JWT, A::Requires(C::AcceptsHarnessCredentials)),
-    tp("CCF-CRED-07", "The core's error response is a ProblemDetails in application/problem+json whose status matches the HTTP status",
+        B::RequestValidation, S::Mandatory, &["TS 33.122 §6.1", "RFC 7515 §5.2"], JWT, A::Requires(C::AcceptsHarnessCredentials)).needs(MINTED),
+    tp("CCF-CRED-07", "The core's error response is a ProblemDetails in application/problem+json whose status, when present, matches the HTTP status",
         B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.4", "TS 29.122 §5.2.6"],
         "Error responses of CAPIF APIs carry a ProblemDetails body (application/problem+json) as defined in TS 29.122.", A::Always),
     tp("CCF-CRED-08", "A rejected request leaves no state: the same public key onboards afterwards",
-        B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1"], REJECT, A::Always),
-    tp("CCF-REQ-01", "The core rejects a request without onboardingInformation with 400 naming the field",
+        B::RequestValidation, S::Recommended, &["TS 33.122 Annex X.1"], REJECT, A::Always),
+    tp("CCF-REQ-01", "The core rejects a request without onboardingInformation with 400",
         B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.5.2.2", "TS 29.122 §5.2.6"], BODY, A::Always),
-    tp("CCF-REQ-02", "The core rejects a request without apiInvokerPublicKey with 400 naming the field",
+    tp("CCF-REQ-02", "The core rejects a request without apiInvokerPublicKey with 400",
         B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.5.2.3", "TS 29.122 §5.2.6"], BODY, A::Always),
-    tp("CCF-REQ-03", "The core rejects a request without notificationDestination with 400 naming the field",
+    tp("CCF-REQ-03", "The core rejects a request without notificationDestination with 400",
         B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.5.2.2", "TS 29.122 §5.2.6"], BODY, A::Always),
     tp("CCF-REQ-04", "The core does not adopt an apiInvokerId sent in the POST",
         B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.5.2.2"], BODY, A::Always),
     tp("CCF-REQ-05", "The core rejects a non-JSON body and a wrong content type (400/415)",
         B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1", "TS 29.500 §5.2.7.2"],
         "The request body of POST /onboardedInvokers is APIInvokerEnrolmentDetails in application/json.", A::Always),
+    tp("CCF-REQ-06", "The 400 for a missing required field names it in invalidParams",
+        B::RequestValidation, S::Recommended, &["TS 29.122 §5.2.6", "TS 29.222 §8.4.5.2.2"],
+        "ProblemDetails.invalidParams: \"Description of invalid parameters, for a request rejected due to invalid parameters.\" It is optional (TS 29.122 CommonData), so naming the field is recommended, not required.", A::Always),
     tp("CCF-OK-01", "The core answers a valid onboarding request with 201 Created",
-        B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1", "TS 33.122 Annex X.1"], RESPONSE, A::Always),
+        B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1", "TS 33.122 Annex X.1"], RESPONSE, A::Always).needs(SESSION),
     tp("CCF-OK-02", "The Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}",
         B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1"],
-        "On success, \"201 Created\" with the Location header containing the URI of the created resource: {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}.", A::Always),
+        "On success, \"201 Created\" with the Location header containing the URI of the created resource: {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}.", A::Always).needs(CREATED),
     tp("CCF-OK-03", "The response is an application/json APIInvokerEnrolmentDetails with a non-empty apiInvokerId",
-        B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.5.2.2", "TS 33.122 Annex X.1"], RESPONSE, A::Always),
+        B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.5.2.2", "TS 33.122 Annex X.1"], RESPONSE, A::Always).needs(CREATED),
     tp("CCF-OK-04", "The issued certificate is X.509, chains to the invoker CA, binds the invoker's key, is valid now and allows clientAuth",
-        B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Requires(C::IssuesCertificate)),
+        B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Requires(C::IssuesCertificate)).needs(CREATED),
     tp("CCF-OK-05", "The response carries an onboardingSecret",
-        B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Requires(C::IssuesOnboardingSecret)),
+        B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Requires(C::IssuesOnboardingSecret)).needs(CREATED),
     tp("CCF-OK-06", "Two invokers get different apiInvokerIds",
-        B::OnboardingResponse, S::Mandatory, &["TS 23.222 §8.1", "TS 33.122 Annex X.1"], RESPONSE, A::Always),
+        B::OnboardingResponse, S::Mandatory, &["TS 23.222 §8.1", "TS 33.122 Annex X.1"], RESPONSE, A::Always).needs(CREATED),
     tp("CCF-OK-07", "The issued certificate is accepted for mutual TLS (offboarding DELETE answers 204)",
         B::OnboardingResponse, S::Mandatory, &["TS 29.222 §10.2", "TS 29.222 §8.4.2.3.3.2"],
-        "Requests on the onboarded invoker resource are authenticated with the certificate issued at onboarding (mutual TLS); DELETE answers 204 No Content.", A::Requires(C::Offboarding)),
-    tp("CCF-TD-01", "After a success response the core ends the session within the teardown timeout",
-        B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN, A::Always),
-    tp("CCF-TD-02", "After an error response the core ends the session within the teardown timeout",
-        B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN, A::Always),
+        "Requests on the onboarded invoker resource are authenticated with the certificate issued at onboarding (mutual TLS); DELETE answers 204 No Content.", A::Requires(C::Offboarding)).needs(CREATED),
+    tp("CCF-TD-01", "After a success response the session is torn down: the core ends it, or (teardown = \"either\") serves nothing more after the invoker's close",
+        B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN, A::Always),
+    tp("CCF-TD-02", "After an error response the session is torn down: the core ends it, or (teardown = \"either\") serves nothing more after the invoker's close",
+        B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN, A::Always),
     tp("CCF-TD-03", "The core sends close_notify before closing the TCP connection",
         B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],
         CLOSE_NOTIFY, A::Always),

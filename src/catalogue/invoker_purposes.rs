@@ -25,6 +25,7 @@ const fn tp(
         spec_refs,
         requirement,
         applicability: A::Always,
+        needs: &[],
     }
 }
 
@@ -42,14 +43,14 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TLS-08", "The invoker's ClientHello offers nothing below TLS 1.2", B::SecureConnection, S::Mandatory, &["TS 33.210 §6.2.1"], TLS_VERSIONS),
     tp("INV-TLS-09", "The invoker refuses a core certificate issued by a non-CA certificate and sends nothing", B::SecureConnection, S::Mandatory, TLS_REFS, VERIFY),
     tp("INV-CRED-01", "The request carries the provisioned credential as Authorization: Bearer", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1", "RFC 6750 §2.1"], CREDENTIAL),
-    tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1"], REJECT),
+    tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9110 §15.5.2"], REJECT),
     tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, S::Informational, &["TS 33.122 Annex X.1"], REJECT),
     tp("INV-REQ-01", "The invoker POSTs to {apiRoot}/api-invoker-management/v1/onboardedInvokers with application/json", B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1"], REQUEST),
     tp("INV-REQ-02", "The invoker sends a valid APIInvokerEnrolmentDetails", B::RequestValidation, S::Mandatory, &["TS 29.222 §8.4.5.2.2", "TS 29.222 §8.4.5.2.3"], REQUEST),
     tp("INV-OK-01", "On 201 the invoker reports success with the assigned apiInvokerId", B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.2.2.3.1"], RESPONSE),
     tp("INV-OK-02", "A 201 lacking apiInvokerId or the certificate is not reported as success", B::OnboardingResponse, S::Recommended, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.5.2.2"], RESPONSE),
-    tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN),
-    tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1"], TEARDOWN),
+    tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
+    tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],
         CLOSE_NOTIFY),
 ];

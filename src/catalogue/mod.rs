@@ -6,7 +6,7 @@ mod invoker_purposes;
 mod quotes;
 mod types;
 
-pub use types::{Applicability, Branch, Capability, Severity, Sut, TestPurpose};
+pub use types::{Applicability, Branch, Capability, Need, Severity, Sut, TestPurpose};
 
 /// Every test purpose, core-under-test first, in a stable order.
 pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
@@ -43,6 +43,33 @@ mod tests {
                 "{}",
                 tp.id
             );
+        }
+    }
+
+    #[test]
+    fn mandatory_needs_a_normative_source() {
+        for tp in all().filter(|tp| tp.severity == Severity::Mandatory) {
+            assert!(
+                tp.spec_refs.iter().any(|r| !r.contains("Annex")),
+                "{} is mandatory but cites only the informative annex",
+                tp.id
+            );
+        }
+    }
+
+    #[test]
+    fn preconditions_point_at_other_purposes_that_exist() {
+        for tp in all() {
+            for need in tp.needs {
+                if let Some(root) = need.judged_by() {
+                    assert_ne!(root, tp.id, "{} needs what it judges itself", tp.id);
+                    assert!(
+                        find(root).is_some(),
+                        "{}: {root} is not in the catalogue",
+                        tp.id
+                    );
+                }
+            }
         }
     }
 }

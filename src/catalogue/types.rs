@@ -123,6 +123,37 @@ pub enum Applicability {
     Requires(Capability),
 }
 
+/// What must have held before a test purpose can judge anything. When it did not, the verdict
+/// is inconclusive and names the test purpose that judges the precondition itself, so one
+/// defect gives one failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    /// A TLS session verified with the provisioned root and name.
+    SecureSession,
+    /// A valid request without a client certificate gets an onboarding answer.
+    NoClientCertificate,
+    /// A valid request is accepted (2xx): the positive control before judging a rejection.
+    Accepted,
+    /// A valid request is answered 201 Created (synchronous onboarding).
+    Created,
+    /// A valid credential minted by the harness is accepted (positive control for the
+    /// credentials the harness forges).
+    MintedCredentialAccepted,
+}
+
+impl Need {
+    /// The test purpose whose own verdict judges this precondition (none: a PIXIT question).
+    pub fn judged_by(self) -> Option<&'static str> {
+        match self {
+            Need::SecureSession => Some("CCF-TLS-01"),
+            Need::NoClientCertificate => Some("CCF-TLS-04"),
+            Need::Accepted | Need::Created => Some("CCF-OK-01"),
+            Need::MintedCredentialAccepted => None,
+        }
+    }
+}
+
 /// One test purpose: a requirement of the SUT, checked by one Gherkin scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestPurpose {
@@ -142,4 +173,41 @@ pub struct TestPurpose {
     pub requirement: &'static str,
     /// PICS applicability.
     pub applicability: Applicability,
+    /// Preconditions, judged in this order before the scenario's own steps.
+    pub needs: &'static [Need],
+}
+
+impl TestPurpose {
+    /// This test purpose with preconditions `needs`.
+    pub const fn needs(mut self, needs: &'static [Need]) -> Self {
+        self.needs = needs;
+        self
+    }
+
+    /// Why it has its severity: the normative source of a mandatory test purpose, or why it
+    /// is only recommended or informational.
+    pub fn severity_rule(&self) -> String {
+        let normative: Vec<&str> = self
+            .spec_refs
+            .iter()
+            .copied()
+            .filter(|r| !r.contains("Annex"))
+            .collect();
+        match self.severity {
+            Severity::Mandatory => format!(
+                "mandatory: a normative \"shall\"/MUST in {}",
+                normative.join(", ")
+            ),
+            Severity::Recommended if normative.is_empty() => {
+                "recommended: it rests only on the informative Annex X.1 (Figure X.1-1)".into()
+            }
+            Severity::Recommended => format!(
+                "recommended: a \"should\" or a security practice ({}), not a \"shall\"",
+                normative.join(", ")
+            ),
+            Severity::Informational => {
+                "informational: common practice, no normative requirement".into()
+            }
+        }
+    }
 }

@@ -5,29 +5,76 @@ use rustls_pki_types::{CertificateDer, UnixTime};
 use super::Check;
 use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH, PROBLEM_JSON};
 use crate::net::{HttpResponse, SessionEnd, TlsSummary};
-use crate::pki::{certificate_spki, pem_to_der};
+use crate::pki::verify_issued;
 use crate::sut::{LegacyHelloOutcome, TeardownPolicy};
 
-/// "201 application/json with apiInvokerId INV12ab…" — how a response is named in reasons.
+/// "201 application/json with apiInvokerId INV12ab…", "400 application/problem+json
+/// (detail \"…\", no invalidParams)" — how a response is named in reasons, so a reader
+/// needs no other file to see what was received.
 pub fn describe(resp: &HttpResponse) -> String {
     let mut s = format!("{}", resp.status);
-    if let Some(m) = resp.media_type() {
-        s.push_str(&format!(" {m}"));
+    match resp.media_type() {
+        Some(m) => s.push_str(&format!(" {m}")),
+        None => s.push_str(" (no Content-Type)"),
     }
-    if let Some(id) = resp
-        .json()
+    let json = resp.json();
+    if let Some(id) = json
+        .as_ref()
         .and_then(|j| j["apiInvokerId"].as_str().map(str::to_string))
     {
         let short: String = id.chars().take(12).collect();
         s.push_str(&format!(
             " with apiInvokerId {short}{}",
-            if id.len() > 12 { "…" } else { "" }
+            if id.chars().count() > 12 { "…" } else { "" }
         ));
+    }
+    if resp.status >= 400 {
+        s.push_str(&describe_error_body(resp));
     }
     if resp.header("location").is_some() {
         s.push_str(" and a Location header");
     }
     s
+}
+
+/// The members of an error body a reader needs: title, detail, cause, status,
+/// invalidParams (or `msg`, or the first bytes of a body that is not JSON).
+fn describe_error_body(resp: &HttpResponse) -> String {
+    let clip = |v: &str| {
+        let short: String = v.chars().take(120).collect();
+        if v.chars().count() > 120 {
+            format!("{short}…")
+        } else {
+            short
+        }
+    };
+    let Some(j) = resp.json().filter(|j| j.is_object()) else {
+        if resp.body.is_empty() {
+            return ", empty body".into();
+        }
+        let text = String::from_utf8_lossy(&resp.body);
+        return format!(", body {:?}", clip(text.trim()));
+    };
+    let mut parts = Vec::new();
+    for member in ["title", "detail", "cause", "msg"] {
+        if let Some(v) = j[member].as_str() {
+            parts.push(format!("{member} {:?}", clip(v)));
+        }
+    }
+    if let Some(st) = j["status"].as_u64() {
+        parts.push(format!("status {st}"));
+    }
+    match j["invalidParams"].as_array() {
+        Some(ps) => parts.push(format!(
+            "invalidParams [{}]",
+            ps.iter()
+                .filter_map(|p| p["param"].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => parts.push("no invalidParams".into()),
+    }
+    format!(" ({})", parts.join(", "))
 }
 
 /// The negotiated version is TLS 1.2 or 1.3 (the chain and name were verified by the handshake).
@@ -68,14 +115,90 @@ pub fn cleartext_not_processed(
             "expected no processing, the cleartext request got HTTP {s}"
         ));
     }
+    let seen = match status {
+        Some(s) => format!("the cleartext request got HTTP {s}"),
+        None => "the cleartext request got no HTTP answer".into(),
+    };
     match later_onboarding {
-        Some(r) if r.status == 403 => Check::Fail(
-            "the key of the cleartext request was stored: onboarding it over TLS afterwards got 403".into(),
+        Some(r) if matches!(r.status, 403 | 409) => Check::Fail(format!(
+            "the key of the cleartext request was stored: onboarding it over TLS afterwards got {}",
+            describe(r)
+        )),
+        Some(r) if (200..300).contains(&r.status) => {
+            Check::Pass(format!("{seen} and created nothing (the key onboarded over TLS afterwards)"))
+        }
+        Some(r) => Check::blocked(
+            Some("CCF-OK-01"),
+            format!("{seen}, but whether it created anything cannot be told: onboarding the key over TLS afterwards got {}", describe(r)),
         ),
-        _ => Check::Pass(match status {
-            Some(s) => format!("the cleartext request got HTTP {s} and created nothing"),
-            None => "the cleartext request got no HTTP answer and created nothing".into(),
-        }),
+        None => Check::Inconclusive(format!("{seen}; the key was not onboarded over TLS afterwards")),
+    }
+}
+
+/// The key of a request that was rejected onboards afterwards: the rejection stored nothing.
+pub fn same_key_onboards(resp: &HttpResponse) -> Check {
+    if (200..300).contains(&resp.status) {
+        return Check::Pass(format!(
+            "the same key onboarded afterwards: {}",
+            describe(resp)
+        ));
+    }
+    if matches!(resp.status, 403 | 409) {
+        return Check::Fail(format!(
+            "the rejected request left state: onboarding the same key afterwards got {}",
+            describe(resp)
+        ));
+    }
+    Check::blocked(
+        Some("CCF-OK-01"),
+        format!(
+            "the valid request for the same key was answered {}",
+            describe(resp)
+        ),
+    )
+}
+
+/// A valid request is still accepted (2xx) after what the scenario did before.
+pub fn still_accepted(resp: &HttpResponse) -> Check {
+    Check::expect(
+        (200..300).contains(&resp.status),
+        format!("the core still onboards: {}", describe(resp)),
+        format!(
+            "a valid request afterwards was not accepted: {}",
+            describe(resp)
+        ),
+    )
+}
+
+/// A valid request without a client certificate gets a normal onboarding answer (2xx); a
+/// core that aborts the session with certificate_required, or answers that a certificate is
+/// missing (nginx `ssl_verify_client on`: 400 "No required SSL certificate was sent"), fails.
+pub fn no_client_certificate_required(resp: Option<&HttpResponse>, error: Option<&str>) -> Check {
+    if let Some(e) = error.filter(|e| e.contains("CertificateRequired")) {
+        return Check::Fail(format!(
+            "the core aborted the session because the invoker presented no client certificate: {e}"
+        ));
+    }
+    match (resp, error) {
+        (Some(r), _) if crate::sut::demands_client_certificate(r) => Check::Fail(format!(
+            "the core demands a client certificate for onboarding: {}",
+            describe(r)
+        )),
+        (Some(r), _) if (200..300).contains(&r.status) => Check::Pass(format!(
+            "a valid request without a client certificate got {}",
+            describe(r)
+        )),
+        (Some(r), _) => Check::blocked(
+            Some("CCF-OK-01"),
+            format!(
+                "the valid request was not accepted, for a reason other than a client certificate: {}",
+                describe(r)
+            ),
+        ),
+        (None, Some(e)) => Check::Fail(format!(
+            "a valid request without a client certificate got no answer: {e}"
+        )),
+        (None, None) => Check::Inconclusive("no answer was recorded".into()),
     }
 }
 
@@ -115,52 +238,87 @@ pub fn rejected_with(resp: &HttpResponse, statuses: &[u16]) -> Check {
     }
 }
 
-/// The error is a ProblemDetails in application/problem+json whose status matches.
+/// The error is a ProblemDetails in application/problem+json; its `status`, when present,
+/// matches the HTTP status. TS 29.122's ProblemDetails has no required member, so a missing
+/// `status` or `invalidParams` is not a failure.
 pub fn problem_details(resp: &HttpResponse) -> Check {
     let media = resp
         .media_type()
         .unwrap_or_else(|| "no Content-Type".into());
     if media != PROBLEM_JSON {
-        return Check::Fail(format!(
-            "expected {PROBLEM_JSON}, got {media} for HTTP {}",
-            resp.status
-        ));
+        return Check::Fail(format!("expected {PROBLEM_JSON}, got {}", describe(resp)));
     }
-    let Ok(pd) = serde_json::from_slice::<ProblemDetails>(&resp.body) else {
-        return Check::Fail("the error body is not a ProblemDetails object".into());
+    let is_object = resp.json().is_some_and(|j| j.is_object());
+    let Some(pd) = serde_json::from_slice::<ProblemDetails>(&resp.body)
+        .ok()
+        .filter(|_| is_object)
+    else {
+        return Check::Fail(format!(
+            "the error body is not a ProblemDetails object: {}",
+            describe(resp)
+        ));
     };
     match pd.status {
-        Some(s) if s == resp.status => Check::Pass(format!(
-            "ProblemDetails with status {s}{}",
-            pd.cause.map(|c| format!(", cause {c}")).unwrap_or_default()
-        )),
-        Some(s) => Check::Fail(format!(
+        Some(s) if s != resp.status => Check::Fail(format!(
             "ProblemDetails.status is {s} but the HTTP status is {}",
             resp.status
         )),
-        None => Check::Fail("ProblemDetails has no status".into()),
+        Some(_) => Check::Pass(format!("ProblemDetails: {}", describe(resp))),
+        None => Check::Pass(format!(
+            "ProblemDetails without the optional status member: {}",
+            describe(resp)
+        )),
     }
 }
 
-/// 400 with an invalidParams entry naming `field`.
-pub fn bad_request_naming(resp: &HttpResponse, field: &str) -> Check {
+/// A request lacking required `field` is rejected with 400 and no onboarding result (the
+/// mandatory part: TS 29.222's POST answers 400 to a body that violates the schema). Whether
+/// the answer names the field is reported, and judged by [`invalid_params_name`].
+pub fn bad_request_for_missing(resp: &HttpResponse, field: &str) -> Check {
+    if let c @ Check::Fail(_) = rejected(resp) {
+        return c;
+    }
     if resp.status != 400 {
         return Check::Fail(format!(
-            "expected 400 naming {field}, got {}",
+            "expected 400 Bad Request for a body without {field}, got {}",
             describe(resp)
         ));
     }
-    let params: Vec<String> = serde_json::from_slice::<ProblemDetails>(&resp.body)
+    let named = if names_in_invalid_params(resp, field) {
+        "named in invalidParams"
+    } else if String::from_utf8_lossy(&resp.body).contains(field) {
+        "named in the body but not in invalidParams"
+    } else {
+        "not named"
+    };
+    Check::Pass(format!("{} — {field} {named}", describe(resp)))
+}
+
+fn names_in_invalid_params(resp: &HttpResponse, field: &str) -> bool {
+    serde_json::from_slice::<ProblemDetails>(&resp.body)
         .ok()
         .and_then(|p| p.invalid_params)
         .unwrap_or_default()
-        .into_iter()
-        .map(|p| p.param)
-        .collect();
+        .iter()
+        .any(|p| p.param.contains(field))
+}
+
+/// The 400 names the missing `field` in `invalidParams` (recommended: TS 29.122 makes
+/// invalidParams optional, but it is what lets an invoker fix its request).
+pub fn invalid_params_name(resp: &HttpResponse, field: &str) -> Check {
+    if resp.status != 400 {
+        return Check::Inconclusive(format!(
+            "the body without {field} was not answered 400 ({}), see CCF-REQ-01..03",
+            describe(resp)
+        ));
+    }
     Check::expect(
-        params.iter().any(|p| p.contains(field)),
-        format!("400 with invalidParams {params:?}"),
-        format!("expected invalidParams naming {field}, got {params:?}"),
+        names_in_invalid_params(resp, field),
+        format!("{field}: {}", describe(resp)),
+        format!(
+            "expected invalidParams naming {field}, got {}",
+            describe(resp)
+        ),
     )
 }
 
@@ -201,22 +359,55 @@ pub fn created(resp: &HttpResponse, asynchronous: bool) -> Check {
     )
 }
 
-/// Location is `{apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}`.
-pub fn location(resp: &HttpResponse, api_root: &str) -> Check {
-    let Some(loc) = resp.header("location") else {
+/// Location is `{apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}`: the
+/// scheme, host and port of the apiRoot (the host as configured or as the certificate's
+/// `server_name`), no query or fragment. A relative reference is resolved against the request
+/// URI (RFC 9110 §10.2.2) and passes with a note.
+pub fn location(resp: &HttpResponse, api_root: &str, server_name: &str) -> Check {
+    let Some(loc) = resp.header("location").map(str::trim) else {
         return Check::Fail(format!(
             "expected a Location header, got {}",
             describe(resp)
         ));
     };
-    let Ok(url) = url::Url::parse(loc) else {
-        return Check::Fail(format!("Location {loc:?} is not an absolute URI"));
+    let Ok(root) = url::Url::parse(api_root) else {
+        return Check::Inconclusive(format!("the apiRoot {api_root:?} is not a URL"));
     };
-    let root = url::Url::parse(api_root).ok();
-    let root_path = root
-        .as_ref()
-        .map(|r| r.path().trim_end_matches('/'))
-        .unwrap_or("");
+    let root_path = root.path().trim_end_matches('/');
+    let request_uri = root
+        .join(&format!("{root_path}{ONBOARDING_PATH}"))
+        .unwrap_or_else(|_| root.clone());
+    let (url, relative) = match url::Url::parse(loc) {
+        Ok(u) => (u, false),
+        Err(url::ParseError::RelativeUrlWithoutBase) => match request_uri.join(loc) {
+            Ok(u) => (u, true),
+            Err(e) => return Check::Fail(format!("Location {loc:?} is not a URI reference: {e}")),
+        },
+        Err(e) => return Check::Fail(format!("Location {loc:?} is not a URI: {e}")),
+    };
+    let host_ok = url.host_str().is_some_and(|h| {
+        let h = h.trim_start_matches('[').trim_end_matches(']');
+        Some(h)
+            == root
+                .host_str()
+                .map(|r| r.trim_start_matches('[').trim_end_matches(']'))
+            || h.eq_ignore_ascii_case(server_name)
+    });
+    if url.scheme() != root.scheme()
+        || !host_ok
+        || url.port_or_known_default() != root.port_or_known_default()
+    {
+        return Check::Fail(format!(
+            "Location {loc:?} is not under the apiRoot {api_root}: scheme, host and port must be the apiRoot's (host {} or {server_name}, port {})",
+            root.host_str().unwrap_or_default(),
+            root.port_or_known_default().unwrap_or(443)
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Check::Fail(format!(
+            "Location {loc:?} carries a query or fragment: it is not the resource URI"
+        ));
+    }
     let prefix = format!("{root_path}{ONBOARDING_PATH}/");
     let id = url.path().strip_prefix(&prefix).unwrap_or("");
     if id.is_empty() || id.contains('/') {
@@ -224,42 +415,51 @@ pub fn location(resp: &HttpResponse, api_root: &str) -> Check {
             "Location {loc:?} is not {{apiRoot}}{ONBOARDING_PATH}/{{onboardingId}}"
         ));
     }
-    let same_root = root.is_some_and(|r| {
-        r.scheme() == url.scheme()
-            && r.host_str() == url.host_str()
-            && r.port_or_known_default() == url.port_or_known_default()
-    });
-    Check::Pass(if same_root {
-        format!("Location {loc}")
+    Check::Pass(if relative {
+        format!("Location {loc} (a relative reference; resolves to {url})")
     } else {
-        format!("Location {loc} (path conforms; its authority differs from the configured apiRoot {api_root})")
+        format!("Location {loc}")
     })
+}
+
+/// The body is an application/json APIInvokerEnrolmentDetails (the id is judged apart, by
+/// [`has_invoker_id`], so a missing id fails CCF-OK-03 only).
+pub fn enrolment_body(resp: &HttpResponse) -> Result<ApiInvokerEnrolmentDetails, Check> {
+    if resp.media_type().as_deref() != Some("application/json") {
+        return Err(Check::Fail(format!(
+            "expected application/json, got {}",
+            describe(resp)
+        )));
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| {
+        Check::Fail(format!(
+            "the body is not an APIInvokerEnrolmentDetails: {e}"
+        ))
+    })
+}
+
+/// The APIInvokerEnrolmentDetails carries a non-empty apiInvokerId.
+pub fn has_invoker_id(details: &ApiInvokerEnrolmentDetails) -> Check {
+    match details.api_invoker_id.as_deref() {
+        Some(id) if !id.trim().is_empty() => {
+            Check::Pass(format!("APIInvokerEnrolmentDetails with apiInvokerId {id}"))
+        }
+        _ => Check::Fail("the APIInvokerEnrolmentDetails has no apiInvokerId".into()),
+    }
 }
 
 /// The body is an application/json APIInvokerEnrolmentDetails with a non-empty apiInvokerId.
 pub fn enrolment_details(resp: &HttpResponse) -> Result<ApiInvokerEnrolmentDetails, Check> {
-    if resp.media_type().as_deref() != Some("application/json") {
-        return Err(Check::Fail(format!(
-            "expected application/json, got {}",
-            resp.media_type()
-                .unwrap_or_else(|| "no Content-Type".into())
-        )));
-    }
-    let details: ApiInvokerEnrolmentDetails = serde_json::from_slice(&resp.body).map_err(|e| {
-        Check::Fail(format!(
-            "the body is not an APIInvokerEnrolmentDetails: {e}"
-        ))
-    })?;
-    match details.api_invoker_id.as_deref() {
-        Some(id) if !id.trim().is_empty() => Ok(details),
-        _ => Err(Check::Fail(
-            "the APIInvokerEnrolmentDetails has no apiInvokerId".into(),
-        )),
+    let details = enrolment_body(resp)?;
+    match has_invoker_id(&details) {
+        Check::Pass(_) => Ok(details),
+        other => Err(other),
     }
 }
 
-/// The issued certificate: X.509, chains to `invoker_ca`, valid now for clientAuth, binds
-/// `sent_spki` (the DER SubjectPublicKeyInfo the harness sent).
+/// The issued certificate: X.509 (a bundle is fine: the chain is built from every certificate
+/// in it), chains to `invoker_ca`, valid now for clientAuth, key identifiers linked as
+/// RFC 5280 requires, binds `sent_spki` (the DER SubjectPublicKeyInfo the harness sent).
 pub fn issued_certificate(
     details: &ApiInvokerEnrolmentDetails,
     invoker_ca: &[CertificateDer<'_>],
@@ -274,36 +474,19 @@ pub fn issued_certificate(
             "no onboardingInformation.apiInvokerCertificate in the response".into(),
         );
     };
-    let Some(der) = pem_to_der(pem) else {
-        return Check::Fail("apiInvokerCertificate is not a PEM X.509 certificate".into());
-    };
-    let anchors: Vec<_> = invoker_ca
-        .iter()
-        .filter_map(|c| webpki::anchor_from_trusted_cert(c).ok())
-        .collect();
-    let ee = match webpki::EndEntityCert::try_from(&der) {
-        Ok(ee) => ee,
-        Err(e) => return Check::Fail(format!("apiInvokerCertificate does not parse: {e:?}")),
-    };
-    if let Err(e) = ee.verify_for_usage(
-        webpki::ALL_VERIFICATION_ALGS,
-        &anchors,
-        &[],
-        UnixTime::now(),
-        webpki::KeyUsage::client_auth(),
-        None,
-        None,
-    ) {
-        return Check::Fail(format!(
-            "apiInvokerCertificate does not validate against the invoker CA for clientAuth now: {e:?}"
-        ));
+    match verify_issued(pem, invoker_ca, sent_spki, UnixTime::now()) {
+        Ok(issued) => {
+            let mut reason = format!(
+                "certificate {} chains to the invoker CA, is valid for clientAuth and binds the invoker's key",
+                crate::evidence::cert_info(issued.leaf()).subject
+            );
+            for n in &issued.notes {
+                reason.push_str(&format!("; {n}"));
+            }
+            Check::Pass(reason)
+        }
+        Err(e) => Check::Fail(e.to_string()),
     }
-    Check::expect(
-        certificate_spki(&der).as_deref() == Some(sent_spki),
-        format!("certificate {} chains to the invoker CA, is valid for clientAuth and binds the invoker's key",
-            crate::evidence::cert_info(&der).subject),
-        "apiInvokerCertificate certifies a different public key than the one the invoker sent",
-    )
 }
 
 /// An onboarding secret is present.
@@ -328,42 +511,78 @@ pub fn distinct_ids(a: &str, b: &str) -> Check {
     )
 }
 
-/// The core ended the session after the response, within the teardown timeout.
+/// After the response the session was torn down, judged by behaviour (see
+/// [`crate::net::HttpsSession::observe_teardown`]): `end` is what the core did by itself,
+/// `after_close` what it did after the harness's close_notify (teardown = "either").
 pub fn session_ended(
     end: &SessionEnd,
+    announced_close: bool,
     after_close: Option<&SessionEnd>,
     policy: TeardownPolicy,
 ) -> Check {
     if end.ended() {
         return Check::Pass(format!("the core ended the session: {}", end.describe()));
     }
+    if let SessionEnd::MoreData { .. } = end {
+        return Check::Fail(format!(
+            "after the response the core sent data nobody asked for: {}",
+            end.describe()
+        ));
+    }
+    if announced_close {
+        return Check::Fail(format!(
+            "the core announced Connection: close but did not close the session within the response timeout (RFC 9112 §9.6: it MUST close); observed: {}",
+            end.describe()
+        ));
+    }
     match (policy, after_close) {
-        (TeardownPolicy::Either, Some(after)) if !matches!(after, SessionEnd::MoreData { .. }) => {
-            Check::Pass(format!(
-                "teardown = \"either\": the harness closed and the core served nothing more ({})",
-                after.describe()
-            ))
-        }
-        (TeardownPolicy::Either, Some(after)) => Check::Fail(format!(
-            "after the harness closed the session the core still sent data: {}",
+        (TeardownPolicy::Either, Some(SessionEnd::MoreData { bytes })) => Check::Fail(format!(
+            "after the invoker's close_notify the core still sent {bytes} bytes on the session"
+        )),
+        (TeardownPolicy::Either, Some(after)) => Check::Pass(format!(
+            "teardown = \"either\": {}; after the invoker's close_notify the core served nothing more ({})",
+            keep_alive_phrase(end),
             after.describe()
         )),
-        _ => Check::Fail(format!(
-            "expected the core to end the session within the teardown timeout, observed: {}",
-            end.describe()
+        (TeardownPolicy::Either, None) => Check::Inconclusive(
+            "the harness did not close the session, so the core's teardown was not observed".into(),
+        ),
+        (TeardownPolicy::Core, _) => Check::Fail(format!(
+            "teardown = \"core\" claims the core ends every session itself, but {}; a keep-alive core that leaves closing to the invoker is judged with teardown = \"either\"",
+            keep_alive_phrase(end)
         )),
     }
 }
 
-/// The core sent close_notify before closing.
-pub fn close_notify_sent(end: &SessionEnd) -> Check {
+fn keep_alive_phrase(end: &SessionEnd) -> String {
     match end {
-        SessionEnd::CloseNotify => Check::Pass("close_notify, then EOF".into()),
-        SessionEnd::StillOpen => Check::Inconclusive(
-            "the core did not close the session, so there was no close to observe".into(),
+        SessionEnd::ServedAnotherRequest { status } => format!(
+            "the core kept the session alive (a second request on it was answered HTTP {status}; a later close would come from an idle limit, not from a teardown after the response)"
         ),
+        _ => "the core neither closed the session nor answered a second request on it within the response timeout".into(),
+    }
+}
+
+/// The core sent close_notify before closing: judged on the core's own close, or on its
+/// close after the harness's close_notify.
+pub fn close_notify_sent(end: &SessionEnd, after_close: Option<&SessionEnd>) -> Check {
+    let (close, when) = if end.ended() {
+        (end, "")
+    } else {
+        match after_close {
+            Some(a) if a.ended() => (a, " (after the invoker's close_notify)"),
+            _ => {
+                return Check::Inconclusive(format!(
+                    "the core did not close the session, so there was no close to observe ({})",
+                    end.describe()
+                ))
+            }
+        }
+    };
+    match close {
+        SessionEnd::CloseNotify => Check::Pass(format!("close_notify, then EOF{when}")),
         other => Check::Fail(format!(
-            "expected close_notify before the close, observed: {}",
+            "expected close_notify before the close{when}, observed: {}",
             other.describe()
         )),
     }
@@ -414,41 +633,82 @@ mod tests {
     }
 
     #[test]
-    fn bad_request_must_name_the_field() {
+    fn missing_field_400_is_mandatory_naming_is_recommended() {
+        // connexion's answer: ProblemDetails whose detail names the field, no invalidParams.
+        let connexion = resp(
+            400,
+            PROBLEM_JSON,
+            r#"{"detail":"'notificationDestination' is a required property","status":400,"title":"Bad Request","type":"about:blank"}"#,
+            None,
+        );
+        let c = bad_request_for_missing(&connexion, "notificationDestination");
+        assert!(c.passed(), "{c:?}");
+        assert!(
+            c.reason().contains("required property") && c.reason().contains("no invalidParams"),
+            "the reason shows what was received: {c:?}"
+        );
+        assert!(!invalid_params_name(&connexion, "notificationDestination").passed());
         let b = r#"{"status":400,"invalidParams":[{"param":"/notificationDestination"}]}"#;
+        let strict = resp(400, PROBLEM_JSON, b, None);
+        assert!(invalid_params_name(&strict, "notificationDestination").passed());
+        assert!(!invalid_params_name(&strict, "onboardingInformation").passed());
+        assert!(!bad_request_for_missing(&resp(422, PROBLEM_JSON, b, None), "x").passed());
+        assert!(!bad_request_for_missing(&resp(201, "application/json", "{}", None), "x").passed());
+    }
+
+    #[test]
+    fn problem_details_members_are_optional() {
+        let c = problem_details(&resp(400, PROBLEM_JSON, r#"{"title":"Bad Request"}"#, None));
         assert!(
-            bad_request_naming(&resp(400, PROBLEM_JSON, b, None), "notificationDestination")
-                .passed()
+            c.passed() && c.reason().contains("optional status"),
+            "{c:?}"
         );
+        assert!(!problem_details(&resp(400, PROBLEM_JSON, "[]", None)).passed());
+        let msg = problem_details(&resp(
+            401,
+            "application/json",
+            r#"{"msg":"Missing Authorization Header"}"#,
+            None,
+        ));
         assert!(
-            !bad_request_naming(&resp(400, PROBLEM_JSON, b, None), "onboardingInformation")
-                .passed()
-        );
-        assert!(
-            !bad_request_naming(&resp(422, PROBLEM_JSON, b, None), "notificationDestination")
-                .passed()
+            !msg.passed() && msg.reason().contains("Missing Authorization Header"),
+            "{msg:?}"
         );
     }
 
     #[test]
     fn location_shape() {
         let root = "https://127.0.0.1:8443";
+        let loc =
+            |l: Option<&str>| location(&resp(201, "application/json", "{}", l), root, "capifcore");
         let good = format!("{root}{ONBOARDING_PATH}/INV1");
-        assert!(location(&resp(201, "application/json", "{}", Some(&good)), root).passed());
-        assert!(!location(&resp(201, "application/json", "{}", None), root).passed());
-        let bad = format!("{root}/api-invoker-management/v1/other/INV1");
-        assert!(!location(&resp(201, "application/json", "{}", Some(&bad)), root).passed());
-        assert!(!location(
-            &resp(201, "application/json", "{}", Some("/relative")),
-            root
-        )
+        assert!(loc(Some(&good)).passed());
+        assert!(loc(Some(&format!(
+            "https://capifcore:8443{ONBOARDING_PATH}/INV1"
+        )))
         .passed());
-        let other_host = format!("https://core.example{ONBOARDING_PATH}/INV1");
-        let c = location(
-            &resp(201, "application/json", "{}", Some(&other_host)),
-            root,
-        );
-        assert!(c.passed() && c.reason().contains("differs"), "{c:?}");
+        assert!(!loc(None).passed());
+        assert!(!loc(Some(&format!(
+            "{root}/api-invoker-management/v1/other/INV1"
+        )))
+        .passed());
+        // A relative reference resolving to the resource passes with a note (RFC 9110 §10.2.2).
+        let rel = loc(Some(&format!("{ONBOARDING_PATH}/INV1")));
+        assert!(rel.passed() && rel.reason().contains("relative"), "{rel:?}");
+        let rel = loc(Some("onboardedInvokers/INV1"));
+        assert!(rel.passed(), "{rel:?}");
+        assert!(!loc(Some("/relative")).passed());
+        // Another authority, scheme or port is not the created resource.
+        for other in [
+            format!("https://core.example{ONBOARDING_PATH}/INV1"),
+            format!("https://capifcore{ONBOARDING_PATH}/INV1"),
+            format!("http://127.0.0.1:8443{ONBOARDING_PATH}/INV1"),
+            format!("http://attacker.example{ONBOARDING_PATH}/INV1?x#f"),
+            format!("{root}{ONBOARDING_PATH}/INV1?x=1"),
+            format!("{root}{ONBOARDING_PATH}/INV1#f"),
+        ] {
+            assert!(!loc(Some(&other)).passed(), "{other}");
+        }
     }
 
     #[test]
@@ -472,25 +732,46 @@ mod tests {
 
     #[test]
     fn teardown_policies() {
-        assert!(session_ended(&SessionEnd::CloseNotify, None, TeardownPolicy::Core).passed());
-        assert!(session_ended(&SessionEnd::Reset, None, TeardownPolicy::Core).passed());
-        assert!(!session_ended(&SessionEnd::StillOpen, None, TeardownPolicy::Core).passed());
-        assert!(session_ended(
-            &SessionEnd::StillOpen,
-            Some(&SessionEnd::CloseNotify),
-            TeardownPolicy::Either
-        )
-        .passed());
+        use TeardownPolicy::{Core, Either};
+        let kept = SessionEnd::ServedAnotherRequest { status: 405 };
+        for policy in [Core, Either] {
+            assert!(session_ended(&SessionEnd::CloseNotify, false, None, policy).passed());
+            assert!(session_ended(&SessionEnd::Reset, true, None, policy).passed());
+            // An announced close is a MUST under both policies.
+            let c = session_ended(
+                &SessionEnd::StillOpen,
+                true,
+                Some(&SessionEnd::CloseNotify),
+                policy,
+            );
+            assert!(!c.passed() && c.reason().contains("RFC 9112"), "{c:?}");
+        }
+        // Keep-alive is legitimate unless the vendor claims teardown = "core".
+        let c = session_ended(&kept, false, None, Core);
+        assert!(!c.passed() && c.reason().contains("HTTP 405"), "{c:?}");
+        let c = session_ended(&kept, false, Some(&SessionEnd::CloseNotify), Either);
+        assert!(
+            c.passed() && c.reason().contains("kept the session alive"),
+            "{c:?}"
+        );
         assert!(!session_ended(
-            &SessionEnd::StillOpen,
+            &kept,
+            false,
             Some(&SessionEnd::MoreData { bytes: 3 }),
-            TeardownPolicy::Either
+            Either
         )
         .passed());
-        assert!(close_notify_sent(&SessionEnd::CloseNotify).passed());
-        assert!(!close_notify_sent(&SessionEnd::TcpCloseWithoutCloseNotify).passed());
+    }
+
+    #[test]
+    fn close_notify_on_either_close() {
+        assert!(close_notify_sent(&SessionEnd::CloseNotify, None).passed());
+        assert!(!close_notify_sent(&SessionEnd::TcpCloseWithoutCloseNotify, None).passed());
+        let kept = SessionEnd::ServedAnotherRequest { status: 404 };
+        assert!(close_notify_sent(&kept, Some(&SessionEnd::CloseNotify)).passed());
+        assert!(!close_notify_sent(&kept, Some(&SessionEnd::TcpCloseWithoutCloseNotify)).passed());
         assert!(matches!(
-            close_notify_sent(&SessionEnd::StillOpen),
+            close_notify_sent(&kept, Some(&SessionEnd::StillOpen)),
             Check::Inconclusive(_)
         ));
     }
@@ -511,8 +792,47 @@ mod tests {
     #[test]
     fn cleartext() {
         assert!(!cleartext_not_processed(Some(201), None).passed());
-        assert!(cleartext_not_processed(Some(400), None).passed());
+        let created = resp(201, "application/json", "{}", None);
+        assert!(cleartext_not_processed(Some(400), Some(&created)).passed());
+        assert!(matches!(
+            cleartext_not_processed(Some(400), None),
+            Check::Inconclusive(_)
+        ));
         let dup = resp(403, PROBLEM_JSON, "{}", None);
         assert!(!cleartext_not_processed(None, Some(&dup)).passed());
+        let ok = resp(201, "application/json", "{}", None);
+        assert!(cleartext_not_processed(None, Some(&ok)).passed());
+        // A later 500 proves nothing either way.
+        let err = resp(500, PROBLEM_JSON, "{}", None);
+        assert!(matches!(
+            cleartext_not_processed(None, Some(&err)),
+            Check::Blocked { .. }
+        ));
+    }
+
+    #[test]
+    fn client_certificate_demands() {
+        let ok = resp(201, "application/json", "{}", None);
+        assert!(no_client_certificate_required(Some(&ok), None).passed());
+        let nginx = resp(
+            400,
+            "text/html",
+            "<center>No required SSL certificate was sent</center>",
+            None,
+        );
+        assert!(!no_client_certificate_required(Some(&nginx), None).passed());
+        assert!(!no_client_certificate_required(
+            None,
+            Some("response failed: received fatal alert: CertificateRequired")
+        )
+        .passed());
+        let other = resp(401, PROBLEM_JSON, r#"{"detail":"bad token"}"#, None);
+        assert_eq!(
+            no_client_certificate_required(Some(&other), None),
+            Check::blocked(
+                Some("CCF-OK-01"),
+                "the valid request was not accepted, for a reason other than a client certificate: 401 application/problem+json (detail \"bad token\", no invalidParams)"
+            )
+        );
     }
 }

@@ -60,6 +60,14 @@ pub enum Check {
     Fail(String),
     /// Could not be decided; why.
     Inconclusive(String),
+    /// Not tested because a precondition did not hold (verdict: inconclusive). `by` names the
+    /// test purpose whose own verdict explains it, when one does: one defect, one failure.
+    Blocked {
+        /// The root-cause test purpose, e.g. `CCF-TLS-01`.
+        by: Option<&'static str>,
+        /// What did not hold, with what was observed.
+        reason: String,
+    },
 }
 
 impl Check {
@@ -77,10 +85,33 @@ impl Check {
         matches!(self, Check::Pass(_))
     }
 
+    /// Not tested because `reason` did not hold; `by` is the test purpose that judges it.
+    pub fn blocked(by: Option<&'static str>, reason: impl Into<String>) -> Self {
+        Check::Blocked {
+            by,
+            reason: reason.into(),
+        }
+    }
+
     /// The reason.
     pub fn reason(&self) -> &str {
         match self {
             Check::Pass(r) | Check::Fail(r) | Check::Inconclusive(r) => r,
+            Check::Blocked { reason, .. } => reason,
+        }
+    }
+
+    /// The reason as a reader sees it: a blocked check says which test purpose explains it.
+    pub fn explained(&self) -> String {
+        match self {
+            Check::Blocked {
+                by: Some(by),
+                reason,
+            } => {
+                format!("not tested: {reason} (see {by})")
+            }
+            Check::Blocked { by: None, reason } => format!("not tested: {reason}"),
+            other => other.reason().to_string(),
         }
     }
 }

@@ -133,7 +133,12 @@ async fn one_session(target: &CoreTarget, credential: &CredentialChoice) -> Sess
         "status",
         checks::created(resp, target.capabilities.asynchronous_onboarding),
     )
-    .or_else(|| fail("location", checks::location(resp, &target.api_root())));
+    .or_else(|| {
+        fail(
+            "location",
+            checks::location(resp, &target.api_root(), &target.server_name),
+        )
+    });
     if f.is_none() {
         f = match checks::enrolment_details(resp) {
             Err(c) => fail("body", c),
@@ -150,6 +155,7 @@ async fn one_session(target: &CoreTarget, credential: &CredentialChoice) -> Sess
                 "teardown",
                 checks::session_ended(
                     end,
+                    attempt.announced_close(),
                     attempt.after_harness_close.as_ref(),
                     target.capabilities.teardown,
                 ),

@@ -129,6 +129,15 @@ impl HttpResponse {
         })
     }
 
+    /// Whether the response carries the `close` connection option (RFC 9112 §9.6).
+    pub fn announces_close(&self) -> bool {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("connection"))
+            .flat_map(|(_, v)| v.split(','))
+            .any(|o| o.trim().eq_ignore_ascii_case("close"))
+    }
+
     /// The body as JSON, if it is.
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
@@ -231,6 +240,50 @@ impl HttpsSession {
             };
         }
         let end = SessionEnd::observe(&mut self.stream, self.timeouts.teardown).await;
+        self.ended = Some(end.clone());
+        end
+    }
+
+    /// After a complete response: did the server tear the session down? Decided by behaviour,
+    /// never by racing a timer against the server's keep-alive idle limit:
+    /// - the server announced `Connection: close`: it MUST close (RFC 9112 §9.6) and a client
+    ///   MUST NOT send more, so wait (response timeout) for the close;
+    /// - otherwise send `probe`, a harmless second request, at once: either the server serves
+    ///   it (the session stayed usable: [`SessionEnd::ServedAnotherRequest`]) or it has ended
+    ///   the session (how it ended is what was read: close_notify, FIN, reset).
+    ///
+    /// A close the server had already sent is read before any reset the probe provokes (the
+    /// kernel delivers queued bytes before the error), so close_notify is still seen.
+    pub async fn observe_teardown(
+        &mut self,
+        announced_close: bool,
+        probe: &HttpRequest,
+    ) -> SessionEnd {
+        if let Some(end) = &self.ended {
+            return end.clone();
+        }
+        if !self.leftover.is_empty() {
+            return SessionEnd::MoreData {
+                bytes: self.leftover.len(),
+            };
+        }
+        let end = if announced_close {
+            SessionEnd::observe(&mut self.stream, self.timeouts.response).await
+        } else {
+            match self.exchange(probe).await {
+                Ok(resp) => SessionEnd::ServedAnotherRequest {
+                    status: resp.status,
+                },
+                Err(e) => match (&self.ended, e) {
+                    (Some(end), _) => end.clone(),
+                    (None, PhaseError::Io { source, .. }) => classify_io_error(&source),
+                    (None, PhaseError::Timeout { .. }) => SessionEnd::StillOpen,
+                    (None, other) => SessionEnd::Other {
+                        error: other.to_string(),
+                    },
+                },
+            }
+        };
         self.ended = Some(end.clone());
         end
     }

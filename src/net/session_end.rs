@@ -23,8 +23,14 @@ pub enum SessionEnd {
         /// The rustls error.
         error: String,
     },
-    /// Nothing happened within the teardown timeout: the session was left open.
+    /// Nothing happened within the timeout: the session was left open.
     StillOpen,
+    /// The session stayed usable: the core answered a second request on it (HTTP keep-alive),
+    /// so it was not torn down after the response.
+    ServedAnotherRequest {
+        /// The status of the second (harmless) request.
+        status: u16,
+    },
     /// Some other I/O failure.
     Other {
         /// The error.
@@ -35,7 +41,12 @@ pub enum SessionEnd {
 impl SessionEnd {
     /// Whether the peer ended the session (in any way) rather than leaving it open.
     pub fn ended(&self) -> bool {
-        !matches!(self, SessionEnd::StillOpen | SessionEnd::MoreData { .. })
+        !matches!(
+            self,
+            SessionEnd::StillOpen
+                | SessionEnd::MoreData { .. }
+                | SessionEnd::ServedAnotherRequest { .. }
+        )
     }
 
     /// A phrase for verdict reasons.
@@ -47,6 +58,9 @@ impl SessionEnd {
             SessionEnd::MoreData { bytes } => format!("{bytes} more bytes instead of a close"),
             SessionEnd::TlsError { error } => format!("TLS error: {error}"),
             SessionEnd::StillOpen => "session still open".into(),
+            SessionEnd::ServedAnotherRequest { status } => format!(
+                "the session stayed usable: a second request on it was answered HTTP {status}"
+            ),
             SessionEnd::Other { error } => format!("I/O error: {error}"),
         }
     }
@@ -74,9 +88,10 @@ pub fn classify_io_error(e: &std::io::Error) -> SessionEnd {
     }
     match e.kind() {
         std::io::ErrorKind::UnexpectedEof => SessionEnd::TcpCloseWithoutCloseNotify,
-        std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
-            SessionEnd::Reset
-        }
+        // A write that fails with EPIPE met a connection the peer had already closed.
+        std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe => SessionEnd::Reset,
         _ => SessionEnd::Other {
             error: e.to_string(),
         },

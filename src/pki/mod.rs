@@ -4,6 +4,8 @@
 
 mod bundle;
 mod credential;
+mod invoker_key;
+mod issued;
 mod profile;
 mod subject_key;
 
@@ -11,6 +13,12 @@ pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
 pub use credential::{
     mint_credential, tamper_signature, verify_credential, verify_credential_with, Claims,
     CredentialError, CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
+};
+pub use invoker_key::{
+    enrolment_request, rsa_key_pair, InvokerKey, KeyFormat, KeyKind, NOTIFICATION_DESTINATION,
+};
+pub use issued::{
+    key_identifiers_link, pem_certificates, verify_issued, IssuedCertificate, IssuedError,
 };
 pub use profile::{
     der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,

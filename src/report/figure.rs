@@ -32,6 +32,13 @@ pub fn branch_state(results: &[ResultEntry], sut: Sut, branch: Branch) -> (&'sta
     if other > 0 {
         label.push_str(&format!(", {other} undecided"));
     }
+    // A branch that was not tested because another test purpose failed says which one.
+    let mut roots: Vec<&str> = rs.iter().filter_map(|r| r.blocked_by.as_deref()).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    if fail == 0 && !roots.is_empty() {
+        label.push_str(&format!(" (see {})", roots.join(", ")));
+    }
     (class, label)
 }
 

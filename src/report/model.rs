@@ -121,6 +121,10 @@ pub struct ResultEntry {
     pub verdict: Verdict,
     /// Why, in one sentence.
     pub reason: String,
+    /// For an inconclusive result whose precondition did not hold: the test purpose whose
+    /// verdict explains it (one defect, one failure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
     /// Clauses enforced.
     pub spec_refs: Vec<String>,
     /// The spec sentence enforced.
@@ -144,6 +148,7 @@ impl From<&Outcome> for ResultEntry {
             severity: o.tp.severity,
             verdict: o.verdict,
             reason: o.reason.clone(),
+            blocked_by: o.blocked_by.map(str::to_string),
             spec_refs: o.tp.spec_refs.iter().map(|s| s.to_string()).collect(),
             requirement: o.tp.requirement.into(),
             duration_ms: o.duration_ms,

@@ -69,6 +69,7 @@ pub fn synthetic() -> Report {
                 severity: tp.severity,
                 verdict: *v,
                 reason: reason.to_string(),
+                blocked_by: None,
                 spec_refs: tp.spec_refs.iter().map(|s| s.to_string()).collect(),
                 requirement: tp.requirement.into(),
                 duration_ms: 12,

@@ -44,6 +44,8 @@ impl EmbeddedCore {
             invoker_ca: vec![pki.ca.cert.clone()],
             credential: CredentialSource::Minted(Box::new(pki.clone())),
             harness_pki: Some(pki),
+            invoker_key: Default::default(),
+            invoker_key_format: Default::default(),
             capabilities: CoreCapabilities {
                 issues_certificate: true,
                 issues_onboarding_secret: false,
@@ -54,7 +56,8 @@ impl EmbeddedCore {
             },
             timeouts,
             keylog: None,
-            cached_config: Default::default(),
+            control: Default::default(),
+            minted_control: Default::default(),
         };
         Ok(Self { core, target })
     }

@@ -86,6 +86,10 @@ pub struct Outcome {
     pub verdict: Verdict,
     /// One sentence: why.
     pub reason: String,
+    /// For an inconclusive verdict whose precondition did not hold: the test purpose whose
+    /// verdict explains it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<&'static str>,
     /// Wall time of the scenario.
     pub duration_ms: u64,
     /// What was observed.
@@ -171,6 +175,7 @@ pub async fn run_suite(
                         tp,
                         verdict,
                         reason,
+                        blocked_by: w.blocked_by(),
                         duration_ms: w
                             .started
                             .map(|s| s.elapsed().as_millis() as u64)
@@ -182,6 +187,7 @@ pub async fn run_suite(
                     tp,
                     verdict: Verdict::Error,
                     reason: format!("harness error: {}", step_error.unwrap_or_default()),
+                    blocked_by: None,
                     duration_ms: 0,
                     evidence: Evidence::default(),
                 },

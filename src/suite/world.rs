@@ -4,13 +4,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use rcgen::KeyPair;
-
 use crate::catalogue::TestPurpose;
 use crate::checks::{Check, Verdict};
 use crate::evidence::Evidence;
 use crate::model::ApiInvokerEnrolmentDetails;
 use crate::net::HttpResponse;
+use crate::pki::InvokerKey;
 use crate::sut::{Attempt, CoreTarget, InvokerRun, Script};
 
 use super::driver::SuiteTargets;
@@ -30,8 +29,8 @@ pub struct SuiteWorld {
     pub checks: Vec<Check>,
     /// A verdict fixed before any check (not applicable, or a harness error).
     pub decided: Option<(Verdict, String)>,
-    /// The invoker key of this scenario and its CSR.
-    pub key: Option<(KeyPair, String)>,
+    /// The invoker key of this scenario.
+    pub key: Option<InvokerKey>,
     /// The latest onboarding attempt's response.
     pub response: Option<HttpResponse>,
     /// The latest attempt as a whole (for teardown checks).
@@ -40,6 +39,8 @@ pub struct SuiteWorld {
     pub details: Option<ApiInvokerEnrolmentDetails>,
     /// Status of a cleartext probe.
     pub cleartext_status: Option<Option<u16>>,
+    /// Answers to the bodies that each lacked a required field, by field.
+    pub missing_field_answers: Vec<(String, HttpResponse)>,
     /// Ids assigned to several invokers.
     pub ids: Vec<String>,
     /// What the played core does in this scenario (invoker under test).
@@ -74,16 +75,27 @@ impl SuiteWorld {
         Err(reason)
     }
 
-    /// Record a check; a failed one stops the scenario.
+    /// Record a check; a failed or blocked one stops the scenario.
     pub fn check(&mut self, c: Check) -> StepResult {
-        let failed = matches!(c, Check::Fail(_));
-        let reason = c.reason().to_string();
+        let failed = matches!(c, Check::Fail(_) | Check::Blocked { .. });
+        let reason = c.explained();
         self.checks.push(c);
         if failed {
             Err(reason)
         } else {
             Ok(())
         }
+    }
+
+    /// The test purpose whose failure explains why this scenario was not tested, if any.
+    pub fn blocked_by(&self) -> Option<&'static str> {
+        if self.decided.is_some() || self.checks.iter().any(|c| matches!(c, Check::Fail(_))) {
+            return None;
+        }
+        self.checks.iter().find_map(|c| match c {
+            Check::Blocked { by, .. } => *by,
+            _ => None,
+        })
     }
 
     /// The verdict and its reason, from what the scenario recorded and how cucumber ended it.
@@ -93,6 +105,14 @@ impl SuiteWorld {
         }
         if let Some(Check::Fail(r)) = self.checks.iter().find(|c| matches!(c, Check::Fail(_))) {
             return (Verdict::Fail, r.clone());
+        }
+        // A precondition that did not hold stops the scenario: inconclusive, never a failure.
+        if let Some(b) = self
+            .checks
+            .iter()
+            .find(|c| matches!(c, Check::Blocked { .. }))
+        {
+            return (Verdict::Inconclusive, b.explained());
         }
         if let Some(e) = step_error {
             return (Verdict::Error, format!("harness error: {e}"));
@@ -130,8 +150,22 @@ mod tests {
         assert_eq!(w.verdict(Some("boom")).0, Verdict::Error);
         w.checks.push(Check::Inconclusive("c".into()));
         assert_eq!(w.verdict(None).0, Verdict::Inconclusive);
+        w.checks.push(Check::blocked(
+            Some("CCF-TLS-01"),
+            "no verified TLS session",
+        ));
+        assert_eq!(
+            w.verdict(Some("stopped")),
+            (
+                Verdict::Inconclusive,
+                "not tested: no verified TLS session (see CCF-TLS-01)".into()
+            ),
+            "a blocked precondition is inconclusive even though it stopped the scenario"
+        );
+        assert_eq!(w.blocked_by(), Some("CCF-TLS-01"));
         w.checks.push(Check::Fail("d".into()));
         assert_eq!(w.verdict(Some("d")), (Verdict::Fail, "d".into()));
+        assert_eq!(w.blocked_by(), None, "a failure is never explained away");
         w.decided = Some((Verdict::NotApplicable, "PICS".into()));
         assert_eq!(w.verdict(None).0, Verdict::NotApplicable);
     }

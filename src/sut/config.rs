@@ -27,10 +27,14 @@ pub struct ConfigError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum TeardownPolicy {
-    /// The core must close after each response.
-    #[default]
+    /// The stricter claim: the core itself ends every session after its response.
     Core,
-    /// Closing by the invoker is acceptable.
+    /// The default: either side may end the session. The core passes when it closes after
+    /// the response, or keeps the session alive (HTTP/1.1's default, RFC 9112 §9.3) and,
+    /// after the invoker's close_notify, serves nothing more. Figure X.1-1's "tear down
+    /// connection" is informative and names no actor, so this is the reading a vendor can
+    /// call fair; a `Connection: close` the core announced obliges it to close either way.
+    #[default]
     Either,
 }
 
@@ -60,7 +64,7 @@ impl Default for CoreCapabilities {
             asynchronous_onboarding: false,
             accepts_harness_credentials: false,
             offboarding: false,
-            teardown: TeardownPolicy::Core,
+            teardown: TeardownPolicy::Either,
         }
     }
 }
@@ -93,6 +97,10 @@ struct RawCore {
     enrolment: Option<EnrolmentConfig>,
     invoker_ca: Option<PathBuf>,
     pki: Option<PathBuf>,
+    #[serde(default)]
+    invoker_key: crate::pki::KeyKind,
+    #[serde(default)]
+    invoker_key_format: crate::pki::KeyFormat,
     #[serde(default)]
     capabilities: CoreCapabilities,
 }
@@ -155,6 +163,10 @@ pub struct CoreConfig {
     pub invoker_ca: Vec<CertificateDer<'static>>,
     /// The PKI bundle whose enrolment key the core trusts (with accepts_harness_credentials).
     pub harness_pki: Option<crate::pki::TestPki>,
+    /// The key the harness generates as the invoker (PIXIT).
+    pub invoker_key: crate::pki::KeyKind,
+    /// How it carries the key in `apiInvokerPublicKey` (PIXIT).
+    pub invoker_key_format: crate::pki::KeyFormat,
     /// PICS.
     pub capabilities: CoreCapabilities,
 }
@@ -430,6 +442,8 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         credential,
         invoker_ca,
         harness_pki,
+        invoker_key: raw.invoker_key,
+        invoker_key_format: raw.invoker_key_format,
         capabilities: raw.capabilities,
     })
 }

@@ -8,14 +8,16 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use serde_json::Value;
 
 use super::config::{CoreCapabilities, CoreConfig, TeardownPolicy};
+use super::control::Control;
 use super::credential_source::CredentialSource;
+use crate::catalogue::Need;
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::model::ONBOARDING_PATH;
 use crate::net::{
     client_config, HttpRequest, HttpResponse, HttpsSession, Phase, PhaseError, SessionEnd,
     Timeouts, TlsSummary, TLS_VERSIONS,
 };
-use crate::pki::{Identity, TestPki};
+use crate::pki::{mint_credential, Claims, Identity, KeyFormat, KeyKind, TestPki};
 
 /// Which Authorization header to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,13 @@ impl Attempt {
         }
     }
 
+    /// Whether the response announced `Connection: close`.
+    pub fn announced_close(&self) -> bool {
+        self.response
+            .as_ref()
+            .is_some_and(HttpResponse::announces_close)
+    }
+
     /// Whether the core could not be reached at all (a harness-side problem, not a verdict).
     pub fn unreachable(&self) -> bool {
         matches!(&self.error, Some(e) if e.phase() == Phase::Connect)
@@ -103,15 +112,21 @@ pub struct CoreTarget {
     pub credential: CredentialSource,
     /// The PKI whose enrolment key the core trusts, when it does.
     pub harness_pki: Option<TestPki>,
+    /// The key the harness generates as the invoker (PIXIT).
+    pub invoker_key: KeyKind,
+    /// How `apiInvokerPublicKey` carries it (PIXIT).
+    pub invoker_key_format: KeyFormat,
     /// PICS.
     pub capabilities: CoreCapabilities,
     /// Phase timeouts.
     pub timeouts: Timeouts,
     /// NSS key log for Wireshark.
     pub keylog: Option<Arc<dyn KeyLog>>,
-    /// The client config without a client certificate, built once (resumption disabled, so
-    /// every session is a full handshake).
-    pub cached_config: Arc<std::sync::OnceLock<Arc<ClientConfig>>>,
+    /// The positive control with a valid credential from the credential source, made once
+    /// per run and shared by every scenario.
+    pub control: Arc<tokio::sync::OnceCell<Control>>,
+    /// The positive control with a valid credential minted by the harness.
+    pub minted_control: Arc<tokio::sync::OnceCell<Control>>,
 }
 
 impl std::fmt::Debug for CoreTarget {
@@ -141,10 +156,13 @@ impl CoreTarget {
             invoker_ca: c.invoker_ca.clone(),
             credential: c.credential.clone(),
             harness_pki: c.harness_pki.clone(),
+            invoker_key: c.invoker_key,
+            invoker_key_format: c.invoker_key_format,
             capabilities: c.capabilities.clone(),
             timeouts,
             keylog: None,
-            cached_config: Default::default(),
+            control: Default::default(),
+            minted_control: Default::default(),
         }
     }
 
@@ -267,9 +285,11 @@ impl CoreTarget {
             }
         }
         let waited = Instant::now();
-        let end = session.await_peer_close().await;
+        let end = session
+            .observe_teardown(attempt.announced_close(), &self.teardown_probe())
+            .await;
         attempt.timings.teardown = Some(waited.elapsed().as_millis() as u64);
-        if end == SessionEnd::StillOpen && self.capabilities.teardown == TeardownPolicy::Either {
+        if !end.ended() && self.capabilities.teardown == TeardownPolicy::Either {
             // The invoker may end the session: send close_notify and see that the core
             // serves nothing more on it.
             attempt.after_harness_close = Some(session.close_and_observe().await);
@@ -278,6 +298,57 @@ impl CoreTarget {
         }
         attempt.end = Some(end);
         attempt
+    }
+
+    /// The harmless second request that tells a session kept alive from one torn down: a
+    /// GET of the onboarding collection (TS 29.222 defines no GET there, so it changes
+    /// nothing and carries no credential).
+    fn teardown_probe(&self) -> HttpRequest {
+        HttpRequest::new("GET", &self.onboarding_target())
+            .header("Accept", "application/json, application/problem+json")
+    }
+
+    /// The control for `need`: a valid onboarding with a fresh key, made once per run (the
+    /// minted one only for [`Need::MintedCredentialAccepted`]). `body` builds the request
+    /// for a fresh key.
+    pub async fn control(
+        &self,
+        need: Need,
+        body: impl FnOnce() -> serde_json::Value,
+    ) -> Result<Control, String> {
+        let (cell, label, credential) = if need == Need::MintedCredentialAccepted {
+            let Some(pki) = &self.harness_pki else {
+                return Err("no key to mint credentials with".into());
+            };
+            let token = mint_credential(
+                &pki.enrolment.key,
+                &Claims::valid_for("capif-conformance-invoker", 600),
+            );
+            (
+                &self.minted_control,
+                "control: a valid onboarding request with a credential minted by the harness",
+                CredentialChoice::Bearer(token),
+            )
+        } else {
+            (
+                &self.control,
+                "control: a valid onboarding request",
+                CredentialChoice::Valid,
+            )
+        };
+        cell.get_or_try_init(|| async {
+            let attempt = self.onboard(&credential, RequestBody::Json(body())).await?;
+            if attempt.unreachable() {
+                return Err(format!(
+                    "the core is not reachable at {} ({}); check [core].url and that the core is running",
+                    self.url,
+                    attempt.error.as_ref().map(|e| e.to_string()).unwrap_or_default()
+                ));
+            }
+            Ok(Control::from_attempt(label, &attempt))
+        })
+        .await
+        .cloned()
     }
 
     /// An onboarding POST with `credential` and `body`.

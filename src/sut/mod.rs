@@ -4,6 +4,7 @@
 
 mod adapter;
 mod config;
+mod control;
 mod core_target;
 mod credential_source;
 mod invoker_target;
@@ -15,6 +16,7 @@ pub use config::{
     parse_duration, ConfigError, CoreCapabilities, CoreConfig, EnrolmentConfig, InvokerConfig,
     InvokerEnrolmentConfig, SutConfig, TeardownPolicy,
 };
+pub use control::{demands_client_certificate, Control, Holds};
 pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody};
 pub use credential_source::CredentialSource;
 pub use invoker_target::{InvokerRun, InvokerTarget};

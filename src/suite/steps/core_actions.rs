@@ -2,43 +2,31 @@
 //! request and recording what happened.
 
 use cucumber::given;
-use rcgen::{CertificateParams, DnType, KeyPair};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::skip_if_decided;
-use crate::checks::Check;
+use crate::checks::{Check, Verdict};
+use crate::net::Phase;
+use crate::pki::{enrolment_request, InvokerKey};
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{Attempt, CredentialChoice, RequestBody};
+use crate::sut::{Attempt, CredentialChoice, Holds, RequestBody};
 
 impl SuiteWorld {
-    /// The scenario's invoker CSR (PEM), generating the key on first use.
-    pub fn csr(&mut self) -> String {
-        if self.key.is_none() {
-            let key = KeyPair::generate().expect("P-256 key generation");
-            let mut p = CertificateParams::default();
-            p.distinguished_name = rcgen::DistinguishedName::new();
-            p.distinguished_name
-                .push(DnType::CommonName, "capif-conformance harness invoker");
-            let csr = p
-                .serialize_request(&key)
-                .and_then(|c| c.pem())
-                .expect("CSR of a fresh key");
-            self.key = Some((key, csr));
-        }
+    /// The scenario's `apiInvokerPublicKey` (a CSR unless the PIXIT says otherwise),
+    /// generating the key on first use.
+    pub fn public_key_field(&mut self) -> String {
+        let (kind, format) = self
+            .core()
+            .map(|c| (c.invoker_key, c.invoker_key_format))
+            .unwrap_or_default();
         self.key
-            .as_ref()
-            .map(|(_, c)| c.clone())
-            .unwrap_or_default()
+            .get_or_insert_with(|| InvokerKey::generate(kind))
+            .public_key_field(format)
     }
 
     /// A conformant APIInvokerEnrolmentDetails for the scenario's key.
     pub fn valid_body(&mut self) -> Value {
-        json!({
-            "onboardingInformation": {"apiInvokerPublicKey": self.csr()},
-            "notificationDestination": "https://api-invoker.invalid/capif/notifications",
-            "apiInvokerInformation": "capif-conformance harness",
-            "supportedFeatures": "0",
-        })
+        enrolment_request(&self.public_key_field())
     }
 
     /// Send one onboarding request and record it; a broken exchange fails the scenario,
@@ -61,9 +49,66 @@ impl SuiteWorld {
         }
     }
 
-    /// Record an attempt as evidence and make its response the current one.
+    /// Judge this test purpose's preconditions against the run's positive controls, in
+    /// order; the first that did not hold stops the scenario as inconclusive, naming the test
+    /// purpose that judges it (one defect, one failure).
+    pub async fn preconditions(&mut self) -> StepResult {
+        let Some(tp) = self.tp else {
+            return Ok(());
+        };
+        let core = self.core()?;
+        for &need in tp.needs {
+            if need.judged_by() == Some(tp.id) {
+                continue;
+            }
+            let body = || {
+                let key = InvokerKey::generate(core.invoker_key);
+                enrolment_request(&key.public_key_field(core.invoker_key_format))
+            };
+            let control = match core.control(need, body).await {
+                Ok(c) => c,
+                Err(e) => return self.harness_error(format!("control onboarding: {e}")),
+            };
+            match control.holds(need, core.capabilities.asynchronous_onboarding) {
+                Holds::Yes => {}
+                Holds::NotApplicable(reason) => {
+                    self.evidence.exchanges.push(control.exchange);
+                    self.decided = Some((Verdict::NotApplicable, reason.clone()));
+                    return Err(reason);
+                }
+                Holds::No(reason) => {
+                    self.evidence.exchanges.push(control.exchange);
+                    return self.check(Check::blocked(need.judged_by(), reason));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Record an attempt as evidence and make its response the current one. A broken
+    /// session is judged where it belongs: no verified TLS session is CCF-TLS-01's finding,
+    /// a session aborted for want of a client certificate CCF-TLS-04's.
     pub fn record(&mut self, label: &str, attempt: Attempt) -> StepResult {
         self.evidence.exchanges.push(attempt.evidence(label));
+        let id = self.tp.map(|t| t.id).unwrap_or_default();
+        if let Some(e) = attempt.error.as_ref().map(|e| (e.phase(), e.to_string())) {
+            let cert_alert = e.1.contains("CertificateRequired");
+            if cert_alert && id != "CCF-TLS-04" {
+                return self.check(Check::blocked(
+                    Some("CCF-TLS-04"),
+                    format!(
+                        "{label}: the core aborted the session without a client certificate: {}",
+                        e.1
+                    ),
+                ));
+            }
+            if e.0 == Phase::Handshake && !cert_alert {
+                return self.check(Check::blocked(
+                    Some("CCF-TLS-01"),
+                    format!("{label}: no verified TLS session: {}", e.1),
+                ));
+            }
+        }
         if attempt.unreachable() {
             let url = self.core().map(|c| c.url.to_string()).unwrap_or_default();
             let err = attempt
@@ -79,6 +124,8 @@ impl SuiteWorld {
         self.response = attempt.response.clone();
         self.last = Some(attempt);
         match error {
+            // CCF-TLS-04 judges the aborted session itself.
+            Some(e) if id == "CCF-TLS-04" && e.contains("CertificateRequired") => Ok(()),
             Some(e) => self.check(Check::Fail(format!("{label}: {e}"))),
             None => Ok(()),
         }
@@ -108,13 +155,13 @@ async fn core_under_test(w: &mut SuiteWorld) -> StepResult {
         core.server_name,
         core.credential.describe()
     ));
-    Ok(())
+    w.preconditions().await
 }
 
 #[given("a fresh invoker key pair")]
 async fn fresh_key(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.csr();
+    w.public_key_field();
     Ok(())
 }
 

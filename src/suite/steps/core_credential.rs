@@ -3,7 +3,7 @@
 use cucumber::{then, when};
 
 use super::skip_if_decided;
-use crate::checks;
+use crate::checks::{self, Check};
 use crate::pki::{mint_credential, tamper_signature, Claims};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
@@ -42,11 +42,10 @@ async fn tampered(w: &mut SuiteWorld) -> StepResult {
         Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
     };
     if token.split('.').count() != 3 {
-        w.checks.push(crate::checks::Check::Inconclusive(
-            "the provisioned credential is not a JWT, so its signature cannot be tampered with"
-                .into(),
+        return w.check(Check::blocked(
+            None,
+            "the provisioned credential is not a JWT, so its signature cannot be tampered with",
         ));
-        return Ok(());
     }
     send(
         w,
@@ -109,9 +108,6 @@ async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
 #[then("the core rejects the request with a 4xx error and no onboarding result")]
 async fn rejected(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    if matches!(w.checks.last(), Some(crate::checks::Check::Inconclusive(_))) {
-        return Ok(());
-    }
     let resp = w.current_response()?;
     w.check(checks::rejected(&resp))
 }
@@ -122,6 +118,39 @@ async fn rejected(w: &mut SuiteWorld) -> StepResult {
 async fn problem_details(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let resp = w.current_response()?;
-    w.check(checks::rejected(&resp))?;
+    // Whether the request was rejected at all is CCF-CRED-01's finding.
+    if !(400..600).contains(&resp.status) {
+        return w.check(Check::blocked(
+            Some("CCF-CRED-01"),
+            format!(
+                "the request without a credential was not rejected: {}",
+                checks::describe(&resp)
+            ),
+        ));
+    }
     w.check(checks::problem_details(&resp))
+}
+
+#[then("the malformed credential was rejected")]
+async fn malformed_was_rejected(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    if (400..500).contains(&resp.status) {
+        return Ok(());
+    }
+    // Whether a rejected request leaves state cannot be told when it was not rejected.
+    w.check(Check::blocked(
+        Some("CCF-CRED-02"),
+        format!(
+            "the malformed credential was not rejected: {}",
+            checks::describe(&resp)
+        ),
+    ))
+}
+
+#[then("the same key onboards afterwards")]
+async fn same_key_onboards(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::same_key_onboards(&resp))
 }

@@ -25,15 +25,29 @@ async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
         CredentialChoice::Valid,
         RequestBody::Json(body),
     )
-    .await
+    .await?;
+    let resp = w.current_response()?;
+    w.missing_field_answers.push((field, resp));
+    Ok(())
 }
 
-#[then(expr = "the core answers 400 naming {word}")]
-async fn answers_400_naming(w: &mut SuiteWorld, field: String) -> StepResult {
+#[then(expr = "the core answers 400 to the body without {word}")]
+async fn answers_400(w: &mut SuiteWorld, field: String) -> StepResult {
     skip_if_decided!(w);
     let resp = w.current_response()?;
-    w.check(checks::rejected(&resp))?;
-    w.check(checks::bad_request_naming(&resp, &field))
+    w.check(checks::bad_request_for_missing(&resp, &field))
+}
+
+#[then("each 400 names its missing field in invalidParams")]
+async fn names_in_invalid_params(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    if w.missing_field_answers.is_empty() {
+        return w.harness_error("no request without a required field was recorded");
+    }
+    for (field, resp) in w.missing_field_answers.clone() {
+        w.check(checks::invalid_params_name(&resp, &field))?;
+    }
+    Ok(())
 }
 
 /// The id the harness tries to impose.

@@ -1,13 +1,52 @@
 //! Steps of the onboarding-response branch (core under test).
 
 use cucumber::{then, when};
-use rcgen::PublicKeyData;
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
-use crate::pki::{pem_to_der, Identity};
+use crate::model::ApiInvokerEnrolmentDetails;
+use crate::pki::{pem_certificates, verify_issued, Identity};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
+
+impl SuiteWorld {
+    /// This scenario's own valid request was answered 201 (the run's control was, so
+    /// another answer here is not this test purpose's finding but CCF-OK-01's).
+    fn own_created(&mut self) -> StepResult {
+        let resp = self.current_response()?;
+        if resp.status == 201 {
+            return Ok(());
+        }
+        self.check(Check::blocked(
+            Some("CCF-OK-01"),
+            format!(
+                "the valid request of this scenario was answered {}",
+                checks::describe(&resp)
+            ),
+        ))
+    }
+
+    /// The 201's body as APIInvokerEnrolmentDetails; a body that is not one is CCF-OK-03's
+    /// finding, so here it blocks.
+    fn created_details(&mut self) -> Result<ApiInvokerEnrolmentDetails, String> {
+        self.own_created()?;
+        let resp = self.current_response()?;
+        match checks::enrolment_body(&resp) {
+            Ok(d) => {
+                self.details = Some(d.clone());
+                Ok(d)
+            }
+            Err(c) => Err(self
+                .check(Check::blocked(Some("CCF-OK-03"), c.reason().to_string()))
+                .unwrap_err()),
+        }
+    }
+
+    /// The DER SubjectPublicKeyInfo of this scenario's key.
+    fn sent_spki(&self) -> Vec<u8> {
+        self.key.as_ref().map(|k| k.spki()).unwrap_or_default()
+    }
+}
 
 #[then("the core answers 201 Created")]
 async fn created(w: &mut SuiteWorld) -> StepResult {
@@ -22,26 +61,10 @@ async fn created(w: &mut SuiteWorld) -> StepResult {
 )]
 async fn location(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
+    w.own_created()?;
     let resp = w.current_response()?;
     let core = w.core()?;
-    w.check(checks::created(&resp, false))?;
-    w.check(checks::location(&resp, &core.api_root()))
-}
-
-/// Parse the success body into the World, recording the check.
-fn details(w: &mut SuiteWorld) -> StepResult {
-    let resp = w.current_response()?;
-    w.check(checks::created(&resp, false))?;
-    match checks::enrolment_details(&resp) {
-        Ok(d) => {
-            let id = d.api_invoker_id.clone().unwrap_or_default();
-            w.details = Some(d);
-            w.check(Check::Pass(format!(
-                "APIInvokerEnrolmentDetails with apiInvokerId {id}"
-            )))
-        }
-        Err(c) => w.check(c),
-    }
+    w.check(checks::location(&resp, &core.api_root(), &core.server_name))
 }
 
 #[then(
@@ -49,28 +72,31 @@ fn details(w: &mut SuiteWorld) -> StepResult {
 )]
 async fn enrolment_details(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    details(w)
+    w.own_created()?;
+    let resp = w.current_response()?;
+    match checks::enrolment_body(&resp) {
+        Ok(d) => {
+            let c = checks::has_invoker_id(&d);
+            w.details = Some(d);
+            w.check(c)
+        }
+        Err(c) => w.check(c),
+    }
 }
 
 #[then("the issued certificate chains to the invoker CA, is valid for clientAuth and binds the invoker's key")]
 async fn issued_certificate(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    details(w)?;
+    let d = w.created_details()?;
     let core = w.core()?;
-    let spki = w
-        .key
-        .as_ref()
-        .map(|(k, _)| k.subject_public_key_info())
-        .unwrap_or_default();
-    let d = w.details.clone().expect("set by details()");
+    let spki = w.sent_spki();
     w.check(checks::issued_certificate(&d, &core.invoker_ca, &spki))
 }
 
 #[then("the response carries an onboarding secret")]
 async fn onboarding_secret(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    details(w)?;
-    let d = w.details.clone().expect("set by details()");
+    let d = w.created_details()?;
     w.check(checks::onboarding_secret(&d))
 }
 
@@ -86,13 +112,16 @@ async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
             RequestBody::Json(body),
         )
         .await?;
-        details(w)?;
-        let id = w
-            .details
-            .as_ref()
-            .and_then(|d| d.api_invoker_id.clone())
-            .unwrap_or_default();
-        w.ids.push(id);
+        let d = w.created_details()?;
+        match d.api_invoker_id.filter(|id| !id.trim().is_empty()) {
+            Some(id) => w.ids.push(id),
+            None => {
+                return w.check(Check::blocked(
+                    Some("CCF-OK-03"),
+                    format!("invoker {n} got no apiInvokerId"),
+                ))
+            }
+        }
     }
     Ok(())
 }
@@ -110,31 +139,47 @@ async fn ids_differ(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker offboards over mutual TLS with the issued certificate")]
 async fn offboard(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    details(w)?;
+    let d = w.created_details()?;
     let resp = w.current_response()?;
     let core = w.core()?;
-    let Some(location) = resp
-        .header("location")
-        .and_then(|l| url::Url::parse(l).ok())
-    else {
-        return w.check(Check::Fail("no usable Location header to offboard".into()));
+    // Each precondition is another test purpose's finding: Location (CCF-OK-02), the
+    // certificate (CCF-OK-04).
+    let location = match checks::location(&resp, &core.api_root(), &core.server_name) {
+        Check::Pass(_) => resp
+            .header("location")
+            .and_then(|l| core.url.join(l.trim()).ok()),
+        other => {
+            return w.check(Check::blocked(
+                Some("CCF-OK-02"),
+                other.reason().to_string(),
+            ))
+        }
     };
-    let d = w.details.clone().expect("set by details()");
-    let Some(cert) = d
+    let Some(location) = location else {
+        return w.check(Check::blocked(Some("CCF-OK-02"), "no usable Location"));
+    };
+    let pem = d
         .onboarding_information
         .api_invoker_certificate
-        .as_deref()
-        .and_then(pem_to_der)
-    else {
-        return w.check(Check::Fail(
-            "no issued certificate to authenticate with".into(),
-        ));
-    };
-    let Some((key, _)) = w.key.as_ref() else {
+        .clone()
+        .unwrap_or_default();
+    if let Err(e) = verify_issued(
+        &pem,
+        &core.invoker_ca,
+        &w.sent_spki(),
+        rustls_pki_types::UnixTime::now(),
+    ) {
+        return w.check(Check::blocked(Some("CCF-OK-04"), e.to_string()));
+    }
+    let Some(key) = w.key.as_ref() else {
         return w.harness_error("no invoker key");
     };
-    let key = rcgen::KeyPair::try_from(key.serialized_der()).expect("own key");
-    let me = Identity::new(vec![cert], key);
+    // Present the whole bundle the core issued (leaf and intermediates), as an invoker would.
+    let chain = pem_certificates(&pem)
+        .into_iter()
+        .filter(|c| !core.invoker_ca.contains(c))
+        .collect();
+    let me = Identity::new(chain, key.pair_copy());
     let attempt = core
         .attempt("DELETE", location.path(), None, None, Some(&me))
         .await;

@@ -158,18 +158,22 @@ async fn no_client_cert(w: &mut SuiteWorld) -> StepResult {
 #[then("the core answers without requiring a client certificate")]
 async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let resp = w.current_response()?;
-    w.check(Check::expect(
-        resp.status != 401 && resp.status != 403 || resp.header("www-authenticate").is_some(),
-        format!(
-            "the core answered {} without a client certificate",
-            resp.status
-        ),
-        format!(
-            "the core refused an invoker without a client certificate: {}",
-            checks::describe(&resp)
-        ),
+    let Some(attempt) = w.last.as_ref() else {
+        return w.harness_error("no exchange was recorded");
+    };
+    let error = attempt.error.as_ref().map(|e| e.to_string());
+    let resp = attempt.response.clone();
+    w.check(checks::no_client_certificate_required(
+        resp.as_ref(),
+        error.as_deref(),
     ))
+}
+
+#[then("the core still onboards")]
+async fn still_onboards(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::still_accepted(&resp))
 }
 
 #[when("the invoker abandons a handshake after its ClientHello")]

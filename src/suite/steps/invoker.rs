@@ -209,6 +209,16 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
                 target.command
             ));
         }
+        // sh's own codes: the command was not found (127) or could not be executed (126).
+        // That is the harness's configuration, never the invoker's failure.
+        AdapterExit::Code(code @ (126 | 127)) => {
+            return w.harness_error(format!(
+                "the adapter command `{}` could not be run (sh exited {code}: {}; {}); fix [invoker].command: an executable path (relative to the directory you run the harness in) with its interpreter, e.g. \"python3 fixtures/adapters/my_adapter.py\"",
+                target.command,
+                if *code == 127 { "command not found" } else { "not executable" },
+                run.adapter.last_stderr_line()
+            ));
+        }
         AdapterExit::TimedOut | AdapterExit::Signal => {
             // A hanging or crashing invoker is itself a failure of the SUT.
             let reason = run.adapter.describe();
@@ -287,7 +297,8 @@ async fn request_body(w: &mut SuiteWorld) -> StepResult {
 async fn reports_success(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    w.check(checks::reports_success(&run))
+    let pki = w.invoker()?.pki;
+    w.check(checks::reports_success(&run, &pki))
 }
 
 #[then("the invoker does not report success")]

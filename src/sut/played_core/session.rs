@@ -81,6 +81,12 @@ pub struct SessionObservation {
     /// Bytes received in clear (cleartext script only).
     #[serde(skip)]
     pub cleartext_received: Vec<u8>,
+    /// Application data bytes received after the handshake (any of them on a session the
+    /// invoker should have refused is a finding, even if they never made a request).
+    pub app_bytes: usize,
+    /// How the invoker ended a completed session on which it sent no request (an invoker
+    /// that verifies the certificate after the handshake closes here).
+    pub closed_before_request: Option<SessionEnd>,
     /// How the invoker ended the session after the last response (None: no response sent).
     pub end: Option<SessionEnd>,
     /// Time from the last response to that end, ms.
@@ -135,6 +141,8 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         handshake: Handshake::Cleartext,
         requests: Vec::new(),
         cleartext_received: Vec::new(),
+        app_bytes: 0,
+        closed_before_request: None,
         end: None,
         end_after_ms: None,
     };
@@ -184,7 +192,7 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     let mut waiting = shared.timeouts.response;
     let mut responded_at: Option<Instant> = None;
     while obs.requests.len() < MAX_REQUESTS {
-        match read_request(&mut tls, &mut buf, waiting, &shared).await {
+        match read_request(&mut tls, &mut buf, waiting, &shared, &mut obs.app_bytes).await {
             ReadOutcome::Request(req) => {
                 let response = answer::respond(&shared, &req);
                 obs.requests.push(req);
@@ -201,6 +209,8 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
                 if responded_at.is_some() {
                     obs.end_after_ms = responded_at.map(|t| t.elapsed().as_millis() as u64);
                     obs.end = Some(end);
+                } else {
+                    obs.closed_before_request = Some(end);
                 }
                 return obs;
             }
@@ -219,6 +229,7 @@ async fn read_request<S: AsyncRead + Unpin>(
     buf: &mut Vec<u8>,
     limit: std::time::Duration,
     shared: &Shared,
+    received: &mut usize,
 ) -> ReadOutcome {
     let deadline = tokio::time::Instant::now() + limit;
     let mut chunk = [0u8; 8192];
@@ -262,7 +273,10 @@ async fn read_request<S: AsyncRead + Unpin>(
             Err(_) if buf.is_empty() => return ReadOutcome::End(SessionEnd::StillOpen),
             Err(_) => return ReadOutcome::End(SessionEnd::MoreData { bytes: buf.len() }),
             Ok(Ok(0)) => return ReadOutcome::End(SessionEnd::CloseNotify),
-            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Ok(Ok(n)) => {
+                *received += n;
+                buf.extend_from_slice(&chunk[..n]);
+            }
             Ok(Err(e)) => return ReadOutcome::End(classify_io_error(&e)),
         }
     }

@@ -1,0 +1,165 @@
+//! Positive controls: before a test purpose judges a rejection (or anything after a success),
+//! the run proves once that the core accepts a valid request from the harness. Every
+//! scenario checks its preconditions ([`Need`]) against these shared controls; one that did
+//! not hold makes the scenario inconclusive, naming the test purpose that judges it, so one
+//! defect gives one failure.
+
+use crate::catalogue::Need;
+use crate::checks::describe;
+use crate::evidence::Exchange;
+use crate::net::{HttpResponse, Phase};
+
+use super::core_target::Attempt;
+
+/// What one control onboarding observed.
+#[derive(Debug, Clone)]
+pub struct Control {
+    /// Why no verified TLS session was had, if it was not.
+    pub insecure: Option<String>,
+    /// Why the core seems to demand a client certificate, if it does.
+    pub client_certificate: Option<String>,
+    /// The status of the answer to the valid request.
+    pub status: Option<u16>,
+    /// The answer, as reasons name it.
+    pub answer: String,
+    /// The exchange, shown in the evidence of every scenario it blocks.
+    pub exchange: Exchange,
+}
+
+/// Whether a precondition held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holds {
+    /// It held.
+    Yes,
+    /// It did not; why (with what was observed).
+    No(String),
+    /// The test purpose does not apply to what the core did (a declared 202).
+    NotApplicable(String),
+}
+
+impl Control {
+    /// Judge a control attempt.
+    pub fn from_attempt(label: &str, attempt: &Attempt) -> Self {
+        let error = attempt.error.as_ref().map(|e| (e.phase(), e.to_string()));
+        let cert_alert = error
+            .as_ref()
+            .is_some_and(|(_, e)| e.contains("CertificateRequired"));
+        let insecure = match &error {
+            Some((Phase::Handshake, e)) if !cert_alert => {
+                Some(format!("no verified TLS session with the core: {e}"))
+            }
+            _ => None,
+        };
+        let client_certificate = if cert_alert {
+            error.as_ref().map(|(_, e)| {
+                format!("the core aborted the session without a client certificate: {e}")
+            })
+        } else {
+            attempt
+                .response
+                .as_ref()
+                .filter(|r| demands_client_certificate(r))
+                .map(|r| format!("the core demands a client certificate: {}", describe(r)))
+        };
+        let answer = match (&attempt.response, &error) {
+            (Some(r), _) => describe(r),
+            (None, Some((_, e))) => format!("no answer ({e})"),
+            (None, None) => "no answer".into(),
+        };
+        Self {
+            insecure,
+            client_certificate,
+            status: attempt.response.as_ref().map(|r| r.status),
+            answer,
+            exchange: attempt.evidence(label),
+        }
+    }
+
+    /// Whether `need` held in this control (`asynchronous`: the core declared 202).
+    pub fn holds(&self, need: Need, asynchronous: bool) -> Holds {
+        if let Some(why) = &self.insecure {
+            return Holds::No(why.clone());
+        }
+        if need == Need::SecureSession {
+            return Holds::Yes;
+        }
+        if let Some(why) = &self.client_certificate {
+            return Holds::No(why.clone());
+        }
+        let accepted = self.status.is_some_and(|s| (200..300).contains(&s));
+        match need {
+            Need::SecureSession | Need::NoClientCertificate => Holds::Yes,
+            Need::Accepted | Need::MintedCredentialAccepted if accepted => Holds::Yes,
+            Need::Accepted => Holds::No(format!(
+                "the core did not accept a valid onboarding request from the harness (control: {})",
+                self.answer
+            )),
+            Need::MintedCredentialAccepted => Holds::No(format!(
+                "the core does not accept credentials the harness can mint (a valid minted credential got: {})",
+                self.answer
+            )),
+            Need::Created if self.status == Some(201) => Holds::Yes,
+            Need::Created if asynchronous && self.status == Some(202) => Holds::NotApplicable(
+                "the core answered 202 Accepted (asynchronous onboarding, declared): the result arrives in an OnboardingNotification, which this version of the harness does not receive, so the 201 body is not judged".into(),
+            ),
+            Need::Created => Holds::No(format!(
+                "the core did not answer a valid onboarding request with 201 Created (control: {})",
+                self.answer
+            )),
+        }
+    }
+}
+
+/// Whether an answer to a valid request says a client certificate is missing: nginx's
+/// `ssl_verify_client on` answers 400 "No required SSL certificate was sent", others 401/403
+/// or nginx's 495/496.
+pub fn demands_client_certificate(resp: &HttpResponse) -> bool {
+    if !matches!(resp.status, 400 | 401 | 403 | 495 | 496) {
+        return false;
+    }
+    if matches!(resp.status, 495 | 496) {
+        return true;
+    }
+    let text = String::from_utf8_lossy(&resp.body).to_ascii_lowercase();
+    let certificate = text.contains("certificate") || text.contains("certifcate");
+    certificate
+        && ["ssl", "client", "required", "not present", "no required"]
+            .iter()
+            .any(|w| text.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn nginx_client_certificate_400_is_recognised() {
+        let nginx = resp(
+            400,
+            "<html><center><h1>400 Bad Request</h1></center><center>No required SSL certificate was sent</center></html>",
+        );
+        assert!(demands_client_certificate(&nginx));
+        assert!(demands_client_certificate(&resp(496, "")));
+        // A connexion 400 about the body, or a credential 401, is not about certificates.
+        assert!(!demands_client_certificate(&resp(
+            400,
+            r#"{"detail":"'notificationDestination' is a required property"}"#
+        )));
+        assert!(!demands_client_certificate(&resp(
+            401,
+            r#"{"msg":"Missing Authorization Header"}"#
+        )));
+        assert!(!demands_client_certificate(&resp(
+            201,
+            "certificate required"
+        )));
+    }
+}
