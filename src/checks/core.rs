@@ -219,7 +219,7 @@ pub fn rejected(resp: &HttpResponse) -> Check {
             describe(resp)
         ));
     }
-    Check::Pass(format!("rejected with {}", resp.status))
+    Check::Pass(format!("rejected with {}", describe(resp)))
 }
 
 /// Rejected with one of `statuses`.

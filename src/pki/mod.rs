@@ -6,6 +6,7 @@ mod bundle;
 mod credential;
 mod invoker_key;
 mod issued;
+mod minter;
 mod profile;
 mod subject_key;
 
@@ -20,6 +21,7 @@ pub use invoker_key::{
 pub use issued::{
     key_identifiers_link, pem_certificates, verify_issued, IssuedCertificate, IssuedError,
 };
+pub use minter::{jwt_claims, Minter, SIGNING_ALGS};
 pub use profile::{
     der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,
     DEFAULT_HOSTS,

@@ -56,8 +56,9 @@ impl EmbeddedCore {
             },
             timeouts,
             keylog: None,
-            control: Default::default(),
-            minted_control: Default::default(),
+            signing_key: None,
+            reuse_credential: true,
+            shared: Default::default(),
         };
         Ok(Self { core, target })
     }

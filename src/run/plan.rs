@@ -149,7 +149,10 @@ fn describe_core(t: &CoreTarget, embedded: bool) -> SutDescription {
             ),
             (
                 "accepts_harness_credentials".into(),
-                c.accepts_harness_credentials.to_string(),
+                match &t.signing_key {
+                    Some(k) => format!("true (credential_signing_key {}, {})", k.path.display(), k.alg),
+                    None => c.accepts_harness_credentials.to_string(),
+                },
             ),
             ("offboarding".into(), c.offboarding.to_string()),
             (
@@ -195,8 +198,21 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
         match &config {
             Some(cfg) => match &cfg.core {
                 Some(core) => {
-                    let t = CoreTarget::from_config(core, timeouts);
-                    suts.push(describe_core(&t, false));
+                    let mut t = CoreTarget::from_config(core, timeouts);
+                    let mut desc = None;
+                    if core.ca_from_enrolment || core.invoker_ca_from_enrolment {
+                        let note = t
+                            .trust_enrolment_ca(core.ca_from_enrolment, core.invoker_ca_from_enrolment)
+                            .await
+                            .map_err(|e| RunError::Usage(format!("[core] ca = \"enrolment\": {e}")))?;
+                        eprintln!("warning: {note}");
+                        desc = Some(note);
+                    }
+                    let mut d = describe_core(&t, false);
+                    if let Some(note) = desc {
+                        d.description.push_str(&format!("; {note}"));
+                    }
+                    suts.push(d);
                     targets.core = Some(t);
                 }
                 None if plan.sut == SutSelection::Core => {

@@ -50,7 +50,13 @@ impl SuiteTargets {
             catalogue::Capability::AcceptsHarnessCredentials => caps.accepts_harness_credentials,
             catalogue::Capability::Offboarding => caps.offboarding,
         };
-        (!declared).then(|| format!("PICS: [core.capabilities].{} = false", cap.key()))
+        (!declared).then(|| match cap {
+            catalogue::Capability::AcceptsHarnessCredentials => format!(
+                "PICS: [core.capabilities].{} = false and no [core].credential_signing_key: the harness cannot mint credentials this core accepts",
+                cap.key()
+            ),
+            _ => format!("PICS: [core.capabilities].{} = false", cap.key()),
+        })
     }
 }
 

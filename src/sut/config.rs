@@ -84,6 +84,9 @@ pub struct EnrolmentConfig {
     /// Verify the register's certificate against this CA (default: `[core].ca`).
     #[serde(default)]
     pub ca: Option<PathBuf>,
+    /// The name the register's certificate must match (default: the host of `url`).
+    #[serde(default)]
+    pub server_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,6 +100,9 @@ struct RawCore {
     enrolment: Option<EnrolmentConfig>,
     invoker_ca: Option<PathBuf>,
     pki: Option<PathBuf>,
+    credential_signing_key: Option<PathBuf>,
+    credential_signing_alg: Option<String>,
+    reuse_credential: Option<bool>,
     #[serde(default)]
     invoker_key: crate::pki::KeyKind,
     #[serde(default)]
@@ -163,6 +169,14 @@ pub struct CoreConfig {
     pub invoker_ca: Vec<CertificateDer<'static>>,
     /// The PKI bundle whose enrolment key the core trusts (with accepts_harness_credentials).
     pub harness_pki: Option<crate::pki::TestPki>,
+    /// The core's own token key, to mint expired and foreign-key credentials with.
+    pub signing_key: Option<crate::sut::SigningKey>,
+    /// Reuse a fetched credential while it is valid.
+    pub reuse_credential: bool,
+    /// `ca = "enrolment"`: take the core's root from the register's answer (`ca_root`).
+    pub ca_from_enrolment: bool,
+    /// `invoker_ca = "enrolment"`: the same for the CA of issued invoker certificates.
+    pub invoker_ca_from_enrolment: bool,
     /// The key the harness generates as the invoker (PIXIT).
     pub invoker_key: crate::pki::KeyKind,
     /// How it carries the key in `apiInvokerPublicKey` (PIXIT).
@@ -270,6 +284,9 @@ impl SutConfig {
 
 type ErrFn<'a> = dyn Fn(&str, String, &str) -> ConfigError + 'a;
 
+/// The value of `ca` / `invoker_ca` that takes the CA from the register's answer.
+pub const ENROLMENT_CA: &str = "enrolment";
+
 fn timeouts(raw: &RawTimeouts, err: &ErrFn<'_>) -> Result<Timeouts, ConfigError> {
     let mut t = Timeouts::default();
     for (key, value, slot) in [
@@ -363,11 +380,29 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
             "set server_name to the name in the core's certificate",
         ));
     }
-    let ca = read_certs(&raw.ca, "[core].ca", err)?;
-    let invoker_ca = match &raw.invoker_ca {
-        Some(p) => read_certs(p, "[core].invoker_ca", err)?,
-        None => ca.clone(),
+    // "enrolment": the CA comes from the register's answer (trust on first use).
+    let from_enrolment = |p: &Path| p == Path::new(ENROLMENT_CA);
+    let ca_from_enrolment = from_enrolment(&raw.ca);
+    let ca = if ca_from_enrolment {
+        Vec::new()
+    } else {
+        read_certs(&raw.ca, "[core].ca", err)?
     };
+    let invoker_ca_from_enrolment = match &raw.invoker_ca {
+        Some(p) => from_enrolment(p),
+        None => ca_from_enrolment,
+    };
+    let invoker_ca = match &raw.invoker_ca {
+        Some(p) if !from_enrolment(p) => read_certs(p, "[core].invoker_ca", err)?,
+        _ => ca.clone(),
+    };
+    if (ca_from_enrolment || invoker_ca_from_enrolment) && raw.enrolment.is_none() {
+        return Err(err(
+            "[core].ca",
+            "\"enrolment\" takes the CA from the register's answer, but there is no [core.enrolment]".into(),
+            "add a [core.enrolment] section, or point ca at a PEM file",
+        ));
+    }
     let sources = [
         raw.credential.is_some(),
         raw.credential_command.is_some(),
@@ -413,16 +448,77 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         })?;
         let register_ca = match &e.ca {
             Some(p) => read_certs(p, "[core.enrolment].ca", err)?,
+            None if ca_from_enrolment => {
+                return Err(err(
+                    "[core.enrolment].ca",
+                    "with ca = \"enrolment\" the register's own certificate needs a CA to be verified against".into(),
+                    "set [core.enrolment].ca to the root CA of the register's certificate (never fetch credentials unverified)",
+                ))
+            }
             None => ca.clone(),
         };
+        let server_name = e.server_name.clone().unwrap_or_else(|| {
+            register
+                .host_str()
+                .unwrap_or_default()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string()
+        });
+        if rustls_pki_types::ServerName::try_from(server_name.clone()).is_err() {
+            return Err(err(
+                "[core.enrolment].server_name",
+                format!("{server_name:?} is not a DNS name or IP address"),
+                "set server_name to the name in the register's certificate",
+            ));
+        }
         CredentialSource::Enrolment {
             url: register,
+            server_name,
             username: e.username,
             password: e.password,
             ca: register_ca,
         }
     };
-    let harness_pki = if raw.capabilities.accepts_harness_credentials {
+    let signing_key = match &raw.credential_signing_key {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| {
+                err(
+                    "[core].credential_signing_key",
+                    format!("cannot read {}: {e}", path.display()),
+                    "point it at the PEM private key the core's credential issuer signs with",
+                )
+            })?;
+            let alg = raw.credential_signing_alg.clone().unwrap_or_else(|| {
+                if String::from_utf8_lossy(&pem).contains("EC PRIVATE KEY") {
+                    "ES256".into()
+                } else {
+                    "RS256".into()
+                }
+            });
+            if !crate::pki::SIGNING_ALGS.contains(&alg.as_str()) {
+                return Err(err(
+                    "[core].credential_signing_alg",
+                    format!("{alg:?} is not supported"),
+                    &format!("use one of {}", crate::pki::SIGNING_ALGS.join(", ")),
+                ));
+            }
+            Some(crate::sut::SigningKey {
+                pem,
+                alg,
+                path: path.clone(),
+            })
+        }
+        None if raw.credential_signing_alg.is_some() => {
+            return Err(err(
+                "[core].credential_signing_alg",
+                "is set without credential_signing_key".into(),
+                "add credential_signing_key = \"key.pem\", or remove credential_signing_alg",
+            ))
+        }
+        None => None,
+    };
+    let harness_pki = if raw.capabilities.accepts_harness_credentials && signing_key.is_none() {
         let dir = raw.pki.clone().unwrap_or_else(|| PathBuf::from("certs"));
         Some(crate::pki::TestPki::load(&dir).map_err(|e| {
             err(
@@ -434,6 +530,9 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
     } else {
         None
     };
+    let mut capabilities = raw.capabilities;
+    // With the core's own key the harness can mint credentials the core accepts.
+    capabilities.accepts_harness_credentials |= signing_key.is_some();
     Ok(CoreConfig {
         url,
         server_name,
@@ -442,9 +541,13 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         credential,
         invoker_ca,
         harness_pki,
+        signing_key,
+        reuse_credential: raw.reuse_credential.unwrap_or(true),
+        ca_from_enrolment,
+        invoker_ca_from_enrolment,
         invoker_key: raw.invoker_key,
         invoker_key_format: raw.invoker_key_format,
-        capabilities: raw.capabilities,
+        capabilities,
     })
 }
 

@@ -17,7 +17,7 @@ use crate::net::{
     client_config, HttpRequest, HttpResponse, HttpsSession, Phase, PhaseError, SessionEnd,
     Timeouts, TlsSummary, TLS_VERSIONS,
 };
-use crate::pki::{mint_credential, Claims, Identity, KeyFormat, KeyKind, TestPki};
+use crate::pki::{jwt_claims, Identity, KeyFormat, KeyKind, Minter, TestPki};
 
 /// Which Authorization header to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,12 +122,40 @@ pub struct CoreTarget {
     pub timeouts: Timeouts,
     /// NSS key log for Wireshark.
     pub keylog: Option<Arc<dyn KeyLog>>,
-    /// The positive control with a valid credential from the credential source, made once
-    /// per run and shared by every scenario.
-    pub control: Arc<tokio::sync::OnceCell<Control>>,
-    /// The positive control with a valid credential minted by the harness.
-    pub minted_control: Arc<tokio::sync::OnceCell<Control>>,
+    /// The core's own token key (`credential_signing_key`), to mint credentials with.
+    pub signing_key: Option<SigningKey>,
+    /// Reuse a fetched credential while it is valid (`reuse_credential`, default true).
+    pub reuse_credential: bool,
+    /// What every scenario of the run shares: the controls, the minter, the credential.
+    pub shared: Arc<RunShared>,
 }
+
+/// `credential_signing_key` and its algorithm.
+#[derive(Debug, Clone)]
+pub struct SigningKey {
+    /// The PEM private key.
+    pub pem: Vec<u8>,
+    /// RS256, PS256 or ES256.
+    pub alg: String,
+    /// Where it was read from.
+    pub path: std::path::PathBuf,
+}
+
+/// State one run's scenarios share with each other (made once, on first use).
+#[derive(Debug, Default)]
+pub struct RunShared {
+    /// The positive control with a valid credential from the credential source.
+    control: tokio::sync::OnceCell<Control>,
+    /// The positive control with a valid credential minted by the harness.
+    minted_control: tokio::sync::OnceCell<Control>,
+    /// What mints credentials (None: the harness cannot).
+    minter: tokio::sync::OnceCell<Option<Minter>>,
+    /// The last valid credential fetched, and its `exp` (None: not a JWT with `exp`).
+    credential: tokio::sync::Mutex<Option<(String, Option<i64>)>>,
+}
+
+/// A fetched credential is reused until this many seconds before its `exp`.
+const CREDENTIAL_MARGIN_SECS: i64 = 60;
 
 impl std::fmt::Debug for CoreTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -161,8 +189,9 @@ impl CoreTarget {
             capabilities: c.capabilities.clone(),
             timeouts,
             keylog: None,
-            control: Default::default(),
-            minted_control: Default::default(),
+            signing_key: c.signing_key.clone(),
+            reuse_credential: c.reuse_credential,
+            shared: Default::default(),
         }
     }
 
@@ -216,10 +245,7 @@ impl CoreTarget {
     pub async fn authorization(&self, choice: &CredentialChoice) -> Result<Option<String>, String> {
         Ok(match choice {
             CredentialChoice::Absent => None,
-            CredentialChoice::Valid => Some(format!(
-                "Bearer {}",
-                self.credential.fetch(&self.timeouts).await?
-            )),
+            CredentialChoice::Valid => Some(format!("Bearer {}", self.valid_credential().await?)),
             CredentialChoice::Bearer(t) => Some(format!("Bearer {t}")),
             CredentialChoice::Header(h) => Some(h.clone()),
         })
@@ -308,6 +334,95 @@ impl CoreTarget {
             .header("Accept", "application/json, application/problem+json")
     }
 
+    /// A valid credential from the credential source, reused while it is valid (a real
+    /// register serialises token requests: one fetch per scenario made a slow core slower
+    /// and, at high concurrency, timed out). Fetches are serialised by the lock.
+    pub async fn valid_credential(&self) -> Result<String, String> {
+        let mut cached = self.shared.credential.lock().await;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        if self.reuse_credential {
+            if let Some((token, exp)) = cached.as_ref() {
+                if exp.is_none_or(|e| now < e - CREDENTIAL_MARGIN_SECS) {
+                    return Ok(token.clone());
+                }
+            }
+        }
+        let token = self.credential.fetch(&self.timeouts).await?;
+        // A credential goes into a header: CR/LF in it would inject headers (and smuggle a
+        // second request), so a source that produces one is refused.
+        if token.bytes().any(|b| b.is_ascii_control()) {
+            return Err(format!(
+                "the credential from {} contains control characters (CR/LF would inject HTTP headers); it is not sent",
+                self.credential.describe()
+            ));
+        }
+        let exp = jwt_claims(&token).and_then(|c| c.get("exp").and_then(|e| e.as_i64()));
+        *cached = Some((token.clone(), exp));
+        Ok(token)
+    }
+
+    /// `ca = "enrolment"` / `invoker_ca = "enrolment"`: fetch the register's answer once and
+    /// trust its `ca_root` (trust on first use: the register's own certificate was verified
+    /// against `[core.enrolment].ca`). Its credential is kept for reuse. Returns what was
+    /// adopted, for the report.
+    pub async fn trust_enrolment_ca(
+        &mut self,
+        for_core: bool,
+        for_invoker: bool,
+    ) -> Result<String, String> {
+        let answer = self.credential.getauth(&self.timeouts).await?;
+        let pem = answer.ca_root.clone().ok_or_else(|| {
+            "the register's /getauth answer has no ca_root: set [core].ca to a PEM file instead of \"enrolment\"".to_string()
+        })?;
+        let certs = crate::pki::pem_certificates(&pem);
+        if certs.is_empty() {
+            return Err("the register's ca_root holds no PEM certificate".into());
+        }
+        if for_core {
+            self.trusted = certs.clone();
+        }
+        if for_invoker {
+            self.invoker_ca = certs.clone();
+        }
+        let exp = jwt_claims(&answer.token).and_then(|c| c.get("exp").and_then(|e| e.as_i64()));
+        *self.shared.credential.lock().await = Some((answer.token, exp));
+        Ok(format!(
+            "{} taken from the register's /getauth ca_root ({} certificate(s), SHA-256 {}): trust on first use",
+            match (for_core, for_invoker) {
+                (true, true) => "the core's root CA and the invoker CA",
+                (true, false) => "the core's root CA",
+                _ => "the invoker CA",
+            },
+            certs.len(),
+            certs
+                .iter()
+                .map(|c| crate::pki::sha256_fingerprint(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+
+    /// What mints credentials the core accepts: the test PKI's enrolment key, or the core's
+    /// own key with the provisioned credential's claims. None: the harness cannot mint.
+    pub async fn minter(&self) -> Result<Option<Minter>, String> {
+        self.shared
+            .minter
+            .get_or_try_init(|| async {
+                if let Some(pki) = &self.harness_pki {
+                    return Ok(Some(Minter::harness(pki)));
+                }
+                let Some(key) = &self.signing_key else {
+                    return Ok(None);
+                };
+                let provisioned = self.valid_credential().await?;
+                Minter::from_pem(&key.pem, &key.alg, &provisioned)
+                    .map(Some)
+                    .map_err(|e| format!("credential_signing_key {}: {e}", key.path.display()))
+            })
+            .await
+            .cloned()
+    }
+
     /// The control for `need`: a valid onboarding with a fresh key, made once per run (the
     /// minted one only for [`Need::MintedCredentialAccepted`]). `body` builds the request
     /// for a fresh key.
@@ -317,21 +432,17 @@ impl CoreTarget {
         body: impl FnOnce() -> serde_json::Value,
     ) -> Result<Control, String> {
         let (cell, label, credential) = if need == Need::MintedCredentialAccepted {
-            let Some(pki) = &self.harness_pki else {
+            let Some(minter) = self.minter().await? else {
                 return Err("no key to mint credentials with".into());
             };
-            let token = mint_credential(
-                &pki.enrolment.key,
-                &Claims::valid_for("capif-conformance-invoker", 600),
-            );
             (
-                &self.minted_control,
+                &self.shared.minted_control,
                 "control: a valid onboarding request with a credential minted by the harness",
-                CredentialChoice::Bearer(token),
+                CredentialChoice::Bearer(minter.mint(0, 600)),
             )
         } else {
             (
-                &self.control,
+                &self.shared.control,
                 "control: a valid onboarding request",
                 CredentialChoice::Valid,
             )

@@ -20,6 +20,8 @@ pub enum CredentialSource {
     Enrolment {
         /// Base URL of the register.
         url: url::Url,
+        /// The name the register's certificate must match.
+        server_name: String,
         /// Basic user.
         username: String,
         /// Basic password.
@@ -50,12 +52,7 @@ impl CredentialSource {
             CredentialSource::Static(s) => Ok(s.clone()),
             CredentialSource::Minted(pki) => Ok(pki.credential("capif-conformance-invoker", 600)),
             CredentialSource::Command(cmd) => run_command(cmd, timeouts).await,
-            CredentialSource::Enrolment {
-                url,
-                username,
-                password,
-                ca,
-            } => getauth(url, username, password, ca, timeouts).await,
+            CredentialSource::Enrolment { .. } => self.getauth(timeouts).await.map(|a| a.token),
         }
     }
 }
@@ -95,41 +92,71 @@ async fn run_command(cmd: &str, timeouts: &Timeouts) -> Result<String, String> {
         .ok_or_else(|| format!("credential_command `{cmd}` printed nothing"))
 }
 
-async fn getauth(
-    url: &url::Url,
-    username: &str,
-    password: &str,
-    ca: &[CertificateDer<'static>],
-    timeouts: &Timeouts,
-) -> Result<String, String> {
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = url.port_or_known_default().unwrap_or(443);
-    let name = ServerName::try_from(host.clone()).map_err(|e| e.to_string())?;
-    let cfg = client_config(ca, None, TLS_VERSIONS).map_err(|e| e.to_string())?;
-    let mut s = HttpsSession::connect(&host, port, name, cfg, timeouts)
-        .await
-        .map_err(|e| format!("enrolment register {url}: {e}"))?;
-    let path = format!("{}/getauth", url.path().trim_end_matches('/'));
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
-    let resp = s
-        .exchange(
-            &HttpRequest::new("GET", &path).header("Authorization", &format!("Basic {basic}")),
-        )
-        .await
-        .map_err(|e| format!("enrolment register {url}: {e}"))?;
-    s.close().await;
-    if resp.status != 200 {
-        return Err(format!(
-            "enrolment register {url}/getauth answered {}",
-            resp.status
-        ));
+/// What an OpenCAPIF register answers to `GET /getauth`.
+#[derive(Debug, Clone)]
+pub struct GetAuth {
+    /// `access_token`: the onboarding credential.
+    pub token: String,
+    /// `ca_root`: the CA the register hands out (PEM), if any.
+    pub ca_root: Option<String>,
+}
+
+impl CredentialSource {
+    /// `GET {url}/getauth` with HTTP Basic (only for [`CredentialSource::Enrolment`]).
+    pub async fn getauth(&self, timeouts: &Timeouts) -> Result<GetAuth, String> {
+        let CredentialSource::Enrolment {
+            url,
+            server_name,
+            username,
+            password,
+            ca,
+        } = self
+        else {
+            return Err("the credential does not come from an enrolment register".into());
+        };
+        let host = url
+            .host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = url.port_or_known_default().unwrap_or(443);
+        let name = ServerName::try_from(server_name.clone()).map_err(|e| e.to_string())?;
+        let cfg = client_config(ca, None, TLS_VERSIONS).map_err(|e| e.to_string())?;
+        let slow = |e: String| {
+            if e.contains("timed out") {
+                format!("{e} (the register is slow: raise [timeouts] handshake/response, or lower --concurrency)")
+            } else {
+                e
+            }
+        };
+        let mut s = HttpsSession::connect(&host, port, name, cfg, timeouts)
+            .await
+            .map_err(|e| slow(format!("enrolment register {url}: {e}")))?;
+        let path = format!("{}/getauth", url.path().trim_end_matches('/'));
+        let basic =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        let resp = s
+            .exchange(
+                &HttpRequest::new("GET", &path).header("Authorization", &format!("Basic {basic}")),
+            )
+            .await
+            .map_err(|e| slow(format!("enrolment register {url}: {e}")))?;
+        s.close().await;
+        if resp.status != 200 {
+            return Err(format!(
+                "enrolment register {url}/getauth answered {}; check [core.enrolment] username and password",
+                resp.status
+            ));
+        }
+        let json = resp.json().unwrap_or_default();
+        let token = json["access_token"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("enrolment register {url}/getauth returned no access_token"))?;
+        Ok(GetAuth {
+            token,
+            ca_root: json["ca_root"].as_str().map(str::to_string),
+        })
     }
-    resp.json()
-        .and_then(|j| j["access_token"].as_str().map(str::to_string))
-        .ok_or_else(|| format!("enrolment register {url}/getauth returned no access_token"))
 }

@@ -17,7 +17,7 @@ pub use config::{
     InvokerEnrolmentConfig, SutConfig, TeardownPolicy,
 };
 pub use control::{demands_client_certificate, Control, Holds};
-pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody};
+pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey};
 pub use credential_source::CredentialSource;
 pub use invoker_target::{InvokerRun, InvokerTarget};
 pub use played_core::{

@@ -189,8 +189,9 @@ fn target(addr: SocketAddr, t: Timeouts) -> CoreTarget {
         },
         timeouts: t,
         keylog: None,
-        control: Default::default(),
-        minted_control: Default::default(),
+        signing_key: None,
+        reuse_credential: true,
+        shared: Default::default(),
     }
 }
 

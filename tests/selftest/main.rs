@@ -11,5 +11,6 @@ mod invoker_refuses;
 mod invoker_suite;
 mod kill_matrix;
 mod load;
+mod opencapif;
 mod reports;
 mod teardown;

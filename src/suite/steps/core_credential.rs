@@ -4,7 +4,7 @@ use cucumber::{then, when};
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
-use crate::pki::{mint_credential, tamper_signature, Claims};
+use crate::pki::{tamper_signature, Minter};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
@@ -37,7 +37,7 @@ async fn malformed(w: &mut SuiteWorld) -> StepResult {
 async fn tampered(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let core = w.core()?;
-    let token = match core.credential.fetch(&core.timeouts).await {
+    let token = match core.valid_credential().await {
         Ok(t) => t,
         Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
     };
@@ -59,7 +59,7 @@ async fn tampered(w: &mut SuiteWorld) -> StepResult {
 async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let core = w.core()?;
-    let token = match core.credential.fetch(&core.timeouts).await {
+    let token = match core.valid_credential().await {
         Ok(t) => t,
         Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
     };
@@ -71,20 +71,28 @@ async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
     .await
 }
 
+impl SuiteWorld {
+    /// What mints this run's credentials (the Given step's positive control proved the core
+    /// accepts a valid minted one).
+    async fn minter(&mut self) -> Result<Minter, String> {
+        match self.core()?.minter().await {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => Err(self
+                .harness_error("accepts_harness_credentials is set but the harness has no key to mint with")
+                .unwrap_err()),
+            Err(e) => Err(self.harness_error(e).unwrap_err()),
+        }
+    }
+}
+
 #[when("the invoker sends the onboarding request with an expired credential")]
 async fn expired(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let Some(pki) = w.core()?.harness_pki else {
-        return w.harness_error("accepts_harness_credentials is set but no PKI bundle is loaded");
-    };
-    let token = mint_credential(
-        &pki.enrolment.key,
-        &Claims::window("capif-conformance-invoker", -7200, -3600),
-    );
+    let minter = w.minter().await?;
     send(
         w,
-        "credential expired an hour ago",
-        CredentialChoice::Bearer(token),
+        "credential expired an hour ago, otherwise valid",
+        CredentialChoice::Bearer(minter.mint(-7200, -3600)),
     )
     .await
 }
@@ -92,15 +100,11 @@ async fn expired(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends the onboarding request with a credential signed by an unknown key")]
 async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let stranger = rcgen::KeyPair::generate().expect("key generation");
-    let token = mint_credential(
-        &stranger,
-        &Claims::valid_for("capif-conformance-invoker", 600),
-    );
+    let minter = w.minter().await?;
     send(
         w,
-        "credential signed by an unknown key",
-        CredentialChoice::Bearer(token),
+        "credential signed by an unknown key of the same algorithm, otherwise valid",
+        CredentialChoice::Bearer(minter.mint_with_unknown_key()),
     )
     .await
 }
