@@ -102,8 +102,13 @@ fn one_onboarding(c: &mut Criterion) {
     };
     c.bench_function("onboarding/reference_invoker_to_reference_core", |b| {
         b.iter(|| {
-            rt.block_on(onboard(&env, &Timeouts::default(), &Default::default()))
-                .unwrap()
+            rt.block_on(onboard(
+                &env,
+                &Timeouts::default(),
+                &Default::default(),
+                &Default::default(),
+            ))
+            .unwrap()
         })
     });
     rt.block_on(core.shutdown());

@@ -11,6 +11,7 @@ use capif_conformance::net::Timeouts;
 use capif_conformance::peers::core::{CoreSettings, EnrolmentLogin, RunningCore};
 use capif_conformance::peers::faults::{CoreFault, Faults, InvokerFault};
 use capif_conformance::peers::invoker::{onboard, AdapterEnv};
+use capif_conformance::peers::variants::{CoreVariant, InvokerVariant, VariantSpec, Variants};
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::{RunPlan, SutSelection};
 
@@ -127,6 +128,10 @@ enum Peer {
         /// (repeatable; `--fault help` lists them). Never use it to test a real invoker.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
+        /// SELF-TEST ONLY: behave like another legitimate implementation (keep-alive,
+        /// intermediate CA, ...), to prove no check fails it (repeatable; `--variant help`).
+        #[arg(long = "variant", value_name = "NAME")]
+        variants: Vec<String>,
     },
     /// The reference API invoker: onboards once using the adapter protocol's environment
     /// (CAPIF_CORE_URL, CAPIF_CA_FILE, CAPIF_ONBOARDING_CREDENTIAL, CAPIF_WORKDIR).
@@ -136,6 +141,10 @@ enum Peer {
         /// (repeatable; `--fault help` lists them). Never use it to test a real core.
         #[arg(long = "fault", value_name = "NAME")]
         faults: Vec<String>,
+        /// SELF-TEST ONLY: behave like another legitimate implementation
+        /// (repeatable; `--variant help` lists them).
+        #[arg(long = "variant", value_name = "NAME")]
+        variants: Vec<String>,
     },
 }
 
@@ -244,24 +253,40 @@ async fn run(cli: Cli) -> i32 {
                     issue_secret,
                     enrolment,
                     faults,
+                    variants,
                 },
-        } => match parse_faults::<CoreFault>(&faults, CoreFault::parse, CoreFault::names(), |f| {
-            f.spec()
-        }) {
-            Ok(f) => reference_core(listen, pki, issue_secret, enrolment, f).await,
-            Err(code) => code,
-        },
+        } => {
+            let f = parse_faults::<CoreFault>(&faults, CoreFault::parse, CoreFault::names(), |f| {
+                f.spec()
+            });
+            let v = parse_variants(&variants, CoreVariant::parse, CoreVariant::names(), |v| {
+                v.spec()
+            });
+            match (f, v) {
+                (Ok(f), Ok(v)) => reference_core(listen, pki, issue_secret, enrolment, f, v).await,
+                (Err(code), _) | (_, Err(code)) => code,
+            }
+        }
         Command::Reference {
-            peer: Peer::Invoker { faults },
-        } => match parse_faults::<InvokerFault>(
-            &faults,
-            InvokerFault::parse,
-            InvokerFault::names(),
-            |f| f.spec(),
-        ) {
-            Ok(f) => reference_invoker(f).await,
-            Err(code) => code,
-        },
+            peer: Peer::Invoker { faults, variants },
+        } => {
+            let f = parse_faults::<InvokerFault>(
+                &faults,
+                InvokerFault::parse,
+                InvokerFault::names(),
+                |f| f.spec(),
+            );
+            let v = parse_variants(
+                &variants,
+                InvokerVariant::parse,
+                InvokerVariant::names(),
+                |v| v.spec(),
+            );
+            match (f, v) {
+                (Ok(f), Ok(v)) => reference_invoker(f, v).await,
+                (Err(code), _) | (_, Err(code)) => code,
+            }
+        }
     }
 }
 
@@ -316,6 +341,39 @@ fn parse_faults<F: Ord + Copy>(
     Ok(Faults::of(&out))
 }
 
+/// Parse `--variant` names; `help` lists the catalogue.
+fn parse_variants<V: Ord + Copy>(
+    names: &[String],
+    parse: fn(&str) -> Option<V>,
+    all: Vec<&'static str>,
+    spec: fn(V) -> VariantSpec,
+) -> Result<Variants<V>, i32> {
+    let mut out = Vec::new();
+    for n in names {
+        if n == "help" {
+            for name in &all {
+                let s = spec(parse(name).expect("listed"));
+                println!(
+                    "{:<26} {} (as {}; allowed by {})",
+                    s.name, s.behaviour, s.seen_in, s.allowed_by
+                );
+            }
+            return Err(exit_codes::OK);
+        }
+        match parse(n) {
+            Some(v) => out.push(v),
+            None => {
+                eprintln!(
+                    "error: unknown variant {n:?}; known variants: {}",
+                    all.join(", ")
+                );
+                return Err(exit_codes::USAGE_OR_HARNESS);
+            }
+        }
+    }
+    Ok(Variants::of(&out))
+}
+
 fn default_hosts(hosts: Vec<String>) -> Vec<String> {
     if hosts.is_empty() {
         DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect()
@@ -352,6 +410,7 @@ async fn reference_core(
     issue_secret: bool,
     enrolment: Option<String>,
     faults: Faults<CoreFault>,
+    variants: Variants<CoreVariant>,
 ) -> i32 {
     let enrolment = match enrolment.map(|s| EnrolmentLogin::parse(&s).ok_or(s)) {
         None => None,
@@ -389,6 +448,7 @@ async fn reference_core(
     settings.issue_secret = issue_secret;
     settings.enrolment = enrolment;
     settings.faults = faults;
+    settings.variants = variants;
     let core = match RunningCore::start(settings, listen).await {
         Ok(c) => c,
         Err(e) => {
@@ -427,7 +487,10 @@ async fn wait_for_stop_signal() {
     }
 }
 
-async fn reference_invoker(faults: Faults<InvokerFault>) -> i32 {
+async fn reference_invoker(
+    faults: Faults<InvokerFault>,
+    variants: Variants<InvokerVariant>,
+) -> i32 {
     let env = match AdapterEnv::from_process() {
         Ok(e) => e,
         Err(e) => {
@@ -435,7 +498,7 @@ async fn reference_invoker(faults: Faults<InvokerFault>) -> i32 {
             return exit_codes::USAGE_OR_HARNESS;
         }
     };
-    match onboard(&env, &Timeouts::default(), &faults).await {
+    match onboard(&env, &Timeouts::default(), &faults, &variants).await {
         Ok(done) => {
             if let Some(dir) = &env.workdir {
                 // Keep what was issued for later steps (e.g. mutual TLS); failure to save is

@@ -68,7 +68,13 @@ fn describe_error_body(resp: &HttpResponse) -> String {
         Some(ps) => parts.push(format!(
             "invalidParams [{}]",
             ps.iter()
-                .filter_map(|p| p["param"].as_str())
+                .filter_map(|p| {
+                    let param = p["param"].as_str()?;
+                    Some(match p["reason"].as_str() {
+                        Some(r) => format!("{param}: {}", clip(r)),
+                        None => param.to_string(),
+                    })
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         )),

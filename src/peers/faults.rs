@@ -85,6 +85,13 @@ faults! {
             catches: &["CCF-REQ-05"] },
         FinWithoutCloseNotify => FaultSpec { name: "fin-without-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
             catches: &["CCF-TD-03"] },
+        LocationOtherPort => FaultSpec { name: "location-other-port", bug: "sends a Location whose port is not the apiRoot's", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["CCF-OK-02"] },
+        AkiMismatch => FaultSpec { name: "aki-mismatch", bug: "issues invoker certificates whose authorityKeyIdentifier is not the CA's subjectKeyIdentifier", breaks: "RFC 5280 §4.2.1.1",
+            // CCF-OK-07 is inconclusive: it does not use a certificate CCF-OK-04 refused.
+            catches: &["CCF-OK-04"] },
+        ClientCert400 => FaultSpec { name: "client-cert-400", bug: "answers a request without a client certificate 400 \"No required SSL certificate was sent\" (nginx ssl_verify_client on)", breaks: "TS 29.222 §10.2",
+            catches: &["CCF-TLS-04"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.

@@ -4,3 +4,4 @@
 pub mod core;
 pub mod faults;
 pub mod invoker;
+pub mod variants;

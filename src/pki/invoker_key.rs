@@ -62,6 +62,17 @@ impl InvokerKey {
         Self { pair }
     }
 
+    /// [`InvokerKey::generate`] off the async threads: an RSA key takes long enough to starve
+    /// the runtime, and a starved runtime fires phase timeouts the core did not cause.
+    pub async fn generate_off_thread(kind: KeyKind) -> Self {
+        match kind {
+            KeyKind::Rsa2048 => tokio::task::spawn_blocking(move || Self::generate(kind))
+                .await
+                .expect("key generation does not panic"),
+            _ => Self::generate(kind),
+        }
+    }
+
     /// The DER SubjectPublicKeyInfo (what an issued certificate must bind).
     pub fn spki(&self) -> Vec<u8> {
         self.pair.subject_public_key_info()

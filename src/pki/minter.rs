@@ -100,7 +100,9 @@ impl Minter {
             key,
             kid: jwt_kid(provisioned),
             template,
-            describe: format!("the core's own token key ({alg:?}), claims copied from the provisioned credential"),
+            describe: format!(
+                "the core's own token key ({alg:?}), claims copied from the provisioned credential"
+            ),
         };
         // Fail now, not in a scenario, when the key cannot sign with this algorithm.
         minter.try_mint(0, 60)?;

@@ -47,6 +47,11 @@ pub enum CertProfile {
         /// Subject common name.
         name: String,
     },
+    /// An intermediate CA under the root (real cores issue invoker certificates from one).
+    IntermediateCa {
+        /// Subject common name.
+        name: String,
+    },
     /// A CAPIF core server certificate.
     Server {
         /// DNS names and IP addresses (subjectAltName).
@@ -140,6 +145,16 @@ impl CertProfile {
                 ];
                 p.not_after = now + Duration::days(3650);
                 p.use_authority_key_identifier_extension = false;
+            }
+            CertProfile::IntermediateCa { name } => {
+                p.distinguished_name.push(DnType::CommonName, name.as_str());
+                p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+                p.key_usages = vec![
+                    KeyUsagePurpose::KeyCertSign,
+                    KeyUsagePurpose::CrlSign,
+                    KeyUsagePurpose::DigitalSignature,
+                ];
+                p.not_after = now + Duration::days(1825);
             }
             CertProfile::Server { hosts } => server_leaf(&mut p, hosts)?,
             CertProfile::Enrolment => {
@@ -246,6 +261,48 @@ impl Authority {
             issuer: Arc::new(Issuer::new(params, key)),
             key_pem,
         }
+    }
+
+    /// A new intermediate CA signed by this one.
+    pub fn new_intermediate(&self, name: &str) -> Result<Self, PkiError> {
+        let key = KeyPair::generate()?;
+        let params = CertProfile::IntermediateCa { name: name.into() }.params()?;
+        let cert = params.signed_by(&key, &self.issuer)?;
+        Ok(Self::from_parts(cert.der().clone(), params, key))
+    }
+
+    /// The same CA, but what it issues carries an authorityKeyIdentifier that is not this
+    /// CA's subjectKeyIdentifier (only for the `aki-mismatch` fault: webpki ignores it,
+    /// OpenSSL cannot build the chain).
+    pub fn with_wrong_key_identifier(&self) -> Result<Self, PkiError> {
+        use x509_parser::prelude::FromDer;
+        let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(&self.cert)
+            .map_err(|_| rcgen::Error::CouldNotParseCertificate)?;
+        // The same subject (our CAs name themselves with O and CN), so names still chain.
+        let mut params = CertificateParams::default();
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        for o in parsed.subject().iter_organization() {
+            if let Ok(v) = o.as_str() {
+                params.distinguished_name.push(DnType::OrganizationName, v);
+            }
+        }
+        for cn in parsed.subject().iter_common_name() {
+            if let Ok(v) = cn.as_str() {
+                params.distinguished_name.push(DnType::CommonName, v);
+            }
+        }
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let mut id = [0u8; 20];
+        SystemRandom::new()
+            .fill(&mut id)
+            .expect("the system random generator is available");
+        params.key_identifier_method = rcgen::KeyIdMethod::PreSpecified(id.to_vec());
+        let key = KeyPair::from_pem(&self.key_pem)?;
+        Ok(Self {
+            cert: self.cert.clone(),
+            issuer: Arc::new(Issuer::new(params, key)),
+            key_pem: self.key_pem.clone(),
+        })
     }
 
     /// Issue a certificate of `profile` for `public_key`.

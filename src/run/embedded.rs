@@ -3,6 +3,7 @@
 use crate::net::Timeouts;
 use crate::peers::core::{CoreSettings, RunningCore};
 use crate::peers::faults::{CoreFault, Faults};
+use crate::peers::variants::{CoreVariant, Variants};
 use crate::pki::{TestPki, DEFAULT_HOSTS};
 use crate::sut::{CoreCapabilities, CoreTarget, CredentialSource, TeardownPolicy};
 
@@ -26,6 +27,15 @@ impl EmbeddedCore {
         timeouts: Timeouts,
         faults: Faults<CoreFault>,
     ) -> std::io::Result<Self> {
+        Self::start_with(timeouts, faults, Variants::default()).await
+    }
+
+    /// The same with `faults` and legitimate `variants` (the harness's self-test).
+    pub async fn start_with(
+        timeouts: Timeouts,
+        faults: Faults<CoreFault>,
+        variants: Variants<CoreVariant>,
+    ) -> std::io::Result<Self> {
         let hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect();
         let pki = TestPki::generate(&hosts).map_err(std::io::Error::other)?;
         let mut settings = CoreSettings::new(pki.clone());
@@ -33,6 +43,7 @@ impl EmbeddedCore {
             settings.shutdown_grace = std::time::Duration::from_millis(500);
         }
         settings.faults = faults;
+        settings.variants = variants;
         let core = RunningCore::start(settings, "127.0.0.1:0".parse().expect("addr")).await?;
         let url = url::Url::parse(&core.url).map_err(std::io::Error::other)?;
         let target = CoreTarget {

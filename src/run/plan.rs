@@ -150,7 +150,11 @@ fn describe_core(t: &CoreTarget, embedded: bool) -> SutDescription {
             (
                 "accepts_harness_credentials".into(),
                 match &t.signing_key {
-                    Some(k) => format!("true (credential_signing_key {}, {})", k.path.display(), k.alg),
+                    Some(k) => format!(
+                        "true (credential_signing_key {}, {})",
+                        k.path.display(),
+                        k.alg
+                    ),
                     None => c.accepts_harness_credentials.to_string(),
                 },
             ),
@@ -202,9 +206,14 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
                     let mut desc = None;
                     if core.ca_from_enrolment || core.invoker_ca_from_enrolment {
                         let note = t
-                            .trust_enrolment_ca(core.ca_from_enrolment, core.invoker_ca_from_enrolment)
+                            .trust_enrolment_ca(
+                                core.ca_from_enrolment,
+                                core.invoker_ca_from_enrolment,
+                            )
                             .await
-                            .map_err(|e| RunError::Usage(format!("[core] ca = \"enrolment\": {e}")))?;
+                            .map_err(|e| {
+                                RunError::Usage(format!("[core] ca = \"enrolment\": {e}"))
+                            })?;
                         eprintln!("warning: {note}");
                         desc = Some(note);
                     }

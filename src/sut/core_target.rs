@@ -17,7 +17,9 @@ use crate::net::{
     client_config, HttpRequest, HttpResponse, HttpsSession, Phase, PhaseError, SessionEnd,
     Timeouts, TlsSummary, TLS_VERSIONS,
 };
-use crate::pki::{jwt_claims, Identity, KeyFormat, KeyKind, Minter, TestPki};
+use crate::pki::{
+    enrolment_request, jwt_claims, Identity, InvokerKey, KeyFormat, KeyKind, Minter, TestPki,
+};
 
 /// Which Authorization header to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -424,13 +426,8 @@ impl CoreTarget {
     }
 
     /// The control for `need`: a valid onboarding with a fresh key, made once per run (the
-    /// minted one only for [`Need::MintedCredentialAccepted`]). `body` builds the request
-    /// for a fresh key.
-    pub async fn control(
-        &self,
-        need: Need,
-        body: impl FnOnce() -> serde_json::Value,
-    ) -> Result<Control, String> {
+    /// minted one only for [`Need::MintedCredentialAccepted`]).
+    pub async fn control(&self, need: Need) -> Result<Control, String> {
         let (cell, label, credential) = if need == Need::MintedCredentialAccepted {
             let Some(minter) = self.minter().await? else {
                 return Err("no key to mint credentials with".into());
@@ -448,7 +445,9 @@ impl CoreTarget {
             )
         };
         cell.get_or_try_init(|| async {
-            let attempt = self.onboard(&credential, RequestBody::Json(body())).await?;
+            let key = InvokerKey::generate_off_thread(self.invoker_key).await;
+            let body = enrolment_request(&key.public_key_field(self.invoker_key_format));
+            let attempt = self.onboard(&credential, RequestBody::Json(body)).await?;
             if attempt.unreachable() {
                 return Err(format!(
                     "the core is not reachable at {} ({}); check [core].url and that the core is running",

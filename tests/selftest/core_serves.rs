@@ -46,8 +46,18 @@ async fn onboarding_answers_201_with_location_and_a_bound_certificate() {
         certificate_spki(&cert).unwrap(),
         key.subject_public_key_info()
     );
-    capif_conformance::peers::invoker::check_issued_certificate(&cert, &pki().ca.cert, &key)
+    let pem = details
+        .onboarding_information
+        .api_invoker_certificate
+        .as_deref()
         .unwrap();
+    capif_conformance::pki::verify_issued(
+        pem,
+        std::slice::from_ref(&pki().ca.cert),
+        &key.subject_public_key_info(),
+        rustls_pki_types::UnixTime::now(),
+    )
+    .unwrap();
     // CN = apiInvokerId, as OpenCAPIF does and mutual TLS later relies on.
     use x509_parser::prelude::FromDer;
     let (_, parsed) = x509_parser::certificate::X509Certificate::from_der(&cert).unwrap();
@@ -107,7 +117,7 @@ async fn reference_invoker_onboards_against_reference_core() {
         credential: credential(),
         workdir: None,
     };
-    let done = onboard(&env, &timeouts(), &Default::default())
+    let done = onboard(&env, &timeouts(), &Default::default(), &Default::default())
         .await
         .unwrap();
     assert_eq!(

@@ -21,7 +21,7 @@ async fn no_request_reaches_a_core_with_any_bad_certificate() {
             credential: credential(),
             workdir: None,
         };
-        let err = onboard(&env, &timeouts(), &Default::default())
+        let err = onboard(&env, &timeouts(), &Default::default(), &Default::default())
             .await
             .unwrap_err();
         assert!(
@@ -55,7 +55,7 @@ async fn a_good_certificate_is_accepted_by_the_same_path() {
         credential: credential(),
         workdir: None,
     };
-    let err = onboard(&env, &timeouts(), &Default::default())
+    let err = onboard(&env, &timeouts(), &Default::default(), &Default::default())
         .await
         .unwrap_err();
     assert!(

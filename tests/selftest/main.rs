@@ -10,6 +10,7 @@ mod hostile;
 mod invoker_refuses;
 mod invoker_suite;
 mod kill_matrix;
+mod legitimacy;
 mod load;
 mod opencapif;
 mod reports;

@@ -32,7 +32,10 @@ impl Drop for Peer {
 fn run_shape(root: &Path, shape: &str, teardown: &str) -> BTreeMap<String, String> {
     let fixture = root.join(format!("fixtures/sut/opencapif-{shape}.toml"));
     let text = std::fs::read_to_string(&fixture).unwrap();
-    assert!(text.contains("teardown = \"1s\""), "{shape}: fixture sets teardown = \"1s\"");
+    assert!(
+        text.contains("teardown = \"1s\""),
+        "{shape}: fixture sets teardown = \"1s\""
+    );
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("sut.toml");
     std::fs::write(

@@ -47,7 +47,7 @@ async fn invoker_against(response: String) -> (Result<(), String>, Recorded) {
         credential: credential(),
         workdir: None,
     };
-    let result = onboard(&env, &timeouts(), &Default::default())
+    let result = onboard(&env, &timeouts(), &Default::default(), &Default::default())
         .await
         .map(|_| ())
         .map_err(|e| e.to_string());

@@ -17,6 +17,7 @@ use crate::model::{
     validate_enrolment_post, ApiInvokerEnrolmentDetails, InvalidParam, ONBOARDING_PATH,
 };
 use crate::peers::faults::CoreFault;
+use crate::peers::variants::CoreVariant;
 use crate::pki::{parse_invoker_public_key, verify_credential_with, CertProfile};
 
 type Resp = http::Response<Body>;
@@ -143,6 +144,19 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
                 e.to_string(),
             )])
         })?;
+    let variants = &state.settings.variants;
+    if variants.has(CoreVariant::RsaOnly)
+        && rcgen::PublicKeyData::algorithm(&key) != &rcgen::PKCS_RSA_SHA256
+    {
+        return Err(invalid(vec![InvalidParam::new(
+            "/onboardingInformation/apiInvokerPublicKey",
+            "only RSA keys are accepted",
+        )]));
+    }
+    if variants.has(CoreVariant::Asynchronous) {
+        // Accepted: the result would follow as an OnboardingNotification.
+        return Ok(respond::empty(StatusCode::ACCEPTED));
+    }
     // 5. Create the invoker: id, certificate, optional secret; store only on success.
     let mut registry = state.registry.lock().expect("registry lock");
     if let Some(existing) = registry.id_for_key(&key.spki_der) {
@@ -168,7 +182,7 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
         api_invoker_id: id.clone(),
         validity: state.settings.invoker_cert_validity,
     };
-    let issuer = state.other_ca.as_ref().unwrap_or(&state.settings.pki.ca);
+    let issuer = &state.issuer;
     let issued = if faults.has(CoreFault::CertForOtherKey) {
         let stranger = rcgen::KeyPair::generate().expect("key generation");
         issuer.issue(&profile, &stranger)
@@ -189,7 +203,8 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
     });
     drop(registry);
     details.api_invoker_id = Some(id.clone());
-    details.onboarding_information.api_invoker_certificate = Some(cert.pem());
+    details.onboarding_information.api_invoker_certificate =
+        Some(format!("{}{}", cert.pem(), state.bundle_tail));
     details.onboarding_information.onboarding_secret =
         state.settings.issue_secret.then(|| random_hex(32));
     // The reference core supports no optional feature: negotiate every bit down.

@@ -23,6 +23,7 @@ use super::respond::{self, Body};
 use crate::model::ONBOARDING_PATH;
 use crate::net::{server_config, ClientAuth, TLS_VERSIONS};
 use crate::peers::faults::{CoreFault, Faults};
+use crate::peers::variants::{CoreVariant, Variants};
 use crate::pki::{Authority, Identity, ServerVariant, TestPki};
 
 /// How the reference core behaves.
@@ -48,6 +49,8 @@ pub struct CoreSettings {
     pub shutdown_grace: Duration,
     /// Deliberate bugs (self-test only; empty for the real reference core).
     pub faults: Faults<CoreFault>,
+    /// Legitimate behaviours of other implementations (self-test only).
+    pub variants: Variants<CoreVariant>,
 }
 
 impl CoreSettings {
@@ -64,6 +67,7 @@ impl CoreSettings {
             invoker_cert_validity: time::Duration::days(90),
             shutdown_grace: Duration::from_secs(5),
             faults: Faults::none(),
+            variants: Variants::default(),
         }
     }
 }
@@ -74,8 +78,12 @@ pub struct State {
     pub settings: CoreSettings,
     /// Onboarded invokers.
     pub registry: Mutex<Registry>,
-    /// The CA of the `cert-from-other-ca` fault.
-    pub other_ca: Option<Authority>,
+    /// The CA that signs invoker certificates: the PKI's root, an intermediate under it
+    /// (`intermediate-ca` variant), or a wrong one (faults).
+    pub issuer: Authority,
+    /// What follows the leaf in `apiInvokerCertificate` (PEM): nothing, or the intermediate
+    /// and the root.
+    pub bundle_tail: String,
 }
 
 /// A started core: where it listens and how to stop it.
@@ -126,15 +134,32 @@ impl RunningCore {
         };
         let tls =
             server_config(&identity, &client_auth, TLS_VERSIONS).map_err(std::io::Error::other)?;
-        let other_ca = if faults.has(CoreFault::CertFromOtherCa) {
-            Some(Authority::new_root("Not the CAPIF root").map_err(std::io::Error::other)?)
+        let root = &settings.pki.ca;
+        let (issuer, bundle_tail) = if faults.has(CoreFault::CertFromOtherCa) {
+            (
+                Authority::new_root("Not the CAPIF root").map_err(std::io::Error::other)?,
+                String::new(),
+            )
+        } else if faults.has(CoreFault::AkiMismatch) {
+            (
+                root.with_wrong_key_identifier()
+                    .map_err(std::io::Error::other)?,
+                String::new(),
+            )
+        } else if settings.variants.has(CoreVariant::IntermediateCa) {
+            let intermediate = root
+                .new_intermediate("capif-conformance intermediate CA TEST ONLY")
+                .map_err(std::io::Error::other)?;
+            let tail = format!("{}{}", intermediate.cert_pem(), root.cert_pem());
+            (intermediate, tail)
         } else {
-            None
+            (root.clone(), String::new())
         };
         let state = Arc::new(State {
             settings,
             registry: Mutex::new(Registry::default()),
-            other_ca,
+            issuer,
+            bundle_tail,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(
@@ -205,20 +230,28 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         .peer_certificates()
         .and_then(|c| c.first())
         .map(|c| c.to_vec());
-    let keep_alive = state.settings.faults.has(CoreFault::KeepSessionOpen);
+    let variants = &state.settings.variants;
+    let keep_alive = state.settings.faults.has(CoreFault::KeepSessionOpen)
+        || variants.has(CoreVariant::KeepAlive);
+    // The keep-alive variant closes idle sessions after 2 s, as gunicorn does.
+    let idle = if variants.has(CoreVariant::KeepAlive) {
+        Duration::from_secs(2)
+    } else {
+        Duration::from_secs(10)
+    };
     let skip = state.settings.faults.has(CoreFault::FinWithoutCloseNotify);
     let service = service_fn(move |req: Request<Incoming>| {
         let state = state.clone();
         let client_cert = client_cert.clone();
         async move {
             let resp = route(&state, client_cert.as_deref(), req).await;
-            Ok::<_, Infallible>(alter(&state.settings.faults, resp))
+            Ok::<_, Infallible>(alter(&state.settings, resp).await)
         }
     });
     let _ = hyper::server::conn::http1::Builder::new()
         .keep_alive(keep_alive)
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(10))
+        .header_read_timeout(idle)
         .serve_connection(TokioIo::new(NoCloseNotify { tls, skip }), service)
         .await;
 }
@@ -228,6 +261,18 @@ async fn route(
     client_cert: Option<&[u8]>,
     req: Request<Incoming>,
 ) -> http::Response<Body> {
+    if client_cert.is_none() && state.settings.faults.has(CoreFault::ClientCert400) {
+        // What nginx with `ssl_verify_client on` answers (the client-cert-400 fault).
+        let mut r = http::Response::new(Body::new(bytes::Bytes::from_static(
+            b"<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n</body>\r\n</html>\r\n",
+        )));
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+        r.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/html"),
+        );
+        return r;
+    }
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     if path == ONBOARDING_PATH {
@@ -308,10 +353,11 @@ impl tokio::io::AsyncWrite for NoCloseNotify {
     }
 }
 
-/// The one hook through which response faults act (self-test only): the real reference core
+/// The one hook through which response faults and variants act: the real reference core
 /// passes every response through unchanged.
-fn alter(faults: &Faults<CoreFault>, mut r: http::Response<Body>) -> http::Response<Body> {
-    if faults.0.is_empty() {
+async fn alter(settings: &CoreSettings, mut r: http::Response<Body>) -> http::Response<Body> {
+    let (faults, variants) = (&settings.faults, &settings.variants);
+    if faults.0.is_empty() && variants.0.is_empty() {
         return r;
     }
     let error = r.status().as_u16() >= 400;
@@ -321,7 +367,19 @@ fn alter(faults: &Faults<CoreFault>, mut r: http::Response<Body>) -> http::Respo
     if faults.has(CoreFault::NoLocation) {
         r.headers_mut().remove(http::header::LOCATION);
     }
-    if faults.has(CoreFault::KeepSessionOpen) {
+    if faults.has(CoreFault::LocationOtherPort) {
+        relocate(&mut r, |u| {
+            let _ = u.set_port(Some(
+                u.port_or_known_default().unwrap_or(443).wrapping_add(1),
+            ));
+        });
+    }
+    if variants.has(CoreVariant::RelativeLocation) {
+        if let Some(path) = location(&r).map(|u| u.path().to_string()) {
+            set_location(&mut r, &path);
+        }
+    }
+    if faults.has(CoreFault::KeepSessionOpen) || variants.has(CoreVariant::KeepAlive) {
         r.headers_mut().remove(http::header::CONNECTION);
     }
     if error && faults.has(CoreFault::ErrorWithInvokerId) {
@@ -337,7 +395,53 @@ fn alter(faults: &Faults<CoreFault>, mut r: http::Response<Body>) -> http::Respo
             http::HeaderValue::from_static("text/html"),
         );
     }
+    if error
+        && (variants.has(CoreVariant::ConnexionErrors)
+            || variants.has(CoreVariant::MinimalProblemDetails))
+    {
+        let minimal = variants.has(CoreVariant::MinimalProblemDetails);
+        let body = r.body().clone();
+        let pd: serde_json::Value = http_body_util::BodyExt::collect(body)
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b.to_bytes()).ok())
+            .unwrap_or_default();
+        // connexion names the field in detail, and says nothing else.
+        let field = pd["invalidParams"][0]["param"]
+            .as_str()
+            .map(|p| p.rsplit('/').next().unwrap_or(p).to_string());
+        let detail = match field {
+            Some(f) if !f.is_empty() => format!("'{f}' is a required property"),
+            _ => pd["detail"].as_str().unwrap_or("error").to_string(),
+        };
+        let rewritten = if minimal {
+            serde_json::json!({"title": pd["title"], "detail": detail})
+        } else {
+            serde_json::json!({"type": "about:blank", "title": pd["title"], "status": pd["status"], "detail": detail})
+        };
+        *r.body_mut() = Body::new(bytes::Bytes::from(rewritten.to_string()));
+    }
     r
+}
+
+fn location(r: &http::Response<Body>) -> Option<url::Url> {
+    r.headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| url::Url::parse(v).ok())
+}
+
+fn set_location(r: &mut http::Response<Body>, value: &str) {
+    if let Ok(v) = http::HeaderValue::from_str(value) {
+        r.headers_mut().insert(http::header::LOCATION, v);
+    }
+}
+
+fn relocate(r: &mut http::Response<Body>, change: impl FnOnce(&mut url::Url)) {
+    if let Some(mut u) = location(r) {
+        change(&mut u);
+        set_location(r, u.as_str());
+    }
 }
 
 fn not_allowed(method: &Method, allow: &'static str) -> http::Response<Body> {

@@ -1,6 +1,6 @@
 //! One onboarding, as a strict invoker performs it.
 
-use rcgen::{CertificateParams, DnType, KeyPair, PublicKeyData};
+use rcgen::KeyPair;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde_json::json;
 
@@ -9,10 +9,8 @@ use super::lax_verifier::LaxVerifier;
 use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH};
 use crate::net::{client_config, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS};
 use crate::peers::faults::{Faults, InvokerFault};
-use crate::pki::{certificate_spki, der_to_pem, pem_to_der};
-
-/// Where the reference invoker asks for notifications (RFC 6761 `.invalid`: never resolved).
-pub const NOTIFICATION_DESTINATION: &str = "https://api-invoker.invalid/capif/notifications";
+use crate::peers::variants::{InvokerVariant, Variants};
+use crate::pki::{der_to_pem, enrolment_request, pem_to_der, verify_issued, InvokerKey, KeyKind};
 
 /// A successful onboarding.
 #[derive(Debug)]
@@ -58,11 +56,13 @@ pub enum InvokerError {
     BadResponse(String),
 }
 
-/// Onboard against the core in `env` (with `faults` only in the harness's self-test).
+/// Onboard against the core in `env` (with `faults` and `variants` only in the harness's
+/// self-test).
 pub async fn onboard(
     env: &AdapterEnv,
     timeouts: &Timeouts,
     faults: &Faults<InvokerFault>,
+    variants: &Variants<InvokerVariant>,
 ) -> Result<Onboarding, InvokerError> {
     let ca_pem = std::fs::read_to_string(&env.ca_file).map_err(|e| InvokerError::Provisioning {
         path: env.ca_file.display().to_string(),
@@ -78,7 +78,8 @@ pub async fn onboard(
             reason: e.to_string(),
         }
     })?;
-    let lax = if faults.has(InvokerFault::SkipCertVerification) {
+    let verify_after_handshake = variants.has(InvokerVariant::VerifyAfterHandshake);
+    let lax = if faults.has(InvokerFault::SkipCertVerification) || verify_after_handshake {
         Some(LaxVerifier::anything())
     } else if faults.has(InvokerFault::SkipHostnameCheck) {
         Some(LaxVerifier::without_name(&ca))
@@ -102,17 +103,7 @@ pub async fn onboard(
             reason: format!("not a server name: {e}"),
         })?;
 
-    let key = KeyPair::generate().expect("P-256 key generation");
-    let mut csr_params = CertificateParams::default();
-    csr_params.distinguished_name = rcgen::DistinguishedName::new();
-    csr_params
-        .distinguished_name
-        .push(DnType::CommonName, "capif-conformance reference invoker");
-    let csr = csr_params
-        .serialize_request(&key)
-        .and_then(|c| c.pem())
-        .expect("CSR of a fresh key");
-
+    let key = InvokerKey::generate(KeyKind::P256);
     let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
     let path = if faults.has(InvokerFault::WrongPath) {
         "/api-invoker-management/v1/onboardedinvokers"
@@ -120,12 +111,7 @@ pub async fn onboard(
         ONBOARDING_PATH
     };
     let mut target = format!("{}{path}", env.core_url.path().trim_end_matches('/'));
-    let mut body = json!({
-        "onboardingInformation": {"apiInvokerPublicKey": csr},
-        "notificationDestination": NOTIFICATION_DESTINATION,
-        "apiInvokerInformation": "capif-conformance reference invoker",
-        "supportedFeatures": "0",
-    });
+    let mut body = enrolment_request(&key.csr());
     if faults.has(InvokerFault::SendInvokerId) {
         body["apiInvokerId"] = json!("INVchosenbytheinvoker000000000");
     }
@@ -162,6 +148,17 @@ pub async fn onboard(
                 return Err(InvokerError::SecureConnection(e));
             }
         };
+        if verify_after_handshake {
+            // As urllib3 1.x or OkHttp do: the handshake is complete, now check the
+            // certificate; on failure close with a bare FIN, having sent nothing.
+            if let Err(reason) = verify_server(&session.tls.peer_chain, &ca, &server_name) {
+                session.close_without_notify().await;
+                return Err(InvokerError::SecureConnection(PhaseError::Protocol {
+                    phase: crate::net::Phase::Handshake,
+                    reason: format!("the certificate, checked after the handshake: {reason}"),
+                }));
+            }
+        }
         let r = session.exchange(&request).await;
         if faults.has(InvokerFault::KeepSessionOpen) {
             // Hold the session past any sensible teardown timeout, then just drop it.
@@ -186,7 +183,7 @@ pub async fn onboard(
         return Ok(Onboarding {
             api_invoker_id: "INVreportedalthoughrejected0000".into(),
             certificate_pem: String::new(),
-            key,
+            key: key.pair,
             location: String::new(),
         });
     }
@@ -210,7 +207,7 @@ pub async fn onboard(
                 .as_str()
                 .unwrap_or("")
                 .to_string(),
-            key,
+            key: key.pair,
             location: response.header("location").unwrap_or("").to_string(),
         });
     }
@@ -241,13 +238,18 @@ pub async fn onboard(
         .onboarding_information
         .api_invoker_certificate
         .ok_or_else(|| bad("no onboardingInformation.apiInvokerCertificate".into()))?;
-    let cert = pem_to_der(&cert_pem)
-        .ok_or_else(|| bad("apiInvokerCertificate is not a PEM certificate".into()))?;
-    check_issued_certificate(&cert, &ca, &key).map_err(bad)?;
+    // The one issued-certificate verifier: a bundle is fine, the leaf must bind our key.
+    let issued = verify_issued(
+        &cert_pem,
+        std::slice::from_ref(&ca),
+        &key.spki(),
+        UnixTime::now(),
+    )
+    .map_err(|e| bad(e.to_string()))?;
     Ok(Onboarding {
         api_invoker_id: id,
-        certificate_pem: der_to_pem("CERTIFICATE", &cert),
-        key,
+        certificate_pem: der_to_pem("CERTIFICATE", issued.leaf()),
+        key: key.pair,
         location,
     })
 }
@@ -262,29 +264,25 @@ async fn send_in_clear(host: &str, port: u16, request: &HttpRequest, timeouts: &
     }
 }
 
-/// The issued certificate must chain to the provisioned root, be valid now for clientAuth,
-/// and bind the key the invoker sent.
-pub fn check_issued_certificate(
-    cert: &CertificateDer<'_>,
+/// Chain (to `ca`, serverAuth, valid now) and name of a server certificate chain, leaf first.
+fn verify_server(
+    chain: &[CertificateDer<'static>],
     ca: &CertificateDer<'_>,
-    key: &KeyPair,
+    name: &ServerName<'_>,
 ) -> Result<(), String> {
-    let anchor = webpki::anchor_from_trusted_cert(ca)
-        .map_err(|e| format!("the provisioned CA is unusable: {e:?}"))?;
-    let ee = webpki::EndEntityCert::try_from(cert)
-        .map_err(|e| format!("apiInvokerCertificate does not parse: {e:?}"))?;
+    let leaf = chain.first().ok_or("no certificate was presented")?;
+    let anchor = webpki::anchor_from_trusted_cert(ca).map_err(|e| format!("{e:?}"))?;
+    let ee = webpki::EndEntityCert::try_from(leaf).map_err(|e| format!("{e:?}"))?;
     ee.verify_for_usage(
         webpki::ALL_VERIFICATION_ALGS,
         &[anchor],
-        &[],
+        &chain[1..],
         UnixTime::now(),
-        webpki::KeyUsage::client_auth(),
+        webpki::KeyUsage::server_auth(),
         None,
         None,
     )
-    .map_err(|e| format!("apiInvokerCertificate does not validate for clientAuth: {e:?}"))?;
-    match certificate_spki(cert) {
-        Some(spki) if spki == key.subject_public_key_info() => Ok(()),
-        _ => Err("apiInvokerCertificate does not bind the public key the invoker sent".into()),
-    }
+    .map_err(|e| format!("{e:?}"))?;
+    ee.verify_is_valid_for_subject_name(name)
+        .map_err(|e| format!("{e:?}"))
 }

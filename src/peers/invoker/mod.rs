@@ -7,4 +7,4 @@ mod flow;
 mod lax_verifier;
 
 pub use env::{AdapterEnv, EnvError, ENV_CA_FILE, ENV_CORE_URL, ENV_CREDENTIAL, ENV_WORKDIR};
-pub use flow::{check_issued_certificate, onboard, InvokerError, Onboarding};
+pub use flow::{onboard, InvokerError, Onboarding};

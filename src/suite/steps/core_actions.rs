@@ -14,19 +14,23 @@ use crate::sut::{Attempt, CredentialChoice, Holds, RequestBody};
 impl SuiteWorld {
     /// The scenario's `apiInvokerPublicKey` (a CSR unless the PIXIT says otherwise),
     /// generating the key on first use.
-    pub fn public_key_field(&mut self) -> String {
+    pub async fn public_key_field(&mut self) -> String {
         let (kind, format) = self
             .core()
             .map(|c| (c.invoker_key, c.invoker_key_format))
             .unwrap_or_default();
+        if self.key.is_none() {
+            self.key = Some(InvokerKey::generate_off_thread(kind).await);
+        }
         self.key
-            .get_or_insert_with(|| InvokerKey::generate(kind))
-            .public_key_field(format)
+            .as_ref()
+            .map(|k| k.public_key_field(format))
+            .unwrap_or_default()
     }
 
     /// A conformant APIInvokerEnrolmentDetails for the scenario's key.
-    pub fn valid_body(&mut self) -> Value {
-        enrolment_request(&self.public_key_field())
+    pub async fn valid_body(&mut self) -> Value {
+        enrolment_request(&self.public_key_field().await)
     }
 
     /// Send one onboarding request and record it; a broken exchange fails the scenario,
@@ -61,11 +65,7 @@ impl SuiteWorld {
             if need.judged_by() == Some(tp.id) {
                 continue;
             }
-            let body = || {
-                let key = InvokerKey::generate(core.invoker_key);
-                enrolment_request(&key.public_key_field(core.invoker_key_format))
-            };
-            let control = match core.control(need, body).await {
+            let control = match core.control(need).await {
                 Ok(c) => c,
                 Err(e) => return self.harness_error(format!("control onboarding: {e}")),
             };
@@ -161,14 +161,14 @@ async fn core_under_test(w: &mut SuiteWorld) -> StepResult {
 #[given("a fresh invoker key pair")]
 async fn fresh_key(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.public_key_field();
+    w.public_key_field().await;
     Ok(())
 }
 
 #[cucumber::when("the invoker sends a valid onboarding request")]
 async fn valid_request(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let body = w.valid_body();
+    let body = w.valid_body().await;
     w.onboard_with(
         "valid onboarding request",
         CredentialChoice::Valid,

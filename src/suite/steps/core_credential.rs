@@ -9,7 +9,7 @@ use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
 async fn send(w: &mut SuiteWorld, label: &str, credential: CredentialChoice) -> StepResult {
-    let body = w.valid_body();
+    let body = w.valid_body().await;
     w.onboard_with(label, credential, RequestBody::Json(body))
         .await
 }
@@ -78,7 +78,9 @@ impl SuiteWorld {
         match self.core()?.minter().await {
             Ok(Some(m)) => Ok(m),
             Ok(None) => Err(self
-                .harness_error("accepts_harness_credentials is set but the harness has no key to mint with")
+                .harness_error(
+                    "accepts_harness_credentials is set but the harness has no key to mint with",
+                )
                 .unwrap_err()),
             Err(e) => Err(self.harness_error(e).unwrap_err()),
         }
@@ -104,7 +106,12 @@ async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
     send(
         w,
         "credential signed by an unknown key of the same algorithm, otherwise valid",
-        CredentialChoice::Bearer(minter.mint_with_unknown_key()),
+        CredentialChoice::Bearer(
+            // An RSA key takes long enough to starve the runtime: off the async threads.
+            tokio::task::spawn_blocking(move || minter.mint_with_unknown_key())
+                .await
+                .expect("minting does not panic"),
+        ),
     )
     .await
 }

@@ -10,7 +10,7 @@ use crate::sut::{CredentialChoice, RequestBody};
 #[when(expr = "the invoker sends a valid request without {word}")]
 async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
     skip_if_decided!(w);
-    let mut body = w.valid_body();
+    let mut body = w.valid_body().await;
     let removed = match field.as_str() {
         "apiInvokerPublicKey" => body["onboardingInformation"]
             .as_object_mut()
@@ -56,7 +56,7 @@ const IMPOSED_ID: &str = "INVchosen0by0the0invoker0000000";
 #[when("the invoker sends a valid request that sets its own apiInvokerId")]
 async fn sets_own_id(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let mut body = w.valid_body();
+    let mut body = w.valid_body().await;
     body["apiInvokerId"] = serde_json::json!(IMPOSED_ID);
     w.onboard_with(
         "valid body with apiInvokerId set by the invoker",
@@ -91,7 +91,7 @@ async fn not_json(w: &mut SuiteWorld) -> StepResult {
 #[when(regex = r"^the invoker sends a valid body labelled text/plain$")]
 async fn wrong_media_type(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let bytes = serde_json::to_vec(&w.valid_body()).expect("JSON");
+    let bytes = serde_json::to_vec(&w.valid_body().await).expect("JSON");
     let body = RequestBody::Raw {
         content_type: Some("text/plain".into()),
         bytes,

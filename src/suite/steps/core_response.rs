@@ -105,7 +105,7 @@ async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     for n in 1..=2 {
         w.key = None;
-        let body = w.valid_body();
+        let body = w.valid_body().await;
         w.onboard_with(
             &format!("invoker {n}"),
             CredentialChoice::Valid,
@@ -194,9 +194,7 @@ async fn offboard(w: &mut SuiteWorld) -> StepResult {
         .filter(|c| !core.invoker_ca.contains(c))
         .collect();
     let me = Identity::new(chain, key.pair_copy());
-    let attempt = core
-        .attempt("DELETE", &path, None, None, Some(&me))
-        .await;
+    let attempt = core.attempt("DELETE", &path, None, None, Some(&me)).await;
     w.record("DELETE the invoker resource over mutual TLS", attempt)
 }
 

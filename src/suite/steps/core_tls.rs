@@ -90,7 +90,7 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
         Ok(a) => a.unwrap_or_default(),
         Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
     };
-    let body = serde_json::to_vec(&w.valid_body()).expect("JSON");
+    let body = serde_json::to_vec(&w.valid_body().await).expect("JSON");
     let mut req = format!(
         "POST {} HTTP/1.1\r\nHost: {}:{}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         core.onboarding_target(),
@@ -124,7 +124,7 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker onboards the same key over TLS")]
 async fn same_key_over_tls(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let body = w.valid_body();
+    let body = w.valid_body().await;
     w.onboard_with(
         "the same key over TLS, after the cleartext attempt",
         CredentialChoice::Valid,
@@ -146,7 +146,7 @@ async fn cleartext_not_processed(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends a valid onboarding request without a client certificate")]
 async fn no_client_cert(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let body = w.valid_body();
+    let body = w.valid_body().await;
     w.onboard_with(
         "valid onboarding request, no client certificate",
         CredentialChoice::Valid,
