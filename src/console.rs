@@ -91,7 +91,8 @@ pub async fn run(mut plan: RunPlan) -> i32 {
 pub fn list(sut: SutSelection, json: bool) -> i32 {
     let tps: Vec<_> = catalogue::all().filter(|tp| sut.includes(tp.sut)).collect();
     if json {
-        match serde_json::to_string_pretty(&tps) {
+        let listed: Vec<serde_json::Value> = tps.iter().map(|tp| listed(tp)).collect();
+        match serde_json::to_string_pretty(&listed) {
             Ok(s) => println!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -117,6 +118,31 @@ pub fn list(sut: SutSelection, json: bool) -> i32 {
         );
     }
     exit_codes::OK
+}
+
+/// A test purpose as `list --format json` shows it: the catalogue entry, why it has its
+/// severity, what it needs and which test purpose judges that, where its scenario is, and
+/// which catalogued faults prove its check bites.
+fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
+    use capif_conformance::peers::faults::{CoreFault, InvokerFault};
+    let mut v = serde_json::to_value(tp).unwrap_or_default();
+    let faults: Vec<&str> = CoreFault::ALL
+        .iter()
+        .map(|f| f.spec())
+        .chain(InvokerFault::ALL.iter().map(|f| f.spec()))
+        .filter(|s| s.catches.contains(&tp.id))
+        .map(|s| s.name)
+        .collect();
+    v["severity_rule"] = tp.severity_rule().into();
+    v["preconditions"] = tp
+        .needs
+        .iter()
+        .map(|n| serde_json::json!({"need": n, "judged_by": n.judged_by()}))
+        .collect::<Vec<_>>()
+        .into();
+    v["scenario"] = capif_conformance::suite::scenario_location(tp.id).into();
+    v["caught_by_faults"] = faults.into();
+    v
 }
 
 /// `load`: run the flows, print the figures, gate on failures and the rate.

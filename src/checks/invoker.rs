@@ -204,13 +204,12 @@ pub fn bearer_credential(run: &InvokerRun, pki: &TestPki) -> Check {
         return Check::Fail("the onboarding request has no Authorization header".into());
     };
     // The scheme name is case-insensitive (RFC 9110 §11.1).
-    let (scheme, token) = auth.trim().split_once(' ').unwrap_or((auth.trim(), ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    let Some(token) = crate::model::bearer_token(auth) else {
         return Check::Fail(format!(
-            "the Authorization scheme is {scheme:?}, expected Bearer"
+            "the Authorization scheme is {:?}, expected Bearer with a token",
+            auth.split(' ').next().unwrap_or("")
         ));
-    }
-    let token = token.trim();
+    };
     let matches = if run.via_register {
         verify_credential(token, pki.enrolment_point()).is_ok()
     } else {

@@ -15,5 +15,26 @@ pub use enrolment::{
 pub use problem::{InvalidParam, ProblemDetails, PROBLEM_JSON};
 pub use validate::{is_hex_features, validate_enrolment_post};
 
+/// The token of an `Authorization: Bearer <token>` value (RFC 6750 §2.1); the scheme name is
+/// case-insensitive (RFC 9110 §11.1). None: another scheme, or no token.
+pub fn bearer_token(authorization: &str) -> Option<&str> {
+    let (scheme, token) = authorization.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        for v in ["Bearer t", "bearer t", "BEARER  t ", " Bearer t"] {
+            assert_eq!(super::bearer_token(v), Some("t"), "{v:?}");
+        }
+        for v in ["Basic t", "Bearer", "Bearer ", "Bearert", ""] {
+            assert_eq!(super::bearer_token(v), None, "{v:?}");
+        }
+    }
+}
+
 /// Path of the onboarding collection below the apiRoot (TS 29.222 §8.4.2).
 pub const ONBOARDING_PATH: &str = "/api-invoker-management/v1/onboardedInvokers";

@@ -56,6 +56,21 @@ pub fn parse_features() -> Result<Vec<gherkin::Feature>, String> {
         .collect()
 }
 
+/// Where the scenario of test purpose `id` is: `features/...feature:LINE`.
+pub fn scenario_location(id: &str) -> Option<String> {
+    parse_features().ok()?.into_iter().find_map(|f| {
+        let sc = f
+            .scenarios
+            .iter()
+            .find(|sc| sc.tags.iter().any(|t| t == id))?;
+        Some(format!(
+            "{}:{}",
+            f.path.as_ref()?.display(),
+            sc.position.line
+        ))
+    })
+}
+
 /// A cucumber parser over already-parsed features.
 pub struct Preparsed(pub Vec<gherkin::Feature>);
 

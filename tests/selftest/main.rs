@@ -15,3 +15,4 @@ mod load;
 mod opencapif;
 mod reports;
 mod teardown;
+mod verdict_truth;

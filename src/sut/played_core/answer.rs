@@ -51,10 +51,7 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
     }
     let token = req
         .header("authorization")
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(crate::model::bearer_token)
         .unwrap_or("");
     if verify_credential(token.trim(), shared.pki.enrolment_point()).is_err() {
         return problem(
