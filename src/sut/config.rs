@@ -591,6 +591,86 @@ mod tests {
     }
 
     #[test]
+    fn enrolment_ca_signing_key_and_invoker_key() {
+        let c = load(
+            r#"
+            [core]
+            url = "https://127.0.0.1:8443"
+            ca = "enrolment"
+            credential_signing_key = "DIR/certs/enrolment-key.pem"
+            invoker_key = "rsa2048"
+            invoker_key_format = "spki"
+            reuse_credential = false
+            [core.enrolment]
+            style = "opencapif"
+            url = "https://127.0.0.1:8084"
+            server_name = "register"
+            ca = "DIR/certs/ca.pem"
+            username = "u"
+            password = "p"
+            "#,
+        )
+        .unwrap();
+        let core = c.core.unwrap();
+        assert!(core.ca_from_enrolment && core.invoker_ca_from_enrolment);
+        assert!(core.ca.is_empty());
+        assert_eq!(core.signing_key.as_ref().unwrap().alg, "RS256");
+        assert!(
+            core.capabilities.accepts_harness_credentials,
+            "a signing key lets the harness mint"
+        );
+        assert!(core.harness_pki.is_none());
+        assert_eq!(core.invoker_key, crate::pki::KeyKind::Rsa2048);
+        assert_eq!(core.invoker_key_format, crate::pki::KeyFormat::Spki);
+        assert!(!core.reuse_credential);
+        assert!(matches!(
+            &core.credential,
+            crate::sut::CredentialSource::Enrolment { server_name, .. } if server_name == "register"
+        ));
+    }
+
+    #[test]
+    fn enrolment_ca_needs_a_register_and_a_register_ca() {
+        let e = load(
+            r#"
+            [core]
+            url = "https://127.0.0.1:8443"
+            ca = "enrolment"
+            credential = "abc"
+            "#,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "[core].ca");
+        let e = load(
+            r#"
+            [core]
+            url = "https://127.0.0.1:8443"
+            ca = "enrolment"
+            [core.enrolment]
+            style = "opencapif"
+            url = "https://127.0.0.1:8084"
+            username = "u"
+            password = "p"
+            "#,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "[core.enrolment].ca");
+        assert!(e.fix.contains("never fetch credentials unverified"), "{e}");
+        let e = load(
+            r#"
+            [core]
+            url = "https://127.0.0.1:8443"
+            ca = "DIR/certs/ca.pem"
+            credential = "abc"
+            credential_signing_key = "DIR/certs/enrolment-key.pem"
+            credential_signing_alg = "HS256"
+            "#,
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "[core].credential_signing_alg");
+    }
+
+    #[test]
     fn unknown_keys_are_named() {
         let e = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\ncolour = 1\n")
             .unwrap_err();
