@@ -23,6 +23,9 @@ pub fn bearer_token(authorization: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// Path of the onboarding collection below the apiRoot (TS 29.222 §8.4.2).
+pub const ONBOARDING_PATH: &str = "/api-invoker-management/v1/onboardedInvokers";
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -35,6 +38,3 @@ mod tests {
         }
     }
 }
-
-/// Path of the onboarding collection below the apiRoot (TS 29.222 §8.4.2).
-pub const ONBOARDING_PATH: &str = "/api-invoker-management/v1/onboardedInvokers";
