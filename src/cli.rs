@@ -299,25 +299,19 @@ fn quiet_step_panics() {
     }
 }
 
-/// Parse `--fault` names; `help` lists the catalogue.
-fn parse_faults<F: Ord + Copy>(
+/// Parse `--fault` / `--variant` names (`kind`); `help` prints each entry with `describe`.
+fn parse_named<F: Ord + Copy>(
+    kind: &str,
     names: &[String],
     parse: fn(&str) -> Option<F>,
     all: Vec<&'static str>,
-    spec: fn(F) -> capif_conformance::peers::faults::FaultSpec,
-) -> Result<Faults<F>, i32> {
+    describe: impl Fn(F) -> String,
+) -> Result<Vec<F>, i32> {
     let mut out = Vec::new();
     for n in names {
         if n == "help" {
             for name in &all {
-                let s = spec(parse(name).expect("listed"));
-                println!(
-                    "{:<32} {} ({}); caught by {}",
-                    s.name,
-                    s.bug,
-                    s.breaks,
-                    s.catches.join(", ")
-                );
+                println!("{}", describe(parse(name).expect("listed")));
             }
             return Err(exit_codes::OK);
         }
@@ -325,7 +319,7 @@ fn parse_faults<F: Ord + Copy>(
             Some(f) => out.push(f),
             None => {
                 eprintln!(
-                    "error: unknown fault {n:?}; known faults: {}",
+                    "error: unknown {kind} {n:?}; known {kind}s: {}",
                     all.join(", ")
                 );
                 return Err(exit_codes::USAGE_OR_HARNESS);
@@ -334,11 +328,31 @@ fn parse_faults<F: Ord + Copy>(
     }
     if !out.is_empty() {
         eprintln!(
-            "WARNING: running with deliberate faults ({}): self-test only",
+            "WARNING: running with {kind}s ({}): self-test only",
             names.join(", ")
         );
     }
-    Ok(Faults::of(&out))
+    Ok(out)
+}
+
+/// Parse `--fault` names; `help` lists the catalogue.
+fn parse_faults<F: Ord + Copy>(
+    names: &[String],
+    parse: fn(&str) -> Option<F>,
+    all: Vec<&'static str>,
+    spec: fn(F) -> capif_conformance::peers::faults::FaultSpec,
+) -> Result<Faults<F>, i32> {
+    parse_named("fault", names, parse, all, |f| {
+        let s = spec(f);
+        format!(
+            "{:<32} {} ({}); caught by {}",
+            s.name,
+            s.bug,
+            s.breaks,
+            s.catches.join(", ")
+        )
+    })
+    .map(|fs| Faults::of(&fs))
 }
 
 /// Parse `--variant` names; `help` lists the catalogue.
@@ -348,30 +362,14 @@ fn parse_variants<V: Ord + Copy>(
     all: Vec<&'static str>,
     spec: fn(V) -> VariantSpec,
 ) -> Result<Variants<V>, i32> {
-    let mut out = Vec::new();
-    for n in names {
-        if n == "help" {
-            for name in &all {
-                let s = spec(parse(name).expect("listed"));
-                println!(
-                    "{:<26} {} (as {}; allowed by {})",
-                    s.name, s.behaviour, s.seen_in, s.allowed_by
-                );
-            }
-            return Err(exit_codes::OK);
-        }
-        match parse(n) {
-            Some(v) => out.push(v),
-            None => {
-                eprintln!(
-                    "error: unknown variant {n:?}; known variants: {}",
-                    all.join(", ")
-                );
-                return Err(exit_codes::USAGE_OR_HARNESS);
-            }
-        }
-    }
-    Ok(Variants::of(&out))
+    parse_named("variant", names, parse, all, |v| {
+        let s = spec(v);
+        format!(
+            "{:<26} {} (as {}; allowed by {})",
+            s.name, s.behaviour, s.seen_in, s.allowed_by
+        )
+    })
+    .map(|vs| Variants::of(&vs))
 }
 
 fn default_hosts(hosts: Vec<String>) -> Vec<String> {

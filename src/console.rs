@@ -83,6 +83,12 @@ pub async fn run(mut plan: RunPlan) -> i32 {
             }
         }
     }
+    if s.tested_nothing() {
+        println!(
+            "NOT CONFORMANT: nothing applicable was tested (exit code {})",
+            exit_codes::NOTHING_TESTED
+        );
+    }
     println!("report: {}", result.paths.html().display());
     result.exit_code
 }

@@ -7,6 +7,9 @@ pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 /// Usage, configuration or harness error; the message says what to fix.
 pub const USAGE_OR_HARNESS: i32 = 2;
+/// Nothing applicable was tested: no test purpose passed or failed (all not-applicable,
+/// inconclusive or error). Such a run is not conformant, whatever its baseline says.
+pub const NOTHING_TESTED: i32 = 3;
 /// The selection matched no test purpose.
 pub const NOTHING_SELECTED: i32 = 4;
 /// Adapter protocol: the invoker does not support what the scenario needs.

@@ -5,7 +5,9 @@ use super::Check;
 use crate::model::{validate_enrolment_post, ONBOARDING_PATH};
 use crate::net::SessionEnd;
 use crate::pki::{parse_invoker_public_key, pem_to_der, verify_credential, TestPki};
-use crate::sut::{AdapterExit, Handshake, InvokerRun, ObservedRequest, SessionObservation};
+use crate::sut::{
+    AdapterExit, Handshake, InvokerRun, ObservedRequest, Presents, SessionObservation,
+};
 
 /// Whether the adapter reported "onboarding failed" (1–125 other than 89).
 fn reported_failure(run: &InvokerRun) -> bool {
@@ -135,6 +137,38 @@ pub fn refused_bad_certificate(run: &InvokerRun, defect: &str) -> Check {
                 "the invoker completed the handshake, then closed ({how}) without sending any application data and reported failure: it refused the certificate after the handshake"
             ))
         }
+    }
+}
+
+/// What the played core saw that is a violation whatever the invoker then reports (an exit
+/// 89 "not supported" never hides it): application data on a session with a bad
+/// certificate, the credential in clear, a ClientHello offering less than TLS 1.2.
+pub fn observed_violation(run: &InvokerRun) -> Option<String> {
+    let sessions = &run.observations.sessions;
+    if matches!(run.script.presents, Presents::Bad(_)) {
+        if let Some(s) = sessions
+            .iter()
+            .find(|s| !s.requests.is_empty() || s.app_bytes > 0)
+        {
+            return Some(format!(
+                "the invoker sent {} over a session whose certificate it should have refused",
+                match s.requests.first() {
+                    Some(r) => format!("{} {}", r.method, r.target),
+                    None => format!("{} bytes of application data", s.app_bytes),
+                }
+            ));
+        }
+    }
+    if run.script.presents == Presents::Cleartext {
+        if let c @ Check::Fail(_) = no_credential_in_clear(run) {
+            if c.reason().contains("in clear") {
+                return Some(c.reason().to_string());
+            }
+        }
+    }
+    match client_hello_modern(run) {
+        Check::Fail(r) => Some(r),
+        _ => None,
     }
 }
 

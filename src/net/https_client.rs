@@ -87,7 +87,14 @@ impl HttpRequest {
         for (k, v) in &self.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
-        if !self.body.is_empty() || matches!(self.method.as_str(), "POST" | "PUT" | "PATCH") {
+        // With Transfer-Encoding the body is already framed (RFC 9112 §6.2: no Content-Length).
+        let framed = self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"));
+        if !framed
+            && (!self.body.is_empty() || matches!(self.method.as_str(), "POST" | "PUT" | "PATCH"))
+        {
             out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         }
         out.push_str("\r\n");

@@ -17,19 +17,21 @@ pub struct FaultSpec {
     pub catches: &'static [&'static str],
 }
 
-macro_rules! faults {
-    ($(#[$m:meta])* $vis:vis enum $name:ident { $($variant:ident => $spec:expr,)* }) => {
+/// An enum of catalogued behaviours with `ALL`, `spec()`, `parse()` and `names()`: used for
+/// the faults here and the legitimate variants (`super::variants`).
+macro_rules! catalogued {
+    ($spec_ty:ty; $(#[$m:meta])* $vis:vis enum $name:ident { $($variant:ident => $spec:expr,)* }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis enum $name { $($variant,)* }
         impl $name {
-            /// Every fault, in catalogue order.
+            /// Every entry, in catalogue order.
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-            /// Its documentation and expected kills.
-            pub fn spec(self) -> FaultSpec {
+            /// Its documentation and expected verdicts.
+            pub fn spec(self) -> $spec_ty {
                 match self { $($name::$variant => $spec,)* }
             }
-            /// Parse a `--fault` name.
+            /// Parse a `--fault` / `--variant` name.
             pub fn parse(name: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|f| f.spec().name == name)
             }
@@ -40,10 +42,11 @@ macro_rules! faults {
         }
     };
 }
+pub(crate) use catalogued;
 
 const ANNEX: &str = "TS 33.122 Annex X.1";
 
-faults! {
+catalogued! { FaultSpec;
     /// Deliberate bugs of the reference core.
     pub enum CoreFault {
         AcceptAnyCredential => FaultSpec { name: "accept-any-credential", bug: "onboards without validating the onboarding credential", breaks: ANNEX,
@@ -99,7 +102,7 @@ faults! {
     }
 }
 
-faults! {
+catalogued! { FaultSpec;
     /// Deliberate bugs of the reference invoker.
     pub enum InvokerFault {
         SkipCertVerification => FaultSpec { name: "skip-cert-verification", bug: "accepts any server certificate", breaks: "TS 33.122 §6.1 step 2",

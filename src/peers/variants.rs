@@ -19,31 +19,9 @@ pub struct VariantSpec {
     pub not_pass: &'static [(&'static str, &'static str)],
 }
 
-macro_rules! variants {
-    ($(#[$m:meta])* $vis:vis enum $name:ident { $($variant:ident => $spec:expr,)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        $vis enum $name { $($variant,)* }
-        impl $name {
-            /// Every variant, in catalogue order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-            /// Its documentation and expected verdicts.
-            pub fn spec(self) -> VariantSpec {
-                match self { $($name::$variant => $spec,)* }
-            }
-            /// Parse a `--variant` name.
-            pub fn parse(name: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.spec().name == name)
-            }
-            /// Every valid name, for error messages.
-            pub fn names() -> Vec<&'static str> {
-                Self::ALL.iter().map(|v| v.spec().name).collect()
-            }
-        }
-    };
-}
+use super::faults::catalogued;
 
-variants! {
+catalogued! { VariantSpec;
     /// Legitimate behaviours of a CAPIF core.
     pub enum CoreVariant {
         KeepAlive => VariantSpec { name: "keep-alive",
@@ -77,12 +55,16 @@ variants! {
     }
 }
 
-variants! {
+catalogued! { VariantSpec;
     /// Legitimate behaviours of an API invoker.
     pub enum InvokerVariant {
         VerifyAfterHandshake => VariantSpec { name: "verify-after-handshake",
             behaviour: "completes the TLS handshake, then verifies the certificate chain and name; on a bad certificate it closes with a bare TCP FIN, no alert, having sent no application data",
             seen_in: "urllib3 1.x (hostname), OkHttp (hostname), Node.js (chain, after the secure event)", allowed_by: "Figure X.1-1: the session is released and no request is sent",
+            not_pass: &[] },
+        ChunkedBody => VariantSpec { name: "chunked-body",
+            behaviour: "sends the onboarding request body with Transfer-Encoding: chunked",
+            seen_in: "HTTP clients that stream request bodies (e.g. Java's HttpClient with a body publisher of unknown length)", allowed_by: "RFC 9112 §7.1",
             not_pass: &[] },
     }
 }

@@ -146,7 +146,15 @@ fn result_section(r: &ResultEntry) -> String {
 /// Render the whole report.
 pub fn render_html(r: &Report) -> String {
     let s = &r.summary;
-    let (class, verdict) = if let Some(b) = &r.baseline {
+    let (class, verdict) = if s.tested_nothing() {
+        (
+            "bad",
+            format!(
+                "NOT CONFORMANT: nothing applicable was tested ({} not applicable, {} inconclusive, {} error)",
+                s.not_applicable, s.inconclusive, s.error
+            ),
+        )
+    } else if let Some(b) = &r.baseline {
         if b.deviations.is_empty() {
             ("ok", format!("Matches the baseline {}", b.file))
         } else {

@@ -44,7 +44,9 @@ pub fn render_markdown(r: &Report) -> String {
     let s = &r.summary;
     let mut m = String::new();
     m.push_str("## CAPIF onboarding conformance (TS 33.122 Figure X.1-1)\n\n");
-    let headline = if let Some(b) = &r.baseline {
+    let headline = if s.tested_nothing() {
+        "**Not conformant**: nothing applicable was tested".to_string()
+    } else if let Some(b) = &r.baseline {
         if b.deviations.is_empty() {
             format!("**Matches the baseline** `{}`", b.file)
         } else {

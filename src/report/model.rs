@@ -82,6 +82,11 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Nothing applicable was tested: no test purpose passed or failed.
+    pub fn tested_nothing(&self) -> bool {
+        self.total > 0 && self.pass == 0 && self.fail == 0
+    }
+
     /// Count `outcomes`.
     pub fn of<'a>(outcomes: impl IntoIterator<Item = (&'a Verdict, Severity)>) -> Self {
         let mut s = Summary::default();

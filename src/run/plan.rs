@@ -115,6 +115,8 @@ pub fn exit_code_for(outcomes: &[Outcome]) -> i32 {
         exit_codes::FAILED
     } else if summary.error > 0 {
         exit_codes::USAGE_OR_HARNESS
+    } else if summary.tested_nothing() {
+        exit_codes::NOTHING_TESTED
     } else {
         exit_codes::OK
     }
@@ -368,6 +370,8 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
         })?;
     }
     let exit_code = match &report.baseline {
+        // A run that tested nothing is not conformant, whatever the baseline expects.
+        _ if report.summary.tested_nothing() => exit_codes::NOTHING_TESTED,
         // With a baseline, CI gates on change: any deviation fails the run.
         Some(b) if !b.deviations.is_empty() => exit_codes::FAILED,
         Some(_) => {

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-/// Most output kept per stream; the rest is read and dropped so the adapter never blocks.
+/// Most output kept per stream: the first half and the last half of this (the protocol's
+/// report is the *last* stdout line, so a chatty adapter must not push it out); the middle
+/// is read and dropped so the adapter never blocks.
 const OUTPUT_CAP: usize = 64 * 1024;
 
 /// How the adapter ended.
@@ -67,17 +69,33 @@ impl AdapterRun {
     }
 }
 
+/// Everything `r` yields, keeping a bounded head and tail; the dropped middle is marked.
 async fn drain<R: AsyncRead + Unpin>(mut r: R) -> Vec<u8> {
-    let mut kept = Vec::new();
+    let half = OUTPUT_CAP / 2;
+    let mut head = Vec::new();
+    let mut tail = std::collections::VecDeque::new();
+    let mut dropped = 0usize;
     let mut chunk = [0u8; 8192];
     while let Ok(n) = r.read(&mut chunk).await {
         if n == 0 {
             break;
         }
-        let room = OUTPUT_CAP.saturating_sub(kept.len());
-        kept.extend_from_slice(&chunk[..n.min(room)]);
+        let mut bytes = &chunk[..n];
+        let room = half.saturating_sub(head.len());
+        let (h, t) = bytes.split_at(room.min(bytes.len()));
+        head.extend_from_slice(h);
+        bytes = t;
+        tail.extend(bytes.iter().copied());
+        while tail.len() > half {
+            tail.pop_front();
+            dropped += 1;
+        }
     }
-    kept
+    if dropped > 0 {
+        head.extend_from_slice(format!("\n[... {dropped} bytes not kept ...]\n").as_bytes());
+    }
+    head.extend(tail);
+    head
 }
 
 fn kill_group(pid: Option<u32>) {
@@ -213,6 +231,22 @@ mod tests {
     async fn endless_output_is_capped() {
         let r = run("yes | head -c 10000000", 10000).await;
         assert_eq!(r.exit, AdapterExit::Code(0));
-        assert_eq!(r.stdout.len(), OUTPUT_CAP);
+        assert!(r.stdout.len() <= OUTPUT_CAP + 64, "{}", r.stdout.len());
+        assert!(r.stdout.contains("bytes not kept"));
+    }
+
+    #[tokio::test]
+    async fn the_last_line_survives_a_chatty_adapter() {
+        // 70 KiB of logs, then the report line: it must still be what is judged.
+        let r = run(
+            "head -c 71680 /dev/zero | tr '\\0' 'x'; echo; echo '{\"apiInvokerId\":\"INVlast\"}'",
+            10000,
+        )
+        .await;
+        assert_eq!(r.exit, AdapterExit::Code(0));
+        assert_eq!(
+            r.report.as_ref().map(|j| j["apiInvokerId"].clone()),
+            Some(serde_json::json!("INVlast"))
+        );
     }
 }

@@ -350,6 +350,31 @@ fn read_certs(
     Ok(certs)
 }
 
+/// `configured`, or the host of `url`: a name a certificate can be checked against.
+fn certificate_name(
+    configured: Option<String>,
+    url: &url::Url,
+    key: &str,
+    whose: &str,
+    err: &ErrFn<'_>,
+) -> Result<String, ConfigError> {
+    let name = configured.unwrap_or_else(|| {
+        url.host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string()
+    });
+    if rustls_pki_types::ServerName::try_from(name.clone()).is_err() {
+        return Err(err(
+            key,
+            format!("{name:?} is not a DNS name or IP address"),
+            &format!("set server_name to the name in the {whose}'s certificate"),
+        ));
+    }
+    Ok(name)
+}
+
 fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
     use crate::sut::CredentialSource;
     let url = url::Url::parse(&raw.url).map_err(|e| {
@@ -366,20 +391,13 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
             "onboarding runs over TLS: write url = \"https://HOST:PORT\"",
         ));
     }
-    let server_name = raw.server_name.clone().unwrap_or_else(|| {
-        url.host_str()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string()
-    });
-    if rustls_pki_types::ServerName::try_from(server_name.clone()).is_err() {
-        return Err(err(
-            "[core].server_name",
-            format!("{server_name:?} is not a DNS name or IP address"),
-            "set server_name to the name in the core's certificate",
-        ));
-    }
+    let server_name = certificate_name(
+        raw.server_name.clone(),
+        &url,
+        "[core].server_name",
+        "core",
+        err,
+    )?;
     // "enrolment": the CA comes from the register's answer (trust on first use).
     let from_enrolment = |p: &Path| p == Path::new(ENROLMENT_CA);
     let ca_from_enrolment = from_enrolment(&raw.ca);
@@ -457,21 +475,13 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
             }
             None => ca.clone(),
         };
-        let server_name = e.server_name.clone().unwrap_or_else(|| {
-            register
-                .host_str()
-                .unwrap_or_default()
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_string()
-        });
-        if rustls_pki_types::ServerName::try_from(server_name.clone()).is_err() {
-            return Err(err(
-                "[core.enrolment].server_name",
-                format!("{server_name:?} is not a DNS name or IP address"),
-                "set server_name to the name in the register's certificate",
-            ));
-        }
+        let server_name = certificate_name(
+            e.server_name.clone(),
+            &register,
+            "[core.enrolment].server_name",
+            "register",
+            err,
+        )?;
         CredentialSource::Enrolment {
             url: register,
             server_name,

@@ -94,21 +94,55 @@ fn push_ext(out: &mut Vec<u8>, ty: u16, data: &[u8]) {
     out.extend_from_slice(data);
 }
 
-/// Classify the first bytes a server sent back to the legacy ClientHello.
+/// Classify what a server sent back to the legacy ClientHello, record by record: a warning
+/// alert is not a refusal (a server may warn and then answer with a TLS 1.0 ServerHello), so
+/// warnings are skipped and the first fatal alert or ServerHello decides. None: only complete
+/// warning alerts so far (read more).
+fn classify_records(bytes: &[u8]) -> Option<LegacyHelloOutcome> {
+    let mut rest = bytes;
+    loop {
+        match rest {
+            [] => return None,
+            [0x15, _, _, _, _, 1, _, tail @ ..] => {
+                // A warning alert record of the usual 2-byte length; look past it.
+                let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
+                rest = if len == 2 {
+                    tail
+                } else {
+                    return Some(not_tls(bytes));
+                };
+            }
+            [0x15, _, _, _, _, level, description, ..] => {
+                return Some(LegacyHelloOutcome::Alert {
+                    level: *level,
+                    description: *description,
+                })
+            }
+            // record header (5) + handshake type 2 + length (3) + server_version (2)
+            [0x16, _, _, _, _, 0x02, _, _, _, hi, lo, ..] => {
+                return Some(LegacyHelloOutcome::ServerHello {
+                    version: u16::from_be_bytes([*hi, *lo]),
+                })
+            }
+            [0x15 | 0x16, ..] if rest.len() < 11 => return None,
+            _ => return Some(not_tls(bytes)),
+        }
+    }
+}
+
+fn not_tls(bytes: &[u8]) -> LegacyHelloOutcome {
+    LegacyHelloOutcome::NotTls {
+        first_bytes: hex::encode(&bytes[..bytes.len().min(16)]),
+    }
+}
+
+/// Classify everything a server sent back to the legacy ClientHello before it closed or the
+/// wait ended. Only warning alerts and then a close is a close (a refusal).
 pub fn classify_legacy_reply(bytes: &[u8]) -> LegacyHelloOutcome {
-    match bytes {
-        [] => LegacyHelloOutcome::Closed,
-        [0x15, _, _, _, _, level, description, ..] => LegacyHelloOutcome::Alert {
-            level: *level,
-            description: *description,
-        },
-        // record header (5) + handshake type 2 + length (3) + server_version (2)
-        [0x16, _, _, _, _, 0x02, _, _, _, hi, lo, ..] => LegacyHelloOutcome::ServerHello {
-            version: u16::from_be_bytes([*hi, *lo]),
-        },
-        other => LegacyHelloOutcome::NotTls {
-            first_bytes: hex::encode(&other[..other.len().min(16)]),
-        },
+    match classify_records(bytes) {
+        Some(o) => o,
+        None if bytes.is_empty() || bytes.starts_with(&[0x15]) => LegacyHelloOutcome::Closed,
+        None => not_tls(bytes),
     }
 }
 
@@ -131,13 +165,26 @@ pub async fn legacy_client_hello(
             phase: Phase::Handshake,
             source,
         })?;
+    // Read until a fatal alert or a ServerHello decides, the server closes, or the
+    // handshake timeout: warnings alone decide nothing.
+    let deadline = tokio::time::Instant::now() + timeouts.handshake;
     let mut buf = Vec::new();
-    let read = read_at_least(&mut tcp, &mut buf, 11, timeouts.handshake).await;
-    Ok(match read {
-        ReadEnd::Timeout if buf.is_empty() => LegacyHelloOutcome::Silent,
-        ReadEnd::Reset if buf.is_empty() => LegacyHelloOutcome::Closed,
-        _ => classify_legacy_reply(&buf),
-    })
+    let mut chunk = [0u8; 2048];
+    loop {
+        if let Some(decided) = classify_records(&buf) {
+            return Ok(decided);
+        }
+        if buf.len() > 16 * 1024 {
+            return Ok(not_tls(&buf));
+        }
+        match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
+            Err(_) if buf.is_empty() => return Ok(LegacyHelloOutcome::Silent),
+            // Warnings, then nothing: the server neither refused nor answered.
+            Err(_) => return Ok(LegacyHelloOutcome::Silent),
+            Ok(Ok(0)) | Ok(Err(_)) => return Ok(classify_legacy_reply(&buf)),
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
 }
 
 /// What a TLS port did with an HTTP request in clear.
@@ -175,6 +222,25 @@ async fn read_at_least(
     ReadEnd::Enough
 }
 
+/// Most of a cleartext reply read.
+const CLEAR_REPLY_CAP: usize = 64 * 1024;
+
+/// The status of the first HTTP/1.x status line anywhere in `bytes`.
+pub fn http_status_anywhere(bytes: &[u8]) -> Option<u16> {
+    let mut from = 0;
+    while let Some(i) = bytes[from..].windows(7).position(|w| w == b"HTTP/1.") {
+        let at = from + i;
+        let line = &bytes[at..bytes.len().min(at + 16)];
+        // "HTTP/1.x NNN"
+        if line.len() >= 12 && line[8] == b' ' && line[9..12].iter().all(u8::is_ascii_digit) {
+            let code = std::str::from_utf8(&line[9..12]).ok()?.parse().ok()?;
+            return Some(code);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Send `request` (a complete HTTP/1.1 request) in clear to the TLS port; report the reply.
 pub async fn cleartext_request(
     host: &str,
@@ -190,25 +256,31 @@ pub async fn cleartext_request(
     .await?;
     let _ = tcp.write_all(request).await;
     let mut buf = Vec::new();
-    // A TLS port answers cleartext at once (alert, close or a 400): the handshake limit, not
-    // the response limit, bounds the wait, so a silent core costs one short timeout here.
-    read_at_least(&mut tcp, &mut buf, 512, timeouts.handshake).await;
-    buf.truncate(512);
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut resp = httparse::Response::new(&mut headers);
-    let status = match resp.parse(&buf) {
-        Ok(_) => resp.code,
-        Err(_) => None,
-    };
+    // Read what comes back until the server closes, for at most the response timeout and
+    // CLEAR_REPLY_CAP bytes: a core that answers in clear late, or after junk, still answered.
+    read_at_least(&mut tcp, &mut buf, CLEAR_REPLY_CAP, timeouts.response).await;
+    buf.truncate(CLEAR_REPLY_CAP);
+    let status = http_status_anywhere(&buf);
+    let shown = &buf[..buf.len().min(512)];
     Ok(ClearOutcome {
         status,
-        reply: String::from_utf8_lossy(&buf).into_owned(),
+        reply: String::from_utf8_lossy(shown).into_owned(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_lines_are_found_anywhere() {
+        assert_eq!(http_status_anywhere(b"HTTP/1.1 201 Created\r\n"), Some(201));
+        let mut junk = vec![0u8; 600];
+        junk.extend_from_slice(b"HTTP/1.0 200 OK\r\n\r\n");
+        assert_eq!(http_status_anywhere(&junk), Some(200));
+        assert_eq!(http_status_anywhere(b"HTTP/1.1 abc"), None);
+        assert_eq!(http_status_anywhere(&[0x15, 3, 3, 0, 2, 2, 70]), None);
+    }
 
     #[test]
     fn hello_is_a_well_formed_record() {
@@ -236,6 +308,23 @@ mod tests {
             LegacyHelloOutcome::ServerHello { version: 0x0302 }
         );
         assert_eq!(classify_legacy_reply(&[]), LegacyHelloOutcome::Closed);
+        // A warning alert is not a refusal: what follows decides.
+        let mut warned = vec![0x15, 3, 1, 0, 2, 1, 112];
+        warned.extend_from_slice(&[0x16, 3, 1, 0, 50, 2, 0, 0, 46, 3, 1, 9]);
+        assert_eq!(
+            classify_legacy_reply(&warned),
+            LegacyHelloOutcome::ServerHello { version: 0x0301 }
+        );
+        assert_eq!(
+            classify_records(&warned[..7]),
+            None,
+            "undecided after a warning"
+        );
+        assert_eq!(
+            classify_legacy_reply(&warned[..7]),
+            LegacyHelloOutcome::Closed,
+            "a warning and then a close is a close"
+        );
         assert!(matches!(
             classify_legacy_reply(b"HTTP/1.1 400"),
             LegacyHelloOutcome::NotTls { .. }

@@ -27,9 +27,12 @@ enum Hostile {
     Trickle,
     LegacyServerHello,
     CleartextCreated,
+    WarnedLegacyServerHello,
+    LateCleartextCreated,
+    JunkThenCleartextCreated,
 }
 
-const ALL: [Hostile; 9] = [
+const ALL: [Hostile; 12] = [
     Hostile::Silent,
     Hostile::GarbageInsteadOfTls,
     Hostile::GarbageHttp,
@@ -39,6 +42,9 @@ const ALL: [Hostile; 9] = [
     Hostile::Trickle,
     Hostile::LegacyServerHello,
     Hostile::CleartextCreated,
+    Hostile::WarnedLegacyServerHello,
+    Hostile::LateCleartextCreated,
+    Hostile::JunkThenCleartextCreated,
 ];
 
 async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
@@ -71,11 +77,30 @@ async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
                 .write_all(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n{\"apiInvokerId\":\"INVx\"}")
                 .await;
         }
-        Hostile::LegacyServerHello => {
+        Hostile::LateCleartextCreated | Hostile::JunkThenCleartextCreated => {
+            // Serves onboarding in clear, but late (past the handshake timeout) or after
+            // ~600 junk bytes: still an HTTP answer to a cleartext request.
+            read_request_head(&mut tcp).await;
+            if matches!(kind, Hostile::LateCleartextCreated) {
+                tokio::time::sleep(Duration::from_millis(1000)).await;
+            } else {
+                let _ = tcp.write_all(&[0x17u8; 600]).await;
+            }
+            let _ = tcp
+                .write_all(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n{\"apiInvokerId\":\"INVx\"}")
+                .await;
+        }
+        Hostile::LegacyServerHello | Hostile::WarnedLegacyServerHello => {
             // Answers any ClientHello with a TLS 1.0 ServerHello: what a core accepting
-            // TLS 1.0 would do (rustls cannot, so this stands in for that bug).
+            // TLS 1.0 would do (rustls cannot, so this stands in for that bug); the warned
+            // one sends a warning alert first, which is no refusal.
             let mut b = [0u8; 2048];
             let _ = tcp.read(&mut b).await;
+            if matches!(kind, Hostile::WarnedLegacyServerHello) {
+                let _ = tcp
+                    .write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x01, 0x5a])
+                    .await;
+            }
             let mut hello = vec![
                 0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01,
             ];
@@ -249,11 +274,19 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
             );
             let ok = match kind {
                 // A core serving onboarding in clear: TLS-03 must fail, saying so.
-                Hostile::CleartextCreated if o.tp.id == "CCF-TLS-03" => {
+                Hostile::CleartextCreated
+                | Hostile::LateCleartextCreated
+                | Hostile::JunkThenCleartextCreated
+                    if o.tp.id == "CCF-TLS-03" =>
+                {
                     o.verdict == Verdict::Fail && o.reason.contains("HTTP 201")
                 }
                 // The legacy ServerHello is what a core accepting TLS 1.0 sends: TLS-02 must fail.
-                Hostile::LegacyServerHello if o.tp.id == "CCF-TLS-02" => o.verdict == Verdict::Fail,
+                Hostile::LegacyServerHello | Hostile::WarnedLegacyServerHello
+                    if o.tp.id == "CCF-TLS-02" =>
+                {
+                    o.verdict == Verdict::Fail
+                }
                 // These hostiles do TLS correctly (rustls): the purely TLS-level purposes may
                 // pass; everything that needs an HTTP answer must not.
                 _ if tls_done_right && matches!(o.tp.id, "CCF-TLS-01" | "CCF-TLS-02") => true,

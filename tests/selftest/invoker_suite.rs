@@ -180,3 +180,44 @@ async fn an_invoker_offering_only_tls_1_1_fails_inv_tls_08() {
         outcomes[0].reason
     );
 }
+
+#[tokio::test]
+async fn exit_89_never_hides_what_the_played_core_saw() {
+    // Sends the credential to a core presenting a certificate from another CA, then says
+    // "not supported": the INV-TLS purposes fail, they are not not-applicable.
+    let mut target = InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
+    target.command = format!("{} --fault skip-cert-verification; exit 89", target.command);
+    let outcomes = super::support::run_invoker_suite(target).await;
+    for id in ["INV-TLS-01", "INV-TLS-02", "INV-TLS-04", "INV-TLS-09"] {
+        let o = outcomes.iter().find(|o| o.tp.id == id).unwrap();
+        assert_eq!(o.verdict, Verdict::Fail, "{id}: {}", o.reason);
+        assert!(o.reason.contains("exited 89"), "{id}: {}", o.reason);
+    }
+}
+
+#[test]
+fn an_adapter_that_supports_nothing_is_not_conformant() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        "[invoker]\ncommand = \"echo 'nothing here' >&2; exit 89\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["run", "--sut", "invoker", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(capif_conformance::exit_codes::NOTHING_TESTED),
+        "{stdout}"
+    );
+    assert!(stdout.contains("nothing applicable was tested"), "{stdout}");
+    let html = std::fs::read_to_string(dir.path().join("r/latest/report.html")).unwrap();
+    assert!(html.contains("NOT CONFORMANT: nothing applicable was tested"));
+}

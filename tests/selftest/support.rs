@@ -36,6 +36,40 @@ pub fn timeouts() -> Timeouts {
     }
 }
 
+/// The suite's test purposes for the invoker `target`.
+pub async fn run_invoker_suite(
+    target: capif_conformance::sut::InvokerTarget,
+) -> Vec<capif_conformance::suite::Outcome> {
+    capif_conformance::suite::run_suite(
+        capif_conformance::suite::SuiteTargets {
+            core: None,
+            invoker: Some(target),
+        },
+        capif_conformance::suite::SuiteOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+/// The suite's test purposes for the core `target`, those matching `tags` if given.
+pub async fn run_core_suite(
+    target: capif_conformance::sut::CoreTarget,
+    tags: Option<&str>,
+) -> Vec<capif_conformance::suite::Outcome> {
+    capif_conformance::suite::run_suite(
+        capif_conformance::suite::SuiteTargets {
+            core: Some(target),
+            invoker: None,
+        },
+        capif_conformance::suite::SuiteOptions {
+            tags: tags.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A reference core with default settings on 127.0.0.1:0.
 pub async fn start_core() -> RunningCore {
     start_core_with(CoreSettings::new(pki().clone())).await

@@ -2,44 +2,23 @@
 //! reuse, and harness-side problems reported as harness errors.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use capif_conformance::checks::Verdict;
-use capif_conformance::net::Timeouts;
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::EmbeddedCore;
-use capif_conformance::suite::{run_suite, Outcome, SuiteOptions, SuiteTargets};
+use capif_conformance::suite::Outcome;
 use capif_conformance::sut::{CoreTarget, CredentialSource, InvokerTarget, SigningKey};
 
-const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+use super::support::{run_core_suite, run_invoker_suite, timeouts};
 
-fn timeouts() -> Timeouts {
-    Timeouts {
-        connect: Duration::from_secs(2),
-        handshake: Duration::from_secs(2),
-        response: Duration::from_secs(3),
-        teardown: Duration::from_millis(500),
-        adapter: Duration::from_secs(20),
-    }
-}
+const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
 
 fn hosts() -> Vec<String> {
     DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect()
 }
 
 async fn run_core(target: CoreTarget, tags: &str) -> Vec<Outcome> {
-    run_suite(
-        SuiteTargets {
-            core: Some(target),
-            invoker: None,
-        },
-        SuiteOptions {
-            tags: Some(tags.into()),
-            ..SuiteOptions::default()
-        },
-    )
-    .await
-    .unwrap()
+    run_core_suite(target, Some(tags)).await
 }
 
 fn verdict<'a>(outcomes: &'a [Outcome], id: &str) -> &'a Outcome {
@@ -129,15 +108,7 @@ async fn an_adapter_command_that_cannot_run_is_a_harness_error_not_an_invoker_fa
         let mut target =
             InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), pki.clone());
         target.command = command.into();
-        let outcomes = run_suite(
-            SuiteTargets {
-                core: None,
-                invoker: Some(target),
-            },
-            SuiteOptions::default(),
-        )
-        .await
-        .unwrap();
+        let outcomes = run_invoker_suite(target).await;
         let verdicts: BTreeSet<Verdict> = outcomes.iter().map(|o| o.verdict).collect();
         assert_eq!(verdicts, BTreeSet::from([Verdict::Error]), "{command}");
         assert!(

@@ -129,7 +129,23 @@ pub async fn onboard(
             .headers
             .push(("Authorization".into(), format!("Bearer {}", env.credential)));
     }
-    let request = request.json(&body);
+    let mut request = request.json(&body);
+    if variants.has(InvokerVariant::ChunkedBody) {
+        // The same JSON, framed as two chunks.
+        let half = request.body.len() / 2;
+        let (a, b) = request.body.split_at(half);
+        let mut framed = Vec::new();
+        for part in [a, b] {
+            framed.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+            framed.extend_from_slice(part);
+            framed.extend_from_slice(b"\r\n");
+        }
+        framed.extend_from_slice(b"0\r\n\r\n");
+        request.body = framed;
+        request
+            .headers
+            .push(("Transfer-Encoding".into(), "chunked".into()));
+    }
     let attempts = if faults.has(InvokerFault::RetryLoop) {
         6
     } else {

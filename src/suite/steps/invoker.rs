@@ -5,6 +5,7 @@ use cucumber::{given, then, when};
 use super::skip_if_decided;
 use crate::checks::{self, Check, Verdict};
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
+use crate::exit_codes;
 use crate::net::HttpRequest;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
@@ -196,7 +197,14 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
     };
     w.record_run(&run);
     match &run.adapter.exit {
-        AdapterExit::Code(89) => {
+        AdapterExit::Code(exit_codes::ADAPTER_UNSUPPORTED) => {
+            // What the played core saw wins over what the adapter says it supports.
+            if let Some(violation) = checks::observed_violation(&run) {
+                w.inv_runs.push(run);
+                return w.check(Check::Fail(format!(
+                    "{violation} (the adapter then exited 89, \"not supported\": what was observed stands)"
+                )));
+            }
             let reason = format!(
                 "the invoker does not support this scenario: {}",
                 run.adapter.last_stderr_line()

@@ -247,14 +247,34 @@ async fn read_request<S: AsyncRead + Unpin>(
                     )
                 })
                 .collect();
+            let chunked = headers.iter().any(|(k, v)| {
+                k.eq_ignore_ascii_case("transfer-encoding")
+                    && v.to_ascii_lowercase().contains("chunked")
+            });
             let len = headers
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
                 .and_then(|(_, v)| v.trim().parse::<usize>().ok())
                 .unwrap_or(0)
                 .min(MAX_BUFFER);
-            if buf.len() >= head + len {
-                let body = buf[head..head + len].to_vec();
+            // A chunked body (RFC 9112 §7.1) is as conformant as a Content-Length one.
+            let framed = if chunked {
+                match decode_chunked(&buf[head..]) {
+                    Chunked::Complete { body, used } => Some((body, head + used)),
+                    Chunked::Partial => None,
+                    Chunked::Invalid => {
+                        return ReadOutcome::End(SessionEnd::Other {
+                            error: "the request's chunked body is not valid chunked encoding"
+                                .into(),
+                        })
+                    }
+                }
+            } else if buf.len() >= head + len {
+                Some((buf[head..head + len].to_vec(), head + len))
+            } else {
+                None
+            };
+            if let Some((body, used)) = framed {
                 let r = ObservedRequest {
                     method: req.method.unwrap_or_default().to_string(),
                     target: req.path.unwrap_or_default().to_string(),
@@ -262,7 +282,7 @@ async fn read_request<S: AsyncRead + Unpin>(
                     body,
                     at_ms: shared.started.elapsed().as_millis() as u64,
                 };
-                buf.drain(..head + len);
+                buf.drain(..used);
                 return ReadOutcome::Request(r);
             }
         }
@@ -279,6 +299,58 @@ async fn read_request<S: AsyncRead + Unpin>(
             }
             Ok(Err(e)) => return ReadOutcome::End(classify_io_error(&e)),
         }
+    }
+}
+
+/// A chunked body, decoded as far as it arrived.
+#[derive(Debug, PartialEq, Eq)]
+enum Chunked {
+    /// The whole body (trailers skipped) and how many bytes of the input it used.
+    Complete { body: Vec<u8>, used: usize },
+    /// More bytes are needed.
+    Partial,
+    /// Not chunked encoding.
+    Invalid,
+}
+
+/// Decode `Transfer-Encoding: chunked` (RFC 9112 §7.1): size lines, data, the last chunk and
+/// any trailer fields up to the empty line.
+fn decode_chunked(input: &[u8]) -> Chunked {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let (start, size) = match httparse::parse_chunk_size(&input[at..]) {
+            Ok(httparse::Status::Complete((i, n))) => (at + i, n as usize),
+            Ok(httparse::Status::Partial) => return Chunked::Partial,
+            Err(_) => return Chunked::Invalid,
+        };
+        if size > MAX_BUFFER || body.len() + size > MAX_BUFFER {
+            return Chunked::Invalid;
+        }
+        if size == 0 {
+            // Trailer section: lines until an empty one.
+            let mut line = start;
+            loop {
+                let Some(end) = input[line..].windows(2).position(|w| w == b"\r\n") else {
+                    return Chunked::Partial;
+                };
+                if end == 0 {
+                    return Chunked::Complete {
+                        body,
+                        used: line + 2,
+                    };
+                }
+                line += end + 2;
+            }
+        }
+        if input.len() < start + size + 2 {
+            return Chunked::Partial;
+        }
+        if &input[start + size..start + size + 2] != b"\r\n" {
+            return Chunked::Invalid;
+        }
+        body.extend_from_slice(&input[start..start + size]);
+        at = start + size + 2;
     }
 }
 
@@ -308,5 +380,35 @@ async fn cleartext(mut tcp: TcpStream, shared: &Shared, obs: &mut SessionObserva
             break;
         }
         obs.cleartext_received.extend_from_slice(&chunk[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_bodies_decode() {
+        let b = b"7\r\n{\"a\":1}\r\n0\r\n\r\nNEXT";
+        assert_eq!(
+            decode_chunked(b),
+            Chunked::Complete {
+                body: b"{\"a\":1}".to_vec(),
+                used: b.len() - 4
+            }
+        );
+        let t = b"3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: y\r\n\r\n";
+        assert_eq!(
+            decode_chunked(t),
+            Chunked::Complete {
+                body: b"abcde".to_vec(),
+                used: t.len()
+            }
+        );
+        for cut in 0..t.len() {
+            assert_eq!(decode_chunked(&t[..cut]), Chunked::Partial, "cut at {cut}");
+        }
+        assert_eq!(decode_chunked(b"zz\r\n"), Chunked::Invalid);
+        assert_eq!(decode_chunked(b"3\r\nabcXY"), Chunked::Invalid);
     }
 }
