@@ -380,7 +380,34 @@ fn default_hosts(hosts: Vec<String>) -> Vec<String> {
     }
 }
 
+/// Why `--host` value `h` cannot name a server certificate, if it cannot.
+fn bad_host(h: &str) -> Option<&'static str> {
+    if h.is_empty() {
+        return Some("it is empty");
+    }
+    if h.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains spaces or control characters");
+    }
+    let looks_ipv4 = h.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if looks_ipv4 && h.parse::<std::net::Ipv4Addr>().is_err() {
+        return Some("it looks like an IPv4 address but is not one");
+    }
+    if h.contains(':') && h.parse::<std::net::Ipv6Addr>().is_err() {
+        return Some("it looks like an IPv6 address but is not one");
+    }
+    if h.parse::<std::net::IpAddr>().is_err()
+        && rustls_pki_types::ServerName::try_from(h.to_string()).is_err()
+    {
+        return Some("it is not a DNS name");
+    }
+    None
+}
+
 fn pki(out: PathBuf, hosts: Vec<String>) -> i32 {
+    if let Some((h, why)) = hosts.iter().find_map(|h| bad_host(h).map(|w| (h, w))) {
+        eprintln!("error: --host {h:?}: {why}; give a DNS name (capif.example) or an IP address (127.0.0.1)");
+        return exit_codes::USAGE_OR_HARNESS;
+    }
     let hosts = default_hosts(hosts);
     let result = TestPki::generate(&hosts).and_then(|p| p.write(&out));
     match result {

@@ -191,7 +191,7 @@ impl TestPki {
     pub fn load(dir: &Path) -> Result<Self, PkiError> {
         let read = |name: &str| -> Result<String, PkiError> {
             let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|e| file_err(&path, e))
+            crate::fsutil::read_text(&path).map_err(|e| file_err(&path, e))
         };
         let invalid = |name: &str, reason: String| PkiError::Invalid {
             path: dir.join(name).display().to_string(),

@@ -101,12 +101,13 @@ impl Baseline {
             problem,
             fix: fix.into(),
         };
-        let bytes = std::fs::read(path).map_err(|e| {
-            err(
-                e.to_string(),
-                "pass an existing file, or create one with --write-baseline",
-            )
-        })?;
+        let bytes =
+            crate::fsutil::read_limited(path, crate::fsutil::MAX_INPUT_FILE).map_err(|e| {
+                err(
+                    e.to_string(),
+                    "pass an existing file, or create one with --write-baseline",
+                )
+            })?;
         let b: Baseline = serde_json::from_slice(&bytes).map_err(|e| {
             err(
                 format!("not a baseline: {e}"),

@@ -16,7 +16,7 @@ pub use markdown::render_markdown;
 pub use model::{
     branch_counts, BaselineReport, Report, ResultEntry, Summary, SutDescription, FORMAT_VERSION,
 };
-pub use write::{write_reports, ReportPaths};
+pub use write::{check_writable, write_reports, ReportPaths};
 
 #[cfg(test)]
 mod snapshots;

@@ -184,18 +184,28 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
     let started_at = time::OffsetDateTime::now_utc();
     let started = Instant::now();
     let config = plan.config.as_deref().map(SutConfig::load).transpose()?;
+    // Before anything runs: a run whose reports cannot be written would be lost.
+    crate::report::check_writable(&plan.out).map_err(|e| {
+        RunError::Usage(format!(
+            "--out {}: reports cannot be written there ({e}); choose a writable directory",
+            plan.out.display()
+        ))
+    })?;
     let baseline = plan.baseline.as_deref().map(Baseline::load).transpose()?;
     let timeouts = config
         .as_ref()
         .map(|c| c.timeouts)
         .unwrap_or_else(Timeouts::default);
-    let keylog = match &plan.keylog {
-        Some(p) => Some(Arc::new(
-            KeyLogFile::open(p)
-                .map_err(|e| RunError::Usage(format!("--keylog {}: {e}", p.display())))?,
-        ) as Arc<dyn rustls::KeyLog>),
+    let keylog_file = match &plan.keylog {
+        Some(p) => Some(Arc::new(KeyLogFile::open(p).map_err(|e| {
+            RunError::Usage(format!(
+                "--keylog {}: {e}; give a regular file the harness may create or append to",
+                p.display()
+            ))
+        })?)),
         None => None,
     };
+    let keylog = keylog_file.clone().map(|k| k as Arc<dyn rustls::KeyLog>);
 
     let mut targets = SuiteTargets::default();
     let mut suts = Vec::new();
@@ -392,6 +402,12 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
     debug_assert!(outcomes
         .iter()
         .all(|o| o.verdict != Verdict::Pass || !o.reason.is_empty()));
+    if let Some(e) = keylog_file.as_ref().and_then(|k| k.failure()) {
+        return Err(RunError::Harness(format!(
+            "--keylog: writing the key log failed ({e}); the reports were written to {}",
+            paths.html().display()
+        )));
+    }
     Ok(RunResult {
         report,
         outcomes,

@@ -124,10 +124,22 @@ pub async fn run_suite(
     opts: SuiteOptions,
 ) -> Result<Vec<Outcome>, SuiteError> {
     let filter = match &opts.tags {
-        Some(expr) => Some(expr.parse::<TagOperation>().map_err(|e| SuiteError::Tags {
-            expr: expr.clone(),
-            reason: e.to_string(),
-        })?),
+        Some(expr) => {
+            // The parser recurses on nesting: a hostile expression must be a usage error,
+            // not a stack overflow.
+            if tag_nesting(expr) > MAX_TAG_NESTING || expr.len() > 4096 {
+                return Err(SuiteError::Tags {
+                    expr: expr.chars().take(80).collect(),
+                    reason: format!(
+                        "nested deeper than {MAX_TAG_NESTING} levels or longer than 4096 characters"
+                    ),
+                });
+            }
+            Some(expr.parse::<TagOperation>().map_err(|e| SuiteError::Tags {
+                expr: expr.clone(),
+                reason: e.to_string(),
+            })?)
+        }
         None => None,
     };
     let features = parse_features().map_err(SuiteError::Features)?;
@@ -227,6 +239,28 @@ pub async fn run_suite(
     let order: Vec<&str> = catalogue::all().map(|tp| tp.id).collect();
     out.sort_by_key(|o| order.iter().position(|id| *id == o.tp.id));
     Ok(out)
+}
+
+/// Deepest nesting of a tag expression: open parentheses plus `not`s in a row.
+const MAX_TAG_NESTING: usize = 32;
+
+fn tag_nesting(expr: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut nots = 0usize;
+    for token in expr
+        .replace('(', " ( ")
+        .replace(')', " ) ")
+        .split_whitespace()
+    {
+        match token {
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            "not" => nots += 1,
+            _ => nots = 0,
+        }
+        deepest = deepest.max(depth + nots);
+    }
+    deepest
 }
 
 fn purpose_of(scenario: &cucumber::gherkin::Scenario) -> Option<&'static TestPurpose> {

@@ -222,7 +222,7 @@ impl SutConfig {
             problem,
             fix: fix.to_string(),
         };
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::fsutil::read_text(path).map_err(|e| {
             err(
                 "--config",
                 format!("cannot read the file: {e}"),
@@ -284,6 +284,12 @@ impl SutConfig {
 
 type ErrFn<'a> = dyn Fn(&str, String, &str) -> ConfigError + 'a;
 
+/// The shortest phase timeout accepted.
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(10);
+
+/// Most distinct certificates accepted from one CA file.
+const MAX_CA_CERTS: usize = 64;
+
 /// The value of `ca` / `invoker_ca` that takes the CA from the register's answer.
 pub const ENROLMENT_CA: &str = "enrolment";
 
@@ -304,6 +310,15 @@ fn timeouts(raw: &RawTimeouts, err: &ErrFn<'_>) -> Result<Timeouts, ConfigError>
                     "write a positive duration such as \"2s\" or \"500ms\"",
                 )
             })?;
+            // Below this the harness's own scheduling decides, not the SUT: such a timeout
+            // would turn into SUT failures.
+            if *slot < MIN_TIMEOUT {
+                return Err(err(
+                    &format!("[timeouts].{key}"),
+                    format!("{v:?} is below the {} ms floor", MIN_TIMEOUT.as_millis()),
+                    "use at least \"10ms\" (loopback); real networks want seconds",
+                ));
+            }
         }
     }
     Ok(t)
@@ -315,7 +330,7 @@ fn read_certs(
     err: &ErrFn<'_>,
 ) -> Result<Vec<CertificateDer<'static>>, ConfigError> {
     use rustls_pki_types::pem::PemObject;
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::fsutil::read_limited(path, crate::fsutil::MAX_INPUT_FILE).map_err(|e| {
         err(
             key,
             format!("cannot read {}: {e}", path.display()),
@@ -336,6 +351,25 @@ fn read_certs(
             key,
             format!("{} holds no certificate", path.display()),
             "use a PEM file with one or more -----BEGIN CERTIFICATE----- blocks",
+        ));
+    }
+    // Duplicates add nothing (and a bundle of 100k copies would flood every report).
+    let mut unique: Vec<CertificateDer<'static>> = Vec::new();
+    for c in certs {
+        if !unique.contains(&c) {
+            unique.push(c);
+        }
+    }
+    let certs = unique;
+    if certs.len() > MAX_CA_CERTS {
+        return Err(err(
+            key,
+            format!(
+                "{} holds {} distinct certificates, more than {MAX_CA_CERTS}",
+                path.display(),
+                certs.len()
+            ),
+            "provision only the root (and intermediate) CA certificates of the core",
         ));
     }
     for c in &certs {
@@ -492,13 +526,14 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
     };
     let signing_key = match &raw.credential_signing_key {
         Some(path) => {
-            let pem = std::fs::read(path).map_err(|e| {
-                err(
-                    "[core].credential_signing_key",
-                    format!("cannot read {}: {e}", path.display()),
-                    "point it at the PEM private key the core's credential issuer signs with",
-                )
-            })?;
+            let pem =
+                crate::fsutil::read_limited(path, crate::fsutil::MAX_INPUT_FILE).map_err(|e| {
+                    err(
+                        "[core].credential_signing_key",
+                        format!("cannot read {}: {e}", path.display()),
+                        "point it at the PEM private key the core's credential issuer signs with",
+                    )
+                })?;
             let alg = raw.credential_signing_alg.clone().unwrap_or_else(|| {
                 if String::from_utf8_lossy(&pem).contains("EC PRIVATE KEY") {
                     "ES256".into()
@@ -729,6 +764,15 @@ mod tests {
         assert_eq!(e.key, "[core].url");
         let e = load("[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\n[timeouts]\nconnect = \"soon\"\n").unwrap_err();
         assert_eq!(e.key, "[timeouts].connect");
+    }
+
+    #[test]
+    fn timeouts_below_the_floor_are_config_errors() {
+        let e = load(
+            "[core]\nurl = \"https://127.0.0.1:8443\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\n[timeouts]\nresponse = \"1ms\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "[timeouts].response");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod core_rejects;
 mod core_serves;
 mod core_suite;
 mod hostile;
+mod hostile_inputs;
 mod invoker_refuses;
 mod invoker_suite;
 mod kill_matrix;

@@ -1,0 +1,159 @@
+//! Hostile or broken inputs get a clear error and lose nothing: special files, huge nesting,
+//! bad names, unwritable output, concurrent runs into one `--out`.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo only creates a file system node from a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[test]
+fn deeply_nested_tags_are_a_usage_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let expr = format!("{}@CCF-TLS-01{}", "(".repeat(50_000), ")".repeat(50_000));
+    let out = dir.path().join("r");
+    let (code, _, err) = run(&[
+        "run",
+        "--sut",
+        "core",
+        "--tags",
+        &expr,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("nested deeper"), "{err}");
+    let nots = format!("{}@CCF-TLS-01", "not ".repeat(10_000));
+    let (code, _, err) = run(&[
+        "run",
+        "--sut",
+        "core",
+        "--tags",
+        &nots,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[test]
+fn special_files_as_config_or_keylog_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let out = dir.path().join("r");
+    for config in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let (code, _, err) = run(&["run", "--config", config, "--out", out.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{config}: {err}");
+        assert!(err.contains("not a regular file"), "{config}: {err}");
+    }
+    for keylog in [fifo.to_str().unwrap(), "/dev/full"] {
+        let (code, _, err) = run(&[
+            "run",
+            "--sut",
+            "core",
+            "--tags",
+            "@CCF-TLS-01",
+            "--keylog",
+            keylog,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, Some(2), "{keylog}: {err}");
+        assert!(err.contains("--keylog"), "{keylog}: {err}");
+    }
+}
+
+#[test]
+fn an_existing_keylog_file_is_made_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let keylog = dir.path().join("keys.log");
+    std::fs::write(&keylog, "").unwrap();
+    std::fs::set_permissions(&keylog, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = dir.path().join("r");
+    let (code, _, err) = run(&[
+        "run",
+        "--sut",
+        "core",
+        "--tags",
+        "@CCF-TLS-01",
+        "--keylog",
+        keylog.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let mode = std::fs::metadata(&keylog).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(std::fs::read_to_string(&keylog)
+        .unwrap()
+        .contains("CLIENT_HANDSHAKE_TRAFFIC_SECRET"));
+}
+
+#[test]
+fn bad_pki_host_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for host in ["", "two words", "bell\u{7}", "999.1.1.1", "1::2::3"] {
+        let (code, _, err) = run(&["pki", "--out", dir.path().to_str().unwrap(), "--host", host]);
+        assert_eq!(code, Some(2), "{host:?}: {err}");
+        assert!(err.contains("--host"), "{host:?}: {err}");
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn an_unwritable_out_is_refused_before_the_suite_runs() {
+    let (code, stdout, err) = run(&["run", "--out", "/proc/capif-conformance-not-here"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--out"), "{err}");
+    assert!(!stdout.contains("PASS"), "no scenario ran: {stdout}");
+}
+
+#[test]
+fn concurrent_runs_into_one_out_leave_a_consistent_latest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(BIN)
+                .args(["run", "--sut", "core", "--tags", "@CCF-TLS-01", "--out"])
+                .arg(&out)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let latest = out.join("latest");
+    assert!(latest.is_symlink());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(latest.join("report.json")).unwrap()).unwrap();
+    let run_id = json["run_id"].as_str().unwrap();
+    // Every file of latest/ belongs to the same run.
+    let html = std::fs::read_to_string(latest.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(latest.join("report.md")).unwrap();
+    assert!(html.contains(run_id) && md.contains(run_id), "{run_id}");
+    assert_eq!(
+        std::fs::read_link(&latest).unwrap().to_str().unwrap(),
+        run_id
+    );
+}
