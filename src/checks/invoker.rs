@@ -113,6 +113,14 @@ pub fn refused_bad_certificate(run: &InvokerRun, defect: &str) -> Check {
             "the invoker reported success although it refused the core certificate {defect}"
         ));
     }
+    // Connecting and closing without a ClientHello is no refusal of a certificate it never saw.
+    if sessions.iter().all(|s| s.client_hello.is_none()) {
+        return Check::Inconclusive(format!(
+            "the invoker opened {} connection(s) but never sent a ClientHello, so whether it checks the certificate cannot be told ({})",
+            sessions.len(),
+            run.adapter.describe()
+        ));
+    }
     if !reported_failure(run) {
         return Check::Fail(format!(
             "the invoker did not report failure after refusing the certificate: {}",

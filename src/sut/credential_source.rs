@@ -1,10 +1,7 @@
 //! Where the harness gets a valid onboarding credential for a core under test.
 
-use std::process::Stdio;
-
 use base64::Engine;
 use rustls_pki_types::{CertificateDer, ServerName};
-use tokio::io::AsyncReadExt;
 
 use crate::net::{client_config, HttpRequest, HttpsSession, Timeouts, TLS_VERSIONS};
 use crate::pki::TestPki;
@@ -57,34 +54,28 @@ impl CredentialSource {
     }
 }
 
+/// Run `credential_command` like an adapter: its own process group (killed with everything
+/// it forked at the adapter timeout), stdout and stderr read concurrently with bounded
+/// buffers, so neither a chatty stderr nor a background child can block the run.
 async fn run_command(cmd: &str, timeouts: &Timeouts) -> Result<String, String> {
-    let mut child = tokio::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("credential_command `{cmd}` did not start: {e}"))?;
-    let mut out = child.stdout.take().expect("piped");
-    let read = async {
-        let mut buf = Vec::new();
-        // Cap what a broken command can make us hold.
-        (&mut out).take(64 * 1024).read_to_end(&mut buf).await?;
-        let status = child.wait().await?;
-        Ok::<_, std::io::Error>((status, buf))
-    };
-    let (status, buf) = tokio::time::timeout(timeouts.adapter, read)
-        .await
-        .map_err(|_| {
-            format!("credential_command `{cmd}` did not finish within the adapter timeout")
-        })?
-        .map_err(|e| format!("credential_command `{cmd}` failed: {e}"))?;
-    if !status.success() {
-        return Err(format!("credential_command `{cmd}` exited with {status}"));
+    let cwd = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
+    let run = super::adapter::run_adapter(cmd, &[], &cwd, timeouts.adapter).await;
+    match &run.exit {
+        super::adapter::AdapterExit::Code(0) => {}
+        super::adapter::AdapterExit::TimedOut => {
+            return Err(format!(
+                "credential_command `{cmd}` did not finish within the adapter timeout (its process group was killed)"
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "credential_command `{cmd}` failed: {}; stderr: {}",
+                run.describe(),
+                run.last_stderr_line()
+            ))
+        }
     }
-    String::from_utf8_lossy(&buf)
+    run.stdout
         .lines()
         .map(str::trim)
         .rfind(|l| !l.is_empty())

@@ -221,3 +221,36 @@ fn an_adapter_that_supports_nothing_is_not_conformant() {
     let html = std::fs::read_to_string(dir.path().join("r/latest/report.html")).unwrap();
     assert!(html.contains("NOT CONFORMANT: nothing applicable was tested"));
 }
+
+#[tokio::test]
+async fn an_invoker_flooding_connections_is_recorded_within_a_bound() {
+    let mut target = InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
+    target.command = "bash -c 'for i in $(seq 120); do exec 3<>/dev/tcp/127.0.0.1/$CAPIF_PORT; exec 3>&-; done; exit 1'".into();
+    let outcomes = run_suite(
+        SuiteTargets {
+            core: None,
+            invoker: Some(target),
+        },
+        SuiteOptions {
+            tags: Some("@INV-TLS-01".into()),
+            ..SuiteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let o = &outcomes[0];
+    assert_ne!(o.verdict, Verdict::Pass);
+    let sessions = o.evidence.exchanges.len();
+    assert!(
+        sessions <= capif_conformance::sut::MAX_SESSIONS,
+        "{sessions} sessions recorded"
+    );
+    assert!(
+        o.evidence
+            .notes
+            .iter()
+            .any(|n| n.contains("more connections not recorded")),
+        "{:?}",
+        o.evidence.notes
+    );
+}

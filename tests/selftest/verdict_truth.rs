@@ -119,3 +119,35 @@ async fn an_adapter_command_that_cannot_run_is_a_harness_error_not_an_invoker_fa
         );
     }
 }
+
+#[tokio::test]
+async fn a_credential_command_that_floods_stderr_or_leaves_a_child_does_not_block() {
+    let core = EmbeddedCore::start(timeouts()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    let pki = core.target.harness_pki.clone().unwrap();
+    std::fs::write(&token, pki.credential("flood", 900)).unwrap();
+    let started = std::time::Instant::now();
+    for command in [
+        format!(
+            "head -c 300000 /dev/zero | tr '\\0' 'e' >&2; cat '{}'",
+            token.display()
+        ),
+        format!("(sleep 30 &); cat '{}'", token.display()),
+    ] {
+        let mut t = core.target.clone();
+        t.credential = CredentialSource::Command(command.clone());
+        t.shared = Default::default();
+        let got = t.valid_credential().await.unwrap();
+        assert_eq!(got, std::fs::read_to_string(&token).unwrap(), "{command}");
+    }
+    // A hang detector, not a timing assertion: the adapter timeout is 20 s.
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    // A CR/LF in a credential would inject headers: it is never sent.
+    let mut t = core.target.clone();
+    t.credential = CredentialSource::Static("abc\r\nX-Injected: 1".into());
+    t.shared = Default::default();
+    let e = t.valid_credential().await.unwrap_err();
+    assert!(e.contains("control characters"), "{e}");
+    core.core.shutdown().await;
+}

@@ -96,6 +96,13 @@ impl SuiteWorld {
                 .unwrap_or(masked.len());
             masked[start..].to_string()
         };
+        if run.observations.unrecorded > 0 {
+            self.evidence.notes.push(format!(
+                "run {n}: {} more connections not recorded (the played core records at most {} per scenario)",
+                run.observations.unrecorded,
+                crate::sut::MAX_SESSIONS
+            ));
+        }
         self.evidence.notes.push(format!(
             "run {n}: {} after {} ms; {} session(s) with the played core; stderr (tail): {}",
             run.adapter.describe(),

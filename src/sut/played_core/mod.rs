@@ -87,6 +87,7 @@ pub(crate) struct Shared {
     pub started: Instant,
     pub sessions: Mutex<Vec<SessionObservation>>,
     pub granted: Mutex<Vec<Granted>>,
+    pub unrecorded: std::sync::atomic::AtomicUsize,
 }
 
 /// A running played core (and, with enrolment, its separate register listener).
@@ -109,7 +110,13 @@ pub struct Observations {
     pub sessions: Vec<SessionObservation>,
     /// Onboardings granted.
     pub granted: Vec<Granted>,
+    /// Connections beyond [`MAX_SESSIONS`], closed at once and not recorded.
+    pub unrecorded: usize,
 }
+
+/// Connections recorded per scenario at most: an invoker opening connections in a loop must
+/// not drive the harness's memory (and the report) without bound.
+pub const MAX_SESSIONS: usize = 32;
 
 impl PlayedCore {
     /// Start a played core for `script`; it accepts credentials signed by `pki`'s enrolment key.
@@ -140,6 +147,7 @@ impl PlayedCore {
             started: Instant::now(),
             sessions: Mutex::new(Vec::new()),
             granted: Mutex::new(Vec::new()),
+            unrecorded: std::sync::atomic::AtomicUsize::new(0),
         });
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(accept_loop(
@@ -189,6 +197,10 @@ impl PlayedCore {
         Observations {
             sessions,
             granted: std::mem::take(&mut *self.shared.granted.lock().expect("lock")),
+            unrecorded: self
+                .shared
+                .unrecorded
+                .load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 }
@@ -199,11 +211,19 @@ async fn accept_loop(
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut sessions = JoinSet::new();
+    let mut accepted_count = 0usize;
     loop {
         tokio::select! {
             _ = stopped.changed() => break,
             accepted = listener.accept() => {
                 let Ok((tcp, _)) = accepted else { continue };
+                accepted_count += 1;
+                if accepted_count > MAX_SESSIONS {
+                    // Counted, closed, not recorded.
+                    shared.unrecorded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    drop(tcp);
+                    continue;
+                }
                 sessions.spawn(session::serve(tcp, shared.clone()));
             }
         }
