@@ -18,9 +18,24 @@ fn verdict_label(v: Verdict) -> &'static str {
     }
 }
 
+/// SUT-controlled text made safe for a terminal: no ESC, BEL or other control characters
+/// (they could rewrite the screen), escaped so they stay visible.
+fn inert(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 fn shorten(s: &str, n: usize) -> String {
+    let s = inert(s);
     if s.chars().count() <= n {
-        s.to_string()
+        s
     } else {
         format!("{}…", s.chars().take(n).collect::<String>())
     }
@@ -48,7 +63,7 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         }
     };
     for sut in &result.report.suts {
-        println!("SUT ({}): {}", sut.role.name(), sut.description);
+        println!("SUT ({}): {}", sut.role.name(), inert(&sut.description));
     }
     println!();
     println!(
@@ -79,7 +94,7 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         } else {
             println!("baseline {}: {} deviation(s)", b.file, b.deviations.len());
             for d in &b.deviations {
-                println!("  {}", d.describe());
+                println!("  {}", inert(&d.describe()));
             }
         }
     }
@@ -254,5 +269,17 @@ pub async fn load(
         exit_codes::FAILED
     } else {
         exit_codes::OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let out = shorten("INV\u{1b}[2J\u{7}x", 100);
+        assert!(!out.chars().any(char::is_control), "{out:?}");
+        assert!(out.contains("\\u{1b}"));
     }
 }

@@ -5,28 +5,57 @@ use crate::checks::Verdict;
 
 use super::model::{branch_counts, Report, ResultEntry};
 
+/// Text the SUT controls (reasons, bodies, ids), made inert for a pull-request comment: no
+/// raw HTML (`</details>`), no images, links, emphasis or @mentions, one line.
+pub fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
+            | '@' | '~' | '=' | ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// SUT text inside a code span: no backticks, one line.
+fn md_code(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '`' || c.is_control() { '\'' } else { c })
+        .collect()
+}
+
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    md_text(s)
 }
 
 fn evidence_lines(r: &ResultEntry) -> Vec<String> {
     let mut out = Vec::new();
     for x in &r.evidence.exchanges {
-        let mut parts = vec![x.label.clone()];
+        let mut parts = vec![md_text(&x.label)];
         if let Some(t) = &x.tls {
             parts.push(format!("{} {}", t.version, t.cipher));
         }
         if let Some(q) = &x.request {
-            parts.push(format!("sent `{}`", q.start_line));
+            parts.push(format!("sent `{}`", md_code(&q.start_line)));
         }
         if let Some(p) = &x.response {
-            parts.push(format!("got `{}`", p.start_line));
+            parts.push(format!("got `{}`", md_code(&p.start_line)));
         }
         if let Some(e) = &x.error {
-            parts.push(format!("error: {e}"));
+            parts.push(format!("error: {}", md_text(e)));
         }
         if let Some(e) = &x.session_end {
-            parts.push(format!("session end: {}", e.describe()));
+            parts.push(format!("session end: {}", md_text(&e.describe())));
         }
         out.push(parts.join("; "));
     }
@@ -34,7 +63,7 @@ fn evidence_lines(r: &ResultEntry) -> Vec<String> {
         r.evidence
             .notes
             .iter()
-            .map(|n| n.lines().next().unwrap_or("").to_string()),
+            .map(|n| md_text(n.lines().next().unwrap_or(""))),
     );
     out
 }
@@ -120,7 +149,7 @@ pub fn render_markdown(r: &Report) -> String {
             x.spec_refs.join(", "),
             x.requirement,
             x.title,
-            x.reason
+            md_text(&x.reason)
         ));
         if let Some(e) = &x.expected {
             m.push_str(&format!("- **Baseline expects**: {e}\n"));
@@ -146,4 +175,29 @@ pub fn render_markdown(r: &Report) -> String {
     }
     m.push_str("\n</details>\n");
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sut_text_is_inert_in_a_pull_request_comment() {
+        let hostile = "</details><img src=x> ![p](http://evil.example/x.png) [click](http://evil.example) @octocat *bold* `code`\nline2";
+        let out = md_text(hostile);
+        for raw in [
+            "</details>",
+            "<img",
+            "![",
+            "](",
+            " @octocat",
+            "*bold*",
+            "`code`",
+            "\n",
+        ] {
+            assert!(!out.contains(raw), "{raw:?} survived in {out:?}");
+        }
+        assert!(out.contains("&lt;/details&gt;") && out.contains("\\@octocat"));
+        assert_eq!(md_code("a`b\u{1b}c"), "a'b'c");
+    }
 }
