@@ -21,7 +21,8 @@ fn verdict_label(v: Verdict) -> &'static str {
 /// SUT-controlled text made safe for a terminal: no ESC, BEL or other control characters
 /// (they could rewrite the screen), escaped so they stay visible.
 fn inert(s: &str) -> String {
-    s.chars()
+    capif_conformance::evidence::scrub(s)
+        .chars()
         .flat_map(|c| {
             if c.is_control() {
                 c.escape_default().collect::<Vec<_>>()

@@ -133,6 +133,123 @@ impl From<&TlsSummary> for TlsEvidence {
     }
 }
 
+/// Secrets that have no recognisable shape (an opaque credential, a Basic password and its
+/// base64 form): registered when they become known, scrubbed from every report and line.
+static KNOWN_SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Never let `secret` reach a report or the console (short values are not registered: they
+/// would mask ordinary words).
+pub fn register_secret(secret: &str) {
+    let secret = secret.trim();
+    if secret.chars().count() < 6 {
+        return;
+    }
+    if let Ok(mut known) = KNOWN_SECRETS.write() {
+        if !known.iter().any(|k| k == secret) {
+            known.push(secret.to_string());
+        }
+    }
+}
+
+/// `text` with every secret masked: JWTs (any `eyJ….….…`), PEM private keys, and the
+/// registered secrets. Applied to every string of the report model and every console line,
+/// so no renderer can leak what evidence recorded.
+pub fn scrub(text: &str) -> String {
+    let mut out = scrub_pem_keys(text);
+    out = scrub_jwts(&out);
+    if let Ok(known) = KNOWN_SECRETS.read() {
+        for k in known.iter() {
+            if out.contains(k.as_str()) {
+                out = out.replace(k.as_str(), &mask_secret(k));
+            }
+        }
+    }
+    out
+}
+
+fn scrub_pem_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("-----BEGIN ") {
+        let after = &rest[i..];
+        let header_end = after[11..].find("-----").map(|j| j + 11 + 5);
+        let is_key = header_end.is_some_and(|e| after[..e].contains("PRIVATE KEY"));
+        if !is_key {
+            out.push_str(&rest[..i + 11]);
+            rest = &rest[i + 11..];
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        out.push_str("[private key removed]");
+        // Up to the matching END line, or everything when it is cut off.
+        match after.find("PRIVATE KEY-----").and_then(|_| {
+            after
+                .find("-----END ")
+                .and_then(|e| after[e..].find("PRIVATE KEY-----").map(|k| e + k + 16))
+        }) {
+            Some(end) => rest = &after[end..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn scrub_jwts(text: &str) -> String {
+    let b64 = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i + 3 <= bytes.len() {
+        if &bytes[i..i + 3] == b"eyJ" && (i == 0 || !b64(bytes[i - 1])) {
+            let mut j = i;
+            let mut dots = 0;
+            while j < bytes.len() && (b64(bytes[j]) || (bytes[j] == b'.' && dots < 2)) {
+                if bytes[j] == b'.' {
+                    dots += 1;
+                }
+                j += 1;
+            }
+            if dots == 2 {
+                out.push_str(&text[copied..i]);
+                out.push_str(&mask_secret(&text[i..j]));
+                copied = j;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+impl Evidence {
+    /// Every string with its secrets masked (see [`scrub`]).
+    pub fn scrub(&mut self) {
+        for x in &mut self.exchanges {
+            x.label = scrub(&x.label);
+            for m in [x.request.as_mut(), x.response.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                m.start_line = scrub(&m.start_line);
+                m.body = scrub(&m.body);
+                for (_, v) in &mut m.headers {
+                    *v = scrub(v);
+                }
+            }
+            if let Some(e) = &mut x.error {
+                *e = scrub(e);
+            }
+        }
+        for n in &mut self.notes {
+            *n = scrub(n);
+        }
+    }
+}
+
 /// Shorten a secret to something recognisable but useless: `eyJhbGci…(357 chars)`.
 pub fn mask_secret(s: &str) -> String {
     let n = s.chars().count();
@@ -237,6 +354,26 @@ mod tests {
         let masked = mask_body(body.to_string().as_bytes());
         assert!(!masked.contains("s3cr3t-s3cr3t-s3cr3t"), "{masked}");
         assert!(masked.contains("s3cr3t-s…(20 chars)"));
+    }
+
+    #[test]
+    fn scrub_masks_jwts_keys_and_registered_secrets() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpbnZva2VyIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+        let key =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+        register_secret("opaque-credential-42");
+        let text = format!("a {jwt} b {key} c opaque-credential-42 d ?token={jwt}&x");
+        let out = scrub(&text);
+        assert!(
+            !out.contains(jwt) && !out.contains("MIIEowIBAAKCAQEA"),
+            "{out}"
+        );
+        assert!(!out.contains("opaque-credential-42"), "{out}");
+        assert!(out.contains("[private key removed]") && out.contains("eyJhbGci…("));
+        // Certificates and ordinary text stay.
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+        assert_eq!(scrub(cert), cert);
+        assert_eq!(scrub("eyJ not a token"), "eyJ not a token");
     }
 
     #[test]

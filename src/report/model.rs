@@ -40,6 +40,24 @@ pub struct Report {
     pub baseline: Option<BaselineReport>,
 }
 
+impl Report {
+    /// A copy with every secret masked in every string SUTs or evidence put there
+    /// ([`crate::evidence::scrub`]).
+    pub fn scrubbed(&self) -> Report {
+        use crate::evidence::scrub;
+        let mut r = self.clone();
+        for s in &mut r.suts {
+            s.description = scrub(&s.description);
+        }
+        for x in &mut r.results {
+            x.reason = scrub(&x.reason);
+            x.evidence.scrub();
+        }
+        r.command_line = r.command_line.iter().map(|a| scrub(a)).collect();
+        r
+    }
+}
+
 /// The comparison of a run with a baseline.
 #[derive(Debug, Clone, Serialize)]
 pub struct BaselineReport {

@@ -176,3 +176,126 @@ fn html_snapshot_is_self_contained() {
     assert!(html.contains("class=\"node fail\""));
     insta::assert_snapshot!("report_html", html);
 }
+
+mod secrets {
+    //! For random placements of secrets in every evidence field, no report file contains
+    //! them: the property the scrubber in `write_reports` exists for.
+
+    use proptest::prelude::*;
+
+    use super::synthetic;
+    use crate::evidence::{register_secret, Exchange, MessageEvidence};
+    use crate::report::Report;
+
+    fn place(report: &mut Report, field: usize, secret: &str) {
+        let n = report.results.len();
+        if field % 9 == 8 {
+            report.suts[0].description = format!("core with {secret}");
+            return;
+        }
+        let r = &mut report.results[field % n];
+        let msg = || MessageEvidence {
+            start_line: "GET /x".into(),
+            headers: vec![],
+            body: String::new(),
+        };
+        if r.evidence.exchanges.is_empty() {
+            r.evidence.exchanges.push(Exchange {
+                label: "x".into(),
+                tls: None,
+                request: Some(msg()),
+                response: Some(msg()),
+                error: None,
+                session_end: None,
+                after_harness_close: None,
+                timings_ms: Default::default(),
+            });
+        }
+        let x = &mut r.evidence.exchanges[0];
+        let req = x.request.get_or_insert_with(msg);
+        match field % 9 {
+            0 => r.reason = format!("the core echoed {secret} back"),
+            1 => req.start_line = format!("POST /onboardedInvokers?access_token={secret}&a=1"),
+            2 => req.headers.push(("X-Token".into(), secret.into())),
+            3 => req.body = format!("{{\"token\": \"{secret}\"}}"),
+            4 => {
+                let resp = x.response.get_or_insert_with(msg);
+                resp.headers
+                    .push(("Set-Cookie".into(), format!("t={secret}")))
+            }
+            5 => x.response.get_or_insert_with(msg).body = format!("[\"{secret}\"]"),
+            6 => x.error = Some(format!("register said {secret}")),
+            _ => r
+                .evidence
+                .notes
+                .push(format!("adapter stderr: token={secret}")),
+        }
+    }
+
+    /// Every file `write_reports` writes (the Markdown without its escapes, so an escaped
+    /// secret still counts).
+    fn rendered(report: &Report) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = crate::report::write_reports(report, dir.path()).unwrap();
+        ["report.json", "junit.xml", "report.md", "report.html"]
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(paths.run_dir.join(f))
+                    .unwrap()
+                    .replace('\\', "")
+            })
+            .collect()
+    }
+
+    fn jwt() -> impl Strategy<Value = String> {
+        (
+            "[A-Za-z0-9_-]{8,40}",
+            "[A-Za-z0-9_-]{8,60}",
+            "[A-Za-z0-9_-]{16,80}",
+        )
+            .prop_map(|(h, p, s)| format!("eyJ{h}.eyJ{p}.{s}"))
+    }
+
+    fn pem_key() -> impl Strategy<Value = (String, String)> {
+        ("[A-Za-z0-9+/]{40,64}", prop_oneof![Just("RSA "), Just("EC "), Just("")]).prop_map(
+            |(b, kind)| {
+                (
+                    format!("-----BEGIN {kind}PRIVATE KEY-----\nMII{b}\n-----END {kind}PRIVATE KEY-----"),
+                    format!("MII{b}"),
+                )
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn no_report_file_contains_a_jwt(token in jwt(), field in 0usize..60) {
+            let mut r = synthetic();
+            place(&mut r, field, &token);
+            for text in rendered(&r) {
+                prop_assert!(!text.contains(&token));
+            }
+        }
+
+        #[test]
+        fn no_report_file_contains_a_private_key((key, body) in pem_key(), field in 0usize..60) {
+            let mut r = synthetic();
+            place(&mut r, field, &key);
+            for text in rendered(&r) {
+                prop_assert!(!text.contains(&body));
+            }
+        }
+
+        #[test]
+        fn no_report_file_contains_a_registered_secret(secret in "[A-Za-z0-9]{12,40}", field in 0usize..60) {
+            register_secret(&secret);
+            let mut r = synthetic();
+            place(&mut r, field, &secret);
+            for text in rendered(&r) {
+                prop_assert!(!text.contains(&secret));
+            }
+        }
+    }
+}

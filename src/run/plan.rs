@@ -380,8 +380,11 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
         })?;
     }
     let exit_code = match &report.baseline {
-        // A run that tested nothing is not conformant, whatever the baseline expects.
-        _ if report.summary.tested_nothing() => exit_codes::NOTHING_TESTED,
+        // A run that tested nothing is not conformant, whatever the baseline expects (a
+        // harness error, which says what to fix, is reported as such).
+        _ if report.summary.tested_nothing() && report.summary.error == 0 => {
+            exit_codes::NOTHING_TESTED
+        }
         // With a baseline, CI gates on change: any deviation fails the run.
         Some(b) if !b.deviations.is_empty() => exit_codes::FAILED,
         Some(_) => {

@@ -271,6 +271,7 @@ impl SutConfig {
                         "use style = \"opencapif\"",
                     ));
                 }
+                register_basic_login(&e.username, &e.password);
             }
         }
         Ok(Self {
@@ -283,6 +284,15 @@ impl SutConfig {
 }
 
 type ErrFn<'a> = dyn Fn(&str, String, &str) -> ConfigError + 'a;
+
+/// An HTTP Basic login never reaches a report: the password, and the header's base64 form.
+fn register_basic_login(username: &str, password: &str) {
+    use base64::Engine;
+    crate::evidence::register_secret(password);
+    crate::evidence::register_secret(
+        &base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}")),
+    );
+}
 
 /// The shortest phase timeout accepted.
 pub const MIN_TIMEOUT: Duration = Duration::from_millis(10);
@@ -479,6 +489,7 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         if c.trim().is_empty() {
             return Err(err("[core].credential", "is empty".into(), fix));
         }
+        crate::evidence::register_secret(c.trim());
         CredentialSource::Static(c.trim().to_string())
     } else if let Some(cmd) = raw.credential_command {
         CredentialSource::Command(cmd)
@@ -516,6 +527,7 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
             "register",
             err,
         )?;
+        register_basic_login(&e.username, &e.password);
         CredentialSource::Enrolment {
             url: register,
             server_name,

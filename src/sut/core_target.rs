@@ -358,6 +358,7 @@ impl CoreTarget {
                 self.credential.describe()
             ));
         }
+        crate::evidence::register_secret(&token);
         let exp = jwt_claims(&token).and_then(|c| c.get("exp").and_then(|e| e.as_i64()));
         *cached = Some((token.clone(), exp));
         Ok(token)
