@@ -54,9 +54,32 @@ fn progress(o: &Outcome) {
 
 /// `run`: execute the plan, print progress and a summary, return the exit code.
 pub async fn run(mut plan: RunPlan) -> i32 {
+    use capif_conformance::sut::processes;
     plan.on_outcome = Some(Box::new(progress));
     println!("capif-conformance {}: running…", env!("CARGO_PKG_VERSION"));
-    let result = match execute(plan).await {
+    processes::become_subreaper();
+    // CI runners and `timeout` send SIGTERM: end every process the run started, let the
+    // scenarios finish as `error: interrupted`, and write the report of what finished.
+    let watcher = tokio::spawn(async {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        eprintln!("interrupted: ending the processes the run started, writing the report of what finished");
+        processes::interrupt();
+    });
+    let executed = execute(plan).await;
+    watcher.abort();
+    // Whatever an adapter left behind (even detached with setsid) ends with the run.
+    processes::end_everything();
+    let result = match executed {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -106,6 +129,9 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         );
     }
     println!("report: {}", result.paths.html().display());
+    if processes::interrupted() {
+        return exit_codes::INTERRUPTED;
+    }
     result.exit_code
 }
 

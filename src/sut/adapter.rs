@@ -100,11 +100,8 @@ async fn drain<R: AsyncRead + Unpin>(mut r: R) -> Vec<u8> {
 
 fn kill_group(pid: Option<u32>) {
     if let Some(pid) = pid {
-        // SAFETY: killpg only sends a signal; the group id is the adapter's own pid because
-        // it was spawned with process_group(0).
-        unsafe {
-            libc::killpg(pid as libc::pid_t, libc::SIGKILL);
-        }
+        // The group id is the adapter's own pid: it was spawned with process_group(0).
+        super::processes::kill_group(pid as i32);
     }
 }
 
@@ -140,6 +137,8 @@ pub async fn run_adapter(
         }
     };
     let pid = child.id();
+    // Found and ended on interruption too, while it lives.
+    let _registered = pid.map(|p| super::processes::register(p as i32));
     let out = tokio::spawn(drain(child.stdout.take().expect("piped")));
     let err = tokio::spawn(drain(child.stderr.take().expect("piped")));
     let exit = match tokio::time::timeout(limit, child.wait()).await {

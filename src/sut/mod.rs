@@ -10,6 +10,7 @@ mod credential_source;
 mod invoker_target;
 mod played_core;
 pub(crate) mod probes;
+pub mod processes;
 
 pub use adapter::{run_adapter, AdapterExit, AdapterRun};
 pub use config::{

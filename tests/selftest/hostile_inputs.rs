@@ -157,3 +157,81 @@ fn concurrent_runs_into_one_out_leave_a_consistent_latest() {
         run_id
     );
 }
+
+fn processes_with(marker: &str) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| {
+            let pid = e.ok()?.file_name().to_str()?.parse::<u32>().ok()?;
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let zombie = state.rsplit(')').next()?.trim_start().starts_with('Z');
+            (cmd.contains(marker) && !zombie).then(|| format!("{pid}: {cmd}"))
+        })
+        .collect()
+}
+
+#[test]
+fn sigterm_ends_every_adapter_writes_the_report_and_exits_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sut.toml");
+    // Each adapter detaches a grandchild with setsid (escaping its process group) and sleeps.
+    std::fs::write(
+        &config,
+        "[invoker]\ncommand = \"setsid sleep 41.3 & sleep 41.3\"\n[timeouts]\nadapter = \"60s\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("r");
+    let mut child = Command::new(BIN)
+        .args(["run", "--sut", "invoker", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the adapters run, then terminate the harness as a CI runner would.
+    let started = std::time::Instant::now();
+    while processes_with("sleep 41.3").len() < 4 && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        !processes_with("sleep 41.3").is_empty(),
+        "the adapters started"
+    );
+    // SAFETY: kill only sends SIGTERM to the child we spawned.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        // A hang detector: the adapter timeout is 60 s.
+        assert!(started.elapsed().as_secs() < 30, "the harness did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(
+        status.code(),
+        Some(capif_conformance::exit_codes::INTERRUPTED)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("latest/report.json")).unwrap()).unwrap();
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 19);
+    assert!(results
+        .iter()
+        .all(|r| r["verdict"] == "error" && r["reason"].as_str().unwrap().contains("interrupted")));
+    // Nothing left running, the setsid'd grandchildren included.
+    let mut left = processes_with("sleep 41.3");
+    for _ in 0..40 {
+        if left.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        left = processes_with("sleep 41.3");
+    }
+    assert!(left.is_empty(), "left running: {left:?}");
+}

@@ -203,6 +203,10 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
         Err(e) => return w.harness_error(e),
     };
     w.record_run(&run);
+    if crate::sut::processes::interrupted() {
+        // The adapter was ended by the interruption, not by its own doing.
+        return w.harness_error("error: interrupted (SIGTERM/SIGINT) while the adapter ran");
+    }
     match &run.adapter.exit {
         AdapterExit::Code(exit_codes::ADAPTER_UNSUPPORTED) => {
             // What the played core saw wins over what the adapter says it supports.

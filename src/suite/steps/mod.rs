@@ -10,9 +10,16 @@ mod core_teardown;
 mod core_tls;
 mod invoker;
 
-/// Skip the rest of a scenario whose verdict is already fixed.
+/// Skip the rest of a scenario whose verdict is already fixed; on an interrupted run, fix it
+/// to a harness error first.
 macro_rules! skip_if_decided {
     ($w:expr) => {
+        if !$w.decided() && $crate::sut::processes::interrupted() {
+            $w.decided = Some((
+                $crate::checks::Verdict::Error,
+                "error: interrupted (SIGTERM/SIGINT) before this test purpose finished".into(),
+            ));
+        }
         if $w.decided() {
             return Ok(());
         }
