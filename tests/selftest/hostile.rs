@@ -30,9 +30,11 @@ enum Hostile {
     WarnedLegacyServerHello,
     LateCleartextCreated,
     JunkThenCleartextCreated,
+    ServerError500,
+    CreatedToEverything,
 }
 
-const ALL: [Hostile; 12] = [
+const ALL: [Hostile; 14] = [
     Hostile::Silent,
     Hostile::GarbageInsteadOfTls,
     Hostile::GarbageHttp,
@@ -45,6 +47,8 @@ const ALL: [Hostile; 12] = [
     Hostile::WarnedLegacyServerHello,
     Hostile::LateCleartextCreated,
     Hostile::JunkThenCleartextCreated,
+    Hostile::ServerError500,
+    Hostile::CreatedToEverything,
 ];
 
 async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
@@ -156,6 +160,18 @@ async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
+                Hostile::ServerError500 | Hostile::CreatedToEverything => {
+                    // A clean session that ends properly after an answer that is not the one
+                    // the teardown and state purposes are about: they must not pass on it.
+                    let answer: &[u8] = if matches!(kind, Hostile::ServerError500) {
+                        b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/problem+json\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{\"status\":500}"
+                    } else {
+                        b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 25\r\nConnection: close\r\n\r\n{\"apiInvokerId\":\"INVx\"}"
+                    };
+                    let _ = tls.write_all(answer).await;
+                    let _ = tls.shutdown().await;
+                    return;
+                }
                 _ => unreachable!(),
             }
             tokio::time::sleep(Duration::from_secs(30)).await;
@@ -266,7 +282,8 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
         for o in &outcomes {
             let tls_done_right = matches!(
                 kind,
-                Hostile::GarbageHttp
+                Hostile::ServerError500
+                    | Hostile::GarbageHttp
                     | Hostile::EndlessBody
                     | Hostile::GiantContentLength
                     | Hostile::ResetMidResponse
@@ -286,6 +303,12 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                     if o.tp.id == "CCF-TLS-02" =>
                 {
                     o.verdict == Verdict::Fail
+                }
+                // A core that answers 201 to everything: whatever it gets right, the teardown
+                // after an error and "a rejection leaves no state" were never exercised.
+                Hostile::CreatedToEverything => {
+                    !matches!(o.tp.id, "CCF-TD-02" | "CCF-CRED-08" | "CCF-CRED-07")
+                        || o.verdict == Verdict::Inconclusive
                 }
                 // These hostiles do TLS correctly (rustls): the purely TLS-level purposes may
                 // pass; everything that needs an HTTP answer must not.
