@@ -133,6 +133,10 @@ catalogued! { FaultSpec;
             catches: &["INV-REQ-01"] },
         AcceptIncomplete201 => FaultSpec { name: "accept-incomplete-201", bug: "reports success for a 201 that lacks the id or the certificate", breaks: ANNEX,
             catches: &["INV-OK-02"] },
+        SkipIssuedCertificateCheck => FaultSpec { name: "skip-issued-certificate-check", bug: "takes whatever apiInvokerCertificate the core returns without verifying it", breaks: "TS 33.122 §6.1",
+            catches: &["INV-OK-02"] },
+        SuccessOnAny2xx => FaultSpec { name: "success-on-any-2xx", bug: "takes any 2xx answer with an enrolment body as onboarded", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["INV-OK-03"] },
         NoCloseNotify => FaultSpec { name: "no-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
             catches: &["INV-TD-03"] },
     }

@@ -172,6 +172,11 @@ impl CertProfile {
                 p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
                 p.not_before = now - Duration::minutes(1);
                 p.not_after = now + *validity;
+                if validity.is_negative() {
+                    // Already expired: a validity window that ended (only scripted by the
+                    // played core, to see that an invoker refuses it).
+                    p.not_before = p.not_after - Duration::days(30);
+                }
             }
             CertProfile::BadServer { variant, hosts } => {
                 server_leaf(&mut p, hosts)?;

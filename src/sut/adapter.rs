@@ -139,6 +139,11 @@ pub async fn run_adapter(
     let pid = child.id();
     // Found and ended on interruption too, while it lives.
     let _registered = pid.map(|p| super::processes::register(p as i32));
+    // Registered first, then the flag read: an interruption either sees this group or is
+    // seen here, so no adapter started during one outlives it.
+    if super::processes::interrupted() {
+        kill_group(pid);
+    }
     let out = tokio::spawn(drain(child.stdout.take().expect("piped")));
     let err = tokio::spawn(drain(child.stderr.take().expect("piped")));
     let exit = match tokio::time::timeout(limit, child.wait()).await {

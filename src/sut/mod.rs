@@ -23,7 +23,7 @@ pub use credential_source::CredentialSource;
 pub use invoker_target::{InvokerRun, InvokerTarget};
 pub use played_core::{
     parse_client_hello, version_name, Answers, ClientHelloInfo, Granted, Handshake, Observations,
-    ObservedRequest, PlayedCore, Presents, Script, SessionObservation, MAX_SESSIONS,
+    ObservedRequest, PlayedCore, Presents, Script, SessionObservation, Unusable, MAX_SESSIONS,
 };
 pub use probes::{
     cleartext_request, legacy_client_hello, legacy_client_hello_bytes, ClearOutcome,

@@ -36,6 +36,13 @@ pub fn timeouts() -> Timeouts {
     }
 }
 
+/// How many test purposes the catalogue has for an invoker under test.
+pub fn invoker_purposes() -> usize {
+    capif_conformance::catalogue::all()
+        .filter(|tp| tp.sut == capif_conformance::catalogue::Sut::Invoker)
+        .count()
+}
+
 /// The suite's test purposes for the invoker `target`.
 pub async fn run_invoker_suite(
     target: capif_conformance::sut::InvokerTarget,

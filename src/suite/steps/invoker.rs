@@ -9,7 +9,7 @@ use crate::exit_codes;
 use crate::net::HttpRequest;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{AdapterExit, Answers, Handshake, InvokerRun, InvokerTarget, Presents};
+use crate::sut::{AdapterExit, Answers, Handshake, InvokerRun, InvokerTarget, Presents, Unusable};
 
 impl SuiteWorld {
     /// The invoker under test, or a harness error if this run has none.
@@ -181,7 +181,7 @@ async fn rejects(w: &mut SuiteWorld) -> StepResult {
 async fn without_id(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     w.inv_script.answers = Answers::CreatedWithoutId;
-    w.defect = "apiInvokerId".into();
+    w.defect = "a 201 without apiInvokerId".into();
     Ok(())
 }
 
@@ -189,7 +189,30 @@ async fn without_id(w: &mut SuiteWorld) -> StepResult {
 async fn without_cert(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     w.inv_script.answers = Answers::CreatedWithoutCertificate;
-    w.defect = "the certificate".into();
+    w.defect = "a 201 without the certificate".into();
+    Ok(())
+}
+
+#[given(
+    regex = r"^the harness core answers 201 with (an empty apiInvokerId|an empty certificate|a certificate that is not PEM|an unparsable certificate|a certificate for another key|a certificate from another CA|an expired certificate)$"
+)]
+async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
+    skip_if_decided!(w);
+    match defect.parse::<Unusable>() {
+        Ok(u) => {
+            w.inv_script.answers = Answers::CreatedWith(u);
+            w.defect = format!("a 201 with {defect}");
+            Ok(())
+        }
+        Err(e) => w.harness_error(e),
+    }
+}
+
+#[given(expr = "the harness core answers {int} to a valid request")]
+async fn answers_status(w: &mut SuiteWorld, status: u16) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.answers = Answers::Status(status);
+    w.defect = format!("{status} instead of 201 Created");
     Ok(())
 }
 
@@ -324,8 +347,9 @@ async fn reports_success(w: &mut SuiteWorld) -> StepResult {
 async fn not_success(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    let lacking = w.defect.clone();
-    w.check(checks::not_success_on_incomplete(&run, &lacking))
+    let answer = w.defect.clone();
+    let pki = w.invoker()?.pki;
+    w.check(checks::not_success_on_incomplete(&run, &answer, &pki))
 }
 
 #[then("the invoker ends the session after the response and sends nothing more")]

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::session::ObservedRequest;
-use super::{Answers, Granted, Shared};
+use super::{Answers, Granted, Shared, Unusable};
 use crate::model::{validate_enrolment_post, ProblemDetails, ONBOARDING_PATH, PROBLEM_JSON};
 use crate::pki::{parse_invoker_public_key, verify_credential, CertProfile};
 
@@ -87,13 +87,32 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
         "INV{}",
         hex::encode(&crate::pki::new_serial().to_bytes()[..15])
     );
-    let Ok(cert) = shared.pki.ca.issue(
-        &CertProfile::Invoker {
-            api_invoker_id: id.clone(),
-            validity: time::Duration::days(1),
+    let unusable = match shared.script.answers {
+        Answers::CreatedWith(u) => Some(u),
+        _ => None,
+    };
+    let profile = CertProfile::Invoker {
+        api_invoker_id: id.clone(),
+        validity: if unusable == Some(Unusable::Expired) {
+            time::Duration::days(-1)
+        } else {
+            time::Duration::days(1)
         },
-        &key,
-    ) else {
+    };
+    let issued = match unusable {
+        Some(Unusable::OtherKey) => rcgen::KeyPair::generate()
+            .map_err(|e| e.to_string())
+            .and_then(|k| shared.pki.ca.issue(&profile, &k).map_err(|e| e.to_string())),
+        Some(Unusable::OtherCa) => crate::pki::Authority::new_root("Not the CAPIF root")
+            .map_err(|e| e.to_string())
+            .and_then(|ca| ca.issue(&profile, &key).map_err(|e| e.to_string())),
+        _ => shared
+            .pki
+            .ca
+            .issue(&profile, &key)
+            .map_err(|e| e.to_string()),
+    };
+    let Ok(cert) = issued else {
         return problem(
             500,
             "Internal Server Error",
@@ -113,6 +132,22 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
                 .as_object_mut()
                 .map(|o| o.remove("apiInvokerCertificate"));
         }
+        Answers::CreatedWith(u) => {
+            let cert_field = &mut out["onboardingInformation"]["apiInvokerCertificate"];
+            match u {
+                Unusable::EmptyId => out["apiInvokerId"] = json!(""),
+                Unusable::EmptyCertificate => *cert_field = json!(""),
+                Unusable::NotPem => *cert_field = json!("this is not a certificate"),
+                Unusable::Unparsable => {
+                    *cert_field = json!(
+                        "-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"
+                    )
+                }
+                // Issued above for another key, from another CA, or already expired.
+                Unusable::OtherKey | Unusable::OtherCa | Unusable::Expired => {}
+            }
+        }
+        Answers::Status(_) => {}
         Answers::Onboard | Answers::RejectCredential => {
             shared.granted.lock().expect("lock").push(Granted {
                 api_invoker_id: id.clone(),
@@ -121,11 +156,17 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
         }
     }
     let root = shared.api_root.lock().expect("lock").clone();
-    http(
-        201,
-        "Created",
-        "application/json",
-        &[("Location", format!("{root}{ONBOARDING_PATH}/{id}"))],
-        &serde_json::to_vec(&out).expect("serializes"),
-    )
+    let location = ("Location", format!("{root}{ONBOARDING_PATH}/{id}"));
+    let body = serde_json::to_vec(&out).expect("serializes");
+    match shared.script.answers {
+        Answers::Status(204) => http(204, "No Content", "application/json", &[], b""),
+        Answers::Status(status) => http(
+            status,
+            if status == 202 { "Accepted" } else { "OK" },
+            "application/json",
+            &[location],
+            &body,
+        ),
+        _ => http(201, "Created", "application/json", &[location], &body),
+    }
 }

@@ -47,6 +47,48 @@ pub enum Answers {
     CreatedWithoutId,
     /// 201 whose body lacks the certificate.
     CreatedWithoutCertificate,
+    /// A 201 whose id or certificate is present but unusable.
+    CreatedWith(Unusable),
+    /// This success-looking status instead of 201 (200 and 202 with the full body, 204
+    /// without one).
+    Status(u16),
+}
+
+/// What is wrong with the id or certificate of a scripted 201.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unusable {
+    /// `apiInvokerId: ""`.
+    EmptyId,
+    /// `apiInvokerCertificate: ""`.
+    EmptyCertificate,
+    /// A string that is not PEM.
+    NotPem,
+    /// A PEM block that is no certificate.
+    Unparsable,
+    /// A valid certificate for a key the invoker did not send.
+    OtherKey,
+    /// A certificate from a CA the invoker was not provisioned with.
+    OtherCa,
+    /// A certificate whose validity has ended.
+    Expired,
+}
+
+impl std::str::FromStr for Unusable {
+    type Err = String;
+    /// The phrases of the Gherkin steps ("an empty apiInvokerId", ...).
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "an empty apiInvokerId" => Unusable::EmptyId,
+            "an empty certificate" => Unusable::EmptyCertificate,
+            "a certificate that is not PEM" => Unusable::NotPem,
+            "an unparsable certificate" => Unusable::Unparsable,
+            "a certificate for another key" => Unusable::OtherKey,
+            "a certificate from another CA" => Unusable::OtherCa,
+            "an expired certificate" => Unusable::Expired,
+            other => return Err(format!("unknown defect of a 201: {other:?}")),
+        })
+    }
 }
 
 /// The script of one scenario.
