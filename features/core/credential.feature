@@ -65,3 +65,12 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
     Then the malformed credential was rejected
     When the invoker sends a valid onboarding request
     Then the same key onboards afterwards
+
+  # RFC 7518 §3.6: an Unsecured JWS MUST NOT be accepted unless the application says so; the
+  # harness derives it from the provisioned credential, so no key is needed.
+  @CCF-CRED-09 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-09 The core rejects an unsecured credential
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with the credential made unsecured (alg none)
+    Then the core rejects the request with a 4xx error and no onboarding result

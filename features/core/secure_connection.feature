@@ -40,3 +40,15 @@ Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection s
     When the invoker abandons a handshake after its ClientHello
     And the invoker sends a valid onboarding request
     Then the core still onboards
+
+  @CCF-TLS-06 @branch:secure-connection @severity:mandatory
+  Scenario: CCF-TLS-06 The core completes a handshake with a client that offers only TLS 1.2
+    Given a CAPIF core under test
+    When the invoker connects offering only TLS 1.2
+    Then the handshake completes
+
+  @CCF-TLS-07 @branch:secure-connection @severity:mandatory
+  Scenario: CCF-TLS-07 The core completes a handshake with a client that offers only TLS 1.3
+    Given a CAPIF core under test
+    When the invoker connects offering only TLS 1.3
+    Then the handshake completes

@@ -67,3 +67,29 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
     And the harness core presents a issued-by-non-ca certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
+
+  @INV-TLS-10 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-10 The invoker's ClientHello offers both TLS 1.2 and TLS 1.3
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then the ClientHello offers both TLS 1.2 and TLS 1.3
+
+  # RFC 9325 (BCP 195) §4.1 forbids NULL, anonymous, export, RC4 and single-DES suites (MUST
+  # NOT negotiate); TS 33.210 §6.2.3 (the TLS 1.2 profile) was not available, BCP 195 stands in.
+  @INV-TLS-11 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-11 The invoker's ClientHello offers no cipher suite RFC 9325 forbids
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then the ClientHello offers no forbidden cipher suite
+
+  @INV-TLS-12 @branch:secure-connection @severity:recommended
+  Scenario: INV-TLS-12 The invoker's ClientHello offers no cipher suite RFC 9325 discourages
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then the ClientHello offers no discouraged cipher suite

@@ -231,6 +231,94 @@ pub fn client_hello_modern(run: &InvokerRun) -> Check {
     )
 }
 
+/// The first ClientHello the played core saw.
+fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
+    run.observations
+        .sessions
+        .iter()
+        .find_map(|s| s.client_hello.as_ref())
+}
+
+/// The ClientHello offers both TLS 1.2 and TLS 1.3 (TS 33.210 §6.2.1: each "shall be
+/// supported").
+pub fn client_hello_offers_both(run: &InvokerRun) -> Check {
+    let Some(hello) = first_hello(run) else {
+        return Check::Inconclusive("no ClientHello was observed".into());
+    };
+    let offered = hello.offered();
+    let names: Vec<String> = offered
+        .iter()
+        .map(|v| crate::sut::version_name(*v))
+        .collect();
+    Check::expect(
+        offered.contains(&0x0303) && offered.contains(&0x0304),
+        format!("the ClientHello offers {}", names.join(", ")),
+        format!(
+            "the ClientHello offers {}: TLS 1.2 and TLS 1.3 shall both be supported",
+            names.join(", ")
+        ),
+    )
+}
+
+/// What the ClientHello offers, for evidence: suites by name, groups.
+fn suites_offered(hello: &crate::sut::ClientHelloInfo) -> String {
+    let suites: Vec<String> = hello
+        .cipher_suites
+        .iter()
+        .map(|c| crate::sut::suite_name(*c))
+        .collect();
+    format!(
+        "suites [{}], groups [{}]",
+        suites.join(", "),
+        hello
+            .groups
+            .iter()
+            .map(|g| format!("0x{g:04x}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The ClientHello offers no cipher suite RFC 9325 forbids (`strict = false`: NULL,
+/// anonymous, export, RC4, single DES) or discourages (`strict = true`: also 3DES, static
+/// RSA, CBC).
+pub fn client_hello_suites(run: &InvokerRun, strict: bool) -> Check {
+    let Some(hello) = first_hello(run) else {
+        return Check::Inconclusive("no ClientHello was observed".into());
+    };
+    let bad: Vec<String> = hello
+        .cipher_suites
+        .iter()
+        .filter_map(|c| match crate::sut::grade_suite(*c) {
+            crate::sut::SuiteGrade::Forbidden(why) => {
+                Some(format!("{} ({why})", crate::sut::suite_name(*c)))
+            }
+            crate::sut::SuiteGrade::Discouraged(why) if strict => {
+                Some(format!("{} ({why})", crate::sut::suite_name(*c)))
+            }
+            _ => None,
+        })
+        .collect();
+    Check::expect(
+        bad.is_empty(),
+        format!(
+            "the ClientHello offers only acceptable suites: {}",
+            suites_offered(hello)
+        ),
+        format!(
+            "the ClientHello offers {} that RFC 9325 {}: {}; offered {}",
+            if bad.len() == 1 { "a suite" } else { "suites" },
+            if strict {
+                "discourages (SHOULD NOT)"
+            } else {
+                "forbids (MUST NOT)"
+            },
+            bad.join(", "),
+            suites_offered(hello)
+        ),
+    )
+}
+
 /// The onboarding request carries the provisioned credential as `Authorization: Bearer`.
 pub fn bearer_credential(run: &InvokerRun, pki: &TestPki) -> Check {
     let post = match first_post(run) {

@@ -51,13 +51,13 @@ catalogued! { FaultSpec;
     pub enum CoreFault {
         AcceptAnyCredential => FaultSpec { name: "accept-any-credential", bug: "onboards without validating the onboarding credential", breaks: ANNEX,
             // CCF-CRED-07 and -08 are inconclusive: there is no rejection to judge.
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09"] },
         AcceptExpiredCredential => FaultSpec { name: "accept-expired-credential", bug: "does not check the credential's exp claim", breaks: "TS 33.122 §6.1, RFC 7519 §4.1.4",
             catches: &["CCF-CRED-05"] },
         ErrorWithInvokerId => FaultSpec { name: "error-with-invoker-id", bug: "puts an apiInvokerId into error responses", breaks: ANNEX,
             // Every rejection leaks the id (each test purpose observed it on its own
             // rejection); the replaced body also lost its invalidParams (CCF-REQ-06).
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
         Ok200 => FaultSpec { name: "ok-200", bug: "answers 200 instead of 201 Created", breaks: "TS 29.222 §8.4.2.2.3.1",
             // Everything that needs a 201 is inconclusive, pointing at CCF-OK-01.
             catches: &["CCF-OK-01"] },
@@ -95,6 +95,12 @@ catalogued! { FaultSpec;
             catches: &["CCF-OK-04"] },
         ClientCert400 => FaultSpec { name: "client-cert-400", bug: "answers a request without a client certificate 400 \"No required SSL certificate was sent\" (nginx ssl_verify_client on)", breaks: "TS 29.222 §10.2",
             catches: &["CCF-TLS-04"] },
+        Tls13Only => FaultSpec { name: "tls13-only", bug: "serves TLS 1.3 only", breaks: "TS 33.210 §6.2.1",
+            catches: &["CCF-TLS-06"] },
+        Tls12Only => FaultSpec { name: "tls12-only", bug: "serves TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
+            catches: &["CCF-TLS-07"] },
+        AcceptAlgNone => FaultSpec { name: "accept-alg-none", bug: "accepts an unsecured credential (alg: none, no signature)", breaks: "RFC 7518 §3.6, RFC 8725 §3.1",
+            catches: &["CCF-CRED-09"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.
@@ -135,6 +141,8 @@ catalogued! { FaultSpec;
             catches: &["INV-OK-02"] },
         SkipIssuedCertificateCheck => FaultSpec { name: "skip-issued-certificate-check", bug: "takes whatever apiInvokerCertificate the core returns without verifying it", breaks: "TS 33.122 §6.1",
             catches: &["INV-OK-02"] },
+        Tls12OnlyClient => FaultSpec { name: "offer-tls12-only", bug: "offers TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
+            catches: &["INV-TLS-10"] },
         SuccessOnAny2xx => FaultSpec { name: "success-on-any-2xx", bug: "takes any 2xx answer with an enrolment body as onboarded", breaks: "TS 29.222 §8.4.2.2.3.1",
             catches: &["INV-OK-03"] },
         NoCloseNotify => FaultSpec { name: "no-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",

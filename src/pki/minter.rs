@@ -46,6 +46,25 @@ pub fn jwt_claims(token: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// The `alg` of a JWT's header, if it has one.
+pub fn jwt_alg(token: &str) -> Option<String> {
+    let header = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    v["alg"].as_str().map(str::to_string)
+}
+
+/// The provisioned `token` made unsecured (RFC 7519 §6): header `{"alg":"none"}`, the same
+/// claims, no signature. Needs no key, so it works against any core.
+pub fn unsecured_copy(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let header =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    Some(format!("{header}.{payload}."))
+}
+
 /// The `kid` of a JWT's header, if it has one.
 fn jwt_kid(token: &str) -> Option<String> {
     let header = token.split('.').next()?;

@@ -21,7 +21,7 @@ pub use invoker_key::{
 pub use issued::{
     key_identifiers_link, pem_certificates, verify_issued, IssuedCertificate, IssuedError,
 };
-pub use minter::{jwt_claims, Minter, SIGNING_ALGS};
+pub use minter::{jwt_alg, jwt_claims, unsecured_copy, Minter, SIGNING_ALGS};
 pub use profile::{
     der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,
     DEFAULT_HOSTS,

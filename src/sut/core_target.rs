@@ -225,6 +225,24 @@ impl CoreTarget {
         })
     }
 
+    /// Open a TLS session to the core offering only `versions` (no client certificate).
+    pub async fn connect_offering(
+        &self,
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> Result<HttpsSession, PhaseError> {
+        let name =
+            ServerName::try_from(self.server_name.clone()).map_err(|e| PhaseError::Protocol {
+                phase: Phase::Connect,
+                reason: format!("server name {:?}: {e}", self.server_name),
+            })?;
+        let config =
+            client_config(&self.trusted, None, versions).map_err(|e| PhaseError::Protocol {
+                phase: Phase::Handshake,
+                reason: e.to_string(),
+            })?;
+        HttpsSession::connect(&self.host, self.port, name, config, &self.timeouts).await
+    }
+
     /// Open a TLS session to the core.
     pub async fn connect(&self, client: Option<&Identity>) -> Result<HttpsSession, PhaseError> {
         let name =

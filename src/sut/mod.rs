@@ -22,10 +22,11 @@ pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody, RunSha
 pub use credential_source::CredentialSource;
 pub use invoker_target::{InvokerRun, InvokerTarget};
 pub use played_core::{
-    parse_client_hello, version_name, Answers, ClientHelloInfo, Granted, Handshake, Observations,
-    ObservedRequest, PlayedCore, Presents, Script, SessionObservation, Unusable, MAX_SESSIONS,
+    grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
+    Handshake, Observations, ObservedRequest, PlayedCore, Presents, Script, SessionObservation,
+    SuiteGrade, Unusable, MAX_SESSIONS,
 };
 pub use probes::{
-    cleartext_request, legacy_client_hello, legacy_client_hello_bytes, ClearOutcome,
-    LegacyHelloOutcome,
+    cleartext_request, client_hello_bytes, legacy_client_hello, legacy_client_hello_bytes,
+    ClearOutcome, LegacyHelloOutcome,
 };

@@ -54,11 +54,21 @@ impl LegacyHelloOutcome {
 /// A TLS 1.1 ClientHello (record version 0x0301) offering only TLS 1.0/1.1 cipher suites,
 /// without a supported_versions extension, so a server cannot pick TLS 1.2 or 1.3.
 pub fn legacy_client_hello_bytes(server_name: &str) -> Vec<u8> {
+    client_hello_bytes(
+        server_name,
+        0x0302,
+        &[0xc013, 0xc014, 0xc009, 0xc00a, 0x002f, 0x0035],
+    )
+}
+
+/// A hand-built ClientHello with `client_version` and exactly `suites`, without a
+/// supported_versions extension (what rustls will never send: legacy versions, forbidden
+/// suites).
+pub fn client_hello_bytes(server_name: &str, client_version: u16, suites: &[u16]) -> Vec<u8> {
     let mut body = Vec::new();
-    body.extend_from_slice(&[0x03, 0x02]); // client_version TLS 1.1
+    body.extend_from_slice(&client_version.to_be_bytes());
     body.extend((0..32u8).map(|i| i.wrapping_mul(37).wrapping_add(11))); // random
     body.push(0); // session_id
-    let suites: [u16; 6] = [0xc013, 0xc014, 0xc009, 0xc00a, 0x002f, 0x0035];
     body.extend_from_slice(&((suites.len() * 2) as u16).to_be_bytes());
     for s in suites {
         body.extend_from_slice(&s.to_be_bytes());

@@ -258,3 +258,56 @@ async fn an_invoker_flooding_connections_is_recorded_within_a_bound() {
         o.evidence.notes
     );
 }
+
+/// An adapter that sends exactly `hello` to the played core (bash's /dev/tcp: rustls cannot
+/// offer these suites), then reports failure.
+fn hello_sender(hello: &[u8]) -> String {
+    let escaped: String = hello.iter().map(|b| format!("\\x{b:02x}")).collect();
+    format!(
+        "bash -c \"printf '%b' '{escaped}' > /dev/tcp/127.0.0.1/\\$CAPIF_PORT; sleep 0.2; exit 1\""
+    )
+}
+
+async fn cipher_verdicts(suites: &[u16]) -> (Verdict, Verdict, String) {
+    let mut target = InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
+    target.command = hello_sender(&capif_conformance::sut::client_hello_bytes(
+        "localhost",
+        0x0303,
+        suites,
+    ));
+    let outcomes = run_suite(
+        SuiteTargets {
+            core: None,
+            invoker: Some(target),
+        },
+        SuiteOptions {
+            tags: Some("@INV-TLS-11 or @INV-TLS-12".into()),
+            ..SuiteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let v = |id: &str| outcomes.iter().find(|o| o.tp.id == id).unwrap().clone();
+    let (a, b) = (v("INV-TLS-11"), v("INV-TLS-12"));
+    (a.verdict, b.verdict, format!("{} / {}", a.reason, b.reason))
+}
+
+#[tokio::test]
+async fn forbidden_and_discouraged_cipher_suites_in_the_client_hello_are_found() {
+    // RC4 (forbidden, and static RSA: discouraged too).
+    let (forbidden, discouraged, why) = cipher_verdicts(&[0x0005, 0xc02f]).await;
+    assert_eq!(
+        (forbidden, discouraged),
+        (Verdict::Fail, Verdict::Fail),
+        "{why}"
+    );
+    assert!(why.contains("RC4"), "{why}");
+    // CBC only: allowed by the MUST NOTs, not by the SHOULD NOTs.
+    let (forbidden, discouraged, why) = cipher_verdicts(&[0xc027, 0xc013]).await;
+    assert_eq!(
+        (forbidden, discouraged),
+        (Verdict::Pass, Verdict::Fail),
+        "{why}"
+    );
+    assert!(why.contains("CBC"), "{why}");
+}

@@ -70,7 +70,9 @@ pub async fn onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resp
 async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Resp, Reject> {
     // 1. The onboarding credential (TS 33.122 §6.1): an ES256 JWT by the enrolment key.
     let faults = &state.settings.faults;
-    if !faults.has(CoreFault::AcceptAnyCredential) {
+    let unsecured = faults.has(CoreFault::AcceptAlgNone)
+        && bearer_token(headers).is_ok_and(|t| crate::pki::jwt_alg(t).as_deref() == Some("none"));
+    if !faults.has(CoreFault::AcceptAnyCredential) && !unsecured {
         let checked = bearer_token(headers).and_then(|token| {
             verify_credential_with(
                 token,

@@ -132,8 +132,16 @@ impl RunningCore {
         } else {
             ClientAuth::Optional(roots)
         };
+        let versions: &[&'static rustls::SupportedProtocolVersion] =
+            if faults.has(CoreFault::Tls13Only) {
+                &[&rustls::version::TLS13]
+            } else if faults.has(CoreFault::Tls12Only) {
+                &[&rustls::version::TLS12]
+            } else {
+                TLS_VERSIONS
+            };
         let tls =
-            server_config(&identity, &client_auth, TLS_VERSIONS).map_err(std::io::Error::other)?;
+            server_config(&identity, &client_auth, versions).map_err(std::io::Error::other)?;
         let root = &settings.pki.ca;
         let (issuer, bundle_tail) = if faults.has(CoreFault::CertFromOtherCa) {
             (

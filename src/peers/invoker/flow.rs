@@ -72,7 +72,13 @@ pub async fn onboard(
         path: env.ca_file.display().to_string(),
         reason: "no PEM certificate in the file".into(),
     })?;
-    let mut config = client_config(std::slice::from_ref(&ca), None, TLS_VERSIONS).map_err(|e| {
+    let versions: &[&'static rustls::SupportedProtocolVersion] =
+        if faults.has(InvokerFault::Tls12OnlyClient) {
+            &[&rustls::version::TLS12]
+        } else {
+            TLS_VERSIONS
+        };
+    let mut config = client_config(std::slice::from_ref(&ca), None, versions).map_err(|e| {
         InvokerError::Provisioning {
             path: env.ca_file.display().to_string(),
             reason: e.to_string(),

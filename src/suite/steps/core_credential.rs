@@ -4,7 +4,7 @@ use cucumber::{then, when};
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
-use crate::pki::{tamper_signature, Minter};
+use crate::pki::{tamper_signature, unsecured_copy, Minter};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
@@ -51,6 +51,28 @@ async fn tampered(w: &mut SuiteWorld) -> StepResult {
         w,
         "credential with a tampered signature",
         CredentialChoice::Bearer(tamper_signature(&token)),
+    )
+    .await
+}
+
+#[when("the invoker sends the onboarding request with the credential made unsecured (alg none)")]
+async fn unsecured(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let token = match core.valid_credential().await {
+        Ok(t) => t,
+        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
+    };
+    let Some(unsecured) = unsecured_copy(&token) else {
+        return w.check(Check::blocked(
+            None,
+            "the provisioned credential is not a JWT, so it cannot be made unsecured",
+        ));
+    };
+    send(
+        w,
+        "the provisioned credential with alg none and no signature",
+        CredentialChoice::Bearer(unsecured),
     )
     .await
 }

@@ -217,3 +217,59 @@ async fn abandon_handshake(w: &mut SuiteWorld) -> StepResult {
     ));
     Ok(())
 }
+
+#[when(regex = r"^the invoker connects offering only (TLS 1\.2|TLS 1\.3)$")]
+async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let v: &'static rustls::SupportedProtocolVersion = if version == "TLS 1.2" {
+        &rustls::version::TLS12
+    } else {
+        &rustls::version::TLS13
+    };
+    match core.connect_offering(&[v]).await {
+        Ok(session) => {
+            let tls = session.tls.clone();
+            w.evidence.exchanges.push(crate::evidence::Exchange {
+                label: format!("TLS handshake offering only {version}"),
+                tls: Some(TlsEvidence::from(&tls)),
+                request: None,
+                response: None,
+                error: None,
+                session_end: None,
+                after_harness_close: None,
+                timings_ms: crate::evidence::Timings {
+                    handshake: Some(tls.handshake_ms),
+                    ..Default::default()
+                },
+            });
+            session.close().await;
+            w.check(Check::Pass(format!(
+                "{version} handshake completed ({} with {})",
+                tls.version, tls.cipher
+            )))
+        }
+        Err(e) if e.phase() == Phase::Connect => w.harness_error(format!(
+            "the core is not reachable at {} ({e}); check [core].url",
+            core.url
+        )),
+        // A handshake aborted for want of a client certificate is CCF-TLS-04's finding.
+        Err(e) if e.to_string().contains("CertificateRequired") => w.check(Check::blocked(
+            Some("CCF-TLS-04"),
+            format!("the {version} handshake was aborted for want of a client certificate: {e}"),
+        )),
+        Err(e) => w.check(Check::Fail(format!(
+            "a client offering only {version} could not complete a handshake: {e} (TS 33.210 §6.2.1: {version} shall be supported)"
+        ))),
+    }
+}
+
+#[then(regex = r"^the handshake completes$")]
+async fn handshake_completes(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    // The When step recorded the check.
+    if w.checks.is_empty() {
+        return w.harness_error("no handshake was observed");
+    }
+    Ok(())
+}

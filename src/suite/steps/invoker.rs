@@ -297,6 +297,20 @@ async fn modern_hello(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::client_hello_modern(&run))
 }
 
+#[then("the ClientHello offers both TLS 1.2 and TLS 1.3")]
+async fn offers_both(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::client_hello_offers_both(&run))
+}
+
+#[then(regex = r"^the ClientHello offers no (forbidden|discouraged) cipher suite$")]
+async fn suites(w: &mut SuiteWorld, grade: String) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::client_hello_suites(&run, grade == "discouraged"))
+}
+
 #[then("the request carries the provisioned credential as Authorization: Bearer")]
 async fn bearer(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);

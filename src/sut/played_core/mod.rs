@@ -16,7 +16,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-pub use client_hello::{parse_client_hello, version_name, ClientHelloInfo};
+pub use client_hello::{
+    grade_suite, parse_client_hello, suite_name, version_name, ClientHelloInfo, SuiteGrade,
+};
 pub use session::{Handshake, ObservedRequest, SessionObservation};
 
 use crate::net::Timeouts;
