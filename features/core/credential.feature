@@ -74,3 +74,33 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential made unsecured (alg none)
     Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-10 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-10 A 401 carries a WWW-Authenticate challenge
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request without a credential
+    Then a 401 carries a WWW-Authenticate challenge
+
+  # The forged credentials below differ from a valid one minted the same way (the positive
+  # control) in exactly one respect each.
+  @CCF-CRED-11 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-11 The core rejects a credential with an unknown critical header parameter
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a credential naming an unknown critical header parameter
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-12 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-12 The core rejects a credential whose audience does not name it
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a credential for another audience
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-13 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-13 The core rejects a credential that is not valid yet
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a credential valid only from tomorrow
+    Then the core rejects the request with a 4xx error and no onboarding result

@@ -228,6 +228,24 @@ pub fn rejected(resp: &HttpResponse) -> Check {
     Check::Pass(format!("rejected with {}", describe(resp)))
 }
 
+/// A 401 carries a `WWW-Authenticate` challenge (RFC 9110 §11.6.1: a server generating a 401
+/// MUST send one; RFC 6750 §3 gives the Bearer form). Another status has no 401 to judge.
+pub fn www_authenticate(resp: &HttpResponse) -> Check {
+    if resp.status != 401 {
+        return Check::Inconclusive(format!(
+            "the request without a credential was answered {}, not 401, so there is no 401 to judge",
+            describe(resp)
+        ));
+    }
+    match resp.header("www-authenticate") {
+        Some(v) if !v.trim().is_empty() => Check::Pass(format!("401 with WWW-Authenticate: {v}")),
+        _ => Check::Fail(format!(
+            "the 401 has no WWW-Authenticate challenge (RFC 9110 §11.6.1: a server generating a 401 MUST send one): {}",
+            describe(resp)
+        )),
+    }
+}
+
 /// Rejected with one of `statuses`.
 pub fn rejected_with(resp: &HttpResponse, statuses: &[u16]) -> Check {
     match rejected(resp) {

@@ -51,13 +51,13 @@ catalogued! { FaultSpec;
     pub enum CoreFault {
         AcceptAnyCredential => FaultSpec { name: "accept-any-credential", bug: "onboards without validating the onboarding credential", breaks: ANNEX,
             // CCF-CRED-07 and -08 are inconclusive: there is no rejection to judge.
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13"] },
         AcceptExpiredCredential => FaultSpec { name: "accept-expired-credential", bug: "does not check the credential's exp claim", breaks: "TS 33.122 §6.1, RFC 7519 §4.1.4",
             catches: &["CCF-CRED-05"] },
         ErrorWithInvokerId => FaultSpec { name: "error-with-invoker-id", bug: "puts an apiInvokerId into error responses", breaks: ANNEX,
             // Every rejection leaks the id (each test purpose observed it on its own
             // rejection); the replaced body also lost its invalidParams (CCF-REQ-06).
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
         Ok200 => FaultSpec { name: "ok-200", bug: "answers 200 instead of 201 Created", breaks: "TS 29.222 §8.4.2.2.3.1",
             // Everything that needs a 201 is inconclusive, pointing at CCF-OK-01.
             catches: &["CCF-OK-01"] },
@@ -101,6 +101,14 @@ catalogued! { FaultSpec;
             catches: &["CCF-TLS-07"] },
         AcceptAlgNone => FaultSpec { name: "accept-alg-none", bug: "accepts an unsecured credential (alg: none, no signature)", breaks: "RFC 7518 §3.6, RFC 8725 §3.1",
             catches: &["CCF-CRED-09"] },
+        IgnoreCrit => FaultSpec { name: "ignore-crit", bug: "accepts a credential naming an unknown critical header parameter", breaks: "RFC 7515 §4.1.11",
+            catches: &["CCF-CRED-11"] },
+        IgnoreAud => FaultSpec { name: "ignore-aud", bug: "does not check the credential's audience", breaks: "RFC 7519 §4.1.3",
+            catches: &["CCF-CRED-12"] },
+        IgnoreNbf => FaultSpec { name: "ignore-nbf", bug: "accepts a credential before its nbf", breaks: "RFC 7519 §4.1.5",
+            catches: &["CCF-CRED-13"] },
+        NoWwwAuthenticate => FaultSpec { name: "no-www-authenticate", bug: "answers 401 without a WWW-Authenticate challenge", breaks: "RFC 9110 §11.6.1",
+            catches: &["CCF-CRED-10"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.

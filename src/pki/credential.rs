@@ -88,6 +88,20 @@ pub fn verify_credential(token: &str, enrolment_point: &[u8]) -> Result<Claims, 
     verify_credential_with(token, enrolment_point, true)
 }
 
+/// What a verification may skip: nothing for the reference core; one check each for the
+/// faults that prove the harness catches a core skipping it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lenience {
+    /// Accept an expired credential (`accept-expired-credential`).
+    pub expired: bool,
+    /// Accept any audience (`ignore-aud`).
+    pub audience: bool,
+    /// Accept a credential that is not valid yet (`ignore-nbf`).
+    pub not_before: bool,
+    /// Accept an unknown critical header parameter (`ignore-crit`).
+    pub critical: bool,
+}
+
 /// [`verify_credential`], optionally without the `exp` check (only for the
 /// `accept-expired-credential` fault of the reference core).
 pub fn verify_credential_with(
@@ -95,12 +109,40 @@ pub fn verify_credential_with(
     enrolment_point: &[u8],
     check_expiry: bool,
 ) -> Result<Claims, CredentialError> {
+    verify_credential_leniently(
+        token,
+        enrolment_point,
+        Lenience {
+            expired: !check_expiry,
+            ..Lenience::default()
+        },
+    )
+}
+
+/// [`verify_credential`] with the checks `skip` names left out (faults only). An unknown
+/// `crit` header parameter makes the JWS invalid (RFC 7515 §4.1.11): this verifier
+/// understands no extension, so any `crit` is refused.
+pub fn verify_credential_leniently(
+    token: &str,
+    enrolment_point: &[u8],
+    skip: Lenience,
+) -> Result<Claims, CredentialError> {
     use jsonwebtoken::errors::ErrorKind as K;
+    if !skip.critical && jwt_header(token).is_some_and(|h| h.get("crit").is_some()) {
+        return Err(CredentialError::Claims(
+            "an unknown critical header parameter (crit)".into(),
+        ));
+    }
+    let check_expiry = !skip.expired;
     let mut v = Validation::new(Algorithm::ES256);
     v.validate_exp = check_expiry;
     v.leeway = 0;
-    v.validate_nbf = true;
-    v.set_audience(&[CREDENTIAL_AUDIENCE]);
+    v.validate_nbf = !skip.not_before;
+    if skip.audience {
+        v.validate_aud = false;
+    } else {
+        v.set_audience(&[CREDENTIAL_AUDIENCE]);
+    }
     v.set_issuer(&[CREDENTIAL_ISSUER]);
     v.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
     if !check_expiry {
@@ -119,6 +161,19 @@ pub fn verify_credential_with(
             K::MissingRequiredClaim(c) => CredentialError::Claims(format!("missing claim {c}")),
             _ => CredentialError::Malformed,
         })
+}
+
+/// The header of a JWT as JSON, without verifying anything.
+pub fn jwt_header(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use base64::Engine;
+    let header = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header.trim_end_matches('='))
+        .ok()?;
+    match serde_json::from_slice(&bytes).ok()? {
+        serde_json::Value::Object(m) => Some(m),
+        _ => None,
+    }
 }
 
 /// The same token with one bit of its signature flipped: well-formed, but forged.

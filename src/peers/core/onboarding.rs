@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::peers::faults::CoreFault;
 use crate::peers::variants::CoreVariant;
-use crate::pki::{parse_invoker_public_key, verify_credential_with, CertProfile};
+use crate::pki::{parse_invoker_public_key, verify_credential_leniently, CertProfile, Lenience};
 
 type Resp = http::Response<Body>;
 
@@ -74,10 +74,15 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
         && bearer_token(headers).is_ok_and(|t| crate::pki::jwt_alg(t).as_deref() == Some("none"));
     if !faults.has(CoreFault::AcceptAnyCredential) && !unsecured {
         let checked = bearer_token(headers).and_then(|token| {
-            verify_credential_with(
+            verify_credential_leniently(
                 token,
                 state.settings.pki.enrolment_point(),
-                !faults.has(CoreFault::AcceptExpiredCredential),
+                Lenience {
+                    expired: faults.has(CoreFault::AcceptExpiredCredential),
+                    audience: faults.has(CoreFault::IgnoreAud),
+                    not_before: faults.has(CoreFault::IgnoreNbf),
+                    critical: faults.has(CoreFault::IgnoreCrit),
+                },
             )
             .map_err(|e| Reject::unauthorized(e.to_string()))
         });

@@ -375,6 +375,9 @@ async fn alter(settings: &CoreSettings, mut r: http::Response<Body>) -> http::Re
     if faults.has(CoreFault::NoLocation) {
         r.headers_mut().remove(http::header::LOCATION);
     }
+    if faults.has(CoreFault::NoWwwAuthenticate) {
+        r.headers_mut().remove(http::header::WWW_AUTHENTICATE);
+    }
     if faults.has(CoreFault::LocationOtherPort) {
         relocate(&mut r, |u| {
             let _ = u.set_port(Some(

@@ -138,6 +138,41 @@ async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
     .await
 }
 
+#[when(
+    regex = r"^the invoker sends the onboarding request with a credential (naming an unknown critical header parameter|for another audience|valid only from tomorrow)$"
+)]
+async fn forged_claim(w: &mut SuiteWorld, how: String) -> StepResult {
+    skip_if_decided!(w);
+    let minter = w.minter().await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let token = match how.as_str() {
+        "naming an unknown critical header parameter" => minter.mint_with(
+            &[
+                ("crit", serde_json::json!(["x-capif-conformance"])),
+                ("x-capif-conformance", serde_json::json!(true)),
+            ],
+            &[],
+        ),
+        "for another audience" => minter.mint_with(
+            &[],
+            &[("aud", serde_json::json!("https://not-this-core.invalid/"))],
+        ),
+        _ => minter.mint_with(
+            &[],
+            &[
+                ("nbf", serde_json::json!(now + 86_400)),
+                ("exp", serde_json::json!(now + 2 * 86_400)),
+            ],
+        ),
+    };
+    send(
+        w,
+        &format!("credential {how}, otherwise valid"),
+        CredentialChoice::Bearer(token),
+    )
+    .await
+}
+
 #[then("the core rejects the request with a 4xx error and no onboarding result")]
 async fn rejected(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
@@ -186,4 +221,11 @@ async fn same_key_onboards(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::same_key_onboards(&resp))
+}
+
+#[then("a 401 carries a WWW-Authenticate challenge")]
+async fn www_authenticate(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::www_authenticate(&resp))
 }

@@ -21,11 +21,16 @@ fn http(status: u16, reason: &str, media: &str, extra: &[(&str, String)], body: 
 
 fn problem(status: u16, reason: &str, cause: &str, detail: &str) -> Vec<u8> {
     let pd = ProblemDetails::new(status, reason, detail, cause);
+    // RFC 9110 §11.6.1: a 401 MUST carry a challenge (RFC 6750 §3: Bearer).
+    let challenge = [(
+        "WWW-Authenticate",
+        "Bearer realm=\"capif-onboarding\"".to_string(),
+    )];
     http(
         status,
         reason,
         PROBLEM_JSON,
-        &[],
+        if status == 401 { &challenge } else { &[] },
         &serde_json::to_vec(&pd).expect("serializes"),
     )
 }
