@@ -153,6 +153,7 @@ pub fn list(sut: SutSelection, json: bool) -> i32 {
         let applies = match tp.applicability {
             Applicability::Always => String::new(),
             Applicability::Requires(c) => format!("  [when {}]", c.key()),
+            Applicability::Unless(c) => format!("  [unless {}]", c.key()),
         };
         println!(
             "{:<12} {:<13} {:<20} {}{}\n{:<12} {}",

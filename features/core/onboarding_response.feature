@@ -56,3 +56,13 @@ Feature: The Onboard API Invoker Response (Figure X.1-1, "CAPIF core provides On
     When the invoker sends a valid onboarding request
     And the invoker offboards over mutual TLS with the issued certificate
     Then the core answers 204 No Content
+
+  # Applies when issues_certificate = false (CCF-OK-04 judges the certificate otherwise), so a
+  # core returning neither a certificate nor a secret cannot pass by declaring neither.
+  # Recommended: it rests on the informative annex.
+  @CCF-OK-08 @branch:onboarding-response @severity:recommended
+  Scenario: CCF-OK-08 The 201 carries CAPIF-1/1e security information
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends a valid onboarding request
+    Then the response carries a certificate or an onboarding secret

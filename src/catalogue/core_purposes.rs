@@ -127,6 +127,8 @@ pub static CORE: &[TestPurpose] = &[
         B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Requires(C::IssuesCertificate)).needs(CREATED),
     tp("CCF-OK-05", "The response carries an onboardingSecret",
         B::OnboardingResponse, S::Mandatory, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Requires(C::IssuesOnboardingSecret)).needs(CREATED),
+    tp("CCF-OK-08", "Without a declared certificate, the 201 still carries CAPIF-1/1e security information (an apiInvokerCertificate or an onboardingSecret)",
+        B::OnboardingResponse, S::Recommended, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.5.2.3"], RESPONSE, A::Unless(C::IssuesCertificate)).needs(CREATED),
     tp("CCF-OK-06", "Two invokers get different apiInvokerIds",
         B::OnboardingResponse, S::Mandatory, &["TS 23.222 §8.1", "TS 33.122 Annex X.1"], RESPONSE, A::Always).needs(CREATED),
     tp("CCF-OK-07", "The issued certificate is accepted for mutual TLS (offboarding DELETE answers 204)",

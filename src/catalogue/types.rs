@@ -121,6 +121,9 @@ pub enum Applicability {
     Always,
     /// Only when the SUT declares this capability.
     Requires(Capability),
+    /// Only when the SUT does not declare this capability (another test purpose judges it
+    /// when it does).
+    Unless(Capability),
 }
 
 /// What must have held before a test purpose can judge anything. When it did not, the verdict

@@ -513,6 +513,28 @@ pub fn issued_certificate(
     }
 }
 
+/// Some CAPIF-1/1e security information came back: a certificate or a secret.
+pub fn security_information(details: &ApiInvokerEnrolmentDetails) -> Check {
+    let info = &details.onboarding_information;
+    let cert = info
+        .api_invoker_certificate
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty());
+    let secret = info
+        .onboarding_secret
+        .as_deref()
+        .is_some_and(|s| !s.is_empty());
+    Check::expect(
+        cert || secret,
+        match (cert, secret) {
+            (true, true) => "an apiInvokerCertificate and an onboardingSecret",
+            (true, false) => "an apiInvokerCertificate",
+            _ => "an onboardingSecret",
+        },
+        "the 201 carries neither an apiInvokerCertificate nor an onboardingSecret: the invoker gets no CAPIF-1/1e security information",
+    )
+}
+
 /// An onboarding secret is present.
 pub fn onboarding_secret(details: &ApiInvokerEnrolmentDetails) -> Check {
     Check::expect(

@@ -107,6 +107,10 @@ catalogued! { FaultSpec;
             catches: &["CCF-CRED-12"] },
         IgnoreNbf => FaultSpec { name: "ignore-nbf", bug: "accepts a credential before its nbf", breaks: "RFC 7519 §4.1.5",
             catches: &["CCF-CRED-13"] },
+        NoSecurityInformation => FaultSpec { name: "no-security-information", bug: "returns neither an apiInvokerCertificate nor an onboardingSecret", breaks: ANNEX,
+            // The embedded core declares issues_certificate, so CCF-OK-04 catches it there;
+            // with issues_certificate = false (tested apart) CCF-OK-08 does.
+            catches: &["CCF-OK-04"] },
         NoWwwAuthenticate => FaultSpec { name: "no-www-authenticate", bug: "answers 401 without a WWW-Authenticate challenge", breaks: "RFC 9110 §11.6.1",
             catches: &["CCF-CRED-10"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",

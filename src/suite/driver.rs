@@ -40,8 +40,10 @@ impl SuiteTargets {
 
     /// Why `tp` does not apply to this SUT, if it does not (PICS).
     pub fn not_applicable(&self, tp: &TestPurpose) -> Option<String> {
-        let Applicability::Requires(cap) = tp.applicability else {
-            return None;
+        let (cap, wanted) = match tp.applicability {
+            Applicability::Always => return None,
+            Applicability::Requires(cap) => (cap, true),
+            Applicability::Unless(cap) => (cap, false),
         };
         let caps = &self.core.as_ref()?.capabilities;
         let declared = match cap {
@@ -50,12 +52,12 @@ impl SuiteTargets {
             catalogue::Capability::AcceptsHarnessCredentials => caps.accepts_harness_credentials,
             catalogue::Capability::Offboarding => caps.offboarding,
         };
-        (!declared).then(|| match cap {
+        (declared != wanted).then(|| match cap {
             catalogue::Capability::AcceptsHarnessCredentials => format!(
                 "PICS: [core.capabilities].{} = false and no [core].credential_signing_key: the harness cannot mint credentials this core accepts",
                 cap.key()
             ),
-            _ => format!("PICS: [core.capabilities].{} = false", cap.key()),
+            _ => format!("PICS: [core.capabilities].{} = {declared}", cap.key()),
         })
     }
 }

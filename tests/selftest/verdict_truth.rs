@@ -151,3 +151,39 @@ async fn a_credential_command_that_floods_stderr_or_leaves_a_child_does_not_bloc
     assert!(e.contains("control characters"), "{e}");
     core.core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_core_declaring_no_certificate_must_still_return_security_information() {
+    use capif_conformance::peers::faults::{CoreFault, Faults};
+    for (faults, want) in [
+        (Faults::none(), Verdict::Pass),
+        (
+            Faults::of(&[CoreFault::NoSecurityInformation]),
+            Verdict::Fail,
+        ),
+    ] {
+        let core = EmbeddedCore::start_faulty(timeouts(), faults)
+            .await
+            .unwrap();
+        let mut target = core.target.clone();
+        target.capabilities.issues_certificate = false;
+        let outcomes = run_core(target, "@branch:onboarding-response").await;
+        let o = verdict(&outcomes, "CCF-OK-08");
+        assert_eq!(o.verdict, want, "{}", o.reason);
+        let failing: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::Fail)
+            .map(|o| o.tp.id)
+            .collect();
+        assert_eq!(
+            failing,
+            if want == Verdict::Fail {
+                vec!["CCF-OK-08"]
+            } else {
+                vec![]
+            },
+            "one defect, one failure"
+        );
+        core.core.shutdown().await;
+    }
+}

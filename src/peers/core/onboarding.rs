@@ -214,6 +214,10 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
         Some(format!("{}{}", cert.pem(), state.bundle_tail));
     details.onboarding_information.onboarding_secret =
         state.settings.issue_secret.then(|| random_hex(32));
+    if faults.has(CoreFault::NoSecurityInformation) {
+        details.onboarding_information.api_invoker_certificate = None;
+        details.onboarding_information.onboarding_secret = None;
+    }
     // The reference core supports no optional feature: negotiate every bit down.
     if details.supported_features.is_some() {
         details.supported_features = Some("0".into());

@@ -100,6 +100,13 @@ async fn onboarding_secret(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::onboarding_secret(&d))
 }
 
+#[then("the response carries a certificate or an onboarding secret")]
+async fn security_information(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let d = w.created_details()?;
+    w.check(checks::security_information(&d))
+}
+
 #[when("two invokers with different keys onboard")]
 async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
