@@ -93,3 +93,20 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
     And the harness core onboards valid requests
     When the invoker onboards
     Then the ClientHello offers no discouraged cipher suite
+
+  @INV-TLS-13 @branch:secure-connection @severity:recommended
+  Scenario: INV-TLS-13 Addressed by a DNS name, the invoker sends it as SNI
+    Given an API invoker under test
+    And the harness core is addressed by its DNS name
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then the ClientHello names the core in SNI
+
+  @INV-TLS-14 @branch:secure-connection @severity:mandatory
+  Scenario: INV-TLS-14 Addressed by a DNS name, the invoker refuses a certificate for another name
+    Given an API invoker under test
+    And the harness core is addressed by its DNS name
+    And the harness core presents a wrong-name certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure

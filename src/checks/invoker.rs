@@ -239,6 +239,24 @@ fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
         .find_map(|s| s.client_hello.as_ref())
 }
 
+/// Addressed by a DNS name, the invoker names the core in SNI (RFC 6066 §3).
+pub fn sends_sni(run: &InvokerRun, name: &str) -> Check {
+    let Some(hello) = first_hello(run) else {
+        return Check::Inconclusive("no ClientHello was observed".into());
+    };
+    match hello.server_name.as_deref() {
+        Some(n) if n.eq_ignore_ascii_case(name) => {
+            Check::Pass(format!("the ClientHello names {n} in server_name (SNI)"))
+        }
+        Some(n) => Check::Fail(format!(
+            "addressed as {name}, the ClientHello names {n:?} in server_name"
+        )),
+        None => Check::Fail(format!(
+            "addressed as {name}, the ClientHello carries no server_name (SNI)"
+        )),
+    }
+}
+
 /// The ClientHello offers both TLS 1.2 and TLS 1.3 (TS 33.210 §6.2.1: each "shall be
 /// supported").
 pub fn client_hello_offers_both(run: &InvokerRun) -> Check {

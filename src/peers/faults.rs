@@ -124,9 +124,11 @@ catalogued! { FaultSpec;
     /// Deliberate bugs of the reference invoker.
     pub enum InvokerFault {
         SkipCertVerification => FaultSpec { name: "skip-cert-verification", bug: "accepts any server certificate", breaks: "TS 33.122 §6.1 step 2",
-            catches: &["INV-TLS-01", "INV-TLS-02", "INV-TLS-03", "INV-TLS-04", "INV-TLS-05", "INV-TLS-06", "INV-TLS-09"] },
+            catches: &["INV-TLS-01", "INV-TLS-02", "INV-TLS-03", "INV-TLS-04", "INV-TLS-05", "INV-TLS-06", "INV-TLS-09", "INV-TLS-14"] },
         SkipHostnameCheck => FaultSpec { name: "skip-hostname-check", bug: "verifies the chain but not the server name", breaks: "TS 33.122 §6.1 step 2",
-            catches: &["INV-TLS-04"] },
+            catches: &["INV-TLS-04", "INV-TLS-14"] },
+        NoSni => FaultSpec { name: "no-sni", bug: "sends no server_name (SNI) extension", breaks: "RFC 8446 §9.2",
+            catches: &["INV-TLS-13"] },
         // INV-OK-01 is inconclusive: the played core granted nothing, so "reports success on a
         // 201" was not exercised (it names INV-CRED-01 / INV-REQ-02).
         CredentialInQuery => FaultSpec { name: "credential-in-query", bug: "sends the credential in the query string instead of Authorization: Bearer", breaks: "TS 33.122 §6.1, RFC 6750 §2.1",

@@ -68,9 +68,18 @@ impl InvokerTarget {
         let core = PlayedCore::start(&self.pki, script, self.enrolment.as_ref(), self.timeouts)
             .await
             .map_err(|e| format!("cannot start the harness-played core: {e}"))?;
+        let (host, url) = if script.by_name {
+            let name = crate::sut::CORE_DNS_NAME;
+            (
+                name.to_string(),
+                format!("https://{name}:{}", core.addr.port()),
+            )
+        } else {
+            ("127.0.0.1".to_string(), core.url.clone())
+        };
         let mut env: Vec<(String, String)> = vec![
-            ("CAPIF_CORE_URL".into(), core.url.clone()),
-            ("CAPIF_HOST".into(), "127.0.0.1".into()),
+            ("CAPIF_CORE_URL".into(), url),
+            ("CAPIF_HOST".into(), host),
             ("CAPIF_PORT".into(), core.addr.port().to_string()),
             ("CAPIF_CA_FILE".into(), ca_file.display().to_string()),
             ("CAPIF_ONBOARDING_CREDENTIAL".into(), credential.clone()),

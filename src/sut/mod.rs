@@ -24,7 +24,7 @@ pub use invoker_target::{InvokerRun, InvokerTarget};
 pub use played_core::{
     grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
     Handshake, Observations, ObservedRequest, PlayedCore, Presents, Script, SessionObservation,
-    SuiteGrade, Unusable, MAX_SESSIONS,
+    SuiteGrade, Unusable, CORE_DNS_NAME, MAX_SESSIONS,
 };
 pub use probes::{
     cleartext_request, client_hello_bytes, legacy_client_hello, legacy_client_hello_bytes,

@@ -97,6 +97,11 @@ pub async fn onboard(
         c.dangerous().set_certificate_verifier(v);
         config = std::sync::Arc::new(c);
     }
+    if faults.has(InvokerFault::NoSni) {
+        let mut c = (*config).clone();
+        c.enable_sni = false;
+        config = std::sync::Arc::new(c);
+    }
     let host = env.core_url.host_str().unwrap_or_default();
     let host = host
         .trim_start_matches('[')

@@ -156,6 +156,20 @@ async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
     Ok(())
 }
 
+#[given("the harness core is addressed by its DNS name")]
+async fn by_name(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.by_name = true;
+    Ok(())
+}
+
+#[then("the ClientHello names the core in SNI")]
+async fn names_core_in_sni(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::sends_sni(&run, crate::sut::CORE_DNS_NAME))
+}
+
 #[given("the harness core answers in clear")]
 async fn cleartext(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);

@@ -100,7 +100,14 @@ pub struct Script {
     pub presents: Presents,
     /// The answer to an onboarding request.
     pub answers: Answers,
+    /// Tell the invoker the core's DNS name (`localhost`) instead of its IP address, so name
+    /// checking and SNI are by DNS name.
+    pub by_name: bool,
 }
+
+/// The DNS name the played core is addressed by with [`Script::by_name`]: it resolves to
+/// loopback and is in the played core's certificate.
+pub const CORE_DNS_NAME: &str = "localhost";
 
 impl Default for Script {
     /// A conformant core: the good certificate, strict onboarding.
@@ -108,6 +115,7 @@ impl Default for Script {
         Script {
             presents: Presents::Good,
             answers: Answers::Onboard,
+            by_name: false,
         }
     }
 }
