@@ -206,21 +206,29 @@ pub fn no_credential_in_clear(run: &InvokerRun) -> Check {
     )
 }
 
-/// The ClientHello offers nothing below TLS 1.2.
-pub fn client_hello_modern(run: &InvokerRun) -> Check {
-    let Some(hello) = run
-        .observations
+/// The first ClientHello the played core saw.
+fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
+    run.observations
         .sessions
         .iter()
         .find_map(|s| s.client_hello.as_ref())
-    else {
-        return Check::Inconclusive("no ClientHello was observed".into());
-    };
+}
+
+/// The versions a ClientHello offers, and their names.
+fn offered_versions(hello: &crate::sut::ClientHelloInfo) -> (Vec<u16>, Vec<String>) {
     let offered = hello.offered();
-    let names: Vec<String> = offered
+    let names = offered
         .iter()
         .map(|v| crate::sut::version_name(*v))
         .collect();
+    (offered, names)
+}
+
+/// The ClientHello offers nothing below TLS 1.2.
+pub fn client_hello_modern(run: &InvokerRun) -> Check {
+    let Some((offered, names)) = first_hello(run).map(offered_versions) else {
+        return Check::Inconclusive("no ClientHello was observed".into());
+    };
     Check::expect(
         !offered.is_empty() && offered.iter().all(|v| *v >= 0x0303),
         format!("the ClientHello offers {}", names.join(", ")),
@@ -229,14 +237,6 @@ pub fn client_hello_modern(run: &InvokerRun) -> Check {
             names.join(", ")
         ),
     )
-}
-
-/// The first ClientHello the played core saw.
-fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
-    run.observations
-        .sessions
-        .iter()
-        .find_map(|s| s.client_hello.as_ref())
 }
 
 /// Addressed by a DNS name, the invoker names the core in SNI (RFC 6066 §3).
@@ -260,14 +260,9 @@ pub fn sends_sni(run: &InvokerRun, name: &str) -> Check {
 /// The ClientHello offers both TLS 1.2 and TLS 1.3 (TS 33.210 §6.2.1: each "shall be
 /// supported").
 pub fn client_hello_offers_both(run: &InvokerRun) -> Check {
-    let Some(hello) = first_hello(run) else {
+    let Some((offered, names)) = first_hello(run).map(offered_versions) else {
         return Check::Inconclusive("no ClientHello was observed".into());
     };
-    let offered = hello.offered();
-    let names: Vec<String> = offered
-        .iter()
-        .map(|v| crate::sut::version_name(*v))
-        .collect();
     Check::expect(
         offered.contains(&0x0303) && offered.contains(&0x0304),
         format!("the ClientHello offers {}", names.join(", ")),

@@ -10,6 +10,23 @@ use crate::net::Phase;
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{cleartext_request, legacy_client_hello, CredentialChoice, RequestBody};
 
+/// Evidence of a handshake alone (no request on it).
+fn handshake_exchange(label: &str, tls: &crate::net::TlsSummary) -> crate::evidence::Exchange {
+    crate::evidence::Exchange {
+        label: label.into(),
+        tls: Some(TlsEvidence::from(tls)),
+        request: None,
+        response: None,
+        error: None,
+        session_end: None,
+        after_harness_close: None,
+        timings_ms: crate::evidence::Timings {
+            handshake: Some(tls.handshake_ms),
+            ..Default::default()
+        },
+    }
+}
+
 #[when("the invoker connects with the provisioned root CA and the core's name")]
 async fn connect(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
@@ -17,19 +34,9 @@ async fn connect(w: &mut SuiteWorld) -> StepResult {
     match core.connect(None).await {
         Ok(session) => {
             let tls = session.tls.clone();
-            w.evidence.exchanges.push(crate::evidence::Exchange {
-                label: "TLS handshake".into(),
-                tls: Some(TlsEvidence::from(&tls)),
-                request: None,
-                response: None,
-                error: None,
-                session_end: None,
-                after_harness_close: None,
-                timings_ms: crate::evidence::Timings {
-                    handshake: Some(tls.handshake_ms),
-                    ..Default::default()
-                },
-            });
+            w.evidence
+                .exchanges
+                .push(handshake_exchange("TLS handshake", &tls));
             session.close().await;
             w.check(checks::tls_version_allowed(&tls, &core.server_name))
         }
@@ -230,19 +237,10 @@ async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResul
     match core.connect_offering(&[v]).await {
         Ok(session) => {
             let tls = session.tls.clone();
-            w.evidence.exchanges.push(crate::evidence::Exchange {
-                label: format!("TLS handshake offering only {version}"),
-                tls: Some(TlsEvidence::from(&tls)),
-                request: None,
-                response: None,
-                error: None,
-                session_end: None,
-                after_harness_close: None,
-                timings_ms: crate::evidence::Timings {
-                    handshake: Some(tls.handshake_ms),
-                    ..Default::default()
-                },
-            });
+            w.evidence.exchanges.push(handshake_exchange(
+                &format!("TLS handshake offering only {version}"),
+                &tls,
+            ));
             session.close().await;
             w.check(Check::Pass(format!(
                 "{version} handshake completed ({} with {})",
