@@ -52,3 +52,17 @@ Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection s
     Given a CAPIF core under test
     When the invoker connects offering only TLS 1.3
     Then the handshake completes
+
+  # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
+  # after the same hello with the recommended AEAD suites got a ServerHello (positive control).
+  @CCF-TLS-08 @branch:secure-connection @severity:mandatory
+  Scenario: CCF-TLS-08 The core refuses a ClientHello offering only forbidden cipher suites
+    Given a CAPIF core under test
+    When the invoker offers only cipher suites RFC 9325 forbids
+    Then the core refuses the handshake
+
+  @CCF-TLS-09 @branch:secure-connection @severity:recommended
+  Scenario: CCF-TLS-09 The core refuses a ClientHello offering only discouraged cipher suites
+    Given a CAPIF core under test
+    When the invoker offers only cipher suites RFC 9325 discourages
+    Then the core refuses the handshake

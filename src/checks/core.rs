@@ -111,6 +111,44 @@ pub fn legacy_hello_refused(outcome: &LegacyHelloOutcome) -> Check {
     }
 }
 
+/// A TLS 1.2 ClientHello offering only `what` suites (RFC 9325 forbids or discourages them)
+/// was refused. `control`: the same hand-built hello with the recommended AEAD suites got a
+/// ServerHello, so a refusal is about the suites, not about the hello.
+pub fn suites_refused(
+    outcome: &LegacyHelloOutcome,
+    selected: Option<u16>,
+    what: &str,
+    control: &LegacyHelloOutcome,
+) -> Check {
+    if !matches!(control, LegacyHelloOutcome::ServerHello { .. }) {
+        return Check::blocked(
+            None,
+            format!(
+                "the core refused even the recommended AEAD suites from the harness's hand-built ClientHello ({}), so a refusal of {what} proves nothing",
+                control.describe()
+            ),
+        );
+    }
+    match outcome {
+        LegacyHelloOutcome::ServerHello { .. } => Check::Fail(format!(
+            "offered only {what}, the core answered a ServerHello selecting {}",
+            selected
+                .map(crate::sut::suite_name)
+                .unwrap_or_else(|| "a suite".into())
+        )),
+        LegacyHelloOutcome::Silent => Check::Fail(format!(
+            "offered only {what}, the core neither refused nor answered within the handshake timeout"
+        )),
+        LegacyHelloOutcome::NotTls { first_bytes } => Check::Fail(format!(
+            "offered only {what}, the core sent bytes that are not TLS: {first_bytes}"
+        )),
+        other => Check::Pass(format!(
+            "offered only {what}, the core refused ({}); the recommended AEAD suites were accepted",
+            other.describe()
+        )),
+    }
+}
+
 /// An onboarding request sent in clear was not processed: no 2xx, and the key onboards later.
 pub fn cleartext_not_processed(
     status: Option<u16>,

@@ -28,5 +28,5 @@ pub use played_core::{
 };
 pub use probes::{
     cleartext_request, client_hello_bytes, legacy_client_hello, legacy_client_hello_bytes,
-    ClearOutcome, LegacyHelloOutcome,
+    server_hello_suite, suites_probe, ClearOutcome, LegacyHelloOutcome,
 };

@@ -85,6 +85,16 @@ pub fn client_hello_bytes(server_name: &str, client_version: u16, suites: &[u16]
         push_ext(&mut ext, 0x0000, &sni);
     }
     push_ext(&mut ext, 0x000a, &[0x00, 0x04, 0x00, 0x17, 0x00, 0x1d]); // groups
+    if client_version >= 0x0303 {
+        // signature_algorithms: without it a TLS 1.2 server assumes SHA-1 and may refuse for
+        // that reason alone, which would look like refusing the suites.
+        let schemes: [u16; 6] = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501];
+        let mut sa = ((schemes.len() * 2) as u16).to_be_bytes().to_vec();
+        for s in schemes {
+            sa.extend_from_slice(&s.to_be_bytes());
+        }
+        push_ext(&mut ext, 0x000d, &sa);
+    }
     push_ext(&mut ext, 0x000b, &[0x01, 0x00]); // ec_point_formats
     push_ext(&mut ext, 0xff01, &[0x00]); // renegotiation_info
     body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
@@ -163,13 +173,56 @@ pub async fn legacy_client_hello(
     server_name: &str,
     timeouts: &Timeouts,
 ) -> Result<LegacyHelloOutcome, PhaseError> {
+    hello_probe(
+        host,
+        port,
+        &legacy_client_hello_bytes(server_name),
+        timeouts,
+    )
+    .await
+    .map(|(outcome, _)| outcome)
+}
+
+/// Send a TLS 1.2 ClientHello offering only `suites` and report the answer, with the suite
+/// a ServerHello selected (RFC 9325 grades what a server agrees to negotiate).
+pub async fn suites_probe(
+    host: &str,
+    port: u16,
+    server_name: &str,
+    suites: &[u16],
+    timeouts: &Timeouts,
+) -> Result<(LegacyHelloOutcome, Option<u16>), PhaseError> {
+    let hello = client_hello_bytes(server_name, 0x0303, suites);
+    let (outcome, bytes) = hello_probe(host, port, &hello, timeouts).await?;
+    Ok((outcome, server_hello_suite(&bytes)))
+}
+
+/// The cipher suite a ServerHello at the start of `bytes` selected (after any warnings).
+pub fn server_hello_suite(bytes: &[u8]) -> Option<u16> {
+    let start = bytes
+        .windows(6)
+        .position(|w| w[0] == 0x16 && w[5] == 0x02)?;
+    let b = &bytes[start..];
+    // record (5) + type (1) + length (3) + version (2) + random (32) + session id
+    let sid = *b.get(43)? as usize;
+    let at = 44 + sid;
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+/// Send `hello` and report the server's first decisive answer (and the bytes read).
+async fn hello_probe(
+    host: &str,
+    port: u16,
+    hello: &[u8],
+    timeouts: &Timeouts,
+) -> Result<(LegacyHelloOutcome, Vec<u8>), PhaseError> {
     let mut tcp = within(
         Phase::Connect,
         timeouts.connect,
         TcpStream::connect((host, port)),
     )
     .await?;
-    tcp.write_all(&legacy_client_hello_bytes(server_name))
+    tcp.write_all(hello)
         .await
         .map_err(|source| PhaseError::Io {
             phase: Phase::Handshake,
@@ -182,16 +235,23 @@ pub async fn legacy_client_hello(
     let mut chunk = [0u8; 2048];
     loop {
         if let Some(decided) = classify_records(&buf) {
-            return Ok(decided);
+            // A ServerHello decides; read on briefly for its suite if it was cut short.
+            if matches!(decided, LegacyHelloOutcome::ServerHello { .. })
+                && server_hello_suite(&buf).is_none()
+            {
+                if let Ok(Ok(n)) = tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+            }
+            return Ok((decided, buf));
         }
         if buf.len() > 16 * 1024 {
-            return Ok(not_tls(&buf));
+            return Ok((not_tls(&buf), buf));
         }
         match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
-            Err(_) if buf.is_empty() => return Ok(LegacyHelloOutcome::Silent),
-            // Warnings, then nothing: the server neither refused nor answered.
-            Err(_) => return Ok(LegacyHelloOutcome::Silent),
-            Ok(Ok(0)) | Ok(Err(_)) => return Ok(classify_legacy_reply(&buf)),
+            // Nothing, or warnings then nothing: the server neither refused nor answered.
+            Err(_) => return Ok((LegacyHelloOutcome::Silent, buf)),
+            Ok(Ok(0)) | Ok(Err(_)) => return Ok((classify_legacy_reply(&buf), buf)),
             Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
         }
     }
@@ -281,6 +341,20 @@ pub async fn cleartext_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_selected_suite_is_read_from_a_server_hello() {
+        let mut hello = vec![
+            0x16, 0x03, 0x03, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x03,
+        ];
+        hello.extend_from_slice(&[7u8; 32]);
+        hello.extend_from_slice(&[0x00, 0x00, 0x05, 0x00]);
+        assert_eq!(server_hello_suite(&hello), Some(0x0005));
+        let mut warned = vec![0x15, 3, 3, 0, 2, 1, 112];
+        warned.extend_from_slice(&hello);
+        assert_eq!(server_hello_suite(&warned), Some(0x0005));
+        assert_eq!(server_hello_suite(&hello[..40]), None);
+    }
 
     #[test]
     fn status_lines_are_found_anywhere() {

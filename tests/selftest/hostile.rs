@@ -32,9 +32,10 @@ enum Hostile {
     JunkThenCleartextCreated,
     ServerError500,
     CreatedToEverything,
+    AcceptsWeakSuites,
 }
 
-const ALL: [Hostile; 14] = [
+const ALL: [Hostile; 15] = [
     Hostile::Silent,
     Hostile::GarbageInsteadOfTls,
     Hostile::GarbageHttp,
@@ -49,6 +50,7 @@ const ALL: [Hostile; 14] = [
     Hostile::JunkThenCleartextCreated,
     Hostile::ServerError500,
     Hostile::CreatedToEverything,
+    Hostile::AcceptsWeakSuites,
 ];
 
 async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
@@ -60,6 +62,23 @@ async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
             _ => return,
         }
     }
+}
+
+/// The weak suite (TLS_RSA_WITH_RC4_128_SHA, else TLS_RSA_WITH_AES_128_CBC_SHA) the
+/// ClientHello waiting on `tcp` offers, if any (peeked, not read).
+async fn weak_suite_offered(tcp: &TcpStream) -> Option<u16> {
+    let mut b = [0u8; 2048];
+    for _ in 0..20 {
+        if let Ok(n) = tcp.peek(&mut b).await {
+            if let Some(h) = capif_conformance::sut::parse_client_hello(&b[..n]) {
+                return [0x0005, 0x002f]
+                    .into_iter()
+                    .find(|s| h.cipher_suites.contains(s));
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    None
 }
 
 async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
@@ -93,6 +112,22 @@ async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
             let _ = tcp
                 .write_all(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n{\"apiInvokerId\":\"INVx\"}")
                 .await;
+        }
+        Hostile::AcceptsWeakSuites if weak_suite_offered(&tcp).await.is_some() => {
+            // A core with RC4 and static-RSA CBC still enabled: a hello offering one gets a
+            // TLS 1.2 ServerHello selecting it; every other hello is served by rustls below.
+            let suite = weak_suite_offered(&tcp).await.unwrap_or(0x0005);
+            let mut b = [0u8; 2048];
+            let _ = tcp.read(&mut b).await;
+            let mut hello = vec![
+                0x16, 0x03, 0x03, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x03,
+            ];
+            hello.extend_from_slice(&[9u8; 32]);
+            hello.extend_from_slice(&[0x00]);
+            hello.extend_from_slice(&suite.to_be_bytes());
+            hello.push(0x00);
+            let _ = tcp.write_all(&hello).await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
         }
         Hostile::LegacyServerHello | Hostile::WarnedLegacyServerHello => {
             // Answers any ClientHello with a TLS 1.0 ServerHello: what a core accepting
@@ -160,10 +195,12 @@ async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
-                Hostile::ServerError500 | Hostile::CreatedToEverything => {
+                Hostile::ServerError500
+                | Hostile::CreatedToEverything
+                | Hostile::AcceptsWeakSuites => {
                     // A clean session that ends properly after an answer that is not the one
                     // the teardown and state purposes are about: they must not pass on it.
-                    let answer: &[u8] = if matches!(kind, Hostile::ServerError500) {
+                    let answer: &[u8] = if !matches!(kind, Hostile::CreatedToEverything) {
                         b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/problem+json\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{\"status\":500}"
                     } else {
                         b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 25\r\nConnection: close\r\n\r\n{\"apiInvokerId\":\"INVx\"}"
@@ -283,6 +320,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
             let tls_done_right = matches!(
                 kind,
                 Hostile::ServerError500
+                    | Hostile::AcceptsWeakSuites
                     | Hostile::GarbageHttp
                     | Hostile::EndlessBody
                     | Hostile::GiantContentLength
@@ -297,6 +335,11 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                     if o.tp.id == "CCF-TLS-03" =>
                 {
                     o.verdict == Verdict::Fail && o.reason.contains("HTTP 201")
+                }
+                // It accepts RC4 (and, under the same hello, everything): TLS-08/09 must fail,
+                // saying which suite it selected.
+                Hostile::AcceptsWeakSuites if matches!(o.tp.id, "CCF-TLS-08" | "CCF-TLS-09") => {
+                    o.verdict == Verdict::Fail && o.reason.contains("ServerHello selecting")
                 }
                 // The legacy ServerHello is what a core accepting TLS 1.0 sends: TLS-02 must fail.
                 Hostile::LegacyServerHello | Hostile::WarnedLegacyServerHello
@@ -315,7 +358,12 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                 _ if tls_done_right
                     && matches!(
                         o.tp.id,
-                        "CCF-TLS-01" | "CCF-TLS-02" | "CCF-TLS-06" | "CCF-TLS-07"
+                        "CCF-TLS-01"
+                            | "CCF-TLS-02"
+                            | "CCF-TLS-06"
+                            | "CCF-TLS-07"
+                            | "CCF-TLS-08"
+                            | "CCF-TLS-09"
                     ) =>
                 {
                     true

@@ -8,7 +8,9 @@ use crate::checks::{self, Check};
 use crate::evidence::TlsEvidence;
 use crate::net::Phase;
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{cleartext_request, legacy_client_hello, CredentialChoice, RequestBody};
+use crate::sut::{
+    cleartext_request, legacy_client_hello, suites_probe, CredentialChoice, RequestBody,
+};
 
 /// Evidence of a handshake alone (no request on it).
 fn handshake_exchange(label: &str, tls: &crate::net::TlsSummary) -> crate::evidence::Exchange {
@@ -87,6 +89,69 @@ async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
         Some(_) => Ok(()),
         None => w.harness_error("no legacy handshake was observed"),
     }
+}
+
+/// NULL, export, anonymous, RC4 and single-DES suites (RFC 9325 §4.1: MUST NOT).
+const FORBIDDEN_SUITES: &[u16] = &[
+    0x0002, 0x003b, 0x0003, 0x0008, 0x0034, 0x006c, 0x0004, 0x0005, 0xc011, 0xc007, 0x0009, 0x0015,
+    0xc010, 0xc006,
+];
+/// 3DES, static RSA, finite-field DHE and CBC suites (RFC 9325: SHOULD NOT).
+const DISCOURAGED_SUITES: &[u16] = &[
+    0x000a, 0x002f, 0x0035, 0x009c, 0x009d, 0x003c, 0x0033, 0x009e, 0x009f, 0xc013, 0xc014, 0xc027,
+    0xc028, 0xc009, 0xc00a, 0xc023, 0xc024,
+];
+/// The RFC 9325 recommended suites: the positive control of the hand-built hello.
+const RECOMMENDED_SUITES: &[u16] = &[0xc02b, 0xc02f, 0xc02c, 0xc030];
+
+#[when(regex = r"^the invoker offers only cipher suites RFC 9325 (forbids|discourages)$")]
+async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let (suites, what) = if grade == "forbids" {
+        (FORBIDDEN_SUITES, "suites RFC 9325 forbids")
+    } else {
+        (DISCOURAGED_SUITES, "suites RFC 9325 discourages")
+    };
+    let probe = |s: &'static [u16]| {
+        let core = core.clone();
+        async move { suites_probe(&core.host, core.port, &core.server_name, s, &core.timeouts).await }
+    };
+    let (control, _) = match probe(RECOMMENDED_SUITES).await {
+        Ok(c) => c,
+        Err(e) => {
+            return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
+        }
+    };
+    let (outcome, selected) = match probe(suites).await {
+        Ok(o) => o,
+        Err(e) => {
+            return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
+        }
+    };
+    w.evidence.notes.push(format!(
+        "TLS 1.2 ClientHello with the recommended suites [{}] answered with: {}",
+        names(RECOMMENDED_SUITES),
+        control.describe()
+    ));
+    w.evidence.notes.push(format!(
+        "TLS 1.2 ClientHello offering only [{}] answered with: {}{}",
+        names(suites),
+        outcome.describe(),
+        selected
+            .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
+            .unwrap_or_default()
+    ));
+    let c = checks::suites_refused(&outcome, selected, what, &control);
+    w.check(c)
+}
+
+fn names(suites: &[u16]) -> String {
+    suites
+        .iter()
+        .map(|c| crate::sut::suite_name(*c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[when("the invoker sends the onboarding request in clear to the core's port")]
