@@ -164,18 +164,7 @@ async fn an_invoker_offering_only_tls_1_1_fails_inv_tls_08() {
         pki: played_pki(),
         description: "TLS 1.1-only client".into(),
     };
-    let outcomes = run_suite(
-        SuiteTargets {
-            core: None,
-            invoker: Some(target),
-        },
-        SuiteOptions {
-            tags: Some("@INV-TLS-08".into()),
-            ..SuiteOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let outcomes = super::support::run_invoker_suite_tagged(target, Some("@INV-TLS-08")).await;
     assert_eq!(outcomes.len(), 1);
     assert_eq!(outcomes[0].verdict, Verdict::Fail, "{}", outcomes[0].reason);
     assert!(
@@ -230,18 +219,7 @@ fn an_adapter_that_supports_nothing_is_not_conformant() {
 async fn an_invoker_flooding_connections_is_recorded_within_a_bound() {
     let mut target = InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
     target.command = "bash -c 'for i in $(seq 120); do exec 3<>/dev/tcp/127.0.0.1/$CAPIF_PORT; exec 3>&-; done; exit 1'".into();
-    let outcomes = run_suite(
-        SuiteTargets {
-            core: None,
-            invoker: Some(target),
-        },
-        SuiteOptions {
-            tags: Some("@INV-TLS-01".into()),
-            ..SuiteOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let outcomes = super::support::run_invoker_suite_tagged(target, Some("@INV-TLS-01")).await;
     let o = &outcomes[0];
     assert_ne!(o.verdict, Verdict::Pass);
     let sessions = o.evidence.exchanges.len();
@@ -275,18 +253,8 @@ async fn cipher_verdicts(suites: &[u16]) -> (Verdict, Verdict, String) {
         0x0303,
         suites,
     ));
-    let outcomes = run_suite(
-        SuiteTargets {
-            core: None,
-            invoker: Some(target),
-        },
-        SuiteOptions {
-            tags: Some("@INV-TLS-11 or @INV-TLS-12".into()),
-            ..SuiteOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let outcomes =
+        super::support::run_invoker_suite_tagged(target, Some("@INV-TLS-11 or @INV-TLS-12")).await;
     let v = |id: &str| outcomes.iter().find(|o| o.tp.id == id).unwrap().clone();
     let (a, b) = (v("INV-TLS-11"), v("INV-TLS-12"));
     (a.verdict, b.verdict, format!("{} / {}", a.reason, b.reason))

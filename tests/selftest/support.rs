@@ -47,12 +47,23 @@ pub fn invoker_purposes() -> usize {
 pub async fn run_invoker_suite(
     target: capif_conformance::sut::InvokerTarget,
 ) -> Vec<capif_conformance::suite::Outcome> {
+    run_invoker_suite_tagged(target, None).await
+}
+
+/// The invoker test purposes matching `tags` (all when None) for `target`.
+pub async fn run_invoker_suite_tagged(
+    target: capif_conformance::sut::InvokerTarget,
+    tags: Option<&str>,
+) -> Vec<capif_conformance::suite::Outcome> {
     capif_conformance::suite::run_suite(
         capif_conformance::suite::SuiteTargets {
             core: None,
             invoker: Some(target),
         },
-        capif_conformance::suite::SuiteOptions::default(),
+        capif_conformance::suite::SuiteOptions {
+            tags: tags.map(str::to_string),
+            ..Default::default()
+        },
     )
     .await
     .unwrap()
