@@ -104,3 +104,27 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential valid only from tomorrow
     Then the core rejects the request with a 4xx error and no onboarding result
+
+  # The key-confusion forgery needs the core's public verification key: the harness derives
+  # it from the key it mints with (the positive control proved that is the core's key).
+  @CCF-CRED-14 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-14 The core rejects an HS256 credential MACed with its public key
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with an HS256 credential MACed with the core's public key
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  # Derived from the provisioned credential: works against any core, the harness needs no key.
+  @CCF-CRED-15 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-15 The core rejects a credential signed by the key in its own jwk header
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with the credential re-signed by a key in its own jwk header
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-16 @branch:request-validation @severity:recommended
+  Scenario: CCF-CRED-16 The core rejects a credential without an expiry
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with a credential without an expiry
+    Then the core rejects the request with a 4xx error and no onboarding result

@@ -23,7 +23,9 @@ pub struct Claims {
     pub iat: i64,
     /// Not before.
     pub nbf: i64,
-    /// Expiry.
+    /// Expiry. Defaults to 0 only so the `accept-no-exp` fault can decode a token without
+    /// one; the strict verifier requires the claim.
+    #[serde(default)]
     pub exp: i64,
     /// Unique id.
     pub jti: String,
@@ -100,6 +102,29 @@ pub struct Lenience {
     pub not_before: bool,
     /// Accept an unknown critical header parameter (`ignore-crit`).
     pub critical: bool,
+    /// Verify an HS256 token with the enrolment public key (SPKI PEM) as the HMAC secret
+    /// (`hs256-key-confusion`: the algorithm is taken from the token, RFC 8725 §2.1).
+    pub hmac_with_public_key: bool,
+    /// Verify with the P-256 `jwk` the token's header carries (`trust-embedded-jwk`).
+    pub embedded_jwk: bool,
+    /// Accept a token without `exp` (`accept-no-exp`).
+    pub missing_exp: bool,
+}
+
+/// The SubjectPublicKeyInfo PEM of an uncompressed P-256 point, as `openssl pkey -pubout`
+/// writes it: the bytes a key-confused verifier uses as its HMAC secret.
+pub fn p256_spki_pem(point: &[u8]) -> String {
+    // id-ecPublicKey with prime256v1, then the BIT STRING of the point (RFC 5480 §2).
+    const PREFIX: [u8; 26] = [
+        0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08,
+        0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+    ];
+    let mut der = PREFIX.to_vec();
+    der.extend_from_slice(point);
+    pem::encode_config(
+        &pem::Pem::new("PUBLIC KEY", der),
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    )
 }
 
 /// [`verify_credential`], optionally without the `exp` check (only for the
@@ -128,13 +153,15 @@ pub fn verify_credential_leniently(
     skip: Lenience,
 ) -> Result<Claims, CredentialError> {
     use jsonwebtoken::errors::ErrorKind as K;
-    if !skip.critical && jwt_header(token).is_some_and(|h| h.get("crit").is_some()) {
+    let header = jwt_header(token).unwrap_or_default();
+    if !skip.critical && header.get("crit").is_some() {
         return Err(CredentialError::Claims(
             "an unknown critical header parameter (crit)".into(),
         ));
     }
     let check_expiry = !skip.expired;
-    let mut v = Validation::new(Algorithm::ES256);
+    let (alg, key) = verification_key(&header, enrolment_point, skip);
+    let mut v = Validation::new(alg);
     v.validate_exp = check_expiry;
     v.leeway = 0;
     v.validate_nbf = !skip.not_before;
@@ -144,11 +171,11 @@ pub fn verify_credential_leniently(
         v.set_audience(&[CREDENTIAL_AUDIENCE]);
     }
     v.set_issuer(&[CREDENTIAL_ISSUER]);
-    v.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
-    if !check_expiry {
+    if check_expiry && !skip.missing_exp {
+        v.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
+    } else {
         v.set_required_spec_claims(&["nbf", "aud", "iss", "sub"]);
     }
-    let key = DecodingKey::from_ec_der(enrolment_point);
     jsonwebtoken::decode::<Claims>(token, &key, &v)
         .map(|d| d.claims)
         .map_err(|e| match e.kind() {
@@ -161,6 +188,30 @@ pub fn verify_credential_leniently(
             K::MissingRequiredClaim(c) => CredentialError::Claims(format!("missing claim {c}")),
             _ => CredentialError::Malformed,
         })
+}
+
+/// The algorithm and key a verification uses: always ES256 with the enrolment key, except
+/// where a fault lets the token choose (the two classic key-selection bugs).
+fn verification_key(
+    header: &serde_json::Map<String, serde_json::Value>,
+    enrolment_point: &[u8],
+    skip: Lenience,
+) -> (Algorithm, DecodingKey) {
+    let alg = header.get("alg").and_then(|a| a.as_str());
+    if skip.hmac_with_public_key && alg == Some("HS256") {
+        let secret = p256_spki_pem(enrolment_point);
+        return (Algorithm::HS256, DecodingKey::from_secret(secret.as_bytes()));
+    }
+    if skip.embedded_jwk {
+        let jwk = &header.get("jwk");
+        let coord = |c: &str| jwk.and_then(|j| j.get(c)).and_then(|v| v.as_str());
+        if let (Some(x), Some(y)) = (coord("x"), coord("y")) {
+            if let Ok(key) = DecodingKey::from_ec_components(x, y) {
+                return (Algorithm::ES256, key);
+            }
+        }
+    }
+    (Algorithm::ES256, DecodingKey::from_ec_der(enrolment_point))
 }
 
 /// The header of a JWT as JSON, without verifying anything.

@@ -18,6 +18,9 @@ pub struct Minter {
     kid: Option<String>,
     /// Claims copied into every token (`iat`, `nbf`, `exp`, `jti` are set per token).
     template: Map<String, Value>,
+    /// The verification key as SubjectPublicKeyInfo PEM, when it can be derived (the HMAC
+    /// secret of the key-confusion attack, CCF-CRED-14).
+    public_pem: Option<String>,
     /// What signs, for evidence.
     pub describe: String,
 }
@@ -88,6 +91,7 @@ impl Minter {
             key: EncodingKey::from_ec_der(&pki.enrolment.key.serialize_der()),
             kid: None,
             template,
+            public_pem: Some(super::p256_spki_pem(pki.enrolment_point())),
             describe: "the test PKI's enrolment key (ES256)".into(),
         }
     }
@@ -119,6 +123,7 @@ impl Minter {
             key,
             kid: jwt_kid(provisioned),
             template,
+            public_pem: public_pem_of(pem),
             describe: format!(
                 "the core's own token key ({alg:?}), claims copied from the provisioned credential"
             ),
@@ -145,9 +150,30 @@ impl Minter {
             .map_err(|e| format!("cannot sign: {e}"))
     }
 
-    /// A valid token with `claims` overriding the copied ones and `header` members added (a
-    /// header jsonwebtoken cannot build, e.g. `crit`, so it is signed by hand).
+    /// A valid token with `claims` overriding the copied ones (`null` removes one) and
+    /// `header` members added (a header jsonwebtoken cannot build, e.g. `crit`, so it is
+    /// signed by hand).
     pub fn mint_with(&self, header: &[(&str, Value)], claims: &[(&str, Value)]) -> String {
+        let signing_input = self.signing_input(header, claims);
+        let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), &self.key, self.alg)
+            .expect("the key was checked when the minter was made");
+        format!("{signing_input}.{signature}")
+    }
+
+    /// The key-confusion forgery (RFC 8725 §2.1): the same claims with `alg: HS256`, MACed
+    /// with the verification public key's SPKI PEM as the secret. `None` when the public key
+    /// is not known.
+    pub fn mint_key_confused(&self) -> Option<String> {
+        let secret = self.public_pem.as_ref()?;
+        let confused = Self {
+            alg: Algorithm::HS256,
+            key: EncodingKey::from_secret(secret.as_bytes()),
+            ..self.clone()
+        };
+        Some(confused.mint_with(&[], &[]))
+    }
+
+    fn signing_input(&self, header: &[(&str, Value)], claims: &[(&str, Value)]) -> String {
         use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut body = self.template.clone();
@@ -159,7 +185,11 @@ impl Minter {
             Value::from(hex::encode(super::new_serial().to_bytes())),
         );
         for (k, v) in claims {
-            body.insert((*k).into(), v.clone());
+            if v.is_null() {
+                body.remove(*k);
+            } else {
+                body.insert((*k).into(), v.clone());
+            }
         }
         let mut head = Map::new();
         head.insert("alg".into(), Value::from(format!("{:?}", self.alg)));
@@ -175,9 +205,7 @@ impl Minter {
             URL_SAFE_NO_PAD.encode(Value::Object(head).to_string()),
             URL_SAFE_NO_PAD.encode(Value::Object(body).to_string())
         );
-        let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), &self.key, self.alg)
-            .expect("the key was checked when the minter was made");
-        format!("{signing_input}.{signature}")
+        signing_input
     }
 
     /// A token valid from `now + from_secs` until `now + until_secs`.
@@ -189,30 +217,87 @@ impl Minter {
     /// A valid-looking token of the same algorithm and claims, signed by a fresh key the core
     /// cannot know (so a rejection is for the key, not for the algorithm).
     pub fn mint_with_unknown_key(&self) -> String {
-        let key = match self.alg {
-            Algorithm::ES256 => {
-                let k = rcgen::KeyPair::generate().expect("P-256 key generation");
-                EncodingKey::from_ec_der(&k.serialize_der())
-            }
-            _ => {
-                use rsa::pkcs1::EncodeRsaPrivateKey;
-                // rcgen's RSA key is PKCS#8; jsonwebtoken wants PKCS#1 DER.
-                let k = rsa_key_pair(2048, &rcgen::PKCS_RSA_SHA256).expect("RSA key generation");
-                let der = <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(
-                    &k.serialize_der(),
-                )
-                .expect("own key")
-                .to_pkcs1_der()
-                .expect("PKCS#1");
-                EncodingKey::from_rsa_der(der.as_bytes())
-            }
-        };
+        let (key, _) = fresh_key(self.alg);
         let stranger = Self {
             key,
             ..self.clone()
         };
         stranger.mint(0, 600)
     }
+}
+
+/// A fresh key pair for `alg` (ES256: P-256; RS256/PS256: RSA 2048, slow: call it off the
+/// async threads) and its public key as a JWK (RFC 7518 §6).
+fn fresh_key(alg: Algorithm) -> (EncodingKey, Value) {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    if alg == Algorithm::ES256 {
+        let k = rcgen::KeyPair::generate().expect("P-256 key generation");
+        let point = k.public_key_raw();
+        let jwk = serde_json::json!({
+            "kty": "EC", "crv": "P-256",
+            "x": URL_SAFE_NO_PAD.encode(&point[1..33]),
+            "y": URL_SAFE_NO_PAD.encode(&point[33..65]),
+        });
+        return (EncodingKey::from_ec_der(&k.serialize_der()), jwk);
+    }
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::traits::PublicKeyParts;
+    // rcgen's RSA key is PKCS#8; jsonwebtoken wants PKCS#1 DER.
+    let k = rsa_key_pair(2048, &rcgen::PKCS_RSA_SHA256).expect("RSA key generation");
+    let private =
+        <rsa::RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(&k.serialize_der())
+            .expect("own key");
+    let jwk = serde_json::json!({
+        "kty": "RSA",
+        "n": URL_SAFE_NO_PAD.encode(private.n().to_bytes_be()),
+        "e": URL_SAFE_NO_PAD.encode(private.e().to_bytes_be()),
+    });
+    let der = private.to_pkcs1_der().expect("PKCS#1");
+    (EncodingKey::from_rsa_der(der.as_bytes()), jwk)
+}
+
+/// The SubjectPublicKeyInfo PEM of a private key in PEM (PKCS#8, or PKCS#1 RSA), if it can
+/// be derived.
+fn public_pem_of(private_pem: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(private_pem).ok()?;
+    if let Ok(k) = rcgen::KeyPair::from_pem(text) {
+        return Some(k.public_key_pem());
+    }
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::EncodePublicKey;
+    let k = rsa::RsaPrivateKey::from_pkcs1_pem(text).ok()?;
+    k.to_public_key()
+        .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+        .ok()
+}
+
+/// The provisioned `token` re-signed by a fresh key whose public half rides in the header as
+/// `jwk` (RFC 7515 §4.1.3): same claims, same `alg` family (ES256 unless the token is
+/// RS256/PS256), same `kid`. A key the token names for itself authenticates no one, so this
+/// needs no key of the core and works against any core. Slow for RSA: off the async threads.
+pub fn embedded_jwk_copy(token: &str) -> Option<String> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let claims = jwt_claims(token)?;
+    let alg = match jwt_alg(token).as_deref() {
+        Some("RS256") => Algorithm::RS256,
+        Some("PS256") => Algorithm::PS256,
+        _ => Algorithm::ES256,
+    };
+    let (key, jwk) = fresh_key(alg);
+    let mut head = Map::new();
+    head.insert("alg".into(), Value::from(format!("{alg:?}")));
+    head.insert("typ".into(), Value::from("JWT"));
+    if let Some(kid) = jwt_kid(token) {
+        head.insert("kid".into(), Value::from(kid));
+    }
+    head.insert("jwk".into(), jwk);
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(Value::Object(head).to_string()),
+        URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string())
+    );
+    let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), &key, alg).ok()?;
+    Some(format!("{signing_input}.{signature}"))
 }
 
 #[cfg(test)]
@@ -251,6 +336,53 @@ mod tests {
     }
 
     #[test]
+    fn forgeries_are_refused_strictly_and_accepted_by_the_faulty_verifier() {
+        let pki = TestPki::generate(&["localhost".into()]).unwrap();
+        let point = pki.enrolment_point();
+        let m = Minter::harness(&pki);
+        let strict = crate::pki::verify_credential;
+        let lenient = |t: &str, skip| crate::pki::verify_credential_leniently(t, point, skip);
+        // Key confusion: HS256 over the same claims, the SPKI PEM as the secret.
+        let confused = m.mint_key_confused().unwrap();
+        assert_eq!(jwt_alg(&confused).as_deref(), Some("HS256"));
+        assert!(strict(&confused, point).is_err());
+        let confusion = crate::pki::Lenience {
+            hmac_with_public_key: true,
+            ..Default::default()
+        };
+        assert!(lenient(&confused, confusion).is_ok());
+        // The secret is exactly the PEM rcgen writes for the enrolment key.
+        assert_eq!(
+            crate::pki::p256_spki_pem(point),
+            pki.enrolment.key.public_key_pem()
+        );
+        // An embedded jwk: a fresh key, the same claims.
+        let provisioned = pki.credential("someone", 600);
+        let jwk = embedded_jwk_copy(&provisioned).unwrap();
+        assert_eq!(jwt_claims(&jwk), jwt_claims(&provisioned));
+        assert_eq!(crate::pki::jwt_header(&jwk).unwrap()["jwk"]["kty"], "EC");
+        assert!(strict(&jwk, point).is_err());
+        let trusting = crate::pki::Lenience {
+            embedded_jwk: true,
+            ..Default::default()
+        };
+        assert!(lenient(&jwk, trusting).is_ok());
+        assert!(embedded_jwk_copy("opaque").is_none());
+        // No exp: refused unless the fault allows it.
+        let no_exp = m.mint_with(&[], &[("exp", Value::Null)]);
+        assert!(jwt_claims(&no_exp).unwrap().get("exp").is_none());
+        assert!(strict(&no_exp, point).is_err());
+        let forever = crate::pki::Lenience {
+            missing_exp: true,
+            ..Default::default()
+        };
+        assert!(lenient(&no_exp, forever).is_ok());
+        // Each fault opens only its own door.
+        assert!(lenient(&confused, trusting).is_err());
+        assert!(lenient(&jwk, forever).is_err());
+    }
+
+    #[test]
     fn rsa_keys_sign_and_strangers_differ() {
         use rsa::pkcs1::EncodeRsaPrivateKey;
         let k = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
@@ -267,5 +399,20 @@ mod tests {
         v.validate_aud = false;
         assert!(jsonwebtoken::decode::<Value>(&m.mint(0, 60), &dk, &v).is_ok());
         assert!(jsonwebtoken::decode::<Value>(&m.mint_with_unknown_key(), &dk, &v).is_err());
+        // The public half is derived from PKCS#1, and the key-confused token is MACed with it.
+        let spki = rsa::pkcs8::EncodePublicKey::to_public_key_pem(
+            &k.to_public_key(),
+            rsa::pkcs8::LineEnding::LF,
+        )
+        .unwrap();
+        let confused = m.mint_key_confused().unwrap();
+        let mut hv = jsonwebtoken::Validation::new(Algorithm::HS256);
+        hv.validate_aud = false;
+        let secret = jsonwebtoken::DecodingKey::from_secret(spki.as_bytes());
+        assert!(jsonwebtoken::decode::<Value>(&confused, &secret, &hv).is_ok());
+        // A re-signed RS256 credential carries an RSA jwk.
+        let jwk = embedded_jwk_copy(&m.mint(0, 60)).unwrap();
+        assert_eq!(crate::pki::jwt_header(&jwk).unwrap()["jwk"]["kty"], "RSA");
+        assert_eq!(jwt_alg(&jwk).as_deref(), Some("RS256"));
     }
 }

@@ -12,7 +12,7 @@ mod subject_key;
 
 pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
 pub use credential::{
-    jwt_header, mint_credential, tamper_signature, verify_credential, verify_credential_leniently,
+    jwt_header, mint_credential, p256_spki_pem, tamper_signature, verify_credential, verify_credential_leniently,
     verify_credential_with, Claims, CredentialError, Lenience, CREDENTIAL_AUDIENCE,
     CREDENTIAL_ISSUER,
 };
@@ -22,7 +22,7 @@ pub use invoker_key::{
 pub use issued::{
     key_identifiers_link, pem_certificates, verify_issued, IssuedCertificate, IssuedError,
 };
-pub use minter::{jwt_alg, jwt_claims, unsecured_copy, Minter, SIGNING_ALGS};
+pub use minter::{embedded_jwk_copy, jwt_alg, jwt_claims, unsecured_copy, Minter, SIGNING_ALGS};
 pub use profile::{
     der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,
     DEFAULT_HOSTS,

@@ -82,6 +82,9 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
                     audience: faults.has(CoreFault::IgnoreAud),
                     not_before: faults.has(CoreFault::IgnoreNbf),
                     critical: faults.has(CoreFault::IgnoreCrit),
+                    hmac_with_public_key: faults.has(CoreFault::Hs256KeyConfusion),
+                    embedded_jwk: faults.has(CoreFault::TrustEmbeddedJwk),
+                    missing_exp: faults.has(CoreFault::AcceptNoExp),
                 },
             )
             .map_err(|e| Reject::unauthorized(e.to_string()))

@@ -4,7 +4,7 @@ use cucumber::{then, when};
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
-use crate::pki::{tamper_signature, unsecured_copy, Minter};
+use crate::pki::{embedded_jwk_copy, tamper_signature, unsecured_copy, Minter};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
@@ -139,7 +139,7 @@ async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
 }
 
 #[when(
-    regex = r"^the invoker sends the onboarding request with a credential (naming an unknown critical header parameter|for another audience|valid only from tomorrow)$"
+    regex = r"^the invoker sends the onboarding request with a credential (naming an unknown critical header parameter|for another audience|valid only from tomorrow|without an expiry)$"
 )]
 async fn forged_claim(w: &mut SuiteWorld, how: String) -> StepResult {
     skip_if_decided!(w);
@@ -157,6 +157,7 @@ async fn forged_claim(w: &mut SuiteWorld, how: String) -> StepResult {
             &[],
             &[("aud", serde_json::json!("https://not-this-core.invalid/"))],
         ),
+        "without an expiry" => minter.mint_with(&[], &[("exp", serde_json::Value::Null)]),
         _ => minter.mint_with(
             &[],
             &[
@@ -169,6 +170,50 @@ async fn forged_claim(w: &mut SuiteWorld, how: String) -> StepResult {
         w,
         &format!("credential {how}, otherwise valid"),
         CredentialChoice::Bearer(token),
+    )
+    .await
+}
+
+#[when("the invoker sends the onboarding request with an HS256 credential MACed with the core's public key")]
+async fn key_confused(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let minter = w.minter().await?;
+    let Some(token) = minter.mint_key_confused() else {
+        return w.check(Check::blocked(
+            None,
+            "the public half of credential_signing_key cannot be derived (give it as PKCS#8 or PKCS#1 PEM)",
+        ));
+    };
+    send(
+        w,
+        "the same claims with alg HS256, MACed with the verification key's SubjectPublicKeyInfo PEM as the secret",
+        CredentialChoice::Bearer(token),
+    )
+    .await
+}
+
+#[when("the invoker sends the onboarding request with the credential re-signed by a key in its own jwk header")]
+async fn embedded_jwk(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let token = match core.valid_credential().await {
+        Ok(t) => t,
+        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
+    };
+    // An RSA key takes long enough to starve the runtime: off the async threads.
+    let forged = tokio::task::spawn_blocking(move || embedded_jwk_copy(&token))
+        .await
+        .expect("signing does not panic");
+    let Some(forged) = forged else {
+        return w.check(Check::blocked(
+            None,
+            "the provisioned credential is not a JWT, so it cannot be re-signed",
+        ));
+    };
+    send(
+        w,
+        "the provisioned claims re-signed by a fresh key whose public half is the header's jwk",
+        CredentialChoice::Bearer(forged),
     )
     .await
 }
