@@ -145,7 +145,16 @@ enum Peer {
         /// (repeatable; `--variant help` lists them).
         #[arg(long = "variant", value_name = "NAME")]
         variants: Vec<String>,
+        /// Give up on a core that does not complete the handshake or answer within this
+        /// (e.g. "1s"; default: 5 s for the handshake, 10 s for the response).
+        #[arg(long = "give-up-after", value_name = "DURATION", value_parser = duration_arg)]
+        give_up_after: Option<std::time::Duration>,
     },
+}
+
+fn duration_arg(s: &str) -> Result<std::time::Duration, String> {
+    capif_conformance::sut::parse_duration(s)
+        .ok_or_else(|| format!("{s:?} is not a duration such as \"1s\" or \"500ms\""))
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -268,7 +277,12 @@ async fn run(cli: Cli) -> i32 {
             }
         }
         Command::Reference {
-            peer: Peer::Invoker { faults, variants },
+            peer:
+                Peer::Invoker {
+                    faults,
+                    variants,
+                    give_up_after,
+                },
         } => {
             let f = parse_faults::<InvokerFault>(
                 &faults,
@@ -283,7 +297,7 @@ async fn run(cli: Cli) -> i32 {
                 |v| v.spec(),
             );
             match (f, v) {
-                (Ok(f), Ok(v)) => reference_invoker(f, v).await,
+                (Ok(f), Ok(v)) => reference_invoker(f, v, give_up_after).await,
                 (Err(code), _) | (_, Err(code)) => code,
             }
         }
@@ -515,6 +529,7 @@ async fn wait_for_stop_signal() {
 async fn reference_invoker(
     faults: Faults<InvokerFault>,
     variants: Variants<InvokerVariant>,
+    give_up_after: Option<std::time::Duration>,
 ) -> i32 {
     let env = match AdapterEnv::from_process() {
         Ok(e) => e,
@@ -523,7 +538,12 @@ async fn reference_invoker(
             return exit_codes::USAGE_OR_HARNESS;
         }
     };
-    match onboard(&env, &Timeouts::default(), &faults, &variants).await {
+    let mut timeouts = Timeouts::default();
+    if let Some(d) = give_up_after {
+        timeouts.handshake = d;
+        timeouts.response = d;
+    }
+    match onboard(&env, &timeouts, &faults, &variants).await {
         Ok(done) => {
             if let Some(dir) = &env.workdir {
                 // Keep what was issued for later steps (e.g. mutual TLS); failure to save is

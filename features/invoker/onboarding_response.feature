@@ -60,3 +60,10 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
     Given the harness core answers 204 to a valid request
     When the invoker onboards
     Then the invoker does not report success
+
+  @INV-OK-04 @branch:onboarding-response @severity:recommended
+  Scenario: INV-OK-04 The invoker gives up on a core that never answers the onboarding request
+    Given an API invoker under test
+    And the harness core never answers the onboarding request
+    When the invoker onboards
+    Then the invoker gives up within its declared bound and reports failure

@@ -110,3 +110,13 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
     And the harness core presents a wrong-name certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
+
+  # A core that accepts the connection and then says nothing (overloaded, a black-holing
+  # middlebox, an attacker holding the invoker): the flow must end, not hang. The bound is the
+  # vendor's PIXIT ([invoker] gives_up_within); a run still going after it (plus slack) fails.
+  @INV-TLS-15 @branch:secure-connection @severity:recommended
+  Scenario: INV-TLS-15 The invoker gives up on a core that never answers its ClientHello
+    Given an API invoker under test
+    And the harness core never answers the ClientHello
+    When the invoker onboards
+    Then the invoker gives up within its declared bound and reports failure

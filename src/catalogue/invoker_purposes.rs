@@ -8,6 +8,8 @@ const CREDENTIAL: &str = "\"The API Invoker includes an onboarding credential in
 const REQUEST: &str = "POST {apiRoot}/api-invoker-management/v1/onboardedInvokers with an APIInvokerEnrolmentDetails (application/json): onboardingInformation.apiInvokerPublicKey and notificationDestination required, apiInvokerId \"shall not be present in the POST request\".";
 const RESPONSE: &str = "\"the CAPIF core creates and returns an Onboard API Invoker Response message ... which contains the API Invoker profile and includes the API Invoker ID. Security information for CAPIF-1 or CAPIF-1e authentication ... is also transferred to the API Invoker\"";
 
+const GIVE_UP: &str = "\"If the onboarding session cannot be secured, the session is released and the onboarding flow ends\"; RFC 9112 §9.5: a client SHOULD apply timeouts to a connection. No clause fixes the bound, so the vendor declares it ([invoker] gives_up_within, default 30 s): recommended, not mandatory. Reporting success without an answer is the same defect as INV-OK-03.";
+
 const fn tp(
     id: &'static str,
     title: &'static str,
@@ -50,6 +52,7 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TLS-13", "Addressed by a DNS name, the invoker sends it as SNI", B::SecureConnection, S::Recommended, &["RFC 6066 §3", "RFC 8446 §9.2"],
         "RFC 8446 §9.2: \"TLS clients [...] SHOULD send [the server_name extension] when applicable\"; RFC 6066 §3: the client names the server by its DNS host name. A core behind a name-based front end needs it to pick its certificate."),
     tp("INV-TLS-14", "Addressed by a DNS name, the invoker refuses a core certificate for another name and sends nothing", B::SecureConnection, S::Mandatory, TLS_REFS, VERIFY),
+    tp("INV-TLS-15", "The invoker gives up on a core that never answers its ClientHello, within its declared bound, and reports failure", B::SecureConnection, S::Recommended, &["TS 33.122 Annex X.1", "RFC 9112 §9.5"], GIVE_UP),
     tp("INV-CRED-01", "The request carries the provisioned credential as Authorization: Bearer", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1", "TS 33.122 §6.1", "RFC 6750 §2.1"], CREDENTIAL),
     tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9110 §15.5.2"], REJECT),
     tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, S::Informational, &["TS 33.122 Annex X.1"], REJECT),
@@ -59,6 +62,7 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-OK-02", "A 201 whose apiInvokerId or certificate is missing or unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success", B::OnboardingResponse, S::Recommended, &["TS 33.122 Annex X.1", "TS 29.222 §8.4.5.2.2", "TS 33.122 §6.1"], RESPONSE),
     tp("INV-OK-03", "Only 201 Created is reported as success: not 200, 202 (asynchronous onboarding, not declared) or 204", B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1"],
         "POST /onboardedInvokers: \"201 Created: the API invoker is onboarded successfully\" (with the created resource); \"202 Accepted: the CAPIF core accepted the request, and the onboarding result will be notified\"; no other success status is defined."),
+    tp("INV-OK-04", "The invoker gives up on a core that never answers the onboarding request, within its declared bound, and reports failure", B::OnboardingResponse, S::Recommended, &["TS 33.122 Annex X.1", "RFC 9112 §9.5"], GIVE_UP),
     tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],

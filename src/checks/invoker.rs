@@ -80,6 +80,61 @@ fn never_connected(run: &InvokerRun, undecided: &str) -> Check {
     }
 }
 
+/// Against a core that never answers the ClientHello ([`Presents::Silent`]) or the onboarding
+/// request ([`crate::sut::Answers::Never`]): the invoker ends the flow by itself, reporting
+/// failure, before the declared `bound` plus [`crate::sut::silence_slack`] (when the harness
+/// ends it). Exiting any time before that passes, so no verdict rests on a race at the bound.
+pub fn gave_up_on_silence(run: &InvokerRun, bound: std::time::Duration) -> Check {
+    let silent_handshake = run.script.presents == Presents::Silent;
+    let never = if silent_handshake {
+        "never answered the ClientHello"
+    } else {
+        "never answered the onboarding request"
+    };
+    if run.observations.sessions.is_empty() {
+        return never_connected(run, "whether it gives up on a silent core cannot be told");
+    }
+    if !silent_handshake {
+        if let Err(blocked) = first_post(run) {
+            return blocked;
+        }
+    }
+    let session = run.observations.sessions.last().expect("not empty");
+    let connection = match (&session.closed_before_request, session.end_after_ms) {
+        (Some(SessionEnd::StillOpen) | None, _) => "the connection stayed open".to_string(),
+        (Some(end), Some(ms)) => {
+            format!("it ended the connection after {ms} ms of silence ({end:?})")
+        }
+        (Some(end), None) => format!("it ended the connection ({end:?})"),
+    };
+    let declared = format!(
+        "the declared bound {} ms (gives_up_within) plus {} ms slack",
+        bound.as_millis(),
+        crate::sut::silence_slack(bound).as_millis()
+    );
+    match &run.adapter.exit {
+        AdapterExit::TimedOut => Check::Fail(format!(
+            "the core {never} and the invoker was still running after {} ms, beyond {declared}; the harness ended it ({connection})",
+            run.adapter.duration_ms
+        )),
+        AdapterExit::Code(0) => Check::Fail(format!(
+            "the invoker reported success although the core {never} ({connection})"
+        )),
+        AdapterExit::Signal => Check::Fail(format!(
+            "the invoker was killed by a signal instead of giving up (the core {never})"
+        )),
+        _ if reported_failure(run) => Check::Pass(format!(
+            "the core {never}; the invoker gave up and reported failure ({}) after {} ms, within {declared}; {connection}",
+            run.adapter.describe(),
+            run.adapter.duration_ms
+        )),
+        _ => Check::Inconclusive(format!(
+            "the core {never}; {} so giving up cannot be judged",
+            run.adapter.describe()
+        )),
+    }
+}
+
 /// Against a bad certificate: no application data on the session, failure reported. An
 /// invoker that verifies the certificate after the handshake (urllib3 1.x, OkHttp's hostname
 /// check, Node.js) completes the handshake and then closes without sending anything: the
@@ -613,5 +668,111 @@ pub fn invoker_close_notify(run: &InvokerRun) -> Check {
             "expected close_notify before the close, observed: {}",
             other.describe()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sut::{AdapterRun, Answers, Observations, Script};
+    use std::time::Duration;
+
+    fn session(requests: usize, end: Option<SessionEnd>) -> SessionObservation {
+        SessionObservation {
+            accepted_ms: 0,
+            client_hello: None,
+            handshake: Handshake::Cleartext,
+            requests: (0..requests)
+                .map(|_| ObservedRequest {
+                    method: "POST".into(),
+                    target: format!("/{ONBOARDING_PATH}"),
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                    at_ms: 0,
+                })
+                .collect(),
+            cleartext_received: Vec::new(),
+            app_bytes: 0,
+            closed_before_request: end,
+            end: None,
+            end_after_ms: Some(900),
+        }
+    }
+
+    fn run(script: Script, exit: AdapterExit, sessions: Vec<SessionObservation>) -> InvokerRun {
+        InvokerRun {
+            script,
+            core_url: "https://127.0.0.1:1".into(),
+            credential: "c".into(),
+            via_register: false,
+            adapter: AdapterRun {
+                exit,
+                stdout: String::new(),
+                stderr: String::new(),
+                report: None,
+                duration_ms: 1000,
+            },
+            observations: Observations {
+                sessions,
+                granted: Vec::new(),
+                unrecorded: 0,
+            },
+        }
+    }
+
+    const BOUND: Duration = Duration::from_secs(30);
+
+    #[test]
+    fn giving_up_is_judged_by_the_exit_within_the_bound() {
+        let silent = Script {
+            presents: Presents::Silent,
+            ..Script::default()
+        };
+        let fin = || vec![session(0, Some(SessionEnd::TcpCloseWithoutCloseNotify))];
+        let gave_up = gave_up_on_silence(&run(silent, AdapterExit::Code(1), fin()), BOUND);
+        assert!(gave_up.passed(), "{gave_up:?}");
+        // Still running at bound + slack: the harness ended it.
+        let hung = gave_up_on_silence(&run(silent, AdapterExit::TimedOut, fin()), BOUND);
+        assert!(
+            matches!(&hung, Check::Fail(r) if r.contains("still running")),
+            "{hung:?}"
+        );
+        // Success without any answer is a failure, and so is a crash.
+        let claimed = gave_up_on_silence(&run(silent, AdapterExit::Code(0), fin()), BOUND);
+        assert!(matches!(&claimed, Check::Fail(r) if r.contains("reported success")));
+        assert!(matches!(
+            gave_up_on_silence(&run(silent, AdapterExit::Signal, fin()), BOUND),
+            Check::Fail(_)
+        ));
+        // Never connecting tells nothing (unless it then claims success).
+        let absent = gave_up_on_silence(&run(silent, AdapterExit::Code(1), vec![]), BOUND);
+        assert!(matches!(absent, Check::Inconclusive(_)), "{absent:?}");
+        let absent_ok = gave_up_on_silence(&run(silent, AdapterExit::Code(0), vec![]), BOUND);
+        assert!(matches!(absent_ok, Check::Fail(_)));
+    }
+
+    #[test]
+    fn a_silent_response_needs_the_request_first() {
+        let never = Script {
+            answers: Answers::Never,
+            ..Script::default()
+        };
+        // No onboarding request reached the core: INV-REQ-01 explains it.
+        let no_post = gave_up_on_silence(
+            &run(never, AdapterExit::Code(1), vec![session(0, None)]),
+            BOUND,
+        );
+        assert!(
+            matches!(&no_post, Check::Blocked { by: Some(b), .. } if *b == "INV-REQ-01"),
+            "{no_post:?}"
+        );
+        let open = vec![session(1, Some(SessionEnd::StillOpen))];
+        let ok = gave_up_on_silence(&run(never, AdapterExit::Code(1), open.clone()), BOUND);
+        assert!(
+            matches!(&ok, Check::Pass(r) if r.contains("stayed open")),
+            "{ok:?}"
+        );
+        let hung = gave_up_on_silence(&run(never, AdapterExit::TimedOut, open), BOUND);
+        assert!(matches!(&hung, Check::Fail(r) if r.contains("onboarding request")));
     }
 }

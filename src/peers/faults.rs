@@ -168,6 +168,8 @@ catalogued! { FaultSpec;
             catches: &["INV-OK-03"] },
         NoCloseNotify => FaultSpec { name: "no-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
             catches: &["INV-TD-03"] },
+        NeverGiveUp => FaultSpec { name: "never-give-up", bug: "waits an hour for a handshake or a response", breaks: "RFC 9112 §9.5 (recommended)",
+            catches: &["INV-TLS-15", "INV-OK-04"] },
     }
 }
 

@@ -200,7 +200,10 @@ fn verification_key(
     let alg = header.get("alg").and_then(|a| a.as_str());
     if skip.hmac_with_public_key && alg == Some("HS256") {
         let secret = p256_spki_pem(enrolment_point);
-        return (Algorithm::HS256, DecodingKey::from_secret(secret.as_bytes()));
+        return (
+            Algorithm::HS256,
+            DecodingKey::from_secret(secret.as_bytes()),
+        );
     }
     if skip.embedded_jwk {
         let jwk = &header.get("jwk");

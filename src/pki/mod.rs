@@ -12,9 +12,9 @@ mod subject_key;
 
 pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
 pub use credential::{
-    jwt_header, mint_credential, p256_spki_pem, tamper_signature, verify_credential, verify_credential_leniently,
-    verify_credential_with, Claims, CredentialError, Lenience, CREDENTIAL_AUDIENCE,
-    CREDENTIAL_ISSUER,
+    jwt_header, mint_credential, p256_spki_pem, tamper_signature, verify_credential,
+    verify_credential_leniently, verify_credential_with, Claims, CredentialError, Lenience,
+    CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
 };
 pub use invoker_key::{
     enrolment_request, rsa_key_pair, InvokerKey, KeyFormat, KeyKind, NOTIFICATION_DESTINATION,

@@ -276,6 +276,7 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
                     timeouts,
                     pki,
                     description: format!("API invoker driven by `{}`", inv.command),
+                    gives_up_within: inv.gives_up_within(),
                 }),
                 None if plan.sut == SutSelection::Invoker => {
                     return Err(RunError::Usage(format!(

@@ -131,6 +131,21 @@ pub struct InvokerConfig {
     pub command: String,
     /// Serve an enrolment endpoint.
     pub enrolment: Option<InvokerEnrolmentConfig>,
+    /// PIXIT: the invoker gives up on a core that never answers within this (default 30 s).
+    pub gives_up_within: Option<String>,
+}
+
+/// The default of `[invoker] gives_up_within`.
+pub const DEFAULT_GIVES_UP_WITHIN: Duration = Duration::from_secs(30);
+
+impl InvokerConfig {
+    /// `gives_up_within`, validated when the configuration was loaded.
+    pub fn gives_up_within(&self) -> Duration {
+        self.gives_up_within
+            .as_deref()
+            .and_then(parse_duration)
+            .unwrap_or(DEFAULT_GIVES_UP_WITHIN)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -262,6 +277,15 @@ impl SutConfig {
                     "is empty".into(),
                     "set the command that runs the invoker adapter (see README: adapter protocol)",
                 ));
+            }
+            if let Some(v) = &inv.gives_up_within {
+                if parse_duration(v).is_none_or(|d| d < MIN_TIMEOUT) {
+                    return Err(err(
+                        "[invoker].gives_up_within",
+                        format!("{v:?} is not a duration of at least 10 ms"),
+                        "write the bound your invoker gives up within, such as \"30s\" (the default)",
+                    ));
+                }
             }
             if let Some(e) = &inv.enrolment {
                 if e.style != "opencapif" {

@@ -21,7 +21,19 @@ pub struct InvokerTarget {
     pub pki: TestPki,
     /// For reports.
     pub description: String,
+    /// PIXIT: the invoker gives up on a silent core within this.
+    pub gives_up_within: std::time::Duration,
 }
+
+/// What a silent scenario allows beyond `gives_up_within` (process start, scheduling): the
+/// larger of 1 s and a tenth of the bound. Only an invoker still running after it fails, so no
+/// verdict rests on a timer race at the bound itself.
+pub fn silence_slack(bound: std::time::Duration) -> std::time::Duration {
+    (bound / 10).max(std::time::Duration::from_secs(1))
+}
+
+/// How long the reference invoker waits for a silent core before it gives up.
+pub const REFERENCE_GIVES_UP_AFTER: &str = "1s";
 
 /// One scenario's adapter run against a played core.
 #[derive(Debug, Clone)]
@@ -45,11 +57,15 @@ impl InvokerTarget {
     pub fn reference(exe: &std::path::Path, timeouts: Timeouts, pki: TestPki) -> Self {
         let quoted = format!("'{}'", exe.display().to_string().replace('\'', "'\\''"));
         Self {
-            command: format!("{quoted} reference invoker"),
+            command: format!(
+                "{quoted} reference invoker --give-up-after {REFERENCE_GIVES_UP_AFTER}"
+            ),
             enrolment: None,
             timeouts,
             pki,
             description: "embedded reference invoker".into(),
+            // Declared with room to spare: the reference gives up after 1 s.
+            gives_up_within: std::time::Duration::from_secs(3),
         }
     }
 
@@ -65,7 +81,13 @@ impl InvokerTarget {
             .and_then(|_| std::fs::write(&ca_file, self.pki.ca.cert_pem()))
             .map_err(|e| format!("cannot prepare the scenario directory: {e}"))?;
         let credential = self.pki.credential("api-invoker", 600);
-        let core = PlayedCore::start(&self.pki, script, self.enrolment.as_ref(), self.timeouts)
+        // A silent core is waited on for the declared bound (plus slack), not the adapter
+        // timeout: the invoker must give up by itself.
+        let mut timeouts = self.timeouts;
+        if script.is_silent() {
+            timeouts.adapter = self.gives_up_within + silence_slack(self.gives_up_within);
+        }
+        let core = PlayedCore::start(&self.pki, script, self.enrolment.as_ref(), timeouts)
             .await
             .map_err(|e| format!("cannot start the harness-played core: {e}"))?;
         let (host, url) = if script.by_name {
@@ -100,7 +122,7 @@ impl InvokerTarget {
             env.push(("CAPIF_REGISTER_PASSWORD".into(), login.password.clone()));
         }
         let core_url = core.url.clone();
-        let adapter = run_adapter(&self.command, &env, &workdir, self.timeouts.adapter).await;
+        let adapter = run_adapter(&self.command, &env, &workdir, timeouts.adapter).await;
         let observations = core.finish().await;
         Ok(InvokerRun {
             script,

@@ -20,7 +20,7 @@ pub use config::{
 pub use control::{demands_client_certificate, Control, Holds};
 pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey};
 pub use credential_source::CredentialSource;
-pub use invoker_target::{InvokerRun, InvokerTarget};
+pub use invoker_target::{silence_slack, InvokerRun, InvokerTarget, REFERENCE_GIVES_UP_AFTER};
 pub use played_core::{
     grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
     Handshake, Observations, ObservedRequest, PlayedCore, Presents, Script, SessionObservation,

@@ -54,6 +54,7 @@ async fn hostile(command: &str) -> (Vec<(String, Verdict)>, Duration) {
         timeouts: t,
         pki: played_pki(),
         description: "hostile adapter".into(),
+        gives_up_within: Duration::from_millis(500),
     };
     let started = Instant::now();
     let outcomes = run_suite(
@@ -163,6 +164,7 @@ async fn an_invoker_offering_only_tls_1_1_fails_inv_tls_08() {
         timeouts: t,
         pki: played_pki(),
         description: "TLS 1.1-only client".into(),
+        gives_up_within: Duration::from_millis(500),
     };
     let outcomes = super::support::run_invoker_suite_tagged(target, Some("@INV-TLS-08")).await;
     assert_eq!(outcomes.len(), 1);

@@ -64,6 +64,17 @@ pub async fn onboard(
     faults: &Faults<InvokerFault>,
     variants: &Variants<InvokerVariant>,
 ) -> Result<Onboarding, InvokerError> {
+    let patient;
+    let timeouts = if faults.has(InvokerFault::NeverGiveUp) {
+        patient = Timeouts {
+            handshake: std::time::Duration::from_secs(3600),
+            response: std::time::Duration::from_secs(3600),
+            ..*timeouts
+        };
+        &patient
+    } else {
+        timeouts
+    };
     let ca_pem = std::fs::read_to_string(&env.ca_file).map_err(|e| InvokerError::Provisioning {
         path: env.ca_file.display().to_string(),
         reason: e.to_string(),
@@ -187,8 +198,9 @@ pub async fn onboard(
             }
         }
         let r = session.exchange(&request).await;
-        if faults.has(InvokerFault::KeepSessionOpen) {
-            // Hold the session past any sensible teardown timeout, then just drop it.
+        if faults.has(InvokerFault::KeepSessionOpen) && r.is_ok() {
+            // After a response, hold the session past any sensible teardown timeout, then
+            // just drop it (without a response there is nothing to tear down after).
             tokio::time::sleep(std::time::Duration::from_secs(4)).await;
             drop(session);
         } else if faults.has(InvokerFault::NoCloseNotify) {

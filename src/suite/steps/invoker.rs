@@ -177,6 +177,28 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
     Ok(())
 }
 
+#[given("the harness core never answers the ClientHello")]
+async fn silent_handshake(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.presents = Presents::Silent;
+    Ok(())
+}
+
+#[given("the harness core never answers the onboarding request")]
+async fn silent_response(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.inv_script.answers = Answers::Never;
+    Ok(())
+}
+
+#[then("the invoker gives up within its declared bound and reports failure")]
+async fn gives_up(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let bound = w.invoker()?.gives_up_within;
+    w.check(checks::gave_up_on_silence(&run, bound))
+}
+
 #[given("the harness core onboards valid requests")]
 async fn onboards(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
@@ -275,6 +297,9 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
                 run.adapter.last_stderr_line()
             ));
         }
+        // Against a silent core the timeout is what the Then step judges (against the
+        // declared bound), with what the played core saw.
+        AdapterExit::TimedOut if run.script.is_silent() => {}
         AdapterExit::TimedOut | AdapterExit::Signal => {
             // A hanging or crashing invoker is itself a failure of the SUT.
             let reason = run.adapter.describe();

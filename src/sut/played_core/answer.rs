@@ -152,7 +152,8 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
                 Unusable::OtherKey | Unusable::OtherCa | Unusable::Expired => {}
             }
         }
-        Answers::Status(_) => {}
+        // Never: the session never asks for an answer (it waits for the invoker to give up).
+        Answers::Status(_) | Answers::Never => {}
         Answers::Onboard | Answers::RejectCredential => {
             shared.granted.lock().expect("lock").push(Granted {
                 api_invoker_id: id.clone(),

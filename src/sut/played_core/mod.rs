@@ -35,6 +35,8 @@ pub enum Presents {
     Bad(ServerVariant),
     /// No TLS at all: the listener speaks HTTP in clear.
     Cleartext,
+    /// Accepts the TCP connection and never sends a byte: the handshake never completes.
+    Silent,
 }
 
 /// How the played core answers an onboarding request.
@@ -54,6 +56,8 @@ pub enum Answers {
     /// This success-looking status instead of 201 (200 and 202 with the full body, 204
     /// without one).
     Status(u16),
+    /// Never: the request is read and no byte of an answer is sent.
+    Never,
 }
 
 /// What is wrong with the id or certificate of a scripted 201.
@@ -109,6 +113,13 @@ pub struct Script {
 /// loopback and is in the played core's certificate.
 pub const CORE_DNS_NAME: &str = "localhost";
 
+impl Script {
+    /// Whether the core under this script never answers (the invoker must give up).
+    pub fn is_silent(&self) -> bool {
+        self.presents == Presents::Silent || self.answers == Answers::Never
+    }
+}
+
 impl Default for Script {
     /// A conformant core: the good certificate, strict onboarding.
     fn default() -> Self {
@@ -140,6 +151,9 @@ pub(crate) struct Shared {
     pub sessions: Mutex<Vec<SessionObservation>>,
     pub granted: Mutex<Vec<Granted>>,
     pub unrecorded: std::sync::atomic::AtomicUsize,
+    /// Changes when the played core stops: a silent session waits for the invoker's close or
+    /// for this.
+    pub stopped: watch::Receiver<bool>,
 }
 
 /// A running played core (and, with enrolment, its separate register listener).
@@ -183,13 +197,14 @@ impl PlayedCore {
             Presents::Bad(v) => {
                 Some(Identity::bad_server(&pki.ca, v, &pki.hosts).map_err(std::io::Error::other)?)
             }
-            Presents::Cleartext => None,
+            Presents::Cleartext | Presents::Silent => None,
         };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         // The invoker is always told https://: with the cleartext script it believes it
         // talks TLS to a listener that does not.
         let url = format!("https://127.0.0.1:{}", addr.port());
+        let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
             pki: pki.clone(),
             identity,
@@ -200,8 +215,8 @@ impl PlayedCore {
             sessions: Mutex::new(Vec::new()),
             granted: Mutex::new(Vec::new()),
             unrecorded: std::sync::atomic::AtomicUsize::new(0),
+            stopped: stopped.clone(),
         });
-        let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(accept_loop(
             listener,
             shared.clone(),

@@ -146,6 +146,10 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         end: None,
         end_after_ms: None,
     };
+    if shared.script.presents == super::Presents::Silent {
+        silent_handshake(tcp, &shared, &mut obs).await;
+        return obs;
+    }
     let Some(identity) = shared.identity.clone() else {
         cleartext(tcp, &shared, &mut obs).await;
         return obs;
@@ -194,8 +198,14 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     while obs.requests.len() < MAX_REQUESTS {
         match read_request(&mut tls, &mut buf, waiting, &shared, &mut obs.app_bytes).await {
             ReadOutcome::Request(req) => {
-                let response = answer::respond(&shared, &req);
                 obs.requests.push(req);
+                if shared.script.answers == super::Answers::Never {
+                    let (end, after) = wait_for_close(&mut tls, &shared, &mut obs.app_bytes).await;
+                    obs.closed_before_request = Some(end);
+                    obs.end_after_ms = Some(after);
+                    return obs;
+                }
+                let response = answer::respond(&shared, obs.requests.last().expect("pushed"));
                 if tls.write_all(&response).await.is_err() || tls.flush().await.is_err() {
                     obs.end = Some(SessionEnd::Reset);
                     return obs;
@@ -352,6 +362,63 @@ fn decode_chunked(input: &[u8]) -> Chunked {
         body.extend_from_slice(&input[start..start + size]);
         at = start + size + 2;
     }
+}
+
+/// Never answer: read (and count) what arrives until the invoker ends the session, the played
+/// core stops, or the silence bound (the adapter timeout of a silent scenario) passes.
+/// Returns how the session ended and after how many ms of silence.
+async fn wait_for_close<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    shared: &Shared,
+    received: &mut usize,
+) -> (SessionEnd, u64) {
+    let since = Instant::now();
+    let deadline = tokio::time::Instant::now() + shared.timeouts.adapter;
+    let mut stopped = shared.stopped.clone();
+    let mut chunk = [0u8; 8192];
+    let end = loop {
+        tokio::select! {
+            _ = stopped.changed() => break SessionEnd::StillOpen,
+            _ = tokio::time::sleep_until(deadline) => break SessionEnd::StillOpen,
+            read = stream.read(&mut chunk) => match read {
+                Ok(0) => break SessionEnd::CloseNotify,
+                Ok(n) => *received += n,
+                Err(e) => break classify_io_error(&e),
+            },
+        }
+    };
+    (end, since.elapsed().as_millis() as u64)
+}
+
+/// The silent-core script: the ClientHello is read and recorded, no byte is sent.
+async fn silent_handshake(mut tcp: TcpStream, shared: &Shared, obs: &mut SessionObservation) {
+    let mut seen = Vec::new();
+    let (end, after) = {
+        let mut recording = Recording {
+            inner: &mut tcp,
+            seen: Arc::new(Mutex::new(Vec::new())),
+        };
+        let out = wait_for_close(&mut recording, shared, &mut 0).await;
+        seen.extend_from_slice(&recording.seen.lock().expect("lock"));
+        out
+    };
+    obs.client_hello = parse_client_hello(&seen);
+    // Over TCP a clean end is a FIN: no TLS was ever spoken.
+    let end = match end {
+        SessionEnd::CloseNotify => SessionEnd::TcpCloseWithoutCloseNotify,
+        other => other,
+    };
+    obs.handshake = Handshake::Failed {
+        error: format!(
+            "the played core never answered the ClientHello; {} after {after} ms",
+            match &end {
+                SessionEnd::StillOpen => "the connection was still open".to_string(),
+                e => format!("the invoker ended the connection ({e:?})"),
+            }
+        ),
+    };
+    obs.closed_before_request = Some(end);
+    obs.end_after_ms = Some(after);
 }
 
 async fn cleartext(mut tcp: TcpStream, shared: &Shared, obs: &mut SessionObservation) {
