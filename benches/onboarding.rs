@@ -95,6 +95,7 @@ fn one_onboarding(c: &mut Criterion) {
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, pki.ca.cert_pem()).unwrap();
     let env = AdapterEnv {
+        register: None,
         core_url: url::Url::parse(&core.url).unwrap(),
         ca_file: ca,
         credential: pki.credential("bench", 3600),

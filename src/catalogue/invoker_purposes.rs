@@ -10,6 +10,8 @@ const RESPONSE: &str = "\"the CAPIF core creates and returns an Onboard API Invo
 
 const GIVE_UP: &str = "\"If the onboarding session cannot be secured, the session is released and the onboarding flow ends\"; RFC 9112 §9.5: a client SHOULD apply timeouts to a connection. No clause fixes the bound, so the vendor declares it ([invoker] gives_up_within, default 30 s): recommended, not mandatory. Reporting success without an answer is the same defect as INV-OK-03.";
 
+const ENROLMENT: &str = "Pre-provisioning is outside TS 33.122 (\"The API Invoker and the CAPIF core are pre-provisioned with the onboarding enrolment information\", §6.1): informational. A register the invoker does not authenticate, or reaches in clear, hands its login, its onboarding credential and its trust root to whoever is on the path; the core it then trusts may be the attacker's.";
+
 const fn tp(
     id: &'static str,
     title: &'static str,
@@ -67,4 +69,6 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],
         CLOSE_NOTIFY),
+    tp("INV-ENR-01", "The invoker sends no register login to a register whose certificate does not chain to its provisioned root", B::Enrolment, S::Informational, &["TS 33.122 §6.1", "RFC 9110 §4.3.4"], ENROLMENT),
+    tp("INV-ENR-02", "The invoker sends no register login in clear", B::Enrolment, S::Informational, &["TS 33.122 §6.1", "RFC 7617 §4"], ENROLMENT),
 ];

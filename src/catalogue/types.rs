@@ -42,15 +42,19 @@ pub enum Branch {
     OnboardingResponse,
     /// "Tear down connection".
     Teardown,
+    /// Pre-provisioning of the enrolment information from a register: before the figure and
+    /// outside its scope (drawn apart from it).
+    Enrolment,
 }
 
 impl Branch {
     /// Every branch, in the order of the figure.
-    pub const ALL: [Branch; 4] = [
+    pub const ALL: [Branch; 5] = [
         Branch::SecureConnection,
         Branch::RequestValidation,
         Branch::OnboardingResponse,
         Branch::Teardown,
+        Branch::Enrolment,
     ];
 
     /// The tag value, e.g. `secure-connection`.
@@ -60,6 +64,7 @@ impl Branch {
             Branch::RequestValidation => "request-validation",
             Branch::OnboardingResponse => "onboarding-response",
             Branch::Teardown => "teardown",
+            Branch::Enrolment => "enrolment",
         }
     }
 }

@@ -168,6 +168,12 @@ catalogued! { FaultSpec;
             catches: &["INV-OK-03"] },
         NoCloseNotify => FaultSpec { name: "no-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
             catches: &["INV-TD-03"] },
+        RegisterSkipVerify => FaultSpec { name: "register-skip-verify", bug: "fetches /getauth without verifying the register's certificate and trusts the ca_root it hands out (opencapif-sdk 0.1.24)", breaks: "TS 33.122 §6.1 pre-provisioning (informational)",
+            catches: &["INV-ENR-01"] },
+        RegisterLoginInClear => FaultSpec { name: "register-login-in-clear", bug: "sends the register login over plain HTTP (an http:// register, or after a failed handshake)", breaks: "TS 33.122 §6.1 pre-provisioning (informational)",
+            // Falling back to clear after the rogue register's handshake failed hands that
+            // register the login too.
+            catches: &["INV-ENR-01", "INV-ENR-02"] },
         NeverGiveUp => FaultSpec { name: "never-give-up", bug: "waits an hour for a handshake or a response", breaks: "RFC 9112 §9.5 (recommended)",
             catches: &["INV-TLS-15", "INV-OK-04"] },
     }

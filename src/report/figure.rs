@@ -116,6 +116,29 @@ fn arrow(out: &mut String, points: &[(i32, i32)], label: Option<(&str, i32, i32)
     }
 }
 
+/// The enrolment branch: how the pre-provisioning of the first box happened when a register
+/// served it. Outside the figure's scope, so drawn apart (dashed), joined to that box at
+/// `joint`.
+fn enrolment_apart(out: &mut String, results: &[ResultEntry], joint: (i32, i32)) {
+    let (class, label) = branch_state(results, Sut::Invoker, Branch::Enrolment);
+    let (x, y, w, h) = (joint.0 + 34, joint.1 - 40, 236, 80);
+    out.push_str(&format!(
+        "<polyline points=\"{},{} {x},{}\" class=\"edge apart\"/>\n",
+        joint.0, joint.1, joint.1
+    ));
+    node(
+        out,
+        (x, y, w, h),
+        &format!("{class} apart"),
+        &[
+            "Enrolment from a register",
+            "(pre-provisioning: outside",
+            "Figure X.1-1, informational)",
+        ],
+        Some(&label),
+    );
+}
+
 /// The figure for the `sut` role, coloured by `results`.
 pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     let (tls, tls_l) = branch_state(results, sut, Branch::SecureConnection);
@@ -145,6 +168,9 @@ pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
         ],
         None,
     );
+    if sut == Sut::Invoker {
+        enrolment_apart(&mut s, results, (cx + 130, 85));
+    }
     arrow(&mut s, &[(cx, 110), (cx, 130)], None);
     node(
         &mut s,

@@ -28,7 +28,7 @@ th{background:#f3f5f7}.v{font-weight:600;white-space:nowrap}
 svg.flow{max-width:100%;height:auto}.node{stroke:#57606a;stroke-width:1.5}.node.plain,.node.terminal{fill:#fff}.node.terminal{fill:#eaeef2}
 .node.pass{fill:#dafbe1;stroke:#1a7f37}.node.fail{fill:#ffebe9;stroke:#cf222e;stroke-width:2.5}.node.warn{fill:#fff8c5;stroke:#9a6700}.node.none{fill:#f6f8fa;stroke-dasharray:4 3}
 .label{font-size:11.5px;text-anchor:middle;fill:#1d2430}.badge{font-size:11px;font-weight:700;text-anchor:middle;fill:#1d2430}.yn{font-size:12px;font-weight:700;fill:#57606a}
-.edge{fill:none;stroke:#57606a;stroke-width:1.4}.head{fill:#57606a}
+.edge{fill:none;stroke:#57606a;stroke-width:1.4}.edge.apart,.node.apart{stroke-dasharray:6 3}.head{fill:#57606a}
 details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.4rem .7rem}summary{cursor:pointer}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font-size:12px}
 .meta td:first-child{width:14rem;color:#57606a}.muted{color:#57606a}

@@ -273,6 +273,7 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
                         username: e.username.clone(),
                         password: e.password.clone(),
                     }),
+                    register_style: inv.enrolment.as_ref().map(|e| e.style).unwrap_or_default(),
                     timeouts,
                     pki,
                     description: format!("API invoker driven by `{}`", inv.command),

@@ -41,6 +41,10 @@ pub static FEATURES: &[(&str, &str)] = &[
         "features/invoker/teardown.feature",
         include_str!("../../features/invoker/teardown.feature"),
     ),
+    (
+        "features/invoker/enrolment.feature",
+        include_str!("../../features/invoker/enrolment.feature"),
+    ),
 ];
 
 /// Parse every embedded feature.

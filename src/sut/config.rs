@@ -115,8 +115,9 @@ struct RawCore {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InvokerEnrolmentConfig {
-    /// Only "opencapif".
-    pub style: String,
+    /// "opencapif" (GET /getauth over TLS) or "opencapif-http" (POST /register and POST
+    /// /getauth over plain HTTP).
+    pub style: crate::peers::core::RegisterStyle,
     /// Basic user the endpoint accepts.
     pub username: String,
     /// Basic password.
@@ -288,13 +289,6 @@ impl SutConfig {
                 }
             }
             if let Some(e) = &inv.enrolment {
-                if e.style != "opencapif" {
-                    return Err(err(
-                        "[invoker.enrolment].style",
-                        format!("{:?} is not supported", e.style),
-                        "use style = \"opencapif\"",
-                    ));
-                }
                 register_basic_login(&e.username, &e.password);
             }
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::adapter::{run_adapter, AdapterRun};
 use super::played_core::{Observations, PlayedCore, Script};
 use crate::net::Timeouts;
-use crate::peers::core::EnrolmentLogin;
+use crate::peers::core::{EnrolmentLogin, RegisterStyle};
 use crate::pki::TestPki;
 
 /// The invoker under test.
@@ -15,6 +15,8 @@ pub struct InvokerTarget {
     pub command: String,
     /// Serve an OpenCAPIF-style register with this login.
     pub enrolment: Option<EnrolmentLogin>,
+    /// How the register serves it.
+    pub register_style: RegisterStyle,
     /// Phase timeouts (adapter included).
     pub timeouts: Timeouts,
     /// The PKI of the played core (one per run).
@@ -56,11 +58,19 @@ impl InvokerTarget {
     /// The adapter running the reference invoker of this very binary.
     pub fn reference(exe: &std::path::Path, timeouts: Timeouts, pki: TestPki) -> Self {
         let quoted = format!("'{}'", exe.display().to_string().replace('\'', "'\\''"));
+        // The reference invoker enrols from the played register, so the enrolment test
+        // purposes are tested out of the box too.
+        let password = hex::encode(crate::pki::new_serial().to_bytes());
+        crate::evidence::register_secret(&password);
         Self {
             command: format!(
                 "{quoted} reference invoker --give-up-after {REFERENCE_GIVES_UP_AFTER}"
             ),
-            enrolment: None,
+            enrolment: Some(EnrolmentLogin {
+                username: "capif-conformance".into(),
+                password,
+            }),
+            register_style: RegisterStyle::Opencapif,
             timeouts,
             pki,
             description: "embedded reference invoker".into(),
@@ -87,9 +97,14 @@ impl InvokerTarget {
         if script.is_silent() {
             timeouts.adapter = self.gives_up_within + silence_slack(self.gives_up_within);
         }
-        let core = PlayedCore::start(&self.pki, script, self.enrolment.as_ref(), timeouts)
-            .await
-            .map_err(|e| format!("cannot start the harness-played core: {e}"))?;
+        let core = PlayedCore::start(
+            &self.pki,
+            script,
+            self.enrolment.as_ref().map(|l| (l, self.register_style)),
+            timeouts,
+        )
+        .await
+        .map_err(|e| format!("cannot start the harness-played core: {e}"))?;
         let (host, url) = if script.by_name {
             let name = crate::sut::CORE_DNS_NAME;
             (

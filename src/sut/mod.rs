@@ -23,8 +23,9 @@ pub use credential_source::CredentialSource;
 pub use invoker_target::{silence_slack, InvokerRun, InvokerTarget, REFERENCE_GIVES_UP_AFTER};
 pub use played_core::{
     grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
-    Handshake, Observations, ObservedRequest, PlayedCore, Presents, Script, SessionObservation,
-    SuiteGrade, Unusable, CORE_DNS_NAME, MAX_SESSIONS,
+    Handshake, Observations, ObservedRequest, PlayedCore, Presents, RegisterObservation,
+    RegisterRequest, RegisterScript, RegisterSession, Script, SessionObservation, SuiteGrade,
+    Unusable, CORE_DNS_NAME, MAX_SESSIONS,
 };
 pub use probes::{
     cleartext_request, client_hello_bytes, legacy_client_hello, legacy_client_hello_bytes,

@@ -51,6 +51,7 @@ async fn hostile(command: &str) -> (Vec<(String, Verdict)>, Duration) {
     let target = InvokerTarget {
         command: command.into(),
         enrolment: None,
+        register_style: Default::default(),
         timeouts: t,
         pki: played_pki(),
         description: "hostile adapter".into(),
@@ -161,6 +162,7 @@ async fn an_invoker_offering_only_tls_1_1_fails_inv_tls_08() {
     let target = InvokerTarget {
         command,
         enrolment: None,
+        register_style: Default::default(),
         timeouts: t,
         pki: played_pki(),
         description: "TLS 1.1-only client".into(),

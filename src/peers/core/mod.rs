@@ -7,6 +7,8 @@ mod registry;
 mod respond;
 mod server;
 
-pub use enrolment::{EnrolmentLogin, GETAUTH_PATH};
+pub use enrolment::{
+    getauth_answer, registration_answer, EnrolmentLogin, RegisterStyle, GETAUTH_PATH,
+};
 pub use registry::{Onboarded, Registry};
 pub use server::{CoreSettings, RunningCore};

@@ -11,6 +11,24 @@ pub const ENV_CREDENTIAL: &str = "CAPIF_ONBOARDING_CREDENTIAL";
 /// A fresh directory for this scenario.
 pub const ENV_WORKDIR: &str = "CAPIF_WORKDIR";
 
+/// The register's URL (only with `[invoker.enrolment]`).
+pub const ENV_REGISTER_URL: &str = "CAPIF_REGISTER_URL";
+/// The register login's user.
+pub const ENV_REGISTER_USERNAME: &str = "CAPIF_REGISTER_USERNAME";
+/// The register login's password.
+pub const ENV_REGISTER_PASSWORD: &str = "CAPIF_REGISTER_PASSWORD";
+
+/// Where and as whom to fetch the onboarding credential (pre-provisioning by a register).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterEnv {
+    /// The register's base URL.
+    pub url: url::Url,
+    /// Login user.
+    pub username: String,
+    /// Login password.
+    pub password: String,
+}
+
 /// What the harness provisioned the invoker with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdapterEnv {
@@ -22,6 +40,8 @@ pub struct AdapterEnv {
     pub credential: String,
     /// Where to keep the issued certificate and key, if given.
     pub workdir: Option<PathBuf>,
+    /// The register to fetch the credential from, if one is served.
+    pub register: Option<RegisterEnv>,
 }
 
 /// A missing or unusable variable.
@@ -59,7 +79,19 @@ impl AdapterEnv {
                 reason: format!("{raw_url:?} must be https://HOST:PORT"),
             });
         }
+        let register = match get(ENV_REGISTER_URL).filter(|v| !v.is_empty()) {
+            Some(raw) => Some(RegisterEnv {
+                url: url::Url::parse(&raw).map_err(|e| EnvError::Invalid {
+                    name: ENV_REGISTER_URL,
+                    reason: format!("{raw:?} is not a URL: {e}"),
+                })?,
+                username: need(ENV_REGISTER_USERNAME)?,
+                password: need(ENV_REGISTER_PASSWORD)?,
+            }),
+            None => None,
+        };
         Ok(Self {
+            register,
             core_url,
             ca_file: PathBuf::from(need(ENV_CA_FILE)?),
             credential: need(ENV_CREDENTIAL)?,

@@ -79,10 +79,24 @@ pub async fn onboard(
         path: env.ca_file.display().to_string(),
         reason: e.to_string(),
     })?;
-    let ca = pem_to_der(&ca_pem).ok_or_else(|| InvokerError::Provisioning {
+    let mut ca = pem_to_der(&ca_pem).ok_or_else(|| InvokerError::Provisioning {
         path: env.ca_file.display().to_string(),
         reason: "no PEM certificate in the file".into(),
     })?;
+    // Pre-provisioning by a register, when one is served: its credential replaces the
+    // provisioned one. Only the register-skip-verify fault trusts the ca_root it hands out
+    // (as opencapif-sdk does): that is the on-path attacker's way to the core.
+    let mut credential = env.credential.clone();
+    if let Some(reg) = &env.register {
+        let enrolled = super::register::enrol(reg, &ca, timeouts, faults).await?;
+        credential = enrolled.credential;
+        if faults.has(InvokerFault::RegisterSkipVerify) {
+            if let Some(root) = enrolled.ca_root.as_deref().and_then(pem_to_der) {
+                ca = root;
+            }
+        }
+    }
+    let credential = credential;
     let versions: &[&'static rustls::SupportedProtocolVersion] =
         if faults.has(InvokerFault::Tls12OnlyClient) {
             &[&rustls::version::TLS12]
@@ -144,12 +158,12 @@ pub async fn onboard(
     let mut request = HttpRequest::new("POST", &target)
         .header("Accept", "application/json, application/problem+json");
     if faults.has(InvokerFault::CredentialInQuery) {
-        target = format!("{target}?access_token={}", env.credential);
+        target = format!("{target}?access_token={credential}");
         request.target = target;
     } else if !faults.has(InvokerFault::NoCredential) {
         request
             .headers
-            .push(("Authorization".into(), format!("Bearer {}", env.credential)));
+            .push(("Authorization".into(), format!("Bearer {credential}")));
     }
     let mut request = request.json(&body);
     if variants.has(InvokerVariant::ChunkedBody) {

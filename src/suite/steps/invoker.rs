@@ -7,9 +7,12 @@ use crate::checks::{self, Check, Verdict};
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::exit_codes;
 use crate::net::HttpRequest;
+use crate::peers::core::RegisterStyle;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{AdapterExit, Answers, Handshake, InvokerRun, InvokerTarget, Presents, Unusable};
+use crate::sut::{
+    AdapterExit, Answers, Handshake, InvokerRun, InvokerTarget, Presents, RegisterScript, Unusable,
+};
 
 impl SuiteWorld {
     /// The invoker under test, or a harness error if this run has none.
@@ -197,6 +200,55 @@ async fn gives_up(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let bound = w.invoker()?.gives_up_within;
     w.check(checks::gave_up_on_silence(&run, bound))
+}
+
+/// The enrolment scenarios need a served register; without `[invoker.enrolment]` they are not
+/// applicable (the invoker is provisioned through CAPIF_ONBOARDING_CREDENTIAL).
+fn needs_register(w: &mut SuiteWorld) -> Result<RegisterStyle, String> {
+    let target = w.invoker()?;
+    if target.enrolment.is_none() {
+        let reason = "no [invoker.enrolment]: the harness serves no register, the invoker is provisioned through CAPIF_ONBOARDING_CREDENTIAL".to_string();
+        w.decided = Some((Verdict::NotApplicable, reason.clone()));
+        return Err(reason);
+    }
+    Ok(target.register_style)
+}
+
+#[given("the register presents a certificate from a rogue CA")]
+async fn rogue_register(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    if needs_register(w)? == RegisterStyle::OpencapifHttp {
+        let reason = "the register is plain HTTP by declaration (style = \"opencapif-http\"): it presents no certificate; INV-ENR-02 judges the login sent in clear".to_string();
+        w.decided = Some((Verdict::NotApplicable, reason.clone()));
+        return Err(reason);
+    }
+    w.inv_script.register = RegisterScript::RogueCa;
+    Ok(())
+}
+
+#[given("the register answers in clear")]
+async fn cleartext_register(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    // An https:// register whose listener speaks plain HTTP; an opencapif-http register is in
+    // clear as declared.
+    if needs_register(w)? == RegisterStyle::Opencapif {
+        w.inv_script.register = RegisterScript::Cleartext;
+    }
+    Ok(())
+}
+
+#[then("the invoker sends no register login to a register it cannot authenticate")]
+async fn register_authenticated(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::register_authenticated(&run))
+}
+
+#[then("the invoker sends no register login in clear")]
+async fn no_login_in_clear(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::no_register_login_in_clear(&run))
 }
 
 #[given("the harness core onboards valid requests")]

@@ -5,6 +5,7 @@
 
 mod answer;
 mod client_hello;
+mod register;
 mod session;
 
 use std::net::SocketAddr;
@@ -19,10 +20,11 @@ use tokio::task::JoinSet;
 pub use client_hello::{
     grade_suite, parse_client_hello, suite_name, version_name, ClientHelloInfo, SuiteGrade,
 };
+pub use register::{RegisterObservation, RegisterRequest, RegisterScript, RegisterSession};
 pub use session::{Handshake, ObservedRequest, SessionObservation};
 
 use crate::net::Timeouts;
-use crate::peers::core::EnrolmentLogin;
+use crate::peers::core::{EnrolmentLogin, RegisterStyle};
 use crate::pki::{Identity, ServerVariant, TestPki};
 
 /// Which certificate the played core presents.
@@ -107,6 +109,8 @@ pub struct Script {
     /// Tell the invoker the core's DNS name (`localhost`) instead of its IP address, so name
     /// checking and SNI are by DNS name.
     pub by_name: bool,
+    /// How the register presents itself (with `[invoker.enrolment]`).
+    pub register: RegisterScript,
 }
 
 /// The DNS name the played core is addressed by with [`Script::by_name`]: it resolves to
@@ -127,6 +131,7 @@ impl Default for Script {
             presents: Presents::Good,
             answers: Answers::Onboard,
             by_name: false,
+            register: RegisterScript::AsDeclared,
         }
     }
 }
@@ -167,6 +172,7 @@ pub struct PlayedCore {
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    register: Option<register::PlayedRegister>,
 }
 
 /// What the played core observed, once stopped.
@@ -178,6 +184,8 @@ pub struct Observations {
     pub granted: Vec<Granted>,
     /// Connections beyond [`MAX_SESSIONS`], closed at once and not recorded.
     pub unrecorded: usize,
+    /// What the register saw (with `[invoker.enrolment]`).
+    pub register: Option<RegisterObservation>,
 }
 
 /// Connections recorded per scenario at most: an invoker opening connections in a loop must
@@ -186,14 +194,24 @@ pub const MAX_SESSIONS: usize = 32;
 
 impl PlayedCore {
     /// Start a played core for `script`; it accepts credentials signed by `pki`'s enrolment key.
+    /// With `enrolment`, a register of that style is started beside it.
     pub async fn start(
         pki: &TestPki,
         script: Script,
-        enrolment: Option<&EnrolmentLogin>,
+        enrolment: Option<(&EnrolmentLogin, RegisterStyle)>,
         timeouts: Timeouts,
     ) -> std::io::Result<Self> {
+        // Under the rogue-register script the attacker's PKI replaces ours for the core's
+        // certificate too: an invoker that took the rogue ca_root then trusts that core.
+        let rogue = match (enrolment, script.register) {
+            (Some(_), RegisterScript::RogueCa) => {
+                Some(TestPki::generate(&pki.hosts).map_err(std::io::Error::other)?)
+            }
+            _ => None,
+        };
+        let presented = rogue.as_ref().unwrap_or(pki);
         let identity = match script.presents {
-            Presents::Good => Some(pki.core.clone()),
+            Presents::Good => Some(presented.core.clone()),
             Presents::Bad(v) => {
                 Some(Identity::bad_server(&pki.ca, v, &pki.hosts).map_err(std::io::Error::other)?)
             }
@@ -217,38 +235,39 @@ impl PlayedCore {
             unrecorded: std::sync::atomic::AtomicUsize::new(0),
             stopped: stopped.clone(),
         });
-        let mut tasks = vec![tokio::spawn(accept_loop(
+        let tasks = vec![tokio::spawn(accept_loop(
             listener,
             shared.clone(),
             stopped.clone(),
         ))];
-        let mut register_url = None;
-        if let Some(login) = enrolment {
-            // The register is a separate service (as in OpenCAPIF), always with the good
-            // certificate: pre-provisioning is out of the figure's scope.
-            let core = crate::peers::core::RunningCore::start(
-                {
-                    let mut s = crate::peers::core::CoreSettings::new(pki.clone());
-                    s.enrolment = Some(login.clone());
-                    s
-                },
-                "127.0.0.1:0".parse().expect("addr"),
-            )
-            .await?;
-            register_url = Some(core.url.clone());
-            let mut stopped = stopped.clone();
-            tasks.push(tokio::spawn(async move {
-                let _ = stopped.changed().await;
-                core.shutdown().await;
-            }));
-        }
+        let register = match enrolment {
+            Some((login, style)) => {
+                // A separate service (as in OpenCAPIF). Pre-provisioning is outside the
+                // figure: only the enrolment scenarios make it misbehave.
+                let tls = style == RegisterStyle::Opencapif
+                    && script.register != RegisterScript::Cleartext;
+                Some(
+                    register::PlayedRegister::start(
+                        login.clone(),
+                        style,
+                        script.register,
+                        tls.then(|| presented.core.clone()),
+                        presented.clone(),
+                        stopped.clone(),
+                    )
+                    .await?,
+                )
+            }
+            None => None,
+        };
         Ok(Self {
             url,
             addr,
-            register_url,
+            register_url: register.as_ref().map(|r| r.url.clone()),
             shared,
             stop,
             tasks,
+            register,
         })
     }
 
@@ -259,6 +278,10 @@ impl PlayedCore {
         for t in self.tasks {
             let _ = t.await;
         }
+        let register = match self.register {
+            Some(r) => Some(r.finish().await),
+            None => None,
+        };
         let mut sessions = std::mem::take(&mut *self.shared.sessions.lock().expect("lock"));
         sessions.sort_by_key(|s| s.accepted_ms);
         Observations {
@@ -268,6 +291,7 @@ impl PlayedCore {
                 .shared
                 .unrecorded
                 .load(std::sync::atomic::Ordering::Relaxed),
+            register,
         }
     }
 }

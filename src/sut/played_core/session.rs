@@ -94,9 +94,9 @@ pub struct SessionObservation {
 }
 
 /// Records the first bytes read from a stream (the ClientHello) while passing them on.
-struct Recording<S> {
-    inner: S,
-    seen: Arc<Mutex<Vec<u8>>>,
+pub(super) struct Recording<S> {
+    pub(super) inner: S,
+    pub(super) seen: Arc<Mutex<Vec<u8>>>,
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Recording<S> {
