@@ -122,6 +122,22 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
     When the invoker sends the onboarding request with the credential re-signed by a key in its own jwk header
     Then the core rejects the request with a 4xx error and no onboarding result
 
+  # The harness serves the forging key over HTTPS on the address it reaches the core from, and
+  # notes whether the core fetched it (SSRF).
+  @CCF-CRED-17 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-17 The core rejects a credential signed by a key its jku header points to
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with the credential re-signed by a key its jku header points to
+    Then the core rejects the request with a 4xx error and no onboarding result
+
+  @CCF-CRED-18 @branch:request-validation @severity:mandatory
+  Scenario: CCF-CRED-18 The core rejects a credential signed by a key its x5u header points to
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends the onboarding request with the credential re-signed by a key its x5u header points to
+    Then the core rejects the request with a 4xx error and no onboarding result
+
   @CCF-CRED-16 @branch:request-validation @severity:recommended
   Scenario: CCF-CRED-16 The core rejects a credential without an expiry
     Given a CAPIF core under test

@@ -51,14 +51,14 @@ catalogued! { FaultSpec;
     pub enum CoreFault {
         AcceptAnyCredential => FaultSpec { name: "accept-any-credential", bug: "onboards without validating the onboarding credential", breaks: ANNEX,
             // CCF-CRED-07 and -08 are inconclusive: there is no rejection to judge.
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-CRED-14", "CCF-CRED-15", "CCF-CRED-16"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-CRED-14", "CCF-CRED-15", "CCF-CRED-16", "CCF-CRED-17", "CCF-CRED-18"] },
         AcceptExpiredCredential => FaultSpec { name: "accept-expired-credential", bug: "does not check the credential's exp claim", breaks: "TS 33.122 §6.1, RFC 7519 §4.1.4",
             // Not checking exp at all also accepts a credential that has none.
             catches: &["CCF-CRED-05", "CCF-CRED-16"] },
         ErrorWithInvokerId => FaultSpec { name: "error-with-invoker-id", bug: "puts an apiInvokerId into error responses", breaks: ANNEX,
             // Every rejection leaks the id (each test purpose observed it on its own
             // rejection); the replaced body also lost its invalidParams (CCF-REQ-06).
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-CRED-14", "CCF-CRED-15", "CCF-CRED-16", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-CRED-14", "CCF-CRED-15", "CCF-CRED-16", "CCF-CRED-17", "CCF-CRED-18", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
         Ok200 => FaultSpec { name: "ok-200", bug: "answers 200 instead of 201 Created", breaks: "TS 29.222 §8.4.2.2.3.1",
             // Everything that needs a 201 is inconclusive, pointing at CCF-OK-01.
             catches: &["CCF-OK-01"] },
@@ -112,6 +112,10 @@ catalogued! { FaultSpec;
             catches: &["CCF-CRED-14"] },
         TrustEmbeddedJwk => FaultSpec { name: "trust-embedded-jwk", bug: "verifies the credential with the key its own jwk header carries", breaks: "TS 33.122 §6.1, RFC 7515 §5.2",
             catches: &["CCF-CRED-15"] },
+        FollowJku => FaultSpec { name: "follow-jku", bug: "fetches the JWK Set the credential's jku header names (without authenticating its server) and verifies with it", breaks: "TS 33.122 §6.1, RFC 8725 §3.10",
+            catches: &["CCF-CRED-17"] },
+        FollowX5u => FaultSpec { name: "follow-x5u", bug: "fetches the certificate the credential's x5u header names (without authenticating its server) and verifies with its key", breaks: "TS 33.122 §6.1, RFC 8725 §3.10",
+            catches: &["CCF-CRED-18"] },
         AcceptNoExp => FaultSpec { name: "accept-no-exp", bug: "accepts a credential without an exp claim", breaks: "RFC 7519 §4.1.4 (recommended)",
             catches: &["CCF-CRED-16"] },
         NoSecurityInformation => FaultSpec { name: "no-security-information", bug: "returns neither an apiInvokerCertificate nor an onboardingSecret", breaks: ANNEX,

@@ -4,4 +4,5 @@
 pub mod core;
 pub mod faults;
 pub mod invoker;
+pub(crate) mod lax_verifier;
 pub mod variants;

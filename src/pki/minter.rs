@@ -217,7 +217,7 @@ impl Minter {
     /// A valid-looking token of the same algorithm and claims, signed by a fresh key the core
     /// cannot know (so a rejection is for the key, not for the algorithm).
     pub fn mint_with_unknown_key(&self) -> String {
-        let (key, _) = fresh_key(self.alg);
+        let (_, key, _) = fresh_key(self.alg);
         let stranger = Self {
             key,
             ..self.clone()
@@ -227,8 +227,9 @@ impl Minter {
 }
 
 /// A fresh key pair for `alg` (ES256: P-256; RS256/PS256: RSA 2048, slow: call it off the
-/// async threads) and its public key as a JWK (RFC 7518 §6).
-fn fresh_key(alg: Algorithm) -> (EncodingKey, Value) {
+/// async threads): the rcgen pair (to certify it), the signing key, and the public key as a
+/// JWK (RFC 7518 §6).
+fn fresh_key(alg: Algorithm) -> (rcgen::KeyPair, EncodingKey, Value) {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     if alg == Algorithm::ES256 {
         let k = rcgen::KeyPair::generate().expect("P-256 key generation");
@@ -238,7 +239,8 @@ fn fresh_key(alg: Algorithm) -> (EncodingKey, Value) {
             "x": URL_SAFE_NO_PAD.encode(&point[1..33]),
             "y": URL_SAFE_NO_PAD.encode(&point[33..65]),
         });
-        return (EncodingKey::from_ec_der(&k.serialize_der()), jwk);
+        let key = EncodingKey::from_ec_der(&k.serialize_der());
+        return (k, key, jwk);
     }
     use rsa::pkcs1::EncodeRsaPrivateKey;
     use rsa::traits::PublicKeyParts;
@@ -253,7 +255,7 @@ fn fresh_key(alg: Algorithm) -> (EncodingKey, Value) {
         "e": URL_SAFE_NO_PAD.encode(private.e().to_bytes_be()),
     });
     let der = private.to_pkcs1_der().expect("PKCS#1");
-    (EncodingKey::from_rsa_der(der.as_bytes()), jwk)
+    (k, EncodingKey::from_rsa_der(der.as_bytes()), jwk)
 }
 
 /// The SubjectPublicKeyInfo PEM of a private key in PEM (PKCS#8, or PKCS#1 RSA), if it can
@@ -276,28 +278,104 @@ fn public_pem_of(private_pem: &[u8]) -> Option<String> {
 /// RS256/PS256), same `kid`. A key the token names for itself authenticates no one, so this
 /// needs no key of the core and works against any core. Slow for RSA: off the async threads.
 pub fn embedded_jwk_copy(token: &str) -> Option<String> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let claims = jwt_claims(token)?;
-    let alg = match jwt_alg(token).as_deref() {
+    let alg = same_family(token);
+    let (_, key, jwk) = fresh_key(alg);
+    resign(token, alg, &key, &[("jwk", jwk)])
+}
+
+/// The `alg` a forgery of `token` uses: ES256 unless the token is RS256/PS256, so a
+/// rejection is for the key, not for the algorithm.
+fn same_family(token: &str) -> Algorithm {
+    match jwt_alg(token).as_deref() {
         Some("RS256") => Algorithm::RS256,
         Some("PS256") => Algorithm::PS256,
         _ => Algorithm::ES256,
-    };
-    let (key, jwk) = fresh_key(alg);
+    }
+}
+
+/// `token`'s claims (and `kid`) re-signed with `key` under `alg`, `header` members added.
+fn resign(
+    token: &str,
+    alg: Algorithm,
+    key: &EncodingKey,
+    header: &[(&str, Value)],
+) -> Option<String> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let claims = jwt_claims(token)?;
     let mut head = Map::new();
     head.insert("alg".into(), Value::from(format!("{alg:?}")));
     head.insert("typ".into(), Value::from("JWT"));
     if let Some(kid) = jwt_kid(token) {
         head.insert("kid".into(), Value::from(kid));
     }
-    head.insert("jwk".into(), jwk);
+    for (k, v) in header {
+        head.insert((*k).into(), v.clone());
+    }
     let signing_input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(Value::Object(head).to_string()),
         URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string())
     );
-    let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), &key, alg).ok()?;
+    let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), key, alg).ok()?;
     Some(format!("{signing_input}.{signature}"))
+}
+
+/// Which header member names the URL of the forgery's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUrl {
+    /// `jku`: a JWK Set (RFC 7515 §4.1.2).
+    Jku,
+    /// `x5u`: an X.509 certificate (RFC 7515 §4.1.5).
+    X5u,
+}
+
+impl KeyUrl {
+    /// The header member.
+    pub fn member(self) -> &'static str {
+        match self {
+            KeyUrl::Jku => "jku",
+            KeyUrl::X5u => "x5u",
+        }
+    }
+}
+
+/// The `kid` of the key a URL-keyed forgery names.
+pub const FORGED_KID: &str = "capif-conformance-forged";
+
+/// A forgery whose key is served at a URL the token names, and what to serve there.
+#[derive(Debug, Clone)]
+pub struct UrlKeyed {
+    /// The token.
+    pub token: String,
+    /// The JWK Set with the forging key (served for `jku`).
+    pub jwks: Value,
+    /// A self-signed certificate of the forging key, PEM (served for `x5u`).
+    pub certificate_pem: String,
+}
+
+/// The provisioned `token` re-signed by a fresh key that `url` (named by `jku` or `x5u`)
+/// serves: same claims, same `alg` family, `kid` [`FORGED_KID`]. Like [`embedded_jwk_copy`],
+/// a key the token points to authenticates no one. Slow for RSA: off the async threads.
+pub fn url_keyed_copy(token: &str, how: KeyUrl, url: &str) -> Option<UrlKeyed> {
+    let alg = same_family(token);
+    let (pair, key, mut jwk) = fresh_key(alg);
+    jwk["kid"] = Value::from(FORGED_KID);
+    jwk["alg"] = Value::from(format!("{alg:?}"));
+    jwk["use"] = Value::from("sig");
+    let cert = rcgen::CertificateParams::new(vec!["capif-conformance-forged-key".to_string()])
+        .ok()?
+        .self_signed(&pair)
+        .ok()?;
+    // The provisioned kid is replaced: the served key is the one named.
+    let header = [
+        (how.member(), Value::from(url)),
+        ("kid", Value::from(FORGED_KID)),
+    ];
+    Some(UrlKeyed {
+        token: resign(token, alg, &key, &header)?,
+        jwks: serde_json::json!({ "keys": [jwk] }),
+        certificate_pem: cert.pem(),
+    })
 }
 
 #[cfg(test)]
@@ -377,6 +455,33 @@ mod tests {
             ..Default::default()
         };
         assert!(lenient(&no_exp, forever).is_ok());
+        // URL-keyed: the served JWK and certificate verify the forgery, the enrolment key not.
+        for how in [KeyUrl::Jku, KeyUrl::X5u] {
+            let f = url_keyed_copy(&provisioned, how, "https://192.0.2.1:1/k").unwrap();
+            let h = crate::pki::jwt_header(&f.token).unwrap();
+            assert_eq!(h[how.member()], "https://192.0.2.1:1/k");
+            assert_eq!(h["kid"], FORGED_KID);
+            assert_eq!(jwt_claims(&f.token), jwt_claims(&provisioned));
+            assert!(strict(&f.token, point).is_err());
+            let set: jsonwebtoken::jwk::JwkSet = serde_json::from_value(f.jwks.clone()).unwrap();
+            let served = jsonwebtoken::DecodingKey::from_jwk(&set.keys[0]).unwrap();
+            assert!(
+                crate::pki::verify_credential_with_key(&f.token, Algorithm::ES256, &served).is_ok()
+            );
+            let der = crate::pki::pem_to_der(&f.certificate_pem).unwrap();
+            let (_, cert) =
+                <x509_parser::certificate::X509Certificate as x509_parser::prelude::FromDer<
+                    '_,
+                    x509_parser::error::X509Error,
+                >>::from_der(&der)
+                .unwrap();
+            let from_cert =
+                jsonwebtoken::DecodingKey::from_ec_der(&cert.public_key().subject_public_key.data);
+            assert!(
+                crate::pki::verify_credential_with_key(&f.token, Algorithm::ES256, &from_cert)
+                    .is_ok()
+            );
+        }
         // Each fault opens only its own door.
         assert!(lenient(&confused, trusting).is_err());
         assert!(lenient(&jwk, forever).is_err());

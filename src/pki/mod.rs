@@ -13,8 +13,8 @@ mod subject_key;
 pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
 pub use credential::{
     jwt_header, mint_credential, p256_spki_pem, tamper_signature, verify_credential,
-    verify_credential_leniently, verify_credential_with, Claims, CredentialError, Lenience,
-    CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
+    verify_credential_leniently, verify_credential_with, verify_credential_with_key, Claims,
+    CredentialError, Lenience, CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
 };
 pub use invoker_key::{
     enrolment_request, rsa_key_pair, InvokerKey, KeyFormat, KeyKind, NOTIFICATION_DESTINATION,
@@ -22,7 +22,10 @@ pub use invoker_key::{
 pub use issued::{
     key_identifiers_link, pem_certificates, verify_issued, IssuedCertificate, IssuedError,
 };
-pub use minter::{embedded_jwk_copy, jwt_alg, jwt_claims, unsecured_copy, Minter, SIGNING_ALGS};
+pub use minter::{
+    embedded_jwk_copy, jwt_alg, jwt_claims, unsecured_copy, url_keyed_copy, KeyUrl, Minter,
+    UrlKeyed, FORGED_KID, SIGNING_ALGS,
+};
 pub use profile::{
     der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,
     DEFAULT_HOSTS,

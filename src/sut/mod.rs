@@ -8,6 +8,7 @@ mod control;
 mod core_target;
 mod credential_source;
 mod invoker_target;
+pub mod key_server;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;

@@ -2,6 +2,7 @@
 //! over TLS 1.2/1.3 and tears the session down after every response (Figure X.1-1).
 
 mod enrolment;
+mod key_fetch;
 mod onboarding;
 mod registry;
 mod respond;

@@ -72,7 +72,21 @@ async fn try_onboard(state: &State, headers: &HeaderMap, body: Incoming) -> Resu
     let faults = &state.settings.faults;
     let unsecured = faults.has(CoreFault::AcceptAlgNone)
         && bearer_token(headers).is_ok_and(|t| crate::pki::jwt_alg(t).as_deref() == Some("none"));
-    if !faults.has(CoreFault::AcceptAnyCredential) && !unsecured {
+    // The follow-jku / follow-x5u faults verify with whatever key the token points to.
+    let mut fetched = None;
+    if let Ok(token) = bearer_token(headers) {
+        for (fault, member) in [(CoreFault::FollowJku, "jku"), (CoreFault::FollowX5u, "x5u")] {
+            if faults.has(fault) && fetched.is_none() {
+                fetched = super::key_fetch::fetch_named_key(token, member, &state.settings.pki)
+                    .await
+                    .map(|key| (token.to_string(), key));
+            }
+        }
+    }
+    if let Some((token, (alg, key))) = &fetched {
+        crate::pki::verify_credential_with_key(token, *alg, key)
+            .map_err(|e| Reject::unauthorized(e.to_string()))?;
+    } else if !faults.has(CoreFault::AcceptAnyCredential) && !unsecured {
         let checked = bearer_token(headers).and_then(|token| {
             verify_credential_leniently(
                 token,

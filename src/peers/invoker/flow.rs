@@ -5,10 +5,10 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde_json::json;
 
 use super::env::AdapterEnv;
-use super::lax_verifier::LaxVerifier;
 use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH};
 use crate::net::{client_config, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS};
 use crate::peers::faults::{Faults, InvokerFault};
+use crate::peers::lax_verifier::LaxVerifier;
 use crate::peers::variants::{InvokerVariant, Variants};
 use crate::pki::{der_to_pem, enrolment_request, pem_to_der, verify_issued, InvokerKey, KeyKind};
 

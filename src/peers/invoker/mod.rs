@@ -4,7 +4,6 @@
 
 mod env;
 mod flow;
-mod lax_verifier;
 mod register;
 
 pub use env::{

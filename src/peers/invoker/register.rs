@@ -8,10 +8,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::env::RegisterEnv;
 use super::flow::InvokerError;
-use super::lax_verifier::LaxVerifier;
 use crate::net::{client_config, HttpRequest, HttpsSession, Timeouts, TLS_VERSIONS};
 use crate::peers::core::GETAUTH_PATH;
 use crate::peers::faults::{Faults, InvokerFault};
+use crate::peers::lax_verifier::LaxVerifier;
 
 /// What the register handed out.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,9 @@ use cucumber::{then, when};
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
-use crate::pki::{embedded_jwk_copy, tamper_signature, unsecured_copy, Minter};
+use crate::pki::{
+    embedded_jwk_copy, tamper_signature, unsecured_copy, url_keyed_copy, KeyUrl, Minter,
+};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
@@ -216,6 +218,65 @@ async fn embedded_jwk(w: &mut SuiteWorld) -> StepResult {
         CredentialChoice::Bearer(forged),
     )
     .await
+}
+
+#[when(
+    regex = r"^the invoker sends the onboarding request with the credential re-signed by a key its (jku|x5u) header points to$"
+)]
+async fn url_keyed(w: &mut SuiteWorld, member: String) -> StepResult {
+    use crate::sut::key_server::{facing, KeyServer, JWKS_PATH, X5U_PATH};
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let token = match core.valid_credential().await {
+        Ok(t) => t,
+        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
+    };
+    let (how, path) = if member == "jku" {
+        (KeyUrl::Jku, JWKS_PATH)
+    } else {
+        (KeyUrl::X5u, X5U_PATH)
+    };
+    // The key server listens on the address the core is reached from, so the core can
+    // reach it back.
+    let server = match KeyServer::start(facing((&core.host, core.port)).await).await {
+        Ok(s) => s,
+        Err(e) => return w.harness_error(format!("cannot start the key server: {e}")),
+    };
+    let served_url = format!("{}{path}", server.base);
+    let url = served_url.clone();
+    let forged = tokio::task::spawn_blocking(move || url_keyed_copy(&token, how, &url))
+        .await
+        .expect("signing does not panic");
+    let Some(forged) = forged else {
+        server.finish().await;
+        return w.check(Check::blocked(
+            None,
+            "the provisioned credential is not a JWT, so it cannot be re-signed",
+        ));
+    };
+    server.serve(&forged.jwks, &forged.certificate_pem);
+    let token = forged.token;
+    let result = send(
+        w,
+        &format!(
+            "the provisioned claims re-signed by a fresh key served at the {} URL {served_url}",
+            how.member()
+        ),
+        CredentialChoice::Bearer(token),
+    )
+    .await;
+    let fetched = server.finish().await;
+    w.evidence.notes.push(if fetched.is_empty() {
+        format!("the core did not fetch the {} URL", how.member())
+    } else {
+        format!(
+            "the core fetched the {} URL ({} request(s): {}): it dereferences a URL an unverified token names (SSRF risk, RFC 8725 §3.10)",
+            how.member(),
+            fetched.len(),
+            fetched.join(", ")
+        )
+    });
+    result
 }
 
 #[then("the core rejects the request with a 4xx error and no onboarding result")]

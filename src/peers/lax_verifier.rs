@@ -1,5 +1,6 @@
-//! Deliberately broken server-certificate verifiers, used only by the `skip-cert-verification`
-//! and `skip-hostname-check` faults of the reference invoker (self-test of the harness).
+//! Deliberately broken server-certificate verifiers, used only by faults of the reference peers
+//! (`skip-cert-verification`, `skip-hostname-check`, `register-skip-verify` of the invoker,
+//! `follow-jku` / `follow-x5u` of the core): the self-test of the harness.
 
 use std::sync::Arc;
 
