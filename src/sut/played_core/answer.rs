@@ -5,8 +5,11 @@ use serde_json::json;
 
 use super::session::ObservedRequest;
 use super::{Answers, Granted, Shared, Unusable};
-use crate::model::{validate_enrolment_post, ProblemDetails, ONBOARDING_PATH, PROBLEM_JSON};
-use crate::pki::{parse_invoker_public_key, verify_credential, CertProfile};
+use crate::model::{ONBOARDING_PATH, PROBLEM_JSON};
+use crate::peers::core::decision::{
+    check_credential, check_request, created_details, new_invoker_id, Rejection, Rules,
+};
+use crate::pki::CertProfile;
 
 fn http(status: u16, reason: &str, media: &str, extra: &[(&str, String)], body: &[u8]) -> Vec<u8> {
     let mut head = format!("HTTP/1.1 {status} {reason}\r\nContent-Type: {media}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
@@ -19,79 +22,48 @@ fn http(status: u16, reason: &str, media: &str, extra: &[(&str, String)], body: 
     out
 }
 
-fn problem(status: u16, reason: &str, cause: &str, detail: &str) -> Vec<u8> {
-    let pd = ProblemDetails::new(status, reason, detail, cause);
-    // RFC 9110 §11.6.1: a 401 MUST carry a challenge (RFC 6750 §3: Bearer).
+/// A rejection as ProblemDetails (`application/problem+json`); a 401 carries a challenge
+/// (RFC 9110 §11.6.1, RFC 6750 §3).
+fn problem(r: &Rejection) -> Vec<u8> {
+    let pd = r.problem_details();
     let challenge = [(
         "WWW-Authenticate",
         "Bearer realm=\"capif-onboarding\"".to_string(),
     )];
     http(
-        status,
-        reason,
+        r.status,
+        pd.title.as_deref().unwrap_or("Error"),
         PROBLEM_JSON,
-        if status == 401 { &challenge } else { &[] },
+        if r.status == 401 { &challenge } else { &[] },
         &serde_json::to_vec(&pd).expect("serializes"),
     )
 }
 
-/// The bytes of the answer to `req`.
+/// The bytes of the answer to `req`: the onboarding decision shared with the reference core
+/// ([`crate::peers::core::decision`]), then the scenario's script applied to a 201.
 pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
     let path = req.target.split('?').next().unwrap_or("");
     if !(req.method == "POST" && path.ends_with(ONBOARDING_PATH)) {
-        return problem(
+        return problem(&Rejection::new(
             404,
-            "Not Found",
             "RESOURCE_NOT_FOUND",
             "the played core serves only POST onboardedInvokers",
-        );
+        ));
     }
     if shared.script.answers == Answers::RejectCredential {
-        return problem(
-            401,
-            "Unauthorized",
-            "INVALID_ONBOARDING_CREDENTIAL",
+        return problem(&Rejection::unauthorized(
             "the onboarding credential is not valid (scripted rejection)",
-        );
+        ));
     }
-    let token = req
-        .header("authorization")
-        .and_then(crate::model::bearer_token)
-        .unwrap_or("");
-    if verify_credential(token.trim(), shared.pki.enrolment_point()).is_err() {
-        return problem(
-            401,
-            "Unauthorized",
-            "INVALID_ONBOARDING_CREDENTIAL",
-            "no valid Bearer onboarding credential",
-        );
-    }
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&req.body) else {
-        return problem(400, "Bad Request", "INVALID_JSON", "the body is not JSON");
+    let rules = Rules::strict(shared.pki.enrolment_point());
+    let decided = check_credential(req.header("authorization"), &rules, None)
+        .and_then(|()| check_request(req.header("content-type"), &req.body, &rules));
+    let validated = match decided {
+        Ok(v) => v,
+        Err(r) => return problem(&r),
     };
-    if !validate_enrolment_post(&body).is_empty() {
-        return problem(
-            400,
-            "Bad Request",
-            "INVALID_PARAMETERS",
-            "the APIInvokerEnrolmentDetails is not valid",
-        );
-    }
-    let key_text = body["onboardingInformation"]["apiInvokerPublicKey"]
-        .as_str()
-        .unwrap_or("");
-    let Ok(key) = parse_invoker_public_key(key_text) else {
-        return problem(
-            400,
-            "Bad Request",
-            "INVALID_PARAMETERS",
-            "apiInvokerPublicKey is not a usable key",
-        );
-    };
-    let id = format!(
-        "INV{}",
-        hex::encode(&crate::pki::new_serial().to_bytes()[..15])
-    );
+    let key = &validated.key;
+    let id = new_invoker_id();
     let unusable = match shared.script.answers {
         Answers::CreatedWith(u) => Some(u),
         _ => None,
@@ -110,24 +82,22 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
             .and_then(|k| shared.pki.ca.issue(&profile, &k).map_err(|e| e.to_string())),
         Some(Unusable::OtherCa) => crate::pki::Authority::new_root("Not the CAPIF root")
             .map_err(|e| e.to_string())
-            .and_then(|ca| ca.issue(&profile, &key).map_err(|e| e.to_string())),
+            .and_then(|ca| ca.issue(&profile, key).map_err(|e| e.to_string())),
         _ => shared
             .pki
             .ca
-            .issue(&profile, &key)
+            .issue(&profile, key)
             .map_err(|e| e.to_string()),
     };
     let Ok(cert) = issued else {
-        return problem(
+        return problem(&Rejection::new(
             500,
-            "Internal Server Error",
             "ISSUANCE_FAILED",
             "harness could not issue",
-        );
+        ));
     };
-    let mut out = body.clone();
-    out["apiInvokerId"] = json!(id);
-    out["onboardingInformation"]["apiInvokerCertificate"] = json!(cert.pem());
+    let created = created_details(validated.details, &id, Some(cert.pem()), None);
+    let mut out = serde_json::to_value(&created).expect("serializes");
     match shared.script.answers {
         Answers::CreatedWithoutId => {
             out.as_object_mut().map(|o| o.remove("apiInvokerId"));
