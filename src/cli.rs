@@ -571,11 +571,11 @@ async fn reference_invoker(
                 "{}",
                 serde_json::json!({"apiInvokerId": done.api_invoker_id, "certificate": done.certificate_pem})
             );
-            exit_codes::OK
+            capif_conformance::adapter_contract::EXIT_ONBOARDED
         }
         Err(e) => {
             eprintln!("onboarding failed: {e}");
-            exit_codes::FAILED
+            capif_conformance::adapter_contract::EXIT_FAILED
         }
     }
 }

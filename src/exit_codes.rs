@@ -16,4 +16,4 @@ pub const INTERRUPTED: i32 = 5;
 /// The selection matched no test purpose.
 pub const NOTHING_SELECTED: i32 = 4;
 /// Adapter protocol: the invoker does not support what the scenario needs.
-pub const ADAPTER_UNSUPPORTED: i32 = 89;
+pub const ADAPTER_UNSUPPORTED: i32 = crate::adapter_contract::EXIT_UNSUPPORTED;

@@ -2,6 +2,7 @@
 //! adapter reported.
 
 use super::Check;
+use crate::adapter_contract::AdapterOutcome;
 use crate::model::{validate_enrolment_post, ONBOARDING_PATH};
 use crate::net::SessionEnd;
 use crate::peers::core::RegisterStyle;
@@ -13,7 +14,7 @@ use crate::sut::{
 
 /// Whether the adapter reported "onboarding failed" (1–125 other than 89).
 fn reported_failure(run: &InvokerRun) -> bool {
-    matches!(run.adapter.exit, AdapterExit::Code(c) if c != 0 && c != 89 && c <= 125)
+    matches!(run.adapter.outcome(), AdapterOutcome::Failed(_))
 }
 
 /// The onboarding POSTs the invoker sent, across sessions.

@@ -174,7 +174,6 @@ impl Minter {
     }
 
     fn signing_input(&self, header: &[(&str, Value)], claims: &[(&str, Value)]) -> String {
-        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mut body = self.template.clone();
         body.insert("iat".into(), Value::from(now));
@@ -191,21 +190,7 @@ impl Minter {
                 body.insert((*k).into(), v.clone());
             }
         }
-        let mut head = Map::new();
-        head.insert("alg".into(), Value::from(format!("{:?}", self.alg)));
-        head.insert("typ".into(), Value::from("JWT"));
-        if let Some(kid) = &self.kid {
-            head.insert("kid".into(), Value::from(kid.clone()));
-        }
-        for (k, v) in header {
-            head.insert((*k).into(), v.clone());
-        }
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(Value::Object(head).to_string()),
-            URL_SAFE_NO_PAD.encode(Value::Object(body).to_string())
-        );
-        signing_input
+        signing_input(self.alg, self.kid.as_deref(), header, body)
     }
 
     /// A token valid from `now + from_secs` until `now + until_secs`.
@@ -283,6 +268,31 @@ pub fn embedded_jwk_copy(token: &str) -> Option<String> {
     resign(token, alg, &key, &[("jwk", jwk)])
 }
 
+/// `base64url(header).base64url(claims)`: header `alg`, `typ: JWT`, `kid` if any, then
+/// `extra` members (overriding).
+fn signing_input(
+    alg: Algorithm,
+    kid: Option<&str>,
+    extra: &[(&str, Value)],
+    claims: Map<String, Value>,
+) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut head = Map::new();
+    head.insert("alg".into(), Value::from(format!("{alg:?}")));
+    head.insert("typ".into(), Value::from("JWT"));
+    if let Some(kid) = kid {
+        head.insert("kid".into(), Value::from(kid));
+    }
+    for (k, v) in extra {
+        head.insert((*k).into(), v.clone());
+    }
+    format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(Value::Object(head).to_string()),
+        URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string())
+    )
+}
+
 /// The `alg` a forgery of `token` uses: ES256 unless the token is RS256/PS256, so a
 /// rejection is for the key, not for the algorithm.
 fn same_family(token: &str) -> Algorithm {
@@ -300,22 +310,8 @@ fn resign(
     key: &EncodingKey,
     header: &[(&str, Value)],
 ) -> Option<String> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let claims = jwt_claims(token)?;
-    let mut head = Map::new();
-    head.insert("alg".into(), Value::from(format!("{alg:?}")));
-    head.insert("typ".into(), Value::from("JWT"));
-    if let Some(kid) = jwt_kid(token) {
-        head.insert("kid".into(), Value::from(kid));
-    }
-    for (k, v) in header {
-        head.insert((*k).into(), v.clone());
-    }
-    let signing_input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(Value::Object(head).to_string()),
-        URL_SAFE_NO_PAD.encode(Value::Object(claims).to_string())
-    );
+    let signing_input = signing_input(alg, jwt_kid(token).as_deref(), header, claims);
     let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), key, alg).ok()?;
     Some(format!("{signing_input}.{signature}"))
 }

@@ -13,19 +13,8 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 /// is read and dropped so the adapter never blocks.
 const OUTPUT_CAP: usize = 64 * 1024;
 
-/// How the adapter ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
-pub enum AdapterExit {
-    /// Exited with this status.
-    Code(i32),
-    /// Killed by a signal (not by the harness).
-    Signal,
-    /// Still running at the adapter timeout; the harness killed its process group.
-    TimedOut,
-    /// Could not be started.
-    SpawnFailed(String),
-}
+pub use crate::adapter_contract::AdapterExit;
+use crate::adapter_contract::{classify, AdapterOutcome};
 
 /// One adapter run.
 #[derive(Debug, Clone, Serialize)]
@@ -45,7 +34,12 @@ pub struct AdapterRun {
 impl AdapterRun {
     /// Whether the adapter said "onboarded" (exit 0).
     pub fn succeeded(&self) -> bool {
-        self.exit == AdapterExit::Code(0)
+        self.outcome() == AdapterOutcome::Onboarded
+    }
+
+    /// What the ending means under the protocol.
+    pub fn outcome(&self) -> AdapterOutcome {
+        classify(&self.exit)
     }
 
     /// The last non-empty stderr line (the reason of an exit 89).

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::adapter::{run_adapter, AdapterRun};
 use super::played_core::{Observations, PlayedCore, Script};
+use crate::adapter_contract::Var;
 use crate::net::Timeouts;
 use crate::peers::core::{EnrolmentLogin, RegisterStyle};
 use crate::pki::TestPki;
@@ -115,26 +116,26 @@ impl InvokerTarget {
             ("127.0.0.1".to_string(), core.url.clone())
         };
         let mut env: Vec<(String, String)> = vec![
-            ("CAPIF_CORE_URL".into(), url),
-            ("CAPIF_HOST".into(), host),
-            ("CAPIF_PORT".into(), core.addr.port().to_string()),
-            ("CAPIF_CA_FILE".into(), ca_file.display().to_string()),
-            ("CAPIF_ONBOARDING_CREDENTIAL".into(), credential.clone()),
-            ("CAPIF_WORKDIR".into(), workdir.display().to_string()),
-            ("CAPIF_TEST_PURPOSE".into(), test_purpose.to_string()),
+            (Var::CoreUrl.name().into(), url),
+            (Var::Host.name().into(), host),
+            (Var::Port.name().into(), core.addr.port().to_string()),
+            (Var::CaFile.name().into(), ca_file.display().to_string()),
+            (Var::Credential.name().into(), credential.clone()),
+            (Var::Workdir.name().into(), workdir.display().to_string()),
+            (Var::TestPurpose.name().into(), test_purpose.to_string()),
             // Where the harness was started: adapters resolve their own relative paths
             // against it, since they run in a fresh working directory.
             (
-                "CAPIF_RUN_DIR".into(),
+                Var::RunDir.name().into(),
                 std::env::current_dir()
                     .map(|d| d.display().to_string())
                     .unwrap_or_default(),
             ),
         ];
         if let (Some(url), Some(login)) = (&core.register_url, &self.enrolment) {
-            env.push(("CAPIF_REGISTER_URL".into(), url.clone()));
-            env.push(("CAPIF_REGISTER_USERNAME".into(), login.username.clone()));
-            env.push(("CAPIF_REGISTER_PASSWORD".into(), login.password.clone()));
+            env.push((Var::RegisterUrl.name().into(), url.clone()));
+            env.push((Var::RegisterUsername.name().into(), login.username.clone()));
+            env.push((Var::RegisterPassword.name().into(), login.password.clone()));
         }
         let core_url = core.url.clone();
         let adapter = run_adapter(&self.command, &env, &workdir, timeouts.adapter).await;

@@ -10,7 +10,9 @@
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 
-use crate::model::{bearer_token, validate_enrolment_post, ApiInvokerEnrolmentDetails, InvalidParam, ProblemDetails};
+use crate::model::{
+    bearer_token, validate_enrolment_post, ApiInvokerEnrolmentDetails, InvalidParam, ProblemDetails,
+};
 use crate::pki::{parse_invoker_public_key, verify_credential_leniently, Lenience, SubjectKey};
 
 /// What the decision may overlook: nothing for a strict core; one rule each for the faults and
@@ -285,7 +287,12 @@ mod tests {
         let rules = Rules::strict(&[]);
         let ok = check_request(Some("application/json; charset=utf-8"), &body, &rules).unwrap();
         assert!(ok.adopted_id.is_none());
-        assert_eq!(check_request(Some("text/plain"), &body, &rules).unwrap_err().status, 415);
+        assert_eq!(
+            check_request(Some("text/plain"), &body, &rules)
+                .unwrap_err()
+                .status,
+            415
+        );
         assert_eq!(check_request(None, &body, &rules).unwrap_err().status, 415);
         let not_json = check_request(Some("application/json"), b"{", &rules).unwrap_err();
         assert_eq!((not_json.status, not_json.cause), (400, "INVALID_JSON"));
@@ -301,7 +308,10 @@ mod tests {
             ..rules
         };
         let r = check_request(Some("application/json"), &body, &rsa_only).unwrap_err();
-        assert_eq!(r.params[0].param, "/onboardingInformation/apiInvokerPublicKey");
+        assert_eq!(
+            r.params[0].param,
+            "/onboardingInformation/apiInvokerPublicKey"
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use hyper::body::Incoming;
 use serde_json::Value;
 
 use super::decision::{
-    check_credential, check_media_type, check_request, created_details, new_invoker_id, random_hex, Rejection,
-    Rules,
+    check_credential, check_media_type, check_request, created_details, new_invoker_id, random_hex,
+    Rejection, Rules,
 };
 use super::registry::Onboarded;
 use super::respond::{self, Body};
@@ -174,8 +174,8 @@ fn create(
     } else {
         state.issuer.issue(&profile, key)
     };
-    let cert = issued
-        .map_err(|e| Rejection::new(500, "CERTIFICATE_ISSUANCE_FAILED", e.to_string()))?;
+    let cert =
+        issued.map_err(|e| Rejection::new(500, "CERTIFICATE_ISSUANCE_FAILED", e.to_string()))?;
     registry.insert(Onboarded {
         api_invoker_id: id.clone(),
         spki_der: key.spki_der.clone(),

@@ -2,21 +2,7 @@
 
 use std::path::PathBuf;
 
-/// `https://HOST:PORT` of the core (the apiRoot).
-pub const ENV_CORE_URL: &str = "CAPIF_CORE_URL";
-/// PEM of the root CA the invoker must trust.
-pub const ENV_CA_FILE: &str = "CAPIF_CA_FILE";
-/// The onboarding credential to present.
-pub const ENV_CREDENTIAL: &str = "CAPIF_ONBOARDING_CREDENTIAL";
-/// A fresh directory for this scenario.
-pub const ENV_WORKDIR: &str = "CAPIF_WORKDIR";
-
-/// The register's URL (only with `[invoker.enrolment]`).
-pub const ENV_REGISTER_URL: &str = "CAPIF_REGISTER_URL";
-/// The register login's user.
-pub const ENV_REGISTER_USERNAME: &str = "CAPIF_REGISTER_USERNAME";
-/// The register login's password.
-pub const ENV_REGISTER_PASSWORD: &str = "CAPIF_REGISTER_PASSWORD";
+use crate::adapter_contract::Var;
 
 /// Where and as whom to fetch the onboarding credential (pre-provisioning by a register).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,34 +54,34 @@ impl AdapterEnv {
                 .filter(|v| !v.is_empty())
                 .ok_or(EnvError::Missing(name))
         };
-        let raw_url = need(ENV_CORE_URL)?;
+        let raw_url = need(Var::CoreUrl.name())?;
         let core_url = url::Url::parse(&raw_url).map_err(|e| EnvError::Invalid {
-            name: ENV_CORE_URL,
+            name: Var::CoreUrl.name(),
             reason: format!("{raw_url:?} is not a URL: {e}"),
         })?;
         if core_url.scheme() != "https" || core_url.host_str().is_none() {
             return Err(EnvError::Invalid {
-                name: ENV_CORE_URL,
+                name: Var::CoreUrl.name(),
                 reason: format!("{raw_url:?} must be https://HOST:PORT"),
             });
         }
-        let register = match get(ENV_REGISTER_URL).filter(|v| !v.is_empty()) {
+        let register = match get(Var::RegisterUrl.name()).filter(|v| !v.is_empty()) {
             Some(raw) => Some(RegisterEnv {
                 url: url::Url::parse(&raw).map_err(|e| EnvError::Invalid {
-                    name: ENV_REGISTER_URL,
+                    name: Var::RegisterUrl.name(),
                     reason: format!("{raw:?} is not a URL: {e}"),
                 })?,
-                username: need(ENV_REGISTER_USERNAME)?,
-                password: need(ENV_REGISTER_PASSWORD)?,
+                username: need(Var::RegisterUsername.name())?,
+                password: need(Var::RegisterPassword.name())?,
             }),
             None => None,
         };
         Ok(Self {
             register,
             core_url,
-            ca_file: PathBuf::from(need(ENV_CA_FILE)?),
-            credential: need(ENV_CREDENTIAL)?,
-            workdir: get(ENV_WORKDIR)
+            ca_file: PathBuf::from(need(Var::CaFile.name())?),
+            credential: need(Var::Credential.name())?,
+            workdir: get(Var::Workdir.name())
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
         })
@@ -122,29 +108,23 @@ mod tests {
 
     #[test]
     fn names_the_missing_variable() {
-        assert_eq!(env(&[]), Err(EnvError::Missing(ENV_CORE_URL)));
+        assert_eq!(env(&[]), Err(EnvError::Missing(Var::CoreUrl.name())));
         assert_eq!(
-            env(&[(ENV_CORE_URL, "https://127.0.0.1:1")]),
-            Err(EnvError::Missing(ENV_CA_FILE))
+            env(&[(Var::CoreUrl.name(), "https://127.0.0.1:1")]),
+            Err(EnvError::Missing(Var::CaFile.name()))
         );
     }
 
     #[test]
     fn refuses_a_cleartext_core_url() {
         let e = env(&[
-            (ENV_CORE_URL, "http://127.0.0.1:1"),
-            (ENV_CA_FILE, "ca.pem"),
-            (ENV_CREDENTIAL, "t"),
+            (Var::CoreUrl.name(), "http://127.0.0.1:1"),
+            (Var::CaFile.name(), "ca.pem"),
+            (Var::Credential.name(), "t"),
         ])
         .unwrap_err();
         assert!(
-            matches!(
-                e,
-                EnvError::Invalid {
-                    name: ENV_CORE_URL,
-                    ..
-                }
-            ),
+            matches!(e, EnvError::Invalid { name, .. } if name == Var::CoreUrl.name()),
             "{e}"
         );
     }

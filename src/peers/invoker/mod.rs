@@ -6,8 +6,5 @@ mod env;
 mod flow;
 mod register;
 
-pub use env::{
-    AdapterEnv, EnvError, RegisterEnv, ENV_CA_FILE, ENV_CORE_URL, ENV_CREDENTIAL,
-    ENV_REGISTER_PASSWORD, ENV_REGISTER_URL, ENV_REGISTER_USERNAME, ENV_WORKDIR,
-};
+pub use env::{AdapterEnv, EnvError, RegisterEnv};
 pub use flow::{onboard, InvokerError, Onboarding};

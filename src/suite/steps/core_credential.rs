@@ -38,11 +38,7 @@ async fn malformed(w: &mut SuiteWorld) -> StepResult {
 )]
 async fn tampered(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let core = w.core()?;
-    let token = match core.valid_credential().await {
-        Ok(t) => t,
-        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
-    };
+    let token = w.provisioned_credential().await?;
     if token.split('.').count() != 3 {
         return w.check(Check::blocked(
             None,
@@ -60,11 +56,7 @@ async fn tampered(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends the onboarding request with the credential made unsecured (alg none)")]
 async fn unsecured(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let core = w.core()?;
-    let token = match core.valid_credential().await {
-        Ok(t) => t,
-        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
-    };
+    let token = w.provisioned_credential().await?;
     let Some(unsecured) = unsecured_copy(&token) else {
         return w.check(Check::blocked(
             None,
@@ -82,11 +74,7 @@ async fn unsecured(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends the onboarding request with the credential under the Basic scheme")]
 async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let core = w.core()?;
-    let token = match core.valid_credential().await {
-        Ok(t) => t,
-        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
-    };
+    let token = w.provisioned_credential().await?;
     send(
         w,
         "valid credential under the Basic scheme",
@@ -96,6 +84,17 @@ async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
 }
 
 impl SuiteWorld {
+    /// A valid credential of the core's own issuer (what the forgeries derived from the
+    /// provisioned credential start from), or a harness error.
+    async fn provisioned_credential(&mut self) -> Result<String, String> {
+        match self.core()?.valid_credential().await {
+            Ok(t) => Ok(t),
+            Err(e) => Err(self
+                .harness_error(format!("cannot obtain a valid credential: {e}"))
+                .unwrap_err()),
+        }
+    }
+
     /// What mints this run's credentials (the Given step's positive control proved the core
     /// accepts a valid minted one).
     async fn minter(&mut self) -> Result<Minter, String> {
@@ -197,11 +196,7 @@ async fn key_confused(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends the onboarding request with the credential re-signed by a key in its own jwk header")]
 async fn embedded_jwk(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let core = w.core()?;
-    let token = match core.valid_credential().await {
-        Ok(t) => t,
-        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
-    };
+    let token = w.provisioned_credential().await?;
     // An RSA key takes long enough to starve the runtime: off the async threads.
     let forged = tokio::task::spawn_blocking(move || embedded_jwk_copy(&token))
         .await
@@ -227,10 +222,7 @@ async fn url_keyed(w: &mut SuiteWorld, member: String) -> StepResult {
     use crate::sut::key_server::{facing, KeyServer, JWKS_PATH, X5U_PATH};
     skip_if_decided!(w);
     let core = w.core()?;
-    let token = match core.valid_credential().await {
-        Ok(t) => t,
-        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
-    };
+    let token = w.provisioned_credential().await?;
     let (how, path) = if member == "jku" {
         (KeyUrl::Jku, JWKS_PATH)
     } else {

@@ -3,15 +3,15 @@
 use cucumber::{given, then, when};
 
 use super::skip_if_decided;
+use crate::adapter_contract::{AdapterOutcome, EXIT_UNSUPPORTED};
 use crate::checks::{self, Check, Verdict};
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
-use crate::exit_codes;
 use crate::net::HttpRequest;
 use crate::peers::core::RegisterStyle;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{
-    AdapterExit, Answers, Handshake, InvokerRun, InvokerTarget, Presents, RegisterScript, Unusable,
+    Answers, Handshake, InvokerRun, InvokerTarget, Presents, RegisterScript, Unusable,
 };
 
 impl SuiteWorld {
@@ -318,13 +318,13 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
         // The adapter was ended by the interruption, not by its own doing.
         return w.harness_error("error: interrupted (SIGTERM/SIGINT) while the adapter ran");
     }
-    match &run.adapter.exit {
-        AdapterExit::Code(exit_codes::ADAPTER_UNSUPPORTED) => {
+    match run.adapter.outcome() {
+        AdapterOutcome::Unsupported => {
             // What the played core saw wins over what the adapter says it supports.
             if let Some(violation) = checks::observed_violation(&run) {
                 w.inv_runs.push(run);
                 return w.check(Check::Fail(format!(
-                    "{violation} (the adapter then exited 89, \"not supported\": what was observed stands)"
+                    "{violation} (the adapter then exited {EXIT_UNSUPPORTED}, \"not supported\": what was observed stands)"
                 )));
             }
             let reason = format!(
@@ -333,26 +333,18 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
             );
             w.decided = Some((Verdict::NotApplicable, reason));
         }
-        AdapterExit::SpawnFailed(e) => {
+        // The harness's configuration, never the invoker's failure.
+        AdapterOutcome::NotRunnable(why) => {
             return w.harness_error(format!(
-                "the adapter `{}` could not be started: {e}",
-                target.command
-            ));
-        }
-        // sh's own codes: the command was not found (127) or could not be executed (126).
-        // That is the harness's configuration, never the invoker's failure.
-        AdapterExit::Code(code @ (126 | 127)) => {
-            return w.harness_error(format!(
-                "the adapter command `{}` could not be run (sh exited {code}: {}; {}); fix [invoker].command: an executable path (relative to the directory you run the harness in) with its interpreter, e.g. \"python3 fixtures/adapters/my_adapter.py\"",
+                "the adapter command `{}` could not be run ({why}; {}); fix [invoker].command: an executable path (relative to the directory you run the harness in) with its interpreter, e.g. \"python3 fixtures/adapters/my_adapter.py\"",
                 target.command,
-                if *code == 127 { "command not found" } else { "not executable" },
                 run.adapter.last_stderr_line()
             ));
         }
         // Against a silent core the timeout is what the Then step judges (against the
         // declared bound), with what the played core saw.
-        AdapterExit::TimedOut if run.script.is_silent() => {}
-        AdapterExit::TimedOut | AdapterExit::Signal => {
+        AdapterOutcome::Hung if run.script.is_silent() => {}
+        AdapterOutcome::Hung | AdapterOutcome::Crashed => {
             // A hanging or crashing invoker is itself a failure of the SUT.
             let reason = run.adapter.describe();
             w.inv_runs.push(run);
@@ -360,7 +352,7 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
                 "{reason}: the invoker neither completed nor reported"
             )));
         }
-        AdapterExit::Code(_) => {}
+        AdapterOutcome::Onboarded | AdapterOutcome::Failed(_) => {}
     }
     w.inv_runs.push(run);
     Ok(())
