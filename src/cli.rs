@@ -15,7 +15,6 @@ use capif_conformance::peers::variants::{CoreVariant, InvokerVariant, VariantSpe
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::{RunPlan, SutSelection};
 
-#[path = "console.rs"]
 mod console;
 
 #[derive(Parser)]

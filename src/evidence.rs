@@ -64,7 +64,7 @@ pub struct Timings {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TlsEvidence {
     /// Protocol version.
-    pub version: String,
+    pub version: crate::net::TlsVersion,
     /// Cipher suite.
     pub cipher: String,
     /// ALPN, if negotiated.
@@ -125,7 +125,7 @@ pub fn cert_info(der: &[u8]) -> CertInfo {
 impl From<&TlsSummary> for TlsEvidence {
     fn from(t: &TlsSummary) -> Self {
         Self {
-            version: t.version.clone(),
+            version: t.version,
             cipher: t.cipher.clone(),
             alpn: t.alpn.clone(),
             chain: t.peer_chain.iter().map(|c| cert_info(c)).collect(),

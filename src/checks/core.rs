@@ -86,7 +86,7 @@ fn describe_error_body(resp: &HttpResponse) -> String {
 /// The negotiated version is TLS 1.2 or 1.3 (the chain and name were verified by the handshake).
 pub fn tls_version_allowed(tls: &TlsSummary, server_name: &str) -> Check {
     Check::expect(
-        matches!(tls.version.as_str(), "TLSv1_2" | "TLSv1_3"),
+        tls.version.allowed(),
         format!(
             "{} with {}; the certificate chains to the provisioned root and is valid for {server_name}",
             tls.version, tls.cipher

@@ -815,7 +815,6 @@ mod tests {
                     target: format!("/{ONBOARDING_PATH}"),
                     headers: Vec::new(),
                     body: Vec::new(),
-                    at_ms: 0,
                 })
                 .collect(),
             cleartext_received: Vec::new(),
@@ -829,7 +828,6 @@ mod tests {
     fn run(script: Script, exit: AdapterExit, sessions: Vec<SessionObservation>) -> InvokerRun {
         InvokerRun {
             script,
-            core_url: "https://127.0.0.1:1".into(),
             credential: "c".into(),
             via_register: false,
             adapter: AdapterRun {

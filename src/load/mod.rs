@@ -7,10 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::pki::{enrolment_request, InvokerKey, KeyKind};
 use futures::StreamExt;
-use rcgen::{CertificateParams, KeyPair, PublicKeyData};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::checks::{self, Check};
 use crate::sut::{CoreTarget, CredentialChoice, CredentialSource, RequestBody};
@@ -84,16 +83,8 @@ fn failure(kind: &str, reason: impl Into<String>) -> Option<(String, String)> {
 /// One complete onboarding, checked like the suite checks it.
 async fn one_session(target: &CoreTarget, credential: &CredentialChoice) -> SessionResult {
     let started = Instant::now();
-    let key = KeyPair::generate().expect("P-256 key generation");
-    let csr = CertificateParams::new(Vec::<String>::new())
-        .and_then(|p| p.serialize_request(&key))
-        .and_then(|c| c.pem())
-        .expect("CSR of a fresh key");
-    let body = json!({
-        "onboardingInformation": {"apiInvokerPublicKey": csr},
-        "notificationDestination": "https://api-invoker.invalid/capif/notifications",
-        "supportedFeatures": "0",
-    });
+    let key = InvokerKey::generate(KeyKind::P256);
+    let body = enrolment_request(&key.csr());
     let attempt = match target.onboard(credential, RequestBody::Json(body)).await {
         Ok(a) => a,
         Err(e) => {
@@ -144,7 +135,7 @@ async fn one_session(target: &CoreTarget, credential: &CredentialChoice) -> Sess
             Err(c) => fail("body", c),
             Ok(d) if target.capabilities.issues_certificate => fail(
                 "certificate",
-                checks::issued_certificate(&d, &target.invoker_ca, &key.subject_public_key_info()),
+                checks::issued_certificate(&d, &target.invoker_ca, &key.spki()),
             ),
             Ok(_) => None,
         };

@@ -28,8 +28,8 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// What the TLS handshake negotiated, for evidence.
 #[derive(Debug, Clone, Serialize)]
 pub struct TlsSummary {
-    /// "TLSv1_3" or "TLSv1_2".
-    pub version: String,
+    /// The negotiated version.
+    pub version: super::TlsVersion,
     /// The cipher suite.
     pub cipher: String,
     /// The ALPN protocol, if any.

@@ -16,10 +16,6 @@ pub enum Phase {
     Request,
     /// Waiting for and reading the response.
     Response,
-    /// Waiting for the session to end after the response.
-    Teardown,
-    /// Waiting for an adapter process.
-    Adapter,
 }
 
 impl std::fmt::Display for Phase {
@@ -29,8 +25,6 @@ impl std::fmt::Display for Phase {
             Phase::Handshake => "handshake",
             Phase::Request => "request",
             Phase::Response => "response",
-            Phase::Teardown => "teardown",
-            Phase::Adapter => "adapter",
         })
     }
 }
@@ -100,16 +94,12 @@ impl PhaseError {
             | PhaseError::Protocol { phase, .. } => *phase,
         }
     }
+}
 
-    /// The rustls error behind an I/O failure, if any (tokio-rustls hides it in `io::Error`).
-    pub fn tls_error(&self) -> Option<&rustls::Error> {
-        match self {
-            PhaseError::Io { source, .. } => source
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>()),
-            _ => None,
-        }
-    }
+/// The rustls error behind an I/O failure, if any (tokio-rustls hides it in `io::Error`).
+pub fn rustls_error(e: &std::io::Error) -> Option<&rustls::Error> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
 }
 
 /// Run `fut` as `phase` with `limit`; an I/O error is attributed to the phase.

@@ -81,7 +81,7 @@ impl SessionEnd {
 
 /// Map an I/O error from a TLS stream to what the peer did.
 pub fn classify_io_error(e: &std::io::Error) -> SessionEnd {
-    if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+    if let Some(tls) = super::phase::rustls_error(e) {
         return SessionEnd::TlsError {
             error: tls.to_string(),
         };

@@ -85,12 +85,58 @@ pub fn client_config(
     Ok(Arc::new(cfg))
 }
 
+/// A TLS protocol version, shown as "TLS 1.2" everywhere (evidence, reasons, reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsVersion {
+    /// TLS 1.2.
+    Tls12,
+    /// TLS 1.3.
+    Tls13,
+    /// Anything else, by its wire value (0x0301 is TLS 1.0).
+    Other(u16),
+}
+
+impl TlsVersion {
+    /// Whether TS 33.210 §6.2.1 allows it (TLS 1.2 or 1.3).
+    pub fn allowed(self) -> bool {
+        matches!(self, TlsVersion::Tls12 | TlsVersion::Tls13)
+    }
+}
+
+impl From<rustls::ProtocolVersion> for TlsVersion {
+    fn from(v: rustls::ProtocolVersion) -> Self {
+        match u16::from(v) {
+            0x0303 => TlsVersion::Tls12,
+            0x0304 => TlsVersion::Tls13,
+            other => TlsVersion::Other(other),
+        }
+    }
+}
+
+impl std::fmt::Display for TlsVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsVersion::Tls12 => f.write_str("TLS 1.2"),
+            TlsVersion::Tls13 => f.write_str("TLS 1.3"),
+            TlsVersion::Other(0x0301) => f.write_str("TLS 1.0"),
+            TlsVersion::Other(0x0302) => f.write_str("TLS 1.1"),
+            TlsVersion::Other(v) => write!(f, "version 0x{v:04x}"),
+        }
+    }
+}
+
+impl serde::Serialize for TlsVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// The negotiated protocol version and cipher suite, as named in evidence.
-pub fn negotiated(conn: &rustls::CommonState) -> (String, String) {
+pub fn negotiated(conn: &rustls::CommonState) -> (TlsVersion, String) {
     (
         conn.protocol_version()
-            .map(|v| format!("{v:?}"))
-            .unwrap_or_default(),
+            .map(TlsVersion::from)
+            .unwrap_or(TlsVersion::Other(0)),
         conn.negotiated_cipher_suite()
             .map(|c| format!("{:?}", c.suite()))
             .unwrap_or_default(),

@@ -55,7 +55,7 @@ fn exchange(x: &Exchange) -> String {
     if let Some(t) = &x.tls {
         h.push_str(&format!(
             "<tr><td>TLS</td><td>{} {}{}</td></tr>",
-            esc(&t.version),
+            esc(&t.version.to_string()),
             esc(&t.cipher),
             t.alpn
                 .as_ref()

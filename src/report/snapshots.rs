@@ -12,7 +12,7 @@ use super::{render_html, render_junit, render_markdown};
 /// A run with one result of every verdict, on both roles.
 pub fn synthetic() -> Report {
     let pick = [
-        ("CCF-TLS-01", Verdict::Pass, "TLSv1_3 with TLS13_AES_256_GCM_SHA384; the certificate chains to the provisioned root"),
+        ("CCF-TLS-01", Verdict::Pass, "TLS 1.3 with TLS13_AES_256_GCM_SHA384; the certificate chains to the provisioned root"),
         ("CCF-CRED-01", Verdict::Fail, "expected a 4xx rejection, got 201 application/json with apiInvokerId INV0123 and a Location header"),
         ("CCF-OK-05", Verdict::NotApplicable, "PICS: [core.capabilities].issues_onboarding_secret = false"),
         ("CCF-TD-03", Verdict::Inconclusive, "the core did not close the session, so there was no close to observe"),
@@ -28,7 +28,7 @@ pub fn synthetic() -> Report {
                 evidence.exchanges.push(Exchange {
                     label: "no Authorization header".into(),
                     tls: Some(TlsEvidence {
-                        version: "TLSv1_3".into(),
+                        version: crate::net::TlsVersion::Tls13,
                         cipher: "TLS13_AES_256_GCM_SHA384".into(),
                         alpn: Some("http/1.1".into()),
                         chain: vec![CertInfo {

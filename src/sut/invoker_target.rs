@@ -43,8 +43,6 @@ pub const REFERENCE_GIVES_UP_AFTER: &str = "1s";
 pub struct InvokerRun {
     /// What the played core did.
     pub script: Script,
-    /// The apiRoot given to the invoker.
-    pub core_url: String,
     /// The credential given to it (when no register is served).
     pub credential: String,
     /// Whether a register served the credential instead.
@@ -137,12 +135,10 @@ impl InvokerTarget {
             env.push((Var::RegisterUsername.name().into(), login.username.clone()));
             env.push((Var::RegisterPassword.name().into(), login.password.clone()));
         }
-        let core_url = core.url.clone();
         let adapter = run_adapter(&self.command, &env, &workdir, timeouts.adapter).await;
         let observations = core.finish().await;
         Ok(InvokerRun {
             script,
-            core_url,
             credential,
             via_register: self.enrolment.is_some(),
             adapter,

@@ -12,7 +12,7 @@ use capif_conformance::net::{
 };
 use capif_conformance::peers::core::{CoreSettings, RunningCore};
 use capif_conformance::pki::{Identity, TestPki};
-use rcgen::{CertificateParams, KeyPair};
+use rcgen::KeyPair;
 use rustls_pki_types::ServerName;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -119,25 +119,19 @@ pub async fn session_as(core: &RunningCore, client: Option<&Identity>) -> HttpsS
     .expect("TLS session to the reference core")
 }
 
-/// A fresh key and its PEM CSR.
+/// A fresh key and its PEM CSR (the harness's one request builder).
 pub fn key_and_csr() -> (KeyPair, String) {
-    let key = KeyPair::generate().unwrap();
-    let csr = CertificateParams::new(vec![])
-        .unwrap()
-        .serialize_request(&key)
-        .unwrap()
-        .pem()
-        .unwrap();
-    (key, csr)
+    let key = capif_conformance::pki::InvokerKey::generate(capif_conformance::pki::KeyKind::P256);
+    let csr = key.csr();
+    (key.pair, csr)
 }
 
-/// A conformant onboarding body for `csr`.
+/// A conformant onboarding body for `csr` (the harness's builder, with a notification
+/// destination of its own so the tests can tell it is echoed).
 pub fn body_for(csr: &str) -> serde_json::Value {
-    serde_json::json!({
-        "onboardingInformation": {"apiInvokerPublicKey": csr},
-        "notificationDestination": "https://invoker.example/notify",
-        "supportedFeatures": "0"
-    })
+    let mut body = capif_conformance::pki::enrolment_request(csr);
+    body["notificationDestination"] = "https://invoker.example/notify".into();
+    body
 }
 
 /// POST `body` with `credential` to the onboarding resource.

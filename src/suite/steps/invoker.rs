@@ -39,7 +39,7 @@ impl SuiteWorld {
             let (tls, error) = match &s.handshake {
                 Handshake::Completed { version, cipher } => (
                     Some(TlsEvidence {
-                        version: version.clone(),
+                        version: *version,
                         cipher: cipher.clone(),
                         alpn: None,
                         chain: Vec::new(),

@@ -27,7 +27,7 @@ pub enum Handshake {
     /// Completed.
     Completed {
         /// Negotiated version.
-        version: String,
+        version: crate::net::TlsVersion,
         /// Negotiated cipher suite.
         cipher: String,
     },
@@ -53,8 +53,6 @@ pub struct ObservedRequest {
     /// Body.
     #[serde(skip)]
     pub body: Vec<u8>,
-    /// When it arrived, ms since the played core started.
-    pub at_ms: u64,
 }
 
 impl ObservedRequest {
@@ -174,9 +172,7 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     let mut tls = match result {
         Ok(Ok(tls)) => tls,
         Ok(Err(e)) => {
-            let error = e
-                .get_ref()
-                .and_then(|i| i.downcast_ref::<rustls::Error>())
+            let error = crate::net::rustls_error(&e)
                 .map(|t| t.to_string())
                 .unwrap_or_else(|| e.to_string());
             obs.handshake = Handshake::Failed { error };
@@ -196,7 +192,7 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     let mut waiting = shared.timeouts.response;
     let mut responded_at: Option<Instant> = None;
     while obs.requests.len() < MAX_REQUESTS {
-        match read_request(&mut tls, &mut buf, waiting, &shared, &mut obs.app_bytes).await {
+        match read_request(&mut tls, &mut buf, waiting, &mut obs.app_bytes).await {
             ReadOutcome::Request(req) => {
                 obs.requests.push(req);
                 if shared.script.answers == super::Answers::Never {
@@ -238,7 +234,6 @@ async fn read_request<S: AsyncRead + Unpin>(
     stream: &mut S,
     buf: &mut Vec<u8>,
     limit: std::time::Duration,
-    shared: &Shared,
     received: &mut usize,
 ) -> ReadOutcome {
     let deadline = tokio::time::Instant::now() + limit;
@@ -290,7 +285,6 @@ async fn read_request<S: AsyncRead + Unpin>(
                     target: req.path.unwrap_or_default().to_string(),
                     headers,
                     body,
-                    at_ms: shared.started.elapsed().as_millis() as u64,
                 };
                 buf.drain(..used);
                 return ReadOutcome::Request(r);
