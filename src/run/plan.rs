@@ -92,6 +92,9 @@ pub enum RunError {
     /// The baseline cannot be used.
     #[error("{0}")]
     Baseline(#[from] BaselineError),
+    /// The suite could not start (a bad tag expression, or a feature that does not parse).
+    #[error("{0}")]
+    Suite(#[from] crate::suite::SuiteError),
     /// The selection matched no test purpose.
     #[error("the selection matched no test purpose (check --sut and --tags; `capif-conformance list` shows every id and tag)")]
     NothingSelected,
@@ -179,8 +182,8 @@ fn run_id(started: time::OffsetDateTime) -> String {
     format!("{stamp}-{suffix}")
 }
 
-/// Run `plan` to completion.
-pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
+/// Run `plan` to completion: targets, suite, report, exit code.
+pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
     let started_at = time::OffsetDateTime::now_utc();
     let started = Instant::now();
     let config = plan.config.as_deref().map(SutConfig::load).transpose()?;
@@ -205,165 +208,41 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
         })?)),
         None => None,
     };
-    let keylog = keylog_file.clone().map(|k| k as Arc<dyn rustls::KeyLog>);
-
     let mut targets = SuiteTargets::default();
     let mut suts = Vec::new();
-    let mut embedded_core = None;
-    if plan.sut.includes(Sut::Core) {
-        match &config {
-            Some(cfg) => match &cfg.core {
-                Some(core) => {
-                    let mut t = CoreTarget::from_config(core, timeouts);
-                    let mut desc = None;
-                    if core.ca_from_enrolment || core.invoker_ca_from_enrolment {
-                        let note = t
-                            .trust_enrolment_ca(
-                                core.ca_from_enrolment,
-                                core.invoker_ca_from_enrolment,
-                            )
-                            .await
-                            .map_err(|e| {
-                                RunError::Usage(format!("[core] ca = \"enrolment\": {e}"))
-                            })?;
-                        eprintln!("warning: {note}");
-                        desc = Some(note);
-                    }
-                    let mut d = describe_core(&t, false);
-                    if let Some(note) = desc {
-                        d.description.push_str(&format!("; {note}"));
-                    }
-                    suts.push(d);
-                    targets.core = Some(t);
-                }
-                None if plan.sut == SutSelection::Core => {
-                    return Err(RunError::Usage(format!(
-                        "--sut core, but {} has no [core] section; add one or choose --sut invoker",
-                        cfg.file.display()
-                    )))
-                }
-                None => {}
-            },
-            None => {
-                let e = EmbeddedCore::start(timeouts).await.map_err(|e| {
-                    RunError::Harness(format!("cannot start the embedded reference core: {e}"))
-                })?;
-                suts.push(describe_core(&e.target, true));
-                targets.core = Some(e.target.clone());
-                embedded_core = Some(e);
-            }
-        }
+    let (core, embedded_core) = core_target(&plan, config.as_ref(), timeouts).await?;
+    if let Some((mut t, described)) = core {
+        t.keylog = keylog_file.clone().map(|k| k as Arc<dyn rustls::KeyLog>);
+        suts.push(described);
+        targets.core = Some(t);
     }
-    if let Some(t) = targets.core.as_mut() {
-        t.keylog = keylog.clone();
+    if let Some(t) = invoker_target(&plan, config.as_ref(), timeouts)? {
+        suts.push(describe_invoker(&t));
+        targets.invoker = Some(t);
     }
-    if plan.sut.includes(Sut::Invoker) {
-        let pki = TestPki::generate(
-            &DEFAULT_HOSTS
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|e| RunError::Harness(format!("cannot generate the played core's PKI: {e}")))?;
-        let target = match &config {
-            Some(cfg) => match &cfg.invoker {
-                Some(inv) => Some(InvokerTarget {
-                    command: inv.command.clone(),
-                    enrolment: inv.enrolment.as_ref().map(|e| EnrolmentLogin {
-                        username: e.username.clone(),
-                        password: e.password.clone(),
-                    }),
-                    register_style: inv.enrolment.as_ref().map(|e| e.style).unwrap_or_default(),
-                    timeouts,
-                    pki,
-                    description: format!("API invoker driven by `{}`", inv.command),
-                    gives_up_within: inv.gives_up_within(),
-                }),
-                None if plan.sut == SutSelection::Invoker => {
-                    return Err(RunError::Usage(format!(
-                    "--sut invoker, but {} has no [invoker] section; add one or choose --sut core",
-                    cfg.file.display()
-                )))
-                }
-                None => None,
-            },
-            None => {
-                let exe = std::env::current_exe().map_err(|e| {
-                    RunError::Harness(format!("cannot locate this executable: {e}"))
-                })?;
-                Some(InvokerTarget::reference(&exe, timeouts, pki))
-            }
-        };
-        if let Some(t) = target {
-            suts.push(SutDescription {
-                role: Sut::Invoker,
-                description: t.description.clone(),
-                trusted_roots: vec![crate::pki::sha256_fingerprint(&t.pki.ca.cert)],
-                pics: t
-                    .enrolment
-                    .as_ref()
-                    .map(|e| {
-                        vec![(
-                            "enrolment".to_string(),
-                            format!("opencapif register, user {}", e.username),
-                        )]
-                    })
-                    .unwrap_or_default(),
-            });
-            targets.invoker = Some(t);
-        }
-    }
-
     let outcomes = run_suite(
         targets,
         SuiteOptions {
             tags: plan.tags.clone(),
             concurrency: plan.concurrency,
-            on_outcome: plan.on_outcome,
+            on_outcome: plan.on_outcome.take(),
         },
     )
-    .await
-    .map_err(|e| RunError::Usage(e.to_string()))?;
+    .await?;
     if let Some(e) = embedded_core {
         e.core.shutdown().await;
     }
     if outcomes.is_empty() {
         return Err(RunError::NothingSelected);
     }
-
-    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
-    let mut results: Vec<ResultEntry> = outcomes.iter().map(ResultEntry::from).collect();
-    let baseline_report = baseline.as_ref().map(|b| {
-        for r in results.iter_mut() {
-            if b.expected.contains_key(&r.id) {
-                r.expected = Some(b.expected(&r.id).as_str().to_string());
-            }
-        }
-        BaselineReport {
-            file: plan
-                .baseline
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            deviations: b.compare(outcomes.iter().map(|o| (o.tp.id, o.verdict))),
-        }
-    });
-    let report = Report {
-        format_version: crate::report::FORMAT_VERSION,
-        tool: "capif-conformance".into(),
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        run_id: run_id(started_at),
-        command_line: plan.command_line,
-        started_at: started_at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-        duration_ms: started.elapsed().as_millis() as u64,
-        config: plan.config.as_ref().map(|p| p.display().to_string()),
+    let report = build_report(
+        &plan,
+        &outcomes,
+        baseline.as_ref(),
         suts,
-        summary,
-        results,
-        baseline: baseline_report,
-    };
+        started_at,
+        started,
+    );
     let paths = write_reports(&report, &plan.out).map_err(|e| {
         RunError::Harness(format!(
             "cannot write the reports into {}: {e} (choose a writable --out)",
@@ -381,29 +260,7 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
             RunError::Harness(format!("cannot write the baseline {}: {e}", path.display()))
         })?;
     }
-    let exit_code = match &report.baseline {
-        // A run that tested nothing is not conformant, whatever the baseline expects (a
-        // harness error, which says what to fix, is reported as such).
-        _ if report.summary.tested_nothing() && report.summary.error == 0 => {
-            exit_codes::NOTHING_TESTED
-        }
-        // With a baseline, CI gates on change: any deviation fails the run.
-        Some(b) if !b.deviations.is_empty() => exit_codes::FAILED,
-        Some(_) => {
-            let unexpected_error = outcomes.iter().any(|o| {
-                o.verdict == Verdict::Error
-                    && baseline
-                        .as_ref()
-                        .is_some_and(|b| b.expected(o.tp.id) != Verdict::Error)
-            });
-            if unexpected_error {
-                exit_codes::USAGE_OR_HARNESS
-            } else {
-                exit_codes::OK
-            }
-        }
-        None => exit_code_for(&outcomes),
-    };
+    let exit_code = gate(&report, &outcomes, baseline.as_ref());
     debug_assert!(outcomes
         .iter()
         .all(|o| o.verdict != Verdict::Pass || !o.reason.is_empty()));
@@ -419,4 +276,175 @@ pub async fn execute(plan: RunPlan) -> Result<RunResult, RunError> {
         paths,
         exit_code,
     })
+}
+
+/// The core under test (from `[core]`, or the embedded reference core without a
+/// configuration) and its description; the embedded core is returned to be shut down.
+async fn core_target(
+    plan: &RunPlan,
+    config: Option<&SutConfig>,
+    timeouts: Timeouts,
+) -> Result<(Option<(CoreTarget, SutDescription)>, Option<EmbeddedCore>), RunError> {
+    if !plan.sut.includes(Sut::Core) {
+        return Ok((None, None));
+    }
+    let Some(cfg) = config else {
+        let e = EmbeddedCore::start(timeouts).await.map_err(|e| {
+            RunError::Harness(format!("cannot start the embedded reference core: {e}"))
+        })?;
+        let described = describe_core(&e.target, true);
+        return Ok((Some((e.target.clone(), described)), Some(e)));
+    };
+    let Some(core) = &cfg.core else {
+        if plan.sut == SutSelection::Core {
+            return Err(RunError::Usage(format!(
+                "--sut core, but {} has no [core] section; add one or choose --sut invoker",
+                cfg.file.display()
+            )));
+        }
+        return Ok((None, None));
+    };
+    let mut t = CoreTarget::from_config(core, timeouts);
+    let mut note = None;
+    if core.ca_from_enrolment || core.invoker_ca_from_enrolment {
+        let n = t
+            .trust_enrolment_ca(core.ca_from_enrolment, core.invoker_ca_from_enrolment)
+            .await
+            .map_err(|e| RunError::Usage(format!("[core] ca = \"enrolment\": {e}")))?;
+        eprintln!("warning: {n}");
+        note = Some(n);
+    }
+    let mut d = describe_core(&t, false);
+    if let Some(note) = note {
+        d.description.push_str(&format!("; {note}"));
+    }
+    Ok((Some((t, d)), None))
+}
+
+/// The invoker under test (from `[invoker]`, or the reference invoker of this executable
+/// without a configuration), with a fresh PKI for the played core.
+fn invoker_target(
+    plan: &RunPlan,
+    config: Option<&SutConfig>,
+    timeouts: Timeouts,
+) -> Result<Option<InvokerTarget>, RunError> {
+    if !plan.sut.includes(Sut::Invoker) {
+        return Ok(None);
+    }
+    let hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect();
+    let pki = TestPki::generate(&hosts)
+        .map_err(|e| RunError::Harness(format!("cannot generate the played core's PKI: {e}")))?;
+    let Some(cfg) = config else {
+        let exe = std::env::current_exe()
+            .map_err(|e| RunError::Harness(format!("cannot locate this executable: {e}")))?;
+        return Ok(Some(InvokerTarget::reference(&exe, timeouts, pki)));
+    };
+    let Some(inv) = &cfg.invoker else {
+        if plan.sut == SutSelection::Invoker {
+            return Err(RunError::Usage(format!(
+                "--sut invoker, but {} has no [invoker] section; add one or choose --sut core",
+                cfg.file.display()
+            )));
+        }
+        return Ok(None);
+    };
+    Ok(Some(InvokerTarget {
+        command: inv.command.clone(),
+        enrolment: inv.enrolment.as_ref().map(|e| EnrolmentLogin {
+            username: e.username.clone(),
+            password: e.password.clone(),
+        }),
+        register_style: inv.enrolment.as_ref().map(|e| e.style).unwrap_or_default(),
+        timeouts,
+        pki,
+        description: format!("API invoker driven by `{}`", inv.command),
+        gives_up_within: inv.gives_up_within(),
+    }))
+}
+
+fn describe_invoker(t: &InvokerTarget) -> SutDescription {
+    SutDescription {
+        role: Sut::Invoker,
+        description: t.description.clone(),
+        trusted_roots: vec![crate::pki::sha256_fingerprint(&t.pki.ca.cert)],
+        pics: t
+            .enrolment
+            .as_ref()
+            .map(|e| {
+                vec![(
+                    "enrolment".to_string(),
+                    format!("opencapif register, user {}", e.username),
+                )]
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The report of a finished run, baseline expectations marked.
+fn build_report(
+    plan: &RunPlan,
+    outcomes: &[Outcome],
+    baseline: Option<&Baseline>,
+    suts: Vec<SutDescription>,
+    started_at: time::OffsetDateTime,
+    started: Instant,
+) -> Report {
+    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
+    let mut results: Vec<ResultEntry> = outcomes.iter().map(ResultEntry::from).collect();
+    let baseline_report = baseline.map(|b| {
+        for r in results.iter_mut() {
+            if b.expected.contains_key(&r.id) {
+                r.expected = Some(b.expected(&r.id).as_str().to_string());
+            }
+        }
+        BaselineReport {
+            file: plan
+                .baseline
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            deviations: b.compare(outcomes.iter().map(|o| (o.tp.id, o.verdict))),
+        }
+    });
+    Report {
+        format_version: crate::report::FORMAT_VERSION,
+        tool: "capif-conformance".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        run_id: run_id(started_at),
+        command_line: plan.command_line.clone(),
+        started_at: started_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        config: plan.config.as_ref().map(|p| p.display().to_string()),
+        suts,
+        summary,
+        results,
+        baseline: baseline_report,
+    }
+}
+
+/// The exit code CI gates on.
+fn gate(report: &Report, outcomes: &[Outcome], baseline: Option<&Baseline>) -> i32 {
+    match &report.baseline {
+        // A run that tested nothing is not conformant, whatever the baseline expects (a
+        // harness error, which says what to fix, is reported as such).
+        _ if report.summary.tested_nothing() && report.summary.error == 0 => {
+            exit_codes::NOTHING_TESTED
+        }
+        // With a baseline, CI gates on change: any deviation fails the run.
+        Some(b) if !b.deviations.is_empty() => exit_codes::FAILED,
+        Some(_) => {
+            let unexpected_error = outcomes.iter().any(|o| {
+                o.verdict == Verdict::Error
+                    && baseline.is_some_and(|b| b.expected(o.tp.id) != Verdict::Error)
+            });
+            if unexpected_error {
+                exit_codes::USAGE_OR_HARNESS
+            } else {
+                exit_codes::OK
+            }
+        }
+        None => exit_code_for(outcomes),
+    }
 }

@@ -73,8 +73,9 @@ impl Default for CoreCapabilities {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnrolmentConfig {
-    /// Only "opencapif" (GET /getauth with HTTP Basic).
-    pub style: String,
+    /// Only "opencapif" (GET /getauth with HTTP Basic over TLS): the harness never sends a
+    /// register login in clear.
+    pub style: crate::peers::core::RegisterStyle,
     /// Base URL of the register service.
     pub url: String,
     /// Basic user.
@@ -438,7 +439,6 @@ fn certificate_name(
 }
 
 fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
-    use crate::sut::CredentialSource;
     let url = url::Url::parse(&raw.url).map_err(|e| {
         err(
             "[core].url",
@@ -483,116 +483,19 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
             "add a [core.enrolment] section, or point ca at a PEM file",
         ));
     }
-    let sources = [
-        raw.credential.is_some(),
-        raw.credential_command.is_some(),
-        raw.enrolment.is_some(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    let fix = "set exactly one of credential, credential_command or [core.enrolment]";
-    if sources != 1 {
-        return Err(err(
-            "[core].credential",
-            if sources == 0 {
-                "no way to obtain a valid onboarding credential".into()
-            } else {
-                "more than one credential source is set".into()
-            },
-            fix,
-        ));
-    }
-    let credential = if let Some(c) = raw.credential {
-        if c.trim().is_empty() {
-            return Err(err("[core].credential", "is empty".into(), fix));
-        }
-        crate::evidence::register_secret(c.trim());
-        CredentialSource::Static(c.trim().to_string())
-    } else if let Some(cmd) = raw.credential_command {
-        CredentialSource::Command(cmd)
-    } else {
-        let e = raw.enrolment.expect("counted above");
-        if e.style != "opencapif" {
-            return Err(err(
-                "[core.enrolment].style",
-                format!("{:?} is not supported", e.style),
-                "use style = \"opencapif\" (GET /getauth with HTTP Basic)",
-            ));
-        }
-        let register = url::Url::parse(&e.url).map_err(|x| {
-            err(
-                "[core.enrolment].url",
-                format!("{:?} is not a URL: {x}", e.url),
-                "write the register service's base URL, e.g. https://127.0.0.1:8084",
-            )
-        })?;
-        let register_ca = match &e.ca {
-            Some(p) => read_certs(p, "[core.enrolment].ca", err)?,
-            None if ca_from_enrolment => {
-                return Err(err(
-                    "[core.enrolment].ca",
-                    "with ca = \"enrolment\" the register's own certificate needs a CA to be verified against".into(),
-                    "set [core.enrolment].ca to the root CA of the register's certificate (never fetch credentials unverified)",
-                ))
-            }
-            None => ca.clone(),
-        };
-        let server_name = certificate_name(
-            e.server_name.clone(),
-            &register,
-            "[core.enrolment].server_name",
-            "register",
-            err,
-        )?;
-        register_basic_login(&e.username, &e.password);
-        CredentialSource::Enrolment {
-            url: register,
-            server_name,
-            username: e.username,
-            password: e.password,
-            ca: register_ca,
-        }
-    };
-    let signing_key = match &raw.credential_signing_key {
-        Some(path) => {
-            let pem =
-                crate::fsutil::read_limited(path, crate::fsutil::MAX_INPUT_FILE).map_err(|e| {
-                    err(
-                        "[core].credential_signing_key",
-                        format!("cannot read {}: {e}", path.display()),
-                        "point it at the PEM private key the core's credential issuer signs with",
-                    )
-                })?;
-            let alg = raw.credential_signing_alg.clone().unwrap_or_else(|| {
-                if String::from_utf8_lossy(&pem).contains("EC PRIVATE KEY") {
-                    "ES256".into()
-                } else {
-                    "RS256".into()
-                }
-            });
-            if !crate::pki::SIGNING_ALGS.contains(&alg.as_str()) {
-                return Err(err(
-                    "[core].credential_signing_alg",
-                    format!("{alg:?} is not supported"),
-                    &format!("use one of {}", crate::pki::SIGNING_ALGS.join(", ")),
-                ));
-            }
-            Some(crate::sut::SigningKey {
-                pem,
-                alg,
-                path: path.clone(),
-            })
-        }
-        None if raw.credential_signing_alg.is_some() => {
-            return Err(err(
-                "[core].credential_signing_alg",
-                "is set without credential_signing_key".into(),
-                "add credential_signing_key = \"key.pem\", or remove credential_signing_alg",
-            ))
-        }
-        None => None,
-    };
+    let credential = credential_source(
+        raw.credential,
+        raw.credential_command,
+        raw.enrolment,
+        &ca,
+        ca_from_enrolment,
+        err,
+    )?;
+    let signing_key = signing_key(
+        raw.credential_signing_key.as_deref(),
+        raw.credential_signing_alg.clone(),
+        err,
+    )?;
     let harness_pki = if raw.capabilities.accepts_harness_credentials && signing_key.is_none() {
         let dir = raw.pki.clone().unwrap_or_else(|| PathBuf::from("certs"));
         Some(crate::pki::TestPki::load(&dir).map_err(|e| {
@@ -623,6 +526,134 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         invoker_key: raw.invoker_key,
         invoker_key_format: raw.invoker_key_format,
         capabilities,
+    })
+}
+
+/// Where a valid credential comes from: exactly one of `credential`, `credential_command`
+/// and `[core.enrolment]`.
+fn credential_source(
+    credential: Option<String>,
+    command: Option<String>,
+    enrolment: Option<EnrolmentConfig>,
+    ca: &[CertificateDer<'static>],
+    ca_from_enrolment: bool,
+    err: &ErrFn<'_>,
+) -> Result<crate::sut::CredentialSource, ConfigError> {
+    use crate::sut::CredentialSource;
+    let sources = [credential.is_some(), command.is_some(), enrolment.is_some()]
+        .iter()
+        .filter(|b| **b)
+        .count();
+    let fix = "set exactly one of credential, credential_command or [core.enrolment]";
+    if sources != 1 {
+        return Err(err(
+            "[core].credential",
+            if sources == 0 {
+                "no way to obtain a valid onboarding credential".into()
+            } else {
+                "more than one credential source is set".into()
+            },
+            fix,
+        ));
+    }
+    let source = if let Some(c) = credential {
+        if c.trim().is_empty() {
+            return Err(err("[core].credential", "is empty".into(), fix));
+        }
+        crate::evidence::register_secret(c.trim());
+        CredentialSource::Static(c.trim().to_string())
+    } else if let Some(cmd) = command {
+        CredentialSource::Command(cmd)
+    } else {
+        let e = enrolment.expect("counted above");
+        if e.style != crate::peers::core::RegisterStyle::Opencapif {
+            return Err(err(
+                "[core.enrolment].style",
+                "\"opencapif-http\" would send the register login in clear".into(),
+                "use style = \"opencapif\" (GET /getauth with HTTP Basic over TLS)",
+            ));
+        }
+        let register = url::Url::parse(&e.url).map_err(|x| {
+            err(
+                "[core.enrolment].url",
+                format!("{:?} is not a URL: {x}", e.url),
+                "write the register service's base URL, e.g. https://127.0.0.1:8084",
+            )
+        })?;
+        let register_ca = match &e.ca {
+            Some(p) => read_certs(p, "[core.enrolment].ca", err)?,
+            None if ca_from_enrolment => {
+                return Err(err(
+                    "[core.enrolment].ca",
+                    "with ca = \"enrolment\" the register's own certificate needs a CA to be verified against".into(),
+                    "set [core.enrolment].ca to the root CA of the register's certificate (never fetch credentials unverified)",
+                ))
+            }
+            None => ca.to_vec(),
+        };
+        let server_name = certificate_name(
+            e.server_name.clone(),
+            &register,
+            "[core.enrolment].server_name",
+            "register",
+            err,
+        )?;
+        register_basic_login(&e.username, &e.password);
+        CredentialSource::Enrolment {
+            url: register,
+            server_name,
+            username: e.username,
+            password: e.password,
+            ca: register_ca,
+        }
+    };
+    Ok(source)
+}
+
+/// `credential_signing_key` (and its algorithm, guessed from the PEM when not given).
+fn signing_key(
+    path: Option<&Path>,
+    alg: Option<String>,
+    err: &ErrFn<'_>,
+) -> Result<Option<crate::sut::SigningKey>, ConfigError> {
+    Ok(match path {
+        Some(path) => {
+            let pem =
+                crate::fsutil::read_limited(path, crate::fsutil::MAX_INPUT_FILE).map_err(|e| {
+                    err(
+                        "[core].credential_signing_key",
+                        format!("cannot read {}: {e}", path.display()),
+                        "point it at the PEM private key the core's credential issuer signs with",
+                    )
+                })?;
+            let alg = alg.unwrap_or_else(|| {
+                if String::from_utf8_lossy(&pem).contains("EC PRIVATE KEY") {
+                    "ES256".into()
+                } else {
+                    "RS256".into()
+                }
+            });
+            if !crate::pki::SIGNING_ALGS.contains(&alg.as_str()) {
+                return Err(err(
+                    "[core].credential_signing_alg",
+                    format!("{alg:?} is not supported"),
+                    &format!("use one of {}", crate::pki::SIGNING_ALGS.join(", ")),
+                ));
+            }
+            Some(crate::sut::SigningKey {
+                pem,
+                alg,
+                path: path.to_path_buf(),
+            })
+        }
+        None if alg.is_some() => {
+            return Err(err(
+                "[core].credential_signing_alg",
+                "is set without credential_signing_key".into(),
+                "add credential_signing_key = \"key.pem\", or remove credential_signing_alg",
+            ))
+        }
+        None => None,
     })
 }
 

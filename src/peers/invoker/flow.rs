@@ -57,7 +57,7 @@ pub enum InvokerError {
 }
 
 /// Onboard against the core in `env` (with `faults` and `variants` only in the harness's
-/// self-test).
+/// self-test): provision, secure the connection, send the request, judge the answer.
 pub async fn onboard(
     env: &AdapterEnv,
     timeouts: &Timeouts,
@@ -75,17 +75,30 @@ pub async fn onboard(
     } else {
         timeouts
     };
-    let ca_pem = std::fs::read_to_string(&env.ca_file).map_err(|e| InvokerError::Provisioning {
+    let (ca, credential) = provision(env, timeouts, faults).await?;
+    let peer = Peer::of(env, &ca, faults, variants)?;
+    let key = InvokerKey::generate(KeyKind::P256);
+    let request = onboarding_request(env, &credential, &key, faults, variants);
+    let response = exchange(&peer, &ca, &request, timeouts, faults).await?;
+    let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
+    accept(response, key, &ca, &api_root, faults)
+}
+
+/// The provisioned root and credential; with a register, its credential replaces the
+/// provisioned one. Only the register-skip-verify fault trusts the ca_root it hands out (as
+/// opencapif-sdk does): that is the on-path attacker's way to the core.
+async fn provision(
+    env: &AdapterEnv,
+    timeouts: &Timeouts,
+    faults: &Faults<InvokerFault>,
+) -> Result<(CertificateDer<'static>, String), InvokerError> {
+    let unusable = |reason: String| InvokerError::Provisioning {
         path: env.ca_file.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let mut ca = pem_to_der(&ca_pem).ok_or_else(|| InvokerError::Provisioning {
-        path: env.ca_file.display().to_string(),
-        reason: "no PEM certificate in the file".into(),
-    })?;
-    // Pre-provisioning by a register, when one is served: its credential replaces the
-    // provisioned one. Only the register-skip-verify fault trusts the ca_root it hands out
-    // (as opencapif-sdk does): that is the on-path attacker's way to the core.
+        reason,
+    };
+    let ca_pem = std::fs::read_to_string(&env.ca_file).map_err(|e| unusable(e.to_string()))?;
+    let mut ca =
+        pem_to_der(&ca_pem).ok_or_else(|| unusable("no PEM certificate in the file".into()))?;
     let mut credential = env.credential.clone();
     if let Some(reg) = &env.register {
         let enrolled = super::register::enrol(reg, &ca, timeouts, faults).await?;
@@ -96,57 +109,89 @@ pub async fn onboard(
             }
         }
     }
-    let credential = credential;
-    let versions: &[&'static rustls::SupportedProtocolVersion] =
-        if faults.has(InvokerFault::Tls12OnlyClient) {
-            &[&rustls::version::TLS12]
-        } else {
-            TLS_VERSIONS
-        };
-    let mut config = client_config(std::slice::from_ref(&ca), None, versions).map_err(|e| {
-        InvokerError::Provisioning {
-            path: env.ca_file.display().to_string(),
-            reason: e.to_string(),
-        }
-    })?;
-    let verify_after_handshake = variants.has(InvokerVariant::VerifyAfterHandshake);
-    let lax = if faults.has(InvokerFault::SkipCertVerification) || verify_after_handshake {
-        Some(LaxVerifier::anything())
-    } else if faults.has(InvokerFault::SkipHostnameCheck) {
-        Some(LaxVerifier::without_name(&ca))
-    } else {
-        None
-    };
-    if let Some(v) = lax {
-        let mut c = (*config).clone();
-        c.dangerous().set_certificate_verifier(v);
-        config = std::sync::Arc::new(c);
-    }
-    if faults.has(InvokerFault::NoSni) {
-        let mut c = (*config).clone();
-        c.enable_sni = false;
-        config = std::sync::Arc::new(c);
-    }
-    let host = env.core_url.host_str().unwrap_or_default();
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = env.core_url.port_or_known_default().unwrap_or(443);
-    let server_name =
-        ServerName::try_from(host.clone()).map_err(|e| InvokerError::Provisioning {
-            path: env.core_url.to_string(),
-            reason: format!("not a server name: {e}"),
-        })?;
+    Ok((ca, credential))
+}
 
-    let key = InvokerKey::generate(KeyKind::P256);
-    let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
+/// Where and how to connect: the core's address and name, and the TLS configuration (the
+/// provisioned root; faults and variants loosen it).
+struct Peer {
+    host: String,
+    port: u16,
+    server_name: ServerName<'static>,
+    config: std::sync::Arc<rustls::ClientConfig>,
+    verify_after_handshake: bool,
+}
+
+impl Peer {
+    fn of(
+        env: &AdapterEnv,
+        ca: &CertificateDer<'static>,
+        faults: &Faults<InvokerFault>,
+        variants: &Variants<InvokerVariant>,
+    ) -> Result<Self, InvokerError> {
+        let versions: &[&'static rustls::SupportedProtocolVersion] =
+            if faults.has(InvokerFault::Tls12OnlyClient) {
+                &[&rustls::version::TLS12]
+            } else {
+                TLS_VERSIONS
+            };
+        let config = client_config(std::slice::from_ref(ca), None, versions).map_err(|e| {
+            InvokerError::Provisioning {
+                path: env.ca_file.display().to_string(),
+                reason: e.to_string(),
+            }
+        })?;
+        let mut config = (*config).clone();
+        let verify_after_handshake = variants.has(InvokerVariant::VerifyAfterHandshake);
+        if faults.has(InvokerFault::SkipCertVerification) || verify_after_handshake {
+            config
+                .dangerous()
+                .set_certificate_verifier(LaxVerifier::anything());
+        } else if faults.has(InvokerFault::SkipHostnameCheck) {
+            config
+                .dangerous()
+                .set_certificate_verifier(LaxVerifier::without_name(ca));
+        }
+        if faults.has(InvokerFault::NoSni) {
+            config.enable_sni = false;
+        }
+        let host = env
+            .core_url
+            .host_str()
+            .unwrap_or_default()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let server_name =
+            ServerName::try_from(host.clone()).map_err(|e| InvokerError::Provisioning {
+                path: env.core_url.to_string(),
+                reason: format!("not a server name: {e}"),
+            })?;
+        Ok(Self {
+            port: env.core_url.port_or_known_default().unwrap_or(443),
+            host,
+            server_name,
+            config: std::sync::Arc::new(config),
+            verify_after_handshake,
+        })
+    }
+}
+
+/// The Onboard API Invoker Request: POST of the harness's one enrolment body, the credential
+/// as Bearer (faults move, drop or add things; a variant frames the body as chunks).
+fn onboarding_request(
+    env: &AdapterEnv,
+    credential: &str,
+    key: &InvokerKey,
+    faults: &Faults<InvokerFault>,
+    variants: &Variants<InvokerVariant>,
+) -> HttpRequest {
     let path = if faults.has(InvokerFault::WrongPath) {
         "/api-invoker-management/v1/onboardedinvokers"
     } else {
         ONBOARDING_PATH
     };
-    let mut target = format!("{}{path}", env.core_url.path().trim_end_matches('/'));
+    let target = format!("{}{path}", env.core_url.path().trim_end_matches('/'));
     let mut body = enrolment_request(&key.csr());
     if faults.has(InvokerFault::SendInvokerId) {
         body["apiInvokerId"] = json!("INVchosenbytheinvoker000000000");
@@ -158,8 +203,7 @@ pub async fn onboard(
     let mut request = HttpRequest::new("POST", &target)
         .header("Accept", "application/json, application/problem+json");
     if faults.has(InvokerFault::CredentialInQuery) {
-        target = format!("{target}?access_token={credential}");
-        request.target = target;
+        request.target = format!("{target}?access_token={credential}");
     } else if !faults.has(InvokerFault::NoCredential) {
         request
             .headers
@@ -182,6 +226,18 @@ pub async fn onboard(
             .headers
             .push(("Transfer-Encoding".into(), "chunked".into()));
     }
+    request
+}
+
+/// Secure the session, send the request, tear the session down after the response (success
+/// or error), as Figure X.1-1 says. One attempt (the retry-loop fault retries a 401).
+async fn exchange(
+    peer: &Peer,
+    ca: &CertificateDer<'static>,
+    request: &HttpRequest,
+    timeouts: &Timeouts,
+    faults: &Faults<InvokerFault>,
+) -> Result<crate::net::HttpResponse, InvokerError> {
     let attempts = if faults.has(InvokerFault::RetryLoop) {
         6
     } else {
@@ -189,21 +245,27 @@ pub async fn onboard(
     };
     let mut response = None;
     for _ in 0..attempts {
-        let connected =
-            HttpsSession::connect(&host, port, server_name.clone(), config.clone(), timeouts).await;
+        let connected = HttpsSession::connect(
+            &peer.host,
+            peer.port,
+            peer.server_name.clone(),
+            peer.config.clone(),
+            timeouts,
+        )
+        .await;
         let mut session = match connected {
             Ok(s) => s,
             Err(e) => {
                 if faults.has(InvokerFault::CleartextFallback) {
-                    send_in_clear(&host, port, &request, timeouts).await;
+                    send_in_clear(&peer.host, peer.port, request, timeouts).await;
                 }
                 return Err(InvokerError::SecureConnection(e));
             }
         };
-        if verify_after_handshake {
+        if peer.verify_after_handshake {
             // As urllib3 1.x or OkHttp do: the handshake is complete, now check the
             // certificate; on failure close with a bare FIN, having sent nothing.
-            if let Err(reason) = verify_server(&session.tls.peer_chain, &ca, &server_name) {
+            if let Err(reason) = verify_server(&session.tls.peer_chain, ca, &peer.server_name) {
                 session.close_without_notify().await;
                 return Err(InvokerError::SecureConnection(PhaseError::Protocol {
                     phase: crate::net::Phase::Handshake,
@@ -211,7 +273,7 @@ pub async fn onboard(
                 }));
             }
         }
-        let r = session.exchange(&request).await;
+        let r = session.exchange(request).await;
         if faults.has(InvokerFault::KeepSessionOpen) && r.is_ok() {
             // After a response, hold the session past any sensible teardown timeout, then
             // just drop it (without a response there is nothing to tear down after).
@@ -231,16 +293,27 @@ pub async fn onboard(
             break;
         }
     }
-    let response = response.expect("at least one attempt");
-    if faults.has(InvokerFault::SuccessOn401) && response.status == 401 {
-        return Ok(Onboarding {
-            api_invoker_id: "INVreportedalthoughrejected0000".into(),
-            certificate_pem: String::new(),
-            key: key.pair,
-            location: String::new(),
-        });
-    }
+    Ok(response.expect("at least one attempt"))
+}
 
+/// Judge the answer strictly: only 201, application/json, a non-empty id, the Location of
+/// the resource, and an issued certificate that chains to the root and binds our key.
+fn accept(
+    response: crate::net::HttpResponse,
+    key: InvokerKey,
+    ca: &CertificateDer<'static>,
+    api_root: &str,
+    faults: &Faults<InvokerFault>,
+) -> Result<Onboarding, InvokerError> {
+    let unchecked = |id: &str, cert: &str, location: &str, key: InvokerKey| Onboarding {
+        api_invoker_id: id.to_string(),
+        certificate_pem: cert.to_string(),
+        key: key.pair,
+        location: location.to_string(),
+    };
+    if faults.has(InvokerFault::SuccessOn401) && response.status == 401 {
+        return Ok(unchecked("INVreportedalthoughrejected0000", "", "", key));
+    }
     let success = if faults.has(InvokerFault::SuccessOnAny2xx) {
         (200..300).contains(&response.status)
     } else {
@@ -259,15 +332,14 @@ pub async fn onboard(
     if faults.has(InvokerFault::AcceptIncomplete201) {
         // Takes whatever came back as an onboarding, unchecked.
         let j = response.json().unwrap_or_default();
-        return Ok(Onboarding {
-            api_invoker_id: j["apiInvokerId"].as_str().unwrap_or("").to_string(),
-            certificate_pem: j["onboardingInformation"]["apiInvokerCertificate"]
+        return Ok(unchecked(
+            j["apiInvokerId"].as_str().unwrap_or(""),
+            j["onboardingInformation"]["apiInvokerCertificate"]
                 .as_str()
-                .unwrap_or("")
-                .to_string(),
-            key: key.pair,
-            location: response.header("location").unwrap_or("").to_string(),
-        });
+                .unwrap_or(""),
+            response.header("location").unwrap_or(""),
+            key,
+        ));
     }
     let bad = |s: String| InvokerError::BadResponse(s);
     if response.media_type().as_deref() != Some("application/json") {
@@ -297,27 +369,18 @@ pub async fn onboard(
         .api_invoker_certificate
         .ok_or_else(|| bad("no onboardingInformation.apiInvokerCertificate".into()))?;
     if faults.has(InvokerFault::SkipIssuedCertificateCheck) {
-        return Ok(Onboarding {
-            api_invoker_id: id,
-            certificate_pem: cert_pem,
-            key: key.pair,
-            location,
-        });
+        return Ok(unchecked(&id, &cert_pem, &location, key));
     }
     // The one issued-certificate verifier: a bundle is fine, the leaf must bind our key.
     let issued = verify_issued(
         &cert_pem,
-        std::slice::from_ref(&ca),
+        std::slice::from_ref(ca),
         &key.spki(),
         UnixTime::now(),
     )
     .map_err(|e| bad(e.to_string()))?;
-    Ok(Onboarding {
-        api_invoker_id: id,
-        certificate_pem: der_to_pem("CERTIFICATE", issued.leaf()),
-        key: key.pair,
-        location,
-    })
+    let leaf = der_to_pem("CERTIFICATE", issued.leaf());
+    Ok(unchecked(&id, &leaf, &location, key))
 }
 
 /// The `cleartext-fallback` fault: the request, credential included, in clear over TCP.
