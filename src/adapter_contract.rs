@@ -1,5 +1,5 @@
-//! The invoker adapter protocol, written once (README "Testing your own API invoker", design.md
-//! §4): the environment the harness gives an adapter, and what the adapter's ending means. The
+//! The invoker adapter protocol, written once (README "Testing your own API invoker: the adapter
+//! protocol"): the environment the harness gives an adapter, and what the adapter's ending means. The
 //! runner (`sut`), the steps and checks, and the reference invoker (`peers`) all read it here;
 //! the rustls bogo shim's single contract module is the model.
 

@@ -1,4 +1,4 @@
-//! Command line (design.md §2). The library knows nothing of clap; this file only parses
+//! Command line (README "Command line" and "Exit codes"). The library knows nothing of clap; this file only parses
 //! arguments, calls the library, prints, and chooses the exit code.
 
 use std::net::SocketAddr;

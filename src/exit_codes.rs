@@ -1,4 +1,4 @@
-//! Process exit codes: a contract with CI pipelines (design.md §2).
+//! Process exit codes: a contract with CI pipelines (README "Command line" and "Exit codes").
 
 /// Every applicable mandatory test purpose passed (or the results match the baseline).
 pub const OK: i32 = 0;

@@ -1,7 +1,7 @@
 //! capif-conformance: a conformance and interoperability test harness for the CAPIF
 //! API-invoker onboarding security flow (3GPP TS 33.122 Annex X, Figure X.1-1; TS 29.222).
 //!
-//! Layers, bottom up (design.md §1): [`model`] (TS 29.222 types and validation) and
+//! Layers, bottom up (README "Layout"): [`model`] (TS 29.222 types and validation) and
 //! [`adapter_contract`] (the invoker adapter protocol), [`pki`] and [`net`] (certificates,
 //! credentials, TLS and HTTP with observation), [`peers`] (the reference core and invoker, the
 //! one onboarding decision in [`peers::core::decision`]), [`sut`] (the systems under test: core

@@ -1,4 +1,4 @@
-//! Layer 1: the test purpose catalogue (design.md §6). Ids are stable: CI baselines and
+//! Layer 1: the test purpose catalogue (README "How verdicts are decided"). Ids are stable: CI baselines and
 //! customers' reports refer to them.
 
 mod core_purposes;

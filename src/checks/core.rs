@@ -690,7 +690,12 @@ mod tests {
 
     #[test]
     fn rejection_must_be_4xx_without_results() {
-        assert!(rejected(&resp(401, PROBLEM_JSON, r#"{"status":401}"#, None)).passed());
+        super::super::assert_pass(&rejected(&resp(
+            401,
+            PROBLEM_JSON,
+            r#"{"status":401}"#,
+            None,
+        )));
         let ok = resp(
             201,
             "application/json",
@@ -702,18 +707,38 @@ mod tests {
             c,
             Check::Fail("expected a 4xx rejection, got 201 application/json with apiInvokerId INV123456789… and a Location header".into())
         );
-        assert!(!rejected(&resp(400, PROBLEM_JSON, r#"{"apiInvokerId":"INV1"}"#, None)).passed());
-        assert!(!rejected(&resp(500, PROBLEM_JSON, "{}", None)).passed());
+        super::super::assert_not_pass(&rejected(&resp(
+            400,
+            PROBLEM_JSON,
+            r#"{"apiInvokerId":"INV1"}"#,
+            None,
+        )));
+        super::super::assert_not_pass(&rejected(&resp(500, PROBLEM_JSON, "{}", None)));
     }
 
     #[test]
     fn problem_details_status_must_match() {
-        assert!(problem_details(&resp(401, PROBLEM_JSON, r#"{"status":401}"#, None)).passed());
-        assert!(!problem_details(&resp(401, PROBLEM_JSON, r#"{"status":400}"#, None)).passed());
+        super::super::assert_pass(&problem_details(&resp(
+            401,
+            PROBLEM_JSON,
+            r#"{"status":401}"#,
+            None,
+        )));
+        super::super::assert_not_pass(&problem_details(&resp(
+            401,
+            PROBLEM_JSON,
+            r#"{"status":400}"#,
+            None,
+        )));
         assert!(
             !problem_details(&resp(401, "application/json", r#"{"status":401}"#, None)).passed()
         );
-        assert!(!problem_details(&resp(401, "text/html", "<h1>no</h1>", None)).passed());
+        super::super::assert_not_pass(&problem_details(&resp(
+            401,
+            "text/html",
+            "<h1>no</h1>",
+            None,
+        )));
     }
 
     #[test]
@@ -731,13 +756,19 @@ mod tests {
             c.reason().contains("required property") && c.reason().contains("no invalidParams"),
             "the reason shows what was received: {c:?}"
         );
-        assert!(!invalid_params_name(&connexion, "notificationDestination").passed());
+        super::super::assert_not_pass(&invalid_params_name(&connexion, "notificationDestination"));
         let b = r#"{"status":400,"invalidParams":[{"param":"/notificationDestination"}]}"#;
         let strict = resp(400, PROBLEM_JSON, b, None);
-        assert!(invalid_params_name(&strict, "notificationDestination").passed());
-        assert!(!invalid_params_name(&strict, "onboardingInformation").passed());
-        assert!(!bad_request_for_missing(&resp(422, PROBLEM_JSON, b, None), "x").passed());
-        assert!(!bad_request_for_missing(&resp(201, "application/json", "{}", None), "x").passed());
+        super::super::assert_pass(&invalid_params_name(&strict, "notificationDestination"));
+        super::super::assert_not_pass(&invalid_params_name(&strict, "onboardingInformation"));
+        super::super::assert_not_pass(&bad_request_for_missing(
+            &resp(422, PROBLEM_JSON, b, None),
+            "x",
+        ));
+        super::super::assert_not_pass(&bad_request_for_missing(
+            &resp(201, "application/json", "{}", None),
+            "x",
+        ));
     }
 
     #[test]
@@ -747,7 +778,7 @@ mod tests {
             c.passed() && c.reason().contains("optional status"),
             "{c:?}"
         );
-        assert!(!problem_details(&resp(400, PROBLEM_JSON, "[]", None)).passed());
+        super::super::assert_not_pass(&problem_details(&resp(400, PROBLEM_JSON, "[]", None)));
         let msg = problem_details(&resp(
             401,
             "application/json",
@@ -766,12 +797,12 @@ mod tests {
         let loc =
             |l: Option<&str>| location(&resp(201, "application/json", "{}", l), root, "capifcore");
         let good = format!("{root}{ONBOARDING_PATH}/INV1");
-        assert!(loc(Some(&good)).passed());
+        super::super::assert_pass(&loc(Some(&good)));
         assert!(loc(Some(&format!(
             "https://capifcore:8443{ONBOARDING_PATH}/INV1"
         )))
         .passed());
-        assert!(!loc(None).passed());
+        super::super::assert_not_pass(&loc(None));
         assert!(!loc(Some(&format!(
             "{root}/api-invoker-management/v1/other/INV1"
         )))
@@ -781,7 +812,7 @@ mod tests {
         assert!(rel.passed() && rel.reason().contains("relative"), "{rel:?}");
         let rel = loc(Some("onboardedInvokers/INV1"));
         assert!(rel.passed(), "{rel:?}");
-        assert!(!loc(Some("/relative")).passed());
+        super::super::assert_not_pass(&loc(Some("/relative")));
         // Another authority, scheme or port is not the created resource.
         for other in [
             format!("https://core.example{ONBOARDING_PATH}/INV1"),
@@ -791,7 +822,7 @@ mod tests {
             format!("{root}{ONBOARDING_PATH}/INV1?x=1"),
             format!("{root}{ONBOARDING_PATH}/INV1#f"),
         ] {
-            assert!(!loc(Some(&other)).passed(), "{other}");
+            super::super::assert_not_pass(&loc(Some(&other)));
         }
     }
 
@@ -803,15 +834,18 @@ mod tests {
             r#"{"apiInvokerId":"INVmine"}"#,
             None,
         );
-        assert!(!not_adopted(&adopted, "INVmine").passed());
+        super::super::assert_not_pass(&not_adopted(&adopted, "INVmine"));
         let own = resp(
             201,
             "application/json",
             r#"{"apiInvokerId":"INVcore"}"#,
             None,
         );
-        assert!(not_adopted(&own, "INVmine").passed());
-        assert!(not_adopted(&resp(400, PROBLEM_JSON, "{}", None), "INVmine").passed());
+        super::super::assert_pass(&not_adopted(&own, "INVmine"));
+        super::super::assert_pass(&not_adopted(
+            &resp(400, PROBLEM_JSON, "{}", None),
+            "INVmine",
+        ));
     }
 
     #[test]
@@ -819,8 +853,13 @@ mod tests {
         use TeardownPolicy::{Core, Either};
         let kept = SessionEnd::ServedAnotherRequest { status: 405 };
         for policy in [Core, Either] {
-            assert!(session_ended(&SessionEnd::CloseNotify, false, None, policy).passed());
-            assert!(session_ended(&SessionEnd::Reset, true, None, policy).passed());
+            super::super::assert_pass(&session_ended(
+                &SessionEnd::CloseNotify,
+                false,
+                None,
+                policy,
+            ));
+            super::super::assert_pass(&session_ended(&SessionEnd::Reset, true, None, policy));
             // An announced close is a MUST under both policies.
             let c = session_ended(
                 &SessionEnd::StillOpen,
@@ -849,11 +888,17 @@ mod tests {
 
     #[test]
     fn close_notify_on_either_close() {
-        assert!(close_notify_sent(&SessionEnd::CloseNotify, None).passed());
-        assert!(!close_notify_sent(&SessionEnd::TcpCloseWithoutCloseNotify, None).passed());
+        super::super::assert_pass(&close_notify_sent(&SessionEnd::CloseNotify, None));
+        super::super::assert_not_pass(&close_notify_sent(
+            &SessionEnd::TcpCloseWithoutCloseNotify,
+            None,
+        ));
         let kept = SessionEnd::ServedAnotherRequest { status: 404 };
-        assert!(close_notify_sent(&kept, Some(&SessionEnd::CloseNotify)).passed());
-        assert!(!close_notify_sent(&kept, Some(&SessionEnd::TcpCloseWithoutCloseNotify)).passed());
+        super::super::assert_pass(&close_notify_sent(&kept, Some(&SessionEnd::CloseNotify)));
+        super::super::assert_not_pass(&close_notify_sent(
+            &kept,
+            Some(&SessionEnd::TcpCloseWithoutCloseNotify),
+        ));
         assert!(matches!(
             close_notify_sent(&kept, Some(&SessionEnd::StillOpen)),
             Check::Inconclusive(_)
@@ -870,22 +915,22 @@ mod tests {
             description: 70
         })
         .passed());
-        assert!(legacy_hello_refused(&LegacyHelloOutcome::Closed).passed());
+        super::super::assert_pass(&legacy_hello_refused(&LegacyHelloOutcome::Closed));
     }
 
     #[test]
     fn cleartext() {
-        assert!(!cleartext_not_processed(Some(201), None).passed());
+        super::super::assert_not_pass(&cleartext_not_processed(Some(201), None));
         let created = resp(201, "application/json", "{}", None);
-        assert!(cleartext_not_processed(Some(400), Some(&created)).passed());
+        super::super::assert_pass(&cleartext_not_processed(Some(400), Some(&created)));
         assert!(matches!(
             cleartext_not_processed(Some(400), None),
             Check::Inconclusive(_)
         ));
         let dup = resp(403, PROBLEM_JSON, "{}", None);
-        assert!(!cleartext_not_processed(None, Some(&dup)).passed());
+        super::super::assert_not_pass(&cleartext_not_processed(None, Some(&dup)));
         let ok = resp(201, "application/json", "{}", None);
-        assert!(cleartext_not_processed(None, Some(&ok)).passed());
+        super::super::assert_pass(&cleartext_not_processed(None, Some(&ok)));
         // A later 500 proves nothing either way.
         let err = resp(500, PROBLEM_JSON, "{}", None);
         assert!(matches!(
@@ -897,14 +942,14 @@ mod tests {
     #[test]
     fn client_certificate_demands() {
         let ok = resp(201, "application/json", "{}", None);
-        assert!(no_client_certificate_required(Some(&ok), None).passed());
+        super::super::assert_pass(&no_client_certificate_required(Some(&ok), None));
         let nginx = resp(
             400,
             "text/html",
             "<center>No required SSL certificate was sent</center>",
             None,
         );
-        assert!(!no_client_certificate_required(Some(&nginx), None).passed());
+        super::super::assert_not_pass(&no_client_certificate_required(Some(&nginx), None));
         assert!(!no_client_certificate_required(
             None,
             Some("response failed: received fatal alert: CertificateRequired")

@@ -8,3 +8,17 @@ mod verdict;
 pub use self::core::*;
 pub use invoker::*;
 pub use verdict::{Check, Verdict};
+
+/// Test helper: `c` passes, or the test fails showing why it did not.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_pass(c: &Check) {
+    assert!(c.passed(), "expected a pass, got {c:?}");
+}
+
+/// Test helper: `c` does not pass, or the test fails showing the pass's reason.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_not_pass(c: &Check) {
+    assert!(!c.passed(), "expected no pass, got {c:?}");
+}

@@ -1,4 +1,4 @@
-//! Verdicts (design.md §6) and the result of one check.
+//! Verdicts (README "How verdicts are decided") and the result of one check.
 
 use serde::Serialize;
 

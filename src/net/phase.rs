@@ -29,7 +29,7 @@ impl std::fmt::Display for Phase {
     }
 }
 
-/// Per-phase time limits (design.md §3 `[timeouts]`).
+/// Per-phase time limits (README "Testing your own CAPIF core" `[timeouts]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// TCP connect.

@@ -1,4 +1,4 @@
-//! The test PKI bundle that `capif-conformance pki --out DIR` writes (design.md §5), and
+//! The test PKI bundle that `capif-conformance pki --out DIR` writes (README "Test PKI"), and
 //! loading it back for `reference core --pki DIR`.
 
 use std::path::Path;

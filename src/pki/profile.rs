@@ -75,7 +75,7 @@ pub enum CertProfile {
     },
 }
 
-/// The defects a server certificate can be generated with (design.md §5).
+/// The defects a server certificate can be generated with (README "Test PKI").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServerVariant {

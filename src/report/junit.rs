@@ -1,6 +1,6 @@
 //! `junit.xml`: one testsuite per SUT role and branch, one testcase per test purpose named by
 //! its id. fail → failure, error → error, inconclusive and not-applicable → skipped with the
-//! reason (design.md §6): a harness problem never looks like a SUT failure.
+//! reason (README "How verdicts are decided"): a harness problem never looks like a SUT failure.
 
 use std::time::Duration;
 

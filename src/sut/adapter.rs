@@ -1,4 +1,4 @@
-//! Running an invoker adapter (design.md §4): a real process per scenario, its own process
+//! Running an invoker adapter (README "Testing your own API invoker: the adapter protocol"): a real process per scenario, its own process
 //! group, output capped, killed (with everything it forked) at the adapter timeout.
 
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! `--config sut.toml` (design.md §3). Unknown keys, missing files and unreadable certificates
+//! `--config sut.toml` (README "Testing your own CAPIF core"). Unknown keys, missing files and unreadable certificates
 //! are errors that name the key and the fix.
 
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! The adapter protocol's environment (design.md §4), as the invoker side reads it.
+//! The adapter protocol's environment (README "Testing your own API invoker: the adapter protocol"), as the invoker side reads it.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! The reference API invoker: speaks the adapter protocol (design.md §4), verifies the core
+//! The reference API invoker: speaks the adapter protocol (README "Testing your own API invoker: the adapter protocol"), verifies the core
 //! against the provisioned root, onboards with a fresh key and CSR, checks the answer strictly,
 //! and closes the session with close_notify after the response, success or error.
 
