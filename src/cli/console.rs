@@ -190,6 +190,9 @@ fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
         .collect::<Vec<_>>()
         .into();
     v["scenario"] = capif_conformance::suite::scenario_location(tp.id).into();
+    // The step texts: each is one `#[given]/#[when]/#[then]` in src/suite/steps/, and a Then
+    // step calls the check of the same name in src/checks/.
+    v["steps"] = capif_conformance::suite::scenario_steps(tp.id).into();
     v["caught_by_faults"] = faults.into();
     v
 }

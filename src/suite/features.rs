@@ -75,6 +75,24 @@ pub fn scenario_location(id: &str) -> Option<String> {
     })
 }
 
+/// The steps of the scenario of test purpose `id`, as written ("Then the core ...").
+pub fn scenario_steps(id: &str) -> Vec<String> {
+    let Ok(features) = parse_features() else {
+        return Vec::new();
+    };
+    features
+        .iter()
+        .flat_map(|f| f.scenarios.iter())
+        .find(|sc| sc.tags.iter().any(|t| t == id))
+        .map(|sc| {
+            sc.steps
+                .iter()
+                .map(|st| format!("{}{}", st.keyword, st.value))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A cucumber parser over already-parsed features.
 pub struct Preparsed(pub Vec<gherkin::Feature>);
 

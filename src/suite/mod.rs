@@ -8,5 +8,5 @@ mod steps;
 mod world;
 
 pub use driver::{run_suite, Outcome, OutcomeSink, SuiteError, SuiteOptions, SuiteTargets};
-pub use features::{parse_features, scenario_location, FEATURES};
+pub use features::{parse_features, scenario_location, scenario_steps, FEATURES};
 pub use world::SuiteWorld;
