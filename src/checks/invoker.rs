@@ -987,4 +987,117 @@ mod tests {
         clear.observations.register = register(vec![login(false, Some("not TLS"), false)]);
         super::super::assert_pass(&no_register_login_in_clear(&clear));
     }
+
+    fn answered(end: Option<SessionEnd>) -> SessionObservation {
+        let mut s = session(1, None);
+        s.end = end;
+        s.end_after_ms = Some(5);
+        s
+    }
+
+    #[test]
+    fn teardown_checks_read_how_the_session_ended() {
+        let ok = Script::default();
+        let r = |end| run(ok, AdapterExit::Code(0), vec![answered(end)]);
+        super::super::assert_pass(&invoker_ended_session(&r(Some(SessionEnd::CloseNotify))));
+        super::super::assert_pass(&invoker_ended_session(&r(Some(
+            SessionEnd::TcpCloseWithoutCloseNotify,
+        ))));
+        let more = invoker_ended_session(&r(Some(SessionEnd::MoreData { bytes: 7 })));
+        assert!(
+            matches!(&more, Check::Fail(m) if m.contains("7 more bytes")),
+            "{more:?}"
+        );
+        super::super::assert_not_pass(&invoker_ended_session(&r(Some(SessionEnd::StillOpen))));
+        // No request: nothing was answered, INV-REQ-01 explains why.
+        let none = invoker_ended_session(&run(ok, AdapterExit::Code(1), vec![session(0, None)]));
+        assert!(
+            matches!(
+                none,
+                Check::Blocked {
+                    by: Some("INV-REQ-01"),
+                    ..
+                }
+            ),
+            "{none:?}"
+        );
+        // close_notify: only an orderly close passes; no close at all is undecidable.
+        super::super::assert_pass(&invoker_close_notify(&r(Some(SessionEnd::CloseNotify))));
+        super::super::assert_not_pass(&invoker_close_notify(&r(Some(SessionEnd::Reset))));
+        assert!(matches!(
+            invoker_close_notify(&r(Some(SessionEnd::StillOpen))),
+            Check::Inconclusive(_)
+        ));
+    }
+
+    #[test]
+    fn a_rejection_must_be_reported_as_failure_without_an_id() {
+        let reject = Script {
+            answers: Answers::RejectCredential,
+            ..Script::default()
+        };
+        let posted = || vec![answered(Some(SessionEnd::CloseNotify))];
+        super::super::assert_pass(&reports_failure_without_id(&run(
+            reject,
+            AdapterExit::Code(1),
+            posted(),
+        )));
+        super::super::assert_not_pass(&reports_failure_without_id(&run(
+            reject,
+            AdapterExit::Code(0),
+            posted(),
+        )));
+        let mut with_id = run(reject, AdapterExit::Code(1), posted());
+        with_id.adapter.report = Some(serde_json::json!({"apiInvokerId": "INV1"}));
+        let c = reports_failure_without_id(&with_id);
+        assert!(matches!(&c, Check::Fail(m) if m.contains("INV1")), "{c:?}");
+        // A crash is no report of failure.
+        super::super::assert_not_pass(&reports_failure_without_id(&run(
+            reject,
+            AdapterExit::Code(139),
+            posted(),
+        )));
+    }
+
+    #[test]
+    fn a_bad_certificate_must_be_refused_before_any_data() {
+        let bad = Script {
+            presents: Presents::Bad(crate::pki::ServerVariant::Expired),
+            ..Script::default()
+        };
+        let hello = crate::sut::parse_client_hello(&crate::sut::client_hello_bytes(
+            "localhost",
+            0x0303,
+            &[0x1301],
+        ));
+        let mut refused = session(0, None);
+        refused.client_hello = hello.clone();
+        refused.handshake = Handshake::Failed {
+            error: "received fatal alert: BadCertificate".into(),
+        };
+        let c =
+            refused_bad_certificate(&run(bad, AdapterExit::Code(1), vec![refused.clone()]), "x");
+        assert!(
+            matches!(&c, Check::Pass(m) if m.contains("BadCertificate")),
+            "{c:?}"
+        );
+        // Refusing but claiming success, or sending the request, fails.
+        super::super::assert_not_pass(&refused_bad_certificate(
+            &run(bad, AdapterExit::Code(0), vec![refused.clone()]),
+            "x",
+        ));
+        let mut accepted = session(1, None);
+        accepted.client_hello = hello;
+        let c = refused_bad_certificate(&run(bad, AdapterExit::Code(1), vec![accepted]), "expired");
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("accepted a core certificate expired")),
+            "{c:?}"
+        );
+        // No ClientHello at all: whether it checks certificates cannot be told.
+        let silent = session(0, None);
+        assert!(matches!(
+            refused_bad_certificate(&run(bad, AdapterExit::Code(1), vec![silent]), "x"),
+            Check::Inconclusive(_)
+        ));
+    }
 }
