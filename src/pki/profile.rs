@@ -106,6 +106,42 @@ impl ServerVariant {
         ServerVariant::ClientAuthOnly,
         ServerVariant::IssuedByNonCa,
     ];
+
+    /// The Gherkin word for it ("the harness core presents a {word} certificate").
+    pub fn word(self) -> &'static str {
+        match self {
+            ServerVariant::OtherCa => "other-ca",
+            ServerVariant::Expired => "expired",
+            ServerVariant::NotYetValid => "not-yet-valid",
+            ServerVariant::WrongName => "wrong-name",
+            ServerVariant::SelfSigned => "self-signed",
+            ServerVariant::ClientAuthOnly => "client-auth-only",
+            ServerVariant::IssuedByNonCa => "issued-by-non-ca",
+        }
+    }
+
+    /// What is wrong with it, for reasons ("a core certificate {defect}").
+    pub fn defect(self) -> &'static str {
+        match self {
+            ServerVariant::OtherCa => "from another CA",
+            ServerVariant::Expired => "that has expired",
+            ServerVariant::NotYetValid => "that is not yet valid",
+            ServerVariant::WrongName => "for another name",
+            ServerVariant::SelfSigned => "that is self-signed",
+            ServerVariant::ClientAuthOnly => "without serverAuth usage",
+            ServerVariant::IssuedByNonCa => "issued by a non-CA certificate",
+        }
+    }
+}
+
+impl std::str::FromStr for ServerVariant {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.word() == s)
+            .ok_or_else(|| format!("unknown certificate variant {s}"))
+    }
 }
 
 /// Host name that `WrongName` certificates are issued for.
@@ -455,6 +491,15 @@ pub fn pem_to_der(pem: &str) -> Option<CertificateDer<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variant_words_round_trip() {
+        for v in ServerVariant::ALL {
+            assert_eq!(v.word().parse::<ServerVariant>(), Ok(v));
+            assert!(!v.defect().is_empty());
+        }
+        assert!("fine".parse::<ServerVariant>().is_err());
+    }
     use rustls_pki_types::{ServerName, UnixTime};
     use webpki::{EndEntityCert, KeyUsage};
 

@@ -47,8 +47,6 @@ pub struct SuiteWorld {
     pub inv_script: Script,
     /// The adapter runs of this scenario.
     pub inv_runs: Vec<InvokerRun>,
-    /// The defect being presented, for reasons ("from another CA").
-    pub defect: String,
 }
 
 /// How a step ends when the scenario cannot go on: the reason, for cucumber's own report.

@@ -141,22 +141,13 @@ async fn presents_good(w: &mut SuiteWorld) -> StepResult {
 #[given(expr = "the harness core presents a {word} certificate")]
 async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
     skip_if_decided!(w);
-    let (v, defect) = match variant.as_str() {
-        "other-ca" => (ServerVariant::OtherCa, "from another CA"),
-        "expired" => (ServerVariant::Expired, "that has expired"),
-        "not-yet-valid" => (ServerVariant::NotYetValid, "that is not yet valid"),
-        "wrong-name" => (ServerVariant::WrongName, "for another name"),
-        "self-signed" => (ServerVariant::SelfSigned, "that is self-signed"),
-        "client-auth-only" => (ServerVariant::ClientAuthOnly, "without serverAuth usage"),
-        "issued-by-non-ca" => (
-            ServerVariant::IssuedByNonCa,
-            "issued by a non-CA certificate",
-        ),
-        other => return w.harness_error(format!("unknown certificate variant {other}")),
-    };
-    w.inv_script.presents = Presents::Bad(v);
-    w.defect = defect.to_string();
-    Ok(())
+    match variant.parse::<ServerVariant>() {
+        Ok(v) => {
+            w.inv_script.presents = Presents::Bad(v);
+            Ok(())
+        }
+        Err(e) => w.harness_error(e),
+    }
 }
 
 #[given("the harness core is addressed by its DNS name")]
@@ -269,7 +260,6 @@ async fn rejects(w: &mut SuiteWorld) -> StepResult {
 async fn without_id(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     w.inv_script.answers = Answers::CreatedWithoutId;
-    w.defect = "a 201 without apiInvokerId".into();
     Ok(())
 }
 
@@ -277,7 +267,6 @@ async fn without_id(w: &mut SuiteWorld) -> StepResult {
 async fn without_cert(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     w.inv_script.answers = Answers::CreatedWithoutCertificate;
-    w.defect = "a 201 without the certificate".into();
     Ok(())
 }
 
@@ -289,7 +278,6 @@ async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
     match defect.parse::<Unusable>() {
         Ok(u) => {
             w.inv_script.answers = Answers::CreatedWith(u);
-            w.defect = format!("a 201 with {defect}");
             Ok(())
         }
         Err(e) => w.harness_error(e),
@@ -300,7 +288,6 @@ async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
 async fn answers_status(w: &mut SuiteWorld, status: u16) -> StepResult {
     skip_if_decided!(w);
     w.inv_script.answers = Answers::Status(status);
-    w.defect = format!("{status} instead of 201 Created");
     Ok(())
 }
 
@@ -362,7 +349,7 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
 async fn aborts(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    let defect = w.defect.clone();
+    let defect = run.script.defect();
     w.check(checks::refused_bad_certificate(&run, &defect))
 }
 
@@ -444,7 +431,7 @@ async fn reports_success(w: &mut SuiteWorld) -> StepResult {
 async fn not_success(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    let answer = w.defect.clone();
+    let answer = run.script.defect();
     let pki = w.invoker()?.pki;
     w.check(checks::not_success_on_incomplete(&run, &answer, &pki))
 }

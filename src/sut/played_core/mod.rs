@@ -82,20 +82,39 @@ pub enum Unusable {
     Expired,
 }
 
+impl Unusable {
+    /// The Gherkin phrase for it ("an empty apiInvokerId", ...).
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Unusable::EmptyId => "an empty apiInvokerId",
+            Unusable::EmptyCertificate => "an empty certificate",
+            Unusable::NotPem => "a certificate that is not PEM",
+            Unusable::Unparsable => "an unparsable certificate",
+            Unusable::OtherKey => "a certificate for another key",
+            Unusable::OtherCa => "a certificate from another CA",
+            Unusable::Expired => "an expired certificate",
+        }
+    }
+
+    const ALL: [Unusable; 7] = [
+        Unusable::EmptyId,
+        Unusable::EmptyCertificate,
+        Unusable::NotPem,
+        Unusable::Unparsable,
+        Unusable::OtherKey,
+        Unusable::OtherCa,
+        Unusable::Expired,
+    ];
+}
+
 impl std::str::FromStr for Unusable {
     type Err = String;
     /// The phrases of the Gherkin steps ("an empty apiInvokerId", ...).
     fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "an empty apiInvokerId" => Unusable::EmptyId,
-            "an empty certificate" => Unusable::EmptyCertificate,
-            "a certificate that is not PEM" => Unusable::NotPem,
-            "an unparsable certificate" => Unusable::Unparsable,
-            "a certificate for another key" => Unusable::OtherKey,
-            "a certificate from another CA" => Unusable::OtherCa,
-            "an expired certificate" => Unusable::Expired,
-            other => return Err(format!("unknown defect of a 201: {other:?}")),
-        })
+        Self::ALL
+            .into_iter()
+            .find(|u| u.phrase() == s)
+            .ok_or_else(|| format!("unknown defect of a 201: {s:?}"))
     }
 }
 
@@ -118,6 +137,21 @@ pub struct Script {
 pub const CORE_DNS_NAME: &str = "localhost";
 
 impl Script {
+    /// What this script does wrong, for reasons: the defect of the certificate presented, or
+    /// of the answer (empty for a conformant script).
+    pub fn defect(&self) -> String {
+        if let Presents::Bad(v) = self.presents {
+            return v.defect().to_string();
+        }
+        match self.answers {
+            Answers::CreatedWithoutId => "a 201 without apiInvokerId".into(),
+            Answers::CreatedWithoutCertificate => "a 201 without the certificate".into(),
+            Answers::CreatedWith(u) => format!("a 201 with {}", u.phrase()),
+            Answers::Status(status) => format!("{status} instead of 201 Created"),
+            _ => String::new(),
+        }
+    }
+
     /// Whether the core under this script never answers (the invoker must give up).
     pub fn is_silent(&self) -> bool {
         self.presents == Presents::Silent || self.answers == Answers::Never
