@@ -47,6 +47,28 @@ pub struct SuiteWorld {
     pub inv_script: Script,
     /// The adapter runs of this scenario.
     pub inv_runs: Vec<InvokerRun>,
+    /// How the core answered a hand-built ClientHello it should refuse (CCF-TLS-02/08/09).
+    pub refusal_probe: Option<RefusalProbe>,
+}
+
+/// A hand-built ClientHello the core should refuse, and its answer: observed by a When step,
+/// judged by "Then the core refuses the handshake".
+#[derive(Debug, Clone)]
+pub enum RefusalProbe {
+    /// Offering only TLS 1.0/1.1.
+    Legacy(crate::sut::LegacyHelloOutcome),
+    /// A TLS 1.2 hello offering only `what`, after the control hello with the recommended
+    /// suites got `control`.
+    Suites {
+        /// The answer to the bad hello.
+        outcome: crate::sut::LegacyHelloOutcome,
+        /// The suite the core selected, if it did.
+        selected: Option<u16>,
+        /// What was offered, for reasons.
+        what: &'static str,
+        /// The answer to the positive control.
+        control: crate::sut::LegacyHelloOutcome,
+    },
 }
 
 /// How a step ends when the scenario cannot go on: the reason, for cucumber's own report.

@@ -29,6 +29,6 @@ pub use played_core::{
     Unusable, CORE_DNS_NAME, MAX_SESSIONS,
 };
 pub use probes::{
-    cleartext_request, client_hello_bytes, legacy_client_hello, legacy_client_hello_bytes,
-    server_hello_suite, suites_probe, ClearOutcome, LegacyHelloOutcome,
+    abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,
+    legacy_client_hello_bytes, server_hello_suite, suites_probe, ClearOutcome, LegacyHelloOutcome,
 };

@@ -166,6 +166,41 @@ pub fn classify_legacy_reply(bytes: &[u8]) -> LegacyHelloOutcome {
     }
 }
 
+/// Start a real handshake (a rustls ClientHello for `server_name`) and walk away once the
+/// core has answered: what an invoker that gives up mid-handshake leaves behind. Returns what
+/// ended the wait, for evidence.
+pub async fn abandoned_handshake(
+    host: &str,
+    port: u16,
+    server_name: &str,
+    config: std::sync::Arc<rustls::ClientConfig>,
+    timeouts: &Timeouts,
+) -> Result<String, String> {
+    let name = rustls_pki_types::ServerName::try_from(server_name.to_string())
+        .map_err(|e| e.to_string())?;
+    let mut conn = rustls::ClientConnection::new(config, name).map_err(|e| e.to_string())?;
+    let mut hello = Vec::new();
+    conn.write_tls(&mut hello).map_err(|e| e.to_string())?;
+    let connect = TcpStream::connect((host, port));
+    let mut tcp = match tokio::time::timeout(timeouts.connect, connect).await {
+        Ok(Ok(t)) => t,
+        _ => return Err(format!("the core is not reachable at {host}:{port}")),
+    };
+    let _ = tcp.write_all(&hello).await;
+    let mut buf = [0u8; 64];
+    let answered = tokio::time::timeout(timeouts.handshake, tcp.read(&mut buf)).await;
+    drop(tcp);
+    Ok(format!(
+        "sent a ClientHello ({} bytes) and closed the TCP connection after {}",
+        hello.len(),
+        match answered {
+            Ok(Ok(n)) if n > 0 => "the core's first handshake bytes",
+            Ok(_) => "the core closed",
+            Err(_) => "the handshake timeout",
+        }
+    ))
+}
+
 /// Send the legacy ClientHello and report the server's first answer.
 pub async fn legacy_client_hello(
     host: &str,

@@ -1,15 +1,15 @@
 //! Steps of the secure-connection branch (core under test).
 
 use cucumber::{then, when};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
 use crate::evidence::TlsEvidence;
 use crate::net::Phase;
-use crate::suite::world::{StepResult, SuiteWorld};
+use crate::suite::world::{RefusalProbe, StepResult, SuiteWorld};
 use crate::sut::{
-    cleartext_request, legacy_client_hello, suites_probe, CredentialChoice, RequestBody,
+    abandoned_handshake, cleartext_request, legacy_client_hello, suites_probe, CredentialChoice,
+    RequestBody,
 };
 
 /// Evidence of a handshake alone (no request on it).
@@ -73,8 +73,7 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
                 "ClientHello offering only TLS 1.0/1.1 answered with: {}",
                 outcome.describe()
             ));
-            let c = checks::legacy_hello_refused(&outcome);
-            w.checks.push(c);
+            w.refusal_probe = Some(RefusalProbe::Legacy(outcome));
             Ok(())
         }
         Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
@@ -84,10 +83,15 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
 #[then("the core refuses the handshake")]
 async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    match w.checks.last() {
-        Some(Check::Fail(r)) => Err(r.clone()),
-        Some(_) => Ok(()),
-        None => w.harness_error("no legacy handshake was observed"),
+    match w.refusal_probe.take() {
+        Some(RefusalProbe::Legacy(outcome)) => w.check(checks::legacy_hello_refused(&outcome)),
+        Some(RefusalProbe::Suites {
+            outcome,
+            selected,
+            what,
+            control,
+        }) => w.check(checks::suites_refused(&outcome, selected, what, &control)),
+        None => w.harness_error("no hand-built ClientHello was sent"),
     }
 }
 
@@ -142,8 +146,13 @@ async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult
             .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
             .unwrap_or_default()
     ));
-    let c = checks::suites_refused(&outcome, selected, what, &control);
-    w.check(c)
+    w.refusal_probe = Some(RefusalProbe::Suites {
+        outcome,
+        selected,
+        what,
+        control,
+    });
+    Ok(())
 }
 
 fn names(suites: &[u16]) -> String {
@@ -252,41 +261,22 @@ async fn still_onboards(w: &mut SuiteWorld) -> StepResult {
 async fn abandon_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let core = w.core()?;
-    // A real ClientHello from rustls, then the invoker walks away once the core has answered.
     let cfg = match core.client_config(None) {
         Ok(c) => c,
         Err(e) => return w.harness_error(e.to_string()),
     };
-    let name = match rustls_pki_types::ServerName::try_from(core.server_name.clone()) {
-        Ok(n) => n,
-        Err(e) => return w.harness_error(e.to_string()),
-    };
-    let mut conn = match rustls::ClientConnection::new(cfg, name) {
-        Ok(c) => c,
-        Err(e) => return w.harness_error(e.to_string()),
-    };
-    let mut hello = Vec::new();
-    if let Err(e) = conn.write_tls(&mut hello) {
-        return w.harness_error(e.to_string());
+    match abandoned_handshake(
+        &core.host,
+        core.port,
+        &core.server_name,
+        cfg,
+        &core.timeouts,
+    )
+    .await
+    {
+        Ok(note) => w.evidence.notes.push(note),
+        Err(e) => return w.harness_error(e),
     }
-    let connect = tokio::net::TcpStream::connect((core.host.as_str(), core.port));
-    let mut tcp = match tokio::time::timeout(core.timeouts.connect, connect).await {
-        Ok(Ok(t)) => t,
-        _ => return w.harness_error(format!("the core is not reachable at {}", core.url)),
-    };
-    let _ = tcp.write_all(&hello).await;
-    let mut buf = [0u8; 64];
-    let answered = tokio::time::timeout(core.timeouts.handshake, tcp.read(&mut buf)).await;
-    drop(tcp);
-    w.evidence.notes.push(format!(
-        "sent a ClientHello ({} bytes) and closed the TCP connection after {}",
-        hello.len(),
-        match answered {
-            Ok(Ok(n)) if n > 0 => "the core's first handshake bytes",
-            Ok(_) => "the core closed",
-            Err(_) => "the handshake timeout",
-        }
-    ));
     Ok(())
 }
 
