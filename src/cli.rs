@@ -206,6 +206,8 @@ pub fn main() -> i32 {
     runtime.block_on(run(cli))
 }
 
+/// Dispatch the parsed command line. Long by design: one arm per subcommand, each only
+/// turning options into a call of the library.
 async fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Run {

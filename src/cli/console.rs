@@ -53,6 +53,8 @@ fn progress(o: &Outcome) {
 }
 
 /// `run`: execute the plan, print progress and a summary, return the exit code.
+///
+/// Long by design: the console output of a run, line by line.
 pub async fn run(mut plan: RunPlan) -> i32 {
     use capif_conformance::sut::processes;
     plan.on_outcome = Some(Box::new(progress));
@@ -198,6 +200,8 @@ fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
 }
 
 /// `load`: run the flows, print the figures, gate on failures and the rate.
+///
+/// Long by design: the console output of a load run, line by line.
 pub async fn load(
     config: Option<std::path::PathBuf>,
     sessions: usize,

@@ -161,6 +161,9 @@ async fn one_session(target: &CoreTarget, credential: &CredentialChoice) -> Sess
 }
 
 /// Run `sessions` onboardings with `concurrency` in flight; `progress` is told each completion.
+///
+/// Long by design: the flows, then the figures of the run (latencies, rate, failures by kind,
+/// duplicate ids) computed in one place.
 pub async fn run_load(
     target: &CoreTarget,
     sessions: usize,

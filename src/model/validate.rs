@@ -16,6 +16,9 @@ pub fn is_hex_features(s: &str) -> bool {
 ///
 /// Returns an empty list when the body is acceptable; then it also deserializes into
 /// [`super::ApiInvokerEnrolmentDetails`].
+///
+/// Long by design: one rule per attribute of TS 29.222's APIInvokerEnrolmentDetails table, in
+/// its order, every problem collected (none stops the others).
 pub fn validate_enrolment_post(body: &Value) -> Vec<InvalidParam> {
     let mut found = Vec::new();
     let Some(obj) = body.as_object() else {

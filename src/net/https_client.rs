@@ -334,6 +334,9 @@ impl HttpsSession {
         }
     }
 
+    /// Read one response: head (capped), then the body as its framing says (Content-Length,
+    /// chunked, or until close), within the response timeout. Long by design: RFC 9112 §6.3's
+    /// framing rules in their order, each cap enforced where the bytes arrive.
     async fn read_response(&mut self, head_only: bool) -> Result<HttpResponse, PhaseError> {
         let protocol = |reason: String| PhaseError::Protocol {
             phase: Phase::Response,

@@ -104,6 +104,8 @@ impl TestPki {
     }
 
     /// Write the bundle into `dir` (created if needed); private keys get mode 0600.
+    ///
+    /// Long by design: one file per role, in the manifest's order.
     pub fn write(&self, dir: &Path) -> Result<Manifest, PkiError> {
         std::fs::create_dir_all(dir).map_err(|e| file_err(dir, e))?;
         let credential = self.credential("api-invoker", BUNDLE_CREDENTIAL_SECS);

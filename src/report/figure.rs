@@ -140,6 +140,9 @@ fn enrolment_apart(out: &mut String, results: &[ResultEntry], joint: (i32, i32))
 }
 
 /// The figure for the `sut` role, coloured by `results`.
+///
+/// Long by design: Figure X.1-1 node by node and arrow by arrow, in the figure's order, so it
+/// can be compared with the annex line by line.
 pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     let (tls, tls_l) = branch_state(results, sut, Branch::SecureConnection);
     let (req, req_l) = branch_state(results, sut, Branch::RequestValidation);

@@ -144,6 +144,10 @@ fn result_section(r: &ResultEntry) -> String {
 }
 
 /// Render the whole report.
+///
+/// Long by design: the page top to bottom (head and style, banner, run table, figures,
+/// verdict table, one section per test purpose), each piece a helper; splitting the sequence
+/// further would only scatter the page's order.
 pub fn render_html(r: &Report) -> String {
     let s = &r.summary;
     let (class, verdict) = if s.tested_nothing() {

@@ -69,6 +69,9 @@ fn evidence_lines(r: &ResultEntry) -> Vec<String> {
 }
 
 /// Render the Markdown report.
+///
+/// Long by design: the document top to bottom (verdict line, run table, branch table, the
+/// failures first, then every test purpose), one `push` per line of output.
 pub fn render_markdown(r: &Report) -> String {
     let s = &r.summary;
     let mut m = String::new();

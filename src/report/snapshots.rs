@@ -10,6 +10,8 @@ use super::model::{BaselineReport, Report, ResultEntry, Summary, SutDescription}
 use super::{render_html, render_junit, render_markdown};
 
 /// A run with one result of every verdict, on both roles.
+///
+/// Long by design: test data, one literal per result.
 pub fn synthetic() -> Report {
     let pick = [
         ("CCF-TLS-01", Verdict::Pass, "TLS 1.3 with TLS13_AES_256_GCM_SHA384; the certificate chains to the provisioned root"),

@@ -121,6 +121,9 @@ pub enum SuiteError {
 }
 
 /// Run the suite against `targets`; outcomes come back in catalogue order.
+///
+/// Long by design: the cucumber runner's configuration (parser, selection, concurrency,
+/// hooks, writer) in the order cucumber builds it, then the outcomes in catalogue order.
 pub async fn run_suite(
     targets: SuiteTargets,
     opts: SuiteOptions,

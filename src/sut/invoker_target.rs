@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use super::adapter::{run_adapter, AdapterRun};
+use super::played_core::Handshake;
 use super::played_core::{Observations, PlayedCore, Script};
 use crate::adapter_contract::Var;
+use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
+use crate::net::HttpRequest;
 use crate::net::Timeouts;
 use crate::peers::core::{EnrolmentLogin, RegisterStyle};
 use crate::pki::TestPki;
@@ -144,5 +147,94 @@ impl InvokerTarget {
             adapter,
             observations,
         })
+    }
+}
+
+impl InvokerRun {
+    /// The evidence of run number `n` of a scenario: one exchange per session the played core
+    /// saw, and notes on the adapter (exit, duration, stderr tail with the credential masked).
+    pub fn evidence(&self, n: usize) -> (Vec<Exchange>, Vec<String>) {
+        let run = self;
+        let mut exchanges = Vec::new();
+        let mut notes = Vec::new();
+        for (i, s) in run.observations.sessions.iter().enumerate() {
+            let (tls, error) = match &s.handshake {
+                Handshake::Completed { version, cipher } => (
+                    Some(TlsEvidence {
+                        version: *version,
+                        cipher: cipher.clone(),
+                        alpn: None,
+                        chain: Vec::new(),
+                    }),
+                    None,
+                ),
+                Handshake::Failed { error } => (None, Some(format!("handshake failed: {error}"))),
+                Handshake::Cleartext => (None, Some("cleartext listener: no TLS".into())),
+            };
+            let request = s.requests.first().map(|r| {
+                MessageEvidence::request(&HttpRequest {
+                    method: r.method.clone(),
+                    target: r.target.clone(),
+                    headers: r.headers.clone(),
+                    body: r.body.clone(),
+                })
+            });
+            let offered = s
+                .client_hello
+                .as_ref()
+                .map(|h| {
+                    h.offered()
+                        .iter()
+                        .map(|v| crate::sut::version_name(*v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "no ClientHello".into());
+            exchanges.push(Exchange {
+                label: format!(
+                    "run {n}, session {}: the played core {:?}/{:?}; ClientHello offers {offered}; {} request(s)",
+                    i + 1,
+                    run.script.presents,
+                    run.script.answers,
+                    s.requests.len()
+                ),
+                tls,
+                request,
+                response: None,
+                error,
+                session_end: s.end.clone(),
+                after_harness_close: None,
+                timings_ms: Timings {
+                    teardown: s.end_after_ms,
+                    ..Timings::default()
+                },
+            });
+        }
+        let stderr_tail: String = {
+            let masked = run.adapter.stderr.replace(
+                &run.credential,
+                &crate::evidence::mask_secret(&run.credential),
+            );
+            let start = masked.len().saturating_sub(2000);
+            let start = (start..masked.len())
+                .find(|i| masked.is_char_boundary(*i))
+                .unwrap_or(masked.len());
+            masked[start..].to_string()
+        };
+        if run.observations.unrecorded > 0 {
+            notes.push(format!(
+                "run {n}: {} more connections not recorded (the played core records at most {} per scenario)",
+                run.observations.unrecorded,
+                crate::sut::MAX_SESSIONS
+            ));
+        }
+        notes.push(format!(
+            "run {n}: {} after {} ms; {} session(s) with the played core; stderr (tail): {}",
+            run.adapter.describe(),
+            run.adapter.duration_ms,
+            run.observations.sessions.len(),
+            stderr_tail.trim()
+        ));
+        (exchanges, notes)
     }
 }

@@ -99,6 +99,8 @@ pub struct RunningCore {
 
 impl RunningCore {
     /// Bind `listen` (e.g. `127.0.0.1:0`) and serve until [`RunningCore::shutdown`].
+    ///
+    /// Long by design: the issuer each fault and variant asks for, one branch each.
     pub async fn start(mut settings: CoreSettings, listen: SocketAddr) -> std::io::Result<Self> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;

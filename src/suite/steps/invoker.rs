@@ -5,14 +5,10 @@ use cucumber::{given, then, when};
 use super::skip_if_decided;
 use crate::adapter_contract::{AdapterOutcome, EXIT_UNSUPPORTED};
 use crate::checks::{self, Check, Verdict};
-use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
-use crate::net::HttpRequest;
 use crate::peers::core::RegisterStyle;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{
-    Answers, Handshake, InvokerRun, InvokerTarget, Presents, RegisterScript, Unusable,
-};
+use crate::sut::{Answers, InvokerRun, InvokerTarget, Presents, RegisterScript, Unusable};
 
 impl SuiteWorld {
     /// The invoker under test, or a harness error if this run has none.
@@ -34,85 +30,9 @@ impl SuiteWorld {
     }
 
     fn record_run(&mut self, run: &InvokerRun) {
-        let n = self.inv_runs.len() + 1;
-        for (i, s) in run.observations.sessions.iter().enumerate() {
-            let (tls, error) = match &s.handshake {
-                Handshake::Completed { version, cipher } => (
-                    Some(TlsEvidence {
-                        version: *version,
-                        cipher: cipher.clone(),
-                        alpn: None,
-                        chain: Vec::new(),
-                    }),
-                    None,
-                ),
-                Handshake::Failed { error } => (None, Some(format!("handshake failed: {error}"))),
-                Handshake::Cleartext => (None, Some("cleartext listener: no TLS".into())),
-            };
-            let request = s.requests.first().map(|r| {
-                MessageEvidence::request(&HttpRequest {
-                    method: r.method.clone(),
-                    target: r.target.clone(),
-                    headers: r.headers.clone(),
-                    body: r.body.clone(),
-                })
-            });
-            let offered = s
-                .client_hello
-                .as_ref()
-                .map(|h| {
-                    h.offered()
-                        .iter()
-                        .map(|v| crate::sut::version_name(*v))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_else(|| "no ClientHello".into());
-            self.evidence.exchanges.push(Exchange {
-                label: format!(
-                    "run {n}, session {}: the played core {:?}/{:?}; ClientHello offers {offered}; {} request(s)",
-                    i + 1,
-                    run.script.presents,
-                    run.script.answers,
-                    s.requests.len()
-                ),
-                tls,
-                request,
-                response: None,
-                error,
-                session_end: s.end.clone(),
-                after_harness_close: None,
-                timings_ms: Timings {
-                    teardown: s.end_after_ms,
-                    ..Timings::default()
-                },
-            });
-        }
-        let stderr_tail: String = {
-            let masked = run.adapter.stderr.replace(
-                &run.credential,
-                &crate::evidence::mask_secret(&run.credential),
-            );
-            let start = masked.len().saturating_sub(2000);
-            let start = (start..masked.len())
-                .find(|i| masked.is_char_boundary(*i))
-                .unwrap_or(masked.len());
-            masked[start..].to_string()
-        };
-        if run.observations.unrecorded > 0 {
-            self.evidence.notes.push(format!(
-                "run {n}: {} more connections not recorded (the played core records at most {} per scenario)",
-                run.observations.unrecorded,
-                crate::sut::MAX_SESSIONS
-            ));
-        }
-        self.evidence.notes.push(format!(
-            "run {n}: {} after {} ms; {} session(s) with the played core; stderr (tail): {}",
-            run.adapter.describe(),
-            run.adapter.duration_ms,
-            run.observations.sessions.len(),
-            stderr_tail.trim()
-        ));
+        let (exchanges, notes) = run.evidence(self.inv_runs.len() + 1);
+        self.evidence.exchanges.extend(exchanges);
+        self.evidence.notes.extend(notes);
     }
 }
 

@@ -41,6 +41,9 @@ fn problem(r: &Rejection) -> Vec<u8> {
 
 /// The bytes of the answer to `req`: the onboarding decision shared with the reference core
 /// ([`crate::peers::core::decision`]), then the scenario's script applied to a 201.
+///
+/// Long by design: every scripted answer of the played core in one match, so a scenario's
+/// answer can be read in one place.
 pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
     let path = req.target.split('?').next().unwrap_or("");
     if !(req.method == "POST" && path.ends_with(ONBOARDING_PATH)) {

@@ -132,6 +132,9 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Recording<S> {
 }
 
 /// Serve one connection and return what was observed.
+///
+/// Long by design: one connection in its order (record the ClientHello, handshake, read and
+/// answer each request, observe the end), each outcome recorded where it happens.
 pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     let mut obs = SessionObservation {
         accepted_ms: shared.started.elapsed().as_millis() as u64,
