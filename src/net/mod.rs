@@ -1,12 +1,14 @@
 //! Layer 2: TLS configurations, phase timeouts, session observation and a connection-level
 //! HTTPS client whose every byte and every close the caller sees.
 
+mod accept;
 mod https_client;
 mod keylog;
 mod phase;
 mod session_end;
 mod tls_config;
 
+pub use accept::accept_until_stopped;
 pub use https_client::{HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD};
 pub use keylog::KeyLogFile;
 pub use phase::{rustls_error, within, Phase, PhaseError, Timeouts};

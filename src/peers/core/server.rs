@@ -13,7 +13,6 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use super::enrolment::{self, EnrolmentLogin, GETAUTH_PATH};
@@ -203,27 +202,14 @@ async fn accept_loop(
     listener: TcpListener,
     acceptor: TlsAcceptor,
     state: Arc<State>,
-    mut stopped: watch::Receiver<bool>,
+    stopped: watch::Receiver<bool>,
 ) {
-    let mut sessions = JoinSet::new();
-    loop {
-        tokio::select! {
-            _ = stopped.changed() => break,
-            accepted = listener.accept() => {
-                let Ok((tcp, _peer)) = accepted else { continue };
-                let _ = tcp.set_nodelay(true);
-                sessions.spawn(serve_session(tcp, acceptor.clone(), state.clone()));
-            }
-            // Reap finished sessions so the set does not grow without bound.
-            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
-        }
-    }
-    drop(listener);
     let grace = state.settings.shutdown_grace;
-    let drain = async { while sessions.join_next().await.is_some() {} };
-    if tokio::time::timeout(grace, drain).await.is_err() {
-        sessions.abort_all();
-    }
+    crate::net::accept_until_stopped(listener, stopped, grace, move |tcp| {
+        let _ = tcp.set_nodelay(true);
+        serve_session(tcp, acceptor.clone(), state.clone())
+    })
+    .await;
 }
 
 async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state: Arc<State>) {

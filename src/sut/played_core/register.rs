@@ -113,7 +113,7 @@ impl PlayedRegister {
         script: RegisterScript,
         identity: Option<Identity>,
         answers_for: TestPki,
-        mut stopped: watch::Receiver<bool>,
+        stopped: watch::Receiver<bool>,
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
@@ -141,27 +141,13 @@ impl PlayedRegister {
             style,
             observed: observed.clone(),
         });
-        let task = tokio::spawn(async move {
-            let mut sessions = tokio::task::JoinSet::new();
-            loop {
-                tokio::select! {
-                    _ = stopped.changed() => break,
-                    accepted = listener.accept() => {
-                        let Ok((tcp, _)) = accepted else { continue };
-                        sessions.spawn(serve(tcp, tls.clone(), served.clone()));
-                    }
-                    Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
-                }
-            }
-            // Sessions are short (one request each); give them a moment, then stop.
-            let drain = async { while sessions.join_next().await.is_some() {} };
-            if tokio::time::timeout(std::time::Duration::from_secs(1), drain)
-                .await
-                .is_err()
-            {
-                sessions.abort_all();
-            }
-        });
+        // Sessions are short (one request each): a second to finish after the stop.
+        let task = tokio::spawn(crate::net::accept_until_stopped(
+            listener,
+            stopped,
+            std::time::Duration::from_secs(1),
+            move |tcp| serve(tcp, tls.clone(), served.clone()),
+        ));
         Ok(Self {
             url,
             observed,
