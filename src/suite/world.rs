@@ -29,6 +29,15 @@ pub struct SuiteWorld {
     pub checks: Vec<Check>,
     /// A verdict fixed before any check (not applicable, or a harness error).
     pub decided: Option<(Verdict, String)>,
+    /// State of a scenario with the core under test (the harness plays the invoker).
+    pub on_core: CoreScenario,
+    /// State of a scenario with the invoker under test (the harness plays the core).
+    pub on_invoker: InvokerScenario,
+}
+
+/// What a core-under-test scenario has done and seen so far.
+#[derive(Debug, Default)]
+pub struct CoreScenario {
     /// The invoker key of this scenario.
     pub key: Option<InvokerKey>,
     /// The latest onboarding attempt's response.
@@ -43,12 +52,17 @@ pub struct SuiteWorld {
     pub missing_field_answers: Vec<(String, HttpResponse)>,
     /// Ids assigned to several invokers.
     pub ids: Vec<String>,
-    /// What the played core does in this scenario (invoker under test).
-    pub inv_script: Script,
-    /// The adapter runs of this scenario.
-    pub inv_runs: Vec<InvokerRun>,
     /// How the core answered a hand-built ClientHello it should refuse (CCF-TLS-02/08/09).
     pub refusal_probe: Option<RefusalProbe>,
+}
+
+/// What an invoker-under-test scenario has scripted and run so far.
+#[derive(Debug, Default)]
+pub struct InvokerScenario {
+    /// What the played core does in this scenario (invoker under test).
+    pub script: Script,
+    /// The adapter runs of this scenario.
+    pub runs: Vec<InvokerRun>,
 }
 
 /// A hand-built ClientHello the core should refuse, and its answer: observed by a When step,

@@ -19,10 +19,11 @@ impl SuiteWorld {
             .core()
             .map(|c| (c.invoker_key, c.invoker_key_format))
             .unwrap_or_default();
-        if self.key.is_none() {
-            self.key = Some(InvokerKey::generate_off_thread(kind).await);
+        if self.on_core.key.is_none() {
+            self.on_core.key = Some(InvokerKey::generate_off_thread(kind).await);
         }
-        self.key
+        self.on_core
+            .key
             .as_ref()
             .map(|k| k.public_key_field(format))
             .unwrap_or_default()
@@ -121,8 +122,8 @@ impl SuiteWorld {
             ));
         }
         let error = attempt.error.as_ref().map(|e| e.to_string());
-        self.response = attempt.response.clone();
-        self.last = Some(attempt);
+        self.on_core.response = attempt.response.clone();
+        self.on_core.last = Some(attempt);
         match error {
             // CCF-TLS-04 judges the aborted session itself.
             Some(e) if id == "CCF-TLS-04" && e.contains("CertificateRequired") => Ok(()),
@@ -133,7 +134,7 @@ impl SuiteWorld {
 
     /// The current response, or a harness error if none was recorded.
     pub fn current_response(&mut self) -> Result<crate::net::HttpResponse, String> {
-        match self.response.clone() {
+        match self.on_core.response.clone() {
             Some(r) => Ok(r),
             None => Err(self
                 .harness_error("no response was recorded before this check")

@@ -27,7 +27,7 @@ async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
     )
     .await?;
     let resp = w.current_response()?;
-    w.missing_field_answers.push((field, resp));
+    w.on_core.missing_field_answers.push((field, resp));
     Ok(())
 }
 
@@ -41,10 +41,10 @@ async fn answers_400(w: &mut SuiteWorld, field: String) -> StepResult {
 #[then("each 400 names its missing field in invalidParams")]
 async fn names_in_invalid_params(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    if w.missing_field_answers.is_empty() {
+    if w.on_core.missing_field_answers.is_empty() {
         return w.harness_error("no request without a required field was recorded");
     }
-    for (field, resp) in w.missing_field_answers.clone() {
+    for (field, resp) in w.on_core.missing_field_answers.clone() {
         w.check(checks::invalid_params_name(&resp, &field))?;
     }
     Ok(())

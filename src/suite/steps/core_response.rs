@@ -33,7 +33,7 @@ impl SuiteWorld {
         let resp = self.current_response()?;
         match checks::enrolment_body(&resp) {
             Ok(d) => {
-                self.details = Some(d.clone());
+                self.on_core.details = Some(d.clone());
                 Ok(d)
             }
             Err(c) => Err(self
@@ -44,7 +44,11 @@ impl SuiteWorld {
 
     /// The DER SubjectPublicKeyInfo of this scenario's key.
     fn sent_spki(&self) -> Vec<u8> {
-        self.key.as_ref().map(|k| k.spki()).unwrap_or_default()
+        self.on_core
+            .key
+            .as_ref()
+            .map(|k| k.spki())
+            .unwrap_or_default()
     }
 }
 
@@ -77,7 +81,7 @@ async fn enrolment_details(w: &mut SuiteWorld) -> StepResult {
     match checks::enrolment_body(&resp) {
         Ok(d) => {
             let c = checks::has_invoker_id(&d);
-            w.details = Some(d);
+            w.on_core.details = Some(d);
             w.check(c)
         }
         Err(c) => w.check(c),
@@ -111,7 +115,7 @@ async fn security_information(w: &mut SuiteWorld) -> StepResult {
 async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     for n in 1..=2 {
-        w.key = None;
+        w.on_core.key = None;
         let body = w.valid_body().await;
         w.onboard_with(
             &format!("invoker {n}"),
@@ -121,7 +125,7 @@ async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
         .await?;
         let d = w.created_details()?;
         match d.api_invoker_id.filter(|id| !id.trim().is_empty()) {
-            Some(id) => w.ids.push(id),
+            Some(id) => w.on_core.ids.push(id),
             None => {
                 return w.check(Check::blocked(
                     Some("CCF-OK-03"),
@@ -136,10 +140,10 @@ async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
 #[then("their apiInvokerIds differ")]
 async fn ids_differ(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    if w.ids.len() != 2 {
+    if w.on_core.ids.len() != 2 {
         return w.harness_error("two onboardings were not recorded");
     }
-    let (a, b) = (w.ids[0].clone(), w.ids[1].clone());
+    let (a, b) = (w.on_core.ids[0].clone(), w.on_core.ids[1].clone());
     w.check(checks::distinct_ids(&a, &b))
 }
 
@@ -192,7 +196,7 @@ async fn offboard(w: &mut SuiteWorld) -> StepResult {
     ) {
         return w.check(Check::blocked(Some("CCF-OK-04"), e.to_string()));
     }
-    let Some(key) = w.key.as_ref() else {
+    let Some(key) = w.on_core.key.as_ref() else {
         return w.harness_error("no invoker key");
     };
     // Present the whole bundle the core issued (leaf and intermediates), as an invoker would.

@@ -41,7 +41,7 @@ impl SuiteWorld {
 async fn judge_teardown(w: &mut SuiteWorld, success: bool) -> StepResult {
     w.teardown_precondition(success)?;
     let policy = w.core()?.capabilities.teardown;
-    let Some(attempt) = w.last.as_ref() else {
+    let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no exchange was recorded");
     };
     let Some(end) = attempt.end.clone() else {
@@ -73,7 +73,7 @@ async fn ends_session_after_error(w: &mut SuiteWorld) -> StepResult {
 async fn close_notify(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     w.teardown_precondition(true)?;
-    let Some(attempt) = w.last.as_ref() else {
+    let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no exchange was recorded");
     };
     let Some(end) = attempt.end.clone() else {

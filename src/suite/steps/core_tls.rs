@@ -73,7 +73,7 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
                 "ClientHello offering only TLS 1.0/1.1 answered with: {}",
                 outcome.describe()
             ));
-            w.refusal_probe = Some(RefusalProbe::Legacy(outcome));
+            w.on_core.refusal_probe = Some(RefusalProbe::Legacy(outcome));
             Ok(())
         }
         Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
@@ -83,7 +83,7 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
 #[then("the core refuses the handshake")]
 async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    match w.refusal_probe.take() {
+    match w.on_core.refusal_probe.take() {
         Some(RefusalProbe::Legacy(outcome)) => w.check(checks::legacy_hello_refused(&outcome)),
         Some(RefusalProbe::Suites {
             outcome,
@@ -146,7 +146,7 @@ async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult
             .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
             .unwrap_or_default()
     ));
-    w.refusal_probe = Some(RefusalProbe::Suites {
+    w.on_core.refusal_probe = Some(RefusalProbe::Suites {
         outcome,
         selected,
         what,
@@ -191,7 +191,7 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
                     None => format!("non-HTTP bytes ({} bytes)", out.reply.len()),
                 }
             ));
-            w.cleartext_status = Some(out.status);
+            w.on_core.cleartext_status = Some(out.status);
             // Processing it in clear is the finding, whatever happens over TLS next.
             if out.status.is_some_and(|s| (200..300).contains(&s)) {
                 return w.check(checks::cleartext_not_processed(out.status, None));
@@ -217,10 +217,10 @@ async fn same_key_over_tls(w: &mut SuiteWorld) -> StepResult {
 #[then("the cleartext request was not processed")]
 async fn cleartext_not_processed(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let Some(status) = w.cleartext_status else {
+    let Some(status) = w.on_core.cleartext_status else {
         return w.harness_error("no cleartext attempt was recorded");
     };
-    let later = w.response.clone();
+    let later = w.on_core.response.clone();
     w.check(checks::cleartext_not_processed(status, later.as_ref()))
 }
 
@@ -239,7 +239,7 @@ async fn no_client_cert(w: &mut SuiteWorld) -> StepResult {
 #[then("the core answers without requiring a client certificate")]
 async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let Some(attempt) = w.last.as_ref() else {
+    let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no exchange was recorded");
     };
     let error = attempt.error.as_ref().map(|e| e.to_string());

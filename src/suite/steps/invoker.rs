@@ -21,7 +21,7 @@ impl SuiteWorld {
 
     /// The latest invoker run, or a harness error.
     pub fn last_run(&mut self) -> Result<InvokerRun, String> {
-        match self.inv_runs.last().cloned() {
+        match self.on_invoker.runs.last().cloned() {
             Some(r) => Ok(r),
             None => Err(self
                 .harness_error("the invoker was not run before this check")
@@ -30,7 +30,7 @@ impl SuiteWorld {
     }
 
     fn record_run(&mut self, run: &InvokerRun) {
-        let (exchanges, notes) = run.evidence(self.inv_runs.len() + 1);
+        let (exchanges, notes) = run.evidence(self.on_invoker.runs.len() + 1);
         self.evidence.exchanges.extend(exchanges);
         self.evidence.notes.extend(notes);
     }
@@ -54,7 +54,7 @@ async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
 #[given("the harness core presents its valid certificate")]
 async fn presents_good(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.presents = Presents::Good;
+    w.on_invoker.script.presents = Presents::Good;
     Ok(())
 }
 
@@ -63,7 +63,7 @@ async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
     skip_if_decided!(w);
     match variant.parse::<ServerVariant>() {
         Ok(v) => {
-            w.inv_script.presents = Presents::Bad(v);
+            w.on_invoker.script.presents = Presents::Bad(v);
             Ok(())
         }
         Err(e) => w.harness_error(e),
@@ -73,7 +73,7 @@ async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
 #[given("the harness core is addressed by its DNS name")]
 async fn by_name(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.by_name = true;
+    w.on_invoker.script.by_name = true;
     Ok(())
 }
 
@@ -87,21 +87,21 @@ async fn names_core_in_sni(w: &mut SuiteWorld) -> StepResult {
 #[given("the harness core answers in clear")]
 async fn cleartext(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.presents = Presents::Cleartext;
+    w.on_invoker.script.presents = Presents::Cleartext;
     Ok(())
 }
 
 #[given("the harness core never answers the ClientHello")]
 async fn silent_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.presents = Presents::Silent;
+    w.on_invoker.script.presents = Presents::Silent;
     Ok(())
 }
 
 #[given("the harness core never answers the onboarding request")]
 async fn silent_response(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.answers = Answers::Never;
+    w.on_invoker.script.answers = Answers::Never;
     Ok(())
 }
 
@@ -133,7 +133,7 @@ async fn rogue_register(w: &mut SuiteWorld) -> StepResult {
         w.decided = Some((Verdict::NotApplicable, reason.clone()));
         return Err(reason);
     }
-    w.inv_script.register = RegisterScript::RogueCa;
+    w.on_invoker.script.register = RegisterScript::RogueCa;
     Ok(())
 }
 
@@ -143,7 +143,7 @@ async fn cleartext_register(w: &mut SuiteWorld) -> StepResult {
     // An https:// register whose listener speaks plain HTTP; an opencapif-http register is in
     // clear as declared.
     if needs_register(w)? == RegisterStyle::Opencapif {
-        w.inv_script.register = RegisterScript::Cleartext;
+        w.on_invoker.script.register = RegisterScript::Cleartext;
     }
     Ok(())
 }
@@ -165,28 +165,28 @@ async fn no_login_in_clear(w: &mut SuiteWorld) -> StepResult {
 #[given("the harness core onboards valid requests")]
 async fn onboards(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.answers = Answers::Onboard;
+    w.on_invoker.script.answers = Answers::Onboard;
     Ok(())
 }
 
 #[given("the harness core rejects the credential with 401")]
 async fn rejects(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.answers = Answers::RejectCredential;
+    w.on_invoker.script.answers = Answers::RejectCredential;
     Ok(())
 }
 
 #[given("the harness core answers 201 without apiInvokerId")]
 async fn without_id(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.answers = Answers::CreatedWithoutId;
+    w.on_invoker.script.answers = Answers::CreatedWithoutId;
     Ok(())
 }
 
 #[given("the harness core answers 201 without a certificate")]
 async fn without_cert(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.answers = Answers::CreatedWithoutCertificate;
+    w.on_invoker.script.answers = Answers::CreatedWithoutCertificate;
     Ok(())
 }
 
@@ -197,7 +197,7 @@ async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
     skip_if_decided!(w);
     match defect.parse::<Unusable>() {
         Ok(u) => {
-            w.inv_script.answers = Answers::CreatedWith(u);
+            w.on_invoker.script.answers = Answers::CreatedWith(u);
             Ok(())
         }
         Err(e) => w.harness_error(e),
@@ -207,7 +207,7 @@ async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
 #[given(expr = "the harness core answers {int} to a valid request")]
 async fn answers_status(w: &mut SuiteWorld, status: u16) -> StepResult {
     skip_if_decided!(w);
-    w.inv_script.answers = Answers::Status(status);
+    w.on_invoker.script.answers = Answers::Status(status);
     Ok(())
 }
 
@@ -216,7 +216,7 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let target = w.invoker()?;
     let id = w.tp.map(|t| t.id).unwrap_or("");
-    let run = match target.run(w.inv_script, id).await {
+    let run = match target.run(w.on_invoker.script, id).await {
         Ok(r) => r,
         Err(e) => return w.harness_error(e),
     };
@@ -229,7 +229,7 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
         AdapterOutcome::Unsupported => {
             // What the played core saw wins over what the adapter says it supports.
             if let Some(violation) = checks::observed_violation(&run) {
-                w.inv_runs.push(run);
+                w.on_invoker.runs.push(run);
                 return w.check(Check::Fail(format!(
                     "{violation} (the adapter then exited {EXIT_UNSUPPORTED}, \"not supported\": what was observed stands)"
                 )));
@@ -254,14 +254,14 @@ async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
         AdapterOutcome::Hung | AdapterOutcome::Crashed => {
             // A hanging or crashing invoker is itself a failure of the SUT.
             let reason = run.adapter.describe();
-            w.inv_runs.push(run);
+            w.on_invoker.runs.push(run);
             return w.check(Check::Fail(format!(
                 "{reason}: the invoker neither completed nor reported"
             )));
         }
         AdapterOutcome::Onboarded | AdapterOutcome::Failed(_) => {}
     }
-    w.inv_runs.push(run);
+    w.on_invoker.runs.push(run);
     Ok(())
 }
 
