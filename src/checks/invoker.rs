@@ -9,7 +9,7 @@ use crate::peers::core::RegisterStyle;
 use crate::pki::{parse_invoker_public_key, pem_to_der, verify_credential, TestPki};
 use crate::sut::{
     AdapterExit, Handshake, InvokerRun, ObservedRequest, Presents, RegisterObservation,
-    RegisterRequest, SessionObservation,
+    RegisterRequest, RegisterSession, SessionObservation,
 };
 
 /// Whether the adapter reported "onboarding failed" (1–125 other than 89).
@@ -171,8 +171,9 @@ pub fn register_authenticated(run: &InvokerRun) -> Check {
         Ok(r) => r,
         Err(c) => return c,
     };
-    let logins: Vec<&RegisterRequest> = reg.logins().map(|(_, r)| r).collect();
-    let in_clear = reg.logins().any(|(s, _)| !s.tls);
+    let sent: Vec<(&RegisterSession, &RegisterRequest)> = reg.logins().collect();
+    let logins: Vec<&RegisterRequest> = sent.iter().map(|(_, r)| *r).collect();
+    let in_clear = sent.iter().any(|(s, _)| !s.tls);
     if logins.is_empty() {
         let refusals: Vec<&str> = reg
             .sessions

@@ -5,7 +5,7 @@
 //! the provisioned credential so everything else about them is what the core expects.
 
 use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Map, Value};
 
 use super::{rsa_key_pair, Claims, TestPki};
@@ -135,29 +135,33 @@ impl Minter {
 
     fn try_mint(&self, from_secs: i64, until_secs: i64) -> Result<String, String> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let mut claims = self.template.clone();
-        claims.insert("iat".into(), Value::from(now.min(now + from_secs)));
-        claims.insert("nbf".into(), Value::from(now + from_secs));
-        claims.insert("exp".into(), Value::from(now + until_secs));
-        claims.insert(
-            "jti".into(),
-            Value::from(hex::encode(super::new_serial().to_bytes())),
-        );
-        let mut header = Header::new(self.alg);
-        header.typ = Some("JWT".into());
-        header.kid = self.kid.clone();
-        jsonwebtoken::encode(&header, &Value::Object(claims), &self.key)
-            .map_err(|e| format!("cannot sign: {e}"))
+        self.try_sign(
+            &[],
+            &[
+                ("iat", Value::from(now.min(now + from_secs))),
+                ("nbf", Value::from(now + from_secs)),
+                ("exp", Value::from(now + until_secs)),
+            ],
+        )
     }
 
     /// A valid token with `claims` overriding the copied ones (`null` removes one) and
     /// `header` members added (a header jsonwebtoken cannot build, e.g. `crit`, so it is
     /// signed by hand).
     pub fn mint_with(&self, header: &[(&str, Value)], claims: &[(&str, Value)]) -> String {
+        self.try_sign(header, claims)
+            .expect("the key was checked when the minter was made")
+    }
+
+    fn try_sign(
+        &self,
+        header: &[(&str, Value)],
+        claims: &[(&str, Value)],
+    ) -> Result<String, String> {
         let signing_input = self.signing_input(header, claims);
         let signature = jsonwebtoken::crypto::sign(signing_input.as_bytes(), &self.key, self.alg)
-            .expect("the key was checked when the minter was made");
-        format!("{signing_input}.{signature}")
+            .map_err(|e| format!("cannot sign: {e}"))?;
+        Ok(format!("{signing_input}.{signature}"))
     }
 
     /// The key-confusion forgery (RFC 8725 §2.1): the same claims with `alg: HS256`, MACed

@@ -227,6 +227,16 @@ async fn serve(
     }
 }
 
+/// Whether a request carried the register login: an Authorization header (HTTP Basic), or
+/// the password in its body (the OpenCAPIF-era JSON login).
+fn carries_login(authorization: bool, body: &[u8], login: &EnrolmentLogin) -> bool {
+    authorization
+        || (!login.password.is_empty()
+            && body
+                .windows(login.password.len())
+                .any(|w| w == login.password.as_bytes()))
+}
+
 /// A plain-HTTP request carrying `login` among bytes that arrived where a ClientHello was
 /// expected.
 fn login_in_clear(raw: &[u8], login: &EnrolmentLogin) -> Option<RegisterRequest> {
@@ -241,11 +251,7 @@ fn login_in_clear(raw: &[u8], login: &EnrolmentLogin) -> Option<RegisterRequest>
         httparse::Status::Complete(n) => &raw[n..],
         httparse::Status::Partial => &[][..],
     };
-    let in_body = !login.password.is_empty()
-        && body
-            .windows(login.password.len())
-            .any(|w| w == login.password.as_bytes());
-    (basic || in_body).then(|| RegisterRequest {
+    carries_login(basic, body, login).then(|| RegisterRequest {
         method: req.method.unwrap_or_default().to_string(),
         path: req.path.unwrap_or_default().to_string(),
         carried_login: true,
@@ -266,10 +272,6 @@ async fn answer(
         .unwrap_or_default();
     let basic = parts.headers.get(http::header::AUTHORIZATION).is_some();
     let login = &served.login;
-    let password_in_body = !login.password.is_empty()
-        && body
-            .windows(login.password.len())
-            .any(|w| w == login.password.as_bytes());
     let path = parts.uri.path().to_string();
     let legacy = served.style == RegisterStyle::OpencapifHttp;
     let (status, value) = match (parts.method.as_str(), path.as_str()) {
@@ -292,7 +294,7 @@ async fn answer(
         .push(RegisterRequest {
             method: parts.method.to_string(),
             path,
-            carried_login: basic || password_in_body,
+            carried_login: carries_login(basic, &body, login),
             answered_credential: status == 200,
         });
     let (content_type, bytes) = match value {
