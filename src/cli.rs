@@ -80,6 +80,9 @@ enum Command {
     },
     /// List the test purposes: id, severity, branch, title, spec references, applicability.
     List {
+        /// Only these test purposes (e.g. INV-TD-03); each is shown with where it lives: its
+        /// scenario, the step functions, the checks and the faults that prove them.
+        ids: Vec<String>,
         /// Which role(s).
         #[arg(long, value_enum, default_value = "both")]
         sut: SutArg,
@@ -251,8 +254,8 @@ async fn run(cli: Cli) -> i32 {
             )
             .await
         }
-        Command::List { sut, format } => {
-            console::list(sut.into(), matches!(format, FormatArg::Json))
+        Command::List { ids, sut, format } => {
+            console::list(&ids, sut.into(), matches!(format, FormatArg::Json))
         }
         Command::Pki { out, hosts } => pki(out, hosts),
         Command::Reference {

@@ -95,6 +95,35 @@ pub fn tls_version_allowed(tls: &TlsSummary, server_name: &str) -> Check {
     )
 }
 
+/// The secure connection with the provisioned root and the core's name was established, over
+/// TLS 1.2 or 1.3 ([`tls_version_allowed`]).
+pub fn secure_connection(outcome: &Result<TlsSummary, String>, server_name: &str) -> Check {
+    match outcome {
+        Ok(tls) => tls_version_allowed(tls, server_name),
+        Err(e) => Check::Fail(format!(
+            "the secure connection could not be established with the provisioned root and name {server_name}: {e}"
+        )),
+    }
+}
+
+/// A client offering only `version` (TLS 1.2 or 1.3, both "shall be supported") completes a
+/// handshake. A handshake aborted for want of a client certificate is CCF-TLS-04's finding.
+pub fn handshake_with_only(version: &str, outcome: &Result<TlsSummary, String>) -> Check {
+    match outcome {
+        Ok(tls) => Check::Pass(format!(
+            "{version} handshake completed ({} with {})",
+            tls.version, tls.cipher
+        )),
+        Err(e) if e.contains("CertificateRequired") => Check::blocked(
+            Some("CCF-TLS-04"),
+            format!("the {version} handshake was aborted for want of a client certificate: {e}"),
+        ),
+        Err(e) => Check::Fail(format!(
+            "a client offering only {version} could not complete a handshake: {e} (TS 33.210 §6.2.1: {version} shall be supported)"
+        )),
+    }
+}
+
 /// A ClientHello offering only TLS 1.0/1.1 is refused (alert or close), never answered.
 pub fn legacy_hello_refused(outcome: &LegacyHelloOutcome) -> Check {
     match outcome {
@@ -689,6 +718,49 @@ mod tests {
     }
 
     #[test]
+    fn a_single_version_handshake_must_complete() {
+        let tls = TlsSummary {
+            version: crate::net::TlsVersion::Tls12,
+            cipher: "TLS13_AES_128_GCM_SHA256".into(),
+            alpn: None,
+            peer_chain: Vec::new(),
+            handshake_ms: 3,
+        };
+        super::super::assert_pass(&handshake_with_only("TLS 1.2", &Ok(tls.clone())));
+        super::super::assert_pass(&secure_connection(&Ok(tls), "core.test"));
+        let untrusted = secure_connection(
+            &Err("invalid peer certificate: UnknownIssuer".into()),
+            "core.test",
+        );
+        assert!(
+            matches!(untrusted, Check::Fail(ref r) if r.contains("UnknownIssuer")),
+            "{untrusted:?}"
+        );
+        let refused = handshake_with_only(
+            "TLS 1.3",
+            &Err("received fatal alert: ProtocolVersion".into()),
+        );
+        assert!(
+            matches!(refused, Check::Fail(ref r) if r.contains("TLS 1.3 shall be supported")),
+            "{refused:?}"
+        );
+        let blocked = handshake_with_only(
+            "TLS 1.2",
+            &Err("received fatal alert: CertificateRequired".into()),
+        );
+        assert!(
+            matches!(
+                blocked,
+                Check::Blocked {
+                    by: Some("CCF-TLS-04"),
+                    ..
+                }
+            ),
+            "{blocked:?}"
+        );
+    }
+
+    #[test]
     fn rejection_must_be_4xx_without_results() {
         super::super::assert_pass(&rejected(&resp(
             401,
@@ -730,9 +802,12 @@ mod tests {
             r#"{"status":400}"#,
             None,
         )));
-        assert!(
-            !problem_details(&resp(401, "application/json", r#"{"status":401}"#, None)).passed()
-        );
+        super::super::assert_not_pass(&problem_details(&resp(
+            401,
+            "application/json",
+            r#"{"status":401}"#,
+            None,
+        )));
         super::super::assert_not_pass(&problem_details(&resp(
             401,
             "text/html",

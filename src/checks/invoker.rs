@@ -1101,4 +1101,226 @@ mod tests {
             Check::Inconclusive(_)
         ));
     }
+
+    fn hello(versions: Option<Vec<u16>>, sni: Option<&str>, suites: &[u16]) -> SessionObservation {
+        let mut s = session(0, None);
+        s.client_hello = Some(crate::sut::ClientHelloInfo {
+            legacy_version: 0x0303,
+            supported_versions: versions,
+            server_name: sni.map(str::to_string),
+            cipher_suites: suites.to_vec(),
+            groups: vec![0x001d],
+        });
+        s
+    }
+
+    #[test]
+    fn client_hello_checks_read_the_first_hello() {
+        let ok = Script::default();
+        let r = |s| run(ok, AdapterExit::Code(0), vec![s]);
+        let modern = r(hello(
+            Some(vec![0x0a0a, 0x0304, 0x0303]),
+            Some("core.test"),
+            &[0x1301, 0xc02b],
+        ));
+        super::super::assert_pass(&client_hello_modern(&modern));
+        super::super::assert_pass(&client_hello_offers_both(&modern));
+        super::super::assert_pass(&client_hello_suites(&modern, true));
+        super::super::assert_pass(&sends_sni(&modern, "CORE.test"));
+        // No supported_versions: legacy_version 1.2 means 1.0..1.2 are offered.
+        let legacy = r(hello(None, None, &[0xc02b]));
+        let c = client_hello_modern(&legacy);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("below TLS 1.2")),
+            "{c:?}"
+        );
+        let c = client_hello_offers_both(&legacy);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("shall both")),
+            "{c:?}"
+        );
+        let c = sends_sni(&legacy, "core.test");
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("no server_name")),
+            "{c:?}"
+        );
+        let wrong = sends_sni(&r(hello(None, Some("other.test"), &[])), "core.test");
+        assert!(
+            matches!(&wrong, Check::Fail(m) if m.contains("other.test")),
+            "{wrong:?}"
+        );
+        // RC4 (0x0005) is forbidden; AES-CBC (0x002f) only discouraged.
+        let rc4 = r(hello(Some(vec![0x0303]), None, &[0xc02b, 0x0005]));
+        super::super::assert_not_pass(&client_hello_suites(&rc4, false));
+        let cbc = r(hello(Some(vec![0x0303]), None, &[0xc02b, 0x002f]));
+        super::super::assert_pass(&client_hello_suites(&cbc, false));
+        let c = client_hello_suites(&cbc, true);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("SHOULD NOT")),
+            "{c:?}"
+        );
+        // Never a ClientHello: nothing to judge.
+        let none = r(session(0, None));
+        for c in [
+            client_hello_modern(&none),
+            client_hello_offers_both(&none),
+            client_hello_suites(&none, false),
+            sends_sni(&none, "core.test"),
+        ] {
+            assert!(matches!(c, Check::Inconclusive(_)), "{c:?}");
+        }
+    }
+
+    fn post(target: &str, headers: &[(&str, &str)], body: &[u8]) -> SessionObservation {
+        let mut s = session(0, None);
+        s.requests.push(ObservedRequest {
+            method: "POST".into(),
+            target: target.into(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.to_vec(),
+        });
+        s
+    }
+
+    #[test]
+    fn the_request_is_judged_by_target_media_type_and_body() {
+        let key = crate::pki::InvokerKey::generate(crate::pki::KeyKind::P256);
+        let body = serde_json::to_vec(&crate::pki::enrolment_request(&key.csr())).unwrap();
+        let json = [("Content-Type", "application/json; charset=utf-8")];
+        let r = |s| run(Script::default(), AdapterExit::Code(0), vec![s]);
+        let good = r(post(ONBOARDING_PATH, &json, &body));
+        super::super::assert_pass(&request_target(&good));
+        let c = request_body_valid(&good);
+        assert!(matches!(&c, Check::Pass(m) if m.contains("CSR")), "{c:?}");
+        let c = request_target(&r(post(
+            "/api-invoker-management/v1/invokers",
+            &json,
+            &body,
+        )));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("expected POST")),
+            "{c:?}"
+        );
+        let c = request_target(&r(post(
+            ONBOARDING_PATH,
+            &[("Content-Type", "text/plain")],
+            &body,
+        )));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("text/plain")),
+            "{c:?}"
+        );
+        let c = request_body_valid(&r(post(
+            ONBOARDING_PATH,
+            &json,
+            b"{\"notificationDestination\":1}",
+        )));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("not valid")),
+            "{c:?}"
+        );
+        let c = request_body_valid(&r(post(ONBOARDING_PATH, &json, b"<xml/>")));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("not JSON")),
+            "{c:?}"
+        );
+        // No POST at all: INV-REQ-01 is the finding, the body is not tested.
+        let c = request_body_valid(&r(session(0, None)));
+        assert!(
+            matches!(
+                c,
+                Check::Blocked {
+                    by: Some("INV-REQ-01"),
+                    ..
+                }
+            ),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn the_credential_must_be_the_bearer_token_and_never_in_clear() {
+        let pki = crate::pki::TestPki::generate(&["core.test".to_string()]).unwrap();
+        let r = |s| run(Script::default(), AdapterExit::Code(1), vec![s]);
+        let bearer = r(post(
+            ONBOARDING_PATH,
+            &[("Authorization", "bearer c")],
+            b"{}",
+        ));
+        super::super::assert_pass(&bearer_credential(&bearer, &pki));
+        let other = bearer_credential(
+            &r(post(
+                ONBOARDING_PATH,
+                &[("Authorization", "Bearer d")],
+                b"{}",
+            )),
+            &pki,
+        );
+        assert!(
+            matches!(&other, Check::Fail(m) if m.contains("not the provisioned")),
+            "{other:?}"
+        );
+        let basic = bearer_credential(
+            &r(post(
+                ONBOARDING_PATH,
+                &[("Authorization", "Basic Yzpj")],
+                b"{}",
+            )),
+            &pki,
+        );
+        assert!(
+            matches!(&basic, Check::Fail(m) if m.contains("Basic")),
+            "{basic:?}"
+        );
+        let query = bearer_credential(
+            &r(post(&format!("{ONBOARDING_PATH}?token=c"), &[], b"{}")),
+            &pki,
+        );
+        assert!(
+            matches!(&query, Check::Fail(m) if m.contains("query")),
+            "{query:?}"
+        );
+        // In clear: the credential in the bytes the cleartext listener read fails.
+        let mut leak = session(0, None);
+        leak.cleartext_received = b"POST / HTTP/1.1\r\nAuthorization: Bearer c\r\n\r\n".to_vec();
+        super::super::assert_not_pass(&no_credential_in_clear(&r(leak)));
+        let mut clean = session(0, None);
+        clean.cleartext_received = vec![0x16, 0x03, 0x01];
+        super::super::assert_pass(&no_credential_in_clear(&r(clean.clone())));
+        // Nothing sent but success claimed is still no report of failure.
+        let claimed =
+            no_credential_in_clear(&run(Script::default(), AdapterExit::Code(0), vec![clean]));
+        assert!(
+            matches!(&claimed, Check::Fail(m) if m.contains("did not report failure")),
+            "{claimed:?}"
+        );
+    }
+
+    #[test]
+    fn a_rejected_credential_may_be_retried_once() {
+        let r = |n| {
+            run(
+                Script::default(),
+                AdapterExit::Code(1),
+                vec![session(n, None)],
+            )
+        };
+        super::super::assert_pass(&bounded_retries(&r(1)));
+        super::super::assert_pass(&bounded_retries(&r(2)));
+        let c = bounded_retries(&r(5));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("5 times")),
+            "{c:?}"
+        );
+        assert!(matches!(
+            bounded_retries(&r(0)),
+            Check::Blocked {
+                by: Some("INV-REQ-01"),
+                ..
+            }
+        ));
+    }
 }

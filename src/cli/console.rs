@@ -138,8 +138,15 @@ pub async fn run(mut plan: RunPlan) -> i32 {
 }
 
 /// `list`: the catalogue.
-pub fn list(sut: SutSelection, json: bool) -> i32 {
-    let tps: Vec<_> = catalogue::all().filter(|tp| sut.includes(tp.sut)).collect();
+pub fn list(ids: &[String], sut: SutSelection, json: bool) -> i32 {
+    if let Some(unknown) = ids.iter().find(|id| catalogue::find(id).is_none()) {
+        eprintln!("error: no test purpose {unknown}; `capif-conformance list` shows them all");
+        return exit_codes::USAGE_OR_HARNESS;
+    }
+    let tps: Vec<_> = catalogue::all()
+        .filter(|tp| sut.includes(tp.sut))
+        .filter(|tp| ids.is_empty() || ids.iter().any(|id| id.eq_ignore_ascii_case(tp.id)))
+        .collect();
     if json {
         let listed: Vec<serde_json::Value> = tps.iter().map(|tp| listed(tp)).collect();
         match serde_json::to_string_pretty(&listed) {
@@ -167,8 +174,45 @@ pub fn list(sut: SutSelection, json: bool) -> i32 {
             "",
             tp.spec_refs.join(", ")
         );
+        if !ids.is_empty() {
+            print_whereabouts(tp);
+        }
     }
     exit_codes::OK
+}
+
+/// Where a test purpose lives, for `list ID`: the sentence it judges, its scenario, each
+/// step with its function and checks, and the faults that prove the checks bite.
+fn print_whereabouts(tp: &catalogue::TestPurpose) {
+    let v = listed(tp);
+    let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
+    println!("{:<12} requirement  {}", "", text("requirement"));
+    println!("{:<12} severity     {}", "", text("severity_rule"));
+    println!("{:<12} scenario     {}", "", text("scenario"));
+    for step in capif_conformance::suite::scenario_steps(tp.id) {
+        println!(
+            "{:<12} step         {:<60} {}",
+            "",
+            step.step,
+            step.defined_at.as_deref().unwrap_or("(no step definition)")
+        );
+        for check in step.checks {
+            println!("{:<12}   check      {check}", "");
+        }
+    }
+    let faults: Vec<&str> = v["caught_by_faults"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f.as_str()).collect())
+        .unwrap_or_default();
+    println!(
+        "{:<12} caught by    {}",
+        "",
+        if faults.is_empty() {
+            "(no catalogued fault)".to_string()
+        } else {
+            faults.join(", ")
+        }
+    );
 }
 
 /// A test purpose as `list --format json` shows it: the catalogue entry, why it has its
@@ -192,9 +236,10 @@ fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
         .collect::<Vec<_>>()
         .into();
     v["scenario"] = capif_conformance::suite::scenario_location(tp.id).into();
-    // The step texts: each is one `#[given]/#[when]/#[then]` in src/suite/steps/, and a Then
-    // step calls the check of the same name in src/checks/.
-    v["steps"] = capif_conformance::suite::scenario_steps(tp.id).into();
+    // Each step with the function that runs it and the checks that judge it, read from the
+    // embedded step sources.
+    v["steps"] =
+        serde_json::to_value(capif_conformance::suite::scenario_steps(tp.id)).unwrap_or_default();
     v["caught_by_faults"] = faults.into();
     v
 }

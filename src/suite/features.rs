@@ -75,8 +75,9 @@ pub fn scenario_location(id: &str) -> Option<String> {
     })
 }
 
-/// The steps of the scenario of test purpose `id`, as written ("Then the core ...").
-pub fn scenario_steps(id: &str) -> Vec<String> {
+/// The steps of the scenario of test purpose `id`, each with the step function that runs it
+/// and the checks that judge it (`src/...rs:LINE name`).
+pub fn scenario_steps(id: &str) -> Vec<crate::suite::step_index::ResolvedStep> {
     let Ok(features) = parse_features() else {
         return Vec::new();
     };
@@ -84,12 +85,7 @@ pub fn scenario_steps(id: &str) -> Vec<String> {
         .iter()
         .flat_map(|f| f.scenarios.iter())
         .find(|sc| sc.tags.iter().any(|t| t == id))
-        .map(|sc| {
-            sc.steps
-                .iter()
-                .map(|st| format!("{}{}", st.keyword, st.value))
-                .collect()
-        })
+        .map(|sc| crate::suite::step_index::resolve(&sc.steps))
         .unwrap_or_default()
 }
 

@@ -54,6 +54,10 @@ pub struct CoreScenario {
     pub ids: Vec<String>,
     /// How the core answered a hand-built ClientHello it should refuse (CCF-TLS-02/08/09).
     pub refusal_probe: Option<RefusalProbe>,
+    /// A handshake the When step made and the Then step judges (CCF-TLS-01, -06, -07): the
+    /// only version offered ("TLS 1.2"), if one was, and what was negotiated or why the
+    /// handshake failed.
+    pub handshake: Option<(Option<String>, Result<crate::net::TlsSummary, String>)>,
 }
 
 /// What an invoker-under-test scenario has scripted and run so far.

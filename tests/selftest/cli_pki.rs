@@ -170,3 +170,36 @@ fn reference_invoker_without_environment_names_the_variable() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("CAPIF_CORE_URL"));
 }
+
+/// `list ID` takes a newcomer from the id to the Rust that judges it: every path:line it
+/// prints exists and holds the function it names.
+#[test]
+fn list_one_id_points_at_the_scenario_step_and_check() {
+    let out = Command::new(BIN)
+        .args(["list", "INV-TD-03"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("features/invoker/teardown.feature:"), "{text}");
+    assert!(text.contains("caught by    no-close-notify"), "{text}");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pointers = 0;
+    for word in text.split_whitespace() {
+        let Some((path, line)) = word.split_once(".rs:") else {
+            continue;
+        };
+        let path = root.join(format!("{path}.rs"));
+        let line: usize = line.parse().unwrap();
+        let src = std::fs::read_to_string(&path).unwrap();
+        let at = src.lines().nth(line - 1).unwrap();
+        assert!(at.contains("fn "), "{}:{line} is {at:?}", path.display());
+        pointers += 1;
+    }
+    // Four step functions and the close_notify check.
+    assert!(pointers >= 5, "{text}");
+    assert!(text.contains("invoker_close_notify"), "{text}");
+    let unknown = Command::new(BIN).args(["list", "INV-XX-99"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no test purpose INV-XX-99"));
+}

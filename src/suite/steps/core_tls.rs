@@ -3,7 +3,7 @@
 use cucumber::{then, when};
 
 use super::skip_if_decided;
-use crate::checks::{self, Check};
+use crate::checks;
 use crate::evidence::TlsEvidence;
 use crate::net::Phase;
 use crate::suite::world::{RefusalProbe, StepResult, SuiteWorld};
@@ -40,27 +40,29 @@ async fn connect(w: &mut SuiteWorld) -> StepResult {
                 .exchanges
                 .push(handshake_exchange("TLS handshake", &tls));
             session.close().await;
-            w.check(checks::tls_version_allowed(&tls, &core.server_name))
+            w.on_core.handshake = Some((None, Ok(tls)));
+            Ok(())
         }
         Err(e) if e.phase() == Phase::Connect => w.harness_error(format!(
             "the core is not reachable at {} ({e}); check [core].url",
             core.url
         )),
-        Err(e) => w.check(Check::Fail(format!(
-            "the secure connection could not be established with the provisioned root and name {}: {e}",
-            core.server_name
-        ))),
+        Err(e) => {
+            w.on_core.handshake = Some((None, Err(e.to_string())));
+            Ok(())
+        }
     }
 }
 
 #[then("the secure connection uses TLS 1.2 or TLS 1.3")]
 async fn uses_modern_tls(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    // The When step recorded the check: the handshake itself verified chain and name.
-    if w.checks.is_empty() {
+    let core = w.core()?;
+    let Some((_, outcome)) = w.on_core.handshake.take() else {
         return w.harness_error("no handshake was observed");
-    }
-    Ok(())
+    };
+    // The handshake itself verified chain and name.
+    w.check(checks::secure_connection(&outcome, &core.server_name))
 }
 
 #[when("the invoker offers only TLS 1.0 and TLS 1.1")]
@@ -191,11 +193,9 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
                     None => format!("non-HTTP bytes ({} bytes)", out.reply.len()),
                 }
             ));
+            // Judged by "Then the cleartext request was not processed": a 2xx here is the
+            // finding whatever happens over TLS next.
             w.on_core.cleartext_status = Some(out.status);
-            // Processing it in clear is the finding, whatever happens over TLS next.
-            if out.status.is_some_and(|s| (200..300).contains(&s)) {
-                return w.check(checks::cleartext_not_processed(out.status, None));
-            }
             Ok(())
         }
         Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
@@ -297,32 +297,25 @@ async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResul
                 &tls,
             ));
             session.close().await;
-            w.check(Check::Pass(format!(
-                "{version} handshake completed ({} with {})",
-                tls.version, tls.cipher
-            )))
+            w.on_core.handshake = Some((Some(version), Ok(tls)));
+            Ok(())
         }
         Err(e) if e.phase() == Phase::Connect => w.harness_error(format!(
             "the core is not reachable at {} ({e}); check [core].url",
             core.url
         )),
-        // A handshake aborted for want of a client certificate is CCF-TLS-04's finding.
-        Err(e) if e.to_string().contains("CertificateRequired") => w.check(Check::blocked(
-            Some("CCF-TLS-04"),
-            format!("the {version} handshake was aborted for want of a client certificate: {e}"),
-        )),
-        Err(e) => w.check(Check::Fail(format!(
-            "a client offering only {version} could not complete a handshake: {e} (TS 33.210 §6.2.1: {version} shall be supported)"
-        ))),
+        Err(e) => {
+            w.on_core.handshake = Some((Some(version), Err(e.to_string())));
+            Ok(())
+        }
     }
 }
 
 #[then(regex = r"^the handshake completes$")]
 async fn handshake_completes(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    // The When step recorded the check.
-    if w.checks.is_empty() {
-        return w.harness_error("no handshake was observed");
-    }
-    Ok(())
+    let Some((Some(version), outcome)) = w.on_core.handshake.take() else {
+        return w.harness_error("no single-version handshake was observed");
+    };
+    w.check(checks::handshake_with_only(&version, &outcome))
 }
