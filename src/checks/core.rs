@@ -679,26 +679,7 @@ fn keep_alive_phrase(end: &SessionEnd) -> String {
 /// The core sent close_notify before closing: judged on the core's own close, or on its
 /// close after the harness's close_notify.
 pub fn close_notify_sent(end: &SessionEnd, after_close: Option<&SessionEnd>) -> Check {
-    let (close, when) = if end.ended() {
-        (end, "")
-    } else {
-        match after_close {
-            Some(a) if a.ended() => (a, " (after the invoker's close_notify)"),
-            _ => {
-                return Check::Inconclusive(format!(
-                    "the core did not close the session, so there was no close to observe ({})",
-                    end.describe()
-                ))
-            }
-        }
-    };
-    match close {
-        SessionEnd::CloseNotify => Check::Pass(format!("close_notify, then EOF{when}")),
-        other => Check::Fail(format!(
-            "expected close_notify before the close{when}, observed: {}",
-            other.describe()
-        )),
-    }
+    super::close_notify_before_close("core", end, after_close)
 }
 
 #[cfg(test)]

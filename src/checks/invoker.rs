@@ -787,16 +787,7 @@ pub fn invoker_close_notify(run: &InvokerRun) -> Check {
     let Some(end) = answered_session(run).and_then(|s| s.end.as_ref()) else {
         return Check::Inconclusive("no session end was observed".into());
     };
-    match end {
-        SessionEnd::CloseNotify => Check::Pass("close_notify, then EOF".into()),
-        SessionEnd::StillOpen | SessionEnd::MoreData { .. } => Check::Inconclusive(
-            "the invoker did not close the session, so there was no close to observe".into(),
-        ),
-        other => Check::Fail(format!(
-            "expected close_notify before the close, observed: {}",
-            other.describe()
-        )),
-    }
+    super::close_notify_before_close("invoker", end, None)
 }
 
 #[cfg(test)]

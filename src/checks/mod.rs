@@ -9,6 +9,37 @@ pub use self::core::*;
 pub use invoker::*;
 pub use verdict::{Check, Verdict};
 
+/// RFC 8446 §6.1: `peer` sent close_notify before closing its side. Judged on its own close
+/// (`end`) or, when it kept the session open, on its close after the harness's close_notify
+/// (`after_close`); a peer that never closed gives no close to judge. One rule for both roles.
+pub(crate) fn close_notify_before_close(
+    peer: &str,
+    end: &crate::net::SessionEnd,
+    after_close: Option<&crate::net::SessionEnd>,
+) -> Check {
+    use crate::net::SessionEnd;
+    let (close, when) = if end.ended() {
+        (end, String::new())
+    } else {
+        match after_close {
+            Some(a) if a.ended() => (a, " (after the harness's close_notify)".to_string()),
+            _ => {
+                return Check::Inconclusive(format!(
+                    "the {peer} did not close the session, so there was no close to observe ({})",
+                    end.describe()
+                ))
+            }
+        }
+    };
+    match close {
+        SessionEnd::CloseNotify => Check::Pass(format!("close_notify, then EOF{when}")),
+        other => Check::Fail(format!(
+            "expected close_notify before the close{when}, observed: {}",
+            other.describe()
+        )),
+    }
+}
+
 /// Test helper: `c` passes, or the test fails showing why it did not.
 #[cfg(test)]
 #[track_caller]

@@ -181,7 +181,10 @@ fn list_one_id_points_at_the_scenario_step_and_check() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("features/invoker/teardown.feature:"), "{text}");
+    assert!(
+        text.contains("features/invoker/teardown.feature:"),
+        "{text}"
+    );
     assert!(text.contains("caught by    no-close-notify"), "{text}");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut pointers = 0;
@@ -199,7 +202,10 @@ fn list_one_id_points_at_the_scenario_step_and_check() {
     // Four step functions and the close_notify check.
     assert!(pointers >= 5, "{text}");
     assert!(text.contains("invoker_close_notify"), "{text}");
-    let unknown = Command::new(BIN).args(["list", "INV-XX-99"]).output().unwrap();
+    let unknown = Command::new(BIN)
+        .args(["list", "INV-XX-99"])
+        .output()
+        .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no test purpose INV-XX-99"));
 }

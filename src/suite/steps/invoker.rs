@@ -3,38 +3,11 @@
 use cucumber::{given, then, when};
 
 use super::skip_if_decided;
-use crate::adapter_contract::{AdapterOutcome, EXIT_UNSUPPORTED};
-use crate::checks::{self, Check, Verdict};
+use crate::checks::{self, Verdict};
 use crate::peers::core::RegisterStyle;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{Answers, InvokerRun, InvokerTarget, Presents, RegisterScript, Unusable};
-
-impl SuiteWorld {
-    /// The invoker under test, or a harness error if this run has none.
-    pub fn invoker(&self) -> Result<InvokerTarget, String> {
-        self.targets
-            .as_ref()
-            .and_then(|t| t.invoker.clone())
-            .ok_or_else(|| "this run has no invoker under test".to_string())
-    }
-
-    /// The latest invoker run, or a harness error.
-    pub fn last_run(&mut self) -> Result<InvokerRun, String> {
-        match self.on_invoker.runs.last().cloned() {
-            Some(r) => Ok(r),
-            None => Err(self
-                .harness_error("the invoker was not run before this check")
-                .unwrap_err()),
-        }
-    }
-
-    fn record_run(&mut self, run: &InvokerRun) {
-        let (exchanges, notes) = run.evidence(self.on_invoker.runs.len() + 1);
-        self.evidence.exchanges.extend(exchanges);
-        self.evidence.notes.extend(notes);
-    }
-}
+use crate::sut::{Answers, Presents, RegisterScript, Unusable};
 
 #[given("an API invoker under test")]
 async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
@@ -214,55 +187,7 @@ async fn answers_status(w: &mut SuiteWorld, status: u16) -> StepResult {
 #[when("the invoker onboards")]
 async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let target = w.invoker()?;
-    let id = w.tp.map(|t| t.id).unwrap_or("");
-    let run = match target.run(w.on_invoker.script, id).await {
-        Ok(r) => r,
-        Err(e) => return w.harness_error(e),
-    };
-    w.record_run(&run);
-    if crate::sut::processes::interrupted() {
-        // The adapter was ended by the interruption, not by its own doing.
-        return w.harness_error("error: interrupted (SIGTERM/SIGINT) while the adapter ran");
-    }
-    match run.adapter.outcome() {
-        AdapterOutcome::Unsupported => {
-            // What the played core saw wins over what the adapter says it supports.
-            if let Some(violation) = checks::observed_violation(&run) {
-                w.on_invoker.runs.push(run);
-                return w.check(Check::Fail(format!(
-                    "{violation} (the adapter then exited {EXIT_UNSUPPORTED}, \"not supported\": what was observed stands)"
-                )));
-            }
-            let reason = format!(
-                "the invoker does not support this scenario: {}",
-                run.adapter.last_stderr_line()
-            );
-            w.decided = Some((Verdict::NotApplicable, reason));
-        }
-        // The harness's configuration, never the invoker's failure.
-        AdapterOutcome::NotRunnable(why) => {
-            return w.harness_error(format!(
-                "the adapter command `{}` could not be run ({why}; {}); fix [invoker].command: an executable path (relative to the directory you run the harness in) with its interpreter, e.g. \"python3 fixtures/adapters/my_adapter.py\"",
-                target.command,
-                run.adapter.last_stderr_line()
-            ));
-        }
-        // Against a silent core the timeout is what the Then step judges (against the
-        // declared bound), with what the played core saw.
-        AdapterOutcome::Hung if run.script.is_silent() => {}
-        AdapterOutcome::Hung | AdapterOutcome::Crashed => {
-            // A hanging or crashing invoker is itself a failure of the SUT.
-            let reason = run.adapter.describe();
-            w.on_invoker.runs.push(run);
-            return w.check(Check::Fail(format!(
-                "{reason}: the invoker neither completed nor reported"
-            )));
-        }
-        AdapterOutcome::Onboarded | AdapterOutcome::Failed(_) => {}
-    }
-    w.on_invoker.runs.push(run);
-    Ok(())
+    w.run_invoker().await
 }
 
 #[then("the invoker aborts the handshake, sends nothing and reports failure")]

@@ -14,6 +14,10 @@ use crate::sut::{Attempt, CoreTarget, InvokerRun, Script};
 
 use super::driver::SuiteTargets;
 
+mod core_ops;
+mod invoker_ops;
+mod teardown_ops;
+
 /// The cucumber World of the conformance suite.
 #[derive(Debug, Default, cucumber::World)]
 pub struct SuiteWorld {

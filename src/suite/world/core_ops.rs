@@ -1,0 +1,141 @@
+//! The World's operations on a core under test: the invoker key, the request body, sending
+//! a request and recording what happened.
+
+use super::{StepResult, SuiteWorld};
+use crate::checks::{Check, Verdict};
+use crate::net::Phase;
+use crate::pki::{enrolment_request, InvokerKey};
+use crate::sut::{Attempt, CredentialChoice, Holds, RequestBody};
+use serde_json::Value;
+
+impl SuiteWorld {
+    /// The scenario's `apiInvokerPublicKey` (a CSR unless the PIXIT says otherwise),
+    /// generating the key on first use.
+    pub async fn public_key_field(&mut self) -> String {
+        let (kind, format) = self
+            .core()
+            .map(|c| (c.invoker_key, c.invoker_key_format))
+            .unwrap_or_default();
+        if self.on_core.key.is_none() {
+            self.on_core.key = Some(InvokerKey::generate_off_thread(kind).await);
+        }
+        self.on_core
+            .key
+            .as_ref()
+            .map(|k| k.public_key_field(format))
+            .unwrap_or_default()
+    }
+
+    /// A conformant APIInvokerEnrolmentDetails for the scenario's key.
+    pub async fn valid_body(&mut self) -> Value {
+        enrolment_request(&self.public_key_field().await)
+    }
+
+    /// Send one onboarding request and record it; a broken exchange fails the scenario,
+    /// an unreachable core is a harness error.
+    pub async fn onboard_with(
+        &mut self,
+        label: &str,
+        credential: CredentialChoice,
+        body: RequestBody,
+    ) -> StepResult {
+        let core = match self.core() {
+            Ok(c) => c,
+            Err(e) => return self.harness_error(e),
+        };
+        match core.onboard(&credential, body).await {
+            Ok(attempt) => self.record(label, attempt),
+            Err(e) => {
+                self.harness_error(format!("cannot obtain a valid onboarding credential: {e}"))
+            }
+        }
+    }
+
+    /// Judge this test purpose's preconditions against the run's positive controls, in
+    /// order; the first that did not hold stops the scenario as inconclusive, naming the test
+    /// purpose that judges it (one defect, one failure).
+    pub async fn preconditions(&mut self) -> StepResult {
+        let Some(tp) = self.tp else {
+            return Ok(());
+        };
+        let core = self.core()?;
+        for &need in tp.needs {
+            if need.judged_by() == Some(tp.id) {
+                continue;
+            }
+            let control = match core.control(need).await {
+                Ok(c) => c,
+                Err(e) => return self.harness_error(format!("control onboarding: {e}")),
+            };
+            match control.holds(need, core.capabilities.asynchronous_onboarding) {
+                Holds::Yes => {}
+                Holds::NotApplicable(reason) => {
+                    self.evidence.exchanges.push(control.exchange);
+                    self.decided = Some((Verdict::NotApplicable, reason.clone()));
+                    return Err(reason);
+                }
+                Holds::No(reason) => {
+                    self.evidence.exchanges.push(control.exchange);
+                    return self.check(Check::blocked(need.judged_by(), reason));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Record an attempt as evidence and make its response the current one. A broken
+    /// session is judged where it belongs: no verified TLS session is CCF-TLS-01's finding,
+    /// a session aborted for want of a client certificate CCF-TLS-04's.
+    pub fn record(&mut self, label: &str, attempt: Attempt) -> StepResult {
+        self.evidence.exchanges.push(attempt.evidence(label));
+        let id = self.tp.map(|t| t.id).unwrap_or_default();
+        if let Some(e) = attempt.error.as_ref().map(|e| (e.phase(), e.to_string())) {
+            let cert_alert = e.1.contains("CertificateRequired");
+            if cert_alert && id != "CCF-TLS-04" {
+                return self.check(Check::blocked(
+                    Some("CCF-TLS-04"),
+                    format!(
+                        "{label}: the core aborted the session without a client certificate: {}",
+                        e.1
+                    ),
+                ));
+            }
+            if e.0 == Phase::Handshake && !cert_alert {
+                return self.check(Check::blocked(
+                    Some("CCF-TLS-01"),
+                    format!("{label}: no verified TLS session: {}", e.1),
+                ));
+            }
+        }
+        if attempt.unreachable() {
+            let url = self.core().map(|c| c.url.to_string()).unwrap_or_default();
+            let err = attempt
+                .error
+                .as_ref()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            return self.harness_error(format!(
+                "the core is not reachable at {url} ({err}); check [core].url and that the core is running"
+            ));
+        }
+        let error = attempt.error.as_ref().map(|e| e.to_string());
+        self.on_core.response = attempt.response.clone();
+        self.on_core.last = Some(attempt);
+        match error {
+            // CCF-TLS-04 judges the aborted session itself.
+            Some(e) if id == "CCF-TLS-04" && e.contains("CertificateRequired") => Ok(()),
+            Some(e) => self.check(Check::Fail(format!("{label}: {e}"))),
+            None => Ok(()),
+        }
+    }
+
+    /// The current response, or a harness error if none was recorded.
+    pub fn current_response(&mut self) -> Result<crate::net::HttpResponse, String> {
+        match self.on_core.response.clone() {
+            Some(r) => Ok(r),
+            None => Err(self
+                .harness_error("no response was recorded before this check")
+                .unwrap_err()),
+        }
+    }
+}
