@@ -31,6 +31,11 @@ const JWT: &str = "\"The API invoker includes an onboard credential obtained dur
 const BODY: &str = "APIInvokerEnrolmentDetails: onboardingInformation (with apiInvokerPublicKey) and notificationDestination are required; apiInvokerId \"shall not be present in the POST request\".";
 const RESPONSE: &str = "\"If the onboarding credential is valid, the CAPIF core creates and returns an Onboard API Invoker Response message ... which contains the API Invoker profile and includes the API Invoker ID. Security information for CAPIF-1 or CAPIF-1e authentication and (optionally) security information for CAPIF-2 or CAPIF-2e is also transferred to the API Invoker\"";
 
+const OFFBOARD: &str = "TS 33.122 §6.8 step 3: \"The CAPIF core function shall verify the API invoker ID received in step 2 and check that the corresponding profile exists for this API invoker. With successful verification of the API invoker ID and its profile, the CAPIF core function shall cancel the enrolment of the API invoker and delete the API invoker profile. This includes deletion of API invoker certificate [...]\"";
+const REONBOARD: &str = "TS 33.122 §6.8 step 3 deletes the profile, but \"Depending on the operator policy, the CAPIF core function may retain the information of the offboarded API invoker\": a core that refuses the same key again may be following its policy, hence recommended.";
+const OFFBOARD_AUTH: &str = "TS 33.122 §6.8: the Offboard API invoker request goes over the TLS session of step 0, mutually authenticated with the certificate issued at onboarding (TS 29.222 §10.2), and step 3 \"shall verify the API invoker ID\": a request that does not authenticate as that invoker is refused and deletes nothing.";
+const OFFBOARD_TEARDOWN: &str = "TS 33.122 §6.8 step 6: \"The CAPIF core function shall tear down the TLS session with the API invoker.\" The core itself, so a keep-alive core that waits for the invoker to close fails here even with teardown = \"either\".";
+
 const fn tp(
     id: &'static str,
     title: &'static str,
@@ -155,6 +160,16 @@ pub static CORE: &[TestPurpose] = &[
     tp("CCF-OK-07", "The issued certificate is accepted for mutual TLS (offboarding DELETE answers 204)",
         B::OnboardingResponse, S::Mandatory, &["TS 29.222 §10.2", "TS 29.222 §8.4.2.3.3.2"],
         "Requests on the onboarded invoker resource are authenticated with the certificate issued at onboarding (mutual TLS); DELETE answers 204 No Content.", A::Requires(C::Offboarding)).needs(CREATED),
+    tp("CCF-OFF-01", "After offboarding, the invoker resource and its certificate are gone: a second DELETE with the issued certificate is refused",
+        B::Offboarding, S::Mandatory, &["TS 33.122 §6.8 step 3", "TS 29.222 §8.4.2.3.3.2"], OFFBOARD, A::Requires(C::Offboarding)).needs(CREATED),
+    tp("CCF-OFF-02", "After offboarding, the same public key onboards again",
+        B::Offboarding, S::Recommended, &["TS 33.122 §6.8 step 3"], REONBOARD, A::Requires(C::Offboarding)).needs(CREATED),
+    tp("CCF-OFF-03", "A DELETE without a client certificate is refused and deletes nothing",
+        B::Offboarding, S::Mandatory, &["TS 33.122 §6.8", "TS 29.222 §10.2"], OFFBOARD_AUTH, A::Requires(C::Offboarding)).needs(CREATED),
+    tp("CCF-OFF-04", "A DELETE with another invoker's certificate is refused and deletes nothing",
+        B::Offboarding, S::Mandatory, &["TS 33.122 §6.8 step 3", "TS 29.222 §10.2"], OFFBOARD_AUTH, A::Requires(C::Offboarding)).needs(CREATED),
+    tp("CCF-OFF-05", "After the offboarding response the core tears down the TLS session itself",
+        B::Offboarding, S::Mandatory, &["TS 33.122 §6.8 step 6", "RFC 8446 §6.1"], OFFBOARD_TEARDOWN, A::Requires(C::Offboarding)).needs(CREATED),
     tp("CCF-TD-01", "After a success response the session is torn down: the core ends it, or (teardown = \"either\") serves nothing more after the invoker's close",
         B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN, A::Always),
     tp("CCF-TD-02", "After an error response the session is torn down: the core ends it, or (teardown = \"either\") serves nothing more after the invoker's close",

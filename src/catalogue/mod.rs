@@ -33,7 +33,7 @@ mod tests {
             assert_eq!(parts.len(), 3, "{}", tp.id);
             assert_eq!(parts[0], tp.sut.id_prefix(), "{}", tp.id);
             assert!(
-                ["TLS", "CRED", "REQ", "OK", "TD", "ENR"].contains(&parts[1]),
+                ["TLS", "CRED", "REQ", "OK", "TD", "ENR", "OFF"].contains(&parts[1]),
                 "{}",
                 tp.id
             );

@@ -45,16 +45,19 @@ pub enum Branch {
     /// Pre-provisioning of the enrolment information from a register: before the figure and
     /// outside its scope (drawn apart from it).
     Enrolment,
+    /// Offboarding (TS 33.122 §6.8, Figure 6.8-1): after the figure, drawn apart from it.
+    Offboarding,
 }
 
 impl Branch {
     /// Every branch, in the order of the figure.
-    pub const ALL: [Branch; 5] = [
+    pub const ALL: [Branch; 6] = [
         Branch::SecureConnection,
         Branch::RequestValidation,
         Branch::OnboardingResponse,
         Branch::Teardown,
         Branch::Enrolment,
+        Branch::Offboarding,
     ];
 
     /// The tag value, e.g. `secure-connection`.
@@ -65,6 +68,7 @@ impl Branch {
             Branch::OnboardingResponse => "onboarding-response",
             Branch::Teardown => "teardown",
             Branch::Enrolment => "enrolment",
+            Branch::Offboarding => "offboarding",
         }
     }
 }

@@ -3,10 +3,12 @@
 
 mod core;
 mod invoker;
+mod offboarding;
 mod verdict;
 
 pub use self::core::*;
 pub use invoker::*;
+pub use offboarding::*;
 pub use verdict::{Check, Verdict};
 
 /// RFC 8446 §6.1: `peer` sent close_notify before closing its side. Judged on its own close

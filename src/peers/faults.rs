@@ -68,7 +68,8 @@ catalogued! { FaultSpec;
             // A 400 is still a 400 (CCF-REQ-01..03 pass); the body is not a ProblemDetails.
             catches: &["CCF-CRED-07", "CCF-REQ-06"] },
         KeepSessionOpen => FaultSpec { name: "keep-session-open", bug: "keeps the TLS session open after the response", breaks: ANNEX,
-            catches: &["CCF-TD-01", "CCF-TD-02"] },
+            // After the offboarding response too, where §6.8 step 6 says the core shall.
+            catches: &["CCF-TD-01", "CCF-TD-02", "CCF-OFF-05"] },
         ExpiredServerCert => FaultSpec { name: "expired-server-cert", bug: "presents an expired server certificate", breaks: "TS 33.122 §6.1",
             catches: &["CCF-TLS-01"] },
         WrongNameServerCert => FaultSpec { name: "wrong-name-server-cert", bug: "presents a server certificate for another name", breaks: "TS 33.122 §6.1",
@@ -124,6 +125,18 @@ catalogued! { FaultSpec;
             catches: &["CCF-OK-04"] },
         NoWwwAuthenticate => FaultSpec { name: "no-www-authenticate", bug: "answers 401 without a WWW-Authenticate challenge", breaks: "RFC 9110 §11.6.1",
             catches: &["CCF-CRED-10"] },
+        OffboardKeepsProfile => FaultSpec { name: "offboard-keeps-profile", bug: "answers the offboarding DELETE 204 but deletes neither the invoker profile nor its certificate", breaks: "TS 33.122 §6.8 step 3",
+            // CCF-OFF-02 finds the key refused and the old resource alive: inconclusive,
+            // pointing at CCF-OFF-01.
+            catches: &["CCF-OFF-01"] },
+        OffboardKeepsKey => FaultSpec { name: "offboard-keeps-key", bug: "deletes the invoker resource but keeps its public key registered, so the key cannot onboard again", breaks: "TS 33.122 §6.8 step 3 (recommended)",
+            catches: &["CCF-OFF-02"] },
+        OffboardWithoutClientCert => FaultSpec { name: "offboard-without-client-cert", bug: "offboards on a DELETE without a client certificate", breaks: "TS 33.122 §6.8, TS 29.222 §10.2",
+            catches: &["CCF-OFF-03"] },
+        OffboardAnyInvoker => FaultSpec { name: "offboard-any-invoker", bug: "offboards on a DELETE with any certificate it issued, not only the invoker's own", breaks: "TS 33.122 §6.8 step 3",
+            catches: &["CCF-OFF-04"] },
+        OffboardKeepSession => FaultSpec { name: "offboard-keep-session", bug: "keeps the TLS session alive after the offboarding response (other responses still close it)", breaks: "TS 33.122 §6.8 step 6",
+            catches: &["CCF-OFF-05"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.

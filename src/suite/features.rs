@@ -26,6 +26,10 @@ pub static FEATURES: &[(&str, &str)] = &[
         include_str!("../../features/core/teardown.feature"),
     ),
     (
+        "features/core/offboarding.feature",
+        include_str!("../../features/core/offboarding.feature"),
+    ),
+    (
         "features/invoker/secure_connection.feature",
         include_str!("../../features/invoker/secure_connection.feature"),
     ),

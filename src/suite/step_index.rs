@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 /// (path, text) of every step-definition file.
 static STEP_SOURCES: &[(&str, &str)] = &[
     (
+        "src/suite/steps/core_offboarding.rs",
+        include_str!("steps/core_offboarding.rs"),
+    ),
+    (
         "src/suite/steps/core_actions.rs",
         include_str!("steps/core_actions.rs"),
     ),
@@ -38,8 +42,23 @@ static STEP_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
+/// (path, text) of the World's operations, which steps call and which may call checks.
+static WORLD_SOURCES: &[&str] = &[
+    include_str!("world/mod.rs"),
+    include_str!("world/core_ops.rs"),
+    include_str!("world/credential_ops.rs"),
+    include_str!("world/invoker_ops.rs"),
+    include_str!("world/offboarding_ops.rs"),
+    include_str!("world/response_ops.rs"),
+    include_str!("world/teardown_ops.rs"),
+];
+
 /// (path, text) of the check modules a step's `checks::name(` resolves into.
 static CHECK_SOURCES: &[(&str, &str)] = &[
+    (
+        "src/checks/offboarding.rs",
+        include_str!("../checks/offboarding.rs"),
+    ),
     ("src/checks/core.rs", include_str!("../checks/core.rs")),
     (
         "src/checks/invoker.rs",
@@ -74,18 +93,24 @@ pub struct ResolvedStep {
 fn step_defs() -> &'static [StepDef] {
     static DEFS: OnceLock<Vec<StepDef>> = OnceLock::new();
     DEFS.get_or_init(|| {
+        let world: Vec<(String, String)> = WORLD_SOURCES
+            .iter()
+            .flat_map(|text| functions(&text.lines().collect::<Vec<_>>()))
+            .collect();
         STEP_SOURCES
             .iter()
-            .flat_map(|(path, text)| parse_step_file(path, text))
+            .flat_map(|(path, text)| parse_step_file(path, text, &world))
             .collect()
     })
 }
 
 /// Read the step definitions of one file: the attribute, the `async fn` after it, and the
-/// `checks::` calls in its body (up to the next attribute at the start of a line).
-fn parse_step_file(path: &str, text: &str) -> Vec<StepDef> {
+/// `checks::` calls in its body (up to the next attribute at the start of a line), also
+/// through the file's own helpers and the World's operations (`world`).
+fn parse_step_file(path: &str, text: &str, world: &[(String, String)]) -> Vec<StepDef> {
     let lines: Vec<&str> = text.lines().collect();
-    let helpers = functions(&lines);
+    let mut helpers = functions(&lines);
+    helpers.extend_from_slice(world);
     let mut defs = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -291,11 +316,40 @@ mod tests {
     }
 
     #[test]
+    fn every_step_check_and_world_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let listed = |dir: &str| -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".rs") && n != "mod.rs" && n != "verdict.rs")
+                .map(|n| format!("src/{dir}/{n}"))
+                .collect();
+            v.sort();
+            v
+        };
+        let sorted = |it: &mut dyn Iterator<Item = String>| {
+            let mut v: Vec<String> = it.collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            listed("suite/steps"),
+            sorted(&mut STEP_SOURCES.iter().map(|(p, _)| p.to_string()))
+        );
+        assert_eq!(
+            listed("checks"),
+            sorted(&mut CHECK_SOURCES.iter().map(|(p, _)| p.to_string()))
+        );
+        assert_eq!(listed("suite/world").len() + 1, WORLD_SOURCES.len());
+    }
+
+    #[test]
     fn a_step_resolves_to_its_function_and_check_line() {
         let text = "#[then(\"the core answers 201 Created\")]\nasync fn created(w: &mut W) {\n    w.check(checks::created(&r, false))\n}\n";
-        let defs = parse_step_file("x.rs", text);
+        let defs = parse_step_file("x.rs", text, &[]);
         let helped = "fn judge(w: &mut W) {\n    w.check(checks::rejected(&r))\n}\n\n#[then(\"x\")]\nasync fn x(w: &mut W) {\n    judge(w)\n}\n";
-        let via_helper = parse_step_file("y.rs", helped);
+        let via_helper = parse_step_file("y.rs", helped, &[]);
         assert_eq!(via_helper.len(), 1);
         assert!(
             via_helper[0].checks[0].ends_with(" rejected"),
@@ -313,7 +367,14 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        let src = CHECK_SOURCES[0].1.lines().nth(line - 1).unwrap();
+        let src = CHECK_SOURCES
+            .iter()
+            .find(|(p, _)| *p == "src/checks/core.rs")
+            .unwrap()
+            .1
+            .lines()
+            .nth(line - 1)
+            .unwrap();
         assert!(src.starts_with("pub fn created("), "{src}");
     }
 

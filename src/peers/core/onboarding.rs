@@ -214,29 +214,46 @@ async fn store_rejected_key(state: &State, body: Incoming) {
         });
 }
 
-/// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`.
+/// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`
+/// (TS 33.122 §6.8 step 3); deletes the profile, its certificate and its key.
 pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
+    let faults = &state.settings.faults;
+    let mut registry = state.registry.lock().expect("registry lock");
     let Some(cert) = client_cert else {
+        if faults.has(CoreFault::OffboardWithoutClientCert) && registry.remove(id).is_some() {
+            return respond::empty(StatusCode::NO_CONTENT);
+        }
         return respond::problem(
             StatusCode::FORBIDDEN,
             "CLIENT_CERTIFICATE_REQUIRED",
             "offboarding requires mutual TLS with the certificate issued at onboarding",
         );
     };
-    let mut registry = state.registry.lock().expect("registry lock");
+    // The fault accepts any certificate this core issued, whoever it was issued to.
+    let authenticates = |e: &Onboarded| {
+        e.certificate_der == cert
+            || (faults.has(CoreFault::OffboardAnyInvoker) && registry.issued(cert))
+    };
     match registry.get(id) {
         None => respond::problem(
             StatusCode::NOT_FOUND,
             "INVOKER_NOT_FOUND",
             format!("no onboarded API invoker {id}"),
         ),
-        Some(e) if e.certificate_der != cert => respond::problem(
+        Some(e) if !authenticates(e) => respond::problem(
             StatusCode::FORBIDDEN,
             "WRONG_CLIENT_CERTIFICATE",
             "the client certificate is not the one issued to this API invoker",
         ),
+        Some(_) if faults.has(CoreFault::OffboardKeepsProfile) => {
+            respond::empty(StatusCode::NO_CONTENT)
+        }
         Some(_) => {
-            registry.remove(id);
+            if faults.has(CoreFault::OffboardKeepsKey) {
+                registry.remove_keeping_key(id);
+            } else {
+                registry.remove(id);
+            }
             respond::empty(StatusCode::NO_CONTENT)
         }
     }

@@ -50,6 +50,19 @@ impl Registry {
         Some(e)
     }
 
+    /// Offboard an invoker but keep its key registered, so the key cannot onboard again
+    /// (the `offboard-keeps-key` fault; a retaining operator policy looks the same).
+    pub fn remove_keeping_key(&mut self, id: &str) -> Option<Onboarded> {
+        self.by_id.remove(id)
+    }
+
+    /// Whether `certificate_der` was issued to any onboarded invoker.
+    pub fn issued(&self, certificate_der: &[u8]) -> bool {
+        self.by_id
+            .values()
+            .any(|e| e.certificate_der == certificate_der)
+    }
+
     /// How many invokers are onboarded.
     pub fn len(&self) -> usize {
         self.by_id.len()

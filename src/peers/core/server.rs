@@ -227,7 +227,10 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         .and_then(|c| c.first())
         .map(|c| c.to_vec());
     let variants = &state.settings.variants;
+    // offboard-keep-session keeps the connection alive, and every response but the
+    // offboarding one still says Connection: close (so hyper closes after it).
     let keep_alive = state.settings.faults.has(CoreFault::KeepSessionOpen)
+        || state.settings.faults.has(CoreFault::OffboardKeepSession)
         || variants.has(CoreVariant::KeepAlive);
     // The keep-alive variant closes idle sessions after 2 s, as gunicorn does.
     let idle = if variants.has(CoreVariant::KeepAlive) {
@@ -378,7 +381,11 @@ async fn alter(settings: &CoreSettings, mut r: http::Response<Body>) -> http::Re
             set_location(&mut r, &path);
         }
     }
-    if faults.has(CoreFault::KeepSessionOpen) || variants.has(CoreVariant::KeepAlive) {
+    let offboarded = r.status() == StatusCode::NO_CONTENT;
+    if faults.has(CoreFault::KeepSessionOpen)
+        || variants.has(CoreVariant::KeepAlive)
+        || (offboarded && faults.has(CoreFault::OffboardKeepSession))
+    {
         r.headers_mut().remove(http::header::CONNECTION);
     }
     if error && faults.has(CoreFault::ErrorWithInvokerId) {

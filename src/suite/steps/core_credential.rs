@@ -4,9 +4,7 @@ use cucumber::{then, when};
 
 use super::skip_if_decided;
 use crate::checks::{self, Check};
-use crate::pki::{
-    embedded_jwk_copy, tamper_signature, unsecured_copy, url_keyed_copy, KeyUrl, Minter,
-};
+use crate::pki::{embedded_jwk_copy, tamper_signature, unsecured_copy, url_keyed_copy, KeyUrl};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
@@ -81,33 +79,6 @@ async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
         CredentialChoice::Header(format!("Basic {token}")),
     )
     .await
-}
-
-impl SuiteWorld {
-    /// A valid credential of the core's own issuer (what the forgeries derived from the
-    /// provisioned credential start from), or a harness error.
-    async fn provisioned_credential(&mut self) -> Result<String, String> {
-        match self.core()?.valid_credential().await {
-            Ok(t) => Ok(t),
-            Err(e) => Err(self
-                .harness_error(format!("cannot obtain a valid credential: {e}"))
-                .unwrap_err()),
-        }
-    }
-
-    /// What mints this run's credentials (the Given step's positive control proved the core
-    /// accepts a valid minted one).
-    async fn minter(&mut self) -> Result<Minter, String> {
-        match self.core()?.minter().await {
-            Ok(Some(m)) => Ok(m),
-            Ok(None) => Err(self
-                .harness_error(
-                    "accepts_harness_credentials is set but the harness has no key to mint with",
-                )
-                .unwrap_err()),
-            Err(e) => Err(self.harness_error(e).unwrap_err()),
-        }
-    }
 }
 
 #[when("the invoker sends the onboarding request with an expired credential")]

@@ -15,7 +15,10 @@ use crate::sut::{Attempt, CoreTarget, InvokerRun, Script};
 use super::driver::SuiteTargets;
 
 mod core_ops;
+mod credential_ops;
 mod invoker_ops;
+mod offboarding_ops;
+mod response_ops;
 mod teardown_ops;
 
 /// The cucumber World of the conformance suite.
@@ -62,6 +65,13 @@ pub struct CoreScenario {
     /// only version offered ("TLS 1.2"), if one was, and what was negotiated or why the
     /// handshake failed.
     pub handshake: Option<(Option<String>, Result<crate::net::TlsSummary, String>)>,
+    /// The invoker resource's path and the identity its issued certificate gives.
+    pub resource: Option<(String, crate::pki::Identity)>,
+    /// A DELETE that should have been refused (CCF-OFF-01, -03, -04), kept as it happened.
+    pub other_delete: Option<Attempt>,
+    /// After the same key was refused onboarding again: whether the old resource still
+    /// answered a DELETE with 2xx (the profile was never deleted: CCF-OFF-01's finding).
+    pub profile_survived: Option<bool>,
 }
 
 /// What an invoker-under-test scenario has scripted and run so far.

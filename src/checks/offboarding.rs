@@ -1,0 +1,280 @@
+//! Checks of the offboarding branch, core under test (TS 33.122 §6.8).
+
+use super::core::{describe, session_ended};
+use super::Check;
+use crate::net::Phase;
+use crate::sut::{Attempt, TeardownPolicy};
+
+/// How a DELETE that should not succeed was answered: `Ok(status)` for an HTTP answer,
+/// `Err(why)` when the core refused the TLS session itself (a certificate it no longer
+/// accepts, or none) and `None` when nothing can be told (a broken exchange).
+fn refusal(attempt: &Attempt) -> Option<Result<u16, String>> {
+    if let Some(r) = &attempt.response {
+        return Some(Ok(r.status));
+    }
+    match &attempt.error {
+        Some(e) if e.phase() == Phase::Handshake => Some(Err(e.to_string())),
+        _ => None,
+    }
+}
+
+fn broken(attempt: &Attempt) -> String {
+    attempt
+        .error
+        .as_ref()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| "no answer".into())
+}
+
+/// CCF-OFF-01: after a 204, a second DELETE with the same certificate finds nothing: a 4xx
+/// (404, or 401/403 for a certificate that was deleted with the profile) or a refused TLS
+/// session. A 2xx means the profile (and its certificate) survived the offboarding.
+pub fn offboarded_gone(again: &Attempt) -> Check {
+    let status = match refusal(again) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            return Check::Pass(format!(
+            "the core no longer accepts the deleted certificate: the TLS session was refused ({e})"
+        ))
+        }
+        None => {
+            return Check::Inconclusive(format!(
+                "the second DELETE broke before an answer: {}",
+                broken(again)
+            ))
+        }
+    };
+    let resp = again.response.as_ref().expect("an HTTP answer");
+    match status {
+        200..=299 => Check::Fail(format!(
+            "a second DELETE of the offboarded invoker, with the same certificate, was answered {}: the invoker profile and its certificate were not deleted (TS 33.122 §6.8 step 3: shall delete the API invoker profile, including the certificate)",
+            describe(resp)
+        )),
+        400..=499 => Check::Pass(format!(
+            "the second DELETE was answered {}: the invoker resource is gone",
+            describe(resp)
+        )),
+        _ => Check::Inconclusive(format!(
+            "the second DELETE was answered {}: a server error tells nothing about the deletion",
+            describe(resp)
+        )),
+    }
+}
+
+/// CCF-OFF-02: after offboarding, the same key onboards again. When the core refused it and
+/// the old resource still answered a DELETE (`profile_survived`), the profile was never
+/// deleted: that is CCF-OFF-01's finding, not a retained key.
+pub fn reonboarded(resp: &crate::net::HttpResponse, profile_survived: Option<bool>) -> Check {
+    if (200..300).contains(&resp.status) {
+        return Check::Pass(format!(
+            "the key of the offboarded invoker onboarded again: {}",
+            describe(resp)
+        ));
+    }
+    if profile_survived == Some(true) {
+        return Check::blocked(
+            Some("CCF-OFF-01"),
+            format!(
+                "the same key was refused ({}), and the old resource still answered a DELETE: the profile was not deleted",
+                describe(resp)
+            ),
+        );
+    }
+    Check::Fail(format!(
+        "after offboarding, onboarding the same key again was answered {}: the core kept the key of the deleted profile (allowed by operator policy, TS 33.122 §6.8 step 3, hence recommended)",
+        describe(resp)
+    ))
+}
+
+/// CCF-OFF-03/-04: a DELETE that does not authenticate as the invoker (no client
+/// certificate, another invoker's) is refused, and deleted nothing: the invoker's own DELETE
+/// afterwards (`control`) is still answered 204.
+pub fn offboarding_refused(refused: &Attempt, control: Option<&crate::net::HttpResponse>) -> Check {
+    let how = match refusal(refused) {
+        Some(Ok(s)) if (200..300).contains(&s) => {
+            let resp = refused.response.as_ref().expect("an HTTP answer");
+            return Check::Fail(format!(
+                "a DELETE that does not authenticate as the invoker was answered {}: the core offboarded on it (TS 33.122 §6.8 step 3: shall verify the API invoker ID)",
+                describe(resp)
+            ));
+        }
+        Some(Ok(_)) => format!(
+            "answered {}",
+            describe(refused.response.as_ref().expect("an HTTP answer"))
+        ),
+        Some(Err(e)) => format!("its TLS session was refused ({e})"),
+        None => {
+            return Check::Inconclusive(format!(
+                "the DELETE to be refused broke before an answer: {}",
+                broken(refused)
+            ))
+        }
+    };
+    match control.map(|c| c.status) {
+        Some(204) => Check::Pass(format!(
+            "the DELETE was refused ({how}) and deleted nothing: the invoker's own DELETE afterwards was answered 204"
+        )),
+        Some(404) => Check::Fail(format!(
+            "the DELETE was refused ({how}) but the invoker was deleted anyway: its own DELETE afterwards was answered 404"
+        )),
+        _ => Check::blocked(
+            Some("CCF-OK-07"),
+            format!(
+                "the DELETE was refused ({how}); whether it deleted anything cannot be told: the invoker's own DELETE afterwards was answered {}",
+                control.map(describe).unwrap_or_else(|| "nothing".into())
+            ),
+        ),
+    }
+}
+
+/// CCF-OFF-05: after the offboarding response the core ends the session itself (§6.8 step 6
+/// names the core), whatever the `[core.capabilities] teardown` declared for onboarding.
+pub fn offboarding_torn_down(attempt: &Attempt) -> Check {
+    let Some(end) = &attempt.end else {
+        return Check::Inconclusive("the end of the offboarding session was not observed".into());
+    };
+    match session_ended(
+        end,
+        attempt.announced_close(),
+        None,
+        TeardownPolicy::Core,
+    ) {
+        Check::Fail(r) => Check::Fail(format!(
+            "after the offboarding response: {r} (TS 33.122 §6.8 step 6: the CAPIF core function shall tear down the TLS session)"
+        )),
+        Check::Pass(r) => Check::Pass(format!("after the offboarding response, {r}")),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::{HttpResponse, PhaseError, SessionEnd};
+
+    fn answered(status: u16, end: Option<SessionEnd>) -> Attempt {
+        Attempt {
+            tls: None,
+            request: None,
+            response: Some(HttpResponse {
+                status,
+                headers: Vec::new(),
+                body: Vec::new(),
+            }),
+            error: None,
+            end,
+            after_harness_close: None,
+            timings: Default::default(),
+        }
+    }
+
+    fn refused_handshake() -> Attempt {
+        Attempt {
+            response: None,
+            error: Some(PhaseError::Protocol {
+                phase: Phase::Handshake,
+                reason: "received fatal alert: UnknownCA".into(),
+            }),
+            ..answered(0, None)
+        }
+    }
+
+    #[test]
+    fn a_second_delete_must_find_nothing() {
+        super::super::assert_pass(&offboarded_gone(&answered(404, None)));
+        super::super::assert_pass(&offboarded_gone(&answered(403, None)));
+        let tls = offboarded_gone(&refused_handshake());
+        assert!(
+            matches!(&tls, Check::Pass(m) if m.contains("UnknownCA")),
+            "{tls:?}"
+        );
+        let kept = offboarded_gone(&answered(204, None));
+        assert!(
+            matches!(&kept, Check::Fail(m) if m.contains("§6.8 step 3")),
+            "{kept:?}"
+        );
+        assert!(matches!(
+            offboarded_gone(&answered(500, None)),
+            Check::Inconclusive(_)
+        ));
+    }
+
+    #[test]
+    fn a_refused_key_is_a_retained_key_unless_the_profile_survived() {
+        let r = |s| HttpResponse {
+            status: s,
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        super::super::assert_pass(&reonboarded(&r(201), None));
+        let kept = reonboarded(&r(403), Some(false));
+        assert!(
+            matches!(&kept, Check::Fail(m) if m.contains("operator policy")),
+            "{kept:?}"
+        );
+        let survived = reonboarded(&r(403), Some(true));
+        assert!(
+            matches!(
+                survived,
+                Check::Blocked {
+                    by: Some("CCF-OFF-01"),
+                    ..
+                }
+            ),
+            "{survived:?}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_must_delete_nothing() {
+        let ok = answered(204, None).response;
+        super::super::assert_pass(&offboarding_refused(&answered(403, None), ok.as_ref()));
+        super::super::assert_pass(&offboarding_refused(&refused_handshake(), ok.as_ref()));
+        // Accepted: the finding whatever came next.
+        let accepted = offboarding_refused(&answered(204, None), None);
+        assert!(
+            matches!(&accepted, Check::Fail(m) if m.contains("offboarded on it")),
+            "{accepted:?}"
+        );
+        // Refused, yet the invoker is gone.
+        let gone = answered(404, None).response;
+        let c = offboarding_refused(&answered(401, None), gone.as_ref());
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("deleted anyway")),
+            "{c:?}"
+        );
+        // The control itself failed: CCF-OK-07 judges it.
+        let broken = answered(500, None).response;
+        let c = offboarding_refused(&answered(403, None), broken.as_ref());
+        assert!(
+            matches!(
+                c,
+                Check::Blocked {
+                    by: Some("CCF-OK-07"),
+                    ..
+                }
+            ),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn the_core_itself_must_end_the_offboarding_session() {
+        super::super::assert_pass(&offboarding_torn_down(&answered(
+            204,
+            Some(SessionEnd::CloseNotify),
+        )));
+        let alive = offboarding_torn_down(&answered(
+            204,
+            Some(SessionEnd::ServedAnotherRequest { status: 404 }),
+        ));
+        assert!(
+            matches!(&alive, Check::Fail(m) if m.contains("§6.8 step 6")),
+            "{alive:?}"
+        );
+        assert!(matches!(
+            offboarding_torn_down(&answered(204, None)),
+            Check::Inconclusive(_)
+        ));
+    }
+}
