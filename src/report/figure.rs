@@ -139,6 +139,34 @@ fn enrolment_apart(out: &mut String, results: &[ResultEntry], joint: (i32, i32))
     );
 }
 
+/// The offboarding branch (TS 33.122 §6.8, its own Figure 6.8-1): what follows a successful
+/// onboarding, so drawn apart (dashed) below the figure, joined to the onboarding response at
+/// `joint`.
+fn offboarding_apart(out: &mut String, results: &[ResultEntry], sut: Sut, joint: (i32, i32)) {
+    let (class, label) = branch_state(results, sut, Branch::Offboarding);
+    let (x, y, w, h) = (joint.0, 866, 260, 72);
+    out.push_str(&format!(
+        "<polyline points=\"{},{} {},{} {},{} {x},{}\" class=\"edge apart\"/>\n",
+        joint.0,
+        joint.1,
+        joint.0 - 40,
+        joint.1,
+        joint.0 - 40,
+        y + h / 2,
+        y + h / 2
+    ));
+    node(
+        out,
+        (x, y, w, h),
+        &format!("{class} apart"),
+        &[
+            "Offboarding after a success",
+            "(TS 33.122 §6.8, Figure 6.8-1)",
+        ],
+        Some(&label),
+    );
+}
+
 /// The figure for the `sut` role, coloured by `results`.
 ///
 /// Long by design: Figure X.1-1 node by node and arrow by arrow, in the figure's order, so it
@@ -150,7 +178,7 @@ pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     let (td, td_l) = branch_state(results, sut, Branch::Teardown);
     let mut s = String::new();
     s.push_str(&format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 860\" width=\"640\" height=\"860\" role=\"img\" class=\"flow\" data-sut=\"{}\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 950\" width=\"640\" height=\"950\" role=\"img\" class=\"flow\" data-sut=\"{}\">\n",
         sut.name()
     ));
     s.push_str(&format!(
@@ -252,6 +280,7 @@ pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     );
     arrow(&mut s, &[(cx, 776), (cx, 806)], None);
     node(&mut s, (cx - 50, 806, 100, 30), "terminal", &["END"], None);
+    offboarding_apart(&mut s, results, sut, (cx - 130, 654));
     s.push_str("</svg>\n");
     s
 }
