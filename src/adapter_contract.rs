@@ -30,11 +30,21 @@ pub enum Var {
     RegisterUsername,
     /// The register login's password.
     RegisterPassword,
+    /// What to do: `onboard` (the first invocation, and what its absence means) or
+    /// `offboard` (the second invocation of an offboarding scenario, in the same workdir).
+    Action,
+    /// With `offboard`: the apiInvokerId the played core assigned.
+    InvokerId,
+    /// With `offboard`: the invoker resource, as the Location of the 201 named it.
+    InvokerResource,
+    /// With `offboard`: a file with the certificate bundle the played core issued (PEM), for
+    /// the invoker's mutual TLS with the key it kept from the first invocation.
+    InvokerCertificate,
 }
 
 impl Var {
     /// Every variable, in the README's order.
-    pub const ALL: [Var; 11] = [
+    pub const ALL: [Var; 15] = [
         Var::CoreUrl,
         Var::Host,
         Var::Port,
@@ -46,6 +56,10 @@ impl Var {
         Var::RegisterUrl,
         Var::RegisterUsername,
         Var::RegisterPassword,
+        Var::Action,
+        Var::InvokerId,
+        Var::InvokerResource,
+        Var::InvokerCertificate,
     ];
 
     /// The variable's name.
@@ -62,9 +76,19 @@ impl Var {
             Var::RegisterUrl => "CAPIF_REGISTER_URL",
             Var::RegisterUsername => "CAPIF_REGISTER_USERNAME",
             Var::RegisterPassword => "CAPIF_REGISTER_PASSWORD",
+            Var::Action => "CAPIF_ACTION",
+            Var::InvokerId => "CAPIF_INVOKER_ID",
+            Var::InvokerResource => "CAPIF_INVOKER_RESOURCE",
+            Var::InvokerCertificate => "CAPIF_INVOKER_CERTIFICATE",
         }
     }
 }
+
+/// `CAPIF_ACTION` of the first invocation.
+pub const ACTION_ONBOARD: &str = "onboard";
+/// `CAPIF_ACTION` of the offboarding invocation: exit 0 = offboarded, 1–125 = offboarding
+/// failed, 89 = the invoker cannot offboard (not applicable).
+pub const ACTION_OFFBOARD: &str = "offboard";
 
 /// Exit status: onboarded (the last stdout line may carry `{"apiInvokerId", "certificate"}`).
 pub const EXIT_ONBOARDED: i32 = 0;

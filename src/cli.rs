@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use capif_conformance::adapter_contract::{Var, ACTION_OFFBOARD};
 use capif_conformance::exit_codes;
 use capif_conformance::net::Timeouts;
 use capif_conformance::peers::core::{CoreSettings, EnrolmentLogin, RunningCore};
 use capif_conformance::peers::faults::{CoreFault, Faults, InvokerFault};
-use capif_conformance::peers::invoker::{onboard, AdapterEnv};
+use capif_conformance::peers::invoker::{offboard, onboard, AdapterEnv};
 use capif_conformance::peers::variants::{CoreVariant, InvokerVariant, VariantSpec, Variants};
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::{RunPlan, SutSelection};
@@ -547,6 +548,19 @@ async fn reference_invoker(
         timeouts.handshake = d;
         timeouts.response = d;
     }
+    let action = std::env::var(Var::Action.name()).unwrap_or_default();
+    if action == ACTION_OFFBOARD {
+        return match offboard(&env, &timeouts, &faults).await {
+            Ok(()) => {
+                eprintln!("offboarded");
+                capif_conformance::adapter_contract::EXIT_ONBOARDED
+            }
+            Err(e) => {
+                eprintln!("offboarding failed: {e}");
+                capif_conformance::adapter_contract::EXIT_FAILED
+            }
+        };
+    }
     match onboard(&env, &timeouts, &faults, &variants).await {
         Ok(done) => {
             if let Some(dir) = &env.workdir {
@@ -558,7 +572,7 @@ async fn reference_invoker(
                     })
                     .and_then(|_| {
                         capif_conformance::fsutil::write_atomic(
-                            &dir.join("invoker-key.pem"),
+                            &dir.join(capif_conformance::peers::invoker::KEY_FILE),
                             done.key.serialize_pem().as_bytes(),
                             capif_conformance::fsutil::FileMode::Private,
                         )

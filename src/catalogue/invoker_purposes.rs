@@ -12,6 +12,11 @@ const GIVE_UP: &str = "\"If the onboarding session cannot be secured, the sessio
 
 const ENROLMENT: &str = "Pre-provisioning is outside TS 33.122 (\"The API Invoker and the CAPIF core are pre-provisioned with the onboarding enrolment information\", §6.1): informational. A register the invoker does not authenticate, or reaches in clear, hands its login, its onboarding credential and its trust root to whoever is on the path; the core it then trusts may be the attacker's.";
 
+const OFFBOARD: &str = "TS 33.122 §6.8 step 2: \"The API invoker shall send Offboard API invoker request message to the CAPIF core function, including the CAPIF core function specific API invoker ID\", over the TLS session of step 0, mutually authenticated with the certificate issued at onboarding (TS 29.222 §10.2): DELETE on the resource the core created (TS 29.222 §8.4.2.3.3.2).";
+const OFFBOARD_CREDENTIAL: &str = "TS 33.122 §6.8 authenticates the offboarding by the mutually authenticated TLS session; the onboarding credential authorizes onboarding only, and sending it again exposes it to one more request for nothing: recommended.";
+const OFFBOARD_RESULT: &str = "TS 29.222 §8.4.2.3.3.2: DELETE answers \"204 No Content: the individual API invoker matching the onboardingId was offboarded\"; TS 33.122 §6.8 step 5: on success \"The API invoker shall delete the information\" of its onboarding. Only a 204 is an offboarding; an error answer leaves the invoker onboarded.";
+const OFFBOARD_TEARDOWN: &str = "TS 33.122 §6.8 step 6: \"The CAPIF core function shall tear down the TLS session with the API invoker\"; the invoker has nothing more to send on it and ends it too (RFC 9112 §9.6): recommended, the clause names the core.";
+
 const fn tp(
     id: &'static str,
     title: &'static str,
@@ -69,6 +74,13 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],
         CLOSE_NOTIFY),
+    tp("INV-OFF-01", "The invoker offboards with DELETE on the resource the core named in its Location", B::Offboarding, S::Mandatory, &["TS 33.122 §6.8 step 2", "TS 29.222 §8.4.2.3.3.2"], OFFBOARD),
+    tp("INV-OFF-02", "The offboarding DELETE goes over mutual TLS with the certificate issued at onboarding", B::Offboarding, S::Mandatory, &["TS 33.122 §6.8", "TS 29.222 §10.2"], OFFBOARD),
+    tp("INV-OFF-03", "The offboarding DELETE does not carry the onboarding credential", B::Offboarding, S::Recommended, &["TS 33.122 §6.8"], OFFBOARD_CREDENTIAL),
+    tp("INV-OFF-04", "On 204 the invoker reports the offboarding as done", B::Offboarding, S::Mandatory, &["TS 33.122 §6.8 step 5", "TS 29.222 §8.4.2.3.3.2"], OFFBOARD_RESULT),
+    tp("INV-OFF-05", "On 403 to the offboarding the invoker reports failure", B::Offboarding, S::Mandatory, &["TS 29.222 §8.4.2.3.3.2"], OFFBOARD_RESULT),
+    tp("INV-OFF-06", "On 404 to the offboarding the invoker reports failure", B::Offboarding, S::Mandatory, &["TS 29.222 §8.4.2.3.3.2"], OFFBOARD_RESULT),
+    tp("INV-OFF-07", "After the offboarding response the invoker ends the session and sends nothing more", B::Offboarding, S::Recommended, &["TS 33.122 §6.8 step 6", "RFC 9112 §9.6"], OFFBOARD_TEARDOWN),
     tp("INV-ENR-01", "The invoker sends no register login to a register whose certificate does not chain to its provisioned root", B::Enrolment, S::Informational, &["TS 33.122 §6.1", "RFC 9110 §4.3.4"], ENROLMENT),
     tp("INV-ENR-02", "The invoker sends no register login in clear", B::Enrolment, S::Informational, &["TS 33.122 §6.1", "RFC 7617 §4"], ENROLMENT),
 ];

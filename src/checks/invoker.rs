@@ -791,12 +791,12 @@ pub fn invoker_close_notify(run: &InvokerRun) -> Check {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::sut::{AdapterRun, Answers, Observations, RegisterSession, Script};
     use std::time::Duration;
 
-    fn session(requests: usize, end: Option<SessionEnd>) -> SessionObservation {
+    pub(crate) fn session(requests: usize, end: Option<SessionEnd>) -> SessionObservation {
         SessionObservation {
             accepted_ms: 0,
             client_hello: None,
@@ -807,6 +807,7 @@ mod tests {
                     target: format!("/{ONBOARDING_PATH}"),
                     headers: Vec::new(),
                     body: Vec::new(),
+                    answered: None,
                 })
                 .collect(),
             cleartext_received: Vec::new(),
@@ -814,10 +815,15 @@ mod tests {
             closed_before_request: end,
             end: None,
             end_after_ms: Some(900),
+            client_certificate: None,
         }
     }
 
-    fn run(script: Script, exit: AdapterExit, sessions: Vec<SessionObservation>) -> InvokerRun {
+    pub(crate) fn run(
+        script: Script,
+        exit: AdapterExit,
+        sessions: Vec<SessionObservation>,
+    ) -> InvokerRun {
         InvokerRun {
             script,
             credential: "c".into(),
@@ -835,6 +841,7 @@ mod tests {
                 unrecorded: 0,
                 register: None,
             },
+            offboard: None,
         }
     }
 
@@ -1172,6 +1179,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             body: body.to_vec(),
+            answered: None,
         });
         s
     }

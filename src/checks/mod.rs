@@ -3,11 +3,13 @@
 
 mod core;
 mod invoker;
+mod invoker_offboarding;
 mod offboarding;
 mod verdict;
 
 pub use self::core::*;
 pub use invoker::*;
+pub use invoker_offboarding::*;
 pub use offboarding::*;
 pub use verdict::{Check, Verdict};
 

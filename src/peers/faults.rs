@@ -169,6 +169,18 @@ catalogued! { FaultSpec;
             catches: &["INV-TD-01", "INV-TD-02"] },
         RetryLoop => FaultSpec { name: "retry-loop", bug: "retries a rejected credential in a loop", breaks: ANNEX,
             catches: &["INV-CRED-03"] },
+        OffboardWrongPath => FaultSpec { name: "offboard-wrong-path", bug: "sends the offboarding DELETE to the onboardedInvokers collection, not to the resource the core named", breaks: "TS 33.122 §6.8 step 2, TS 29.222 §8.4.2.3.3.2",
+            // The played core answers 404 and the invoker reports failure: INV-OFF-04 is
+            // inconclusive, pointing at INV-OFF-01.
+            catches: &["INV-OFF-01"] },
+        OffboardWithoutCert => FaultSpec { name: "offboard-without-cert", bug: "offboards without presenting the issued certificate", breaks: "TS 33.122 §6.8, TS 29.222 §10.2",
+            catches: &["INV-OFF-02"] },
+        OffboardWithCredential => FaultSpec { name: "offboard-with-credential", bug: "sends its onboarding credential with the offboarding DELETE", breaks: "TS 33.122 §6.8 (recommended)",
+            catches: &["INV-OFF-03"] },
+        OffboardSuccessOnError => FaultSpec { name: "offboard-success-on-error", bug: "reports the offboarding as done whatever the core answered", breaks: "TS 29.222 §8.4.2.3.3.2",
+            catches: &["INV-OFF-05", "INV-OFF-06"] },
+        OffboardKeepSession => FaultSpec { name: "offboard-keep-session", bug: "keeps the TLS session open after the offboarding response", breaks: "TS 33.122 §6.8 step 6",
+            catches: &["INV-OFF-07"] },
         CleartextFallback => FaultSpec { name: "cleartext-fallback", bug: "when TLS fails, sends the request in clear", breaks: ANNEX,
             catches: &["INV-TLS-07"] },
         // Nothing it sends is an Onboard API Invoker Request: every purpose judging that
@@ -243,7 +255,11 @@ mod tests {
         }
         for f in InvokerFault::ALL {
             let s = f.spec();
-            assert!(names.insert(s.name) || s.name == "keep-session-open");
+            // The same bug in both roles keeps its name.
+            assert!(
+                names.insert(s.name)
+                    || matches!(s.name, "keep-session-open" | "offboard-keep-session")
+            );
             assert_eq!(InvokerFault::parse(s.name), Some(*f));
             for id in s.catches {
                 assert!(

@@ -25,7 +25,7 @@ catalogued! { VariantSpec;
     /// Legitimate behaviours of a CAPIF core.
     pub enum CoreVariant {
         KeepAlive => VariantSpec { name: "keep-alive",
-            behaviour: "keeps HTTP/1.1 sessions alive (no Connection: close) and closes them after a 2 s idle timer",
+            behaviour: "keeps HTTP/1.1 sessions alive (no Connection: close) and closes them after a 2 s idle timer; after the offboarding response it closes (TS 33.122 §6.8 step 6 says the core shall)",
             seen_in: "OpenCAPIF served by gunicorn/uvicorn", allowed_by: "RFC 9112 §9.3 (persistent connections are the default); the annex names no actor for the teardown",
             not_pass: &[] },
         ConnexionErrors => VariantSpec { name: "connexion-errors",
@@ -47,7 +47,9 @@ catalogued! { VariantSpec;
         Asynchronous => VariantSpec { name: "asynchronous",
             behaviour: "answers a valid request 202 Accepted without a body (the result would follow as an OnboardingNotification)",
             seen_in: "TS 29.222 asynchronous onboarding", allowed_by: "TS 29.222 §8.4.2.2.3.1 (202 Accepted), declared by asynchronous_onboarding = true",
-            not_pass: &[("CCF-OK-02", "not-applicable"), ("CCF-OK-03", "not-applicable"), ("CCF-OK-04", "not-applicable"), ("CCF-OK-06", "not-applicable"), ("CCF-OK-07", "not-applicable")] },
+            // Offboarding needs the resource of a 201 (until notifications are received).
+            not_pass: &[("CCF-OK-02", "not-applicable"), ("CCF-OK-03", "not-applicable"), ("CCF-OK-04", "not-applicable"), ("CCF-OK-06", "not-applicable"), ("CCF-OK-07", "not-applicable"),
+                ("CCF-OFF-01", "not-applicable"), ("CCF-OFF-02", "not-applicable"), ("CCF-OFF-03", "not-applicable"), ("CCF-OFF-04", "not-applicable"), ("CCF-OFF-05", "not-applicable")] },
         RsaOnly => VariantSpec { name: "rsa-only",
             behaviour: "accepts only RSA invoker keys (400 naming apiInvokerPublicKey otherwise)",
             seen_in: "cores whose CA signs RSA only", allowed_by: "TS 29.222 asks for \"the API Invoker's public key\" of no particular type; tested with [core] invoker_key = \"rsa2048\"",

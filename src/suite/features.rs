@@ -46,6 +46,10 @@ pub static FEATURES: &[(&str, &str)] = &[
         include_str!("../../features/invoker/teardown.feature"),
     ),
     (
+        "features/invoker/offboarding.feature",
+        include_str!("../../features/invoker/offboarding.feature"),
+    ),
+    (
         "features/invoker/enrolment.feature",
         include_str!("../../features/invoker/enrolment.feature"),
     ),

@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 /// (path, text) of every step-definition file.
 static STEP_SOURCES: &[(&str, &str)] = &[
     (
+        "src/suite/steps/invoker_offboarding.rs",
+        include_str!("steps/invoker_offboarding.rs"),
+    ),
+    (
         "src/suite/steps/core_offboarding.rs",
         include_str!("steps/core_offboarding.rs"),
     ),
@@ -55,6 +59,10 @@ static WORLD_SOURCES: &[&str] = &[
 
 /// (path, text) of the check modules a step's `checks::name(` resolves into.
 static CHECK_SOURCES: &[(&str, &str)] = &[
+    (
+        "src/checks/invoker_offboarding.rs",
+        include_str!("../checks/invoker_offboarding.rs"),
+    ),
     (
         "src/checks/offboarding.rs",
         include_str!("../checks/offboarding.rs"),
@@ -200,12 +208,12 @@ fn functions(lines: &[&str]) -> Vec<(String, String)> {
     out
 }
 
-/// `path:line name` of every `checks::name(` call in `body`, resolved in the check modules,
+/// `path:line name` of every `checks::name` call (or function passed) in `body`, resolved in the check modules,
 /// also through the helper functions of the same file it calls (a step that judges through
 /// `judge_teardown(...)` or `w.teardown_precondition()`).
 fn checks_called(body: &str, helpers: &[(String, String)]) -> Vec<String> {
     static CALL: OnceLock<Regex> = OnceLock::new();
-    let call = CALL.get_or_init(|| Regex::new(r"checks::([a-z_0-9]+)\(").expect("valid regex"));
+    let call = CALL.get_or_init(|| Regex::new(r"checks::([a-z_0-9]+)").expect("valid regex"));
     let mut out: Vec<String> = Vec::new();
     let mut bodies = vec![body.to_string()];
     let mut visited: Vec<&str> = Vec::new();

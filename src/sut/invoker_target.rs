@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::adapter::{run_adapter, AdapterRun};
 use super::played_core::Handshake;
 use super::played_core::{Observations, PlayedCore, Script};
-use crate::adapter_contract::Var;
+use crate::adapter_contract::{AdapterOutcome, Var, ACTION_OFFBOARD, ACTION_ONBOARD};
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::net::HttpRequest;
 use crate::net::Timeouts;
@@ -54,6 +54,21 @@ pub struct InvokerRun {
     pub adapter: AdapterRun,
     /// What the played core observed.
     pub observations: Observations,
+    /// The offboarding invocation of an offboarding scenario (None: not one, or the first
+    /// invocation did not onboard, so there was nothing to offboard).
+    pub offboard: Option<OffboardRun>,
+}
+
+/// The second invocation of an offboarding scenario (`CAPIF_ACTION=offboard`).
+#[derive(Debug, Clone)]
+pub struct OffboardRun {
+    /// The adapter's run.
+    pub adapter: AdapterRun,
+    /// When it started, ms on the played core's clock: the sessions accepted from then on
+    /// are the offboarding's.
+    pub started_ms: u64,
+    /// What the invoker was told it is.
+    pub granted: crate::sut::Granted,
 }
 
 impl InvokerTarget {
@@ -117,6 +132,7 @@ impl InvokerTarget {
             ("127.0.0.1".to_string(), core.url.clone())
         };
         let mut env: Vec<(String, String)> = vec![
+            (Var::Action.name().into(), ACTION_ONBOARD.into()),
             (Var::CoreUrl.name().into(), url),
             (Var::Host.name().into(), host),
             (Var::Port.name().into(), core.addr.port().to_string()),
@@ -139,6 +155,14 @@ impl InvokerTarget {
             env.push((Var::RegisterPassword.name().into(), login.password.clone()));
         }
         let adapter = run_adapter(&self.command, &env, &workdir, timeouts.adapter).await;
+        let granted = core.granted().into_iter().next();
+        let offboard = match (script.offboard, adapter.outcome(), granted) {
+            (Some(_), AdapterOutcome::Onboarded, Some(granted)) => Some(
+                self.offboard(&core, env, &workdir, dir.path(), granted, timeouts)
+                    .await?,
+            ),
+            _ => None,
+        };
         let observations = core.finish().await;
         Ok(InvokerRun {
             script,
@@ -146,6 +170,40 @@ impl InvokerTarget {
             via_register: self.enrolment.is_some(),
             adapter,
             observations,
+            offboard,
+        })
+    }
+
+    /// The second invocation of an offboarding scenario: in the same workdir (where the
+    /// invoker kept its key), told its id, its resource and the certificate it was issued.
+    async fn offboard(
+        &self,
+        core: &PlayedCore,
+        mut env: Vec<(String, String)>,
+        workdir: &std::path::Path,
+        dir: &std::path::Path,
+        granted: crate::sut::Granted,
+        timeouts: Timeouts,
+    ) -> Result<OffboardRun, String> {
+        let issued = dir.join("issued-certificate.pem");
+        std::fs::write(&issued, &granted.certificate_pem)
+            .map_err(|e| format!("cannot write the issued certificate: {e}"))?;
+        env.retain(|(k, _)| k != Var::Action.name());
+        env.extend([
+            (Var::Action.name().into(), ACTION_OFFBOARD.into()),
+            (Var::InvokerId.name().into(), granted.api_invoker_id.clone()),
+            (Var::InvokerResource.name().into(), granted.location.clone()),
+            (
+                Var::InvokerCertificate.name().into(),
+                issued.display().to_string(),
+            ),
+        ]);
+        let started_ms = core.elapsed_ms();
+        let adapter = run_adapter(&self.command, &env, workdir, timeouts.adapter).await;
+        Ok(OffboardRun {
+            adapter,
+            started_ms,
+            granted,
         })
     }
 }
@@ -210,17 +268,10 @@ impl InvokerRun {
                 },
             });
         }
-        let stderr_tail: String = {
-            let masked = run.adapter.stderr.replace(
-                &run.credential,
-                &crate::evidence::mask_secret(&run.credential),
-            );
-            let start = masked.len().saturating_sub(2000);
-            let start = (start..masked.len())
-                .find(|i| masked.is_char_boundary(*i))
-                .unwrap_or(masked.len());
-            masked[start..].to_string()
-        };
+        let stderr_tail = tail(&run.adapter.stderr.replace(
+            &run.credential,
+            &crate::evidence::mask_secret(&run.credential),
+        ));
         if run.observations.unrecorded > 0 {
             notes.push(format!(
                 "run {n}: {} more connections not recorded (the played core records at most {} per scenario)",
@@ -235,6 +286,28 @@ impl InvokerRun {
             run.observations.sessions.len(),
             stderr_tail.trim()
         ));
+        if let Some(off) = &run.offboard {
+            notes.push(format!(
+                "run {n}, offboarding invocation (CAPIF_ACTION=offboard, CAPIF_INVOKER_ID={}): {} after {} ms; stderr (tail): {}",
+                off.granted.api_invoker_id,
+                off.adapter.describe(),
+                off.adapter.duration_ms,
+                tail(&off.adapter.stderr.replace(
+                    &run.credential,
+                    &crate::evidence::mask_secret(&run.credential)
+                ))
+                .trim()
+            ));
+        }
         (exchanges, notes)
     }
+}
+
+/// The last 2000 bytes of `text` (on a character boundary).
+fn tail(text: &str) -> String {
+    let start = text.len().saturating_sub(2000);
+    let start = (start..text.len())
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(text.len());
+    text[start..].to_string()
 }

@@ -21,10 +21,12 @@ pub use config::{
 pub use control::{demands_client_certificate, Control, Holds};
 pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey};
 pub use credential_source::CredentialSource;
-pub use invoker_target::{silence_slack, InvokerRun, InvokerTarget, REFERENCE_GIVES_UP_AFTER};
+pub use invoker_target::{
+    silence_slack, InvokerRun, InvokerTarget, OffboardRun, REFERENCE_GIVES_UP_AFTER,
+};
 pub use played_core::{
     grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
-    Handshake, Observations, ObservedRequest, PlayedCore, Presents, RegisterObservation,
+    Handshake, Observations, ObservedRequest, Offboard, PlayedCore, Presents, RegisterObservation,
     RegisterRequest, RegisterScript, RegisterSession, Script, SessionObservation, SuiteGrade,
     Unusable, CORE_DNS_NAME, MAX_SESSIONS,
 };

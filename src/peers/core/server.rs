@@ -382,8 +382,10 @@ async fn alter(settings: &CoreSettings, mut r: http::Response<Body>) -> http::Re
         }
     }
     let offboarded = r.status() == StatusCode::NO_CONTENT;
+    // The keep-alive variant still tears the session down after the offboarding response:
+    // there TS 33.122 §6.8 step 6 says the core shall.
     if faults.has(CoreFault::KeepSessionOpen)
-        || variants.has(CoreVariant::KeepAlive)
+        || (variants.has(CoreVariant::KeepAlive) && !offboarded)
         || (offboarded && faults.has(CoreFault::OffboardKeepSession))
     {
         r.headers_mut().remove(http::header::CONNECTION);

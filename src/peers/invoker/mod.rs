@@ -4,7 +4,9 @@
 
 mod env;
 mod flow;
+mod offboard;
 mod register;
 
 pub use env::{AdapterEnv, EnvError, RegisterEnv};
 pub use flow::{onboard, InvokerError, Onboarding};
+pub use offboard::{offboard, KEY_FILE};

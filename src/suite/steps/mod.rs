@@ -10,6 +10,7 @@ mod core_response;
 mod core_teardown;
 mod core_tls;
 mod invoker;
+mod invoker_offboarding;
 
 /// Skip the rest of a scenario whose verdict is already fixed; on an interrupted run, fix it
 /// to a harness error first.

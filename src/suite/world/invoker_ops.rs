@@ -82,7 +82,22 @@ impl SuiteWorld {
             }
             AdapterOutcome::Onboarded | AdapterOutcome::Failed(_) => {}
         }
+        // The offboarding invocation: exit 89 there means the invoker cannot offboard.
+        let offboard = run.offboard.as_ref().map(|o| o.adapter.clone());
         self.on_invoker.runs.push(run);
-        Ok(())
+        match offboard.as_ref().map(|a| (a.outcome(), a)) {
+            Some((AdapterOutcome::Unsupported, a)) => {
+                let reason = format!(
+                    "the invoker cannot offboard (the offboarding invocation exited {EXIT_UNSUPPORTED}): {}",
+                    a.last_stderr_line()
+                );
+                self.decided = Some((Verdict::NotApplicable, reason));
+                Ok(())
+            }
+            Some((AdapterOutcome::NotRunnable(why), _)) => self.harness_error(format!(
+                "the adapter command could not be run for the offboarding invocation ({why})"
+            )),
+            _ => Ok(()),
+        }
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::session::ObservedRequest;
-use super::{Answers, Granted, Shared, Unusable};
+use super::{Answers, Granted, Offboard, Shared, Unusable};
 use crate::model::{ONBOARDING_PATH, PROBLEM_JSON};
 use crate::peers::core::decision::{
     check_credential, check_request, created_details, new_invoker_id, Rejection, Rules,
@@ -44,8 +44,11 @@ fn problem(r: &Rejection) -> Vec<u8> {
 ///
 /// Long by design: every scripted answer of the played core in one match, so a scenario's
 /// answer can be read in one place.
-pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
+pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]>) -> Vec<u8> {
     let path = req.target.split('?').next().unwrap_or("");
+    if let (Some(offboard), "DELETE") = (shared.script.offboard, req.method.as_str()) {
+        return offboarding(shared, offboard, path, client_cert);
+    }
     if !(req.method == "POST" && path.ends_with(ONBOARDING_PATH)) {
         return problem(&Rejection::new(
             404,
@@ -127,15 +130,17 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
         }
         // Never: the session never asks for an answer (it waits for the invoker to give up).
         Answers::Status(_) | Answers::Never => {}
-        Answers::Onboard | Answers::RejectCredential => {
-            shared.granted.lock().expect("lock").push(Granted {
-                api_invoker_id: id.clone(),
-                certificate_pem: cert.pem(),
-            });
-        }
+        Answers::Onboard | Answers::RejectCredential => {}
     }
     let root = shared.api_root.lock().expect("lock").clone();
     let location = ("Location", format!("{root}{ONBOARDING_PATH}/{id}"));
+    if matches!(shared.script.answers, Answers::Onboard) {
+        shared.granted.lock().expect("lock").push(Granted {
+            api_invoker_id: id.clone(),
+            certificate_pem: cert.pem(),
+            location: location.1.clone(),
+        });
+    }
     let body = serde_json::to_vec(&out).expect("serializes");
     match shared.script.answers {
         Answers::Status(204) => http(204, "No Content", "application/json", &[], b""),
@@ -147,5 +152,54 @@ pub fn respond(shared: &Shared, req: &ObservedRequest) -> Vec<u8> {
             &body,
         ),
         _ => http(201, "Created", "application/json", &[location], &body),
+    }
+}
+
+/// The status line's code of an answer the played core wrote.
+pub fn status_of(response: &[u8]) -> Option<u16> {
+    std::str::from_utf8(response.get(9..12)?).ok()?.parse().ok()
+}
+
+/// The answer to a DELETE (TS 33.122 §6.8): strictly, 204 only for the resource of an
+/// invoker this core onboarded, over mutual TLS with the certificate issued to it.
+fn offboarding(
+    shared: &Shared,
+    offboard: Offboard,
+    path: &str,
+    client_cert: Option<&[u8]>,
+) -> Vec<u8> {
+    if let Offboard::Status(status) = offboard {
+        return problem(&Rejection::new(
+            status,
+            "SCRIPTED_OFFBOARDING_ERROR",
+            "the offboarding is refused (scripted)",
+        ));
+    }
+    let granted = shared.granted.lock().expect("lock").clone();
+    let Some(g) = granted
+        .iter()
+        .find(|g| url::Url::parse(&g.location).is_ok_and(|u| u.path() == path))
+    else {
+        return problem(&Rejection::new(
+            404,
+            "INVOKER_NOT_FOUND",
+            "no onboarded API invoker at this path",
+        ));
+    };
+    let issued = crate::pki::pem_certificates(&g.certificate_pem);
+    match client_cert {
+        Some(c) if issued.first().is_some_and(|i| i.as_ref() == c) => {
+            http(204, "No Content", "application/json", &[], b"")
+        }
+        Some(_) => problem(&Rejection::new(
+            403,
+            "WRONG_CLIENT_CERTIFICATE",
+            "the client certificate is not the one issued to this API invoker",
+        )),
+        None => problem(&Rejection::new(
+            403,
+            "CLIENT_CERTIFICATE_REQUIRED",
+            "offboarding requires mutual TLS with the certificate issued at onboarding",
+        )),
     }
 }

@@ -23,6 +23,18 @@ pub use client_hello::{
 pub use register::{RegisterObservation, RegisterRequest, RegisterScript, RegisterSession};
 pub use session::{Handshake, ObservedRequest, SessionObservation};
 
+impl PlayedCore {
+    /// Milliseconds since the played core started (the clock of `accepted_ms`).
+    pub fn elapsed_ms(&self) -> u64 {
+        self.shared.started.elapsed().as_millis() as u64
+    }
+
+    /// The onboardings granted so far.
+    pub fn granted(&self) -> Vec<Granted> {
+        self.shared.granted.lock().expect("lock").clone()
+    }
+}
+
 use crate::net::Timeouts;
 use crate::peers::core::{EnrolmentLogin, RegisterStyle};
 use crate::pki::{Identity, ServerVariant, TestPki};
@@ -118,6 +130,17 @@ impl std::str::FromStr for Unusable {
     }
 }
 
+/// How the played core answers the offboarding DELETE (TS 33.122 §6.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Offboard {
+    /// Strictly, like the reference core: 204 for a DELETE of a granted invoker's resource
+    /// over mutual TLS with the certificate issued to it; 403 otherwise, 404 for another path.
+    Strict,
+    /// This error status (403, 404) whatever the request.
+    Status(u16),
+}
+
 /// The script of one scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Script {
@@ -130,6 +153,9 @@ pub struct Script {
     pub by_name: bool,
     /// How the register presents itself (with `[invoker.enrolment]`).
     pub register: RegisterScript,
+    /// Offboarding scenarios: the invoker is run a second time to offboard
+    /// (`CAPIF_ACTION=offboard`), and the played core answers its DELETE so.
+    pub offboard: Option<Offboard>,
 }
 
 /// The DNS name the played core is addressed by with [`Script::by_name`]: it resolves to
@@ -166,6 +192,7 @@ impl Default for Script {
             answers: Answers::Onboard,
             by_name: false,
             register: RegisterScript::AsDeclared,
+            offboard: None,
         }
     }
 }
@@ -177,6 +204,8 @@ pub struct Granted {
     pub api_invoker_id: String,
     /// The certificate it issued (PEM).
     pub certificate_pem: String,
+    /// Its resource, as the Location of the 201 named it.
+    pub location: String,
 }
 
 /// Shared state of a played core.

@@ -53,6 +53,8 @@ pub struct ObservedRequest {
     /// Body.
     #[serde(skip)]
     pub body: Vec<u8>,
+    /// The status the played core answered it with (None: not answered).
+    pub answered: Option<u16>,
 }
 
 impl ObservedRequest {
@@ -89,6 +91,10 @@ pub struct SessionObservation {
     pub end: Option<SessionEnd>,
     /// Time from the last response to that end, ms.
     pub end_after_ms: Option<u64>,
+    /// The client certificate the invoker presented (leaf, DER), when the played core asked
+    /// for one (offboarding scenarios).
+    #[serde(skip)]
+    pub client_certificate: Option<Vec<u8>>,
 }
 
 /// Records the first bytes read from a stream (the ClientHello) while passing them on.
@@ -146,6 +152,7 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         closed_before_request: None,
         end: None,
         end_after_ms: None,
+        client_certificate: None,
     };
     if shared.script.presents == super::Presents::Silent {
         silent_handshake(tcp, &shared, &mut obs).await;
@@ -160,7 +167,14 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         inner: tcp,
         seen: seen.clone(),
     };
-    let cfg = match server_config(&identity, &ClientAuth::None, TLS_VERSIONS) {
+    // Only an offboarding scenario asks for a client certificate (optional: the onboarding
+    // POST comes without one), so no other scenario's handshake changes.
+    let client_auth = if shared.script.offboard.is_some() {
+        ClientAuth::Optional(vec![shared.pki.ca.cert.clone()])
+    } else {
+        ClientAuth::None
+    };
+    let cfg = match server_config(&identity, &client_auth, TLS_VERSIONS) {
         Ok(c) => c,
         Err(e) => {
             obs.handshake = Handshake::Failed {
@@ -189,6 +203,10 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         }
     };
     let conn = tls.get_ref().1;
+    obs.client_certificate = conn
+        .peer_certificates()
+        .and_then(|c| c.first())
+        .map(|c| c.to_vec());
     let (version, cipher) = negotiated(conn);
     obs.handshake = Handshake::Completed { version, cipher };
     let mut buf = Vec::new();
@@ -204,7 +222,9 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
                     obs.end_after_ms = Some(after);
                     return obs;
                 }
-                let response = answer::respond(&shared, obs.requests.last().expect("pushed"));
+                let req = obs.requests.last_mut().expect("pushed");
+                let response = answer::respond(&shared, req, obs.client_certificate.as_deref());
+                req.answered = answer::status_of(&response);
                 if tls.write_all(&response).await.is_err() || tls.flush().await.is_err() {
                     obs.end = Some(SessionEnd::Reset);
                     return obs;
@@ -288,6 +308,7 @@ async fn read_request<S: AsyncRead + Unpin>(
                     target: req.path.unwrap_or_default().to_string(),
                     headers,
                     body,
+                    answered: None,
                 };
                 buf.drain(..used);
                 return ReadOutcome::Request(r);

@@ -1,0 +1,66 @@
+//! Steps of the offboarding branch, invoker under test (TS 33.122 §6.8): script the played
+//! core's answer to the DELETE; the adapter's two invocations run in "When the invoker
+//! onboards and then offboards".
+
+use cucumber::{given, then, when};
+
+use super::skip_if_decided;
+use crate::checks::{self, Check};
+use crate::suite::world::{StepResult, SuiteWorld};
+use crate::sut::{InvokerRun, Offboard};
+
+#[given("the harness core offboards strictly")]
+async fn offboards_strictly(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.on_invoker.script.offboard = Some(Offboard::Strict);
+    Ok(())
+}
+
+#[given(expr = "the harness core answers {int} to the offboarding")]
+async fn offboarding_answer(w: &mut SuiteWorld, status: u16) -> StepResult {
+    skip_if_decided!(w);
+    w.on_invoker.script.offboard = Some(Offboard::Status(status));
+    Ok(())
+}
+
+#[when("the invoker onboards and then offboards")]
+async fn onboards_then_offboards(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    w.run_invoker().await
+}
+
+async fn judge(w: &mut SuiteWorld, check: fn(&InvokerRun) -> Check) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(check(&run))
+}
+
+#[then("the invoker sends DELETE to the Location it was given")]
+async fn to_location(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_target).await
+}
+
+#[then("the offboarding request comes over mutual TLS with the issued certificate")]
+async fn mutual_tls(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_mutual_tls).await
+}
+
+#[then("the offboarding request carries no credential")]
+async fn no_credential(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_without_credential).await
+}
+
+#[then("the invoker reports the offboarding as done")]
+async fn reported_done(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_reported_done).await
+}
+
+#[then("the invoker reports the offboarding failed")]
+async fn reported_failed(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_reported_failure).await
+}
+
+#[then("the invoker ends the session after the offboarding response")]
+async fn ended_session(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_ended_session).await
+}
