@@ -358,10 +358,13 @@ fn accept(
         .header("location")
         .ok_or_else(|| bad("no Location header".into()))?
         .to_string();
-    let expected_location = format!("{api_root}{ONBOARDING_PATH}/{id}");
-    if location != expected_location {
+    // {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}: the onboardingId
+    // need not be the apiInvokerId (TS 29.222 §8.4.2.3), so any one id segment will do.
+    let collection = format!("{api_root}{ONBOARDING_PATH}/");
+    let onboarding_id = location.strip_prefix(&collection).unwrap_or("");
+    if onboarding_id.is_empty() || onboarding_id.contains(['/', '?', '#']) {
         return Err(bad(format!(
-            "Location is {location:?}, expected {expected_location:?}"
+            "Location is {location:?}, expected {collection}{{onboardingId}}"
         )));
     }
     let cert_pem = details

@@ -7,7 +7,8 @@ use super::session::ObservedRequest;
 use super::{Answers, Granted, Offboard, Shared, Unusable};
 use crate::model::{ONBOARDING_PATH, PROBLEM_JSON};
 use crate::peers::core::decision::{
-    check_credential, check_request, created_details, new_invoker_id, Rejection, Rules,
+    check_credential, check_request, created_details, new_invoker_id, random_hex, Rejection,
+    Rules,
 };
 use crate::pki::CertProfile;
 
@@ -133,7 +134,15 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
         Answers::Onboard | Answers::RejectCredential => {}
     }
     let root = shared.api_root.lock().expect("lock").clone();
-    let location = ("Location", format!("{root}{ONBOARDING_PATH}/{id}"));
+    // In the offboarding scenarios the resource's onboardingId is not the apiInvokerId
+    // (TS 29.222 names the resource {onboardingId}; nothing makes them equal), so only an
+    // invoker that DELETEs the Location it was given finds its resource.
+    let onboarding_id = if shared.script.offboard.is_some() {
+        format!("ONB{}", random_hex(15))
+    } else {
+        id.clone()
+    };
+    let location = ("Location", format!("{root}{ONBOARDING_PATH}/{onboarding_id}"));
     if matches!(shared.script.answers, Answers::Onboard) {
         shared.granted.lock().expect("lock").push(Granted {
             api_invoker_id: id.clone(),
