@@ -761,24 +761,35 @@ pub fn invoker_ended_session(run: &InvokerRun) -> Check {
             ),
         );
     };
+    if s.end.is_none() && s.requests.len() > 1 {
+        return Check::Fail(format!(
+            "the invoker sent {} requests on the session instead of closing it",
+            s.requests.len()
+        ));
+    }
+    ended_after_response(s, "the response")
+}
+
+/// How the invoker ended session `s` after `what` (its last response): closing passes, more
+/// data or an open session fails, an unobserved end is undecidable. One rule for the
+/// onboarding and the offboarding teardown.
+pub(super) fn ended_after_response(s: &SessionObservation, what: &str) -> Check {
     match &s.end {
         Some(SessionEnd::MoreData { bytes }) => Check::Fail(format!(
-            "after the response the invoker sent {bytes} more bytes on the session instead of closing it"
+            "after {what} the invoker sent {bytes} more bytes on the session instead of closing it"
         )),
         Some(e) if e.ended() => Check::Pass(format!(
-            "the invoker ended the session {} ms after the response: {}",
+            "the invoker ended the session {} ms after {what}: {}",
             s.end_after_ms.unwrap_or(0),
             e.describe()
         )),
         Some(e) => Check::Fail(format!(
-            "the invoker kept the session open after the response: {}",
+            "the invoker kept the session open after {what}: {}",
             e.describe()
         )),
-        None if s.requests.len() > 1 => Check::Fail(format!(
-            "the invoker sent {} requests on the session instead of closing it",
-            s.requests.len()
+        None => Check::Inconclusive(format!(
+            "the end of the session after {what} was not observed"
         )),
-        None => Check::Inconclusive("the end of the session was not observed".into()),
     }
 }
 

@@ -3,7 +3,6 @@
 
 use super::Check;
 use crate::adapter_contract::AdapterOutcome;
-use crate::net::SessionEnd;
 use crate::sut::{InvokerRun, ObservedRequest, OffboardRun, SessionObservation};
 
 /// What the offboarding invocation did: its run and the sessions it opened.
@@ -64,6 +63,21 @@ fn delete_request<'a>(
     })
 }
 
+/// Judge the offboarding DELETE with `judge`, or say why there is none to judge.
+fn on_delete(
+    run: &InvokerRun,
+    judge: impl FnOnce(&Offboarding<'_>, &SessionObservation, &ObservedRequest) -> Check,
+) -> Check {
+    let o = match offboarding(run) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    match delete_request(&o) {
+        Ok((session, req)) => judge(&o, session, req),
+        Err(c) => c,
+    }
+}
+
 /// INV-OFF-01: the offboarding invocation sends DELETE to the Location of the 201.
 pub fn offboard_target(run: &InvokerRun) -> Check {
     let o = match offboarding(run) {
@@ -91,137 +105,93 @@ pub fn offboard_target(run: &InvokerRun) -> Check {
 
 /// INV-OFF-02: the DELETE's session presented the certificate the core issued.
 pub fn offboard_mutual_tls(run: &InvokerRun) -> Check {
-    let o = match offboarding(run) {
-        Ok(o) => o,
-        Err(c) => return c,
-    };
-    let (session, _) = match delete_request(&o) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    let issued = crate::pki::pem_certificates(&o.off.granted.certificate_pem);
-    match (&session.client_certificate, issued.first()) {
-        (Some(c), Some(i)) if c.as_slice() == i.as_ref() => Check::Pass(
-            "the offboarding session presented the certificate issued at onboarding".into(),
-        ),
-        (Some(_), _) => Check::Fail(
-            "the offboarding session presented a client certificate other than the one issued at onboarding".into(),
-        ),
-        (None, _) => Check::Fail(
-            "the offboarding request came without a client certificate: it must go over mutual TLS with the certificate issued at onboarding".into(),
-        ),
-    }
+    on_delete(run, |o, session, _| {
+        let issued = crate::pki::pem_certificates(&o.off.granted.certificate_pem);
+        match (&session.client_certificate, issued.first()) {
+            (Some(c), Some(i)) if c.as_slice() == i.as_ref() => Check::Pass(
+                "the offboarding session presented the certificate issued at onboarding".into(),
+            ),
+            (Some(_), _) => Check::Fail(
+                "the offboarding session presented a client certificate other than the one issued at onboarding".into(),
+            ),
+            (None, _) => Check::Fail(
+                "the offboarding request came without a client certificate: it must go over mutual TLS with the certificate issued at onboarding".into(),
+            ),
+        }
+    })
 }
 
 /// INV-OFF-03: the DELETE carries no Authorization (the onboarding credential is not reused).
 pub fn offboard_without_credential(run: &InvokerRun) -> Check {
-    let o = match offboarding(run) {
-        Ok(o) => o,
-        Err(c) => return c,
-    };
-    let (_, req) = match delete_request(&o) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    match req.header("authorization") {
-        None => Check::Pass("the offboarding request carries no Authorization header".into()),
-        Some(a) => Check::Fail(format!(
-            "the offboarding request carries Authorization: {} …: the onboarding credential is sent again where the certificate authenticates",
-            a.split(' ').next().unwrap_or("")
-        )),
-    }
+    on_delete(run, |_, _, req| {
+        match req.header("authorization") {
+            None => Check::Pass("the offboarding request carries no Authorization header".into()),
+            Some(a) => Check::Fail(format!(
+                "the offboarding request carries Authorization: {} …: the onboarding credential is sent again where the certificate authenticates",
+                a.split(' ').next().unwrap_or("")
+            )),
+        }
+    })
 }
 
 /// INV-OFF-04: after a 204 to its DELETE the invoker reports the offboarding as done. A
 /// DELETE the played core did not answer 204 was the wrong request: INV-OFF-01 (target) or
 /// INV-OFF-02 (certificate) judges it.
 pub fn offboard_reported_done(run: &InvokerRun) -> Check {
-    let o = match offboarding(run) {
-        Ok(o) => o,
-        Err(c) => return c,
-    };
-    let (_, req) = match delete_request(&o) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    if req.answered != Some(204) {
-        let by = if matches!(offboard_target(run), Check::Pass(_)) {
-            "INV-OFF-02"
-        } else {
-            "INV-OFF-01"
-        };
-        return Check::blocked(
-            Some(by),
+    on_delete(run, |o, _, req| {
+        if req.answered != Some(204) {
+            let by = if matches!(offboard_target(run), Check::Pass(_)) {
+                "INV-OFF-02"
+            } else {
+                "INV-OFF-01"
+            };
+            return Check::blocked(
+                Some(by),
+                format!(
+                    "the played core answered {} {} with {}, not 204",
+                    req.method,
+                    req.target,
+                    req.answered
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "nothing".into())
+                ),
+            );
+        }
+        Check::expect(
+            o.off.adapter.succeeded(),
+            "after 204 the invoker reported the offboarding as done (exit 0)",
             format!(
-                "the played core answered {} {} with {}, not 204",
-                req.method,
-                req.target,
-                req.answered
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "nothing".into())
+                "after 204 the invoker did not report the offboarding as done: {}",
+                o.off.adapter.describe()
             ),
-        );
-    }
-    Check::expect(
-        o.off.adapter.succeeded(),
-        "after 204 the invoker reported the offboarding as done (exit 0)",
-        format!(
-            "after 204 the invoker did not report the offboarding as done: {}",
-            o.off.adapter.describe()
-        ),
-    )
+        )
+    })
 }
 
 /// INV-OFF-05/-06: after the scripted error to its DELETE the invoker reports failure.
 pub fn offboard_reported_failure(run: &InvokerRun) -> Check {
-    let o = match offboarding(run) {
-        Ok(o) => o,
-        Err(c) => return c,
-    };
-    let (_, req) = match delete_request(&o) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    let status = req.answered.unwrap_or(0);
-    match o.off.adapter.outcome() {
-        AdapterOutcome::Failed(code) => Check::Pass(format!(
-            "after {status} the invoker reported the offboarding failed (exit {code})"
-        )),
-        AdapterOutcome::Onboarded => Check::Fail(format!(
-            "after {status} the invoker reported the offboarding as done (exit 0): only 204 offboards"
-        )),
-        _ => Check::Fail(format!(
-            "after {status} the invoker neither reported failure nor success: {}",
-            o.off.adapter.describe()
-        )),
-    }
+    on_delete(run, |o, _, req| {
+        let status = req.answered.unwrap_or(0);
+        match o.off.adapter.outcome() {
+            AdapterOutcome::Failed(code) => Check::Pass(format!(
+                "after {status} the invoker reported the offboarding failed (exit {code})"
+            )),
+            AdapterOutcome::Onboarded => Check::Fail(format!(
+                "after {status} the invoker reported the offboarding as done (exit 0): only 204 offboards"
+            )),
+            _ => Check::Fail(format!(
+                "after {status} the invoker neither reported failure nor success: {}",
+                o.off.adapter.describe()
+            )),
+        }
+    })
 }
 
 /// INV-OFF-07: after the offboarding response the invoker ends the session.
 pub fn offboard_ended_session(run: &InvokerRun) -> Check {
-    let o = match offboarding(run) {
-        Ok(o) => o,
-        Err(c) => return c,
-    };
-    let (session, _) = match delete_request(&o) {
-        Ok(x) => x,
-        Err(c) => return c,
-    };
-    match &session.end {
-        Some(SessionEnd::MoreData { bytes }) => Check::Fail(format!(
-            "after the offboarding response the invoker sent {bytes} more bytes instead of closing"
-        )),
-        Some(e) if e.ended() => Check::Pass(format!(
-            "the invoker ended the session {} ms after the offboarding response: {}",
-            session.end_after_ms.unwrap_or(0),
-            e.describe()
-        )),
-        Some(e) => Check::Fail(format!(
-            "the invoker kept the session open after the offboarding response: {}",
-            e.describe()
-        )),
-        None => Check::Inconclusive("the end of the offboarding session was not observed".into()),
-    }
+    on_delete(run, |_, session, _| {
+        super::invoker::ended_after_response(session, "the offboarding response")
+    })
 }
 
 #[cfg(test)]
@@ -230,6 +200,7 @@ mod tests {
     use crate::adapter_contract::AdapterExit;
     use crate::checks::invoker::tests::{run, session};
     use crate::checks::{assert_not_pass, assert_pass};
+    use crate::net::SessionEnd;
     use crate::sut::{AdapterRun, Granted, Offboard, Script};
 
     const ID: &str = "INV0123";

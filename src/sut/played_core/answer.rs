@@ -7,8 +7,7 @@ use super::session::ObservedRequest;
 use super::{Answers, Granted, Offboard, Shared, Unusable};
 use crate::model::{ONBOARDING_PATH, PROBLEM_JSON};
 use crate::peers::core::decision::{
-    check_credential, check_request, created_details, new_invoker_id, random_hex, Rejection,
-    Rules,
+    check_credential, check_request, created_details, new_invoker_id, random_hex, Rejection, Rules,
 };
 use crate::pki::CertProfile;
 
@@ -142,7 +141,10 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
     } else {
         id.clone()
     };
-    let location = ("Location", format!("{root}{ONBOARDING_PATH}/{onboarding_id}"));
+    let location = (
+        "Location",
+        format!("{root}{ONBOARDING_PATH}/{onboarding_id}"),
+    );
     if matches!(shared.script.answers, Answers::Onboard) {
         shared.granted.lock().expect("lock").push(Granted {
             api_invoker_id: id.clone(),
