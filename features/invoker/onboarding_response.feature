@@ -61,7 +61,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
     When the invoker onboards
     Then the invoker does not report success
 
-  @INV-OK-04 @branch:onboarding-response @severity:recommended
+  @waits @INV-OK-04 @branch:onboarding-response @severity:recommended
   Scenario: INV-OK-04 The invoker gives up on a core that never answers the onboarding request
     Given an API invoker under test
     And the harness core never answers the onboarding request

@@ -114,7 +114,7 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
   # A core that accepts the connection and then says nothing (overloaded, a black-holing
   # middlebox, an attacker holding the invoker): the flow must end, not hang. The bound is the
   # vendor's PIXIT ([invoker] gives_up_within); a run still going after it (plus slack) fails.
-  @INV-TLS-15 @branch:secure-connection @severity:recommended
+  @waits @INV-TLS-15 @branch:secure-connection @severity:recommended
   Scenario: INV-TLS-15 The invoker gives up on a core that never answers its ClientHello
     Given an API invoker under test
     And the harness core never answers the ClientHello

@@ -120,6 +120,18 @@ pub enum SuiteError {
     Features(String),
 }
 
+/// The scenarios tagged `@waits` (they wait for the SUT's own give-up bound) first, and the
+/// features holding them first, so their wait overlaps the rest of the run instead of
+/// trailing it. Outcomes are reported in catalogue order whatever the order run.
+fn waiting_first(mut features: Vec<cucumber::gherkin::Feature>) -> Vec<cucumber::gherkin::Feature> {
+    let waits = |sc: &cucumber::gherkin::Scenario| sc.tags.iter().any(|t| t == "waits");
+    for f in &mut features {
+        f.scenarios.sort_by_key(|sc| !waits(sc));
+    }
+    features.sort_by_key(|f| !f.scenarios.iter().any(waits));
+    features
+}
+
 /// Run the suite against `targets`; outcomes come back in catalogue order.
 ///
 /// Long by design: the cucumber runner's configuration (parser, selection, concurrency,
@@ -147,7 +159,7 @@ pub async fn run_suite(
         }
         None => None,
     };
-    let features = parse_features().map_err(SuiteError::Features)?;
+    let features = waiting_first(parse_features().map_err(SuiteError::Features)?);
     let targets = Arc::new(targets);
     let outcomes = Rc::new(RefCell::new(Vec::<Outcome>::new()));
     let on_outcome = Rc::new(opts.on_outcome);
@@ -270,4 +282,37 @@ fn tag_nesting(expr: &str) -> usize {
 
 fn purpose_of(scenario: &cucumber::gherkin::Scenario) -> Option<&'static TestPurpose> {
     scenario.tags.iter().find_map(|t| catalogue::find(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_scenarios_and_their_features_run_first() {
+        let features = waiting_first(parse_features().unwrap());
+        let first = &features[0];
+        assert!(
+            first.scenarios[0].tags.iter().any(|t| t == "waits"),
+            "{:?}",
+            first.path
+        );
+        // Every @waits scenario precedes every other one of its feature.
+        for f in &features {
+            let flags: Vec<bool> = f
+                .scenarios
+                .iter()
+                .map(|s| s.tags.iter().any(|t| t == "waits"))
+                .collect();
+            assert!(
+                flags.windows(2).all(|w| w[0] || !w[1]),
+                "{:?}: {flags:?}",
+                f.path
+            );
+        }
+        // Nothing is lost by the reordering.
+        let n =
+            |fs: &[cucumber::gherkin::Feature]| fs.iter().map(|f| f.scenarios.len()).sum::<usize>();
+        assert_eq!(n(&features), n(&parse_features().unwrap()));
+    }
 }
