@@ -283,3 +283,90 @@ async fn forbidden_and_discouraged_cipher_suites_in_the_client_hello_are_found()
     );
     assert!(why.contains("CBC"), "{why}");
 }
+
+/// The reference invoker onboards; the offboarding invocation runs `offboard` instead.
+fn onboard_then(offboard: &str, adapter: Duration) -> InvokerTarget {
+    let mut t = timeouts();
+    t.adapter = adapter;
+    let mut target = InvokerTarget::reference(std::path::Path::new(BIN), t, played_pki());
+    target.command = format!(
+        "if [ \"$CAPIF_ACTION\" = offboard ]; then {offboard}; else {}; fi",
+        target.command
+    );
+    target
+}
+
+#[tokio::test]
+async fn an_offboarding_that_hangs_or_crashes_never_passes_and_never_hangs() {
+    for offboard in ["sleep 30", "kill -SEGV $$"] {
+        let started = Instant::now();
+        let outcomes = super::support::run_invoker_suite_tagged(
+            onboard_then(offboard, Duration::from_secs(3)),
+            Some("@branch:offboarding"),
+        )
+        .await;
+        assert_eq!(outcomes.len(), 7, "{offboard}");
+        for o in &outcomes {
+            assert_ne!(
+                o.verdict,
+                Verdict::Pass,
+                "{offboard}: {} {}",
+                o.tp.id,
+                o.reason
+            );
+        }
+        let v = |id: &str| outcomes.iter().find(|o| o.tp.id == id).unwrap();
+        // No DELETE came: INV-OFF-01 fails and names the adapter's end; what needs the DELETE
+        // is not tested, pointing at it; the reports fail.
+        let target = v("INV-OFF-01");
+        assert_eq!(
+            target.verdict,
+            Verdict::Fail,
+            "{offboard}: {}",
+            target.reason
+        );
+        assert!(
+            target.reason.contains("sent no request"),
+            "{}",
+            target.reason
+        );
+        assert_eq!(v("INV-OFF-02").verdict, Verdict::Inconclusive);
+        assert!(
+            v("INV-OFF-02").reason.contains("INV-OFF-01"),
+            "{}",
+            v("INV-OFF-02").reason
+        );
+        for id in ["INV-OFF-05", "INV-OFF-06"] {
+            assert_ne!(v(id).verdict, Verdict::Pass, "{id}");
+        }
+        // A hang detector: the offboarding sleeps 30 s, the adapter timeout is 3 s.
+        assert!(started.elapsed() < Duration::from_secs(25), "{offboard}");
+    }
+}
+
+#[tokio::test]
+async fn an_invoker_that_cannot_offboard_is_not_applicable_there() {
+    let outcomes = super::support::run_invoker_suite_tagged(
+        onboard_then(
+            "echo 'offboarding is not supported' >&2; exit 89",
+            Duration::from_secs(10),
+        ),
+        Some("@branch:offboarding"),
+    )
+    .await;
+    assert_eq!(outcomes.len(), 7);
+    for o in &outcomes {
+        assert_eq!(
+            o.verdict,
+            Verdict::NotApplicable,
+            "{}: {}",
+            o.tp.id,
+            o.reason
+        );
+        assert!(
+            o.reason.contains("offboarding is not supported"),
+            "{}",
+            o.reason
+        );
+    }
+}
