@@ -66,3 +66,12 @@ Feature: The Onboard API Invoker Response (Figure X.1-1, "CAPIF core provides On
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the response carries a certificate or an onboarding secret
+
+  # Applies when asynchronous_onboarding = true. A 201 needs no notification (not applicable
+  # then); without [core.notifications] the harness has no receiver (not applicable either).
+  @CCF-OK-09 @branch:onboarding-response @severity:mandatory
+  Scenario: CCF-OK-09 A 202 is completed by an OnboardingNotification
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends a valid onboarding request
+    Then a 202 is completed by an OnboardingNotification within the declared bound

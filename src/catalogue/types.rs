@@ -108,6 +108,8 @@ pub enum Capability {
     AcceptsHarnessCredentials,
     /// The core supports offboarding (DELETE over mutual TLS).
     Offboarding,
+    /// The core may answer 202 and notify the result (asynchronous onboarding).
+    AsynchronousOnboarding,
 }
 
 impl Capability {
@@ -118,6 +120,7 @@ impl Capability {
             Capability::IssuesOnboardingSecret => "issues_onboarding_secret",
             Capability::AcceptsHarnessCredentials => "accepts_harness_credentials",
             Capability::Offboarding => "offboarding",
+            Capability::AsynchronousOnboarding => "asynchronous_onboarding",
         }
     }
 }

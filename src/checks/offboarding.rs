@@ -165,6 +165,7 @@ mod tests {
             end,
             after_harness_close: None,
             timings: Default::default(),
+            notification: None,
         }
     }
 

@@ -11,7 +11,7 @@ mod tls_config;
 pub use accept::accept_until_stopped;
 pub use https_client::{HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD};
 pub use keylog::KeyLogFile;
-pub use phase::{rustls_error, within, Phase, PhaseError, Timeouts};
+pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts};
 pub use session_end::{classify_io_error, SessionEnd};
 pub use tls_config::{
     client_config, negotiated, provider, server_config, ClientAuth, TlsVersion, TLS_VERSIONS,

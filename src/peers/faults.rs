@@ -137,6 +137,12 @@ catalogued! { FaultSpec;
             catches: &["CCF-OFF-04"] },
         OffboardKeepSession => FaultSpec { name: "offboard-keep-session", bug: "keeps the TLS session alive after the offboarding response (other responses still close it)", breaks: "TS 33.122 §6.8 step 6",
             catches: &["CCF-OFF-05"] },
+        AsyncNoNotification => FaultSpec { name: "async-no-notification", bug: "answers a valid request 202 Accepted and never sends the OnboardingNotification", breaks: "TS 29.222 §8.4.2.2.3.1",
+            // Everything judging the onboarding result (CCF-OK-02..07, CCF-OFF-*) is
+            // inconclusive, pointing at CCF-OK-09.
+            catches: &["CCF-OK-09"] },
+        AsyncResultFalse => FaultSpec { name: "async-result-false", bug: "answers a valid request 202 Accepted, then notifies result false", breaks: "TS 29.222 §8.4.2.2.3.1",
+            catches: &["CCF-OK-09"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.
@@ -215,6 +221,13 @@ pub struct Faults<F: Ord>(pub BTreeSet<F>);
 impl<F: Ord> Default for Faults<F> {
     fn default() -> Self {
         Self(BTreeSet::new())
+    }
+}
+
+impl Faults<CoreFault> {
+    /// Whether a fault makes the core answer 202 (asynchronous onboarding).
+    pub fn asynchronous(&self) -> bool {
+        self.has(CoreFault::AsyncNoNotification) || self.has(CoreFault::AsyncResultFalse)
     }
 }
 

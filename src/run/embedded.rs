@@ -5,7 +5,9 @@ use crate::peers::core::{CoreSettings, RunningCore};
 use crate::peers::faults::{CoreFault, Faults};
 use crate::peers::variants::{CoreVariant, Variants};
 use crate::pki::{TestPki, DEFAULT_HOSTS};
-use crate::sut::{CoreCapabilities, CoreTarget, CredentialSource, TeardownPolicy};
+use crate::sut::{
+    CoreCapabilities, CoreTarget, CredentialSource, NotificationsConfig, TeardownPolicy,
+};
 
 /// A reference core running in this process, and the target that tests it.
 pub struct EmbeddedCore {
@@ -42,8 +44,19 @@ impl EmbeddedCore {
         if !faults.0.is_empty() {
             settings.shutdown_grace = std::time::Duration::from_millis(500);
         }
+        // A core answering 202 declares asynchronous onboarding: the variant, and the faults
+        // of its notification.
+        let asynchronous = variants.has(CoreVariant::Asynchronous) || faults.asynchronous();
         settings.faults = faults;
         settings.variants = variants;
+        // The receiver presents this PKI's server certificate, which the reference core
+        // trusts for its callbacks; it starts only when a 202 needs it.
+        let notifications = Some(NotificationsConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            url: None,
+            within: std::time::Duration::from_secs(5),
+            identity: pki.core.clone(),
+        });
         let core = RunningCore::start(settings, "127.0.0.1:0".parse().expect("addr")).await?;
         let url = url::Url::parse(&core.url).map_err(std::io::Error::other)?;
         let target = CoreTarget {
@@ -60,7 +73,7 @@ impl EmbeddedCore {
             capabilities: CoreCapabilities {
                 issues_certificate: true,
                 issues_onboarding_secret: false,
-                asynchronous_onboarding: false,
+                asynchronous_onboarding: asynchronous,
                 accepts_harness_credentials: true,
                 offboarding: true,
                 teardown: TeardownPolicy::Core,
@@ -69,6 +82,7 @@ impl EmbeddedCore {
             keylog: None,
             signing_key: None,
             reuse_credential: true,
+            notifications,
             shared: Default::default(),
         };
         Ok(Self { core, target })

@@ -51,6 +51,7 @@ impl SuiteTargets {
             catalogue::Capability::IssuesOnboardingSecret => caps.issues_onboarding_secret,
             catalogue::Capability::AcceptsHarnessCredentials => caps.accepts_harness_credentials,
             catalogue::Capability::Offboarding => caps.offboarding,
+            catalogue::Capability::AsynchronousOnboarding => caps.asynchronous_onboarding,
         };
         (declared != wanted).then(|| match cap {
             catalogue::Capability::AcceptsHarnessCredentials => format!(

@@ -110,7 +110,36 @@ struct RawCore {
     invoker_key_format: crate::pki::KeyFormat,
     #[serde(default)]
     capabilities: CoreCapabilities,
+    notifications: Option<RawNotifications>,
 }
+
+/// `[core.notifications]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotifications {
+    listen: String,
+    url: Option<String>,
+    within: Option<String>,
+    pki: Option<PathBuf>,
+}
+
+/// `[core.notifications]`: where the harness receives the OnboardingNotification of an
+/// asynchronous onboarding (PIXIT: the core must reach it and trust its certificate).
+#[derive(Debug, Clone)]
+pub struct NotificationsConfig {
+    /// Where the receiver listens.
+    pub listen: std::net::SocketAddr,
+    /// The base URL the core is told (default `https://` and `listen`).
+    pub url: Option<url::Url>,
+    /// The declared bound between the 202 and the notification.
+    pub within: Duration,
+    /// The receiver's certificate and key (the PKI bundle's server certificate: the core
+    /// trusts that bundle's CA).
+    pub identity: crate::pki::Identity,
+}
+
+/// The default of `[core.notifications] within`.
+pub const DEFAULT_NOTIFICATION_BOUND: Duration = Duration::from_secs(10);
 
 /// `[invoker.enrolment]`: serve a register endpoint to the invoker.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -200,6 +229,8 @@ pub struct CoreConfig {
     pub invoker_key_format: crate::pki::KeyFormat,
     /// PICS.
     pub capabilities: CoreCapabilities,
+    /// PIXIT: the notification receiver (asynchronous onboarding).
+    pub notifications: Option<NotificationsConfig>,
 }
 
 /// A validated configuration.
@@ -508,6 +539,10 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
     } else {
         None
     };
+    let notifications = match raw.notifications {
+        Some(n) => Some(notifications(n, raw.pki.as_deref(), err)?),
+        None => None,
+    };
     let mut capabilities = raw.capabilities;
     // With the core's own key the harness can mint credentials the core accepts.
     capabilities.accepts_harness_credentials |= signing_key.is_some();
@@ -526,6 +561,62 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         invoker_key: raw.invoker_key,
         invoker_key_format: raw.invoker_key_format,
         capabilities,
+        notifications,
+    })
+}
+
+/// Validate `[core.notifications]`.
+fn notifications(
+    raw: RawNotifications,
+    core_pki: Option<&Path>,
+    err: &ErrFn<'_>,
+) -> Result<NotificationsConfig, ConfigError> {
+    let listen = raw.listen.parse().map_err(|e| {
+        err(
+            "[core.notifications].listen",
+            format!("{:?} is not an address and port: {e}", raw.listen),
+            "write listen = \"0.0.0.0:9444\" (an address the core can reach)",
+        )
+    })?;
+    let url = match raw.url {
+        Some(u) => {
+            let parsed = url::Url::parse(&u).ok().filter(|p| p.scheme() == "https");
+            Some(parsed.ok_or_else(|| {
+                err(
+                    "[core.notifications].url",
+                    format!("{u:?} is not an https:// URL"),
+                    "write url = \"https://HOST:PORT\" as the core reaches the harness",
+                )
+            })?)
+        }
+        None => None,
+    };
+    let within = match raw.within {
+        Some(w) => parse_duration(&w).ok_or_else(|| {
+            err(
+                "[core.notifications].within",
+                format!("{w:?} is not a duration"),
+                "write within = \"10s\"",
+            )
+        })?,
+        None => DEFAULT_NOTIFICATION_BOUND,
+    };
+    let dir = raw
+        .pki
+        .or_else(|| core_pki.map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("certs"));
+    let pki = crate::pki::TestPki::load(&dir).map_err(|e| {
+        err(
+            "[core.notifications].pki",
+            format!("the receiver presents the server certificate of a PKI bundle: {e}"),
+            "run `capif-conformance pki --out certs --host HARNESS_HOST`, make the core trust certs/ca.pem, and set pki = \"certs\"",
+        )
+    })?;
+    Ok(NotificationsConfig {
+        listen,
+        url,
+        within,
+        identity: pki.core,
     })
 }
 

@@ -24,6 +24,9 @@ pub struct Control {
     pub answer: String,
     /// The exchange, shown in the evidence of every scenario it blocks.
     pub exchange: Exchange,
+    /// After a 202 with a receiver: whether a usable OnboardingNotification completed it
+    /// (Err: CCF-OK-09's reason why not). None: no notification was awaited.
+    pub notified: Option<Result<(), String>>,
 }
 
 /// Whether a precondition held.
@@ -35,6 +38,8 @@ pub enum Holds {
     No(String),
     /// The test purpose does not apply to what the core did (a declared 202).
     NotApplicable(String),
+    /// It did not, and this test purpose (not the need's usual judge) says why.
+    NoJudgedBy(&'static str, String),
 }
 
 impl Control {
@@ -72,6 +77,12 @@ impl Control {
             status: attempt.response.as_ref().map(|r| r.status),
             answer,
             exchange: attempt.evidence(label),
+            notified: attempt.notification.as_ref().map(
+                |n| match crate::checks::onboarding_notified(n) {
+                    crate::checks::Check::Pass(_) => Ok(()),
+                    other => Err(other.reason().to_string()),
+                },
+            ),
         }
     }
 
@@ -99,9 +110,16 @@ impl Control {
                 self.answer
             )),
             Need::Created if self.status == Some(201) => Holds::Yes,
-            Need::Created if asynchronous && self.status == Some(202) => Holds::NotApplicable(
-                "the core answered 202 Accepted (asynchronous onboarding, declared): the result arrives in an OnboardingNotification, which this version of the harness does not receive, so the 201 body is not judged".into(),
-            ),
+            Need::Created if asynchronous && self.status == Some(202) => match &self.notified {
+                Some(Ok(())) => Holds::Yes,
+                Some(Err(why)) => Holds::NoJudgedBy(
+                    "CCF-OK-09",
+                    format!("the 202 to a valid request was not completed by a usable OnboardingNotification: {why}"),
+                ),
+                None => Holds::NotApplicable(
+                    "the core answered 202 Accepted (asynchronous onboarding, declared): the result arrives in an OnboardingNotification, and without [core.notifications] the harness has no receiver the core can reach, so the onboarding result is not judged".into(),
+                ),
+            },
             Need::Created => Holds::No(format!(
                 "the core did not answer a valid onboarding request with 201 Created (control: {})",
                 self.answer
@@ -161,5 +179,48 @@ mod tests {
             201,
             "certificate required"
         )));
+    }
+
+    fn control(status: u16, notified: Option<Result<(), String>>) -> Control {
+        Control {
+            insecure: None,
+            client_certificate: None,
+            status: Some(status),
+            answer: format!("{status}"),
+            exchange: Exchange {
+                label: "control".into(),
+                tls: None,
+                request: None,
+                response: None,
+                error: None,
+                session_end: None,
+                after_harness_close: None,
+                timings_ms: Default::default(),
+            },
+            notified,
+        }
+    }
+
+    #[test]
+    fn a_202_counts_as_created_only_once_its_notification_completed_it() {
+        assert_eq!(
+            control(202, Some(Ok(()))).holds(Need::Created, true),
+            Holds::Yes
+        );
+        assert!(matches!(
+            control(202, Some(Err("none within 5s".into()))).holds(Need::Created, true),
+            Holds::NoJudgedBy("CCF-OK-09", r) if r.contains("none within 5s")
+        ));
+        // No receiver: the result is not observed, so not judged (never a pass).
+        assert!(matches!(
+            control(202, None).holds(Need::Created, true),
+            Holds::NotApplicable(r) if r.contains("[core.notifications]")
+        ));
+        // Undeclared, a 202 is no 201.
+        assert!(matches!(
+            control(202, Some(Ok(()))).holds(Need::Created, false),
+            Holds::No(_)
+        ));
+        assert_eq!(control(201, None).holds(Need::Created, true), Holds::Yes);
     }
 }

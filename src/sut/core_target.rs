@@ -7,9 +7,10 @@ use rustls::{ClientConfig, KeyLog};
 use rustls_pki_types::{CertificateDer, ServerName};
 use serde_json::Value;
 
-use super::config::{CoreCapabilities, CoreConfig, TeardownPolicy};
+use super::config::{CoreCapabilities, CoreConfig, NotificationsConfig, TeardownPolicy};
 use super::control::Control;
 use super::credential_source::CredentialSource;
+use super::notifications::{Notified, Receiver};
 use crate::catalogue::Need;
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::model::ONBOARDING_PATH;
@@ -19,6 +20,7 @@ use crate::net::{
 };
 use crate::pki::{
     enrolment_request, jwt_claims, Identity, InvokerKey, KeyFormat, KeyKind, Minter, TestPki,
+    NOTIFICATION_DESTINATION,
 };
 
 /// Which Authorization header to send.
@@ -65,9 +67,63 @@ pub struct Attempt {
     pub after_harness_close: Option<SessionEnd>,
     /// Per-phase timings.
     pub timings: Timings,
+    /// After a 202 with a notification receiver: the OnboardingNotification, or its absence.
+    pub notification: Option<Notified>,
 }
 
 impl Attempt {
+    /// The onboarding result a 202 was completed with, shaped as the 201 it stands for: the
+    /// notification's `apiInvokerEnrolmentDetails` as the body, its `resourceLocation` as
+    /// Location, status 202 kept (so no check takes it for a 201). None without a usable
+    /// successful notification (CCF-OK-09 judges that).
+    pub fn onboarding_result(&self) -> Option<HttpResponse> {
+        let Some(Notified::Received(r)) = &self.notification else {
+            return None;
+        };
+        let v: Value = serde_json::from_slice(&r.body).ok()?;
+        if v.get("result") != Some(&Value::Bool(true)) {
+            return None;
+        }
+        let details = v.get("apiInvokerEnrolmentDetails")?;
+        let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+        if let Some(l) = v.get("resourceLocation").and_then(Value::as_str) {
+            headers.push(("Location".into(), l.to_string()));
+        }
+        Some(HttpResponse {
+            status: 202,
+            headers,
+            body: serde_json::to_vec(details).ok()?,
+        })
+    }
+
+    /// The notification as evidence (None when no 202 awaited one).
+    pub fn notification_evidence(&self, label: &str) -> Option<Exchange> {
+        let n = self.notification.as_ref()?;
+        let (request, error) = match n {
+            Notified::Received(r) => (Some(MessageEvidence::request(&r.as_request())), None),
+            Notified::Missing {
+                destination,
+                within,
+            } => (
+                None,
+                Some(format!(
+                    "no OnboardingNotification arrived at {destination} within {}",
+                    crate::net::humantime(*within)
+                )),
+            ),
+        };
+        Some(Exchange {
+            label: format!("OnboardingNotification completing the 202 of: {label}"),
+            tls: None,
+            request,
+            response: None,
+            error,
+            session_end: None,
+            after_harness_close: None,
+            timings_ms: Timings::default(),
+        })
+    }
+
     /// Evidence for the report.
     pub fn evidence(&self, label: &str) -> Exchange {
         Exchange {
@@ -128,6 +184,8 @@ pub struct CoreTarget {
     pub signing_key: Option<SigningKey>,
     /// Reuse a fetched credential while it is valid (`reuse_credential`, default true).
     pub reuse_credential: bool,
+    /// PIXIT: where the harness receives OnboardingNotifications (asynchronous onboarding).
+    pub notifications: Option<NotificationsConfig>,
     /// What every scenario of the run shares: the controls, the minter, the credential.
     pub shared: Arc<RunShared>,
 }
@@ -154,6 +212,8 @@ pub struct RunShared {
     minter: tokio::sync::OnceCell<Option<Minter>>,
     /// The last valid credential fetched, and its `exp` (None: not a JWT with `exp`).
     credential: tokio::sync::Mutex<Option<(String, Option<i64>)>>,
+    /// The notification receiver, started on first need.
+    receiver: tokio::sync::OnceCell<Result<Arc<Receiver>, String>>,
 }
 
 /// A fetched credential is reused until this many seconds before its `exp`.
@@ -193,6 +253,7 @@ impl CoreTarget {
             keylog: None,
             signing_key: c.signing_key.clone(),
             reuse_credential: c.reuse_credential,
+            notifications: c.notifications.clone(),
             shared: Default::default(),
         }
     }
@@ -307,6 +368,7 @@ impl CoreTarget {
             end: None,
             after_harness_close: None,
             timings: Timings::default(),
+            notification: None,
         };
         let started = Instant::now();
         let mut session = match self.connect(client).await {
@@ -487,8 +549,63 @@ impl CoreTarget {
         body: RequestBody,
     ) -> Result<Attempt, String> {
         let auth = self.authorization(credential).await?;
-        Ok(self
+        let mut body = body;
+        // With a receiver, the harness's own destination becomes one of this request's.
+        let receiver = self.receiver().await?;
+        let destination = match (&receiver, &mut body) {
+            (Some(r), RequestBody::Json(v))
+                if v.get("notificationDestination")
+                    == Some(&Value::from(NOTIFICATION_DESTINATION)) =>
+            {
+                let d = r.destination();
+                v["notificationDestination"] = Value::from(d.clone());
+                Some(d)
+            }
+            _ => None,
+        };
+        let mut attempt = self
             .attempt("POST", &self.onboarding_target(), auth, Some(body), None)
-            .await)
+            .await;
+        let accepted = attempt.response.as_ref().is_some_and(|r| r.status == 202);
+        if let (Some(r), Some(destination), true) = (receiver, destination, accepted) {
+            let within = self
+                .notifications
+                .as_ref()
+                .map(|n| n.within)
+                .unwrap_or_default();
+            attempt.notification = Some(match r.wait_for(&destination, within).await {
+                Some(got) => Notified::Received(got),
+                None => Notified::Missing {
+                    destination,
+                    within,
+                },
+            });
+        }
+        Ok(attempt)
+    }
+
+    /// The run's notification receiver, when the core declares asynchronous onboarding and
+    /// `[core.notifications]` is configured (started on first need).
+    async fn receiver(&self) -> Result<Option<Arc<Receiver>>, String> {
+        let Some(n) = self
+            .notifications
+            .as_ref()
+            .filter(|_| self.capabilities.asynchronous_onboarding)
+        else {
+            return Ok(None);
+        };
+        self.shared
+            .receiver
+            .get_or_init(|| async {
+                Receiver::start(&n.identity, n.listen, n.url.as_ref())
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| {
+                        format!("[core.notifications]: cannot listen on {}: {e}", n.listen)
+                    })
+            })
+            .await
+            .clone()
+            .map(Some)
     }
 }

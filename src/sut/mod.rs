@@ -9,6 +9,7 @@ mod core_target;
 mod credential_source;
 mod invoker_target;
 pub mod key_server;
+pub mod notifications;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;
@@ -16,7 +17,8 @@ pub mod processes;
 pub use adapter::{run_adapter, AdapterExit, AdapterRun};
 pub use config::{
     parse_duration, ConfigError, CoreCapabilities, CoreConfig, EnrolmentConfig, InvokerConfig,
-    InvokerEnrolmentConfig, SutConfig, TeardownPolicy,
+    InvokerEnrolmentConfig, NotificationsConfig, SutConfig, TeardownPolicy,
+    DEFAULT_NOTIFICATION_BOUND,
 };
 pub use control::{demands_client_certificate, Control, Holds};
 pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey};

@@ -269,6 +269,7 @@ fn target(addr: SocketAddr, t: Timeouts) -> CoreTarget {
         keylog: None,
         signing_key: None,
         reuse_credential: true,
+        notifications: None,
         shared: Default::default(),
     }
 }

@@ -4,6 +4,7 @@
 pub mod decision;
 mod enrolment;
 mod key_fetch;
+mod notify;
 mod onboarding;
 mod registry;
 mod respond;

@@ -92,10 +92,9 @@ async fn try_onboard(
     check_media_type(content_type, &rules)?;
     let bytes = read_body(state, headers, body).await?;
     let validated = check_request(content_type, &bytes, &rules)?;
-    if state.settings.variants.has(CoreVariant::Asynchronous) {
-        // Accepted: the result would follow as an OnboardingNotification.
-        return Ok(respond::empty(StatusCode::ACCEPTED));
-    }
+    let asynchronous =
+        state.settings.variants.has(CoreVariant::Asynchronous) || faults.asynchronous();
+    let destination = validated.details.notification_destination.clone();
     // 3. Create the invoker: id, certificate, optional secret; store only on success.
     let (id, certificate_pem) = create(state, &validated)?;
     let mut details = created_details(
@@ -108,8 +107,24 @@ async fn try_onboard(
         details.onboarding_information.api_invoker_certificate = None;
         details.onboarding_information.onboarding_secret = None;
     }
-    let mut resp = respond::json(StatusCode::CREATED, &details);
     let location = format!("{}{ONBOARDING_PATH}/{id}", state.settings.api_root);
+    if asynchronous {
+        // Accepted; the result follows as an OnboardingNotification to the destination.
+        let notification = if faults.has(CoreFault::AsyncResultFalse) {
+            serde_json::json!({"result": false})
+        } else {
+            super::notify::success(&details, &location)
+        };
+        if !faults.has(CoreFault::AsyncNoNotification) {
+            super::notify::spawn(
+                destination,
+                notification,
+                vec![state.settings.pki.ca.cert.clone()],
+            );
+        }
+        return Ok(respond::empty(StatusCode::ACCEPTED));
+    }
+    let mut resp = respond::json(StatusCode::CREATED, &details);
     // Our ids are hex; only the adopt-invoker-id fault can bring a non-header-safe id here,
     // and a fault must not turn into a panic.
     if let Ok(value) = header::HeaderValue::from_str(&location) {

@@ -121,3 +121,36 @@ async fn no_content(w: &mut SuiteWorld) -> StepResult {
         format!("expected 204 No Content, got {}", checks::describe(&resp)),
     ))
 }
+
+#[then("a 202 is completed by an OnboardingNotification within the declared bound")]
+async fn notified(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(attempt) = w.on_core.last.as_ref() else {
+        return w.harness_error("no onboarding exchange was recorded");
+    };
+    let status = attempt.response.as_ref().map(|r| r.status);
+    let judged = attempt
+        .notification
+        .as_ref()
+        .map(checks::onboarding_notified);
+    let reason = match (status, judged) {
+        (_, Some(check)) => return w.check(check),
+        (Some(201), None) => {
+            "the core answered 201 Created: the onboarding completed synchronously, no notification was due".to_string()
+        }
+        (Some(202), None) => {
+            "the core answered 202, but without [core.notifications] the harness has no receiver the core can reach".to_string()
+        }
+        (other, None) => {
+            return w.check(Check::blocked(
+                Some("CCF-OK-01"),
+                format!(
+                    "the valid request was not accepted ({})",
+                    other.map(|s| s.to_string()).unwrap_or_else(|| "no answer".into())
+                ),
+            ))
+        }
+    };
+    w.decided = Some((crate::checks::Verdict::NotApplicable, reason));
+    Ok(())
+}

@@ -78,6 +78,10 @@ impl SuiteWorld {
                     self.evidence.exchanges.push(control.exchange);
                     return self.check(Check::blocked(need.judged_by(), reason));
                 }
+                Holds::NoJudgedBy(by, reason) => {
+                    self.evidence.exchanges.push(control.exchange);
+                    return self.check(Check::blocked(Some(by), reason));
+                }
             }
         }
         Ok(())
@@ -119,7 +123,11 @@ impl SuiteWorld {
             ));
         }
         let error = attempt.error.as_ref().map(|e| e.to_string());
-        self.on_core.response = attempt.response.clone();
+        // A 202 completed by its notification is judged on the result it carried.
+        if let Some(n) = attempt.notification_evidence(label) {
+            self.evidence.exchanges.push(n);
+        }
+        self.on_core.response = attempt.onboarding_result().or(attempt.response.clone());
         self.on_core.last = Some(attempt);
         match error {
             // CCF-TLS-04 judges the aborted session itself.

@@ -13,6 +13,20 @@ impl SuiteWorld {
         if resp.status == 201 {
             return Ok(());
         }
+        // A 202 counts once its OnboardingNotification completed it; CCF-OK-09 judges one
+        // that did not.
+        if let Some(last) = self.on_core.last.as_ref().filter(|_| resp.status == 202) {
+            if last.onboarding_result().is_some() {
+                return Ok(());
+            }
+            if let Some(n) = &last.notification {
+                let why = checks::onboarding_notified(n).reason().to_string();
+                return self.check(Check::blocked(
+                    Some("CCF-OK-09"),
+                    format!("the 202 of this scenario was not completed: {why}"),
+                ));
+            }
+        }
         self.check(Check::blocked(
             Some("CCF-OK-01"),
             format!(
