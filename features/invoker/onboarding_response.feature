@@ -67,3 +67,29 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
     And the harness core never answers the onboarding request
     When the invoker onboards
     Then the invoker gives up within its declared bound and reports failure
+
+  # Asynchronous onboarding (TS 29.222 §8.4.2.2.3.1): "202 Accepted: the CAPIF core accepted
+  # the request, and the onboarding result will be notified" to the request's
+  # notificationDestination (OnboardingNotification, result required). The played core POSTs
+  # it over HTTPS to the URI the invoker sent, without authenticating the invoker's receiver.
+  # An invoker that cannot receive notifications exits 89 (not applicable).
+  @INV-OK-05 @branch:onboarding-response @severity:mandatory
+  Scenario: INV-OK-05 After a 202 the invoker reports success only with the notified result
+    Given an API invoker under test
+    And the harness core answers 202 and then notifies success
+    When the invoker onboards
+    Then the invoker reports success once the notification arrived
+
+  @INV-OK-06 @branch:onboarding-response @severity:mandatory
+  Scenario: INV-OK-06 After a 202 and a notified failure the invoker reports failure
+    Given an API invoker under test
+    And the harness core answers 202 and then notifies failure
+    When the invoker onboards
+    Then the invoker reports the notified failure
+
+  @waits @INV-OK-07 @branch:onboarding-response @severity:recommended
+  Scenario: INV-OK-07 After a 202 that is never notified the invoker gives up
+    Given an API invoker under test
+    And the harness core answers 202 and never notifies
+    When the invoker onboards
+    Then the invoker gives up on the missing notification within its declared bound

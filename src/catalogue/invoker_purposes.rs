@@ -17,6 +17,8 @@ const OFFBOARD_CREDENTIAL: &str = "TS 33.122 §6.8 authenticates the offboarding
 const OFFBOARD_RESULT: &str = "TS 29.222 §8.4.2.3.3.2: DELETE answers \"204 No Content: the individual API invoker matching the onboardingId was offboarded\"; TS 33.122 §6.8 step 5: on success \"The API invoker shall delete the information\" of its onboarding. Only a 204 is an offboarding; an error answer leaves the invoker onboarded.";
 const OFFBOARD_TEARDOWN: &str = "TS 33.122 §6.8 step 6: \"The CAPIF core function shall tear down the TLS session with the API invoker\"; the invoker has nothing more to send on it and ends it too (RFC 9112 §9.6): recommended, the clause names the core.";
 
+const ASYNC: &str = "POST /onboardedInvokers: \"202 Accepted: the CAPIF core accepted the request, and the onboarding result will be notified\" (TS 29.222 §8.4.2.2.3.1), by an OnboardingNotification (result required) to the notificationDestination of the request: the onboarding is done when the notification says so, with the apiInvokerId it carries.";
+
 const fn tp(
     id: &'static str,
     title: &'static str,
@@ -70,6 +72,9 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-OK-03", "Only 201 Created is reported as success: not 200, 202 (asynchronous onboarding, not declared) or 204", B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1"],
         "POST /onboardedInvokers: \"201 Created: the API invoker is onboarded successfully\" (with the created resource); \"202 Accepted: the CAPIF core accepted the request, and the onboarding result will be notified\"; no other success status is defined."),
     tp("INV-OK-04", "The invoker gives up on a core that never answers the onboarding request, within its declared bound, and reports failure", B::OnboardingResponse, S::Recommended, &["TS 33.122 Annex X.1", "RFC 9112 §9.5"], GIVE_UP),
+    tp("INV-OK-05", "After a 202 Accepted the invoker reports success only once the OnboardingNotification arrived, with the notified apiInvokerId", B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1", "TS 29.222 §8.4.5.2.7"], ASYNC),
+    tp("INV-OK-06", "After a 202 Accepted and an OnboardingNotification with result false the invoker reports failure", B::OnboardingResponse, S::Mandatory, &["TS 29.222 §8.4.2.2.3.1", "TS 29.222 §8.4.5.2.7"], ASYNC),
+    tp("INV-OK-07", "After a 202 Accepted that is never notified the invoker gives up within its declared bound and reports failure", B::OnboardingResponse, S::Recommended, &["TS 29.222 §8.4.2.2.3.1", "RFC 9112 §9.5"], GIVE_UP),
     tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, S::Mandatory, &["TS 33.122 Annex X.1", "RFC 9112 §9.6"], TEARDOWN),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, S::Recommended, &["TS 33.122 Annex X.1", "RFC 8446 §6.1"],

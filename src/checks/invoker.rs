@@ -36,7 +36,7 @@ pub fn onboarding_posts(run: &InvokerRun) -> Vec<&ObservedRequest> {
 
 /// The first onboarding POST, or: not tested, because the invoker sent none (INV-REQ-01
 /// judges where its requests went).
-fn first_post(run: &InvokerRun) -> Result<&ObservedRequest, Check> {
+pub(super) fn first_post(run: &InvokerRun) -> Result<&ObservedRequest, Check> {
     if let Some(p) = onboarding_posts(run).into_iter().next() {
         return Ok(p);
     }
@@ -851,6 +851,7 @@ pub(crate) mod tests {
                 granted: Vec::new(),
                 unrecorded: 0,
                 register: None,
+                notifications: Vec::new(),
             },
             offboard: None,
         }

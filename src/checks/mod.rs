@@ -3,12 +3,14 @@
 
 mod core;
 mod invoker;
+mod invoker_async;
 mod invoker_offboarding;
 mod offboarding;
 mod verdict;
 
 pub use self::core::*;
 pub use invoker::*;
+pub use invoker_async::*;
 pub use invoker_offboarding::*;
 pub use offboarding::*;
 pub use verdict::{Check, Verdict};

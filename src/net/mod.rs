@@ -4,6 +4,7 @@
 mod accept;
 mod https_client;
 mod keylog;
+pub mod notification_receiver;
 mod phase;
 mod session_end;
 mod tls_config;

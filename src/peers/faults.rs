@@ -175,6 +175,9 @@ catalogued! { FaultSpec;
             catches: &["INV-TD-01", "INV-TD-02"] },
         RetryLoop => FaultSpec { name: "retry-loop", bug: "retries a rejected credential in a loop", breaks: ANNEX,
             catches: &["INV-CRED-03"] },
+        SuccessOn202 => FaultSpec { name: "success-on-202", bug: "reports success on a 202 Accepted without waiting for the OnboardingNotification", breaks: "TS 29.222 §8.4.2.2.3.1",
+            // INV-OK-03 too: its scripted 202 (undeclared asynchronous onboarding) is no success either.
+            catches: &["INV-OK-03", "INV-OK-05", "INV-OK-06", "INV-OK-07"] },
         OffboardWrongPath => FaultSpec { name: "offboard-wrong-path", bug: "sends the offboarding DELETE to the onboardedInvokers collection, not to the resource the core named", breaks: "TS 33.122 §6.8 step 2, TS 29.222 §8.4.2.3.3.2",
             // The played core answers 404 and the invoker reports failure: INV-OFF-04 is
             // inconclusive, pointing at INV-OFF-01.
@@ -209,8 +212,8 @@ catalogued! { FaultSpec;
             // Falling back to clear after the rogue register's handshake failed hands that
             // register the login too.
             catches: &["INV-ENR-01", "INV-ENR-02"] },
-        NeverGiveUp => FaultSpec { name: "never-give-up", bug: "waits an hour for a handshake or a response", breaks: "RFC 9112 §9.5 (recommended)",
-            catches: &["INV-TLS-15", "INV-OK-04"] },
+        NeverGiveUp => FaultSpec { name: "never-give-up", bug: "waits an hour for a handshake, a response or a notification", breaks: "RFC 9112 §9.5 (recommended)",
+            catches: &["INV-TLS-15", "INV-OK-04", "INV-OK-07"] },
     }
 }
 

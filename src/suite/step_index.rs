@@ -60,6 +60,10 @@ static WORLD_SOURCES: &[&str] = &[
 /// (path, text) of the check modules a step's `checks::name(` resolves into.
 static CHECK_SOURCES: &[(&str, &str)] = &[
     (
+        "src/checks/invoker_async.rs",
+        include_str!("../checks/invoker_async.rs"),
+    ),
+    (
         "src/checks/invoker_offboarding.rs",
         include_str!("../checks/invoker_offboarding.rs"),
     ),

@@ -9,11 +9,12 @@ mod core_target;
 mod credential_source;
 mod invoker_target;
 pub mod key_server;
-pub mod notifications;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;
 
+/// The notification receiver, where a 202's OnboardingNotification arrives.
+pub use crate::net::notification_receiver as notifications;
 pub use adapter::{run_adapter, AdapterExit, AdapterRun};
 pub use config::{
     parse_duration, ConfigError, CoreCapabilities, CoreConfig, EnrolmentConfig, InvokerConfig,
@@ -28,9 +29,9 @@ pub use invoker_target::{
 };
 pub use played_core::{
     grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
-    Handshake, Observations, ObservedRequest, Offboard, PlayedCore, Presents, RegisterObservation,
-    RegisterRequest, RegisterScript, RegisterSession, Script, SessionObservation, SuiteGrade,
-    Unusable, CORE_DNS_NAME, MAX_SESSIONS,
+    Handshake, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
+    RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Script,
+    SentNotification, SessionObservation, SuiteGrade, Unusable, CORE_DNS_NAME, MAX_SESSIONS,
 };
 pub use probes::{
     abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,

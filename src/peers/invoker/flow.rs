@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::env::AdapterEnv;
 use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH};
+use crate::net::notification_receiver::Receiver;
 use crate::net::{client_config, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS};
 use crate::peers::faults::{Faults, InvokerFault};
 use crate::peers::lax_verifier::LaxVerifier;
@@ -78,10 +79,64 @@ pub async fn onboard(
     let (ca, credential) = provision(env, timeouts, faults).await?;
     let peer = Peer::of(env, &ca, faults, variants)?;
     let key = InvokerKey::generate(KeyKind::P256);
-    let request = onboarding_request(env, &credential, &key, faults, variants);
-    let response = exchange(&peer, &ca, &request, timeouts, faults).await?;
+    // Where an asynchronous onboarding's result is to be notified (a local HTTPS receiver).
+    let receiver = notification_receiver().await?;
+    let destination = receiver.destination();
+    let request = onboarding_request(env, &credential, &key, &destination, faults, variants);
+    let mut response = exchange(&peer, &ca, &request, timeouts, faults).await?;
     let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
+    if response.status == 202 && !faults.has(InvokerFault::SuccessOn202) {
+        response = notified(&receiver, &destination, timeouts).await?;
+    }
     accept(response, key, &ca, &api_root, faults)
+}
+
+/// A receiver on loopback presenting a certificate of a throw-away PKI (the played core,
+/// which posts to it, does not authenticate it).
+async fn notification_receiver() -> Result<Receiver, InvokerError> {
+    let failed = |reason: String| InvokerError::Provisioning {
+        path: "the notification receiver".into(),
+        reason,
+    };
+    let pki = crate::pki::TestPki::generate(&["127.0.0.1".to_string()])
+        .map_err(|e| failed(e.to_string()))?;
+    Receiver::start(&pki.core, "127.0.0.1:0".parse().expect("addr"), None)
+        .await
+        .map_err(|e| failed(e.to_string()))
+}
+
+/// After a 202: the onboarding result as the OnboardingNotification carries it, shaped as
+/// the 201 it stands for (its resourceLocation as Location), so it is judged as strictly;
+/// a `result: false` is a rejection, no notification within the response timeout a failure.
+async fn notified(
+    receiver: &Receiver,
+    destination: &str,
+    timeouts: &Timeouts,
+) -> Result<crate::net::HttpResponse, InvokerError> {
+    let Some(got) = receiver.wait_for(destination, timeouts.response).await else {
+        return Err(InvokerError::BadResponse(format!(
+            "202 Accepted, but no OnboardingNotification arrived within {}",
+            crate::net::humantime(timeouts.response)
+        )));
+    };
+    let v: serde_json::Value = serde_json::from_slice(&got.body).map_err(|e| {
+        InvokerError::BadResponse(format!("the OnboardingNotification is not JSON: {e}"))
+    })?;
+    if v.get("result") != Some(&serde_json::Value::Bool(true)) {
+        return Err(InvokerError::Rejected {
+            status: 202,
+            detail: Some("the OnboardingNotification says result: false".into()),
+        });
+    }
+    let mut headers = vec![("Content-Type".to_string(), "application/json".to_string())];
+    if let Some(l) = v["resourceLocation"].as_str() {
+        headers.push(("Location".into(), l.to_string()));
+    }
+    Ok(crate::net::HttpResponse {
+        status: 201,
+        headers,
+        body: serde_json::to_vec(&v["apiInvokerEnrolmentDetails"]).unwrap_or_default(),
+    })
 }
 
 /// The provisioned root and credential; with a register, its credential replaces the
@@ -183,6 +238,7 @@ fn onboarding_request(
     env: &AdapterEnv,
     credential: &str,
     key: &InvokerKey,
+    notification_destination: &str,
     faults: &Faults<InvokerFault>,
     variants: &Variants<InvokerVariant>,
 ) -> HttpRequest {
@@ -193,6 +249,7 @@ fn onboarding_request(
     };
     let target = format!("{}{path}", env.core_url.path().trim_end_matches('/'));
     let mut body = enrolment_request(&key.csr());
+    body["notificationDestination"] = json!(notification_destination);
     if faults.has(InvokerFault::SendInvokerId) {
         body["apiInvokerId"] = json!("INVchosenbytheinvoker000000000");
     }
@@ -274,7 +331,9 @@ async fn exchange(
             }
         }
         let r = session.exchange(request).await;
-        if faults.has(InvokerFault::KeepSessionOpen) && r.is_ok() {
+        // A 202 is not the final answer: its result is still to be notified.
+        let final_answer = r.as_ref().is_ok_and(|r| r.status != 202);
+        if faults.has(InvokerFault::KeepSessionOpen) && final_answer {
             // After a response, hold the session past any sensible teardown timeout, then
             // just drop it (without a response there is nothing to tear down after).
             tokio::time::sleep(std::time::Duration::from_secs(4)).await;
@@ -311,6 +370,9 @@ fn accept(
         key: key.pair,
         location: location.to_string(),
     };
+    if faults.has(InvokerFault::SuccessOn202) && response.status == 202 {
+        return Ok(unchecked("", "", "", key));
+    }
     if faults.has(InvokerFault::SuccessOn401) && response.status == 401 {
         return Ok(unchecked("INVreportedalthoughrejected0000", "", "", key));
     }

@@ -7,7 +7,7 @@ use crate::checks::{self, Verdict};
 use crate::peers::core::RegisterStyle;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{Answers, Presents, RegisterScript, Unusable};
+use crate::sut::{Answers, Notify, Presents, RegisterScript, Unusable};
 
 #[given("an API invoker under test")]
 async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
@@ -76,6 +76,42 @@ async fn silent_response(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::Never;
     Ok(())
+}
+
+#[given(
+    regex = r"^the harness core answers 202 and (then notifies success|then notifies failure|never notifies)$"
+)]
+async fn accepts(w: &mut SuiteWorld, then: String) -> StepResult {
+    skip_if_decided!(w);
+    let notify = match then.as_str() {
+        "then notifies success" => Notify::Success,
+        "then notifies failure" => Notify::Failure,
+        _ => Notify::Never,
+    };
+    w.on_invoker.script.answers = Answers::Accepted(notify);
+    Ok(())
+}
+
+#[then("the invoker reports success once the notification arrived")]
+async fn async_success(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::async_success(&run))
+}
+
+#[then("the invoker reports the notified failure")]
+async fn async_failure(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::async_failure(&run))
+}
+
+#[then("the invoker gives up on the missing notification within its declared bound")]
+async fn async_gave_up(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let bound = w.invoker()?.gives_up_within;
+    w.check(checks::async_gave_up(&run, bound))
 }
 
 #[then("the invoker gives up within its declared bound and reports failure")]

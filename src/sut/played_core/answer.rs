@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::session::ObservedRequest;
-use super::{Answers, Granted, Offboard, Shared, Unusable};
+use super::{Answers, Granted, Notify, Offboard, SentNotification, Shared, Unusable};
 use crate::model::{ONBOARDING_PATH, PROBLEM_JSON};
 use crate::peers::core::decision::{
     check_credential, check_request, created_details, new_invoker_id, random_hex, Rejection, Rules,
@@ -129,7 +129,7 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
             }
         }
         // Never: the session never asks for an answer (it waits for the invoker to give up).
-        Answers::Status(_) | Answers::Never => {}
+        Answers::Status(_) | Answers::Never | Answers::Accepted(_) => {}
         Answers::Onboard | Answers::RejectCredential => {}
     }
     let root = shared.api_root.lock().expect("lock").clone();
@@ -145,12 +145,36 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
         "Location",
         format!("{root}{ONBOARDING_PATH}/{onboarding_id}"),
     );
-    if matches!(shared.script.answers, Answers::Onboard) {
+    if matches!(
+        shared.script.answers,
+        Answers::Onboard | Answers::Accepted(Notify::Success)
+    ) {
         shared.granted.lock().expect("lock").push(Granted {
             api_invoker_id: id.clone(),
             certificate_pem: cert.pem(),
             location: location.1.clone(),
         });
+    }
+    if let Answers::Accepted(notify) = shared.script.answers {
+        let destination = serde_json::from_slice::<serde_json::Value>(&req.body)
+            .ok()
+            .and_then(|v| v["notificationDestination"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let notification = match notify {
+            Notify::Success => Some(json!({
+                "result": true,
+                "resourceLocation": location.1,
+                "apiInvokerEnrolmentDetails": out,
+            })),
+            Notify::Failure => Some(json!({"result": false})),
+            Notify::Never => None,
+        };
+        *shared.pending.lock().expect("lock") = notification.map(|body| Pending {
+            destination,
+            api_invoker_id: (notify == Notify::Success).then(|| id.clone()),
+            body,
+        });
+        return http(202, "Accepted", "application/json", &[], b"");
     }
     let body = serde_json::to_vec(&out).expect("serializes");
     match shared.script.answers {
@@ -213,4 +237,70 @@ fn offboarding(
             "offboarding requires mutual TLS with the certificate issued at onboarding",
         )),
     }
+}
+
+/// The OnboardingNotification a 202 owes, sent once the 202 is written.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    destination: String,
+    api_invoker_id: Option<String>,
+    body: serde_json::Value,
+}
+
+/// POST the notification a 202 owes to the invoker's notificationDestination and record
+/// how that went. The played core is not under test here: it does not authenticate the
+/// invoker's receiver (any certificate), it only delivers, within the response timeout.
+pub async fn deliver(shared: &Shared, pending: Pending) {
+    let sent_ms = shared.started.elapsed().as_millis() as u64;
+    let delivered = tokio::time::timeout(
+        shared.timeouts.response,
+        post(&pending.destination, &pending.body, &shared.timeouts),
+    )
+    .await
+    .unwrap_or_else(|_| Err("the receiver did not answer within the response timeout".into()));
+    shared
+        .notifications
+        .lock()
+        .expect("lock")
+        .push(SentNotification {
+            destination: pending.destination,
+            result: pending.api_invoker_id.is_some(),
+            api_invoker_id: pending.api_invoker_id,
+            delivered,
+            sent_ms,
+        });
+}
+
+async fn post(
+    destination: &str,
+    body: &serde_json::Value,
+    timeouts: &crate::net::Timeouts,
+) -> Result<u16, String> {
+    let url = url::Url::parse(destination).map_err(|e| format!("{destination:?}: {e}"))?;
+    if url.scheme() != "https" {
+        return Err(format!("{destination} is not an https:// URI"));
+    }
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let name = rustls_pki_types::ServerName::try_from(host.clone()).map_err(|e| e.to_string())?;
+    let mut config = (*crate::net::client_config(&[], None, crate::net::TLS_VERSIONS)
+        .map_err(|e| e.to_string())?)
+    .clone();
+    config
+        .dangerous()
+        .set_certificate_verifier(crate::peers::lax_verifier::LaxVerifier::anything());
+    let port = url.port_or_known_default().unwrap_or(443);
+    let mut session =
+        crate::net::HttpsSession::connect(&host, port, name, std::sync::Arc::new(config), timeouts)
+            .await
+            .map_err(|e| e.to_string())?;
+    let answer = session
+        .exchange(&crate::net::HttpRequest::new("POST", url.path()).json(body))
+        .await;
+    session.close().await;
+    answer.map(|r| r.status).map_err(|e| e.to_string())
 }

@@ -72,6 +72,36 @@ pub enum Answers {
     Status(u16),
     /// Never: the request is read and no byte of an answer is sent.
     Never,
+    /// 202 Accepted without a body (asynchronous onboarding, TS 29.222 §8.4.2.2.3.1), then
+    /// this OnboardingNotification to the request's notificationDestination.
+    Accepted(Notify),
+}
+
+/// What follows the played core's 202.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Notify {
+    /// `result: true` with the created invoker (id, certificate) and its resourceLocation.
+    Success,
+    /// `result: false`.
+    Failure,
+    /// No notification at all.
+    Never,
+}
+
+/// An OnboardingNotification the played core sent (or tried to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentNotification {
+    /// The request's notificationDestination.
+    pub destination: String,
+    /// Its `result`.
+    pub result: bool,
+    /// The apiInvokerId it notified (with `result: true`).
+    pub api_invoker_id: Option<String>,
+    /// The receiver's HTTP status, or why it could not be delivered.
+    pub delivered: Result<u16, String>,
+    /// When, ms since the played core started.
+    pub sent_ms: u64,
 }
 
 /// What is wrong with the id or certificate of a scripted 201.
@@ -178,9 +208,15 @@ impl Script {
         }
     }
 
-    /// Whether the core under this script never answers (the invoker must give up).
+    /// Whether the core under this script never completes the onboarding (the invoker must
+    /// give up): silent handshake, unanswered request, or a 202 never notified (also the
+    /// scripted `Status(202)`: an invoker waiting for its notification is right to).
     pub fn is_silent(&self) -> bool {
-        self.presents == Presents::Silent || self.answers == Answers::Never
+        self.presents == Presents::Silent
+            || matches!(
+                self.answers,
+                Answers::Never | Answers::Accepted(Notify::Never) | Answers::Status(202)
+            )
     }
 }
 
@@ -218,6 +254,9 @@ pub(crate) struct Shared {
     pub started: Instant,
     pub sessions: Mutex<Vec<SessionObservation>>,
     pub granted: Mutex<Vec<Granted>>,
+    /// The notification the latest 202 owes, taken by the session once the 202 is written.
+    pub pending: Mutex<Option<answer::Pending>>,
+    pub notifications: Mutex<Vec<SentNotification>>,
     pub unrecorded: std::sync::atomic::AtomicUsize,
     /// Changes when the played core stops: a silent session waits for the invoker's close or
     /// for this.
@@ -249,6 +288,8 @@ pub struct Observations {
     pub unrecorded: usize,
     /// What the register saw (with `[invoker.enrolment]`).
     pub register: Option<RegisterObservation>,
+    /// The OnboardingNotifications sent after a 202.
+    pub notifications: Vec<SentNotification>,
 }
 
 /// Connections recorded per scenario at most: an invoker opening connections in a loop must
@@ -295,6 +336,8 @@ impl PlayedCore {
             started: Instant::now(),
             sessions: Mutex::new(Vec::new()),
             granted: Mutex::new(Vec::new()),
+            pending: Mutex::new(None),
+            notifications: Mutex::new(Vec::new()),
             unrecorded: std::sync::atomic::AtomicUsize::new(0),
             stopped: stopped.clone(),
         });
@@ -350,6 +393,7 @@ impl PlayedCore {
         Observations {
             sessions,
             granted: std::mem::take(&mut *self.shared.granted.lock().expect("lock")),
+            notifications: std::mem::take(&mut *self.shared.notifications.lock().expect("lock")),
             unrecorded: self
                 .shared
                 .unrecorded

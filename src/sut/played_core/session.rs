@@ -232,6 +232,11 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
                 // The played core does NOT close: whether the invoker tears the session
                 // down is what the teardown test purposes observe.
                 responded_at = Some(Instant::now());
+                // A 202's notification, once the 202 is on the wire.
+                let pending = shared.pending.lock().expect("lock").take();
+                if let Some(p) = pending {
+                    answer::deliver(&shared, p).await;
+                }
                 waiting = shared.timeouts.teardown;
             }
             ReadOutcome::End(end) => {

@@ -1,4 +1,4 @@
-//! The harness's notification receiver for asynchronous onboarding (TS 29.222: a 202 Accepted
+//! A notification receiver for asynchronous onboarding (TS 29.222: a 202 Accepted
 //! is followed by a POST of an OnboardingNotification to the request's
 //! `notificationDestination`). One HTTPS listener per run; every onboarding request gets its
 //! own destination path, so a notification is matched to the request it answers and one for
@@ -167,7 +167,7 @@ impl Receiver {
         format!(
             "{}{NOTIFICATIONS_PATH}{}",
             self.base,
-            crate::peers::core::decision::random_hex(12)
+            hex::encode(crate::pki::new_serial().to_bytes())
         )
     }
 
@@ -207,7 +207,8 @@ mod tests {
         let (mine, other) = (r.destination(), r.destination());
         assert_ne!(mine, other);
         let url = url::Url::parse(&other).unwrap();
-        let cfg = crate::net::client_config(std::slice::from_ref(&pki.ca.cert), None, TLS_VERSIONS).unwrap();
+        let cfg = crate::net::client_config(std::slice::from_ref(&pki.ca.cert), None, TLS_VERSIONS)
+            .unwrap();
         let t = crate::net::Timeouts::default();
         let mut s = crate::net::HttpsSession::connect(
             "127.0.0.1",
