@@ -48,7 +48,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
   # issued, but an invoker that takes an unusable certificate as success cannot do CAPIF-1e
   # mutual TLS later, and one that takes a certificate for another key trusts its core blindly.
 
-  @INV-OK-03 @branch:onboarding-response @severity:mandatory
+  @waits @INV-OK-03 @branch:onboarding-response @severity:mandatory
   Scenario: INV-OK-03 Only 201 Created is reported as success
     Given an API invoker under test
     And the harness core answers 200 to a valid request
