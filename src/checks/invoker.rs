@@ -110,11 +110,7 @@ pub fn gave_up_on_silence(run: &InvokerRun, bound: std::time::Duration) -> Check
         }
         (Some(end), None) => format!("it ended the connection ({end:?})"),
     };
-    let declared = format!(
-        "the declared bound {} ms (gives_up_within) plus {} ms slack",
-        bound.as_millis(),
-        crate::sut::silence_slack(bound).as_millis()
-    );
+    let declared = declared_bound(bound);
     match &run.adapter.exit {
         AdapterExit::TimedOut => Check::Fail(format!(
             "the core {never} and the invoker was still running after {} ms, beyond {declared}; the harness ended it ({connection})",
@@ -136,6 +132,15 @@ pub fn gave_up_on_silence(run: &InvokerRun, bound: std::time::Duration) -> Check
             run.adapter.describe()
         )),
     }
+}
+
+/// How a reason names the give-up bound: the PIXIT and the slack.
+pub(super) fn declared_bound(bound: std::time::Duration) -> String {
+    format!(
+        "the declared bound {} ms (gives_up_within) plus {} ms slack",
+        bound.as_millis(),
+        crate::sut::silence_slack(bound).as_millis()
+    )
 }
 
 /// The register's observation, or why the enrolment cannot be judged.

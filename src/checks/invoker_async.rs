@@ -95,11 +95,7 @@ pub fn async_gave_up(run: &InvokerRun, bound: std::time::Duration) -> Check {
     if let Err(c) = super::invoker::first_post(run) {
         return c;
     }
-    let declared = format!(
-        "the declared bound {} ms (gives_up_within) plus {} ms slack",
-        bound.as_millis(),
-        crate::sut::silence_slack(bound).as_millis()
-    );
+    let declared = super::invoker::declared_bound(bound);
     match &run.adapter.exit {
         AdapterExit::TimedOut => Check::Fail(format!(
             "after a 202 that was never notified the invoker was still running after {} ms, beyond {declared}",

@@ -488,6 +488,45 @@ impl HttpsSession {
     }
 }
 
+/// The host of `url` as a connection and a server name want it (an IPv6 literal without its
+/// brackets).
+pub fn url_host(url: &url::Url) -> String {
+    url.host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string()
+}
+
+/// POST `body` as JSON to the https:// URL `destination` with `config` and return the status:
+/// the one way the harness's peers deliver a notification.
+pub async fn post_json(
+    destination: &str,
+    body: &serde_json::Value,
+    config: Arc<ClientConfig>,
+    timeouts: &Timeouts,
+) -> Result<u16, String> {
+    let url = url::Url::parse(destination).map_err(|e| format!("{destination:?}: {e}"))?;
+    if url.scheme() != "https" {
+        return Err(format!("{destination} is not an https:// URI"));
+    }
+    let host = url_host(&url);
+    let name = ServerName::try_from(host.clone()).map_err(|e| e.to_string())?;
+    let port = url.port_or_known_default().unwrap_or(443);
+    let mut session = HttpsSession::connect(&host, port, name, config, timeouts)
+        .await
+        .map_err(|e| e.to_string())?;
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    let answer = session
+        .exchange(&HttpRequest::new("POST", &target).json(body))
+        .await;
+    session.close().await;
+    answer.map(|r| r.status).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

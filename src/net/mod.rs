@@ -10,7 +10,9 @@ mod session_end;
 mod tls_config;
 
 pub use accept::accept_until_stopped;
-pub use https_client::{HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD};
+pub use https_client::{
+    post_json, url_host, HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD,
+};
 pub use keylog::KeyLogFile;
 pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts};
 pub use session_end::{classify_io_error, SessionEnd};

@@ -452,13 +452,7 @@ fn certificate_name(
     whose: &str,
     err: &ErrFn<'_>,
 ) -> Result<String, ConfigError> {
-    let name = configured.unwrap_or_else(|| {
-        url.host_str()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string()
-    });
+    let name = configured.unwrap_or_else(|| crate::net::url_host(url));
     if rustls_pki_types::ServerName::try_from(name.clone()).is_err() {
         return Err(err(
             key,

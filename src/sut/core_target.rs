@@ -230,13 +230,7 @@ impl std::fmt::Debug for CoreTarget {
 impl CoreTarget {
     /// A target from a validated `[core]` section.
     pub fn from_config(c: &CoreConfig, timeouts: Timeouts) -> Self {
-        let host = c
-            .url
-            .host_str()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
+        let host = crate::net::url_host(&c.url);
         Self {
             port: c.url.port_or_known_default().unwrap_or(443),
             host,

@@ -105,12 +105,7 @@ impl CredentialSource {
         else {
             return Err("the credential does not come from an enrolment register".into());
         };
-        let host = url
-            .host_str()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
+        let host = crate::net::url_host(url);
         let port = url.port_or_known_default().unwrap_or(443);
         let name = ServerName::try_from(server_name.clone()).map_err(|e| e.to_string())?;
         let cfg = client_config(ca, None, TLS_VERSIONS).map_err(|e| e.to_string())?;

@@ -210,13 +210,7 @@ impl Peer {
         if faults.has(InvokerFault::NoSni) {
             config.enable_sni = false;
         }
-        let host = env
-            .core_url
-            .host_str()
-            .unwrap_or_default()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
+        let host = crate::net::url_host(&env.core_url);
         let server_name =
             ServerName::try_from(host.clone()).map_err(|e| InvokerError::Provisioning {
                 path: env.core_url.to_string(),

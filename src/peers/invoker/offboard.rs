@@ -64,12 +64,7 @@ pub async fn offboard(
     let identity = (!faults.has(InvokerFault::OffboardWithoutCert)).then_some(&me);
     let config = client_config(std::slice::from_ref(&ca), identity, TLS_VERSIONS)
         .map_err(|e| unusable(&env.ca_file.display().to_string(), e.to_string()))?;
-    let host = resource
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
+    let host = crate::net::url_host(&resource);
     let server_name = ServerName::try_from(host.clone())
         .map_err(|e| unusable(Var::InvokerResource.name(), e.to_string()))?;
     let port = resource.port_or_known_default().unwrap_or(443);

@@ -276,31 +276,11 @@ async fn post(
     body: &serde_json::Value,
     timeouts: &crate::net::Timeouts,
 ) -> Result<u16, String> {
-    let url = url::Url::parse(destination).map_err(|e| format!("{destination:?}: {e}"))?;
-    if url.scheme() != "https" {
-        return Err(format!("{destination} is not an https:// URI"));
-    }
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let name = rustls_pki_types::ServerName::try_from(host.clone()).map_err(|e| e.to_string())?;
     let mut config = (*crate::net::client_config(&[], None, crate::net::TLS_VERSIONS)
         .map_err(|e| e.to_string())?)
     .clone();
     config
         .dangerous()
         .set_certificate_verifier(crate::peers::lax_verifier::LaxVerifier::anything());
-    let port = url.port_or_known_default().unwrap_or(443);
-    let mut session =
-        crate::net::HttpsSession::connect(&host, port, name, std::sync::Arc::new(config), timeouts)
-            .await
-            .map_err(|e| e.to_string())?;
-    let answer = session
-        .exchange(&crate::net::HttpRequest::new("POST", url.path()).json(body))
-        .await;
-    session.close().await;
-    answer.map(|r| r.status).map_err(|e| e.to_string())
+    crate::net::post_json(destination, body, std::sync::Arc::new(config), timeouts).await
 }
