@@ -1,5 +1,6 @@
-//! The accept loop of the harness's servers (reference core, played register, key server):
-//! one task per connection, finished ones reaped as they end, and on stop a bounded drain.
+//! The accept loop of the harness's servers (reference core, played register, key server,
+//! notification receiver): one task per connection, finished ones reaped as they end, and on
+//! stop a bounded drain.
 
 use std::future::Future;
 use std::time::Duration;
@@ -36,4 +37,41 @@ pub async fn accept_until_stopped<F, Fut>(
     if tokio::time::timeout(grace, drain).await.is_err() {
         sessions.abort_all();
     }
+}
+
+/// The harness's tiny HTTPS servers (the key server, the notification receiver): accept until
+/// `stopped`, give each connection `HANDSHAKE_BOUND` for TLS, then serve HTTP/1.1 requests with
+/// `handle`. The accept loop is [`accept_until_stopped`] with no grace (nothing to finish).
+pub fn spawn_https<F, Fut>(
+    listener: TcpListener,
+    stopped: watch::Receiver<bool>,
+    tls: tokio_rustls::TlsAcceptor,
+    handle: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(hyper::Request<hyper::body::Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = http::Response<http_body_util::Full<bytes::Bytes>>> + Send + 'static,
+{
+    const HANDSHAKE_BOUND: Duration = Duration::from_secs(5);
+    tokio::spawn(accept_until_stopped(
+        listener,
+        stopped,
+        Duration::ZERO,
+        move |tcp| {
+            let (tls, handle) = (tls.clone(), handle.clone());
+            async move {
+                let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_BOUND, tls.accept(tcp)).await
+                else {
+                    return;
+                };
+                let service = hyper::service::service_fn(move |req| {
+                    let handle = handle.clone();
+                    async move { Ok::<_, std::convert::Infallible>(handle(req).await) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            }
+        },
+    ))
 }

@@ -9,7 +9,7 @@ mod phase;
 mod session_end;
 mod tls_config;
 
-pub use accept::accept_until_stopped;
+pub use accept::{accept_until_stopped, spawn_https};
 pub use https_client::{
     post_json, url_host, HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD,
 };

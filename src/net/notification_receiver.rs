@@ -10,8 +10,6 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 
@@ -102,58 +100,40 @@ impl Receiver {
         let (stop, stopped) = watch::channel(false);
         let started = Instant::now();
         let shared = Arc::new((received.clone(), arrived.clone()));
-        tokio::spawn(crate::net::accept_until_stopped(
-            listener,
-            stopped,
-            Duration::ZERO,
-            move |tcp| {
-                let (tls, shared) = (tls.clone(), shared.clone());
-                async move {
-                    let Ok(Ok(stream)) =
-                        tokio::time::timeout(Duration::from_secs(5), tls.accept(tcp)).await
-                    else {
-                        return;
-                    };
-                    let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                        let shared = shared.clone();
-                        async move {
-                            let (parts, body) = req.into_parts();
-                            let body = tokio::time::timeout(
-                                Duration::from_secs(5),
-                                Limited::new(body, MAX_BODY).collect(),
-                            )
-                            .await
-                            .ok()
-                            .and_then(|b| b.ok())
-                            .map(|b| b.to_bytes().to_vec())
-                            .unwrap_or_default();
-                            let status = if parts.method == http::Method::POST {
-                                shared.0.lock().expect("lock").push(Received {
-                                    path: parts.uri.path().to_string(),
-                                    content_type: parts
-                                        .headers
-                                        .get(http::header::CONTENT_TYPE)
-                                        .and_then(|v| v.to_str().ok())
-                                        .map(str::to_string),
-                                    body,
-                                    at_ms: started.elapsed().as_millis() as u64,
-                                });
-                                shared.1.notify_waiters();
-                                http::StatusCode::NO_CONTENT
-                            } else {
-                                http::StatusCode::METHOD_NOT_ALLOWED
-                            };
-                            let mut r = http::Response::new(Full::new(Bytes::new()));
-                            *r.status_mut() = status;
-                            Ok::<_, std::convert::Infallible>(r)
-                        }
+        crate::net::spawn_https(listener, stopped, tls, move |req| {
+            let shared = shared.clone();
+            async move {
+                let (parts, body) = req.into_parts();
+                let body = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    Limited::new(body, MAX_BODY).collect(),
+                )
+                .await
+                .ok()
+                .and_then(|b| b.ok())
+                .map(|b| b.to_bytes().to_vec())
+                .unwrap_or_default();
+                let status = if parts.method == http::Method::POST {
+                    shared.0.lock().expect("lock").push(Received {
+                        path: parts.uri.path().to_string(),
+                        content_type: parts
+                            .headers
+                            .get(http::header::CONTENT_TYPE)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string),
+                        body,
+                        at_ms: started.elapsed().as_millis() as u64,
                     });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                }
-            },
-        ));
+                    shared.1.notify_waiters();
+                    http::StatusCode::NO_CONTENT
+                } else {
+                    http::StatusCode::METHOD_NOT_ALLOWED
+                };
+                let mut r = http::Response::new(Full::new(Bytes::new()));
+                *r.status_mut() = status;
+                r
+            }
+        });
         Ok(Self {
             base,
             received,

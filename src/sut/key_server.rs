@@ -7,8 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -60,45 +58,26 @@ impl KeyServer {
         let (stop, stopped) = watch::channel(false);
         let content = Arc::new(Mutex::new((String::from("{\"keys\":[]}"), String::new())));
         let served = Arc::new((content.clone(), fetched.clone()));
-        let task = tokio::spawn(crate::net::accept_until_stopped(
-            listener,
-            stopped,
-            std::time::Duration::ZERO,
-            move |tcp| {
-                let (tls, served) = (tls.clone(), served.clone());
-                async move {
-                    let Ok(Ok(stream)) =
-                        tokio::time::timeout(std::time::Duration::from_secs(5), tls.accept(tcp))
-                            .await
-                    else {
-                        return;
-                    };
-                    let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                        let served = served.clone();
-                        async move {
-                            let path = req.uri().path().to_string();
-                            served.1.lock().expect("lock").push(path.clone());
-                            let (jwks, pem) = served.0.lock().expect("lock").clone();
-                            let (status, kind, body) = match path.as_str() {
-                                JWKS_PATH => (200, "application/jwk-set+json", jwks),
-                                X5U_PATH => (200, "application/pem-certificate-chain", pem),
-                                _ => (404, "text/plain", "not found".to_string()),
-                            };
-                            let mut r = http::Response::new(Full::new(Bytes::from(body)));
-                            *r.status_mut() = http::StatusCode::from_u16(status).expect("status");
-                            r.headers_mut().insert(
-                                http::header::CONTENT_TYPE,
-                                http::HeaderValue::from_static(kind),
-                            );
-                            Ok::<_, std::convert::Infallible>(r)
-                        }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                }
-            },
-        ));
+        let task = crate::net::spawn_https(listener, stopped, tls, move |req| {
+            let served = served.clone();
+            async move {
+                let path = req.uri().path().to_string();
+                served.1.lock().expect("lock").push(path.clone());
+                let (jwks, pem) = served.0.lock().expect("lock").clone();
+                let (status, kind, body) = match path.as_str() {
+                    JWKS_PATH => (200, "application/jwk-set+json", jwks),
+                    X5U_PATH => (200, "application/pem-certificate-chain", pem),
+                    _ => (404, "text/plain", "not found".to_string()),
+                };
+                let mut r = http::Response::new(Full::new(Bytes::from(body)));
+                *r.status_mut() = http::StatusCode::from_u16(status).expect("status");
+                r.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static(kind),
+                );
+                r
+            }
+        });
         Ok(Self {
             base,
             fetched,
