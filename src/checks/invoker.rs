@@ -110,20 +110,33 @@ pub fn gave_up_on_silence(run: &InvokerRun, bound: std::time::Duration) -> Check
         }
         (Some(end), None) => format!("it ended the connection ({end:?})"),
     };
+    give_up_verdict(run, never, bound, &format!(" ({connection})"))
+}
+
+/// The verdict on an invoker facing a core that `never` completes (the silent handshake,
+/// the unanswered request, the 202 never notified): failure reported before `bound` plus
+/// slack passes; still running, success or a crash fails. `connection` says how the session
+/// went (may be empty). One rule for every give-up test purpose.
+pub(super) fn give_up_verdict(
+    run: &InvokerRun,
+    never: &str,
+    bound: std::time::Duration,
+    connection: &str,
+) -> Check {
     let declared = declared_bound(bound);
     match &run.adapter.exit {
         AdapterExit::TimedOut => Check::Fail(format!(
-            "the core {never} and the invoker was still running after {} ms, beyond {declared}; the harness ended it ({connection})",
+            "the core {never} and the invoker was still running after {} ms, beyond {declared}; the harness ended it{connection}",
             run.adapter.duration_ms
         )),
         AdapterExit::Code(0) => Check::Fail(format!(
-            "the invoker reported success although the core {never} ({connection})"
+            "the invoker reported success although the core {never}{connection}"
         )),
         AdapterExit::Signal => Check::Fail(format!(
             "the invoker was killed by a signal instead of giving up (the core {never})"
         )),
         _ if reported_failure(run) => Check::Pass(format!(
-            "the core {never}; the invoker gave up and reported failure ({}) after {} ms, within {declared}; {connection}",
+            "the core {never}; the invoker gave up and reported failure ({}) after {} ms, within {declared}{connection}",
             run.adapter.describe(),
             run.adapter.duration_ms
         )),

@@ -4,7 +4,7 @@
 //! to the invoker's notificationDestination.
 
 use super::Check;
-use crate::adapter_contract::{AdapterExit, AdapterOutcome};
+use crate::adapter_contract::AdapterOutcome;
 use crate::sut::{InvokerRun, SentNotification};
 
 /// The notification the played core sent, or the check that explains why there is none:
@@ -95,30 +95,13 @@ pub fn async_gave_up(run: &InvokerRun, bound: std::time::Duration) -> Check {
     if let Err(c) = super::invoker::first_post(run) {
         return c;
     }
-    let declared = super::invoker::declared_bound(bound);
-    match &run.adapter.exit {
-        AdapterExit::TimedOut => Check::Fail(format!(
-            "after a 202 that was never notified the invoker was still running after {} ms, beyond {declared}",
-            run.adapter.duration_ms
-        )),
-        AdapterExit::Code(0) => Check::Fail(
-            "the invoker reported success after a 202 whose result was never notified".into(),
-        ),
-        _ if matches!(run.adapter.outcome(), AdapterOutcome::Failed(_)) => Check::Pass(format!(
-            "the 202 was never notified; the invoker ended and reported failure ({}) after {} ms, within {declared}",
-            run.adapter.describe(),
-            run.adapter.duration_ms
-        )),
-        _ => Check::Fail(format!(
-            "after a 202 that was never notified the invoker {} instead of reporting failure",
-            run.adapter.describe()
-        )),
-    }
+    super::invoker::give_up_verdict(run, "never notified the result of its 202", bound, "")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapter_contract::AdapterExit;
     use crate::checks::invoker::tests::{run, session};
     use crate::checks::{assert_not_pass, assert_pass};
     use crate::sut::{Answers, Notify, Script};
