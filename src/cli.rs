@@ -22,7 +22,7 @@ mod console;
 #[command(
     name = "capif-conformance",
     version,
-    about = "Conformance harness for CAPIF API-invoker onboarding (3GPP TS 33.122 Annex X, TS 29.222)"
+    about = "Conformance harness for CAPIF API-invoker onboarding (3GPP TS 33.122 Annex B.1, TS 29.222)"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -1,5 +1,5 @@
 //! capif-conformance: a conformance and interoperability test harness for the CAPIF
-//! API-invoker onboarding security flow (3GPP TS 33.122 Annex X, Figure X.1-1; TS 29.222).
+//! API-invoker onboarding security flow (3GPP TS 33.122 Annex B.1, Figure B.1-1; TS 29.222).
 //!
 //! Layers, bottom up (README "Layout"): [`model`] (TS 29.222 types and validation) and
 //! [`adapter_contract`] (the invoker adapter protocol), [`pki`] and [`net`] (certificates,

@@ -1,63 +1,78 @@
 @sut:core
-Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?")
-  TS 33.122 Annex X.1: "The API Invoker includes an onboarding credential in the Onboard API
-  Invoker Request message. The CAPIF core receives the Onboard API Invoker request message and
-  validates the onboarding credential. [...] If the CAPIF core cannot validate the onboarding
-  credentials, then an Onboard API Invoker response message containing an error response is
-  returned to the API Invoker instead."
-  TS 33.122 §6.1: an onboarding credential that is an OAuth 2.0 access token shall be a JWT
-  (RFC 7519) with a JWS signature (RFC 7515).
+Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?")
+  The core validates the onboarding credential of every Onboard API Invoker Request and answers
+  an error when it cannot (TS 33.122 Annex B.1). Credentials the harness forges are judged only
+  after a credential it mints was accepted (the positive control), so a core that refuses
+  everything does not pass them.
 
-  @CCF-CRED-01 @branch:request-validation @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-request] If the session is secured, the API Invoker requests onboarding using the Onboard API Invoker Request message defined in clause 8.1 of 23.222 [3]. The API Invoker includes an onboarding credential in the Onboard API Invoker Request message.
+  [33122-B.1-error] If the CAPIF core cannot validate the onboarding credentials, then an Onboard API Invoker response message containing an error response is returned to the API Invoker instead.
+  [33122-6.1-token-validated] [the onboarding credential, when an OAuth 2.0 access token,] shall be validated per OAuth 2.0, RFC 7519 and RFC 7515 [and] shall include the JSON web signature
+  [rfc7519-7.2-reject] If any of the listed steps fail, then the JWT MUST be rejected -- that is, treated by the application as an invalid input.
+  [rfc6750-2.1-bearer] Clients SHOULD make authenticated requests with a bearer token using the "Authorization" request header field with the "Bearer" HTTP authorization scheme.
+  [rfc7519-4.1.4-exp-check] The processing of the "exp" claim requires that the current date/time MUST be before the expiration date/time listed in the "exp" claim.
+  [29222-7.7-errors] HTTP error handling described in clause 5.2.6 of 3GPP TS 29.122 is applicable
+  [29222-openapi-errors] "400": content: application/problem+json: schema: ProblemDetails, description: Bad request (likewise 401, 403, 404, 411, 413, 415, 429, 500, 503)
+  [rfc7518-3.6-none] Implementations that support Unsecured JWSs MUST NOT accept such objects as valid unless the application specifies that it is acceptable for a specific object to not be integrity protected.
+  [rfc9110-11.6.1-www-authenticate] A server generating a 401 (Unauthorized) response MUST send a WWW-Authenticate header field containing at least one challenge.
+  [rfc6750-3-www-authenticate] If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP "WWW-Authenticate" response header field
+  [rfc7515-4.1.11-crit] If any of the listed extension Header Parameters are not understood and supported by the recipient, then the JWS is invalid.
+  [rfc7519-4.1.3-aud] If the principal processing the claim does not identify itself with a value in the "aud" claim when this claim is present, then the JWT MUST be rejected.
+  [rfc7519-4.1.5-nbf] The "nbf" (not before) claim identifies the time before which the JWT MUST NOT be accepted for processing.
+  [rfc8725-3.1-one-alg] each key MUST be used with exactly one algorithm, and this MUST be checked when the cryptographic operation is performed.
+  [rfc7519-4.1.4-exp-optional] Use of this claim is OPTIONAL.
+
+  @CCF-CRED-01 @branch:request-validation @severity:mandatory @req:33122-B.1-request @req:33122-B.1-error @req:33122-6.1-token-validated
   Scenario: CCF-CRED-01 The core rejects an onboarding request without a credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-02 @branch:request-validation @severity:mandatory
+  @CCF-CRED-02 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-02 The core rejects a malformed credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a malformed credential
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-03 @branch:request-validation @severity:mandatory
+  @CCF-CRED-03 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-03 The core rejects a credential whose signature was tampered with
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential whose signature was tampered with
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-04 @branch:request-validation @severity:mandatory
+  @CCF-CRED-04 @branch:request-validation @severity:recommended @req:33122-B.1-error @req:rfc6750-2.1-bearer
   Scenario: CCF-CRED-04 The core rejects a credential presented with a scheme other than Bearer
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential under the Basic scheme
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-05 @branch:request-validation @severity:mandatory
+  @CCF-CRED-05 @branch:request-validation @severity:recommended @req:33122-6.1-token-validated @req:rfc7519-4.1.4-exp-check
   Scenario: CCF-CRED-05 The core rejects an expired credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with an expired credential
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-06 @branch:request-validation @severity:mandatory
+  @CCF-CRED-06 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-06 The core rejects a credential signed by an unknown key
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential signed by an unknown key
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-07 @branch:request-validation @severity:mandatory
+  @CCF-CRED-07 @branch:request-validation @severity:recommended @req:29222-7.7-errors @req:29222-openapi-errors
   Scenario: CCF-CRED-07 The core's error response is a ProblemDetails whose status matches the HTTP status
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
     Then the error is a ProblemDetails in application/problem+json whose status matches
 
-  @CCF-CRED-08 @branch:request-validation @severity:recommended
+  @CCF-CRED-08 @branch:request-validation @severity:informational @req:33122-B.1-error
   Scenario: CCF-CRED-08 A rejected request leaves no state and the same public key onboards afterwards
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -68,14 +83,14 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
 
   # RFC 7518 §3.6: an Unsecured JWS MUST NOT be accepted unless the application says so; the
   # harness derives it from the provisioned credential, so no key is needed.
-  @CCF-CRED-09 @branch:request-validation @severity:mandatory
+  @CCF-CRED-09 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc7518-3.6-none @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-09 The core rejects an unsecured credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential made unsecured (alg none)
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-10 @branch:request-validation @severity:mandatory
+  @CCF-CRED-10 @branch:request-validation @severity:mandatory @req:rfc9110-11.6.1-www-authenticate @req:rfc6750-3-www-authenticate
   Scenario: CCF-CRED-10 A 401 carries a WWW-Authenticate challenge
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -84,21 +99,21 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
 
   # The forged credentials below differ from a valid one minted the same way (the positive
   # control) in exactly one respect each.
-  @CCF-CRED-11 @branch:request-validation @severity:mandatory
+  @CCF-CRED-11 @branch:request-validation @severity:recommended @req:33122-6.1-token-validated @req:rfc7515-4.1.11-crit @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-11 The core rejects a credential with an unknown critical header parameter
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential naming an unknown critical header parameter
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-12 @branch:request-validation @severity:mandatory
+  @CCF-CRED-12 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc7519-4.1.3-aud
   Scenario: CCF-CRED-12 The core rejects a credential whose audience does not name it
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential for another audience
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-13 @branch:request-validation @severity:mandatory
+  @CCF-CRED-13 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc7519-4.1.5-nbf
   Scenario: CCF-CRED-13 The core rejects a credential that is not valid yet
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -107,7 +122,7 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
 
   # The key-confusion forgery needs the core's public verification key: the harness derives
   # it from the key it mints with (the positive control proved that is the core's key).
-  @CCF-CRED-14 @branch:request-validation @severity:mandatory
+  @CCF-CRED-14 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc8725-3.1-one-alg
   Scenario: CCF-CRED-14 The core rejects an HS256 credential MACed with its public key
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -115,7 +130,7 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
     Then the core rejects the request with a 4xx error and no onboarding result
 
   # Derived from the provisioned credential: works against any core, the harness needs no key.
-  @CCF-CRED-15 @branch:request-validation @severity:mandatory
+  @CCF-CRED-15 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-15 The core rejects a credential signed by the key in its own jwk header
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -124,21 +139,21 @@ Feature: Validation of the onboarding credential (Figure X.1-1, "Request valid?"
 
   # The harness serves the forging key over HTTPS on the address it reaches the core from, and
   # notes whether the core fetched it (SSRF).
-  @CCF-CRED-17 @branch:request-validation @severity:mandatory
+  @CCF-CRED-17 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-17 The core rejects a credential signed by a key its jku header points to
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential re-signed by a key its jku header points to
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-18 @branch:request-validation @severity:mandatory
+  @CCF-CRED-18 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
   Scenario: CCF-CRED-18 The core rejects a credential signed by a key its x5u header points to
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential re-signed by a key its x5u header points to
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-16 @branch:request-validation @severity:recommended
+  @CCF-CRED-16 @branch:request-validation @severity:optional @req:rfc7519-4.1.4-exp-optional
   Scenario: CCF-CRED-16 The core rejects a credential without an expiry
     Given a CAPIF core under test
     And a fresh invoker key pair

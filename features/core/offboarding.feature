@@ -1,18 +1,20 @@
 @sut:core
-Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figure X.1-1)
-  TS 33.122 §6.8: the API invoker sends the Offboard API invoker request (DELETE on its
-  resource, TS 29.222 §8.4.2.3.3.2) over the TLS session mutually authenticated with the
-  certificate issued at onboarding. Step 3: "the CAPIF core function shall verify the API
-  invoker ID [...] and check that the corresponding profile exists for this API invoker. With
-  successful verification [...] the CAPIF core function shall cancel the enrolment of the API
-  invoker and delete the API invoker profile. This includes deletion of API invoker
-  certificate [...] Depending on the operator policy, the CAPIF core function may retain the
-  information of the offboarded API invoker." Step 6: "The CAPIF core function shall tear down
-  the TLS session with the API invoker."
-  Every scenario first onboards (the positive control of CCF-OK-01) and proves the issued
-  certificate works for the DELETE (CCF-OK-07) before it judges anything else.
+Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figure B.1-1)
+  The API invoker sends the Offboard API invoker request (DELETE on its resource) over the TLS
+  session mutually authenticated with the certificate issued at onboarding (TS 33.122 §6.8,
+  Figure 6.8-1; TS 29.222 §10.2). Every scenario first onboards (the positive control of
+  CCF-OK-01) and proves the issued certificate works for the DELETE (CCF-OK-07) before it
+  judges anything else.
 
-  @CCF-OFF-01 @branch:offboarding @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-6.8-step3-delete] the CAPIF core function shall cancel the enrolment of the API invoker and delete the API invoker profile. This includes deletion of API invoker certificate
+  [rfc9110-9.2.2-idempotent] PUT, DELETE, and safe request methods are idempotent.
+  [33122-6.8-step3-retain] Depending on the operator policy, the CAPIF core function may retain the information of the offboarded API invoker.
+  [33122-6.8-step3-verify] shall verify the API invoker ID received in step 2 and check that the corresponding profile exists
+  [29222-10.2-mtls] For rest of the CAPIF APIs, the TLS protocol based connection shall be established with certificate based mutual authentication
+  [33122-6.8-step6-teardown] The CAPIF core function shall tear down the TLS session with the API invoker.
+
+  @CCF-OFF-01 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-delete @req:rfc9110-9.2.2-idempotent
   Scenario: CCF-OFF-01 After offboarding the invoker resource and its certificate are gone
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -21,7 +23,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker offboards again with the same certificate
     Then the core refuses the offboarded invoker
 
-  @CCF-OFF-02 @branch:offboarding @severity:recommended
+  @CCF-OFF-02 @branch:offboarding @severity:optional @req:33122-6.8-step3-retain
   Scenario: CCF-OFF-02 After offboarding the same public key onboards again
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -30,7 +32,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker onboards the same key again
     Then the core onboards the key of the offboarded invoker
 
-  @CCF-OFF-03 @branch:offboarding @severity:mandatory
+  @CCF-OFF-03 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-verify @req:29222-10.2-mtls
   Scenario: CCF-OFF-03 A DELETE without a client certificate is refused and deletes nothing
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -39,7 +41,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker offboards over mutual TLS with the issued certificate
     Then the core refused that offboarding request and deleted nothing
 
-  @CCF-OFF-04 @branch:offboarding @severity:mandatory
+  @CCF-OFF-04 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-verify @req:29222-10.2-mtls
   Scenario: CCF-OFF-04 A DELETE with another invoker's certificate is refused and deletes nothing
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -48,7 +50,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker offboards over mutual TLS with the issued certificate
     Then the core refused that offboarding request and deleted nothing
 
-  @CCF-OFF-05 @branch:offboarding @severity:mandatory
+  @CCF-OFF-05 @branch:offboarding @severity:mandatory @req:33122-6.8-step6-teardown
   Scenario: CCF-OFF-05 After the offboarding response the core tears down the TLS session
     Given a CAPIF core under test
     And a fresh invoker key pair

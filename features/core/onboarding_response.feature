@@ -1,55 +1,65 @@
 @sut:core
-Feature: The Onboard API Invoker Response (Figure X.1-1, "CAPIF core provides Onboard API Invoker response")
-  TS 33.122 Annex X.1: "If the onboarding credential is valid, the CAPIF core creates and
-  returns an Onboard API Invoker Response message [...] which contains the API Invoker profile
-  and includes the API Invoker ID. Security information for CAPIF-1 or CAPIF-1e authentication
-  and (optionally) security information for CAPIF-2 or CAPIF-2e is also transferred to the API
-  Invoker as part of the onboarding response."
-  TS 29.222 §8.4.2.2.3.1: on success "201 Created", the Location header containing
-  {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}.
+Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides Onboard API Invoker response")
+  A valid request is answered with the API invoker profile, the API invoker ID and the CAPIF-1/1e
+  security information (TS 33.122 Annex B.1): 201 Created with a Location under the apiRoot the
+  invoker was provisioned with (PIXIT [core] api_root), or 202 Accepted completed by an
+  OnboardingNotification.
 
-  @CCF-OK-01 @branch:onboarding-response @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-validate] If the onboarding credential is valid, the CAPIF core creates and returns an Onboard API Invoker Response message defined in clause 8.1 of 23.222 [3], which contains the API Invoker profile and includes the API Invoker ID.
+  [29222-openapi-201] 201: Created. The API Invoker is successfully on-boarded.
+  [29222-openapi-location] Location: Contains the URI of the newly created resource, according to the structure: {apiRoot}/api-invoker-management/<apiVersion>/onboardedInvokers/{onboardingId}
+  [29222-openapi-location-v19] Location: Contains the URI of the newly created resource. (required: true)
+  [29222-openapi-invoker-id] API invoker ID assigned by the CAPIF core function to the API invoker while on-boarding the API invoker. Shall not be present in the HTTP POST request from the API invoker to the CAPIF core function, to on-board itself. Shall be present in all other HTTP requests and responses.
+  [33122-B.1-security-info] Security information for CAPIF-1 or CAPIF-1e authentication and (optionally) security information for CAPIF-2 or CAPIF-2e is also transferred to the API Invoker as part of the onboarding response.
+  [29222-10.2-mtls] For rest of the CAPIF APIs, the TLS protocol based connection shall be established with certificate based mutual authentication
+  [33122-6.8-step2-id] [the Offboard API Invoker request includes] the CAPIF core function specific API invoker ID
+  [29222-openapi-delete-204] No Content. The Individual On-boarded API Invoker resource is successfully deleted.
+  [29222-openapi-202] 202: Accepted. The CCF accepted the Onboarding request and is processing it.
+  [29222-openapi-notification] OnboardingNotification: required: result (resourceLocation and apiInvokerEnrolmentDetails are optional)
+
+  @CCF-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
   Scenario: CCF-OK-01 The core answers a valid onboarding request with 201 Created
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the core answers 201 Created
 
-  @CCF-OK-02 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-02 @branch:onboarding-response @severity:mandatory @req:29222-openapi-location @req:29222-openapi-location-v19
   Scenario: CCF-OK-02 The Location header is the URI of the onboarded invoker resource
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}
 
-  @CCF-OK-03 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-03 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201 @req:29222-openapi-invoker-id
   Scenario: CCF-OK-03 The response is an APIInvokerEnrolmentDetails with an apiInvokerId
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the response is an application/json APIInvokerEnrolmentDetails with an apiInvokerId
 
-  @CCF-OK-04 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-04 @branch:onboarding-response @severity:mandatory @req:33122-B.1-security-info @req:29222-10.2-mtls
   Scenario: CCF-OK-04 The issued certificate chains to the invoker CA and binds the invoker's key
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the issued certificate chains to the invoker CA, is valid for clientAuth and binds the invoker's key
 
-  @CCF-OK-05 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-05 @branch:onboarding-response @severity:informational @req:33122-B.1-security-info
   Scenario: CCF-OK-05 The response carries an onboarding secret
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the response carries an onboarding secret
 
-  @CCF-OK-06 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-06 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:33122-6.8-step2-id
   Scenario: CCF-OK-06 Two invokers get different apiInvokerIds
     Given a CAPIF core under test
     When two invokers with different keys onboard
     Then their apiInvokerIds differ
 
-  @CCF-OK-07 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-07 @branch:onboarding-response @severity:mandatory @req:29222-10.2-mtls @req:29222-openapi-delete-204
   Scenario: CCF-OK-07 The issued certificate is accepted for mutual TLS
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -60,7 +70,7 @@ Feature: The Onboard API Invoker Response (Figure X.1-1, "CAPIF core provides On
   # Applies when issues_certificate = false (CCF-OK-04 judges the certificate otherwise), so a
   # core returning neither a certificate nor a secret cannot pass by declaring neither.
   # Recommended: it rests on the informative annex.
-  @CCF-OK-08 @branch:onboarding-response @severity:recommended
+  @CCF-OK-08 @branch:onboarding-response @severity:informational @req:33122-B.1-security-info
   Scenario: CCF-OK-08 The 201 carries CAPIF-1/1e security information
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -69,7 +79,7 @@ Feature: The Onboard API Invoker Response (Figure X.1-1, "CAPIF core provides On
 
   # Applies when asynchronous_onboarding = true. A 201 needs no notification (not applicable
   # then); without [core.notifications] the harness has no receiver (not applicable either).
-  @CCF-OK-09 @branch:onboarding-response @severity:mandatory
+  @CCF-OK-09 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202 @req:29222-openapi-notification
   Scenario: CCF-OK-09 A 202 is completed by an OnboardingNotification
     Given a CAPIF core under test
     And a fresh invoker key pair

@@ -1,40 +1,46 @@
 @sut:core
-Feature: Validation of the Onboard API Invoker Request body (Figure X.1-1, "Request valid?")
-  TS 29.222 §8.4.5.2.2: APIInvokerEnrolmentDetails requires onboardingInformation (with
-  apiInvokerPublicKey) and notificationDestination; apiInvokerId "shall not be present in the
-  POST request". A body that violates the schema is answered 400 Bad Request (TS 29.222
-  §8.4.2.2.3.1). TS 29.122's ProblemDetails has no required member: invalidParams naming the
-  field is what an invoker needs to fix its request, so CCF-REQ-06 recommends it.
+Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Request valid?")
+  A body that violates APIInvokerEnrolmentDetails is answered 400 Bad Request, a body that is
+  not application/json 400 or 415 (TS 29.222 OpenAPI). ProblemDetails has no required member:
+  invalidParams naming the field is what an invoker needs to fix its request (CCF-REQ-06,
+  informational).
 
-  @CCF-REQ-01 @branch:request-validation @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [29222-openapi-enrolment-required] APIInvokerEnrolmentDetails: required: onboardingInformation, notificationDestination (OnboardingInformation: required: apiInvokerPublicKey)
+  [29222-openapi-invoker-id] API invoker ID assigned by the CAPIF core function to the API invoker while on-boarding the API invoker. Shall not be present in the HTTP POST request from the API invoker to the CAPIF core function, to on-board itself. Shall be present in all other HTTP requests and responses.
+  [29222-openapi-request-body] requestBody: content: application/json: schema: APIInvokerEnrolmentDetails (required: true)
+  [29122-openapi-invalid-params] invalidParams: Description of invalid parameters, for a request rejected due to invalid parameters.
+  [29222-7.7-errors] HTTP error handling described in clause 5.2.6 of 3GPP TS 29.122 is applicable
+
+  @CCF-REQ-01 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
   Scenario: CCF-REQ-01 The core rejects a request without onboardingInformation with 400
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without onboardingInformation
     Then the core answers 400 to the body without onboardingInformation
 
-  @CCF-REQ-02 @branch:request-validation @severity:mandatory
+  @CCF-REQ-02 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
   Scenario: CCF-REQ-02 The core rejects a request without apiInvokerPublicKey with 400
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without apiInvokerPublicKey
     Then the core answers 400 to the body without apiInvokerPublicKey
 
-  @CCF-REQ-03 @branch:request-validation @severity:mandatory
+  @CCF-REQ-03 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
   Scenario: CCF-REQ-03 The core rejects a request without notificationDestination with 400
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without notificationDestination
     Then the core answers 400 to the body without notificationDestination
 
-  @CCF-REQ-04 @branch:request-validation @severity:mandatory
+  @CCF-REQ-04 @branch:request-validation @severity:mandatory @req:29222-openapi-invoker-id
   Scenario: CCF-REQ-04 The core does not adopt an apiInvokerId sent in the POST
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request that sets its own apiInvokerId
     Then the core does not adopt the apiInvokerId
 
-  @CCF-REQ-05 @branch:request-validation @severity:mandatory
+  @CCF-REQ-05 @branch:request-validation @severity:mandatory @req:29222-openapi-request-body
   Scenario: CCF-REQ-05 The core rejects a non-JSON body and a wrong content type
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -43,7 +49,7 @@ Feature: Validation of the Onboard API Invoker Request body (Figure X.1-1, "Requ
     When the invoker sends a valid body labelled text/plain
     Then the core rejects the request with 400 or 415
 
-  @CCF-REQ-06 @branch:request-validation @severity:recommended
+  @CCF-REQ-06 @branch:request-validation @severity:informational @req:29122-openapi-invalid-params @req:29222-7.7-errors
   Scenario: CCF-REQ-06 The 400 for a missing required field names it in invalidParams
     Given a CAPIF core under test
     And a fresh invoker key pair

@@ -1,24 +1,39 @@
 @sut:core
-Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection successful?")
-  TS 33.122 Annex X.1: "Initially, the API Invoker attempts to establish a secure connection
-  with the CAPIF core. If the onboarding session cannot be secured, the session is released and
-  the onboarding flow ends."
-  TS 33.210 §6.2.1: "SSL, TLS 1.0, TLS 1.1 and DTLS 1.0 shall not be supported"; "TLS 1.2 and
-  TLS 1.3 shall be supported".
+Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection successful?")
+  The invoker connects with server certificate authentication only and the TLS profile of
+  TS 33.122 §6.1 → TS 33.310 Annex E → TS 33.210 §6.2: TLS 1.2 and 1.3, nothing older, no
+  suite RFC 9325 forbids. A ClientHello the core will not negotiate is judged by what the core
+  did (negotiated nothing, or negotiated it), never by how long it stayed silent.
 
-  @CCF-TLS-01 @branch:secure-connection @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-secure-fails] Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.
+  [33122-6.1-tls] The API invoker and CAPIF core function shall establish a secure session based on TLS (Server side certificate authentication).
+  [33122-6.1-tls-profile] Security profiles for TLS implementation and usage shall follow the provisions given in TS 33.310, Annex E.
+  [33210-6.2.1-no-legacy] SSL 1.0, SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1 and DTLS 1.0 shall not be supported.
+  [33210-6.2.1-tls12-tls13] TLS 1.2 as specified in RFC 5246 shall be supported. TLS 1.3 as specified in RFC 8446 shall be supported.
+  [rfc9325-4.1-null] Implementations MUST NOT negotiate the cipher suites with NULL encryption.
+  [rfc9325-4.1-rc4] Implementations MUST NOT negotiate RC4 cipher suites.
+  [rfc9325-4.1-112bit] Implementations MUST NOT negotiate cipher suites offering less than 112 bits of security, including so-called "export-level" encryption
+  [rfc5246-A.5-anon] These cipher suites MUST NOT be used by TLS 1.2 implementations unless the application layer has specifically requested to allow anonymous key exchange.
+  [rfc9325-4.1-static-rsa] Implementations SHOULD NOT negotiate cipher suites based on RSA key transport, a.k.a. "static RSA".
+  [rfc9325-4.1-dhe] TLS 1.2 implementations SHOULD NOT negotiate cipher suites based on ephemeral finite-field Diffie-Hellman key agreement (i.e., "TLS_DHE_*" suites).
+  [rfc9325-4.2-cbc] A cipher suite that operates in CBC (cipher block chaining) mode [...] SHOULD NOT be used unless the encrypt_then_mac extension [RFC7366] is also successfully negotiated. This requirement applies to both client and server implementations.
+  [rfc9325-4.1-128bit] Implementations SHOULD NOT negotiate cipher suites that use algorithms offering less than 128 bits of security.
+  [33210-6.2.3-aead-pfs] Only cipher suites with AEAD (e.g., GCM) and PFS (e.g. ECDHE, DHE) shall be supported.
+
+  @CCF-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls @req:33122-6.1-tls-profile
   Scenario: CCF-TLS-01 The core presents a certificate valid for its name under the provisioned root, over TLS 1.2 or 1.3
     Given a CAPIF core under test
     When the invoker connects with the provisioned root CA and the core's name
     Then the secure connection uses TLS 1.2 or TLS 1.3
 
-  @CCF-TLS-02 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-02 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-legacy
   Scenario: CCF-TLS-02 The core refuses a ClientHello that offers only TLS 1.0 and TLS 1.1
     Given a CAPIF core under test
     When the invoker offers only TLS 1.0 and TLS 1.1
     Then the core refuses the handshake
 
-  @CCF-TLS-03 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-03 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: CCF-TLS-03 The core does not process an onboarding request sent in clear
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -26,14 +41,14 @@ Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection s
     And the invoker onboards the same key over TLS
     Then the cleartext request was not processed
 
-  @CCF-TLS-04 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-04 @branch:secure-connection @severity:mandatory @req:33122-6.1-tls
   Scenario: CCF-TLS-04 The core does not require a client certificate for onboarding
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request without a client certificate
     Then the core answers without requiring a client certificate
 
-  @CCF-TLS-05 @branch:secure-connection @severity:recommended
+  @CCF-TLS-05 @branch:secure-connection @severity:informational @req:33122-B.1-secure-fails
   Scenario: CCF-TLS-05 The core survives an abandoned handshake and still onboards afterwards
     Given a CAPIF core under test
     And a fresh invoker key pair
@@ -41,13 +56,13 @@ Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection s
     And the invoker sends a valid onboarding request
     Then the core still onboards
 
-  @CCF-TLS-06 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-06 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-tls12-tls13
   Scenario: CCF-TLS-06 The core completes a handshake with a client that offers only TLS 1.2
     Given a CAPIF core under test
     When the invoker connects offering only TLS 1.2
     Then the handshake completes
 
-  @CCF-TLS-07 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-07 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-tls12-tls13
   Scenario: CCF-TLS-07 The core completes a handshake with a client that offers only TLS 1.3
     Given a CAPIF core under test
     When the invoker connects offering only TLS 1.3
@@ -55,13 +70,13 @@ Feature: Secure connection to the CAPIF core (Figure X.1-1, "Secure connection s
 
   # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
   # after the same hello with the recommended AEAD suites got a ServerHello (positive control).
-  @CCF-TLS-08 @branch:secure-connection @severity:mandatory
+  @CCF-TLS-08 @branch:secure-connection @severity:mandatory @req:rfc9325-4.1-null @req:rfc9325-4.1-rc4 @req:rfc9325-4.1-112bit @req:rfc5246-A.5-anon
   Scenario: CCF-TLS-08 The core refuses a ClientHello offering only forbidden cipher suites
     Given a CAPIF core under test
     When the invoker offers only cipher suites RFC 9325 forbids
     Then the core refuses the handshake
 
-  @CCF-TLS-09 @branch:secure-connection @severity:recommended
+  @CCF-TLS-09 @branch:secure-connection @severity:recommended @req:rfc9325-4.1-static-rsa @req:rfc9325-4.1-dhe @req:rfc9325-4.2-cbc @req:rfc9325-4.1-128bit @req:33210-6.2.3-aead-pfs
   Scenario: CCF-TLS-09 The core refuses a ClientHello offering only discouraged cipher suites
     Given a CAPIF core under test
     When the invoker offers only cipher suites RFC 9325 discourages

@@ -1,34 +1,33 @@
 @sut:core
-Feature: Teardown of the secure session after the response (Figure X.1-1, "Tear down connection")
-  TS 33.122 Annex X.1: "Following the return of an Onboard API Invoker response message (either
-  successful or unsuccessful), the secure session is torn down and the onboarding security flow
-  ends."
-  RFC 9112 §9.6: "A server that sends a "close" connection option MUST initiate closure of the
-  connection [...] after it sends the response containing the "close" connection option."
+Feature: Teardown of the secure session after the response (Figure B.1-1, "Tear down connection")
   HTTP/1.1 sessions are persistent by default (RFC 9112 §9.3), and the annex names no actor, so
   teardown is judged by behaviour: after the response the harness sends a harmless second
   request on the same session (unless the core announced Connection: close). A core that ends
   the session passes; one that serves the second request keeps the session alive, which passes
   with teardown = "either" (the default) when the core serves nothing more after the invoker's
   close_notify, and fails with teardown = "core". No verdict depends on the teardown timeout.
-  RFC 8446 §6.1: "Each party MUST send a close_notify alert before closing its write side of
-  the connection, unless it has already sent some error alert."
 
-  @CCF-TD-01 @branch:teardown @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-teardown] Following the return of an Onboard API Invoker response message (either successful or unsuccessful), the secure session is torn down and the onboarding security flow ends.
+  [rfc9112-9.6-server-close] A server that sends a "close" connection option MUST initiate closure of the connection (see below) after it sends the response containing "close".
+  [rfc8446-6.1-close-notify] Each party MUST send a "close_notify" alert before closing its write side of the connection, unless it has already sent some error alert.
+  [rfc9112-9.8-server-closure-alert] Servers MUST attempt to initiate an exchange of closure alerts with the client before closing the connection.
+
+  @CCF-TD-01 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-server-close
   Scenario: CCF-TD-01 After a success response the core ends the session
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the core ends the session after the success response
 
-  @CCF-TD-02 @branch:teardown @severity:mandatory
+  @CCF-TD-02 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-server-close
   Scenario: CCF-TD-02 After an error response the core ends the session
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
     Then the core ends the session after the error response
 
-  @CCF-TD-03 @branch:teardown @severity:recommended
+  @CCF-TD-03 @branch:teardown @severity:mandatory @req:rfc8446-6.1-close-notify @req:rfc9112-9.8-server-closure-alert
   Scenario: CCF-TD-03 The core sends close_notify before closing the connection
     Given a CAPIF core under test
     And a fresh invoker key pair

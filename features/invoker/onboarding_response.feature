@@ -1,19 +1,28 @@
 @sut:invoker
-Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CAPIF core provides Onboard API Invoker response")
-  TS 33.122 Annex X.1: the response "contains the API Invoker profile and includes the API
-  Invoker ID. Security information for CAPIF-1 or CAPIF-1e authentication [...] is also
-  transferred to the API Invoker".
-  TS 29.222 §8.4.2.2.3.1: POST answers "201 Created" when the invoker is onboarded; "202
-  Accepted" only says the request was accepted and the result will be notified.
+Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides Onboard API Invoker response")
+  The played core answers the invoker's request with a valid 201, a defective one, another
+  status, a 202 completed (or not) by an OnboardingNotification, or nothing at all; the
+  adapter's exit status and last line are what the invoker reports. A bound the harness waits
+  is the vendor's PIXIT ([invoker] gives_up_within), named in the reason.
 
-  @INV-OK-01 @branch:onboarding-response @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-validate] If the onboarding credential is valid, the CAPIF core creates and returns an Onboard API Invoker Response message defined in clause 8.1 of 23.222 [3], which contains the API Invoker profile and includes the API Invoker ID.
+  [29222-openapi-201] 201: Created. The API Invoker is successfully on-boarded.
+  [33122-B.1-security-info] Security information for CAPIF-1 or CAPIF-1e authentication and (optionally) security information for CAPIF-2 or CAPIF-2e is also transferred to the API Invoker as part of the onboarding response.
+  [29222-openapi-invoker-id] API invoker ID assigned by the CAPIF core function to the API invoker while on-boarding the API invoker. Shall not be present in the HTTP POST request from the API invoker to the CAPIF core function, to on-board itself. Shall be present in all other HTTP requests and responses.
+  [29222-10.2-mtls] For rest of the CAPIF APIs, the TLS protocol based connection shall be established with certificate based mutual authentication
+  [29222-openapi-202] 202: Accepted. The CCF accepted the Onboarding request and is processing it.
+  [33122-B.1-secure-fails] Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.
+  [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
+
+  @INV-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
   Scenario: INV-OK-01 On 201 the invoker reports success with the assigned apiInvokerId
     Given an API invoker under test
     And the harness core onboards valid requests
     When the invoker onboards
     Then the invoker reports success with the assigned apiInvokerId
 
-  @INV-OK-02 @branch:onboarding-response @severity:recommended
+  @INV-OK-02 @branch:onboarding-response @severity:recommended @req:33122-B.1-security-info @req:29222-openapi-invoker-id @req:29222-10.2-mtls
   Scenario: INV-OK-02 A 201 whose apiInvokerId or certificate is missing or unusable is not reported as success
     Given an API invoker under test
     And the harness core answers 201 without apiInvokerId
@@ -48,7 +57,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
   # issued, but an invoker that takes an unusable certificate as success cannot do CAPIF-1e
   # mutual TLS later, and one that takes a certificate for another key trusts its core blindly.
 
-  @waits @INV-OK-03 @branch:onboarding-response @severity:mandatory
+  @waits @INV-OK-03 @branch:onboarding-response @severity:recommended @req:29222-openapi-201 @req:29222-openapi-202
   Scenario: INV-OK-03 Only 201 Created is reported as success
     Given an API invoker under test
     And the harness core answers 200 to a valid request
@@ -61,7 +70,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
     When the invoker onboards
     Then the invoker does not report success
 
-  @waits @INV-OK-04 @branch:onboarding-response @severity:recommended
+  @waits @INV-OK-04 @branch:onboarding-response @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
   Scenario: INV-OK-04 The invoker gives up on a core that never answers the onboarding request
     Given an API invoker under test
     And the harness core never answers the onboarding request
@@ -73,21 +82,21 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure X.1-1, "CA
   # notificationDestination (OnboardingNotification, result required). The played core POSTs
   # it over HTTPS to the URI the invoker sent, without authenticating the invoker's receiver.
   # An invoker that cannot receive notifications exits 89 (not applicable).
-  @INV-OK-05 @branch:onboarding-response @severity:mandatory
+  @INV-OK-05 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202
   Scenario: INV-OK-05 After a 202 the invoker reports success only with the notified result
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards
     Then the invoker reports success once the notification arrived
 
-  @INV-OK-06 @branch:onboarding-response @severity:mandatory
+  @INV-OK-06 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202
   Scenario: INV-OK-06 After a 202 and a notified failure the invoker reports failure
     Given an API invoker under test
     And the harness core answers 202 and then notifies failure
     When the invoker onboards
     Then the invoker reports the notified failure
 
-  @waits @INV-OK-07 @branch:onboarding-response @severity:recommended
+  @waits @INV-OK-07 @branch:onboarding-response @severity:informational @req:29222-openapi-202 @req:rfc9112-9.5-timeouts
   Scenario: INV-OK-07 After a 202 that is never notified the invoker gives up
     Given an API invoker under test
     And the harness core answers 202 and never notifies

@@ -1,74 +1,91 @@
 @sut:invoker
-Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Secure connection successful?")
-  TS 33.122 Annex X.1: "Initially, the API Invoker attempts to establish a secure connection
-  with the CAPIF core. If the onboarding session cannot be secured, the session is released and
-  the onboarding flow ends." The invoker authenticates the core with the pre-provisioned root CA
-  (TS 33.122 §6.1 step 2): chain and name.
+Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Secure connection successful?")
+  The invoker authenticates the core with the pre-provisioned root CA (TS 33.122 §6.1 step 2):
+  chain and name. A certificate it must refuse is presented by the played core; the invoker
+  passes when it sends nothing (no credential, no request) and reports failure.
 
-  @INV-TLS-01 @branch:secure-connection @severity:mandatory
+  Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-secure-fails] Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.
+  [33122-6.1-tls] The API invoker and CAPIF core function shall establish a secure session based on TLS (Server side certificate authentication).
+  [33210-6.2.1-no-legacy] SSL 1.0, SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1 and DTLS 1.0 shall not be supported.
+  [33210-6.2.1-tls12-tls13] TLS 1.2 as specified in RFC 5246 shall be supported. TLS 1.3 as specified in RFC 8446 shall be supported.
+  [rfc9325-4.1-null] Implementations MUST NOT negotiate the cipher suites with NULL encryption.
+  [rfc9325-4.1-rc4] Implementations MUST NOT negotiate RC4 cipher suites.
+  [rfc9325-4.1-112bit] Implementations MUST NOT negotiate cipher suites offering less than 112 bits of security, including so-called "export-level" encryption
+  [rfc7465-2-rc4-offer] TLS clients MUST NOT include RC4 cipher suites in the ClientHello message.
+  [rfc5246-A.5-anon] These cipher suites MUST NOT be used by TLS 1.2 implementations unless the application layer has specifically requested to allow anonymous key exchange.
+  [rfc9325-4.1-static-rsa] Implementations SHOULD NOT negotiate cipher suites based on RSA key transport, a.k.a. "static RSA".
+  [rfc9325-4.1-dhe] TLS 1.2 implementations SHOULD NOT negotiate cipher suites based on ephemeral finite-field Diffie-Hellman key agreement (i.e., "TLS_DHE_*" suites).
+  [rfc9325-4.2-cbc] A cipher suite that operates in CBC (cipher block chaining) mode [...] SHOULD NOT be used unless the encrypt_then_mac extension [RFC7366] is also successfully negotiated. This requirement applies to both client and server implementations.
+  [rfc9325-4.1-128bit] Implementations SHOULD NOT negotiate cipher suites that use algorithms offering less than 128 bits of security.
+  [rfc8446-9.2-sni] all implementations MUST support the use of the "server_name" extension with applications capable of using it.
+  [rfc9325-3.7-sni-policy] the actual use of SNI in particular circumstances is a matter of local policy.
+  [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
+
+  @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA
     Given an API invoker under test
     And the harness core presents a other-ca certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-02 @branch:secure-connection @severity:mandatory
+  @INV-TLS-02 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-02 The invoker refuses an expired core certificate
     Given an API invoker under test
     And the harness core presents a expired certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-03 @branch:secure-connection @severity:mandatory
+  @INV-TLS-03 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-03 The invoker refuses a core certificate that is not yet valid
     Given an API invoker under test
     And the harness core presents a not-yet-valid certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-04 @branch:secure-connection @severity:mandatory
+  @INV-TLS-04 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-04 The invoker refuses a core certificate for another name
     Given an API invoker under test
     And the harness core presents a wrong-name certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-05 @branch:secure-connection @severity:mandatory
+  @INV-TLS-05 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-05 The invoker refuses a self-signed core certificate
     Given an API invoker under test
     And the harness core presents a self-signed certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-06 @branch:secure-connection @severity:mandatory
+  @INV-TLS-06 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-06 The invoker refuses a core certificate without serverAuth usage
     Given an API invoker under test
     And the harness core presents a client-auth-only certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-07 @branch:secure-connection @severity:mandatory
+  @INV-TLS-07 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-07 The invoker sends no credential to a listener that answers in clear
     Given an API invoker under test
     And the harness core answers in clear
     When the invoker onboards
     Then the invoker sends no credential in clear and reports failure
 
-  @INV-TLS-08 @branch:secure-connection @severity:mandatory
+  @INV-TLS-08 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-legacy
   Scenario: INV-TLS-08 The invoker's ClientHello offers nothing below TLS 1.2
     Given an API invoker under test
     And the harness core presents its valid certificate
     When the invoker onboards
     Then the ClientHello offers nothing below TLS 1.2
 
-  @INV-TLS-09 @branch:secure-connection @severity:mandatory
+  @INV-TLS-09 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-09 The invoker refuses a core certificate issued by a non-CA certificate
     Given an API invoker under test
     And the harness core presents a issued-by-non-ca certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-10 @branch:secure-connection @severity:mandatory
+  @INV-TLS-10 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-tls12-tls13
   Scenario: INV-TLS-10 The invoker's ClientHello offers both TLS 1.2 and TLS 1.3
     Given an API invoker under test
     And the harness core presents its valid certificate
@@ -78,7 +95,7 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
 
   # RFC 9325 (BCP 195) §4.1 forbids NULL, anonymous, export, RC4 and single-DES suites (MUST
   # NOT negotiate); TS 33.210 §6.2.3 (the TLS 1.2 profile) was not available, BCP 195 stands in.
-  @INV-TLS-11 @branch:secure-connection @severity:mandatory
+  @INV-TLS-11 @branch:secure-connection @severity:mandatory @req:rfc9325-4.1-null @req:rfc9325-4.1-rc4 @req:rfc9325-4.1-112bit @req:rfc7465-2-rc4-offer @req:rfc5246-A.5-anon
   Scenario: INV-TLS-11 The invoker's ClientHello offers no cipher suite RFC 9325 forbids
     Given an API invoker under test
     And the harness core presents its valid certificate
@@ -86,7 +103,7 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
     When the invoker onboards
     Then the ClientHello offers no forbidden cipher suite
 
-  @INV-TLS-12 @branch:secure-connection @severity:recommended
+  @INV-TLS-12 @branch:secure-connection @severity:recommended @req:rfc9325-4.1-static-rsa @req:rfc9325-4.1-dhe @req:rfc9325-4.2-cbc @req:rfc9325-4.1-128bit
   Scenario: INV-TLS-12 The invoker's ClientHello offers no cipher suite RFC 9325 discourages
     Given an API invoker under test
     And the harness core presents its valid certificate
@@ -94,7 +111,7 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
     When the invoker onboards
     Then the ClientHello offers no discouraged cipher suite
 
-  @INV-TLS-13 @branch:secure-connection @severity:recommended
+  @INV-TLS-13 @branch:secure-connection @severity:recommended @req:rfc8446-9.2-sni @req:rfc9325-3.7-sni-policy
   Scenario: INV-TLS-13 Addressed by a DNS name, the invoker sends it as SNI
     Given an API invoker under test
     And the harness core is addressed by its DNS name
@@ -103,7 +120,7 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
     When the invoker onboards
     Then the ClientHello names the core in SNI
 
-  @INV-TLS-14 @branch:secure-connection @severity:mandatory
+  @INV-TLS-14 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-14 Addressed by a DNS name, the invoker refuses a certificate for another name
     Given an API invoker under test
     And the harness core is addressed by its DNS name
@@ -114,7 +131,7 @@ Feature: The invoker secures the connection before onboarding (Figure X.1-1, "Se
   # A core that accepts the connection and then says nothing (overloaded, a black-holing
   # middlebox, an attacker holding the invoker): the flow must end, not hang. The bound is the
   # vendor's PIXIT ([invoker] gives_up_within); a run still going after it (plus slack) fails.
-  @waits @INV-TLS-15 @branch:secure-connection @severity:recommended
+  @waits @INV-TLS-15 @branch:secure-connection @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
   Scenario: INV-TLS-15 The invoker gives up on a core that never answers its ClientHello
     Given an API invoker under test
     And the harness core never answers the ClientHello

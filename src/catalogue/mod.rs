@@ -3,10 +3,11 @@
 
 mod core_purposes;
 mod invoker_purposes;
-mod quotes;
+pub mod requirements;
 mod types;
 
-pub use types::{Applicability, Branch, Capability, Need, Severity, Sut, TestPurpose};
+pub use requirements::{Keyword, Requirement, Status};
+pub use types::{Applicability, Branch, Capability, Need, Policy, Severity, Sut, TestPurpose};
 
 /// Every test purpose, core-under-test first, in a stable order.
 pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
@@ -39,7 +40,7 @@ mod tests {
             );
             assert!(parts[2].len() == 2 && parts[2].bytes().all(|b| b.is_ascii_digit()));
             assert!(
-                !tp.spec_refs.is_empty() && !tp.requirement.is_empty(),
+                !tp.spec_refs().is_empty() && !tp.requirement_text().is_empty(),
                 "{}",
                 tp.id
             );
@@ -47,11 +48,50 @@ mod tests {
     }
 
     #[test]
-    fn mandatory_needs_a_normative_source() {
-        for tp in all().filter(|tp| tp.severity == Severity::Mandatory) {
+    fn every_test_purpose_cites_known_requirements() {
+        for tp in all() {
             assert!(
-                tp.spec_refs.iter().any(|r| !r.contains("Annex")),
-                "{} is mandatory but cites only the informative annex",
+                !tp.requirements.is_empty(),
+                "{} cites no requirement",
+                tp.id
+            );
+            for id in tp.requirements {
+                assert!(
+                    requirements::get(id).is_some(),
+                    "{} cites {id}, which is not in src/catalogue/requirements.toml",
+                    tp.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_policy_is_a_real_departure_with_a_reason() {
+        for tp in all() {
+            if let Some(p) = tp.policy {
+                assert_ne!(
+                    p.severity,
+                    tp.rule_severity(),
+                    "{}: the policy gives what the rule gives; drop it",
+                    tp.id
+                );
+                assert!(p.why.len() > 40, "{}: say why", tp.id);
+                assert!(tp.severity_rule().starts_with("project policy: "));
+            } else {
+                assert!(!tp.severity_rule().starts_with("project policy"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_mandatory_test_purpose_rests_on_a_verified_shall_or_a_declared_policy() {
+        for tp in all().filter(|tp| tp.severity() == Severity::Mandatory) {
+            let verified_shall = tp
+                .cited()
+                .any(|r| r.status == Status::Verified && r.severity() == Severity::Mandatory);
+            assert!(
+                verified_shall || tp.policy.is_some(),
+                "{} is mandatory without a verified shall/MUST or a policy",
                 tp.id
             );
         }

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::requirements::{Requirement, Status};
+
 /// The role of the system under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -30,7 +32,7 @@ impl Sut {
     }
 }
 
-/// The branch of Figure X.1-1 a test purpose exercises.
+/// The branch of Figure B.1-1 (TS 33.122 Annex B.1) a test purpose exercises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Branch {
@@ -81,7 +83,9 @@ pub enum Severity {
     Mandatory,
     /// A "should".
     Recommended,
-    /// Common practice.
+    /// A "may"/OPTIONAL: a finding never fails the run.
+    Optional,
+    /// Informative text or none: a finding never fails the run.
     Informational,
 }
 
@@ -91,6 +95,7 @@ impl Severity {
         match self {
             Severity::Mandatory => "mandatory",
             Severity::Recommended => "recommended",
+            Severity::Optional => "optional",
             Severity::Informational => "informational",
         }
     }
@@ -169,6 +174,16 @@ impl Need {
     }
 }
 
+/// A declared departure from the severity rule ("project policy: ..."), shown wherever the
+/// severity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// The severity the project gives the test purpose.
+    pub severity: Severity,
+    /// Why, in one sentence a vendor can argue with.
+    pub why: &'static str,
+}
+
 /// One test purpose: a requirement of the SUT, checked by one Gherkin scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct TestPurpose {
@@ -178,14 +193,12 @@ pub struct TestPurpose {
     pub title: &'static str,
     /// Role of the SUT.
     pub sut: Sut,
-    /// Branch of Figure X.1-1.
+    /// Branch of Figure B.1-1.
     pub branch: Branch,
-    /// How binding.
-    pub severity: Severity,
-    /// Clauses it enforces.
-    pub spec_refs: &'static [&'static str],
-    /// The sentence of the spec it enforces, quoted.
-    pub requirement: &'static str,
+    /// The requirement ids (`requirements.toml`) it enforces; its severity follows from them.
+    pub requirements: &'static [&'static str],
+    /// A declared departure from the severity rule.
+    pub policy: Option<Policy>,
     /// PICS applicability.
     pub applicability: Applicability,
     /// Preconditions, judged in this order before the scenario's own steps.
@@ -199,30 +212,83 @@ impl TestPurpose {
         self
     }
 
-    /// Why it has its severity: the normative source of a mandatory test purpose, or why it
-    /// is only recommended or informational.
-    pub fn severity_rule(&self) -> String {
-        let normative: Vec<&str> = self
-            .spec_refs
+    /// This test purpose with a declared severity policy.
+    pub const fn policy(mut self, severity: Severity, why: &'static str) -> Self {
+        self.policy = Some(Policy { severity, why });
+        self
+    }
+
+    /// The requirements it cites, in the order cited (an unknown id is a catalogue defect the
+    /// tests catch, and is skipped here).
+    pub fn cited(&self) -> impl Iterator<Item = &'static Requirement> + '_ {
+        self.requirements
             .iter()
-            .copied()
-            .filter(|r| !r.contains("Annex"))
+            .filter_map(|id| super::requirements::get(id))
+    }
+
+    /// The severity the rule gives: the strongest of its cited requirements.
+    pub fn rule_severity(&self) -> Severity {
+        self.cited()
+            .map(Requirement::severity)
+            .min()
+            .unwrap_or(Severity::Informational)
+    }
+
+    /// Its severity: the declared policy's, else the rule's.
+    pub fn severity(&self) -> Severity {
+        self.policy
+            .map(|p| p.severity)
+            .unwrap_or_else(|| self.rule_severity())
+    }
+
+    /// Where a person finds the texts: "TS 33.122 §6.1", one per cited clause.
+    pub fn spec_refs(&self) -> Vec<String> {
+        let mut refs: Vec<String> = Vec::new();
+        for r in self.cited() {
+            let c = r.citation();
+            if !refs.contains(&c) {
+                refs.push(c);
+            }
+        }
+        refs
+    }
+
+    /// The cited sentences, each with its citation: `"…" (TS 33.122 §6.1)`.
+    pub fn requirement_text(&self) -> String {
+        self.cited()
+            .map(|r| format!("\"{}\" ({})", r.text, r.citation()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Why it has its severity, naming the keyword and text that decide it, or the policy.
+    pub fn severity_rule(&self) -> String {
+        let rule = self.rule_severity();
+        let decisive: Vec<String> = self
+            .cited()
+            .filter(|r| r.severity() == rule)
+            .map(|r| {
+                let unverified = if r.status == Status::Verified {
+                    ""
+                } else {
+                    ", text not verified: at most recommended"
+                };
+                format!(
+                    "{} in {} ({}{unverified})",
+                    r.keyword.as_str(),
+                    r.citation(),
+                    r.id
+                )
+            })
             .collect();
-        match self.severity {
-            Severity::Mandatory => format!(
-                "mandatory: a normative \"shall\"/MUST in {}",
-                normative.join(", ")
+        let by_rule = format!("{}: {}", rule.tag(), decisive.join("; "));
+        match self.policy {
+            Some(p) => format!(
+                "project policy: {}, because {} (by the rule alone: {by_rule})",
+                p.severity.tag(),
+                p.why
             ),
-            Severity::Recommended if normative.is_empty() => {
-                "recommended: it rests only on the informative Annex X.1 (Figure X.1-1)".into()
-            }
-            Severity::Recommended => format!(
-                "recommended: a \"should\" or a security practice ({}), not a \"shall\"",
-                normative.join(", ")
-            ),
-            Severity::Informational => {
-                "informational: common practice, no normative requirement".into()
-            }
+            None => by_rule,
         }
     }
 }

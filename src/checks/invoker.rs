@@ -284,7 +284,7 @@ pub fn no_register_login_in_clear(run: &InvokerRun) -> Check {
 /// Against a bad certificate: no application data on the session, failure reported. An
 /// invoker that verifies the certificate after the handshake (urllib3 1.x, OkHttp's hostname
 /// check, Node.js) completes the handshake and then closes without sending anything: the
-/// session is released and no request is sent, which is what Figure X.1-1 asks.
+/// session is released and no request is sent, which is what Figure B.1-1 asks.
 pub fn refused_bad_certificate(run: &InvokerRun, defect: &str) -> Check {
     let sessions = &run.observations.sessions;
     if sessions.is_empty() {

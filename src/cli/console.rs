@@ -167,12 +167,12 @@ pub fn list(ids: &[String], sut: SutSelection, json: bool) -> i32 {
         println!(
             "{:<12} {:<13} {:<20} {}{}\n{:<12} {}",
             tp.id,
-            tp.severity.tag(),
+            tp.severity().tag(),
             tp.branch.tag(),
             tp.title,
             applies,
             "",
-            tp.spec_refs.join(", ")
+            tp.spec_refs().join(", ")
         );
         if !ids.is_empty() {
             print_whereabouts(tp);
@@ -186,7 +186,22 @@ pub fn list(ids: &[String], sut: SutSelection, json: bool) -> i32 {
 fn print_whereabouts(tp: &catalogue::TestPurpose) {
     let v = listed(tp);
     let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
-    println!("{:<12} requirement  {}", "", text("requirement"));
+    for r in tp.cited() {
+        println!(
+            "{:<12} requirement  {} {} ({}, {} {}): \"{}\"",
+            "",
+            r.id,
+            r.citation(),
+            r.version,
+            r.keyword.as_str(),
+            match r.status {
+                catalogue::Status::Verified => "verified",
+                catalogue::Status::Secondary => "secondary",
+                catalogue::Status::Unretrieved => "unretrieved",
+            },
+            r.text
+        );
+    }
     println!("{:<12} severity     {}", "", text("severity_rule"));
     println!("{:<12} scenario     {}", "", text("scenario"));
     for step in capif_conformance::suite::scenario_steps(tp.id) {
@@ -228,7 +243,11 @@ fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
         .filter(|s| s.catches.contains(&tp.id))
         .map(|s| s.name)
         .collect();
+    v["severity"] = tp.severity().tag().into();
     v["severity_rule"] = tp.severity_rule().into();
+    v["spec_refs"] = tp.spec_refs().into();
+    v["requirement"] = tp.requirement_text().into();
+    v["cited"] = serde_json::to_value(tp.cited().collect::<Vec<_>>()).unwrap_or_default();
     v["preconditions"] = tp
         .needs
         .iter()

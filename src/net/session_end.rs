@@ -1,4 +1,4 @@
-//! How a TLS session ended, as seen from one side: the teardown branch of Figure X.1-1.
+//! How a TLS session ended, as seen from one side: the teardown branch of Figure B.1-1.
 
 use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt};

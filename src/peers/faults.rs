@@ -44,7 +44,7 @@ macro_rules! catalogued {
 }
 pub(crate) use catalogued;
 
-const ANNEX: &str = "TS 33.122 Annex X.1";
+const ANNEX: &str = "TS 33.122 Annex B.1";
 
 catalogued! { FaultSpec;
     /// Deliberate bugs of the reference core.

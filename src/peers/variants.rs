@@ -61,7 +61,7 @@ catalogued! { VariantSpec;
     pub enum InvokerVariant {
         VerifyAfterHandshake => VariantSpec { name: "verify-after-handshake",
             behaviour: "completes the TLS handshake, then verifies the certificate chain and name; on a bad certificate it closes with a bare TCP FIN, no alert, having sent no application data",
-            seen_in: "urllib3 1.x (hostname), OkHttp (hostname), Node.js (chain, after the secure event)", allowed_by: "Figure X.1-1: the session is released and no request is sent",
+            seen_in: "urllib3 1.x (hostname), OkHttp (hostname), Node.js (chain, after the secure event)", allowed_by: "Figure B.1-1: the session is released and no request is sent",
             not_pass: &[] },
         ChunkedBody => VariantSpec { name: "chunked-body",
             behaviour: "sends the onboarding request body with Transfer-Encoding: chunked",

@@ -1,4 +1,4 @@
-//! Figure X.1-1 of TS 33.122 drawn as SVG, each decision and branch coloured by the verdicts
+//! Figure B.1-1 of TS 33.122 drawn as SVG, each decision and branch coloured by the verdicts
 //! of its test purposes.
 
 use crate::catalogue::{Branch, Sut};
@@ -133,7 +133,7 @@ fn enrolment_apart(out: &mut String, results: &[ResultEntry], joint: (i32, i32))
         &[
             "Enrolment from a register",
             "(pre-provisioning: outside",
-            "Figure X.1-1, informational)",
+            "Figure B.1-1, informational)",
         ],
         Some(&label),
     );
@@ -169,7 +169,7 @@ fn offboarding_apart(out: &mut String, results: &[ResultEntry], sut: Sut, joint:
 
 /// The figure for the `sut` role, coloured by `results`.
 ///
-/// Long by design: Figure X.1-1 node by node and arrow by arrow, in the figure's order, so it
+/// Long by design: Figure B.1-1 node by node and arrow by arrow, in the figure's order, so it
 /// can be compared with the annex line by line.
 pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     let (tls, tls_l) = branch_state(results, sut, Branch::SecureConnection);
@@ -182,7 +182,7 @@ pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
         sut.name()
     ));
     s.push_str(&format!(
-        "<title>Figure X.1-1 (TS 33.122): onboarding security flow, {} under test</title>\n",
+        "<title>Figure B.1-1 (TS 33.122): onboarding security flow, {} under test</title>\n",
         sut.name()
     ));
     s.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"head\"/></marker></defs>\n");

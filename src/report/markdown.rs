@@ -75,7 +75,7 @@ fn evidence_lines(r: &ResultEntry) -> Vec<String> {
 pub fn render_markdown(r: &Report) -> String {
     let s = &r.summary;
     let mut m = String::new();
-    m.push_str("## CAPIF onboarding conformance (TS 33.122 Figure X.1-1)\n\n");
+    m.push_str("## CAPIF onboarding conformance (TS 33.122 Figure B.1-1)\n\n");
     let headline = if s.tested_nothing() {
         "**Not conformant**: nothing applicable was tested".to_string()
     } else if let Some(b) = &r.baseline {
@@ -144,13 +144,14 @@ pub fn render_markdown(r: &Report) -> String {
     }
     for x in findings {
         m.push_str(&format!(
-            "#### {} — {} ({}, {})\n\n- **Requirement** ({}): {}\n- **Expected**: {}\n- **Observed**: {}\n",
+            "#### {} — {} ({}, {})\n\n- **Requirement** ({}): {}\n- **Severity**: {}\n- **Expected**: {}\n- **Observed**: {}\n",
             x.id,
             x.verdict,
             x.severity.tag(),
             x.branch.tag(),
             x.spec_refs.join(", "),
-            x.requirement,
+            md_text(&x.requirement),
+            md_text(&x.severity_rule),
             x.title,
             md_text(&x.reason)
         ));

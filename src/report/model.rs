@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::baseline::Deviation;
-use crate::catalogue::{Branch, Severity, Sut};
+use crate::catalogue::{Branch, Requirement, Severity, Sut};
 use crate::checks::Verdict;
 use crate::evidence::Evidence;
 use crate::suite::Outcome;
@@ -136,7 +136,7 @@ pub struct ResultEntry {
     pub title: String,
     /// Role of the SUT.
     pub sut: Sut,
-    /// Branch of Figure X.1-1.
+    /// Branch of Figure B.1-1.
     pub branch: Branch,
     /// mandatory / recommended / informational.
     pub severity: Severity,
@@ -148,10 +148,16 @@ pub struct ResultEntry {
     /// verdict explains it (one defect, one failure).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<String>,
-    /// Clauses enforced.
+    /// Clauses enforced, as published ("TS 33.122 §6.1").
     pub spec_refs: Vec<String>,
-    /// The spec sentence enforced.
+    /// The cited sentences with their citations, in one string (for readers of format 1).
     pub requirement: String,
+    /// The requirements cited, each with document, version, clause, keyword, status and the
+    /// sentence as read.
+    pub requirements: Vec<Requirement>,
+    /// Why the test purpose has its severity: the deciding keyword and clause, or the
+    /// declared project policy ("project policy: …").
+    pub severity_rule: String,
     /// Wall time.
     pub duration_ms: u64,
     /// The verdict the baseline expects, when a baseline lists this test purpose.
@@ -168,12 +174,14 @@ impl From<&Outcome> for ResultEntry {
             title: o.tp.title.into(),
             sut: o.tp.sut,
             branch: o.tp.branch,
-            severity: o.tp.severity,
+            severity: o.tp.severity(),
             verdict: o.verdict,
             reason: o.reason.clone(),
             blocked_by: o.blocked_by.map(str::to_string),
-            spec_refs: o.tp.spec_refs.iter().map(|s| s.to_string()).collect(),
-            requirement: o.tp.requirement.into(),
+            spec_refs: o.tp.spec_refs(),
+            requirement: o.tp.requirement_text(),
+            requirements: o.tp.cited().cloned().collect(),
+            severity_rule: o.tp.severity_rule(),
             duration_ms: o.duration_ms,
             expected: None,
             evidence: o.evidence.clone(),
@@ -181,7 +189,7 @@ impl From<&Outcome> for ResultEntry {
     }
 }
 
-/// Counts per role and branch of Figure X.1-1, in figure order, for the tables of the console
+/// Counts per role and branch of Figure B.1-1, in figure order, for the tables of the console
 /// and the Markdown report (branches without results are left out).
 pub fn branch_counts(results: &[ResultEntry]) -> Vec<(Sut, Branch, Summary)> {
     let mut rows = Vec::new();

@@ -113,7 +113,7 @@ impl RunError {
 /// The exit code for a set of outcomes: 1 on a mandatory failure, 2 when the harness itself
 /// failed to decide something, else 0.
 pub fn exit_code_for(outcomes: &[Outcome]) -> i32 {
-    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
+    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity())));
     if summary.mandatory_fail > 0 {
         exit_codes::FAILED
     } else if summary.error > 0 {
@@ -389,7 +389,7 @@ fn build_report(
     started_at: time::OffsetDateTime,
     started: Instant,
 ) -> Report {
-    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity)));
+    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity())));
     let mut results: Vec<ResultEntry> = outcomes.iter().map(ResultEntry::from).collect();
     let baseline_report = baseline.map(|b| {
         for r in results.iter_mut() {

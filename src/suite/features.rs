@@ -161,7 +161,17 @@ mod tests {
                     sc.name
                 );
                 let want_branch = format!("branch:{}", tp.branch.tag());
-                let want_sev = format!("severity:{}", tp.severity.tag());
+                let want_sev = format!("severity:{}", tp.severity().tag());
+                let reqs: Vec<&str> = sc
+                    .tags
+                    .iter()
+                    .filter_map(|t| t.strip_prefix("req:"))
+                    .collect();
+                assert_eq!(
+                    reqs, tp.requirements,
+                    "{}: the @req: tags must be the catalogue's requirement ids, in order",
+                    tp.id
+                );
                 assert!(
                     sc.tags.contains(&want_branch),
                     "{}: missing @{want_branch}",
@@ -181,6 +191,59 @@ mod tests {
         }
         for tp in catalogue::all() {
             assert!(seen.contains_key(tp.id), "{} has no scenario", tp.id);
+        }
+    }
+
+    /// A feature quotes a requirement only as `[id] text`, and the text is the file's, to the
+    /// letter; no other line of a description carries a long quotation that could drift.
+    #[test]
+    fn quotes_in_features_are_the_requirement_texts() {
+        for f in parse_features().unwrap() {
+            let path = f.path.as_ref().unwrap().display().to_string();
+            let description = f.description.clone().unwrap_or_default();
+            let mut quoted = 0;
+            for line in description.lines().map(str::trim) {
+                if let Some(rest) = line.strip_prefix('[') {
+                    let (id, text) = rest
+                        .split_once("] ")
+                        .unwrap_or_else(|| panic!("{path}: {line:?} is not `[id] text`"));
+                    let r = crate::catalogue::requirements::get(id)
+                        .unwrap_or_else(|| panic!("{path}: unknown requirement {id}"));
+                    assert_eq!(text, r.text, "{path}: [{id}] differs from the file");
+                    quoted += 1;
+                    continue;
+                }
+                let mut parts = line.split('"');
+                parts.next();
+                while let Some(inside) = parts.next() {
+                    assert!(
+                        inside.len() < 40,
+                        "{path}: quote {inside:?} outside a [requirement id] line"
+                    );
+                    parts.next();
+                }
+            }
+            assert!(quoted > 0, "{path} quotes no requirement");
+            // Every requirement a scenario cites is quoted in its feature.
+            for sc in &f.scenarios {
+                for id in sc.tags.iter().filter_map(|t| t.strip_prefix("req:")) {
+                    assert!(
+                        description.contains(&format!("[{id}] ")),
+                        "{path}: {id} cited by {:?} but not quoted",
+                        sc.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn features_use_the_published_names() {
+        for (path, text) in FEATURES {
+            assert!(
+                !text.contains("Annex X") && !text.contains("X.1-1"),
+                "{path}: cite TS 33.122 Annex B.1 / Figure B.1-1"
+            );
         }
     }
 

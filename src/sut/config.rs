@@ -31,7 +31,7 @@ pub enum TeardownPolicy {
     Core,
     /// The default: either side may end the session. The core passes when it closes after
     /// the response, or keeps the session alive (HTTP/1.1's default, RFC 9112 §9.3) and,
-    /// after the invoker's close_notify, serves nothing more. Figure X.1-1's "tear down
+    /// after the invoker's close_notify, serves nothing more. Figure B.1-1's "tear down
     /// connection" is informative and names no actor, so this is the reading a vendor can
     /// call fair; a `Connection: close` the core announced obliges it to close either way.
     #[default]

@@ -314,7 +314,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
         // that needs an HTTP answer passes (not tested is inconclusive, never a pass).
         assert!(
             outcomes.iter().any(|o| o.verdict == Verdict::Fail
-                && o.tp.severity == capif_conformance::catalogue::Severity::Mandatory),
+                && o.tp.severity() == capif_conformance::catalogue::Severity::Mandatory),
             "{kind:?}: no mandatory failure"
         );
         for o in &outcomes {
@@ -388,7 +388,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
             config: None,
             suts: vec![],
             summary: capif_conformance::report::Summary::of(
-                outcomes.iter().map(|o| (&o.verdict, o.tp.severity)),
+                outcomes.iter().map(|o| (&o.verdict, o.tp.severity())),
             ),
             results: outcomes
                 .iter()

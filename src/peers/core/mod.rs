@@ -1,5 +1,5 @@
 //! The reference CAPIF core: serves `POST {apiRoot}/api-invoker-management/v1/onboardedInvokers`
-//! over TLS 1.2/1.3 and tears the session down after every response (Figure X.1-1).
+//! over TLS 1.2/1.3 and tears the session down after every response (Figure B.1-1).
 
 pub mod decision;
 mod enrolment;

@@ -1,7 +1,7 @@
 //! The onboarding resource: "The CAPIF core receives the Onboard API Invoker request message
 //! and validates the onboarding credential. If the onboarding credential is valid, the CAPIF
 //! core creates and returns an Onboard API Invoker Response message ... which contains the API
-//! Invoker profile and includes the API Invoker ID" (TS 33.122 Annex X.1).
+//! Invoker profile and includes the API Invoker ID" (TS 33.122 Annex B.1).
 
 use bytes::Bytes;
 use http::{header, HeaderMap, StatusCode};

@@ -71,7 +71,7 @@ fn base(status: StatusCode, media: &'static str, body: Vec<u8>) -> Response<Body
 }
 
 /// "Following the return of an Onboard API Invoker response message (either successful or
-/// unsuccessful), the secure session is torn down" (TS 33.122 Annex X.1).
+/// unsuccessful), the secure session is torn down" (TS 33.122 Annex B.1).
 fn close(r: &mut Response<Body>) {
     r.headers_mut().insert(
         header::CONNECTION,

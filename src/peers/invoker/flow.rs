@@ -281,7 +281,7 @@ fn onboarding_request(
 }
 
 /// Secure the session, send the request, tear the session down after the response (success
-/// or error), as Figure X.1-1 says. One attempt (the retry-loop fault retries a 401).
+/// or error), as Figure B.1-1 says. One attempt (the retry-loop fault retries a 401).
 async fn exchange(
     peer: &Peer,
     ca: &CertificateDer<'static>,

@@ -1,5 +1,5 @@
 //! The played register: the OpenCAPIF-style enrolment service an invoker under test fetches
-//! its onboarding credential and CA root from (pre-provisioning, outside Figure X.1-1). It
+//! its onboarding credential and CA root from (pre-provisioning, outside Figure B.1-1). It
 //! records every connection and request, so the enrolment test purposes can tell whether the
 //! invoker sent its register login to a register it could not authenticate, or in clear.
 
