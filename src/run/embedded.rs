@@ -64,6 +64,7 @@ impl EmbeddedCore {
             port: core.addr.port(),
             server_name: "127.0.0.1".into(),
             url,
+            api_root: None,
             trusted: vec![pki.ca.cert.clone()],
             invoker_ca: vec![pki.ca.cert.clone()],
             credential: CredentialSource::Minted(Box::new(pki.clone())),

@@ -94,6 +94,7 @@ pub struct EnrolmentConfig {
 #[serde(deny_unknown_fields)]
 struct RawCore {
     url: String,
+    api_root: Option<String>,
     server_name: Option<String>,
     ca: PathBuf,
     credential: Option<String>,
@@ -201,8 +202,11 @@ struct RawConfig {
 /// A validated `[core]` section.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
-    /// apiRoot, without a trailing slash.
+    /// Where the harness connects: the apiRoot, unless `api_root` says otherwise.
     pub url: url::Url,
+    /// PIXIT: the apiRoot the core's invokers are provisioned with, when the harness reaches
+    /// the core elsewhere (a mapped port, a front end's name). `Location` is judged against it.
+    pub api_root: Option<url::Url>,
     /// Name the core's certificate must match.
     pub server_name: String,
     /// Root(s) of the core's server certificate (the provisioned enrolment information).
@@ -478,6 +482,26 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
             "onboarding runs over TLS: write url = \"https://HOST:PORT\"",
         ));
     }
+    let api_root = match &raw.api_root {
+        Some(a) => {
+            let u = url::Url::parse(a).map_err(|e| {
+                err(
+                    "[core].api_root",
+                    format!("{a:?} is not a URL: {e}"),
+                    "write the apiRoot your invokers are provisioned with, e.g. api_root = \"https://capif.example\"",
+                )
+            })?;
+            if u.scheme() != "https" || u.host_str().is_none() {
+                return Err(err(
+                    "[core].api_root",
+                    format!("{a:?} is not an https:// URL with a host"),
+                    "write api_root = \"https://HOST[:PORT]\"",
+                ));
+            }
+            Some(u)
+        }
+        None => None,
+    };
     let server_name = certificate_name(
         raw.server_name.clone(),
         &url,
@@ -542,6 +566,7 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
     capabilities.accepts_harness_credentials |= signing_key.is_some();
     Ok(CoreConfig {
         url,
+        api_root,
         server_name,
         ca,
         ca_path: raw.ca,

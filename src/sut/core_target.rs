@@ -154,8 +154,11 @@ impl Attempt {
 /// The core under test and how to talk to it.
 #[derive(Clone)]
 pub struct CoreTarget {
-    /// apiRoot.
+    /// Where the harness connects (`[core] url`).
     pub url: url::Url,
+    /// PIXIT `[core] api_root`: the apiRoot the core's invokers are provisioned with, when it
+    /// differs from `url` (a mapped port, a front end's name); `Location` is judged against it.
+    pub api_root: Option<url::Url>,
     /// Host to connect to.
     pub host: String,
     /// Port.
@@ -235,6 +238,7 @@ impl CoreTarget {
             port: c.url.port_or_known_default().unwrap_or(443),
             host,
             url: c.url.clone(),
+            api_root: c.api_root.clone(),
             server_name: c.server_name.clone(),
             trusted: c.ca.clone(),
             invoker_ca: c.invoker_ca.clone(),
@@ -252,9 +256,14 @@ impl CoreTarget {
         }
     }
 
-    /// `{apiRoot}` without a trailing slash.
+    /// `{apiRoot}` without a trailing slash: the PIXIT `api_root`, else `url`.
     pub fn api_root(&self) -> String {
-        self.url.as_str().trim_end_matches('/').to_string()
+        self.api_root
+            .as_ref()
+            .unwrap_or(&self.url)
+            .as_str()
+            .trim_end_matches('/')
+            .to_string()
     }
 
     /// The request target of the onboarding collection.

@@ -51,7 +51,7 @@ async fn every_applicable_purpose_passes_against_the_reference_core() {
 async fn tags_select_scenarios() {
     let embedded = EmbeddedCore::start(timeouts()).await.unwrap();
     let opts = SuiteOptions {
-        tags: Some("@branch:teardown and not @severity:recommended".into()),
+        tags: Some("@branch:request-validation and @severity:informational".into()),
         ..SuiteOptions::default()
     };
     let outcomes = run_suite(
@@ -64,7 +64,7 @@ async fn tags_select_scenarios() {
     .await
     .unwrap();
     let ids: Vec<&str> = outcomes.iter().map(|o| o.tp.id).collect();
-    assert_eq!(ids, ["CCF-TD-01", "CCF-TD-02"]);
+    assert_eq!(ids, ["CCF-CRED-08", "CCF-REQ-06"]);
 }
 
 #[test]

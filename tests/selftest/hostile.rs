@@ -251,6 +251,7 @@ async fn spawn(kind: Hostile) -> (SocketAddr, tokio::task::JoinHandle<()>) {
 fn target(addr: SocketAddr, t: Timeouts) -> CoreTarget {
     CoreTarget {
         url: url::Url::parse(&format!("https://127.0.0.1:{}", addr.port())).unwrap(),
+        api_root: None,
         host: "127.0.0.1".into(),
         port: addr.port(),
         server_name: "127.0.0.1".into(),
