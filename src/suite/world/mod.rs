@@ -69,6 +69,9 @@ pub struct CoreScenario {
     pub resource: Option<(String, crate::pki::Identity)>,
     /// A DELETE that should have been refused (CCF-OFF-01, -03, -04), kept as it happened.
     pub other_delete: Option<Attempt>,
+    /// After a second DELETE answered 2xx (idempotent, so no proof either way): a PUT of the
+    /// offboarded resource with the same certificate (CCF-OFF-01).
+    pub other_put: Option<Attempt>,
     /// After the same key was refused onboarding again: whether the old resource still
     /// answered a DELETE with 2xx (the profile was never deleted: CCF-OFF-01's finding).
     pub profile_survived: Option<bool>,
