@@ -229,8 +229,6 @@ async fn store_rejected_key(state: &State, body: Incoming) {
         });
 }
 
-/// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`
-/// (TS 33.122 §6.8 step 3); deletes the profile, its certificate and its key.
 /// PUT `/onboardedInvokers/{id}` (TS 29.222 §8.4.2.3.3.1, update): authenticated like the
 /// DELETE, answered 204 for an onboarded invoker and 404 for an unknown (or offboarded) one.
 /// The body is not applied: the reference core has nothing an update could change that the
@@ -259,6 +257,8 @@ pub fn update(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
     }
 }
 
+/// `DELETE /onboardedInvokers/{id}`: only over mutual TLS with the certificate issued to `id`
+/// (TS 33.122 §6.8 step 3); deletes the profile, its certificate and its key.
 pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
     let faults = &state.settings.faults;
     let mut registry = state.registry.lock().expect("registry lock");
