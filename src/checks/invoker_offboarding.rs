@@ -168,7 +168,28 @@ pub fn offboard_reported_done(run: &InvokerRun) -> Check {
     })
 }
 
-/// INV-OFF-05/-06: after the scripted error to its DELETE the invoker reports failure.
+/// INV-OFF-06: after a 404 to its DELETE the invoker reports a definite outcome: failure, or
+/// done ("already offboarded" is a legitimate reading of a 404 to a DELETE, which is
+/// idempotent); never a crash or a hang.
+pub fn offboard_outcome_on_404(run: &InvokerRun) -> Check {
+    on_delete(run, |o, _, req| {
+        let status = req.answered.unwrap_or(0);
+        match o.off.adapter.outcome() {
+            AdapterOutcome::Failed(code) => Check::Pass(format!(
+                "after {status} the invoker reported the offboarding failed (exit {code})"
+            )),
+            AdapterOutcome::Onboarded => Check::Pass(format!(
+                "after {status} the invoker reported the offboarding as done (exit 0), as already offboarded"
+            )),
+            _ => Check::Fail(format!(
+                "after {status} the invoker reported no outcome: {}",
+                o.off.adapter.describe()
+            )),
+        }
+    })
+}
+
+/// INV-OFF-05: after the scripted error to its DELETE the invoker reports failure.
 pub fn offboard_reported_failure(run: &InvokerRun) -> Check {
     on_delete(run, |o, _, req| {
         let status = req.answered.unwrap_or(0);
@@ -335,11 +356,15 @@ mod tests {
             "{refused:?}"
         );
         assert_pass(&offboard_reported_failure(&r(403, 1)));
-        let claimed = offboard_reported_failure(&r(404, 0));
+        let claimed = offboard_reported_failure(&r(403, 0));
         assert!(
             matches!(&claimed, Check::Fail(m) if m.contains("only 204")),
             "{claimed:?}"
         );
+        // A 404 may be read as "already offboarded": done and failed both pass, nothing fails.
+        assert_pass(&offboard_outcome_on_404(&r(404, 0)));
+        assert_pass(&offboard_outcome_on_404(&r(404, 1)));
+        assert_not_pass(&offboard_outcome_on_404(&r(404, 134)));
     }
 
     #[test]

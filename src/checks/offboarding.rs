@@ -238,7 +238,10 @@ mod tests {
     fn a_2xx_to_the_second_delete_is_evidence_not_proof() {
         let idempotent = answered(204, None);
         let gone = offboarded_gone(&idempotent, Some(&answered(404, None)));
-        assert!(gone.passed() && gone.reason().contains("idempotent"), "{gone:?}");
+        assert!(
+            gone.passed() && gone.reason().contains("idempotent"),
+            "{gone:?}"
+        );
         super::super::assert_pass(&offboarded_gone(&idempotent, Some(&refused_handshake())));
         assert!(matches!(
             offboarded_gone(&idempotent, None),

@@ -92,6 +92,10 @@ pub async fn offboard(
     if response.status == 204 || faults.has(InvokerFault::OffboardSuccessOnError) {
         return Ok(());
     }
+    if response.status == 404 && faults.has(InvokerFault::OffboardCrashOn404) {
+        // The fault: no outcome at all (a signal), as a client that panics on it would.
+        std::process::abort();
+    }
     let detail = response
         .json()
         .and_then(|v| serde_json::from_value::<ProblemDetails>(v).ok())

@@ -60,6 +60,11 @@ async fn reported_failed(w: &mut SuiteWorld) -> StepResult {
     judge(w, checks::offboard_reported_failure).await
 }
 
+#[then("the invoker reports a definite outcome of the offboarding")]
+async fn reported_outcome(w: &mut SuiteWorld) -> StepResult {
+    judge(w, checks::offboard_outcome_on_404).await
+}
+
 #[then("the invoker ends the session after the offboarding response")]
 async fn ended_session(w: &mut SuiteWorld) -> StepResult {
     judge(w, checks::offboard_ended_session).await
