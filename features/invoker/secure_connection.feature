@@ -86,12 +86,15 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     Then the invoker aborts the handshake, sends nothing and reports failure
 
   @INV-TLS-10 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-tls12-tls13
-  Scenario: INV-TLS-10 The invoker's ClientHello offers both TLS 1.2 and TLS 1.3
+  Scenario: INV-TLS-10 The invoker onboards with a core that speaks only TLS 1.2 and with one that speaks only TLS 1.3
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
+    And the harness core speaks only TLS 1.2
     When the invoker onboards
-    Then the ClientHello offers both TLS 1.2 and TLS 1.3
+    And the harness core speaks only TLS 1.3
+    And the invoker onboards
+    Then the invoker completed a handshake with each single-version core
 
   # RFC 9325 (BCP 195) §4.1 forbids NULL, anonymous, export, RC4 and single-DES suites (MUST
   # NOT negotiate); TS 33.210 §6.2.3 (the TLS 1.2 profile) was not available, BCP 195 stands in.

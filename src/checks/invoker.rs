@@ -458,20 +458,58 @@ pub fn sends_sni(run: &InvokerRun, name: &str) -> Check {
     }
 }
 
-/// The ClientHello offers both TLS 1.2 and TLS 1.3 (TS 33.210 §6.2.1: each "shall be
-/// supported").
-pub fn client_hello_offers_both(run: &InvokerRun) -> Check {
-    let Some((offered, names)) = first_hello(run).map(offered_versions) else {
-        return Check::Inconclusive("no ClientHello was observed".into());
-    };
-    Check::expect(
-        offered.contains(&0x0303) && offered.contains(&0x0304),
-        format!("the ClientHello offers {}", names.join(", ")),
-        format!(
-            "the ClientHello offers {}: TLS 1.2 and TLS 1.3 shall both be supported",
-            names.join(", ")
-        ),
-    )
+/// INV-TLS-10: "TLS 1.2 [...] shall be supported. TLS 1.3 [...] shall be supported", tested
+/// actively: each run met a played core speaking only one version, and the invoker must
+/// complete a handshake with each. What it offers in one ClientHello says nothing of what it
+/// supports (a TLS 1.2 hello without supported_versions may still be a TLS 1.3-capable
+/// client's, and vice versa).
+pub fn onboards_with_each_version(runs: &[InvokerRun]) -> Check {
+    use crate::sut::Handshake;
+    let mut passed = Vec::new();
+    for run in runs {
+        let Some(version) = run.script.only_version else {
+            continue;
+        };
+        let handshakes: Vec<&Handshake> = run
+            .observations
+            .sessions
+            .iter()
+            .map(|s| &s.handshake)
+            .collect();
+        if let Some(v) = handshakes.iter().find_map(|h| match h {
+            Handshake::Completed { version: v, cipher } if *v == version => {
+                Some(format!("{v} with {cipher}"))
+            }
+            _ => None,
+        }) {
+            passed.push(v);
+            continue;
+        }
+        let failure = handshakes.iter().find_map(|h| match h {
+            Handshake::Failed { error } => Some(error.clone()),
+            _ => None,
+        });
+        return match failure {
+            Some(e) => Check::Fail(format!(
+                "with a core that speaks only {version} the invoker completed no handshake ({e}): {version} shall be supported (TS 33.210 §6.2.1); {}",
+                run.adapter.describe()
+            )),
+            None => Check::Inconclusive(format!(
+                "the invoker opened no TLS session to the core that speaks only {version}: {}",
+                run.adapter.describe()
+            )),
+        };
+    }
+    if passed.len() < 2 {
+        return Check::Inconclusive(format!(
+            "only {} of the two single-version cores were met",
+            passed.len()
+        ));
+    }
+    Check::Pass(format!(
+        "the invoker completed a handshake with a core speaking only TLS 1.2 ({}) and with one speaking only TLS 1.3 ({})",
+        passed[0], passed[1]
+    ))
 }
 
 /// What the ClientHello offers, for evidence: suites by name, groups.
@@ -876,6 +914,50 @@ pub(crate) mod tests {
     }
 
     const BOUND: Duration = Duration::from_secs(30);
+
+    /// A TLS 1.3-only client is a client that supports TLS 1.3 and not TLS 1.2: it fails on
+    /// the core that speaks only TLS 1.2 — judged by the handshake, not by its ClientHello.
+    #[test]
+    fn each_version_is_tested_against_a_core_that_speaks_only_it() {
+        use crate::net::TlsVersion;
+        let with = |only, handshake| {
+            let mut s = session(1, None);
+            s.handshake = handshake;
+            run(
+                Script {
+                    only_version: Some(only),
+                    ..Script::default()
+                },
+                AdapterExit::Code(0),
+                vec![s],
+            )
+        };
+        let done = |v| Handshake::Completed {
+            version: v,
+            cipher: "X".into(),
+        };
+        let both = [
+            with(TlsVersion::Tls12, done(TlsVersion::Tls12)),
+            with(TlsVersion::Tls13, done(TlsVersion::Tls13)),
+        ];
+        super::super::assert_pass(&onboards_with_each_version(&both));
+        let tls13_only = [
+            with(
+                TlsVersion::Tls12,
+                Handshake::Failed {
+                    error: "received fatal alert: ProtocolVersion".into(),
+                },
+            ),
+            with(TlsVersion::Tls13, done(TlsVersion::Tls13)),
+        ];
+        let c = onboards_with_each_version(&tls13_only);
+        assert!(!c.passed() && c.reason().contains("only TLS 1.2"), "{c:?}");
+        // One core met, or none: nothing to conclude.
+        assert!(matches!(
+            onboards_with_each_version(&both[..1]),
+            Check::Inconclusive(_)
+        ));
+    }
 
     #[test]
     fn giving_up_is_judged_by_the_exit_within_the_bound() {

@@ -349,6 +349,12 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                 {
                     o.verdict == Verdict::Fail
                 }
+                // A core that stays silent after a TLS 1.0/1.1 hello negotiated nothing: the
+                // handshake timer does not make that a finding (what it does wrong is judged
+                // elsewhere: CCF-TLS-01, -03).
+                _ if o.tp.id == "CCF-TLS-02" && o.reason.contains("negotiated nothing") => {
+                    o.verdict == Verdict::Pass
+                }
                 // A core that answers 201 to everything: whatever it gets right, the teardown
                 // after an error and "a rejection leaves no state" were never exercised.
                 Hostile::CreatedToEverything => {

@@ -29,8 +29,8 @@ async fn offboard_again(w: &mut SuiteWorld) -> StepResult {
         .as_ref()
         .is_some_and(|r| (200..300).contains(&r.status));
     w.on_core.other_delete = Some(again);
-    if idempotent {
-        let details = w.created_details()?;
+    // The details the 201 carried, kept when the resource was first addressed.
+    if let (true, Some(details)) = (idempotent, w.on_core.details.clone()) {
         let put = w
             .core()?
             .attempt(

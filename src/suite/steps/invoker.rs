@@ -248,11 +248,22 @@ async fn modern_hello(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::client_hello_modern(&run))
 }
 
-#[then("the ClientHello offers both TLS 1.2 and TLS 1.3")]
-async fn offers_both(w: &mut SuiteWorld) -> StepResult {
+#[given(expr = "the harness core speaks only TLS {word}")]
+async fn speaks_only(w: &mut SuiteWorld, version: String) -> StepResult {
     skip_if_decided!(w);
-    let run = w.last_run()?;
-    w.check(checks::client_hello_offers_both(&run))
+    w.on_invoker.script.only_version = Some(match version.as_str() {
+        "1.2" => crate::net::TlsVersion::Tls12,
+        "1.3" => crate::net::TlsVersion::Tls13,
+        other => return w.harness_error(format!("no TLS version {other:?} to speak")),
+    });
+    Ok(())
+}
+
+#[then("the invoker completed a handshake with each single-version core")]
+async fn each_version(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let runs = w.on_invoker.runs.clone();
+    w.check(checks::onboards_with_each_version(&runs))
 }
 
 #[then(regex = r"^the ClientHello offers no (forbidden|discouraged) cipher suite$")]

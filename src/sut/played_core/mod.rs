@@ -186,6 +186,9 @@ pub struct Script {
     /// Offboarding scenarios: the invoker is run a second time to offboard
     /// (`CAPIF_ACTION=offboard`), and the played core answers its DELETE so.
     pub offboard: Option<Offboard>,
+    /// Speak only this TLS version (INV-TLS-10: each of TLS 1.2 and 1.3 "shall be
+    /// supported", tested by a core that speaks only one); None: both.
+    pub only_version: Option<crate::net::TlsVersion>,
 }
 
 /// The DNS name the played core is addressed by with [`Script::by_name`]: it resolves to
@@ -229,6 +232,7 @@ impl Default for Script {
             by_name: false,
             register: RegisterScript::AsDeclared,
             offboard: None,
+            only_version: None,
         }
     }
 }

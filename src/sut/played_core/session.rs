@@ -174,7 +174,12 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     } else {
         ClientAuth::None
     };
-    let cfg = match server_config(&identity, &client_auth, TLS_VERSIONS) {
+    let versions: &[&'static rustls::SupportedProtocolVersion] = match shared.script.only_version {
+        Some(crate::net::TlsVersion::Tls12) => &[&rustls::version::TLS12],
+        Some(crate::net::TlsVersion::Tls13) => &[&rustls::version::TLS13],
+        _ => TLS_VERSIONS,
+    };
+    let cfg = match server_config(&identity, &client_auth, versions) {
         Ok(c) => c,
         Err(e) => {
             obs.handshake = Handshake::Failed {
