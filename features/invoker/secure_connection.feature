@@ -72,11 +72,12 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     Then the invoker sends no credential in clear and reports failure
 
   @INV-TLS-08 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-legacy
-  Scenario: INV-TLS-08 The invoker's ClientHello offers nothing below TLS 1.2
+  Scenario: INV-TLS-08 The invoker does not negotiate anything below TLS 1.2
     Given an API invoker under test
     And the harness core presents its valid certificate
+    And the harness core speaks only TLS 1.1
     When the invoker onboards
-    Then the ClientHello offers nothing below TLS 1.2
+    Then the invoker refuses a TLS 1.1 ServerHello
 
   @INV-TLS-09 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-09 The invoker refuses a core certificate issued by a non-CA certificate
@@ -90,10 +91,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
-    And the harness core speaks only TLS 1.2
-    When the invoker onboards
-    And the harness core speaks only TLS 1.3
-    And the invoker onboards
+    When the invoker onboards with a core that speaks only TLS 1.2
+    And the invoker onboards with a core that speaks only TLS 1.3
     Then the invoker completed a handshake with each single-version core
 
   # RFC 9325 (BCP 195) §4.1 forbids NULL, anonymous, export, RC4 and single-DES suites (MUST

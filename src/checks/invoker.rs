@@ -375,7 +375,7 @@ pub fn observed_violation(run: &InvokerRun) -> Option<String> {
             }
         }
     }
-    match client_hello_modern(run) {
+    match refuses_legacy_version(run) {
         Check::Fail(r) => Some(r),
         _ => None,
     }
@@ -415,29 +415,77 @@ fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
         .find_map(|s| s.client_hello.as_ref())
 }
 
-/// The versions a ClientHello offers, and their names.
-fn offered_versions(hello: &crate::sut::ClientHelloInfo) -> (Vec<u16>, Vec<String>) {
-    let offered = hello.offered();
-    let names = offered
-        .iter()
-        .map(|v| crate::sut::version_name(*v))
-        .collect();
-    (offered, names)
-}
-
-/// The ClientHello offers nothing below TLS 1.2.
-pub fn client_hello_modern(run: &InvokerRun) -> Check {
-    let Some((offered, names)) = first_hello(run).map(offered_versions) else {
+/// INV-TLS-08: the invoker negotiates nothing below TLS 1.2. An explicit offer decides (a
+/// supported_versions below TLS 1.2, or a ClientHello whose highest version is below it), as
+/// does a hello with no suite that exists below TLS 1.2; otherwise the played core answered
+/// a TLS 1.1 ServerHello flight and the invoker must abort with protocol_version. A TLS 1.2
+/// hello without supported_versions says "1.2 at most", not "1.0 too": only the answer tells.
+pub fn refuses_legacy_version(run: &InvokerRun) -> Check {
+    use crate::net::suites::SuiteClass;
+    let Some(hello) = first_hello(run) else {
         return Check::Inconclusive("no ClientHello was observed".into());
     };
-    Check::expect(
-        !offered.is_empty() && offered.iter().all(|v| *v >= 0x0303),
-        format!("the ClientHello offers {}", names.join(", ")),
-        format!(
-            "the ClientHello offers versions below TLS 1.2: {}",
-            names.join(", ")
-        ),
-    )
+    if let Some(listed) = &hello.supported_versions {
+        let legacy: Vec<String> = listed
+            .iter()
+            .filter(|v| **v < 0x0303 && *v & 0x0f0f != 0x0a0a)
+            .map(|v| crate::sut::version_name(*v))
+            .collect();
+        if !legacy.is_empty() {
+            return Check::Fail(format!(
+                "the ClientHello's supported_versions offers {}",
+                legacy.join(", ")
+            ));
+        }
+    } else if hello.legacy_version < 0x0303 {
+        return Check::Fail(format!(
+            "the ClientHello offers at most {} (legacy_version, no supported_versions)",
+            crate::sut::version_name(hello.legacy_version)
+        ));
+    }
+    let reply = run
+        .observations
+        .sessions
+        .iter()
+        .find_map(|s| match &s.handshake {
+            crate::sut::Handshake::Legacy { version, reply } => Some((*version, reply.clone())),
+            _ => None,
+        });
+    let usable_below_1_2 = hello.cipher_suites.iter().any(|c| {
+        let name = crate::sut::suite_name(*c);
+        !matches!(
+            SuiteClass::of(*c),
+            SuiteClass::Tls13 | SuiteClass::Signalling
+        ) && !["GCM", "CCM", "CHACHA20", "_SHA256", "_SHA384"]
+            .iter()
+            .any(|t| name.contains(t))
+    });
+    let Some((version, reply)) = reply else {
+        return Check::Inconclusive(
+            "the played core did not answer with a legacy ServerHello, so whether the invoker would take one cannot be told".into(),
+        );
+    };
+    let shown = crate::sut::version_name(version);
+    use crate::sut::LegacyReply;
+    match reply {
+        LegacyReply::Alert {
+            description: 70, ..
+        } => Check::Pass(format!(
+            "answered with a {shown} ServerHello, the invoker aborted with protocol_version"
+        )),
+        LegacyReply::Continued { .. } => Check::Fail(format!(
+            "answered with a {shown} ServerHello, the invoker {}",
+            reply.describe()
+        )),
+        _ if !usable_below_1_2 => Check::Pass(format!(
+            "every suite the ClientHello offers exists only from TLS 1.2 on, so nothing below TLS 1.2 can be negotiated (answered with a {shown} ServerHello, the invoker {})",
+            reply.describe()
+        )),
+        other => Check::Inconclusive(format!(
+            "answered with a {shown} ServerHello, the invoker {}: that does not say it refused the version (protocol_version would)",
+            other.describe()
+        )),
+    }
 }
 
 /// Addressed by a DNS name, the invoker names the core in SNI (RFC 6066 §3).
@@ -512,64 +560,42 @@ pub fn onboards_with_each_version(runs: &[InvokerRun]) -> Check {
     ))
 }
 
-/// What the ClientHello offers, for evidence: suites by name, groups.
-fn suites_offered(hello: &crate::sut::ClientHelloInfo) -> String {
-    let suites: Vec<String> = hello
-        .cipher_suites
-        .iter()
-        .map(|c| crate::sut::suite_name(*c))
-        .collect();
-    format!(
-        "suites [{}], groups [{}]",
-        suites.join(", "),
-        hello
-            .groups
-            .iter()
-            .map(|g| format!("0x{g:04x}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
-/// The ClientHello offers no cipher suite RFC 9325 forbids (`strict = false`: NULL,
-/// anonymous, export, RC4, single DES) or discourages (`strict = true`: also 3DES, static
-/// RSA, CBC).
-pub fn client_hello_suites(run: &InvokerRun, strict: bool) -> Check {
+/// INV-TLS-11 (`grade` Forbidden) / INV-TLS-12 (`grade` Discouraged): the ClientHello
+/// offers no suite of a class the texts grade so (`crate::net::suites`). A suite offered is a
+/// suite the core may select. CBC counts only without encrypt_then_mac offered (RFC 9325
+/// §4.2); a forbidden suite is INV-TLS-11's alone (one defect, one failure). The full offer
+/// is in the evidence.
+pub fn client_hello_suites(run: &InvokerRun, grade: crate::net::suites::Grade) -> Check {
+    use crate::net::suites::{summarise, Grade};
     let Some(hello) = first_hello(run) else {
         return Check::Inconclusive("no ClientHello was observed".into());
     };
-    let bad: Vec<String> = hello
-        .cipher_suites
-        .iter()
-        .filter_map(|c| match crate::sut::grade_suite(*c) {
-            crate::sut::SuiteGrade::Forbidden(why) => {
-                Some(format!("{} ({why})", crate::sut::suite_name(*c)))
-            }
-            crate::sut::SuiteGrade::Discouraged(why) if strict => {
-                Some(format!("{} ({why})", crate::sut::suite_name(*c)))
-            }
-            _ => None,
-        })
-        .collect();
+    let etm = hello.extensions.contains(&ENCRYPT_THEN_MAC);
+    let classes = summarise(&hello.cipher_suites, grade, etm, 3);
+    let (what, keyword) = match grade {
+        Grade::Forbidden => ("forbidden", "MUST NOT"),
+        _ => ("discouraged", "SHOULD NOT"),
+    };
+    let etm_note = if etm {
+        "; encrypt_then_mac offered, so CBC alone is not discouraged"
+    } else {
+        ""
+    };
     Check::expect(
-        bad.is_empty(),
+        classes.is_empty(),
         format!(
-            "the ClientHello offers only acceptable suites: {}",
-            suites_offered(hello)
+            "the ClientHello offers no {what} suite ({} suites offered{etm_note}; see evidence)",
+            hello.cipher_suites.len()
         ),
         format!(
-            "the ClientHello offers {} that RFC 9325 {}: {}; offered {}",
-            if bad.len() == 1 { "a suite" } else { "suites" },
-            if strict {
-                "discourages (SHOULD NOT)"
-            } else {
-                "forbids (MUST NOT)"
-            },
-            bad.join(", "),
-            suites_offered(hello)
+            "the ClientHello offers {what} suites ({keyword}): {}{etm_note}; see evidence",
+            classes.join("; ")
         ),
     )
 }
+
+/// The encrypt_then_mac extension (RFC 7366).
+const ENCRYPT_THEN_MAC: u16 = 22;
 
 /// The onboarding request carries the provisioned credential as `Authorization: Bearer`.
 pub fn bearer_credential(run: &InvokerRun, pki: &TestPki) -> Check {
@@ -1220,6 +1246,7 @@ pub(crate) mod tests {
             server_name: sni.map(str::to_string),
             cipher_suites: suites.to_vec(),
             groups: vec![0x001d],
+            ..Default::default()
         });
         s
     }
@@ -1233,22 +1260,12 @@ pub(crate) mod tests {
             Some("core.test"),
             &[0x1301, 0xc02b],
         ));
-        super::super::assert_pass(&client_hello_modern(&modern));
-        super::super::assert_pass(&client_hello_offers_both(&modern));
-        super::super::assert_pass(&client_hello_suites(&modern, true));
+        super::super::assert_pass(&client_hello_suites(
+            &modern,
+            crate::net::suites::Grade::Discouraged,
+        ));
         super::super::assert_pass(&sends_sni(&modern, "CORE.test"));
-        // No supported_versions: legacy_version 1.2 means 1.0..1.2 are offered.
         let legacy = r(hello(None, None, &[0xc02b]));
-        let c = client_hello_modern(&legacy);
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("below TLS 1.2")),
-            "{c:?}"
-        );
-        let c = client_hello_offers_both(&legacy);
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("shall both")),
-            "{c:?}"
-        );
         let c = sends_sni(&legacy, "core.test");
         assert!(
             matches!(&c, Check::Fail(m) if m.contains("no server_name")),
@@ -1259,26 +1276,96 @@ pub(crate) mod tests {
             matches!(&wrong, Check::Fail(m) if m.contains("other.test")),
             "{wrong:?}"
         );
-        // RC4 (0x0005) is forbidden; AES-CBC (0x002f) only discouraged.
+        // RC4 (0x0005) is forbidden, and INV-TLS-11's alone; static RSA (0x002f) only
+        // discouraged.
+        use crate::net::suites::Grade;
         let rc4 = r(hello(Some(vec![0x0303]), None, &[0xc02b, 0x0005]));
-        super::super::assert_not_pass(&client_hello_suites(&rc4, false));
+        super::super::assert_not_pass(&client_hello_suites(&rc4, Grade::Forbidden));
+        super::super::assert_pass(&client_hello_suites(&rc4, Grade::Discouraged));
         let cbc = r(hello(Some(vec![0x0303]), None, &[0xc02b, 0x002f]));
-        super::super::assert_pass(&client_hello_suites(&cbc, false));
-        let c = client_hello_suites(&cbc, true);
+        super::super::assert_pass(&client_hello_suites(&cbc, Grade::Forbidden));
+        let c = client_hello_suites(&cbc, Grade::Discouraged);
         assert!(
-            matches!(&c, Check::Fail(m) if m.contains("SHOULD NOT")),
+            matches!(&c, Check::Fail(m) if m.contains("SHOULD NOT") && m.contains("static RSA")),
             "{c:?}"
         );
+        // An OpenSSL-style hello: ECDHE-CBC with encrypt_then_mac offered is not discouraged.
+        let mut openssl = hello(Some(vec![0x0304, 0x0303]), None, &[0x1302, 0xc02c, 0xc013]);
+        openssl.client_hello.as_mut().unwrap().extensions = vec![22, 23, 0xff01];
+        super::super::assert_pass(&client_hello_suites(&r(openssl), Grade::Discouraged));
         // Never a ClientHello: nothing to judge.
         let none = r(session(0, None));
         for c in [
-            client_hello_modern(&none),
-            client_hello_offers_both(&none),
-            client_hello_suites(&none, false),
+            refuses_legacy_version(&none),
+            client_hello_suites(&none, Grade::Forbidden),
             sends_sni(&none, "core.test"),
         ] {
             assert!(matches!(c, Check::Inconclusive(_)), "{c:?}");
         }
+    }
+
+    /// A TLS 1.2 ClientHello without supported_versions is judged by what the invoker does
+    /// with a TLS 1.1 ServerHello, never read as offering TLS 1.0/1.1.
+    #[test]
+    fn a_legacy_version_is_refused_when_answered_not_when_guessed() {
+        use crate::sut::LegacyReply;
+        let answered = |suites: &[u16], legacy_version: u16, reply: LegacyReply| {
+            let mut s = hello(None, None, suites);
+            s.client_hello.as_mut().unwrap().legacy_version = legacy_version;
+            s.handshake = Handshake::Legacy {
+                version: 0x0302,
+                reply,
+            };
+            run(Script::default(), AdapterExit::Code(1), vec![s])
+        };
+        let refused = LegacyReply::Alert {
+            level: 2,
+            description: 70,
+        };
+        // An OpenSSL-style TLS 1.2 client (CBC-SHA suites usable in TLS 1.1) that refuses.
+        let tls12_only = answered(&[0xc02b, 0xc013, 0x002f], 0x0303, refused.clone());
+        super::super::assert_pass(&refuses_legacy_version(&tls12_only));
+        let took_it = answered(
+            &[0xc02b, 0x002f],
+            0x0303,
+            LegacyReply::Continued { message: 16 },
+        );
+        let c = refuses_legacy_version(&took_it);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("TLS 1.1")),
+            "{c:?}"
+        );
+        // Another alert after the flight tells nothing about the version...
+        let other = LegacyReply::Alert {
+            level: 2,
+            description: 40,
+        };
+        assert!(matches!(
+            refuses_legacy_version(&answered(&[0xc02b, 0x002f], 0x0303, other.clone())),
+            Check::Inconclusive(_)
+        ));
+        // ...unless no suite it offers exists below TLS 1.2.
+        super::super::assert_pass(&refuses_legacy_version(&answered(
+            &[0xc02b, 0x1301],
+            0x0303,
+            other,
+        )));
+        // A hello whose highest version is TLS 1.1, or that lists TLS 1.0, offers it.
+        super::super::assert_not_pass(&refuses_legacy_version(&answered(
+            &[0x002f],
+            0x0302,
+            refused.clone(),
+        )));
+        let mut listed = hello(Some(vec![0x0304, 0x0303, 0x0301]), None, &[0x1301]);
+        listed.handshake = Handshake::Legacy {
+            version: 0x0302,
+            reply: refused,
+        };
+        super::super::assert_not_pass(&refuses_legacy_version(&run(
+            Script::default(),
+            AdapterExit::Code(1),
+            vec![listed],
+        )));
     }
 
     fn post(target: &str, headers: &[(&str, &str)], body: &[u8]) -> SessionObservation {

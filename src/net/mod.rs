@@ -7,6 +7,8 @@ mod keylog;
 pub mod notification_receiver;
 mod phase;
 mod session_end;
+mod suite_registry;
+pub mod suites;
 mod tls_config;
 
 pub use accept::{accept_until_stopped, spawn_https};

@@ -228,6 +228,14 @@ impl InvokerRun {
                 ),
                 Handshake::Failed { error } => (None, Some(format!("handshake failed: {error}"))),
                 Handshake::Cleartext => (None, Some("cleartext listener: no TLS".into())),
+                Handshake::Legacy { version, reply } => (
+                    None,
+                    Some(format!(
+                        "the played core answered a {} ServerHello; the invoker {}",
+                        crate::net::TlsVersion::Other(*version),
+                        reply.describe()
+                    )),
+                ),
             };
             let request = s.requests.first().map(|r| {
                 MessageEvidence::request(&HttpRequest {
@@ -248,6 +256,29 @@ impl InvokerRun {
                         .join(", ")
                 })
                 .unwrap_or_else(|| "no ClientHello".into());
+            if let Some(h) = &s.client_hello {
+                // The whole offer, which reasons only summarise.
+                notes.push(format!(
+                    "run {n}, session {}: ClientHello legacy_version {}, versions [{offered}], suites [{}], extensions [{}], groups [{}]",
+                    i + 1,
+                    crate::sut::version_name(h.legacy_version),
+                    h.cipher_suites
+                        .iter()
+                        .map(|c| crate::sut::suite_name(*c))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    h.extensions
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    h.groups
+                        .iter()
+                        .map(|g| format!("0x{g:04x}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             exchanges.push(Exchange {
                 label: format!(
                     "run {n}, session {}: the played core {:?}/{:?}; ClientHello offers {offered}; {} request(s)",

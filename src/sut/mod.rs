@@ -28,10 +28,10 @@ pub use invoker_target::{
     silence_slack, InvokerRun, InvokerTarget, OffboardRun, REFERENCE_GIVES_UP_AFTER,
 };
 pub use played_core::{
-    grade_suite, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
-    Handshake, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
+    parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted, Handshake,
+    LegacyReply, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
     RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Script,
-    SentNotification, SessionObservation, SuiteGrade, Unusable, CORE_DNS_NAME, MAX_SESSIONS,
+    SentNotification, SessionObservation, Unusable, CORE_DNS_NAME, MAX_SESSIONS,
 };
 pub use probes::{
     abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,

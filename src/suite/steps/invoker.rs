@@ -241,22 +241,36 @@ async fn nothing_in_clear(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::no_credential_in_clear(&run))
 }
 
-#[then("the ClientHello offers nothing below TLS 1.2")]
-async fn modern_hello(w: &mut SuiteWorld) -> StepResult {
+#[then("the invoker refuses a TLS 1.1 ServerHello")]
+async fn refuses_legacy(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    w.check(checks::client_hello_modern(&run))
+    w.check(checks::refuses_legacy_version(&run))
+}
+
+/// The played core speaks only TLS `version` ("1.2", "1.3"; "1.1" is INV-TLS-08's
+/// hand-built legacy ServerHello flight).
+fn speak_only(w: &mut SuiteWorld, version: &str) -> StepResult {
+    w.on_invoker.script.only_version = Some(match version {
+        "1.2" => crate::net::TlsVersion::Tls12,
+        "1.3" => crate::net::TlsVersion::Tls13,
+        "1.1" => crate::net::TlsVersion::Other(0x0302),
+        other => return w.harness_error(format!("no TLS version {other:?} to speak")),
+    });
+    Ok(())
 }
 
 #[given(expr = "the harness core speaks only TLS {word}")]
 async fn speaks_only(w: &mut SuiteWorld, version: String) -> StepResult {
     skip_if_decided!(w);
-    w.on_invoker.script.only_version = Some(match version.as_str() {
-        "1.2" => crate::net::TlsVersion::Tls12,
-        "1.3" => crate::net::TlsVersion::Tls13,
-        other => return w.harness_error(format!("no TLS version {other:?} to speak")),
-    });
-    Ok(())
+    speak_only(w, &version)
+}
+
+#[when(expr = "the invoker onboards with a core that speaks only TLS {word}")]
+async fn onboards_with_only(w: &mut SuiteWorld, version: String) -> StepResult {
+    skip_if_decided!(w);
+    speak_only(w, &version)?;
+    w.run_invoker().await
 }
 
 #[then("the invoker completed a handshake with each single-version core")]
@@ -270,7 +284,12 @@ async fn each_version(w: &mut SuiteWorld) -> StepResult {
 async fn suites(w: &mut SuiteWorld, grade: String) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    w.check(checks::client_hello_suites(&run, grade == "discouraged"))
+    let grade = if grade == "discouraged" {
+        crate::net::suites::Grade::Discouraged
+    } else {
+        crate::net::suites::Grade::Forbidden
+    };
+    w.check(checks::client_hello_suites(&run, grade))
 }
 
 #[then("the request carries the provisioned credential as Authorization: Bearer")]

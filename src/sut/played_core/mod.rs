@@ -5,6 +5,7 @@
 
 mod answer;
 mod client_hello;
+pub mod legacy;
 mod register;
 mod session;
 
@@ -17,9 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-pub use client_hello::{
-    grade_suite, parse_client_hello, suite_name, version_name, ClientHelloInfo, SuiteGrade,
-};
+pub use client_hello::{parse_client_hello, suite_name, version_name, ClientHelloInfo};
+pub use legacy::LegacyReply;
 pub use register::{RegisterObservation, RegisterRequest, RegisterScript, RegisterSession};
 pub use session::{Handshake, ObservedRequest, SessionObservation};
 

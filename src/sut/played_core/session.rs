@@ -39,6 +39,14 @@ pub enum Handshake {
     },
     /// The listener spoke cleartext; no handshake was attempted.
     Cleartext,
+    /// The played core answered with a hand-built legacy ServerHello (INV-TLS-08) and the
+    /// invoker did `reply`.
+    Legacy {
+        /// The version the ServerHello named (0x0301 TLS 1.0, 0x0302 TLS 1.1).
+        version: u16,
+        /// What the invoker did next.
+        reply: super::legacy::LegacyReply,
+    },
 }
 
 /// An HTTP request the invoker sent.
@@ -156,6 +164,21 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     };
     if shared.script.presents == super::Presents::Silent {
         silent_handshake(tcp, &shared, &mut obs).await;
+        return obs;
+    }
+    if let (Some(crate::net::TlsVersion::Other(version)), Some(identity)) =
+        (shared.script.only_version, shared.identity.as_ref())
+    {
+        let mut tcp = tcp;
+        let deadline = tokio::time::Instant::now() + shared.timeouts.handshake;
+        let (hello, reply) = super::legacy::probe(&mut tcp, identity, version, deadline).await;
+        obs.client_hello = hello;
+        obs.handshake = match reply {
+            Some(reply) => Handshake::Legacy { version, reply },
+            None => Handshake::Failed {
+                error: "no ClientHello arrived".into(),
+            },
+        };
         return obs;
     }
     let Some(identity) = shared.identity.clone() else {
