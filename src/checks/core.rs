@@ -729,7 +729,7 @@ pub fn session_ended(
     }
     if announced_close {
         return Check::Fail(format!(
-            "the core announced Connection: close but did not close the session within the response timeout (RFC 9112 §9.6: it MUST close); observed: {}",
+            "the core announced Connection: close but did not close the session within the PIXIT [timeouts] response (RFC 9112 §9.6: it MUST close); observed: {}",
             end.describe()
         ));
     }
@@ -752,12 +752,12 @@ pub fn session_ended(
     }
 }
 
-fn keep_alive_phrase(end: &SessionEnd) -> String {
+pub(super) fn keep_alive_phrase(end: &SessionEnd) -> String {
     match end {
         SessionEnd::ServedAnotherRequest { status } => format!(
             "the core kept the session alive (a second request on it was answered HTTP {status}; a later close would come from an idle limit, not from a teardown after the response)"
         ),
-        _ => "the core neither closed the session nor answered a second request on it within the response timeout".into(),
+        _ => "the core neither closed the session nor answered a second request on it within the PIXIT [timeouts] response".into(),
     }
 }
 

@@ -150,7 +150,7 @@ pub(super) fn give_up_verdict(
 /// How a reason names the give-up bound: the PIXIT and the slack.
 pub(super) fn declared_bound(bound: std::time::Duration) -> String {
     format!(
-        "the declared bound {} ms (gives_up_within) plus {} ms slack",
+        "the PIXIT [invoker] gives_up_within = {} ms plus {} ms slack",
         bound.as_millis(),
         crate::sut::silence_slack(bound).as_millis()
     )
@@ -866,7 +866,7 @@ pub(super) fn ended_after_response(s: &SessionObservation, what: &str) -> Check 
             e.describe()
         )),
         Some(e) => Check::Fail(format!(
-            "the invoker kept the session open after {what}: {}",
+            "the invoker kept the session open after {what} (which said Connection: close) for the PIXIT [timeouts] teardown: {}",
             e.describe()
         )),
         None => Check::Inconclusive(format!(

@@ -165,6 +165,17 @@ pub fn offboarding_torn_down(attempt: &Attempt) -> Check {
     let Some(end) = &attempt.end else {
         return Check::Inconclusive("the end of the offboarding session was not observed".into());
     };
+    // §6.8 step 6 names the core whatever [core.capabilities] teardown says, so the
+    // onboarding policy's advice does not apply here.
+    if !end.ended()
+        && !matches!(end, crate::net::SessionEnd::MoreData { .. })
+        && !attempt.announced_close()
+    {
+        return Check::Fail(format!(
+            "after the offboarding response {} (TS 33.122 §6.8 step 6: the CAPIF core function shall tear down the TLS session)",
+            super::core::keep_alive_phrase(end)
+        ));
+    }
     match session_ended(
         end,
         attempt.announced_close(),
@@ -322,8 +333,9 @@ mod tests {
             204,
             Some(SessionEnd::ServedAnotherRequest { status: 404 }),
         ));
+        // The reason names no configuration: teardown = "either" would not change it.
         assert!(
-            matches!(&alive, Check::Fail(m) if m.contains("§6.8 step 6")),
+            matches!(&alive, Check::Fail(m) if m.contains("§6.8 step 6") && !m.contains("teardown =")),
             "{alive:?}"
         );
         assert!(matches!(
