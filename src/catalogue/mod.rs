@@ -16,6 +16,41 @@ pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
         .chain(invoker_purposes::INVOKER.iter())
 }
 
+/// The README's severity table (between `<!-- severity-table -->` markers): every test
+/// purpose with its severity, the requirements it cites (keyword, and "secondary" for a text
+/// not read verbatim) and, where it departs from the rule, the declared policy. Generated
+/// here so the README cannot drift (a test compares them).
+pub fn severity_table() -> String {
+    let mut t = String::from(
+        "| id | severity | requirements cited (keyword) | by |\n|---|---|---|---|\n",
+    );
+    for tp in all() {
+        let reqs: Vec<String> = tp
+            .cited()
+            .map(|r| {
+                let status = match r.status {
+                    Status::Verified => "",
+                    Status::Secondary => ", secondary",
+                    Status::Unretrieved => ", unretrieved",
+                };
+                format!("{} ({}{status})", r.id, r.keyword.as_str())
+            })
+            .collect();
+        let by = match tp.policy {
+            Some(p) => format!("project policy: {}", p.why),
+            None => "the rule".into(),
+        };
+        t.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            tp.id,
+            tp.severity().tag(),
+            reqs.join(", "),
+            by
+        ));
+    }
+    t
+}
+
 /// The test purpose with `id`.
 pub fn find(id: &str) -> Option<&'static TestPurpose> {
     all().find(|tp| tp.id == id)
@@ -95,6 +130,30 @@ mod tests {
                 tp.id
             );
         }
+    }
+
+    /// The README's severity table is the catalogue's. `UPDATE_README=1 cargo test --lib
+    /// readme_severity` rewrites it.
+    #[test]
+    fn readme_severity_table_matches_the_catalogue() {
+        const BEGIN: &str = "<!-- severity-table:begin -->\n";
+        const END: &str = "<!-- severity-table:end -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let (Some(a), Some(b)) = (readme.find(BEGIN), readme.find(END)) else {
+            panic!("README.md has no {BEGIN:?} … {END:?} block");
+        };
+        let current = &readme[a + BEGIN.len()..b];
+        let want = severity_table();
+        if current != want && std::env::var_os("UPDATE_README").is_some() {
+            let updated = format!("{}{want}{}", &readme[..a + BEGIN.len()], &readme[b..]);
+            std::fs::write(&path, updated).unwrap();
+            return;
+        }
+        assert_eq!(
+            current, want,
+            "README.md's severity table differs from the catalogue: UPDATE_README=1 cargo test --lib readme_severity"
+        );
     }
 
     #[test]
