@@ -21,9 +21,8 @@ pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
 /// not read verbatim) and, where it departs from the rule, the declared policy. Generated
 /// here so the README cannot drift (a test compares them).
 pub fn severity_table() -> String {
-    let mut t = String::from(
-        "| id | severity | requirements cited (keyword) | by |\n|---|---|---|---|\n",
-    );
+    let mut t =
+        String::from("| id | severity | requirements cited (keyword) | by |\n|---|---|---|---|\n");
     for tp in all() {
         let reqs: Vec<String> = tp
             .cited()

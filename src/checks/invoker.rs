@@ -1386,7 +1386,11 @@ pub(crate) mod tests {
     #[test]
     fn the_request_is_judged_by_target_media_type_and_body() {
         let key = crate::pki::InvokerKey::generate(crate::pki::KeyKind::P256);
-        let body = serde_json::to_vec(&crate::pki::enrolment_request(&key.csr())).unwrap();
+        let body = serde_json::to_vec(&{
+            let who = crate::pki::IdentityIssuer::new(Default::default()).next();
+            crate::pki::enrolment_request(&key.csr(&who), &who.information)
+        })
+        .unwrap();
         let json = [("Content-Type", "application/json; charset=utf-8")];
         let r = |s| run(Script::default(), AdapterExit::Code(0), vec![s]);
         let good = r(post(ONBOARDING_PATH, &json, &body));

@@ -84,7 +84,8 @@ fn failure(kind: &str, reason: impl Into<String>) -> Option<(String, String)> {
 async fn one_session(target: &CoreTarget, credential: &CredentialChoice) -> SessionResult {
     let started = Instant::now();
     let key = InvokerKey::generate(KeyKind::P256);
-    let body = enrolment_request(&key.csr());
+    let who = target.identities.next();
+    let body = enrolment_request(&key.csr(&who), &who.information);
     let attempt = match target.onboard(credential, RequestBody::Json(body)).await {
         Ok(a) => a,
         Err(e) => {

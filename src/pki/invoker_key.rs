@@ -8,6 +8,8 @@ use rcgen::{CertificateParams, DnType, KeyPair, PublicKeyData, SignatureAlgorith
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::HarnessIdentity;
+
 /// The `notificationDestination` the harness sends (it receives no notifications).
 pub const NOTIFICATION_DESTINATION: &str = "https://api-invoker.invalid/capif/notifications";
 
@@ -78,20 +80,28 @@ impl InvokerKey {
         self.pair.subject_public_key_info()
     }
 
-    /// The value of `apiInvokerPublicKey` in `format`.
-    pub fn public_key_field(&self, format: KeyFormat) -> String {
+    /// The value of `apiInvokerPublicKey` in `format`, a CSR with `who`'s subject.
+    pub fn public_key_field(&self, format: KeyFormat, who: &HarnessIdentity) -> String {
         match format {
-            KeyFormat::Csr => self.csr(),
+            KeyFormat::Csr => self.csr(who),
             KeyFormat::Spki => self.pair.public_key_pem(),
         }
     }
 
-    /// A PEM CSR for this key.
-    pub fn csr(&self) -> String {
+    /// A PEM CSR for this key with `who`'s subject (CN, and O/OU when set).
+    pub fn csr(&self, who: &HarnessIdentity) -> String {
         let mut p = CertificateParams::default();
         p.distinguished_name = rcgen::DistinguishedName::new();
         p.distinguished_name
-            .push(DnType::CommonName, "capif-conformance harness invoker");
+            .push(DnType::CommonName, who.cn.as_str());
+        if let Some(o) = &who.o {
+            p.distinguished_name
+                .push(DnType::OrganizationName, o.as_str());
+        }
+        if let Some(ou) = &who.ou {
+            p.distinguished_name
+                .push(DnType::OrganizationalUnitName, ou.as_str());
+        }
         p.serialize_request(&self.pair)
             .and_then(|c| c.pem())
             .expect("CSR of a fresh key")
@@ -125,12 +135,13 @@ pub fn rsa_key_pair(
     )
 }
 
-/// A conformant APIInvokerEnrolmentDetails for a POST, carrying `public_key`.
-pub fn enrolment_request(public_key: &str) -> Value {
+/// A conformant APIInvokerEnrolmentDetails for a POST, carrying `public_key` and
+/// `information` as apiInvokerInformation.
+pub fn enrolment_request(public_key: &str, information: &str) -> Value {
     json!({
         "onboardingInformation": {"apiInvokerPublicKey": public_key},
         "notificationDestination": NOTIFICATION_DESTINATION,
-        "apiInvokerInformation": "capif-conformance harness",
+        "apiInvokerInformation": information,
         "supportedFeatures": "0",
     })
 }
@@ -149,8 +160,9 @@ mod tests {
             KeyKind::Ed25519,
         ] {
             let key = InvokerKey::generate(kind);
+            let who = crate::pki::IdentityIssuer::new(Default::default()).next();
             for format in [KeyFormat::Csr, KeyFormat::Spki] {
-                let parsed = parse_invoker_public_key(&key.public_key_field(format))
+                let parsed = parse_invoker_public_key(&key.public_key_field(format, &who))
                     .unwrap_or_else(|e| panic!("{kind:?} {format:?}: {e}"));
                 assert_eq!(parsed.spki_der, key.spki(), "{kind:?} {format:?}");
                 assert_eq!(parsed.from_csr, format == KeyFormat::Csr);

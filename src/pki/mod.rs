@@ -4,6 +4,7 @@
 
 mod bundle;
 mod credential;
+mod harness_identity;
 mod invoker_key;
 mod issued;
 mod minter;
@@ -15,6 +16,10 @@ pub use credential::{
     jwt_header, mint_credential, p256_spki_pem, tamper_signature, verify_credential,
     verify_credential_leniently, verify_credential_with, verify_credential_with_key, Claims,
     CredentialError, Lenience, CREDENTIAL_AUDIENCE, CREDENTIAL_ISSUER,
+};
+pub use harness_identity::{
+    template_problem, HarnessIdentity, IdentityIssuer, IdentityTemplates, DEFAULT_CN,
+    DEFAULT_INFORMATION,
 };
 pub use invoker_key::{
     enrolment_request, rsa_key_pair, InvokerKey, KeyFormat, KeyKind, NOTIFICATION_DESTINATION,

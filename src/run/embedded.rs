@@ -71,6 +71,7 @@ impl EmbeddedCore {
             harness_pki: Some(pki),
             invoker_key: Default::default(),
             invoker_key_format: Default::default(),
+            identities: std::sync::Arc::new(crate::pki::IdentityIssuer::new(Default::default())),
             capabilities: CoreCapabilities {
                 issues_certificate: true,
                 issues_onboarding_secret: false,

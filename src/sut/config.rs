@@ -109,6 +109,10 @@ struct RawCore {
     invoker_key: crate::pki::KeyKind,
     #[serde(default)]
     invoker_key_format: crate::pki::KeyFormat,
+    invoker_information: Option<String>,
+    invoker_subject_cn: Option<String>,
+    invoker_subject_o: Option<String>,
+    invoker_subject_ou: Option<String>,
     #[serde(default)]
     capabilities: CoreCapabilities,
     notifications: Option<RawNotifications>,
@@ -231,6 +235,8 @@ pub struct CoreConfig {
     pub invoker_key: crate::pki::KeyKind,
     /// How it carries the key in `apiInvokerPublicKey` (PIXIT).
     pub invoker_key_format: crate::pki::KeyFormat,
+    /// Who the harness says it is: apiInvokerInformation and CSR subject templates (PIXIT).
+    pub identity: crate::pki::IdentityTemplates,
     /// PICS.
     pub capabilities: CoreCapabilities,
     /// PIXIT: the notification receiver (asynchronous onboarding).
@@ -561,6 +567,53 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         Some(n) => Some(notifications(n, raw.pki.as_deref(), err)?),
         None => None,
     };
+    let mut identity = crate::pki::IdentityTemplates::default();
+    for (key, value, slot) in [
+        (
+            "[core].invoker_information",
+            &raw.invoker_information,
+            &mut identity.information,
+        ),
+        (
+            "[core].invoker_subject_cn",
+            &raw.invoker_subject_cn,
+            &mut identity.cn,
+        ),
+    ] {
+        if let Some(v) = value {
+            if let Some(problem) = crate::pki::template_problem(v) {
+                return Err(err(
+                    key,
+                    problem,
+                    "write a value, with {run} (this run) and {n} (each onboarding) where it must differ, e.g. \"invoker-{run}-{n}\"",
+                ));
+            }
+            *slot = v.clone();
+        }
+    }
+    for (key, value, slot) in [
+        (
+            "[core].invoker_subject_o",
+            &raw.invoker_subject_o,
+            &mut identity.o,
+        ),
+        (
+            "[core].invoker_subject_ou",
+            &raw.invoker_subject_ou,
+            &mut identity.ou,
+        ),
+    ] {
+        if let Some(v) = value {
+            if let Some(problem) = crate::pki::template_problem(v) {
+                return Err(err(
+                    key,
+                    problem,
+                    "write a value, optionally with {run} and {n}",
+                ));
+            }
+            *slot = Some(v.clone());
+        }
+    }
     let mut capabilities = raw.capabilities;
     // With the core's own key the harness can mint credentials the core accepts.
     capabilities.accepts_harness_credentials |= signing_key.is_some();
@@ -579,6 +632,7 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
         invoker_ca_from_enrolment,
         invoker_key: raw.invoker_key,
         invoker_key_format: raw.invoker_key_format,
+        identity,
         capabilities,
         notifications,
     })

@@ -177,6 +177,8 @@ pub struct CoreTarget {
     pub invoker_key: KeyKind,
     /// How `apiInvokerPublicKey` carries it (PIXIT).
     pub invoker_key_format: KeyFormat,
+    /// Who the harness says it is, one identity per onboarding (PIXIT templates).
+    pub identities: Arc<crate::pki::IdentityIssuer>,
     /// PICS.
     pub capabilities: CoreCapabilities,
     /// Phase timeouts.
@@ -246,6 +248,7 @@ impl CoreTarget {
             harness_pki: c.harness_pki.clone(),
             invoker_key: c.invoker_key,
             invoker_key_format: c.invoker_key_format,
+            identities: Arc::new(crate::pki::IdentityIssuer::new(c.identity.clone())),
             capabilities: c.capabilities.clone(),
             timeouts,
             keylog: None,
@@ -530,7 +533,11 @@ impl CoreTarget {
         };
         cell.get_or_try_init(|| async {
             let key = InvokerKey::generate_off_thread(self.invoker_key).await;
-            let body = enrolment_request(&key.public_key_field(self.invoker_key_format));
+            let who = self.identities.next();
+            let body = enrolment_request(
+                &key.public_key_field(self.invoker_key_format, &who),
+                &who.information,
+            );
             let attempt = self.onboard(&credential, RequestBody::Json(body)).await?;
             if attempt.unreachable() {
                 return Err(format!(

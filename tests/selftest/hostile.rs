@@ -261,6 +261,9 @@ fn target(addr: SocketAddr, t: Timeouts) -> CoreTarget {
         harness_pki: Some(pki().clone()),
         invoker_key: Default::default(),
         invoker_key_format: Default::default(),
+        identities: std::sync::Arc::new(capif_conformance::pki::IdentityIssuer::new(
+            Default::default(),
+        )),
         capabilities: CoreCapabilities {
             accepts_harness_credentials: true,
             offboarding: true,

@@ -122,14 +122,14 @@ pub async fn session_as(core: &RunningCore, client: Option<&Identity>) -> HttpsS
 /// A fresh key and its PEM CSR (the harness's one request builder).
 pub fn key_and_csr() -> (KeyPair, String) {
     let key = capif_conformance::pki::InvokerKey::generate(capif_conformance::pki::KeyKind::P256);
-    let csr = key.csr();
+    let csr = key.csr(&capif_conformance::pki::IdentityIssuer::new(Default::default()).next());
     (key.pair, csr)
 }
 
 /// A conformant onboarding body for `csr` (the harness's builder, with a notification
 /// destination of its own so the tests can tell it is echoed).
 pub fn body_for(csr: &str) -> serde_json::Value {
-    let mut body = capif_conformance::pki::enrolment_request(csr);
+    let mut body = capif_conformance::pki::enrolment_request(csr, "capif-conformance-selftest");
     body["notificationDestination"] = "https://invoker.example/notify".into();
     body
 }

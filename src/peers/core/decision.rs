@@ -283,7 +283,11 @@ mod tests {
     #[test]
     fn the_request_stage_names_every_problem() {
         let key = InvokerKey::generate(KeyKind::P256);
-        let body = serde_json::to_vec(&enrolment_request(&key.csr())).unwrap();
+        let body = serde_json::to_vec(&{
+            let who = crate::pki::IdentityIssuer::new(Default::default()).next();
+            enrolment_request(&key.csr(&who), &who.information)
+        })
+        .unwrap();
         let rules = Rules::strict(&[]);
         let ok = check_request(Some("application/json; charset=utf-8"), &body, &rules).unwrap();
         assert!(ok.adopted_id.is_none());

@@ -242,7 +242,9 @@ fn onboarding_request(
         ONBOARDING_PATH
     };
     let target = format!("{}{path}", env.core_url.path().trim_end_matches('/'));
-    let mut body = enrolment_request(&key.csr());
+    // The reference invoker names itself like the harness does: distinct per onboarding.
+    let who = crate::pki::IdentityIssuer::new(Default::default()).next();
+    let mut body = enrolment_request(&key.csr(&who), &who.information);
     body["notificationDestination"] = json!(notification_destination);
     if faults.has(InvokerFault::SendInvokerId) {
         body["apiInvokerId"] = json!("INVchosenbytheinvoker000000000");

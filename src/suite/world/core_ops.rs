@@ -12,23 +12,34 @@ impl SuiteWorld {
     /// The scenario's `apiInvokerPublicKey` (a CSR unless the PIXIT says otherwise),
     /// generating the key on first use.
     pub async fn public_key_field(&mut self) -> String {
-        let (kind, format) = self
-            .core()
-            .map(|c| (c.invoker_key, c.invoker_key_format))
-            .unwrap_or_default();
+        let Ok(core) = self.core() else {
+            return String::new();
+        };
         if self.on_core.key.is_none() {
-            self.on_core.key = Some(InvokerKey::generate_off_thread(kind).await);
+            self.on_core.key = Some(InvokerKey::generate_off_thread(core.invoker_key).await);
+            // A new key is a new invoker: its own apiInvokerInformation and CSR subject.
+            let who = core.identities.next();
+            self.evidence
+                .notes
+                .push(format!("the harness invoker: {}", who.describe()));
+            self.on_core.who = Some(who);
         }
-        self.on_core
-            .key
-            .as_ref()
-            .map(|k| k.public_key_field(format))
-            .unwrap_or_default()
+        match (&self.on_core.key, &self.on_core.who) {
+            (Some(k), Some(who)) => k.public_key_field(core.invoker_key_format, who),
+            _ => String::new(),
+        }
     }
 
     /// A conformant APIInvokerEnrolmentDetails for the scenario's key.
     pub async fn valid_body(&mut self) -> Value {
-        enrolment_request(&self.public_key_field().await)
+        let key = self.public_key_field().await;
+        let information = self
+            .on_core
+            .who
+            .as_ref()
+            .map(|w| w.information.clone())
+            .unwrap_or_default();
+        enrolment_request(&key, &information)
     }
 
     /// Send one onboarding request and record it; a broken exchange fails the scenario,

@@ -47,6 +47,8 @@ pub struct SuiteWorld {
 pub struct CoreScenario {
     /// The invoker key of this scenario.
     pub key: Option<InvokerKey>,
+    /// The apiInvokerInformation and CSR subject that go with `key` (PIXIT templates).
+    pub who: Option<crate::pki::HarnessIdentity>,
     /// The latest onboarding attempt's response.
     pub response: Option<HttpResponse>,
     /// The latest attempt as a whole (for teardown checks).

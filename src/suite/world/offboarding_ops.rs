@@ -132,6 +132,7 @@ impl SuiteWorld {
     pub async fn second_invoker(&mut self) -> Result<(String, Identity), String> {
         let first = (
             self.on_core.key.take(),
+            self.on_core.who.take(),
             self.on_core.response.take(),
             self.on_core.last.take(),
             self.on_core.details.take(),
@@ -151,6 +152,7 @@ impl SuiteWorld {
         };
         (
             self.on_core.key,
+            self.on_core.who,
             self.on_core.response,
             self.on_core.last,
             self.on_core.details,
