@@ -6,6 +6,8 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
   informational).
 
   Requirements cited below (the verbatim texts of src/catalogue/requirements.toml):
+  [33122-B.1-validate] If the onboarding credential is valid, the CAPIF core creates and returns an Onboard API Invoker Response message defined in clause 8.1 of 23.222 [3], which contains the API Invoker profile and includes the API Invoker ID.
+  [29222-openapi-invoker-information] apiInvokerInformation: Generic information related to the API invoker such as details of the device or the application. (type: string)
   [29222-openapi-enrolment-required] APIInvokerEnrolmentDetails: required: onboardingInformation, notificationDestination (OnboardingInformation: required: apiInvokerPublicKey)
   [29222-openapi-invoker-id] API invoker ID assigned by the CAPIF core function to the API invoker while on-boarding the API invoker. Shall not be present in the HTTP POST request from the API invoker to the CAPIF core function, to on-board itself. Shall be present in all other HTTP requests and responses.
   [29222-openapi-request-body] requestBody: content: application/json: schema: APIInvokerEnrolmentDetails (required: true)
@@ -57,3 +59,10 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
     And the invoker sends a valid request without apiInvokerPublicKey
     And the invoker sends a valid request without notificationDestination
     Then each 400 names its missing field in invalidParams
+
+  @CCF-REQ-07 @branch:request-validation @severity:mandatory @req:29222-openapi-invoker-information @req:33122-B.1-validate
+  Scenario: CCF-REQ-07 A valid request with free text in apiInvokerInformation is onboarded unchanged
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends a valid request whose apiInvokerInformation is free text
+    Then the core onboards it with the free text unchanged

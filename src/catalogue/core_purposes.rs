@@ -125,6 +125,9 @@ pub static CORE: &[TestPurpose] = &[
         B::RequestValidation, &["29222-openapi-invoker-id"], A::Always),
     tp("CCF-REQ-05", "The core rejects a non-JSON body and a wrong content type (400/415)",
         B::RequestValidation, &["29222-openapi-request-body"], A::Always),
+    tp("CCF-REQ-07", "A valid request whose apiInvokerInformation holds spaces, quotes, shell and URL metacharacters and non-ASCII is onboarded, the value echoed unchanged",
+        B::RequestValidation, &["29222-openapi-invoker-information", "33122-B.1-validate"], A::Always)
+        .policy(S::Mandatory, "apiInvokerInformation is a free string (TS 29.222 OpenAPI: no pattern, no length), so this is a valid request, and a valid request answered with an error is the positive control (CCF-OK-01) failing for this value"),
     tp("CCF-REQ-06", "The 400 for a missing required field names it in invalidParams",
         B::RequestValidation, &["29122-openapi-invalid-params", "29222-7.7-errors"], A::Always),
     tp("CCF-OK-01", "The core answers a valid onboarding request with 201 Created",

@@ -149,9 +149,15 @@ mod tests {
             std::fs::write(&path, updated).unwrap();
             return;
         }
-        assert_eq!(
-            current, want,
-            "README.md's severity table differs from the catalogue: UPDATE_README=1 cargo test --lib readme_severity"
+        let first = current
+            .lines()
+            .zip(want.lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("README: {a}\ncatalogue: {b}"))
+            .unwrap_or_else(|| "one has more rows".into());
+        assert!(
+            current == want,
+            "README.md's severity table differs from the catalogue (UPDATE_README=1 cargo test --lib readme_severity):\n{first}"
         );
     }
 

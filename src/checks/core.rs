@@ -416,6 +416,46 @@ pub fn invalid_params_name(resp: &HttpResponse, field: &str) -> Check {
 }
 
 /// The apiInvokerId the invoker sent was not adopted.
+/// The free text CCF-REQ-07 sends as apiInvokerInformation: spaces, both quotes, `$`, `;`,
+/// `&`, `|`, `*`, `%`, `#`, `?`, `/` and non-ASCII, about 600 characters. Benign: nothing in it
+/// would do harm if a core handed it to a shell (no redirection, no command but `echo`).
+pub fn free_text() -> String {
+    let piece = "capif conformance \"double\" 'single' $HOME ; echo benign & true | cat * %20 #frag ?q=1 /path ünïcödé 日本語 ✓ — ";
+    piece.repeat(6)
+}
+
+/// CCF-REQ-07: a valid request with free text in apiInvokerInformation is onboarded like any
+/// other, and the value comes back unchanged when the response carries it.
+pub fn free_text_onboarded(resp: &HttpResponse, sent: &str) -> Check {
+    if !(200..300).contains(&resp.status) {
+        return Check::Fail(format!(
+            "a valid request whose apiInvokerInformation is free text ({} characters with spaces, quotes, $ ; & | and non-ASCII) was answered {}: apiInvokerInformation is a free string",
+            sent.chars().count(),
+            describe(resp)
+        ));
+    }
+    match resp
+        .json()
+        .as_ref()
+        .and_then(|j| j.get("apiInvokerInformation").cloned())
+    {
+        Some(serde_json::Value::String(v)) if v == sent => Check::Pass(format!(
+            "onboarded ({}) with the free text echoed unchanged",
+            resp.status
+        )),
+        Some(other) => Check::Fail(format!(
+            "onboarded ({}), but apiInvokerInformation came back changed: {} characters, starting {:?}",
+            resp.status,
+            other.as_str().map(|s| s.chars().count()).unwrap_or(0),
+            other.to_string().chars().take(60).collect::<String>()
+        )),
+        None => Check::Pass(format!(
+            "onboarded ({}); the response does not carry apiInvokerInformation (optional), so there was nothing to compare",
+            resp.status
+        )),
+    }
+}
+
 pub fn not_adopted(resp: &HttpResponse, sent: &str) -> Check {
     if (400..500).contains(&resp.status) {
         return Check::Pass(format!("the request was rejected with {}", resp.status));
@@ -1032,6 +1072,26 @@ mod tests {
         assert!(!location(&http, "https://capifcore", "capifcore")
             .reason()
             .contains("api_root"));
+    }
+
+    #[test]
+    fn free_text_must_be_onboarded_and_echoed_unchanged() {
+        let sent = free_text();
+        assert!(sent.contains(' ') && sent.contains('"') && sent.contains('$') && !sent.is_ascii());
+        assert!(!sent.contains('>') && !sent.contains('<') && !sent.contains('`'));
+        let echoed = serde_json::json!({"apiInvokerInformation": sent}).to_string();
+        super::super::assert_pass(&free_text_onboarded(
+            &resp(201, "application/json", &echoed, None),
+            &sent,
+        ));
+        super::super::assert_pass(&free_text_onboarded(&resp(201, "application/json", "{}", None), &sent));
+        let c = free_text_onboarded(&resp(500, PROBLEM_JSON, "{}", None), &sent);
+        assert!(!c.passed() && c.reason().contains("500"), "{c:?}");
+        let changed = serde_json::json!({"apiInvokerInformation": sent.trim()}).to_string();
+        super::super::assert_not_pass(&free_text_onboarded(
+            &resp(201, "application/json", &changed, None),
+            &sent,
+        ));
     }
 
     #[test]

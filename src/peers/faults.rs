@@ -143,6 +143,8 @@ catalogued! { FaultSpec;
             catches: &["CCF-OK-09"] },
         AsyncResultFalse => FaultSpec { name: "async-result-false", bug: "answers a valid request 202 Accepted, then notifies result false", breaks: "TS 29.222 §8.4.2.2.3.1",
             catches: &["CCF-OK-09"] },
+        FreeText500 => FaultSpec { name: "free-text-500", bug: "answers 500 when apiInvokerInformation contains a space (it passes the value unquoted to a shell command)", breaks: "TS 29.222 OpenAPI (apiInvokerInformation is a free string)",
+            catches: &["CCF-REQ-07"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.

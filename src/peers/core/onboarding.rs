@@ -92,6 +92,19 @@ async fn try_onboard(
     check_media_type(content_type, &rules)?;
     let bytes = read_body(state, headers, body).await?;
     let validated = check_request(content_type, &bytes, &rules)?;
+    if faults.has(CoreFault::FreeText500)
+        && validated
+            .details
+            .api_invoker_information
+            .as_deref()
+            .is_some_and(|i| i.contains(' '))
+    {
+        return Err(Rejection::new(
+            500,
+            "INTERNAL_ERROR",
+            "the certificate authority could not issue a certificate".to_string(),
+        ));
+    }
     let asynchronous =
         state.settings.variants.has(CoreVariant::Asynchronous) || faults.asynchronous();
     let destination = validated.details.notification_destination.clone();

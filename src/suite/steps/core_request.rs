@@ -66,6 +66,26 @@ async fn sets_own_id(w: &mut SuiteWorld) -> StepResult {
     .await
 }
 
+#[when("the invoker sends a valid request whose apiInvokerInformation is free text")]
+async fn sends_free_text(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let mut body = w.valid_body().await;
+    body["apiInvokerInformation"] = serde_json::json!(checks::free_text());
+    w.onboard_with(
+        "valid body with free text in apiInvokerInformation",
+        CredentialChoice::Valid,
+        RequestBody::Json(body),
+    )
+    .await
+}
+
+#[then("the core onboards it with the free text unchanged")]
+async fn free_text_onboarded(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let resp = w.current_response()?;
+    w.check(checks::free_text_onboarded(&resp, &checks::free_text()))
+}
+
 #[then("the core does not adopt the apiInvokerId")]
 async fn not_adopted(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);

@@ -11,8 +11,20 @@ use crate::sut::{CredentialChoice, RequestBody};
 async fn created(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let resp = w.current_response()?;
-    let asynchronous = w.core()?.capabilities.asynchronous_onboarding;
-    w.check(checks::created(&resp, asynchronous))
+    let core = w.core()?;
+    let check = checks::created(&resp, core.capabilities.asynchronous_onboarding);
+    // A core may reject what the harness chose rather than the request: say what it sent, and
+    // which PIXIT keys change it, so the vendor tells the two apart in one reading.
+    let check = match (check, &w.on_core.who) {
+        (Check::Fail(r), Some(who)) => Check::Fail(format!(
+            "{r}; the harness sent {}, key {:?} as {:?} (PIXIT [core] invoker_key, invoker_key_format)",
+            who.describe(),
+            core.invoker_key,
+            core.invoker_key_format
+        )),
+        (c, _) => c,
+    };
+    w.check(check)
 }
 
 #[then(
