@@ -118,15 +118,41 @@ pub fn reonboarded(resp: &crate::net::HttpResponse, profile_survived: Option<boo
     ))
 }
 
+/// Who presented what, for CCF-OFF-03/-04 reasons: the CN of the certificate the refused
+/// DELETE carried (None: none) and the CN of the invoker whose resource it targeted.
+#[derive(Debug, Clone, Default)]
+pub struct Presented {
+    /// CN of the certificate presented with the DELETE.
+    pub by: Option<String>,
+    /// CN of the certificate issued to the resource's owner.
+    pub owner: Option<String>,
+}
+
+impl Presented {
+    fn phrase(&self) -> String {
+        let owner = self.owner.as_deref().unwrap_or("(unknown CN)");
+        match &self.by {
+            Some(by) => format!("presented certificate CN={by}, resource of the invoker with CN={owner}"),
+            None => format!("no client certificate, resource of the invoker with CN={owner}"),
+        }
+    }
+}
+
 /// CCF-OFF-03/-04: a DELETE that does not authenticate as the invoker (no client
 /// certificate, another invoker's) is refused, and deleted nothing: the invoker's own DELETE
-/// afterwards (`control`) is still answered 204.
-pub fn offboarding_refused(refused: &Attempt, control: Option<&crate::net::HttpResponse>) -> Check {
+/// afterwards (`control`) is still answered 204. Reasons name both certificates' CNs, since a
+/// core that authorises by a CN prefix lets any such certificate through.
+pub fn offboarding_refused(
+    refused: &Attempt,
+    control: Option<&crate::net::HttpResponse>,
+    presented: &Presented,
+) -> Check {
     let how = match refusal(refused) {
         Some(Ok(s)) if (200..300).contains(&s) => {
             let resp = refused.response.as_ref().expect("an HTTP answer");
             return Check::Fail(format!(
-                "a DELETE that does not authenticate as the invoker was answered {}: the core offboarded on it (TS 33.122 §6.8 step 3: shall verify the API invoker ID)",
+                "a DELETE that does not authenticate as the invoker ({}) was answered {}: the core offboarded on it (TS 33.122 §6.8 step 3: shall verify the API invoker ID)",
+                presented.phrase(),
                 describe(resp)
             ));
         }
@@ -147,7 +173,8 @@ pub fn offboarding_refused(refused: &Attempt, control: Option<&crate::net::HttpR
             "the DELETE was refused ({how}) and deleted nothing: the invoker's own DELETE afterwards was answered 204"
         )),
         Some(404) => Check::Fail(format!(
-            "the DELETE was refused ({how}) but the invoker was deleted anyway: its own DELETE afterwards was answered 404"
+            "the DELETE was refused ({how}; {}) but the invoker was deleted anyway: its own DELETE afterwards was answered 404",
+            presented.phrase()
         )),
         _ => Check::blocked(
             Some("CCF-OK-07"),
@@ -292,25 +319,31 @@ mod tests {
 
     #[test]
     fn a_refusal_must_delete_nothing() {
+        let who = Presented::default();
         let ok = answered(204, None).response;
-        super::super::assert_pass(&offboarding_refused(&answered(403, None), ok.as_ref()));
-        super::super::assert_pass(&offboarding_refused(&refused_handshake(), ok.as_ref()));
-        // Accepted: the finding whatever came next.
-        let accepted = offboarding_refused(&answered(204, None), None);
+        super::super::assert_pass(&offboarding_refused(&answered(403, None), ok.as_ref(), &who));
+        super::super::assert_pass(&offboarding_refused(&refused_handshake(), ok.as_ref(), &who));
+        // Accepted: the finding whatever came next, naming both certificates' CNs (a core
+        // authorising by a CN prefix lets any invoker's certificate through).
+        let cns = Presented {
+            by: Some("invoker-2".into()),
+            owner: Some("invoker-1".into()),
+        };
+        let accepted = offboarding_refused(&answered(204, None), None, &cns);
         assert!(
-            matches!(&accepted, Check::Fail(m) if m.contains("offboarded on it")),
+            matches!(&accepted, Check::Fail(m) if m.contains("offboarded on it") && m.contains("CN=invoker-2") && m.contains("CN=invoker-1")),
             "{accepted:?}"
         );
         // Refused, yet the invoker is gone.
         let gone = answered(404, None).response;
-        let c = offboarding_refused(&answered(401, None), gone.as_ref());
+        let c = offboarding_refused(&answered(401, None), gone.as_ref(), &who);
         assert!(
             matches!(&c, Check::Fail(m) if m.contains("deleted anyway")),
             "{c:?}"
         );
         // The control itself failed: CCF-OK-07 judges it.
         let broken = answered(500, None).response;
-        let c = offboarding_refused(&answered(403, None), broken.as_ref());
+        let c = offboarding_refused(&answered(403, None), broken.as_ref(), &who);
         assert!(
             matches!(
                 c,

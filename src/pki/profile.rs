@@ -410,6 +410,21 @@ impl Identity {
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key.serialize_der()))
     }
 
+    /// The leaf certificate's subject CN (None: no leaf, unparsable, or no CN), for reasons
+    /// that must name who presented a certificate.
+    pub fn common_name(&self) -> Option<String> {
+        let leaf = self.chain.first()?;
+        let (_, parsed) = x509_parser::parse_x509_certificate(leaf).ok()?;
+        let cn = parsed
+            .subject()
+            .iter_common_name()
+            .next()?
+            .as_str()
+            .ok()?
+            .to_string();
+        Some(cn)
+    }
+
     /// The leaf certificate as PEM.
     pub fn cert_pem(&self) -> String {
         der_to_pem("CERTIFICATE", &self.chain[0])

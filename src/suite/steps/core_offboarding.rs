@@ -103,7 +103,7 @@ async fn reonboarded(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends the offboarding request without a client certificate")]
 async fn offboard_without_certificate(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let (path, _) = w.invoker_resource()?;
+    let (path, me) = w.invoker_resource()?;
     let refused = w
         .offboarding_attempt(
             "DELETE the invoker resource without a client certificate",
@@ -112,13 +112,17 @@ async fn offboard_without_certificate(w: &mut SuiteWorld) -> StepResult {
         )
         .await?;
     w.on_core.other_delete = Some(refused);
+    w.on_core.presented = checks::Presented {
+        by: None,
+        owner: me.common_name(),
+    };
     Ok(())
 }
 
 #[when("another onboarded invoker sends the offboarding request for it with its own certificate")]
 async fn offboard_with_other_certificate(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let (path, _) = w.invoker_resource()?;
+    let (path, me) = w.invoker_resource()?;
     let (other_path, other) = w.second_invoker().await?;
     if other_path == path {
         return w.check(Check::blocked(
@@ -134,6 +138,10 @@ async fn offboard_with_other_certificate(w: &mut SuiteWorld) -> StepResult {
         )
         .await?;
     w.on_core.other_delete = Some(refused);
+    w.on_core.presented = checks::Presented {
+        by: other.common_name(),
+        owner: me.common_name(),
+    };
     Ok(())
 }
 
@@ -144,7 +152,8 @@ async fn refused_and_kept(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("no offboarding request to refuse was recorded");
     };
     let control = w.on_core.response.clone();
-    w.check(checks::offboarding_refused(&refused, control.as_ref()))
+    let presented = std::mem::take(&mut w.on_core.presented);
+    w.check(checks::offboarding_refused(&refused, control.as_ref(), &presented))
 }
 
 #[then("the core tears down the session after the offboarding response")]

@@ -71,6 +71,8 @@ pub struct CoreScenario {
     pub resource: Option<(String, crate::pki::Identity)>,
     /// A DELETE that should have been refused (CCF-OFF-01, -03, -04), kept as it happened.
     pub other_delete: Option<Attempt>,
+    /// Whose certificates the DELETE to be refused carried and targeted (CCF-OFF-03/-04).
+    pub presented: crate::checks::Presented,
     /// After a second DELETE answered 2xx (idempotent, so no proof either way): a PUT of the
     /// offboarded resource with the same certificate (CCF-OFF-01).
     pub other_put: Option<Attempt>,
