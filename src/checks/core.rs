@@ -1084,7 +1084,10 @@ mod tests {
             &resp(201, "application/json", &echoed, None),
             &sent,
         ));
-        super::super::assert_pass(&free_text_onboarded(&resp(201, "application/json", "{}", None), &sent));
+        super::super::assert_pass(&free_text_onboarded(
+            &resp(201, "application/json", "{}", None),
+            &sent,
+        ));
         let c = free_text_onboarded(&resp(500, PROBLEM_JSON, "{}", None), &sent);
         assert!(!c.passed() && c.reason().contains("500"), "{c:?}");
         let changed = serde_json::json!({"apiInvokerInformation": sent.trim()}).to_string();

@@ -132,7 +132,9 @@ impl Presented {
     fn phrase(&self) -> String {
         let owner = self.owner.as_deref().unwrap_or("(unknown CN)");
         match &self.by {
-            Some(by) => format!("presented certificate CN={by}, resource of the invoker with CN={owner}"),
+            Some(by) => {
+                format!("presented certificate CN={by}, resource of the invoker with CN={owner}")
+            }
             None => format!("no client certificate, resource of the invoker with CN={owner}"),
         }
     }
@@ -321,8 +323,16 @@ mod tests {
     fn a_refusal_must_delete_nothing() {
         let who = Presented::default();
         let ok = answered(204, None).response;
-        super::super::assert_pass(&offboarding_refused(&answered(403, None), ok.as_ref(), &who));
-        super::super::assert_pass(&offboarding_refused(&refused_handshake(), ok.as_ref(), &who));
+        super::super::assert_pass(&offboarding_refused(
+            &answered(403, None),
+            ok.as_ref(),
+            &who,
+        ));
+        super::super::assert_pass(&offboarding_refused(
+            &refused_handshake(),
+            ok.as_ref(),
+            &who,
+        ));
         // Accepted: the finding whatever came next, naming both certificates' CNs (a core
         // authorising by a CN prefix lets any invoker's certificate through).
         let cns = Presented {

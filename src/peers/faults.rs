@@ -145,6 +145,11 @@ catalogued! { FaultSpec;
             catches: &["CCF-OK-09"] },
         FreeText500 => FaultSpec { name: "free-text-500", bug: "answers 500 when apiInvokerInformation contains a space (it passes the value unquoted to a shell command)", breaks: "TS 29.222 OpenAPI (apiInvokerInformation is a free string)",
             catches: &["CCF-REQ-07"] },
+        WedgeOnSharedName => FaultSpec { name: "wedge-on-shared-name", bug: "when two onboardings with the same apiInvokerInformation overlap, its CA breaks and every later request gets 500", breaks: "TS 33.122 Annex B.1 (a valid request answered as invalid)",
+            // Caught by nothing while the harness gives every onboarding its own name: that is
+            // what this row proves, at concurrency 16 (the self-test with a shared name shows
+            // the fault bites).
+            catches: &[] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.

@@ -92,6 +92,9 @@ async fn try_onboard(
     check_media_type(content_type, &rules)?;
     let bytes = read_body(state, headers, body).await?;
     let validated = check_request(content_type, &bytes, &rules)?;
+    if faults.has(CoreFault::WedgeOnSharedName) {
+        wedge_on_shared_name(state, validated.details.api_invoker_information.as_deref()).await?;
+    }
     if faults.has(CoreFault::FreeText500)
         && validated
             .details
@@ -240,6 +243,28 @@ async fn store_rejected_key(state: &State, body: Incoming) {
             spki_der: key.spki_der,
             certificate_der: Vec::new(),
         });
+}
+
+/// The `wedge-on-shared-name` fault: a CA keyed on apiInvokerInformation that "signs" for a
+/// while; two overlapping onboardings with the same value break it for good.
+async fn wedge_on_shared_name(state: &State, information: Option<&str>) -> Result<(), Rejection> {
+    let wedged = || Rejection::new(500, "INTERNAL_ERROR", "the certificate authority is wedged");
+    let name = information.unwrap_or("").to_string();
+    {
+        let mut guard = state.in_flight.lock().expect("in-flight lock");
+        let (names, broken) = &mut *guard;
+        if *broken || !names.insert(name.clone()) {
+            *broken = true;
+            return Err(wedged());
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let mut guard = state.in_flight.lock().expect("in-flight lock");
+    guard.0.remove(&name);
+    if guard.1 {
+        return Err(wedged());
+    }
+    Ok(())
 }
 
 /// PUT `/onboardedInvokers/{id}` (TS 29.222 §8.4.2.3.3.1, update): authenticated like the

@@ -83,6 +83,9 @@ pub struct State {
     /// What follows the leaf in `apiInvokerCertificate` (PEM): nothing, or the intermediate
     /// and the root.
     pub bundle_tail: String,
+    /// The apiInvokerInformation values being onboarded right now, and whether two equal ones
+    /// ever overlapped (the `wedge-on-shared-name` fault).
+    pub in_flight: Mutex<(std::collections::HashSet<String>, bool)>,
 }
 
 /// A started core: where it listens and how to stop it.
@@ -169,6 +172,7 @@ impl RunningCore {
             registry: Mutex::new(Registry::default()),
             issuer,
             bundle_tail,
+            in_flight: Mutex::new(Default::default()),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(

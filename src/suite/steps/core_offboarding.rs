@@ -153,7 +153,11 @@ async fn refused_and_kept(w: &mut SuiteWorld) -> StepResult {
     };
     let control = w.on_core.response.clone();
     let presented = std::mem::take(&mut w.on_core.presented);
-    w.check(checks::offboarding_refused(&refused, control.as_ref(), &presented))
+    w.check(checks::offboarding_refused(
+        &refused,
+        control.as_ref(),
+        &presented,
+    ))
 }
 
 #[then("the core tears down the session after the offboarding response")]
