@@ -90,6 +90,9 @@ pub async fn run(mut plan: RunPlan) -> i32 {
     };
     for sut in &result.report.suts {
         println!("SUT ({}): {}", sut.role.name(), inert(&sut.description));
+        for w in &sut.warnings {
+            println!("WARNING: {}", inert(w));
+        }
     }
     println!();
     println!(

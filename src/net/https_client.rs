@@ -557,3 +557,35 @@ mod tests {
         assert_eq!(r.media_type().as_deref(), Some("application/problem+json"));
     }
 }
+
+/// One request over plain TCP, for a register reached over `http://` only when the vendor
+/// opted in to a login in clear: status and body of the answer (the server closes after it;
+/// at most 1 MiB is read), everything within `timeout`.
+pub async fn plain_http_exchange(
+    host: &str,
+    port: u16,
+    request: &HttpRequest,
+    timeout: std::time::Duration,
+) -> Result<(u16, Vec<u8>), String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let exchange = async {
+        let mut tcp = tokio::net::TcpStream::connect((host, port)).await?;
+        tcp.write_all(&request.to_bytes(&format!("{host}:{port}")))
+            .await?;
+        let mut raw = Vec::new();
+        (&mut tcp).take(1 << 20).read_to_end(&mut raw).await?;
+        Ok::<_, std::io::Error>(raw)
+    };
+    let raw = tokio::time::timeout(timeout, exchange)
+        .await
+        .map_err(|_| "timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(&raw) {
+        Ok(httparse::Status::Complete(head)) => {
+            Ok((response.code.unwrap_or(0), raw[head..].to_vec()))
+        }
+        _ => Err("the answer is not HTTP".into()),
+    }
+}

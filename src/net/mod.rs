@@ -13,7 +13,8 @@ mod tls_config;
 
 pub use accept::{accept_until_stopped, spawn_https};
 pub use https_client::{
-    post_json, url_host, HttpRequest, HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD,
+    plain_http_exchange, post_json, url_host, HttpRequest, HttpResponse, HttpsSession, TlsSummary,
+    MAX_BODY, MAX_HEAD,
 };
 pub use keylog::KeyLogFile;
 pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts};

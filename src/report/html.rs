@@ -224,6 +224,12 @@ pub fn render_html(r: &Report) -> String {
         "<div class=\"banner {class}\" id=\"verdict\">{}</div>\n",
         esc(&verdict)
     ));
+    for w in r.suts.iter().flat_map(|s| &s.warnings) {
+        h.push_str(&format!(
+            "<div class=\"banner warn\" id=\"warning\">WARNING: {}</div>\n",
+            esc(w)
+        ));
+    }
     h.push_str("<table class=\"meta\" id=\"header\">");
     for (k, v) in [
         ("tool", format!("{} {}", r.tool, r.tool_version)),

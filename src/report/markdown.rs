@@ -100,6 +100,9 @@ pub fn render_markdown(r: &Report) -> String {
         "{headline} — {} test purposes: {} pass, {} fail, {} inconclusive, {} not applicable, {} error.\n\n",
         s.total, s.pass, s.fail, s.inconclusive, s.not_applicable, s.error
     ));
+    for w in r.suts.iter().flat_map(|s| &s.warnings) {
+        m.push_str(&format!("> **Warning**: {}\n\n", md_text(w)));
+    }
     m.push_str(&format!(
         "`{}` {} · run `{}` · started {} · {} ms\n\n",
         r.tool, r.tool_version, r.run_id, r.started_at, r.duration_ms

@@ -78,6 +78,10 @@ pub struct SutDescription {
     pub trusted_roots: Vec<String>,
     /// PICS as declared, `key = value`.
     pub pics: Vec<(String, String)>,
+    /// What the reader must know first about how the SUT was reached (e.g. a register login
+    /// sent in clear); shown at the top of every report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Counts by verdict.

@@ -139,6 +139,7 @@ fn describe_core(t: &CoreTarget, embedded: bool) -> SutDescription {
             .iter()
             .map(|c| crate::pki::sha256_fingerprint(c))
             .collect(),
+        warnings: t.credential.warning().into_iter().collect(),
         pics: vec![
             (
                 "issues_certificate".into(),
@@ -367,6 +368,7 @@ fn describe_invoker(t: &InvokerTarget) -> SutDescription {
         role: Sut::Invoker,
         description: t.description.clone(),
         trusted_roots: vec![crate::pki::sha256_fingerprint(&t.pki.ca.cert)],
+        warnings: Vec::new(),
         pics: t
             .enrolment
             .as_ref()

@@ -88,6 +88,10 @@ pub struct EnrolmentConfig {
     /// The name the register's certificate must match (default: the host of `url`).
     #[serde(default)]
     pub server_name: Option<String>,
+    /// With style = "opencapif-http": the explicit opt-in to sending the register login in
+    /// clear (the report says at the top that it did).
+    #[serde(default)]
+    pub cleartext_login: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -731,10 +735,43 @@ fn credential_source(
     } else {
         let e = enrolment.expect("counted above");
         if e.style != crate::peers::core::RegisterStyle::Opencapif {
+            if !e.cleartext_login {
+                return Err(err(
+                    "[core.enrolment].style",
+                    "\"opencapif-http\" would send the register login in clear".into(),
+                    "use style = \"opencapif\" (GET /getauth with HTTP Basic over TLS), or accept the risk with cleartext_login = true (the report will say so at the top)",
+                ));
+            }
+            let url = url::Url::parse(&e.url)
+                .ok()
+                .filter(|u| u.scheme() == "http" && u.host_str().is_some())
+                .ok_or_else(|| {
+                    err(
+                        "[core.enrolment].url",
+                        format!("{:?} is not an http:// URL", e.url),
+                        "style = \"opencapif-http\" reaches the register over plain HTTP: write url = \"http://HOST:PORT\"",
+                    )
+                })?;
+            if ca_from_enrolment {
+                return Err(err(
+                    "[core].ca",
+                    "\"enrolment\" would take the core's root from a register reached in clear"
+                        .into(),
+                    "point ca at the core's root CA (PEM)",
+                ));
+            }
+            crate::evidence::register_secret(&e.password);
+            return Ok(CredentialSource::EnrolmentInClear {
+                url,
+                username: e.username,
+                password: e.password,
+            });
+        }
+        if e.cleartext_login {
             return Err(err(
-                "[core.enrolment].style",
-                "\"opencapif-http\" would send the register login in clear".into(),
-                "use style = \"opencapif\" (GET /getauth with HTTP Basic over TLS)",
+                "[core.enrolment].cleartext_login",
+                "applies only to style = \"opencapif-http\"".into(),
+                "remove it: style = \"opencapif\" sends the login over TLS",
             ));
         }
         let register = url::Url::parse(&e.url).map_err(|x| {
@@ -938,6 +975,47 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.key, "[core].credential_signing_alg");
+    }
+
+    #[test]
+    fn a_plain_http_register_needs_the_explicit_opt_in() {
+        let cfg = |extra: &str| {
+            format!(
+                "[core]\nurl = \"https://127.0.0.1:8443\"\nca = \"DIR/certs/ca.pem\"\n[core.enrolment]\nstyle = \"opencapif-http\"\nurl = \"http://127.0.0.1:8080\"\nusername = \"u\"\npassword = \"p\"\n{extra}"
+            )
+        };
+        let e = load(&cfg("")).unwrap_err();
+        assert_eq!(e.key, "[core.enrolment].style");
+        assert!(e.fix.contains("cleartext_login = true"), "{e}");
+        let c = load(&cfg("cleartext_login = true\n")).unwrap();
+        let core = c.core.unwrap();
+        assert!(matches!(
+            core.credential,
+            crate::sut::CredentialSource::EnrolmentInClear { .. }
+        ));
+        assert!(core.credential.warning().unwrap().contains("in clear"));
+        // The opt-in does not make an https register plain, nor apply to the TLS style.
+        let e = load(&cfg("cleartext_login = true\n").replace("http://", "https://")).unwrap_err();
+        assert_eq!(e.key, "[core.enrolment].url");
+        let e = load(
+            &cfg("cleartext_login = true\n")
+                .replace("opencapif-http", "opencapif")
+                .replace("http://", "https://"),
+        )
+        .unwrap_err();
+        assert_eq!(e.key, "[core.enrolment].cleartext_login");
+    }
+
+    #[test]
+    fn identity_templates_are_validated_and_kept() {
+        let base = "[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\n";
+        let c = load(&format!("{base}invoker_information = \"vendor-{{n}}\"\ninvoker_subject_cn = \"invoker-x\"\ninvoker_subject_o = \"ACME\"\n")).unwrap();
+        let id = c.core.unwrap().identity;
+        assert_eq!(id.information, "vendor-{n}");
+        assert_eq!(id.cn, "invoker-x");
+        assert_eq!(id.o.as_deref(), Some("ACME"));
+        let e = load(&format!("{base}invoker_subject_cn = \"x-{{id}}\"\n")).unwrap_err();
+        assert_eq!(e.key, "[core].invoker_subject_cn");
     }
 
     #[test]

@@ -26,6 +26,17 @@ pub enum CredentialSource {
         /// Roots for the register's certificate.
         ca: Vec<CertificateDer<'static>>,
     },
+    /// An OpenCAPIF-era register over plain HTTP (`POST /getauth` with a JSON login, after a
+    /// `POST /register` when the user is unknown), only with `cleartext_login = true`: the
+    /// login travels in clear, and the report says so at the top.
+    EnrolmentInClear {
+        /// Base URL of the register (`http://`).
+        url: url::Url,
+        /// The user.
+        username: String,
+        /// The password.
+        password: String,
+    },
     /// Minted by the harness with the enrolment key of this PKI (the embedded core).
     Minted(Box<TestPki>),
 }
@@ -39,7 +50,21 @@ impl CredentialSource {
             CredentialSource::Enrolment { url, username, .. } => {
                 format!("OpenCAPIF register {url} (user {username})")
             }
+            CredentialSource::EnrolmentInClear { url, username, .. } => format!(
+                "OpenCAPIF-era register {url} over plain HTTP (user {username}; the login travels in clear)"
+            ),
             CredentialSource::Minted(_) => "minted by the harness (test PKI enrolment key)".into(),
+        }
+    }
+
+    /// What the report must say at the top about how the credential was obtained (None:
+    /// nothing).
+    pub fn warning(&self) -> Option<String> {
+        match self {
+            CredentialSource::EnrolmentInClear { url, username, .. } => Some(format!(
+                "the enrolment login of user {username} travelled in clear to the register at {url} ([core.enrolment] style = \"opencapif-http\", cleartext_login = true): anyone on that path can read it"
+            )),
+            _ => None,
         }
     }
 
@@ -50,8 +75,68 @@ impl CredentialSource {
             CredentialSource::Minted(pki) => Ok(pki.credential("capif-conformance-invoker", 600)),
             CredentialSource::Command(cmd) => run_command(cmd, timeouts).await,
             CredentialSource::Enrolment { .. } => self.getauth(timeouts).await.map(|a| a.token),
+            CredentialSource::EnrolmentInClear {
+                url,
+                username,
+                password,
+            } => getauth_in_clear(url, username, password, timeouts).await,
         }
     }
+}
+
+/// `POST {url}/getauth` with a JSON login over plain HTTP; when the user is unknown, `POST
+/// {url}/register` first (the OpenCAPIF-era register), then once more.
+async fn getauth_in_clear(
+    url: &url::Url,
+    username: &str,
+    password: &str,
+    timeouts: &Timeouts,
+) -> Result<String, String> {
+    let host = crate::net::url_host(url);
+    let port = url.port_or_known_default().unwrap_or(80);
+    let base = url.path().trim_end_matches('/').to_string();
+    let login = serde_json::json!({"username": username, "password": password});
+    let post = |path: &str, body: &serde_json::Value| {
+        HttpRequest::new("POST", &format!("{base}{path}")).json(body)
+    };
+    let getauth_request = post("/getauth", &login);
+    let getauth =
+        || crate::net::plain_http_exchange(&host, port, &getauth_request, timeouts.response);
+    let (mut status, mut body) = getauth()
+        .await
+        .map_err(|e| format!("register {url}: {e}"))?;
+    if status != 200 {
+        let mut registration = login.clone();
+        registration["role"] = "invoker".into();
+        registration["description"] = "capif-conformance".into();
+        registration["cn"] = username.into();
+        let (s, _) = crate::net::plain_http_exchange(
+            &host,
+            port,
+            &post("/register", &registration),
+            timeouts.response,
+        )
+        .await
+        .map_err(|e| format!("register {url}/register: {e}"))?;
+        if !(200..300).contains(&s) && s != 409 {
+            return Err(format!("register {url}/getauth answered {status} and /register {s}; check [core.enrolment] username and password"));
+        }
+        (status, body) = getauth()
+            .await
+            .map_err(|e| format!("register {url}: {e}"))?;
+    }
+    if status != 200 {
+        return Err(format!("register {url}/getauth answered {status}; check [core.enrolment] username and password"));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| format!("register {url}/getauth: not JSON: {e}"))?;
+    let token = v["access_token"]
+        .as_str()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| format!("register {url}/getauth: no access_token"))?
+        .to_string();
+    crate::evidence::register_secret(&token);
+    Ok(token)
 }
 
 /// Run `credential_command` like an adapter: its own process group (killed with everything
@@ -144,5 +229,51 @@ impl CredentialSource {
             token,
             ca_root: json["ca_root"].as_str().map(str::to_string),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::peers::core::{EnrolmentLogin, RegisterStyle};
+    use crate::sut::played_core::register::PlayedRegister;
+
+    /// With the explicit opt-in the harness fetches its credential from an OpenCAPIF-era
+    /// register over plain HTTP (POST /getauth with a JSON login), and says so.
+    #[tokio::test]
+    async fn a_plain_http_register_is_used_only_as_declared_and_said_out_loud() {
+        let pki = TestPki::generate(&["localhost".to_string()]).unwrap();
+        let (_stop, stopped) = tokio::sync::watch::channel(false);
+        let login = EnrolmentLogin {
+            username: "inv".into(),
+            password: "secret-pw".into(),
+        };
+        let register = PlayedRegister::start(
+            login,
+            RegisterStyle::OpencapifHttp,
+            crate::sut::RegisterScript::AsDeclared,
+            None,
+            pki,
+            stopped,
+        )
+        .await
+        .unwrap();
+        let source = CredentialSource::EnrolmentInClear {
+            url: url::Url::parse(&register.url).unwrap(),
+            username: "inv".into(),
+            password: "secret-pw".into(),
+        };
+        let token = source.fetch(&Timeouts::default()).await.unwrap();
+        assert_eq!(token.split('.').count(), 3, "{token}");
+        let warning = source.warning().unwrap();
+        assert!(warning.contains("in clear") && warning.contains("inv"));
+        assert!(!warning.contains("secret-pw"));
+        // A wrong password is a clear error, not a token.
+        let wrong = CredentialSource::EnrolmentInClear {
+            url: url::Url::parse(&register.url).unwrap(),
+            username: "inv".into(),
+            password: "nope".into(),
+        };
+        assert!(wrong.fetch(&Timeouts::default()).await.is_err());
     }
 }

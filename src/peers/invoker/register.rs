@@ -4,7 +4,6 @@
 
 use base64::Engine;
 use rustls_pki_types::{CertificateDer, ServerName};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::env::RegisterEnv;
 use super::flow::InvokerError;
@@ -90,36 +89,17 @@ pub async fn enrol(
     })
 }
 
-/// The `register-login-in-clear` fault: the request over plain TCP; status and body of the
-/// answer (the register closes after it).
+/// The `register-login-in-clear` fault: the request over plain TCP.
 async fn in_clear_exchange(
     host: &str,
     port: u16,
     request: &HttpRequest,
     timeouts: &Timeouts,
 ) -> Result<(u16, Vec<u8>), InvokerError> {
-    let failed = |reason: String| InvokerError::Provisioning {
-        path: format!("http://{host}:{port}"),
-        reason,
-    };
-    let exchange = async {
-        let mut tcp = tokio::net::TcpStream::connect((host, port)).await?;
-        tcp.write_all(&request.to_bytes(&format!("{host}:{port}")))
-            .await?;
-        let mut raw = Vec::new();
-        (&mut tcp).take(1 << 20).read_to_end(&mut raw).await?;
-        Ok::<_, std::io::Error>(raw)
-    };
-    let raw = tokio::time::timeout(timeouts.response, exchange)
+    crate::net::plain_http_exchange(host, port, request, timeouts.response)
         .await
-        .map_err(|_| failed("timed out".into()))?
-        .map_err(|e| failed(e.to_string()))?;
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut response = httparse::Response::new(&mut headers);
-    match response.parse(&raw) {
-        Ok(httparse::Status::Complete(head)) => {
-            Ok((response.code.unwrap_or(0), raw[head..].to_vec()))
-        }
-        _ => Err(failed("the answer is not HTTP".into())),
-    }
+        .map_err(|reason| InvokerError::Provisioning {
+            path: format!("http://{host}:{port}"),
+            reason,
+        })
 }

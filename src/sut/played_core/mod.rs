@@ -6,7 +6,7 @@
 mod answer;
 mod client_hello;
 pub mod legacy;
-mod register;
+pub(crate) mod register;
 mod session;
 
 use std::net::SocketAddr;
