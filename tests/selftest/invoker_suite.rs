@@ -142,7 +142,7 @@ fn the_real_opencapif_sdk_gets_the_verdicts_of_its_baseline() {
             .unwrap_or("pass");
         assert_eq!(verdict, expected, "{id}\n{stdout}");
     }
-    // Its departures (one mandatory: INV-OK-03) are exactly the baseline's: the gate passes.
+    // Its departures (one mandatory: INV-TD-03) are exactly the baseline's: the gate passes.
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
 
