@@ -527,37 +527,6 @@ pub async fn post_json(
     answer.map(|r| r.status).map_err(|e| e.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn request_bytes_carry_host_and_length() {
-        let r = HttpRequest::new("POST", "/x")
-            .header("Authorization", "Bearer t")
-            .json(&serde_json::json!({"a": 1}));
-        let text = String::from_utf8(r.to_bytes("127.0.0.1:8443")).unwrap();
-        assert_eq!(
-            text,
-            "POST /x HTTP/1.1\r\nHost: 127.0.0.1:8443\r\nAuthorization: Bearer t\r\n\
-             Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
-        );
-    }
-
-    #[test]
-    fn media_type_ignores_parameters_and_case() {
-        let r = HttpResponse {
-            status: 400,
-            headers: vec![(
-                "Content-Type".into(),
-                "Application/Problem+JSON; charset=utf-8".into(),
-            )],
-            body: vec![],
-        };
-        assert_eq!(r.media_type().as_deref(), Some("application/problem+json"));
-    }
-}
-
 /// One request over plain TCP, for a register reached over `http://` only when the vendor
 /// opted in to a login in clear: status and body of the answer (the server closes after it;
 /// at most 1 MiB is read), everything within `timeout`.
@@ -587,5 +556,36 @@ pub async fn plain_http_exchange(
             Ok((response.code.unwrap_or(0), raw[head..].to_vec()))
         }
         _ => Err("the answer is not HTTP".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_bytes_carry_host_and_length() {
+        let r = HttpRequest::new("POST", "/x")
+            .header("Authorization", "Bearer t")
+            .json(&serde_json::json!({"a": 1}));
+        let text = String::from_utf8(r.to_bytes("127.0.0.1:8443")).unwrap();
+        assert_eq!(
+            text,
+            "POST /x HTTP/1.1\r\nHost: 127.0.0.1:8443\r\nAuthorization: Bearer t\r\n\
+             Content-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+        );
+    }
+
+    #[test]
+    fn media_type_ignores_parameters_and_case() {
+        let r = HttpResponse {
+            status: 400,
+            headers: vec![(
+                "Content-Type".into(),
+                "Application/Problem+JSON; charset=utf-8".into(),
+            )],
+            body: vec![],
+        };
+        assert_eq!(r.media_type().as_deref(), Some("application/problem+json"));
     }
 }
