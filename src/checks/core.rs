@@ -141,43 +141,71 @@ pub fn legacy_hello_refused(outcome: &LegacyHelloOutcome) -> Check {
     }
 }
 
-/// A TLS 1.2 ClientHello offering only `what` suites (RFC 9325 forbids or discourages them)
-/// was refused. `control`: the same hand-built hello with the recommended AEAD suites got a
-/// ServerHello, so a refusal is about the suites, not about the hello.
-pub fn suites_refused(
-    outcome: &LegacyHelloOutcome,
-    selected: Option<u16>,
-    what: &str,
-    control: &LegacyHelloOutcome,
-) -> Check {
+/// How the core answered a TLS 1.2 hello offering every suite of one class.
+#[derive(Debug, Clone)]
+pub struct ClassProbe {
+    /// The class offered.
+    pub class: crate::net::suites::SuiteClass,
+    /// The answer.
+    pub outcome: LegacyHelloOutcome,
+    /// The suite a ServerHello selected.
+    pub selected: Option<u16>,
+}
+
+/// CCF-TLS-08/-09: for each class of suites the texts forbid or discourage, a TLS 1.2 hello
+/// offering every suite of the class (the whole registry, so a refusal is not a partial
+/// offer's) was refused; judged only once `control`, the same hand-built hello with the
+/// recommended AEAD suites, got a ServerHello. Every accepted class is named with its clause
+/// and the suite selected.
+pub fn suites_refused(classes: &[ClassProbe], control: &LegacyHelloOutcome) -> Check {
     if !matches!(control, LegacyHelloOutcome::ServerHello { .. }) {
         return Check::blocked(
             None,
             format!(
-                "the core refused even the recommended AEAD suites from the harness's hand-built ClientHello ({}), so a refusal of {what} proves nothing",
+                "the core refused even the recommended AEAD suites from the harness's hand-built ClientHello ({}), so a refusal proves nothing",
                 control.describe()
             ),
         );
     }
-    match outcome {
-        LegacyHelloOutcome::ServerHello { .. } => Check::Fail(format!(
-            "offered only {what}, the core answered a ServerHello selecting {}",
-            selected
-                .map(crate::sut::suite_name)
-                .unwrap_or_else(|| "a suite".into())
-        )),
-        // Judged on what the core did, not on the timer: nothing was negotiated.
-        LegacyHelloOutcome::Silent => Check::Pass(format!(
-            "offered only {what}, the core negotiated nothing: no ServerHello (nor an alert or a close) within the PIXIT [timeouts] handshake; the recommended AEAD suites were accepted"
-        )),
-        LegacyHelloOutcome::NotTls { first_bytes } => Check::Fail(format!(
-            "offered only {what}, the core sent bytes that are not TLS: {first_bytes}"
-        )),
-        other => Check::Pass(format!(
-            "offered only {what}, the core refused ({}); the recommended AEAD suites were accepted",
-            other.describe()
-        )),
+    let accepted: Vec<String> = classes
+        .iter()
+        .filter_map(|p| match &p.outcome {
+            LegacyHelloOutcome::ServerHello { .. } => Some(format!(
+                "{}: ServerHello selecting {}",
+                p.class.cited(),
+                p.selected
+                    .map(crate::net::suites::suite_name)
+                    .unwrap_or_else(|| "a suite".into())
+            )),
+            LegacyHelloOutcome::NotTls { first_bytes } => Some(format!(
+                "{}: bytes that are not TLS ({first_bytes})",
+                p.class.cited()
+            )),
+            _ => None,
+        })
+        .collect();
+    if !accepted.is_empty() {
+        return Check::Fail(format!(
+            "offered one suite class at a time (every registry suite of the class), the core accepted {} class(es): {}",
+            accepted.len(),
+            accepted.join("; ")
+        ));
     }
+    let how: Vec<String> = classes
+        .iter()
+        .map(|p| match p.outcome {
+            // Judged on what the core did, not on the timer: nothing was negotiated.
+            LegacyHelloOutcome::Silent => format!(
+                "{}: negotiated nothing (silent within the PIXIT [timeouts] handshake)",
+                p.class.name()
+            ),
+            ref o => format!("{}: {}", p.class.name(), o.describe()),
+        })
+        .collect();
+    Check::Pass(format!(
+        "every class refused ({}); the recommended AEAD suites were accepted",
+        how.join("; ")
+    ))
 }
 
 /// An onboarding request sent in clear was not processed: no 2xx, and the key onboards later.
@@ -1196,21 +1224,33 @@ mod tests {
         let silent = legacy_hello_refused(&LegacyHelloOutcome::Silent);
         super::super::assert_pass(&silent);
         assert!(silent.reason().contains("[timeouts] handshake"));
+        use crate::net::suites::SuiteClass;
         let control = LegacyHelloOutcome::ServerHello { version: 0x0303 };
-        super::super::assert_pass(&suites_refused(
-            &LegacyHelloOutcome::Silent,
-            None,
-            "RC4",
-            &control,
-        ));
+        let probe = |class, outcome| ClassProbe {
+            class,
+            outcome,
+            selected: None,
+        };
+        let silent = [probe(SuiteClass::Rc4, LegacyHelloOutcome::Silent)];
+        super::super::assert_pass(&suites_refused(&silent, &control));
         // A silent control still proves nothing.
-        assert!(!suites_refused(
-            &LegacyHelloOutcome::Silent,
-            None,
-            "RC4",
-            &LegacyHelloOutcome::Silent
-        )
-        .passed());
+        assert!(!suites_refused(&silent, &LegacyHelloOutcome::Silent).passed());
+        // One class accepted among refused ones: failed, naming the class, its clause and the
+        // suite (an anonymous suite the old fixed probe never offered).
+        let mut anon = probe(
+            SuiteClass::Anonymous,
+            LegacyHelloOutcome::ServerHello { version: 0x0303 },
+        );
+        anon.selected = Some(0xc018);
+        let refused = LegacyHelloOutcome::Alert {
+            level: 2,
+            description: 40,
+        };
+        let c = suites_refused(&[probe(SuiteClass::Null, refused.clone()), anon], &control);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("anonymous key exchange (RFC 5246 App. A.5)") && m.contains("TLS_ECDH_anon_WITH_AES_128_CBC_SHA")),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -168,6 +168,35 @@ impl SuiteClass {
     }
 }
 
+impl SuiteClass {
+    /// The classes a TLS 1.2 server must not negotiate (CCF-TLS-08), worst first.
+    pub const FORBIDDEN: [SuiteClass; 4] = [
+        SuiteClass::Null,
+        SuiteClass::Below112Bits,
+        SuiteClass::Rc4,
+        SuiteClass::Anonymous,
+    ];
+    /// The classes it should not negotiate (CCF-TLS-09).
+    pub const DISCOURAGED: [SuiteClass; 6] = [
+        SuiteClass::TripleDes,
+        SuiteClass::StaticRsa,
+        SuiteClass::StaticDh,
+        SuiteClass::Ffdhe,
+        SuiteClass::NoForwardSecrecy,
+        SuiteClass::Cbc,
+    ];
+
+    /// Every suite of the registry in this class that a TLS 1.2 hello can offer (not the
+    /// TLS 1.3 suites or signalling values), in code order.
+    pub fn members(self) -> Vec<u16> {
+        super::suite_registry::SUITES
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| SuiteClass::of(*c) == self)
+            .collect()
+    }
+}
+
 /// The IANA name of cipher suite `code` (`0x1234` when the registry has none).
 pub fn suite_name(code: u16) -> String {
     use super::suite_registry::SUITES;
@@ -254,6 +283,22 @@ mod tests {
         assert!(SUITES.len() > 350);
         assert_eq!(suite_name(0x0005), "TLS_RSA_WITH_RC4_128_SHA");
         assert_eq!(suite_name(0xfefe), "0xfefe");
+    }
+
+    #[test]
+    fn every_class_probe_offers_the_whole_class_and_fits_one_record() {
+        for class in SuiteClass::FORBIDDEN
+            .iter()
+            .chain(SuiteClass::DISCOURAGED.iter())
+        {
+            let m = class.members();
+            assert!(!m.is_empty(), "{class:?}");
+            assert!(m.len() * 2 < 16_000, "{class:?}");
+            assert!(m.iter().all(|c| SuiteClass::of(*c) == *class));
+        }
+        // Suites the old fixed probe never offered are in their class now.
+        assert!(SuiteClass::Anonymous.members().contains(&0xc018));
+        assert!(SuiteClass::Ffdhe.members().contains(&0xccaa));
     }
 
     #[test]

@@ -87,50 +87,32 @@ async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     match w.on_core.refusal_probe.take() {
         Some(RefusalProbe::Legacy(outcome)) => w.check(checks::legacy_hello_refused(&outcome)),
-        Some(RefusalProbe::Suites {
-            outcome,
-            selected,
-            what,
-            control,
-        }) => w.check(checks::suites_refused(&outcome, selected, what, &control)),
+        Some(RefusalProbe::Suites { classes, control }) => {
+            w.check(checks::suites_refused(&classes, &control))
+        }
         None => w.harness_error("no hand-built ClientHello was sent"),
     }
 }
 
-/// NULL, export, anonymous, RC4 and single-DES suites (RFC 9325 §4.1: MUST NOT).
-const FORBIDDEN_SUITES: &[u16] = &[
-    0x0002, 0x003b, 0x0003, 0x0008, 0x0034, 0x006c, 0x0004, 0x0005, 0xc011, 0xc007, 0x0009, 0x0015,
-    0xc010, 0xc006,
-];
-/// 3DES, static RSA, finite-field DHE and CBC suites (RFC 9325: SHOULD NOT).
-const DISCOURAGED_SUITES: &[u16] = &[
-    0x000a, 0x002f, 0x0035, 0x009c, 0x009d, 0x003c, 0x0033, 0x009e, 0x009f, 0xc013, 0xc014, 0xc027,
-    0xc028, 0xc009, 0xc00a, 0xc023, 0xc024,
-];
 /// The RFC 9325 recommended suites: the positive control of the hand-built hello.
 const RECOMMENDED_SUITES: &[u16] = &[0xc02b, 0xc02f, 0xc02c, 0xc030];
 
 #[when(regex = r"^the invoker offers only cipher suites RFC 9325 (forbids|discourages)$")]
 async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult {
+    use crate::net::suites::SuiteClass;
     skip_if_decided!(w);
     let core = w.core()?;
-    let (suites, what) = if grade == "forbids" {
-        (FORBIDDEN_SUITES, "suites RFC 9325 forbids")
+    let classes: &[SuiteClass] = if grade == "forbids" {
+        &SuiteClass::FORBIDDEN
     } else {
-        (DISCOURAGED_SUITES, "suites RFC 9325 discourages")
+        &SuiteClass::DISCOURAGED
     };
-    let probe = |s: &'static [u16]| {
+    let probe = |s: Vec<u16>| {
         let core = core.clone();
-        async move { suites_probe(&core.host, core.port, &core.server_name, s, &core.timeouts).await }
+        async move { suites_probe(&core.host, core.port, &core.server_name, &s, &core.timeouts).await }
     };
-    let (control, _) = match probe(RECOMMENDED_SUITES).await {
+    let (control, _) = match probe(RECOMMENDED_SUITES.to_vec()).await {
         Ok(c) => c,
-        Err(e) => {
-            return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
-        }
-    };
-    let (outcome, selected) = match probe(suites).await {
-        Ok(o) => o,
         Err(e) => {
             return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
         }
@@ -140,18 +122,33 @@ async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult
         names(RECOMMENDED_SUITES),
         control.describe()
     ));
-    w.evidence.notes.push(format!(
-        "TLS 1.2 ClientHello offering only [{}] answered with: {}{}",
-        names(suites),
-        outcome.describe(),
-        selected
-            .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
-            .unwrap_or_default()
-    ));
+    // One hello per class, each offering the whole class, concurrently.
+    let answers = futures::future::join_all(classes.iter().map(|c| probe(c.members()))).await;
+    let mut probes = Vec::new();
+    for (class, answer) in classes.iter().zip(answers) {
+        let (outcome, selected) = match answer {
+            Ok(o) => o,
+            Err(e) => {
+                return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
+            }
+        };
+        w.evidence.notes.push(format!(
+            "TLS 1.2 ClientHello offering every {} suite [{}] answered with: {}{}",
+            class.name(),
+            names(&class.members()),
+            outcome.describe(),
+            selected
+                .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
+                .unwrap_or_default()
+        ));
+        probes.push(checks::ClassProbe {
+            class: *class,
+            outcome,
+            selected,
+        });
+    }
     w.on_core.refusal_probe = Some(RefusalProbe::Suites {
-        outcome,
-        selected,
-        what,
+        classes: probes,
         control,
     });
     Ok(())

@@ -96,15 +96,11 @@ pub struct InvokerScenario {
 pub enum RefusalProbe {
     /// Offering only TLS 1.0/1.1.
     Legacy(crate::sut::LegacyHelloOutcome),
-    /// A TLS 1.2 hello offering only `what`, after the control hello with the recommended
-    /// suites got `control`.
+    /// One TLS 1.2 hello per suite class, each offering every suite of its class, after the
+    /// control hello with the recommended suites got `control`.
     Suites {
-        /// The answer to the bad hello.
-        outcome: crate::sut::LegacyHelloOutcome,
-        /// The suite the core selected, if it did.
-        selected: Option<u16>,
-        /// What was offered, for reasons.
-        what: &'static str,
+        /// Per class: the answer and the suite the core selected, if it did.
+        classes: Vec<crate::checks::ClassProbe>,
         /// The answer to the positive control.
         control: crate::sut::LegacyHelloOutcome,
     },
