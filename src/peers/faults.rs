@@ -135,6 +135,10 @@ catalogued! { FaultSpec;
             catches: &["CCF-OFF-03"] },
         OffboardAnyInvoker => FaultSpec { name: "offboard-any-invoker", bug: "offboards on a DELETE with any certificate it issued, not only the invoker's own", breaks: "TS 33.122 §6.8 step 3",
             catches: &["CCF-OFF-04"] },
+        AuthoriseByCnPrefix => FaultSpec { name: "authorise-by-cn-prefix", bug: "issues certificates with the CSR's CN and lets any certificate it issued whose CN starts with \"invoker\" offboard any invoker (a front end authorising by role prefix)", breaks: "TS 33.122 §6.8 step 3",
+            // With the default CSR CN (invoker-{run}-{n}) the invoker's own DELETE works, so
+            // only the cross-invoker DELETE of CCF-OFF-04 shows the defect.
+            catches: &["CCF-OFF-04"] },
         OffboardKeepSession => FaultSpec { name: "offboard-keep-session", bug: "keeps the TLS session alive after the offboarding response (other responses still close it)", breaks: "TS 33.122 §6.8 step 6",
             catches: &["CCF-OFF-05"] },
         AsyncNoNotification => FaultSpec { name: "async-no-notification", bug: "answers a valid request 202 Accepted and never sends the OnboardingNotification", breaks: "TS 29.222 §8.4.2.2.3.1",

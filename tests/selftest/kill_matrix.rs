@@ -174,3 +174,60 @@ async fn a_shared_invoker_name_wedges_the_core_the_distinct_ones_do_not() {
         "a shared name at concurrency 16 should wedge the faulty core"
     );
 }
+
+/// A core that authorises offboarding by a CN prefix (`authorise-by-cn-prefix`): with the
+/// default CSR CN (`invoker-{run}-{n}`) the invoker's own DELETE works and CCF-OFF-04 fails,
+/// naming both certificates' CNs; with a CN the core does not expect, its own DELETE is refused
+/// (CCF-OK-07) and the reason names the CN and the PIXIT that chose it.
+#[tokio::test]
+async fn a_core_authorising_by_cn_prefix_is_judged_by_the_names_it_was_given() {
+    let run = |cn: Option<&'static str>| async move {
+        let core =
+            EmbeddedCore::start_faulty(timeouts(), Faults::of(&[CoreFault::AuthoriseByCnPrefix]))
+                .await
+                .unwrap();
+        let mut target = core.target.clone();
+        if let Some(cn) = cn {
+            target.identities = std::sync::Arc::new(capif_conformance::pki::IdentityIssuer::new(
+                capif_conformance::pki::IdentityTemplates {
+                    cn: cn.into(),
+                    ..Default::default()
+                },
+            ));
+        }
+        let outcomes = run_suite(
+            SuiteTargets {
+                core: Some(target),
+                invoker: None,
+            },
+            SuiteOptions {
+                tags: Some("@CCF-OK-07 or @CCF-OFF-04".into()),
+                ..SuiteOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        core.core.shutdown().await;
+        outcomes
+            .into_iter()
+            .map(|o| (o.tp.id, (o.verdict, o.reason)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let defaults = run(None).await;
+    assert_eq!(
+        defaults["CCF-OK-07"].0,
+        Verdict::Pass,
+        "{:?}",
+        defaults["CCF-OK-07"]
+    );
+    let (v, reason) = &defaults["CCF-OFF-04"];
+    assert_eq!(*v, Verdict::Fail, "{reason}");
+    assert_eq!(reason.matches("CN=invoker-").count(), 2, "{reason}");
+    let other = run(Some("harness-{n}")).await;
+    let (v, reason) = &other["CCF-OK-07"];
+    assert_eq!(*v, Verdict::Fail, "{reason}");
+    assert!(
+        reason.contains("CN=harness-") && reason.contains("invoker_subject_cn"),
+        "{reason}"
+    );
+}

@@ -195,8 +195,20 @@ fn create(
             }
         }
     };
+    // The authorise-by-cn-prefix fault names the certificate as the CSR did.
+    let cn = if faults.has(CoreFault::AuthoriseByCnPrefix) {
+        csr_common_name(
+            &validated
+                .details
+                .onboarding_information
+                .api_invoker_public_key,
+        )
+        .unwrap_or_else(|| id.clone())
+    } else {
+        id.clone()
+    };
     let profile = CertProfile::Invoker {
-        api_invoker_id: id.clone(),
+        api_invoker_id: cn,
         validity: state.settings.invoker_cert_validity,
     };
     let issued = if faults.has(CoreFault::CertForOtherKey) {
@@ -267,6 +279,37 @@ async fn wedge_on_shared_name(state: &State, information: Option<&str>) -> Resul
     Ok(())
 }
 
+/// The subject CN of a PEM CSR (the authorise-by-cn-prefix fault).
+fn csr_common_name(pem: &str) -> Option<String> {
+    use x509_parser::prelude::FromDer;
+    let der = ::pem::parse(pem.as_bytes()).ok()?;
+    let (_, csr) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(der.contents())
+            .ok()?;
+    let cn = csr
+        .certification_request_info
+        .subject
+        .iter_common_name()
+        .next()?
+        .as_str()
+        .ok()?
+        .to_string();
+    Some(cn)
+}
+
+/// The subject CN of a DER certificate.
+fn certificate_common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let cn = cert
+        .subject()
+        .iter_common_name()
+        .next()?
+        .as_str()
+        .ok()?
+        .to_string();
+    Some(cn)
+}
+
 /// PUT `/onboardedInvokers/{id}` (TS 29.222 §8.4.2.3.3.1, update): authenticated like the
 /// DELETE, answered 204 for an onboarded invoker and 404 for an unknown (or offboarded) one.
 /// The body is not applied: the reference core has nothing an update could change that the
@@ -310,8 +353,14 @@ pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
             "offboarding requires mutual TLS with the certificate issued at onboarding",
         );
     };
-    // The fault accepts any certificate this core issued, whoever it was issued to.
+    // The faults accept any certificate this core issued, whoever it was issued to (for
+    // authorise-by-cn-prefix: only by its CN's prefix, its own invoker's included).
+    let by_prefix = faults.has(CoreFault::AuthoriseByCnPrefix);
     let authenticates = |e: &Onboarded| {
+        if by_prefix {
+            return registry.issued(cert)
+                && certificate_common_name(cert).is_some_and(|cn| cn.starts_with("invoker"));
+        }
         e.certificate_der == cert
             || (faults.has(CoreFault::OffboardAnyInvoker) && registry.issued(cert))
     };
