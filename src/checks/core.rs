@@ -124,40 +124,69 @@ pub fn handshake_with_only(version: &str, outcome: &Result<TlsSummary, String>) 
     }
 }
 
-/// A ClientHello offering only TLS 1.0/1.1 is refused (alert or close), never answered.
-pub fn legacy_hello_refused(outcome: &LegacyHelloOutcome) -> Check {
-    match outcome {
-        LegacyHelloOutcome::ServerHello { version } => Check::Fail(format!(
-            "expected an alert or a close, got a ServerHello negotiating 0x{version:04x} to a ClientHello offering only TLS 1.0/1.1"
-        )),
-        // Judged on what the core did, not on the timer: nothing was negotiated.
-        LegacyHelloOutcome::Silent => Check::Pass(
-            "the core negotiated nothing: no ServerHello (nor an alert or a close) within the PIXIT [timeouts] handshake".into(),
-        ),
-        LegacyHelloOutcome::NotTls { first_bytes } => Check::Fail(format!(
-            "expected an alert or a close, got bytes that are not TLS: {first_bytes}"
-        )),
-        other => Check::Pass(format!("refused with {}", other.describe())),
+/// CCF-TLS-02: SSL 3.0, TLS 1.0 and TLS 1.1, each offered with every registry suite that
+/// exists for it, are refused: a protocol_version alert, a close, a ServerHello negotiating
+/// TLS 1.2 or later, a handshake_failure to the full offer (no suite of the version at all),
+/// or silence (nothing negotiated, within the PIXIT `[timeouts] handshake`). A ServerHello at
+/// the legacy version fails; bytes that are not TLS prove nothing.
+pub fn legacy_versions_refused(probes: &[crate::sut::tls_enumeration::VersionProbe]) -> Check {
+    let name = |v: u16| crate::sut::version_name(v);
+    let mut refused = Vec::new();
+    let mut accepted = Vec::new();
+    let mut unclear = Vec::new();
+    for p in probes {
+        let offer = format!("{} ({} suites offered)", name(p.version), p.offered);
+        match &p.outcome {
+            LegacyHelloOutcome::ServerHello { version } if *version < 0x0303 => {
+                accepted.push(format!(
+                    "{offer}: a ServerHello at {} selecting {}",
+                    name(*version),
+                    p.selected
+                        .map(crate::net::suites::suite_name)
+                        .unwrap_or_else(|| "a suite".into())
+                ))
+            }
+            LegacyHelloOutcome::ServerHello { version } => {
+                refused.push(format!("{offer}: answered at {}", name(*version)))
+            }
+            LegacyHelloOutcome::NotTls { first_bytes } => {
+                unclear.push(format!("{offer}: bytes that are not TLS ({first_bytes})"))
+            }
+            LegacyHelloOutcome::Silent => refused.push(format!(
+                "{offer}: negotiated nothing (silent within the PIXIT [timeouts] handshake)"
+            )),
+            o => refused.push(format!("{offer}: {}", o.describe())),
+        }
     }
+    if !accepted.is_empty() {
+        return Check::Fail(format!(
+            "the core negotiates a version TS 33.210 §6.2.1 says shall not be supported: {}",
+            accepted.join("; ")
+        ));
+    }
+    if !unclear.is_empty() {
+        return Check::Inconclusive(format!(
+            "whether the core refuses every legacy version cannot be told: {}",
+            unclear.join("; ")
+        ));
+    }
+    Check::Pass(format!(
+        "every legacy version refused: {}",
+        refused.join("; ")
+    ))
 }
 
-/// How the core answered a TLS 1.2 hello offering every suite of one class.
-#[derive(Debug, Clone)]
-pub struct ClassProbe {
-    /// The class offered.
-    pub class: crate::net::suites::SuiteClass,
-    /// The answer.
-    pub outcome: LegacyHelloOutcome,
-    /// The suite a ServerHello selected.
-    pub selected: Option<u16>,
-}
-
-/// CCF-TLS-08/-09: for each class of suites the texts forbid or discourage, a TLS 1.2 hello
-/// offering every suite of the class (the whole registry, so a refusal is not a partial
-/// offer's) was refused; judged only once `control`, the same hand-built hello with the
-/// recommended AEAD suites, got a ServerHello. Every accepted class is named with its clause
-/// and the suite selected.
-pub fn suites_refused(classes: &[ClassProbe], control: &LegacyHelloOutcome) -> Check {
+/// CCF-TLS-08 (`grade` Forbidden) / CCF-TLS-09 (Discouraged): of every TLS 1.2 suite the core
+/// accepts (enumerated, each class offered whole), none is of a class the texts grade so
+/// (CBC counts only when encrypt_then_mac, offered, was not negotiated). Judged once
+/// `control`, a hand-built hello with the recommended AEAD suites, got a ServerHello. The
+/// reason names the count and the worst classes; the full list is in the evidence.
+pub fn enumerated_suites_refused(
+    found: &crate::sut::tls_enumeration::Enumeration,
+    grade: crate::net::suites::Grade,
+    control: &LegacyHelloOutcome,
+) -> Check {
+    use crate::net::suites::Grade;
     if !matches!(control, LegacyHelloOutcome::ServerHello { .. }) {
         return Check::blocked(
             None,
@@ -167,44 +196,57 @@ pub fn suites_refused(classes: &[ClassProbe], control: &LegacyHelloOutcome) -> C
             ),
         );
     }
-    let accepted: Vec<String> = classes
+    let bad: Vec<&crate::sut::tls_enumeration::AcceptedSuite> = found
+        .accepted
         .iter()
-        .filter_map(|p| match &p.outcome {
-            LegacyHelloOutcome::ServerHello { .. } => Some(format!(
-                "{}: ServerHello selecting {}",
-                p.class.cited(),
-                p.selected
-                    .map(crate::net::suites::suite_name)
-                    .unwrap_or_else(|| "a suite".into())
-            )),
-            LegacyHelloOutcome::NotTls { first_bytes } => Some(format!(
-                "{}: bytes that are not TLS ({first_bytes})",
-                p.class.cited()
-            )),
-            _ => None,
-        })
+        .filter(|a| a.class.grade(a.encrypt_then_mac) == grade)
         .collect();
-    if !accepted.is_empty() {
+    let (what, keyword) = match grade {
+        Grade::Forbidden => ("forbidden", "MUST NOT"),
+        _ => ("discouraged", "SHOULD NOT"),
+    };
+    if !bad.is_empty() {
+        let mut classes: Vec<crate::net::suites::SuiteClass> =
+            bad.iter().map(|a| a.class).collect();
+        classes.sort();
+        classes.dedup();
+        let named: Vec<String> = classes
+            .iter()
+            .map(|c| {
+                let of_class: Vec<String> = bad
+                    .iter()
+                    .filter(|a| a.class == *c)
+                    .map(|a| crate::net::suites::suite_name(a.suite))
+                    .collect();
+                let more = of_class.len().saturating_sub(2);
+                format!(
+                    "{}: {}{}",
+                    c.cited(),
+                    of_class.into_iter().take(2).collect::<Vec<_>>().join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+            .collect();
         return Check::Fail(format!(
-            "offered one suite class at a time (every registry suite of the class), the core accepted {} class(es): {}",
-            accepted.len(),
-            accepted.join("; ")
+            "the core accepts {} {what} TLS 1.2 suite(s) ({keyword}): {}; see evidence",
+            bad.len(),
+            named.join("; ")
         ));
     }
-    let how: Vec<String> = classes
-        .iter()
-        .map(|p| match p.outcome {
-            // Judged on what the core did, not on the timer: nothing was negotiated.
-            LegacyHelloOutcome::Silent => format!(
-                "{}: negotiated nothing (silent within the PIXIT [timeouts] handshake)",
-                p.class.name()
-            ),
-            ref o => format!("{}: {}", p.class.name(), o.describe()),
-        })
-        .collect();
+    if !found.incomplete.is_empty() {
+        return Check::Inconclusive(format!(
+            "no {what} suite was accepted, but the enumeration did not finish: {}",
+            found.incomplete.join("; ")
+        ));
+    }
     Check::Pass(format!(
-        "every class refused ({}); the recommended AEAD suites were accepted",
-        how.join("; ")
+        "no {what} TLS 1.2 suite is accepted ({} suites accepted in all, found in {} handshakes; see evidence)",
+        found.accepted.len(),
+        found.handshakes
     ))
 }
 
@@ -1204,53 +1246,129 @@ mod tests {
         ));
     }
 
+    fn versions(
+        answers: &[(u16, LegacyHelloOutcome, Option<u16>)],
+    ) -> Vec<crate::sut::tls_enumeration::VersionProbe> {
+        answers
+            .iter()
+            .map(|(v, o, s)| crate::sut::tls_enumeration::VersionProbe {
+                version: *v,
+                offered: 170,
+                outcome: o.clone(),
+                selected: *s,
+            })
+            .collect()
+    }
+
     #[test]
-    fn legacy_hello() {
-        assert!(
-            !legacy_hello_refused(&LegacyHelloOutcome::ServerHello { version: 0x0302 }).passed()
-        );
-        assert!(legacy_hello_refused(&LegacyHelloOutcome::Alert {
+    fn legacy_versions_are_judged_on_the_whole_offer() {
+        let alert = |d| LegacyHelloOutcome::Alert {
             level: 2,
-            description: 70
-        })
-        .passed());
-        super::super::assert_pass(&legacy_hello_refused(&LegacyHelloOutcome::Closed));
+            description: d,
+        };
+        super::super::assert_pass(&legacy_versions_refused(&versions(&[
+            (0x0300, alert(40), None),
+            (0x0301, alert(70), None),
+            (0x0302, LegacyHelloOutcome::Closed, None),
+        ])));
+        // A core that speaks TLS 1.0 only with a suite the old fixed probe never offered:
+        // the whole-registry offer finds it.
+        let c = legacy_versions_refused(&versions(&[
+            (0x0300, alert(70), None),
+            (
+                0x0301,
+                LegacyHelloOutcome::ServerHello { version: 0x0301 },
+                Some(0x0039),
+            ),
+            (0x0302, alert(70), None),
+        ]));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("TLS 1.0") && m.contains("TLS_DHE_RSA_WITH_AES_256_CBC_SHA")),
+            "{c:?}"
+        );
+        // Answered at TLS 1.2 is a refusal of the legacy version; non-TLS bytes prove nothing.
+        super::super::assert_pass(&legacy_versions_refused(&versions(&[(
+            0x0302,
+            LegacyHelloOutcome::ServerHello { version: 0x0303 },
+            None,
+        )])));
+        assert!(matches!(
+            legacy_versions_refused(&versions(&[(
+                0x0301,
+                LegacyHelloOutcome::NotTls {
+                    first_bytes: "48545450".into()
+                },
+                None
+            )])),
+            Check::Inconclusive(_)
+        ));
     }
 
     /// A core that stays silent after a hello it will not negotiate negotiated nothing: the
     /// harness's handshake timer does not turn that into a finding.
     #[test]
     fn a_silent_core_negotiated_nothing() {
-        let silent = legacy_hello_refused(&LegacyHelloOutcome::Silent);
+        let silent =
+            legacy_versions_refused(&versions(&[(0x0301, LegacyHelloOutcome::Silent, None)]));
         super::super::assert_pass(&silent);
         assert!(silent.reason().contains("[timeouts] handshake"));
-        use crate::net::suites::SuiteClass;
+    }
+
+    #[test]
+    fn every_accepted_suite_is_graded_by_its_class() {
+        use crate::net::suites::{Grade, SuiteClass};
+        use crate::sut::tls_enumeration::{AcceptedSuite, Enumeration};
         let control = LegacyHelloOutcome::ServerHello { version: 0x0303 };
-        let probe = |class, outcome| ClassProbe {
-            class,
-            outcome,
-            selected: None,
+        let accepted = |suites: &[(u16, bool)]| Enumeration {
+            accepted: suites
+                .iter()
+                .map(|(s, etm)| AcceptedSuite {
+                    suite: *s,
+                    class: SuiteClass::of(*s),
+                    encrypt_then_mac: *etm,
+                })
+                .collect(),
+            handshakes: suites.len() + 11,
+            ..Default::default()
         };
-        let silent = [probe(SuiteClass::Rc4, LegacyHelloOutcome::Silent)];
-        super::super::assert_pass(&suites_refused(&silent, &control));
-        // A silent control still proves nothing.
-        assert!(!suites_refused(&silent, &LegacyHelloOutcome::Silent).passed());
-        // One class accepted among refused ones: failed, naming the class, its clause and the
-        // suite (an anonymous suite the old fixed probe never offered).
-        let mut anon = probe(
-            SuiteClass::Anonymous,
-            LegacyHelloOutcome::ServerHello { version: 0x0303 },
-        );
-        anon.selected = Some(0xc018);
-        let refused = LegacyHelloOutcome::Alert {
-            level: 2,
-            description: 40,
-        };
-        let c = suites_refused(&[probe(SuiteClass::Null, refused.clone()), anon], &control);
+        let good = accepted(&[(0xc02b, false), (0xc02f, false)]);
+        super::super::assert_pass(&enumerated_suites_refused(
+            &good,
+            Grade::Forbidden,
+            &control,
+        ));
+        super::super::assert_pass(&enumerated_suites_refused(
+            &good,
+            Grade::Discouraged,
+            &control,
+        ));
+        // One anonymous suite outside any fixed list: forbidden, named with its clause.
+        let anon = accepted(&[(0xc02b, false), (0xc018, false)]);
+        let c = enumerated_suites_refused(&anon, Grade::Forbidden, &control);
         assert!(
-            matches!(&c, Check::Fail(m) if m.contains("anonymous key exchange (RFC 5246 App. A.5)") && m.contains("TLS_ECDH_anon_WITH_AES_128_CBC_SHA")),
+            matches!(&c, Check::Fail(m) if m.contains("1 forbidden") && m.contains("RFC 5246 App. A.5") && m.contains("TLS_ECDH_anon_WITH_AES_128_CBC_SHA")),
             "{c:?}"
         );
+        // Static RSA and DHE (0xccaa: above 0x0100) are discouraged; CBC only without EtM.
+        let weak = accepted(&[(0x009c, false), (0xccaa, false), (0xc013, true)]);
+        let c = enumerated_suites_refused(&weak, Grade::Discouraged, &control);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("2 discouraged") && m.contains("static RSA") && m.contains("DHE") && !m.contains("CBC")),
+            "{c:?}"
+        );
+        // A silent control proves nothing; an unfinished enumeration passes nothing.
+        assert!(
+            !enumerated_suites_refused(&good, Grade::Forbidden, &LegacyHelloOutcome::Silent)
+                .passed()
+        );
+        let mut unfinished = good.clone();
+        unfinished
+            .incomplete
+            .push("RC4: bytes that are not TLS".into());
+        assert!(matches!(
+            enumerated_suites_refused(&unfinished, Grade::Forbidden, &control),
+            Check::Inconclusive(_)
+        ));
     }
 
     #[test]

@@ -197,6 +197,11 @@ impl SuiteClass {
     }
 }
 
+/// Every code of the registry, in order.
+pub fn registry() -> impl Iterator<Item = u16> {
+    super::suite_registry::SUITES.iter().map(|(c, _)| *c)
+}
+
 /// The IANA name of cipher suite `code` (`0x1234` when the registry has none).
 pub fn suite_name(code: u16) -> String {
     use super::suite_registry::SUITES;

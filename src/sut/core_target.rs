@@ -217,6 +217,8 @@ pub struct RunShared {
     minter: tokio::sync::OnceCell<Option<Minter>>,
     /// The last valid credential fetched, and its `exp` (None: not a JWT with `exp`).
     credential: tokio::sync::Mutex<Option<(String, Option<i64>)>>,
+    /// The TLS 1.2 suites the core accepts, enumerated once per run (CCF-TLS-08/09).
+    tls12: tokio::sync::OnceCell<Result<super::tls_enumeration::Enumeration, String>>,
     /// The notification receiver, started on first need.
     receiver: tokio::sync::OnceCell<Result<Arc<Receiver>, String>>,
 }
@@ -257,6 +259,25 @@ impl CoreTarget {
             notifications: c.notifications.clone(),
             shared: Default::default(),
         }
+    }
+
+    /// Every TLS 1.2 suite the core accepts, enumerated once per run and shared by the test
+    /// purposes that judge them.
+    pub async fn tls12_enumeration(&self) -> Result<super::tls_enumeration::Enumeration, String> {
+        self.shared
+            .tls12
+            .get_or_init(|| async {
+                super::tls_enumeration::enumerate_tls12(
+                    &self.host,
+                    self.port,
+                    &self.server_name,
+                    &self.timeouts,
+                )
+                .await
+                .map_err(|e| e.to_string())
+            })
+            .await
+            .clone()
     }
 
     /// `{apiRoot}` without a trailing slash: the PIXIT `api_root`, else `url`.

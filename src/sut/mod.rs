@@ -12,6 +12,7 @@ pub mod key_server;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;
+pub mod tls_enumeration;
 
 /// The notification receiver, where a 202's OnboardingNotification arrives.
 pub use crate::net::notification_receiver as notifications;

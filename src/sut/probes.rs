@@ -65,6 +65,17 @@ pub fn legacy_client_hello_bytes(server_name: &str) -> Vec<u8> {
 /// supported_versions extension (what rustls will never send: legacy versions, forbidden
 /// suites).
 pub fn client_hello_bytes(server_name: &str, client_version: u16, suites: &[u16]) -> Vec<u8> {
+    client_hello_bytes_for(server_name, client_version, suites, false)
+}
+
+/// [`client_hello_bytes`], optionally offering encrypt_then_mac (RFC 7366); an SSL 3.0 hello
+/// goes in an SSL 3.0 record.
+pub fn client_hello_bytes_for(
+    server_name: &str,
+    client_version: u16,
+    suites: &[u16],
+    encrypt_then_mac: bool,
+) -> Vec<u8> {
     let mut body = Vec::new();
     body.extend_from_slice(&client_version.to_be_bytes());
     body.extend((0..32u8).map(|i| i.wrapping_mul(37).wrapping_add(11))); // random
@@ -97,12 +108,21 @@ pub fn client_hello_bytes(server_name: &str, client_version: u16, suites: &[u16]
     }
     push_ext(&mut ext, 0x000b, &[0x01, 0x00]); // ec_point_formats
     push_ext(&mut ext, 0xff01, &[0x00]); // renegotiation_info
+    if encrypt_then_mac {
+        push_ext(&mut ext, 0x0016, &[]);
+    }
     body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
     body.extend_from_slice(&ext);
     let mut hs = vec![0x01];
     hs.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
     hs.extend_from_slice(&body);
-    let mut rec = vec![0x16, 0x03, 0x01];
+    let record_version: u16 = if client_version <= 0x0300 {
+        0x0300
+    } else {
+        0x0301
+    };
+    let mut rec = vec![0x16];
+    rec.extend_from_slice(&record_version.to_be_bytes());
     rec.extend_from_slice(&(hs.len() as u16).to_be_bytes());
     rec.extend_from_slice(&hs);
     rec
@@ -244,8 +264,36 @@ pub fn server_hello_suite(bytes: &[u8]) -> Option<u16> {
     Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
 }
 
+/// The extension types of a ServerHello at the start of `bytes` (after any warnings).
+pub fn server_hello_extensions(bytes: &[u8]) -> Vec<u16> {
+    let Some(start) = bytes.windows(6).position(|w| w[0] == 0x16 && w[5] == 0x02) else {
+        return Vec::new();
+    };
+    let b = &bytes[start..];
+    // record (5) + type (1) + length (3) + version (2) + random (32) + session id + suite (2)
+    // + compression (1) + extensions length (2)
+    let Some(&sid) = b.get(43) else {
+        return Vec::new();
+    };
+    let mut at = 44 + sid as usize + 3;
+    let Some(len) = b
+        .get(at..at + 2)
+        .map(|l| u16::from_be_bytes([l[0], l[1]]) as usize)
+    else {
+        return Vec::new();
+    };
+    at += 2;
+    let end = (at + len).min(b.len());
+    let mut types = Vec::new();
+    while at + 4 <= end {
+        types.push(u16::from_be_bytes([b[at], b[at + 1]]));
+        at += 4 + u16::from_be_bytes([b[at + 2], b[at + 3]]) as usize;
+    }
+    types
+}
+
 /// Send `hello` and report the server's first decisive answer (and the bytes read).
-async fn hello_probe(
+pub(super) async fn hello_probe(
     host: &str,
     port: u16,
     hello: &[u8],

@@ -7,9 +7,9 @@ use crate::checks;
 use crate::evidence::TlsEvidence;
 use crate::net::Phase;
 use crate::suite::world::{RefusalProbe, StepResult, SuiteWorld};
+use crate::sut::tls_enumeration::probe_legacy_versions;
 use crate::sut::{
-    abandoned_handshake, cleartext_request, legacy_client_hello, suites_probe, CredentialChoice,
-    RequestBody,
+    abandoned_handshake, cleartext_request, suites_probe, CredentialChoice, RequestBody,
 };
 
 /// Evidence of a handshake alone (no request on it).
@@ -69,13 +69,20 @@ async fn uses_modern_tls(w: &mut SuiteWorld) -> StepResult {
 async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let core = w.core()?;
-    match legacy_client_hello(&core.host, core.port, &core.server_name, &core.timeouts).await {
-        Ok(outcome) => {
-            w.evidence.notes.push(format!(
-                "ClientHello offering only TLS 1.0/1.1 answered with: {}",
-                outcome.describe()
-            ));
-            w.on_core.refusal_probe = Some(RefusalProbe::Legacy(outcome));
+    match probe_legacy_versions(&core.host, core.port, &core.server_name, &core.timeouts).await {
+        Ok(probes) => {
+            for p in &probes {
+                w.evidence.notes.push(format!(
+                    "ClientHello offering only {} with every suite that exists for it ({} suites) answered with: {}{}",
+                    crate::sut::version_name(p.version),
+                    p.offered,
+                    p.outcome.describe(),
+                    p.selected
+                        .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
+                        .unwrap_or_default()
+                ));
+            }
+            w.on_core.refusal_probe = Some(RefusalProbe::Legacy(probes));
             Ok(())
         }
         Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
@@ -86,10 +93,12 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
 async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     match w.on_core.refusal_probe.take() {
-        Some(RefusalProbe::Legacy(outcome)) => w.check(checks::legacy_hello_refused(&outcome)),
-        Some(RefusalProbe::Suites { classes, control }) => {
-            w.check(checks::suites_refused(&classes, &control))
-        }
+        Some(RefusalProbe::Legacy(probes)) => w.check(checks::legacy_versions_refused(&probes)),
+        Some(RefusalProbe::Suites {
+            found,
+            grade,
+            control,
+        }) => w.check(checks::enumerated_suites_refused(&found, grade, &control)),
         None => w.harness_error("no hand-built ClientHello was sent"),
     }
 }
@@ -99,20 +108,24 @@ const RECOMMENDED_SUITES: &[u16] = &[0xc02b, 0xc02f, 0xc02c, 0xc030];
 
 #[when(regex = r"^the invoker offers only cipher suites RFC 9325 (forbids|discourages)$")]
 async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult {
-    use crate::net::suites::SuiteClass;
+    use crate::net::suites::Grade;
     skip_if_decided!(w);
     let core = w.core()?;
-    let classes: &[SuiteClass] = if grade == "forbids" {
-        &SuiteClass::FORBIDDEN
+    let grade = if grade == "forbids" {
+        Grade::Forbidden
     } else {
-        &SuiteClass::DISCOURAGED
+        Grade::Discouraged
     };
-    let probe = |s: Vec<u16>| {
-        let core = core.clone();
-        async move { suites_probe(&core.host, core.port, &core.server_name, &s, &core.timeouts).await }
-    };
-    let (control, _) = match probe(RECOMMENDED_SUITES.to_vec()).await {
-        Ok(c) => c,
+    let control = match suites_probe(
+        &core.host,
+        core.port,
+        &core.server_name,
+        RECOMMENDED_SUITES,
+        &core.timeouts,
+    )
+    .await
+    {
+        Ok((c, _)) => c,
         Err(e) => {
             return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
         }
@@ -122,33 +135,32 @@ async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult
         names(RECOMMENDED_SUITES),
         control.describe()
     ));
-    // One hello per class, each offering the whole class, concurrently.
-    let answers = futures::future::join_all(classes.iter().map(|c| probe(c.members()))).await;
-    let mut probes = Vec::new();
-    for (class, answer) in classes.iter().zip(answers) {
-        let (outcome, selected) = match answer {
-            Ok(o) => o,
-            Err(e) => {
-                return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
-            }
-        };
-        w.evidence.notes.push(format!(
-            "TLS 1.2 ClientHello offering every {} suite [{}] answered with: {}{}",
-            class.name(),
-            names(&class.members()),
-            outcome.describe(),
-            selected
-                .map(|c| format!(", selecting {}", crate::sut::suite_name(c)))
-                .unwrap_or_default()
-        ));
-        probes.push(checks::ClassProbe {
-            class: *class,
-            outcome,
-            selected,
-        });
-    }
+    // Enumerated once per run, every class offered whole (shared with the other grade).
+    let found = match core.tls12_enumeration().await {
+        Ok(f) => f,
+        Err(e) => {
+            return w.harness_error(format!("the core is not reachable at {}: {e}", core.url))
+        }
+    };
+    w.evidence.notes.push(format!(
+        "TLS 1.2 suites the core accepts, enumerated one class at a time in {} handshakes ({} ms), encrypt_then_mac offered: [{}]",
+        found.handshakes,
+        found.ms,
+        found
+            .accepted
+            .iter()
+            .map(|a| format!(
+                "{} ({}{})",
+                crate::sut::suite_name(a.suite),
+                a.class.name(),
+                if a.encrypt_then_mac { ", encrypt_then_mac" } else { "" }
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     w.on_core.refusal_probe = Some(RefusalProbe::Suites {
-        classes: probes,
+        found,
+        grade,
         control,
     });
     Ok(())

@@ -94,13 +94,15 @@ pub struct InvokerScenario {
 /// judged by "Then the core refuses the handshake".
 #[derive(Debug, Clone)]
 pub enum RefusalProbe {
-    /// Offering only TLS 1.0/1.1.
-    Legacy(crate::sut::LegacyHelloOutcome),
-    /// One TLS 1.2 hello per suite class, each offering every suite of its class, after the
+    /// Each legacy version offered with every suite that exists for it.
+    Legacy(Vec<crate::sut::tls_enumeration::VersionProbe>),
+    /// Every TLS 1.2 suite the core accepts (enumerated), to be graded as `grade`, after the
     /// control hello with the recommended suites got `control`.
     Suites {
-        /// Per class: the answer and the suite the core selected, if it did.
-        classes: Vec<crate::checks::ClassProbe>,
+        /// What the enumeration found.
+        found: crate::sut::tls_enumeration::Enumeration,
+        /// The grade this test purpose judges.
+        grade: crate::net::suites::Grade,
         /// The answer to the positive control.
         control: crate::sut::LegacyHelloOutcome,
     },
