@@ -125,7 +125,7 @@ impl SuiteClass {
             SuiteClass::StaticDh => "static finite-field DH",
             SuiteClass::Ffdhe => "ephemeral finite-field DH (DHE)",
             SuiteClass::NoForwardSecrecy => "no forward secrecy (static ECDH, PSK, Kerberos, SRP)",
-            SuiteClass::Cbc => "CBC without encrypt_then_mac",
+            SuiteClass::Cbc => "CBC mode",
             SuiteClass::EcdheAead => "ECDHE with AEAD",
             SuiteClass::Tls13 => "TLS 1.3",
             SuiteClass::Signalling => "signalling value",

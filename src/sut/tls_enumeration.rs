@@ -174,6 +174,57 @@ async fn enumerate_class(
     Ok(found)
 }
 
+/// The TLS 1.3 suites the core accepts, each tried alone (rustls offers the three ring
+/// implements: TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256;
+/// the CCM suites cannot be offered). Reported, not judged: no text requires more than
+/// TLS_AES_128_GCM_SHA256 (RFC 8446 §9.1), which CCF-TLS-07's handshake covers.
+pub async fn enumerate_tls13(
+    host: &str,
+    port: u16,
+    server_name: &str,
+    timeouts: &Timeouts,
+) -> Vec<u16> {
+    let base = rustls::crypto::ring::default_provider();
+    let suites: Vec<rustls::SupportedCipherSuite> = base
+        .cipher_suites
+        .iter()
+        .copied()
+        .filter(|s| s.version() == &rustls::version::TLS13)
+        .collect();
+    let tries = suites.into_iter().map(|suite| {
+        let provider = rustls::crypto::CryptoProvider {
+            cipher_suites: vec![suite],
+            ..rustls::crypto::ring::default_provider()
+        };
+        async move {
+            let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(provider))
+                .with_protocol_versions(&[&rustls::version::TLS13])
+                .ok()?
+                .dangerous()
+                .with_custom_certificate_verifier(
+                    crate::peers::lax_verifier::LaxVerifier::anything(),
+                )
+                .with_no_client_auth();
+            let name = rustls_pki_types::ServerName::try_from(server_name.to_string()).ok()?;
+            let connect = async {
+                let tcp = tokio::net::TcpStream::connect((host, port)).await?;
+                tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+                    .connect(name, tcp)
+                    .await
+            };
+            match tokio::time::timeout(timeouts.connect + timeouts.handshake, connect).await {
+                Ok(Ok(_)) => Some(u16::from(suite.suite())),
+                _ => None,
+            }
+        }
+    });
+    futures::future::join_all(tries)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// The encrypt_then_mac extension (RFC 7366).
 const ENCRYPT_THEN_MAC: u16 = 22;
 

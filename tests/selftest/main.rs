@@ -15,5 +15,6 @@ mod legitimacy;
 mod load;
 mod opencapif;
 mod reports;
+mod scanner;
 mod teardown;
 mod verdict_truth;

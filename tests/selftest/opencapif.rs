@@ -4,7 +4,8 @@
 //! harness runs its core suite against each with the committed SUT configs
 //! (`fixtures/sut/opencapif-{direct,nginx}.toml`), asserts every verdict against the committed
 //! baselines (`fixtures/baselines/opencapif-{direct,nginx}.json`, each departure with its
-//! reason), and proves no verdict depends on the harness's own teardown timeout (1 s and 3 s).
+//! reason), proves no verdict depends on the harness's own teardown timeout (1 s and 3 s),
+//! and that the harness's TLS enumeration agrees with sslyze on both shapes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -102,5 +103,15 @@ fn opencapif_core_in_both_shapes_gets_the_verdicts_of_its_baselines() {
             short, long,
             "{shape}: a verdict changed with the harness's teardown timeout"
         );
+    }
+    // The harness's TLS enumeration agrees with an independent scanner on both shapes.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for (shape, port) in [("direct", 8443), ("nginx", 9443)] {
+        rt.block_on(super::scanner::assert_agree(
+            &format!("OpenCAPIF {shape}"),
+            "capifcore",
+            "127.0.0.1",
+            port,
+        ));
     }
 }

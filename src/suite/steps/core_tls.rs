@@ -153,7 +153,7 @@ async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult
                 "{} ({}{})",
                 crate::sut::suite_name(a.suite),
                 a.class.name(),
-                if a.encrypt_then_mac { ", encrypt_then_mac" } else { "" }
+                if a.encrypt_then_mac { ", encrypt_then_mac negotiated" } else { "" }
             ))
             .collect::<Vec<_>>()
             .join(", ")
@@ -315,6 +315,24 @@ async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResul
                 &tls,
             ));
             session.close().await;
+            if version == "TLS 1.3" {
+                // Reported, not judged: which TLS 1.3 suites the core accepts, each alone.
+                let accepted = crate::sut::tls_enumeration::enumerate_tls13(
+                    &core.host,
+                    core.port,
+                    &core.server_name,
+                    &core.timeouts,
+                )
+                .await;
+                w.evidence.notes.push(format!(
+                    "TLS 1.3 suites the core accepts, each offered alone: [{}]",
+                    accepted
+                        .iter()
+                        .map(|c| crate::sut::suite_name(*c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             w.on_core.handshake = Some((Some(version), Ok(tls)));
             Ok(())
         }
