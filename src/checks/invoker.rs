@@ -421,7 +421,6 @@ fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
 /// a TLS 1.1 ServerHello flight and the invoker must abort with protocol_version. A TLS 1.2
 /// hello without supported_versions says "1.2 at most", not "1.0 too": only the answer tells.
 pub fn refuses_legacy_version(run: &InvokerRun) -> Check {
-    use crate::net::suites::SuiteClass;
     let Some(hello) = first_hello(run) else {
         return Check::Inconclusive("no ClientHello was observed".into());
     };
@@ -451,15 +450,10 @@ pub fn refuses_legacy_version(run: &InvokerRun) -> Check {
             crate::sut::Handshake::Legacy { version, reply } => Some((*version, reply.clone())),
             _ => None,
         });
-    let usable_below_1_2 = hello.cipher_suites.iter().any(|c| {
-        let name = crate::sut::suite_name(*c);
-        !matches!(
-            SuiteClass::of(*c),
-            SuiteClass::Tls13 | SuiteClass::Signalling
-        ) && !["GCM", "CCM", "CHACHA20", "_SHA256", "_SHA384"]
-            .iter()
-            .any(|t| name.contains(t))
-    });
+    let usable_below_1_2 = hello
+        .cipher_suites
+        .iter()
+        .any(|c| crate::net::suites::exists_before_tls12(*c));
     let Some((version, reply)) = reply else {
         return Check::Inconclusive(
             "the played core did not answer with a legacy ServerHello, so whether the invoker would take one cannot be told".into(),

@@ -197,6 +197,18 @@ impl SuiteClass {
     }
 }
 
+/// Whether suite `code` exists before TLS 1.2 (no AEAD, no SHA-256/384 MAC, not a TLS 1.3
+/// suite or a signalling value): what a TLS 1.0/1.1 peer can negotiate.
+pub fn exists_before_tls12(code: u16) -> bool {
+    let name = suite_name(code);
+    !matches!(
+        SuiteClass::of(code),
+        SuiteClass::Tls13 | SuiteClass::Signalling
+    ) && !["GCM", "CCM", "CHACHA20", "_SHA256", "_SHA384"]
+        .iter()
+        .any(|t| name.contains(t))
+}
+
 /// Every code of the registry, in order.
 pub fn registry() -> impl Iterator<Item = u16> {
     super::suite_registry::SUITES.iter().map(|(c, _)| *c)

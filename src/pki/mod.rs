@@ -32,8 +32,8 @@ pub use minter::{
     UrlKeyed, FORGED_KID, SIGNING_ALGS,
 };
 pub use profile::{
-    der_to_pem, new_serial, pem_to_der, Authority, CertProfile, Identity, PkiError, ServerVariant,
-    DEFAULT_HOSTS,
+    certificate_common_name, csr_common_name, der_to_pem, new_serial, pem_to_der, Authority,
+    CertProfile, Identity, PkiError, ServerVariant, DEFAULT_HOSTS,
 };
 pub use subject_key::{certificate_spki, parse_invoker_public_key, SubjectKey, SubjectKeyError};
 

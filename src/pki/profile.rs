@@ -399,6 +399,26 @@ impl std::fmt::Debug for Identity {
     }
 }
 
+/// The subject CN of a DER certificate (None: unparsable, or no CN).
+pub fn certificate_common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    first_common_name(cert.subject())
+}
+
+/// The subject CN of a PEM PKCS#10 CSR.
+pub fn csr_common_name(pem: &str) -> Option<String> {
+    use x509_parser::prelude::FromDer;
+    let der = ::pem::parse(pem.as_bytes()).ok()?;
+    let (_, csr) =
+        x509_parser::certification_request::X509CertificationRequest::from_der(der.contents())
+            .ok()?;
+    first_common_name(&csr.certification_request_info.subject)
+}
+
+fn first_common_name(name: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+    Some(name.iter_common_name().next()?.as_str().ok()?.to_string())
+}
+
 impl Identity {
     /// An identity from its chain and key.
     pub fn new(chain: Vec<CertificateDer<'static>>, key: KeyPair) -> Self {
@@ -413,16 +433,7 @@ impl Identity {
     /// The leaf certificate's subject CN (None: no leaf, unparsable, or no CN), for reasons
     /// that must name who presented a certificate.
     pub fn common_name(&self) -> Option<String> {
-        let leaf = self.chain.first()?;
-        let (_, parsed) = x509_parser::parse_x509_certificate(leaf).ok()?;
-        let cn = parsed
-            .subject()
-            .iter_common_name()
-            .next()?
-            .as_str()
-            .ok()?
-            .to_string();
-        Some(cn)
+        certificate_common_name(self.chain.first()?)
     }
 
     /// The leaf certificate as PEM.

@@ -62,15 +62,7 @@ pub const LEGACY_VERSIONS: [u16; 3] = [0x0300, 0x0301, 0x0302];
 /// suite, no signalling value).
 pub fn legacy_suites() -> Vec<u16> {
     crate::net::suites::registry()
-        .filter(|c| {
-            let name = crate::net::suites::suite_name(*c);
-            !matches!(
-                SuiteClass::of(*c),
-                SuiteClass::Tls13 | SuiteClass::Signalling
-            ) && !["GCM", "CCM", "CHACHA20", "_SHA256", "_SHA384"]
-                .iter()
-                .any(|t| name.contains(t))
-        })
+        .filter(|c| crate::net::suites::exists_before_tls12(*c))
         .collect()
 }
 

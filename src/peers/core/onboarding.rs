@@ -197,7 +197,7 @@ fn create(
     };
     // The authorise-by-cn-prefix fault names the certificate as the CSR did.
     let cn = if faults.has(CoreFault::AuthoriseByCnPrefix) {
-        csr_common_name(
+        crate::pki::csr_common_name(
             &validated
                 .details
                 .onboarding_information
@@ -279,37 +279,6 @@ async fn wedge_on_shared_name(state: &State, information: Option<&str>) -> Resul
     Ok(())
 }
 
-/// The subject CN of a PEM CSR (the authorise-by-cn-prefix fault).
-fn csr_common_name(pem: &str) -> Option<String> {
-    use x509_parser::prelude::FromDer;
-    let der = ::pem::parse(pem.as_bytes()).ok()?;
-    let (_, csr) =
-        x509_parser::certification_request::X509CertificationRequest::from_der(der.contents())
-            .ok()?;
-    let cn = csr
-        .certification_request_info
-        .subject
-        .iter_common_name()
-        .next()?
-        .as_str()
-        .ok()?
-        .to_string();
-    Some(cn)
-}
-
-/// The subject CN of a DER certificate.
-fn certificate_common_name(der: &[u8]) -> Option<String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let cn = cert
-        .subject()
-        .iter_common_name()
-        .next()?
-        .as_str()
-        .ok()?
-        .to_string();
-    Some(cn)
-}
-
 /// PUT `/onboardedInvokers/{id}` (TS 29.222 §8.4.2.3.3.1, update): authenticated like the
 /// DELETE, answered 204 for an onboarded invoker and 404 for an unknown (or offboarded) one.
 /// The body is not applied: the reference core has nothing an update could change that the
@@ -359,7 +328,8 @@ pub fn offboard(state: &State, id: &str, client_cert: Option<&[u8]>) -> Resp {
     let authenticates = |e: &Onboarded| {
         if by_prefix {
             return registry.issued(cert)
-                && certificate_common_name(cert).is_some_and(|cn| cn.starts_with("invoker"));
+                && crate::pki::certificate_common_name(cert)
+                    .is_some_and(|cn| cn.starts_with("invoker"));
         }
         e.certificate_der == cert
             || (faults.has(CoreFault::OffboardAnyInvoker) && registry.issued(cert))
