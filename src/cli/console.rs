@@ -117,26 +117,21 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         "{} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable, {} error — {} ms",
         s.total, s.pass, s.fail, s.mandatory_fail, s.inconclusive, s.not_applicable, s.error, result.report.duration_ms
     );
-    if let Some(b) = &result.report.baseline {
-        if b.deviations.is_empty() {
-            println!("baseline {}: the results match", b.file);
-        } else {
-            println!("baseline {}: {} deviation(s)", b.file, b.deviations.len());
-            for d in &b.deviations {
-                println!("  {}", inert(&d.describe()));
-            }
+    let head = capif_conformance::report::headline(&result.report);
+    println!("{}", inert(&head.verdict));
+    if let Some(b) = &head.baseline {
+        println!("{}", inert(b));
+        for d in result.report.baseline.iter().flat_map(|b| &b.deviations) {
+            println!("  {}", inert(&d.describe()));
         }
-    }
-    if s.tested_nothing() {
-        println!(
-            "NOT CONFORMANT: nothing applicable was tested (exit code {})",
-            exit_codes::NOTHING_TESTED
-        );
     }
     println!("report: {}", result.paths.html().display());
     if processes::interrupted() {
+        println!("exit {}: the run was interrupted", exit_codes::INTERRUPTED);
         return exit_codes::INTERRUPTED;
     }
+    // The closing line quotes the code the process returns (the report's, decided once).
+    println!("{}", head.exit);
     result.exit_code
 }
 

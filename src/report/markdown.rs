@@ -76,30 +76,16 @@ pub fn render_markdown(r: &Report) -> String {
     let s = &r.summary;
     let mut m = String::new();
     m.push_str("## CAPIF onboarding conformance (TS 33.122 Figure B.1-1)\n\n");
-    let headline = if s.tested_nothing() {
-        "**Not conformant**: nothing applicable was tested".to_string()
-    } else if let Some(b) = &r.baseline {
-        if b.deviations.is_empty() {
-            format!("**Matches the baseline** `{}`", b.file)
-        } else {
-            format!(
-                "**{} deviation(s) from the baseline** `{}`",
-                b.deviations.len(),
-                b.file
-            )
-        }
-    } else if s.mandatory_fail > 0 {
-        format!(
-            "**Not conformant**: {} mandatory test purpose(s) failed",
-            s.mandatory_fail
-        )
-    } else {
-        "**No mandatory failure**".to_string()
-    };
+    let head = super::headline(r);
+    let headline = format!("**{}**", md_text(&head.verdict));
     m.push_str(&format!(
         "{headline} — {} test purposes: {} pass, {} fail, {} inconclusive, {} not applicable, {} error.\n\n",
         s.total, s.pass, s.fail, s.inconclusive, s.not_applicable, s.error
     ));
+    if let Some(b) = &head.baseline {
+        m.push_str(&format!("{}\n\n", md_text(b)));
+    }
+    m.push_str(&format!("`{}`\n\n", head.exit));
     for w in r.suts.iter().flat_map(|s| &s.warnings) {
         m.push_str(&format!("> **Warning**: {}\n\n", md_text(w)));
     }

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod figure;
+mod headline;
 mod html;
 mod junit;
 mod markdown;
@@ -10,6 +11,7 @@ mod model;
 mod write;
 
 pub use baseline::{Baseline, BaselineError, Deviation, DeviationKind, Expected, BASELINE_FORMAT};
+pub use headline::{headline, Headline, Tone};
 pub use html::render_html;
 pub use junit::render_junit;
 pub use markdown::render_markdown;

@@ -38,6 +38,8 @@ pub struct Report {
     pub results: Vec<ResultEntry>,
     /// The comparison with `--baseline`, if one was given.
     pub baseline: Option<BaselineReport>,
+    /// The exit code the run returns (README "Exit codes"); every headline quotes it.
+    pub exit_code: i32,
 }
 
 impl Report {

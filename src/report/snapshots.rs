@@ -115,6 +115,7 @@ pub fn synthetic() -> Report {
             file: "baseline.json".into(),
             deviations,
         }),
+        exit_code: 1,
     }
 }
 
@@ -125,6 +126,27 @@ fn json_snapshot() {
         ".duration_ms" => "[duration]",
         ".results[].duration_ms" => "[duration]",
     });
+}
+
+/// With a baseline that expects the failure, JUnit reads it as skipped (the exit code is 0 for
+/// it), the real verdict kept in a property; an unexpected failure stays a failure.
+#[test]
+fn junit_follows_the_baseline() {
+    let mut r = synthetic();
+    let failing = r
+        .results
+        .iter_mut()
+        .find(|x| x.verdict == Verdict::Fail)
+        .unwrap();
+    failing.expected = Some("fail".into());
+    let xml = render_junit(&r);
+    let parsed = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit");
+    assert_eq!(parsed.failures, 0, "{xml}");
+    assert!(xml.contains("expected by baseline: fail"), "{xml}");
+    assert!(xml.contains(r#"<property name="verdict" value="fail"/>"#));
+    // Without that expectation it is a failure again.
+    let parsed = quick_junit::Report::deserialize_from_str(&render_junit(&synthetic())).unwrap();
+    assert_eq!(parsed.failures, 1);
 }
 
 #[test]

@@ -236,7 +236,7 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
     if outcomes.is_empty() {
         return Err(RunError::NothingSelected);
     }
-    let report = build_report(
+    let mut report = build_report(
         &plan,
         &outcomes,
         baseline.as_ref(),
@@ -244,6 +244,9 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
         started_at,
         started,
     );
+    // Decided once, before any report is written: every headline quotes it.
+    let exit_code = gate(&report, &outcomes, baseline.as_ref());
+    report.exit_code = exit_code;
     let paths = write_reports(&report, &plan.out).map_err(|e| {
         RunError::Harness(format!(
             "cannot write the reports into {}: {e} (choose a writable --out)",
@@ -261,7 +264,6 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
             RunError::Harness(format!("cannot write the baseline {}: {e}", path.display()))
         })?;
     }
-    let exit_code = gate(&report, &outcomes, baseline.as_ref());
     debug_assert!(outcomes
         .iter()
         .all(|o| o.verdict != Verdict::Pass || !o.reason.is_empty()));
@@ -423,6 +425,8 @@ fn build_report(
         summary,
         results,
         baseline: baseline_report,
+        // Set by the caller once the gate decided.
+        exit_code: exit_codes::OK,
     }
 }
 

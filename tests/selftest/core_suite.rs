@@ -315,3 +315,75 @@ fn the_credential_can_come_from_an_opencapif_register() {
     let v = report_verdicts(&dir.path().join("bad/latest/report.json"));
     assert_eq!(v["CCF-OK-01"], "error");
 }
+
+/// Every exit path prints, as its closing line, the exit code the process returns: a run
+/// against a core that is not running (harness errors only: "NO VERDICT", never "not
+/// conformant"), the embedded peers (0), and a baseline the results deviate from (1).
+#[test]
+fn the_printed_exit_code_is_the_returned_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    super::support::write_pki(&pki);
+    let down = dir.path().join("down.toml");
+    std::fs::write(
+        &down,
+        format!(
+            "[core]\nurl = \"https://127.0.0.1:1\"\nca = \"{}\"\ncredential = \"x.y.z\"\n[timeouts]\nconnect = \"1s\"\n",
+            pki.join("ca.pem").display()
+        ),
+    )
+    .unwrap();
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(
+        &baseline,
+        r#"{"format_version":1,"expected":{"CCF-TLS-01":{"verdict":"fail","reason":"expected to fail, for this test"}}}"#,
+    )
+    .unwrap();
+    let runs: Vec<(Vec<String>, Option<&str>)> = vec![
+        (
+            vec![
+                "--sut".into(),
+                "core".into(),
+                "--config".into(),
+                down.display().to_string(),
+            ],
+            Some("NO VERDICT"),
+        ),
+        (vec!["--sut".into(), "core".into()], Some("Conformant")),
+        (
+            vec![
+                "--sut".into(),
+                "core".into(),
+                "--baseline".into(),
+                baseline.display().to_string(),
+            ],
+            Some("Baseline"),
+        ),
+    ];
+    let mut codes = Vec::new();
+    for (args, says) in runs {
+        let out = std::process::Command::new(BIN)
+            .arg("run")
+            .args(&args)
+            .arg("--out")
+            .arg(dir.path().join("r"))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let code = out.status.code().unwrap();
+        let last = stdout.lines().last().unwrap_or("");
+        assert!(
+            last.starts_with(&format!("exit {code}: ")),
+            "{args:?}: returned {code}, printed {last:?}\n{stdout}"
+        );
+        if let Some(s) = says {
+            assert!(stdout.contains(s), "{args:?}: {stdout}");
+        }
+        assert!(
+            !(code == 2 && stdout.contains("NOT CONFORMANT")),
+            "{stdout}"
+        );
+        codes.push(code);
+    }
+    assert_eq!(codes, [2, 0, 1]);
+}

@@ -408,6 +408,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                 .map(capif_conformance::report::ResultEntry::from)
                 .collect(),
             baseline: None,
+            exit_code: capif_conformance::run::exit_code_for(&outcomes),
         };
         let dir = tempfile::tempdir().unwrap();
         let paths = capif_conformance::report::write_reports(&report, dir.path()).unwrap();
