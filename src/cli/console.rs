@@ -114,11 +114,26 @@ pub async fn run(mut plan: RunPlan) -> i32 {
     let s = &result.report.summary;
     println!();
     println!(
-        "{} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable, {} error — {} ms",
-        s.total, s.pass, s.fail, s.mandatory_fail, s.inconclusive, s.not_applicable, s.error, result.report.duration_ms
+        "{} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable{}, {} error — {} ms",
+        s.total,
+        s.pass,
+        s.fail,
+        s.mandatory_fail,
+        s.inconclusive,
+        s.not_applicable,
+        if s.not_configured > 0 {
+            format!(" ({} of them not tested because of the configuration)", s.not_configured)
+        } else {
+            String::new()
+        },
+        s.error,
+        result.report.duration_ms
     );
     let head = capif_conformance::report::headline(&result.report);
     println!("{}", inert(&head.verdict));
+    if let Some(n) = &head.not_configured {
+        println!("{}", inert(n));
+    }
     if let Some(b) = &head.baseline {
         println!("{}", inert(b));
         for d in result.report.baseline.iter().flat_map(|b| &b.deviations) {

@@ -37,6 +37,8 @@ pub struct Headline {
     pub verdict: String,
     /// What the baseline says of the run, when one was given.
     pub baseline: Option<String>,
+    /// What the configuration left untested, and the keys that would test it (None: nothing).
+    pub not_configured: Option<String>,
     /// `exit N: why`, with the code the process returns.
     pub exit: String,
 }
@@ -107,6 +109,25 @@ pub fn headline(r: &Report) -> Headline {
             )
         }
     });
+    let not_configured = (s.not_configured > 0).then(|| {
+        let mut keys: Vec<(&str, Vec<&str>)> = Vec::new();
+        for x in &r.results {
+            if let Some(k) = &x.not_configured {
+                match keys.iter_mut().find(|(key, _)| key == k) {
+                    Some((_, ids)) => ids.push(&x.id),
+                    None => keys.push((k, vec![&x.id])),
+                }
+            }
+        }
+        format!(
+            "{} test purpose(s) not tested because of the configuration (not counted as the implementation's not-applicable): {}",
+            s.not_configured,
+            keys.iter()
+                .map(|(k, ids)| format!("set {k} to test {}", ids.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    });
     let why = match r.exit_code {
         exit_codes::OK if r.baseline.is_some() => "the results match the baseline".to_string(),
         exit_codes::OK => "every applicable mandatory test purpose passed".to_string(),
@@ -129,6 +150,7 @@ pub fn headline(r: &Report) -> Headline {
         tone,
         verdict,
         baseline,
+        not_configured,
         exit: format!("exit {}: {why}", r.exit_code),
     }
 }
@@ -155,6 +177,29 @@ mod tests {
             "{h:?}"
         );
         assert_eq!(h.exit, "exit 0: the results match the baseline");
+    }
+
+    /// A short configuration that leaves test purposes untested says so, with the keys, apart
+    /// from what the implementation's declared capabilities make not applicable.
+    #[test]
+    fn what_the_configuration_left_untested_is_said_with_its_key() {
+        let mut r = super::super::snapshots::synthetic();
+        assert_eq!(headline(&r).not_configured, None);
+        for x in r
+            .results
+            .iter_mut()
+            .filter(|x| x.verdict == Verdict::NotApplicable)
+        {
+            x.not_configured = Some("[core] credential_signing_key".into());
+        }
+        r.summary = super::super::Summary::of_results(&r.results);
+        assert_eq!(r.summary.not_configured, 1);
+        let n = headline(&r).not_configured.unwrap();
+        assert!(
+            n.starts_with("1 test purpose(s) not tested because of the configuration")
+                && n.contains("set [core] credential_signing_key to test CCF-OK-05"),
+            "{n}"
+        );
     }
 
     #[test]

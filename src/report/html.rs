@@ -190,6 +190,12 @@ pub fn render_html(r: &Report) -> String {
             .unwrap_or_default(),
         esc(&head.exit)
     ));
+    if let Some(n) = &head.not_configured {
+        h.push_str(&format!(
+            "<div class=\"banner warn\" id=\"not-configured\">{}</div>\n",
+            esc(n)
+        ));
+    }
     for w in r.suts.iter().flat_map(|s| &s.warnings) {
         h.push_str(&format!(
             "<div class=\"banner warn\" id=\"warning\">WARNING: {}</div>\n",

@@ -85,6 +85,9 @@ pub fn render_markdown(r: &Report) -> String {
     if let Some(b) = &head.baseline {
         m.push_str(&format!("{}\n\n", md_text(b)));
     }
+    if let Some(n) = &head.not_configured {
+        m.push_str(&format!("> {}\n\n", md_text(n)));
+    }
     m.push_str(&format!("`{}`\n\n", head.exit));
     for w in r.suts.iter().flat_map(|s| &s.warnings) {
         m.push_str(&format!("> **Warning**: {}\n\n", md_text(w)));

@@ -103,9 +103,22 @@ pub struct Summary {
     pub error: usize,
     /// Failed mandatory test purposes (what gates CI).
     pub mandatory_fail: usize,
+    /// Of the not-applicable ones: not tested because of the configuration (a key would have
+    /// them tested), as opposed to the implementation's declared capabilities.
+    pub not_configured: usize,
 }
 
 impl Summary {
+    /// The summary of `results`, with the count of what the configuration left untested.
+    pub fn of_results(results: &[ResultEntry]) -> Self {
+        let mut s = Summary::of(results.iter().map(|r| (&r.verdict, r.severity)));
+        s.not_configured = results
+            .iter()
+            .filter(|r| r.not_configured.is_some())
+            .count();
+        s
+    }
+
     /// Nothing applicable was tested: no test purpose passed or failed.
     pub fn tested_nothing(&self) -> bool {
         self.total > 0 && self.pass == 0 && self.fail == 0
@@ -154,6 +167,10 @@ pub struct ResultEntry {
     /// verdict explains it (one defect, one failure).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<String>,
+    /// For a not-applicable verdict the configuration caused: the key that would have this
+    /// test purpose tested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_configured: Option<String>,
     /// Clauses enforced, as published ("TS 33.122 §6.1").
     pub spec_refs: Vec<String>,
     /// The cited sentences with their citations, in one string (for readers of format 1).
@@ -184,6 +201,7 @@ impl From<&Outcome> for ResultEntry {
             verdict: o.verdict,
             reason: o.reason.clone(),
             blocked_by: o.blocked_by.map(str::to_string),
+            not_configured: o.not_configured.map(str::to_string),
             spec_refs: o.tp.spec_refs(),
             requirement: o.tp.requirement_text(),
             requirements: o.tp.cited().cloned().collect(),

@@ -72,6 +72,7 @@ pub fn synthetic() -> Report {
                 verdict: *v,
                 reason: reason.to_string(),
                 blocked_by: None,
+                not_configured: None,
                 spec_refs: tp.spec_refs(),
                 requirement: tp.requirement_text(),
                 requirements: tp.cited().cloned().collect(),
@@ -109,7 +110,7 @@ pub fn synthetic() -> Report {
                 pics: vec![],
             },
         ],
-        summary: Summary::of(results.iter().map(|r| (&r.verdict, r.severity))),
+        summary: Summary::of_results(&results),
         results,
         baseline: Some(BaselineReport {
             file: "baseline.json".into(),

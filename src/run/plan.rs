@@ -393,7 +393,6 @@ fn build_report(
     started_at: time::OffsetDateTime,
     started: Instant,
 ) -> Report {
-    let summary = Summary::of(outcomes.iter().map(|o| (&o.verdict, o.tp.severity())));
     let mut results: Vec<ResultEntry> = outcomes.iter().map(ResultEntry::from).collect();
     let baseline_report = baseline.map(|b| {
         for r in results.iter_mut() {
@@ -422,7 +421,7 @@ fn build_report(
         duration_ms: started.elapsed().as_millis() as u64,
         config: plan.config.as_ref().map(|p| p.display().to_string()),
         suts,
-        summary,
+        summary: Summary::of_results(&results),
         results,
         baseline: baseline_report,
         // Set by the caller once the gate decided.

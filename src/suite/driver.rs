@@ -38,8 +38,9 @@ impl SuiteTargets {
         }
     }
 
-    /// Why `tp` does not apply to this SUT, if it does not (PICS).
-    pub fn not_applicable(&self, tp: &TestPurpose) -> Option<String> {
+    /// Why `tp` does not apply to this SUT, if it does not (PICS), and, when the configuration
+    /// rather than the implementation is why, the key that would have it tested.
+    pub fn not_applicable(&self, tp: &TestPurpose) -> Option<(String, Option<&'static str>)> {
         let (cap, wanted) = match tp.applicability {
             Applicability::Always => return None,
             Applicability::Requires(cap) => (cap, true),
@@ -54,14 +55,28 @@ impl SuiteTargets {
             catalogue::Capability::AsynchronousOnboarding => caps.asynchronous_onboarding,
         };
         (declared != wanted).then(|| match cap {
-            catalogue::Capability::AcceptsHarnessCredentials => format!(
-                "PICS: [core.capabilities].{} = false and no [core].credential_signing_key: the harness cannot mint credentials this core accepts",
-                cap.key()
+            // Not a capability of the core: what the harness was given to mint with.
+            catalogue::Capability::AcceptsHarnessCredentials => (
+                format!(
+                    "not tested because of the configuration: [core.capabilities].{} = false and no [core].credential_signing_key, so the harness cannot mint credentials this core accepts",
+                    cap.key()
+                ),
+                Some(MINTING_KEY),
             ),
-            _ => format!("PICS: [core.capabilities].{} = {declared}", cap.key()),
+            _ => (
+                format!("PICS: [core.capabilities].{} = {declared}", cap.key()),
+                None,
+            ),
         })
     }
 }
+
+/// The configuration that lets the harness mint credentials a core accepts.
+pub const MINTING_KEY: &str =
+    "[core] credential_signing_key (or accepts_harness_credentials = true with [core] pki)";
+
+/// The configuration that lets the harness receive the OnboardingNotification of a 202.
+pub const NOTIFICATIONS_KEY: &str = "[core.notifications]";
 
 /// A callback receiving each outcome as its scenario finishes.
 pub type OutcomeSink = Box<dyn Fn(&Outcome)>;
@@ -99,6 +114,10 @@ pub struct Outcome {
     /// verdict explains it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<&'static str>,
+    /// For a not-applicable verdict the configuration caused (not the implementation's
+    /// declared capabilities): the key that would have it tested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_configured: Option<&'static str>,
     /// Wall time of the scenario.
     pub duration_ms: u64,
     /// What was observed.
@@ -184,8 +203,9 @@ pub async fn run_suite(
                 world.started = Some(Instant::now());
                 world.tp = purpose_of(scenario);
                 if let Some(tp) = world.tp {
-                    if let Some(reason) = targets.not_applicable(tp) {
+                    if let Some((reason, key)) = targets.not_applicable(tp) {
                         world.decided = Some((Verdict::NotApplicable, reason));
+                        world.not_configured = key;
                     }
                 }
                 world.targets = Some(targets);
@@ -212,6 +232,9 @@ pub async fn run_suite(
                         verdict,
                         reason,
                         blocked_by: w.blocked_by(),
+                        not_configured: (verdict == Verdict::NotApplicable)
+                            .then_some(w.not_configured)
+                            .flatten(),
                         duration_ms: w
                             .started
                             .map(|s| s.elapsed().as_millis() as u64)
@@ -224,6 +247,7 @@ pub async fn run_suite(
                     verdict: Verdict::Error,
                     reason: format!("harness error: {}", step_error.unwrap_or_default()),
                     blocked_by: None,
+                    not_configured: None,
                     duration_ms: 0,
                     evidence: Evidence::default(),
                 },

@@ -387,3 +387,66 @@ fn the_printed_exit_code_is_the_returned_one() {
     }
     assert_eq!(codes, [2, 0, 1]);
 }
+
+/// A short configuration (no key to mint credentials with) leaves the minted-credential test
+/// purposes untested: counted apart and said with the key that would test them, not folded
+/// into the implementation's not-applicable.
+#[test]
+fn what_a_short_configuration_leaves_untested_is_said_out_loud() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    write_pki(&pki);
+    let core = CoreProcess::start(&pki, &[]);
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
+            core.url,
+            p = pki.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "run",
+            "--sut",
+            "core",
+            "--tags",
+            "@branch:request-validation",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let minted: Vec<&str> = capif_conformance::catalogue::all()
+        .filter(|tp| {
+            tp.applicability
+                == capif_conformance::catalogue::Applicability::Requires(
+                    capif_conformance::catalogue::Capability::AcceptsHarnessCredentials,
+                )
+        })
+        .map(|tp| tp.id)
+        .collect();
+    assert_eq!(minted.len(), 7);
+    assert!(
+        stdout.contains("7 test purpose(s) not tested because of the configuration")
+            && stdout.contains("credential_signing_key"),
+        "{stdout}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r/latest/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["summary"]["not_configured"], 7);
+    for r in report["results"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        assert_eq!(
+            r.get("not_configured").is_some(),
+            minted.contains(&id),
+            "{id}: {r}"
+        );
+    }
+}

@@ -81,8 +81,11 @@ impl SuiteWorld {
             match control.holds(need, core.capabilities.asynchronous_onboarding) {
                 Holds::Yes => {}
                 Holds::NotApplicable(reason) => {
+                    // A 202 whose notification the harness cannot receive: the configuration
+                    // (no [core.notifications]) is why, not the core.
                     self.evidence.exchanges.push(control.exchange);
                     self.decided = Some((Verdict::NotApplicable, reason.clone()));
+                    self.not_configured = Some(crate::suite::driver::NOTIFICATIONS_KEY);
                     return Err(reason);
                 }
                 Holds::No(reason) => {

@@ -36,6 +36,9 @@ pub struct SuiteWorld {
     pub checks: Vec<Check>,
     /// A verdict fixed before any check (not applicable, or a harness error).
     pub decided: Option<(Verdict, String)>,
+    /// With a not-applicable verdict that the configuration, not the implementation, caused:
+    /// the configuration key that would have this test purpose tested.
+    pub not_configured: Option<&'static str>,
     /// State of a scenario with the core under test (the harness plays the invoker).
     pub on_core: CoreScenario,
     /// State of a scenario with the invoker under test (the harness plays the core).
