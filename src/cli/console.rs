@@ -88,6 +88,28 @@ pub async fn run(mut plan: RunPlan) -> i32 {
             return e.exit_code();
         }
     };
+    // The lines above came in completion order and cut; here every non-pass again, in
+    // catalogue order (core first) and in full.
+    let not_passed: Vec<_> = result
+        .report
+        .results
+        .iter()
+        .filter(|x| x.verdict != Verdict::Pass)
+        .collect();
+    if !not_passed.is_empty() {
+        println!();
+        println!("Every test purpose that did not pass, in catalogue order:");
+        for x in &not_passed {
+            println!(
+                "  {:<12} {:<12} {:<13} {}",
+                verdict_label(x.verdict),
+                x.id,
+                x.severity.tag(),
+                inert(&x.reason)
+            );
+        }
+    }
+    println!();
     for sut in &result.report.suts {
         println!("SUT ({}): {}", sut.role.name(), inert(&sut.description));
         for w in &sut.warnings {
@@ -141,6 +163,11 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         }
     }
     println!("report: {}", result.paths.html().display());
+    if result.report.config.is_none() {
+        println!(
+            "This tested the embedded reference peers. Next: `capif-conformance run --sut core --config my-core.toml` (README \"Testing your own CAPIF core\") or `--sut invoker` with an adapter."
+        );
+    }
     if processes::interrupted() {
         println!("exit {}: the run was interrupted", exit_codes::INTERRUPTED);
         return exit_codes::INTERRUPTED;

@@ -379,6 +379,25 @@ fn the_printed_exit_code_is_the_returned_one() {
         if let Some(s) = says {
             assert!(stdout.contains(s), "{args:?}: {stdout}");
         }
+        // Every non-pass is recapped in full after the completion-order lines; the demo says
+        // what to run next.
+        // (each of these runs has a non-pass: errors, or the embedded core's not-applicable)
+        let recap = stdout
+            .split("Every test purpose that did not pass, in catalogue order:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{args:?}: no recap\n{stdout}"));
+        assert!(
+            recap
+                .lines()
+                .filter(|l| l.starts_with("  "))
+                .all(|l| !l.ends_with('…')),
+            "{args:?}: the recap cuts reasons\n{recap}"
+        );
+        assert_eq!(
+            stdout.contains("This tested the embedded reference peers"),
+            !args.contains(&"--config".to_string()),
+            "{stdout}"
+        );
         assert!(
             !(code == 2 && stdout.contains("NOT CONFORMANT")),
             "{stdout}"
