@@ -32,7 +32,8 @@ svg.flow{max-width:100%;height:auto}.node{stroke:#57606a;stroke-width:1.5}.node.
 details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.4rem .7rem}summary{cursor:pointer}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font-size:12px}
 .meta td:first-child{width:14rem;color:#57606a}.muted{color:#57606a}
-@media print{body{margin:0;max-width:none}details{break-inside:avoid}summary{list-style:none}pre{white-space:pre-wrap}}
+#findings-table{table-layout:fixed;width:100%}#findings-table th:nth-child(1){width:8.5rem}#findings-table th:nth-child(2){width:7.5rem}#findings-table th:nth-child(3){width:7.5rem}#findings-table td{overflow-wrap:anywhere}#findings-table td:nth-child(-n+3){overflow-wrap:normal;white-space:nowrap}
+@media print{body{margin:0;max-width:none}details{break-inside:avoid}summary{list-style:none}pre{white-space:pre-wrap}details.tp:not([data-verdict="pass"])::details-content{content-visibility:visible;display:block}}
 "#;
 
 fn verdict_cell(v: Verdict) -> String {
@@ -109,8 +110,48 @@ fn exchange(x: &Exchange) -> String {
     h
 }
 
+/// The findings first: every fail, error and inconclusive, mandatory first, each linking to
+/// its evidence (what a reader of a forwarded report needs before the figure and the table).
+fn findings(r: &Report) -> String {
+    let mut found: Vec<&ResultEntry> = r
+        .results
+        .iter()
+        .filter(|x| {
+            matches!(
+                x.verdict,
+                Verdict::Fail | Verdict::Error | Verdict::Inconclusive
+            )
+        })
+        .collect();
+    found.sort_by_key(|x| (x.verdict != Verdict::Fail, x.severity));
+    let mut h = String::from("<h2 id=\"findings\">Findings</h2>\n");
+    if found.is_empty() {
+        h.push_str(
+            "<p>None: no test purpose failed, was inconclusive or met a harness error.</p>\n",
+        );
+        return h;
+    }
+    h.push_str("<table id=\"findings-table\"><tr><th>id</th><th>verdict</th><th>severity</th><th>finding</th></tr>\n");
+    for x in found {
+        h.push_str(&format!(
+            "<tr><td><a href=\"#{id}\">{id}</a></td><td>{}</td><td>{}</td><td>{}<br><span class=\"muted\">{}</span></td></tr>\n",
+            verdict_cell(x.verdict),
+            x.severity.tag(),
+            esc(&x.title),
+            esc(&x.reason),
+            id = esc(&x.id),
+        ));
+    }
+    h.push_str("</table>\n");
+    h
+}
+
 fn result_section(r: &ResultEntry) -> String {
-    let open = if matches!(r.verdict, Verdict::Fail | Verdict::Error) {
+    // Every non-pass opens, so a printed report carries its evidence; passes stay one line.
+    let open = if matches!(
+        r.verdict,
+        Verdict::Fail | Verdict::Error | Verdict::Inconclusive
+    ) {
         " open"
     } else {
         ""
@@ -241,6 +282,7 @@ pub fn render_html(r: &Report) -> String {
             h.push_str("</ul>\n");
         }
     }
+    h.push_str(&findings(r));
     h.push_str("<h2>Figure B.1-1, coloured by verdict</h2><div class=\"figs\">\n");
     for sut in [Sut::Core, Sut::Invoker] {
         if r.results.iter().any(|x| x.sut == sut) {

@@ -203,6 +203,22 @@ fn html_snapshot_is_self_contained() {
     );
     // The failed branch is red in the core's figure.
     assert!(html.contains("class=\"node fail\""));
+    // Findings come first (before the figure), the failure and the inconclusive and the
+    // error listed, the failure first; every non-pass's evidence is open.
+    let findings = html.find("id=\"findings\"").expect("a findings section");
+    assert!(findings < html.find("<svg").unwrap());
+    let table = &html[findings..html.find("Figure B.1-1, coloured").unwrap()];
+    let (f, i, e) = (
+        table.find("CCF-CRED-01").unwrap(),
+        table.find("CCF-TD-03").unwrap(),
+        table.find("INV-TD-01").unwrap(),
+    );
+    assert!(f < i && f < e, "{table}");
+    assert!(!table.contains("CCF-TLS-01"), "a pass is no finding");
+    assert!(
+        html.contains("<details id=\"CCF-TD-03\" class=\"tp\" data-verdict=\"inconclusive\" open>")
+    );
+    assert!(html.contains("::details-content"));
     insta::assert_snapshot!("report_html", html);
 }
 
