@@ -371,3 +371,44 @@ async fn an_invoker_that_cannot_offboard_is_not_applicable_there() {
         );
     }
 }
+
+/// The minimal adapter the README offers (`fixtures/adapters/minimal.sh`: sh, openssl, curl)
+/// works against the played core as it ships: every applicable test purpose passes, and its
+/// exit 89 on a 202 makes only that part of INV-OK-03 not applicable.
+#[test]
+#[ignore = "needs the openssl and curl CLIs; .ci/run installs them and runs ignored tests"]
+fn the_minimal_shell_adapter_passes_what_applies() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("minimal.toml");
+    std::fs::write(
+        &config,
+        "[invoker]\ncommand = \"sh \\\"$CAPIF_RUN_DIR/fixtures/adapters/minimal.sh\\\"\"\ngives_up_within = \"25s\"\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .current_dir(root)
+        .args(["run", "--sut", "invoker", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r/latest/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["summary"]["fail"], 0, "{stdout}");
+    let ok03 = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "INV-OK-03")
+        .unwrap();
+    assert_eq!(ok03["verdict"], "pass", "{ok03}");
+    assert!(ok03["reason"]
+        .as_str()
+        .unwrap()
+        .contains("202 instead of 201 Created: not applicable"));
+}

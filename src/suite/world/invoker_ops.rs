@@ -55,11 +55,15 @@ impl SuiteWorld {
                         "{violation} (the adapter then exited {EXIT_UNSUPPORTED}, \"not supported\": what was observed stands)"
                     )));
                 }
-                let reason = format!(
-                    "the invoker does not support this scenario: {}",
-                    run.adapter.last_stderr_line()
-                );
-                self.decided = Some((Verdict::NotApplicable, reason));
+                // A later part of a scenario whose earlier parts were judged (INV-OK-03's 202
+                // after its 200): only that part is not applicable; its Then step says so.
+                if self.on_invoker.runs.is_empty() {
+                    let reason = format!(
+                        "the invoker does not support this scenario: {}",
+                        run.adapter.last_stderr_line()
+                    );
+                    self.decided = Some((Verdict::NotApplicable, reason));
+                }
             }
             // The harness's configuration, never the invoker's failure.
             AdapterOutcome::NotRunnable(why) => {
