@@ -15,6 +15,16 @@ use capif_conformance::sut::InvokerTarget;
 
 const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
 
+/// `target` with the harness invoker's identity from `templates` (the PIXIT a vendor sets).
+fn named(
+    target: &capif_conformance::sut::CoreTarget,
+    templates: capif_conformance::pki::IdentityTemplates,
+) -> capif_conformance::sut::CoreTarget {
+    let mut t = target.clone();
+    t.identities = std::sync::Arc::new(capif_conformance::pki::IdentityIssuer::new(templates));
+    t
+}
+
 /// Faults that only a choice of the harness could trigger: their row proves nothing fails (the
 /// harness does not cause the collision), and a test of their own proves they bite.
 const HARNESS_CAUSED: &[&str] = &["wedge-on-shared-name"];
@@ -148,13 +158,13 @@ async fn a_shared_invoker_name_wedges_the_core_the_distinct_ones_do_not() {
     let core = EmbeddedCore::start_faulty(timeouts(), Faults::of(&[CoreFault::WedgeOnSharedName]))
         .await
         .unwrap();
-    let mut target = core.target.clone();
-    target.identities = std::sync::Arc::new(capif_conformance::pki::IdentityIssuer::new(
+    let target = named(
+        &core.target,
         capif_conformance::pki::IdentityTemplates {
             information: "one-shared-name".into(),
             ..Default::default()
         },
-    ));
+    );
     let outcomes = run_suite(
         SuiteTargets {
             core: Some(target),
@@ -186,15 +196,16 @@ async fn a_core_authorising_by_cn_prefix_is_judged_by_the_names_it_was_given() {
             EmbeddedCore::start_faulty(timeouts(), Faults::of(&[CoreFault::AuthoriseByCnPrefix]))
                 .await
                 .unwrap();
-        let mut target = core.target.clone();
-        if let Some(cn) = cn {
-            target.identities = std::sync::Arc::new(capif_conformance::pki::IdentityIssuer::new(
+        let target = match cn {
+            Some(cn) => named(
+                &core.target,
                 capif_conformance::pki::IdentityTemplates {
                     cn: cn.into(),
                     ..Default::default()
                 },
-            ));
-        }
+            ),
+            None => core.target.clone(),
+        };
         let outcomes = run_suite(
             SuiteTargets {
                 core: Some(target),
