@@ -562,6 +562,38 @@ pub fn created(resp: &HttpResponse, asynchronous: bool) -> Check {
     )
 }
 
+/// CCF-OK-01 with what the harness chose to send (`chosen`: its key, key format and names).
+/// A refusal of the content (400, 403, 409, 422) may be a refusal of those choices rather than
+/// of the request, so only then does the reason name them and the PIXIT keys that change them;
+/// a 5xx or a wrong success code would not change with them, so it says nothing of them.
+pub fn created_for(resp: &HttpResponse, asynchronous: bool, chosen: &str) -> Check {
+    match created(resp, asynchronous) {
+        Check::Fail(r) if matches!(resp.status, 400 | 403 | 409 | 422) => Check::Fail(format!(
+            "{r}; if the core refused what the harness chose, change it: the harness sent {chosen}"
+        )),
+        c => c,
+    }
+}
+
+/// CCF-OK-07's 204 to the DELETE with the issued certificate. A core that authorises by
+/// certificate name refuses (401, 403) a CN it does not expect: only then does the reason name
+/// the CN and the PIXIT that chose the CSR's subject.
+pub fn deleted_with_issued_certificate(resp: &HttpResponse, cn: &str) -> Check {
+    let hint = if matches!(resp.status, 401 | 403) {
+        format!(" (the certificate's CN={cn}; the CSR's subject comes from the PIXIT [core] invoker_subject_cn)")
+    } else {
+        String::new()
+    };
+    Check::expect(
+        resp.status == 204,
+        "204 No Content: the issued certificate authenticated the invoker",
+        format!(
+            "expected 204 No Content, got {} to the DELETE with the issued certificate{hint}",
+            describe(resp)
+        ),
+    )
+}
+
 /// CCF-OK-09: the 202 is completed by an OnboardingNotification (TS 29.222 §8.4.2.2.3.1:
 /// "the onboarding result will be notified") at this request's destination within the bound
 /// the vendor declares (PIXIT `[core.notifications] within`): `result` true (the only
@@ -1142,6 +1174,72 @@ mod tests {
         assert!(!location(&http, "https://capifcore", "capifcore")
             .reason()
             .contains("api_root"));
+    }
+
+    /// Issue 27, point 7: a reason names configuration only when changing that configuration
+    /// would change the verdict. Each row is a check whose failure may name a key, fed once
+    /// where the key would help (it is named, and the changed configuration passes) and once
+    /// where it would not (it is not named).
+    #[test]
+    fn reasons_name_configuration_only_when_it_would_change_the_verdict() {
+        let chosen = "apiInvokerInformation \"x\", key Ec as Pem (PIXIT [core] invoker_key)";
+        let plain = |status| resp(status, "application/problem+json", "{}", None);
+        // CCF-OK-01: a refusal of the content may be a refusal of the harness's choices (the
+        // rsa-only legitimacy variant passes with invoker_key = "rsa2048"); a 500 is not.
+        for status in [400, 403, 409, 422] {
+            let c = created_for(&plain(status), false, chosen);
+            assert!(
+                !c.passed() && c.reason().contains("PIXIT [core] invoker_key"),
+                "{status}: {c:?}"
+            );
+        }
+        for status in [500, 503, 200, 302, 404] {
+            let c = created_for(&plain(status), false, chosen);
+            assert!(
+                !c.passed() && !c.reason().contains("PIXIT"),
+                "{status}: {c:?}"
+            );
+        }
+        // CCF-OK-07: a core authorising by name refuses with 401/403 (fault
+        // authorise-by-cn-prefix passes with another invoker_subject_cn); a 404 or 500 would
+        // not change with the CN.
+        for status in [401, 403] {
+            let c = deleted_with_issued_certificate(&plain(status), "capif-conformance-3");
+            assert!(
+                !c.passed()
+                    && c.reason().contains("invoker_subject_cn")
+                    && c.reason().contains("CN=capif-conformance-3"),
+                "{c:?}"
+            );
+        }
+        for status in [404, 500, 200] {
+            let c = deleted_with_issued_certificate(&plain(status), "capif-conformance-3");
+            assert!(
+                !c.passed() && !c.reason().contains("invoker_subject_cn"),
+                "{status}: {c:?}"
+            );
+        }
+        super::super::assert_pass(&deleted_with_issued_certificate(&plain(204), "x"));
+        // CCF-TD-01/02: teardown = "core" names teardown = "either" for a keep-alive core, and
+        // with it declared the same behaviour passes once the invoker's close was served.
+        let kept = SessionEnd::ServedAnotherRequest { status: 404 };
+        let strict = session_ended(&kept, false, None, TeardownPolicy::Core);
+        assert!(
+            strict.reason().contains("teardown = \"either\""),
+            "{strict:?}"
+        );
+        super::super::assert_pass(&session_ended(
+            &kept,
+            false,
+            Some(&SessionEnd::CloseNotify),
+            TeardownPolicy::Either,
+        ));
+        // Data nobody asked for fails whatever is declared, and names no declaration.
+        for policy in [TeardownPolicy::Core, TeardownPolicy::Either] {
+            let c = session_ended(&SessionEnd::MoreData { bytes: 9 }, false, None, policy);
+            assert!(!c.passed() && !c.reason().contains("teardown ="), "{c:?}");
+        }
+        // CCF-OK-02's [core] api_root: a_mapped_port_core_is_judged_against_its_declared_api_root.
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub async fn run(mut plan: RunPlan) -> i32 {
     }
     println!();
     for sut in &result.report.suts {
-        println!("SUT ({}): {}", sut.role.name(), inert(&sut.description));
+        println!("SUT ({}): {}", sut.role.name(), inert(&sut.title()));
         for w in &sut.warnings {
             println!("WARNING: {}", inert(w));
         }

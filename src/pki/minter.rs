@@ -59,6 +59,34 @@ pub fn jwt_alg(token: &str) -> Option<String> {
     v["alg"].as_str().map(str::to_string)
 }
 
+/// A credential the harness crafted, as its evidence shows it: the decoded JOSE header and
+/// claims (what the test is about, and no secret: a JWS does not hide them) with only the
+/// signature masked, since without it the token cannot be replayed. None when `token` is not
+/// a three-part JWS whose header and claims are JSON.
+pub fn describe_crafted(token: &str) -> Option<String> {
+    let mut parts = token.split('.');
+    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let json = |part: &str| -> Option<Value> {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part.trim_end_matches('='))
+            .ok()?;
+        serde_json::from_slice(&bytes).ok()
+    };
+    let signature = if signature.is_empty() {
+        "no signature".to_string()
+    } else {
+        format!("signature masked ({} chars)", signature.len())
+    };
+    Some(format!(
+        "credential sent: JOSE header {}, claims {}, {signature}",
+        json(header)?,
+        json(payload)?
+    ))
+}
+
 /// The provisioned `token` made unsecured (RFC 7519 §6): header `{"alg":"none"}`, the same
 /// claims, no signature. Needs no key, so it works against any core.
 pub fn unsecured_copy(token: &str) -> Option<String> {
@@ -381,6 +409,37 @@ pub fn url_keyed_copy(token: &str, how: KeyUrl, url: &str) -> Option<UrlKeyed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 27, point 10: the evidence of a crafted credential shows its header and claims
+    /// decoded and masks only the signature, and survives the report's scrubbing.
+    #[test]
+    fn a_crafted_credential_is_shown_decoded_with_its_signature_masked() {
+        let pki = TestPki::generate(&["localhost".into()]).unwrap();
+        let provisioned = pki.credential("someone", 900);
+        let pem = pki.enrolment.key.serialize_pem();
+        let m = Minter::from_pem(pem.as_bytes(), "ES256", &provisioned).unwrap();
+        let token = m.mint_with(
+            &[],
+            &[("aud", serde_json::json!("https://elsewhere.invalid/"))],
+        );
+        let signature = token.rsplit('.').next().unwrap();
+        let shown = crate::evidence::scrub(&describe_crafted(&token).unwrap());
+        assert!(shown.contains(r#""alg":"ES256""#), "{shown}");
+        assert!(
+            shown.contains(r#""aud":"https://elsewhere.invalid/""#),
+            "{shown}"
+        );
+        assert!(shown.contains(r#""sub":"someone""#), "{shown}");
+        assert!(shown.contains(&format!("signature masked ({} chars)", signature.len())));
+        assert!(
+            !shown.contains(signature) && !shown.contains("eyJ"),
+            "{shown}"
+        );
+        let unsecured = describe_crafted(&unsecured_copy(&token).unwrap()).unwrap();
+        assert!(unsecured.contains(r#""alg":"none""#) && unsecured.ends_with("no signature"));
+        assert_eq!(describe_crafted("this-is-not-a-jwt"), None);
+        assert_eq!(describe_crafted("a.b.c.d"), None);
+    }
 
     #[test]
     fn copies_claims_and_sets_the_window() {

@@ -28,8 +28,8 @@ pub use issued::{
     key_identifiers_link, pem_certificates, verify_issued, IssuedCertificate, IssuedError,
 };
 pub use minter::{
-    embedded_jwk_copy, jwt_alg, jwt_claims, unsecured_copy, url_keyed_copy, KeyUrl, Minter,
-    UrlKeyed, FORGED_KID, SIGNING_ALGS,
+    describe_crafted, embedded_jwk_copy, jwt_alg, jwt_claims, unsecured_copy, url_keyed_copy,
+    KeyUrl, Minter, UrlKeyed, FORGED_KID, SIGNING_ALGS,
 };
 pub use profile::{
     certificate_common_name, csr_common_name, der_to_pem, new_serial, pem_to_der, Authority,

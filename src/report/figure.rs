@@ -18,16 +18,29 @@ pub fn branch_state(results: &[ResultEntry], sut: Sut, branch: Branch) -> (&'sta
     let n = |v: Verdict| rs.iter().filter(|r| r.verdict == v).count();
     let (pass, fail) = (n(Verdict::Pass), n(Verdict::Fail));
     let other = rs.len() - pass - fail;
-    let class = if fail > 0 {
+    // Red is what gates: a failure that is only recommended (or weaker) is marked apart, as
+    // the findings table and the exit code treat it.
+    let mandatory_fail = rs
+        .iter()
+        .filter(|r| {
+            r.verdict == Verdict::Fail && r.severity == crate::catalogue::Severity::Mandatory
+        })
+        .count();
+    let class = if mandatory_fail > 0 {
         "fail"
+    } else if fail > 0 {
+        "advisory"
     } else if other > 0 {
         "warn"
     } else {
         "pass"
     };
     let mut label = format!("{pass}/{} pass", rs.len());
-    if fail > 0 {
-        label.push_str(&format!(", {fail} fail"));
+    if mandatory_fail > 0 {
+        label.push_str(&format!(", {mandatory_fail} fail"));
+    }
+    if fail > mandatory_fail {
+        label.push_str(&format!(", {} fail (not mandatory)", fail - mandatory_fail));
     }
     if other > 0 {
         label.push_str(&format!(", {other} undecided"));
@@ -283,4 +296,26 @@ pub fn flow_svg(results: &[ResultEntry], sut: Sut) -> String {
     offboarding_apart(&mut s, results, sut, (cx - 130, 654));
     s.push_str("</svg>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Severity;
+
+    /// Red marks what gates: a branch whose only failure is recommended is marked apart.
+    #[test]
+    fn only_a_mandatory_failure_colours_a_branch_red() {
+        let mut results = super::super::snapshots::synthetic().results;
+        let failed = results.iter().position(|r| r.id == "CCF-CRED-01").unwrap();
+        assert_eq!(results[failed].severity, Severity::Mandatory);
+        let (class, label) = branch_state(&results, Sut::Core, results[failed].branch);
+        assert_eq!((class, label.as_str()), ("fail", "0/1 pass, 1 fail"));
+        results[failed].severity = Severity::Recommended;
+        let (class, label) = branch_state(&results, Sut::Core, results[failed].branch);
+        assert_eq!(
+            (class, label.as_str()),
+            ("advisory", "0/1 pass, 1 fail (not mandatory)")
+        );
+    }
 }

@@ -26,7 +26,7 @@ th{background:#f3f5f7}.v{font-weight:600;white-space:nowrap}
 .banner{padding:.8rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}.banner.ok{background:#dafbe1}.banner.bad{background:#ffebe9}.banner.warn{background:#fff8c5}.banner .sub{font-weight:400;font-size:.9em;margin-top:.3rem}
 .figs{display:flex;flex-wrap:wrap;gap:1.5rem}.fig{flex:1 1 460px}.fig h3{margin:.2rem 0}
 svg.flow{max-width:100%;height:auto}.node{stroke:#57606a;stroke-width:1.5}.node.plain,.node.terminal{fill:#fff}.node.terminal{fill:#eaeef2}
-.node.pass{fill:#dafbe1;stroke:#1a7f37}.node.fail{fill:#ffebe9;stroke:#cf222e;stroke-width:2.5}.node.warn{fill:#fff8c5;stroke:#9a6700}.node.none{fill:#f6f8fa;stroke-dasharray:4 3}
+.node.pass{fill:#dafbe1;stroke:#1a7f37}.node.fail{fill:#ffebe9;stroke:#cf222e;stroke-width:2.5}.node.warn{fill:#fff8c5;stroke:#9a6700}.node.advisory{fill:#fff1e5;stroke:#bc4c00;stroke-width:2}.node.none{fill:#f6f8fa;stroke-dasharray:4 3}
 .label{font-size:11.5px;text-anchor:middle;fill:#1d2430}.badge{font-size:11px;font-weight:700;text-anchor:middle;fill:#1d2430}.yn{font-size:12px;font-weight:700;fill:#57606a}
 .edge{fill:none;stroke:#57606a;stroke-width:1.4}.edge.apart,.node.apart{stroke-dasharray:6 3}.head{fill:#57606a}
 details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.4rem .7rem}summary{cursor:pointer}
@@ -256,6 +256,7 @@ pub fn render_html(r: &Report) -> String {
                 .clone()
                 .unwrap_or_else(|| "none (embedded reference peers)".into()),
         ),
+        ("specifications", r.specifications.join(" · ")),
     ] {
         h.push_str(&format!("<tr><td>{k}</td><td>{}</td></tr>", esc(&v)));
     }
@@ -264,7 +265,7 @@ pub fn render_html(r: &Report) -> String {
         h.push_str(&format!(
             "<tr><td>SUT ({})</td><td>{}<br><span class=\"muted\">roots (SHA-256): {}<br>PICS: {}</span></td></tr>",
             sut.role.name(),
-            esc(&sut.description),
+            esc(&sut.title()),
             esc(&sut.trusted_roots.join(", ")),
             esc(&if pics.is_empty() { "—".to_string() } else { pics.join(", ") })
         ));

@@ -31,6 +31,9 @@ pub fn render_junit(r: &Report) -> String {
             let mut suite = TestSuite::new(format!("{}.{}", sut.name(), branch.tag()));
             suite.add_property(Property::new("sut", sut.name()));
             suite.add_property(Property::new("branch", branch.tag()));
+            if let Some(d) = r.suts.iter().find(|d| d.role == sut) {
+                suite.add_property(Property::new("system_under_test", d.title()));
+            }
             for x in results {
                 // A non-pass the baseline expects is not a CI failure: the exit code says 0
                 // for it, so JUnit consumers (Jenkins, GitLab) must not read it as one. The

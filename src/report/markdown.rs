@@ -100,7 +100,13 @@ pub fn render_markdown(r: &Report) -> String {
         m.push_str(&format!(
             "- SUT ({}): {}\n",
             sut.role.name(),
-            cell(&sut.description)
+            cell(&sut.title())
+        ));
+    }
+    if !r.specifications.is_empty() {
+        m.push_str(&format!(
+            "- Specifications: {}\n",
+            md_text(&r.specifications.join(" · "))
         ));
     }
     m.push('\n');

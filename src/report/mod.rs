@@ -16,7 +16,8 @@ pub use html::render_html;
 pub use junit::render_junit;
 pub use markdown::render_markdown;
 pub use model::{
-    branch_counts, BaselineReport, Report, ResultEntry, Summary, SutDescription, FORMAT_VERSION,
+    branch_counts, specifications, BaselineReport, Report, ResultEntry, Summary, SutDescription,
+    FORMAT_VERSION,
 };
 pub use write::{check_writable, write_reports, ReportPaths};
 

@@ -34,6 +34,9 @@ pub struct Report {
     pub suts: Vec<SutDescription>,
     /// Counts by verdict.
     pub summary: Summary,
+    /// The specification releases the run's verdicts rest on: each document cited by a
+    /// result, with the versions its texts were read in ([`specifications`]).
+    pub specifications: Vec<String>,
     /// One entry per test purpose run.
     pub results: Vec<ResultEntry>,
     /// The comparison with `--baseline`, if one was given.
@@ -50,6 +53,7 @@ impl Report {
         let mut r = self.clone();
         for s in &mut r.suts {
             s.description = scrub(&s.description);
+            s.product = s.product.as_deref().map(scrub);
         }
         for x in &mut r.results {
             x.reason = scrub(&x.reason);
@@ -58,6 +62,19 @@ impl Report {
         r.command_line = r.command_line.iter().map(|a| scrub(a)).collect();
         r
     }
+}
+
+/// The documents `results` cite, each with the versions its texts were read in, in document
+/// order: "3GPP TS 33.122 V18 and V18.1.0".
+pub fn specifications(results: &[ResultEntry]) -> Vec<String> {
+    let mut docs: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for r in results.iter().flat_map(|x| &x.requirements) {
+        docs.entry(&r.document).or_default().insert(&r.version);
+    }
+    docs.into_iter()
+        .map(|(d, v)| format!("{d} {}", v.into_iter().collect::<Vec<_>>().join(" and ")))
+        .collect()
 }
 
 /// The comparison of a run with a baseline.
@@ -76,6 +93,10 @@ pub struct SutDescription {
     pub role: Sut,
     /// What it is (URL, command, "embedded reference core").
     pub description: String,
+    /// The product under test as the vendor names it (`[core] description`, `[invoker]
+    /// description`): name and version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
     /// Certificates provisioned for it, as SHA-256 fingerprints.
     pub trusted_roots: Vec<String>,
     /// PICS as declared, `key = value`.
@@ -84,6 +105,17 @@ pub struct SutDescription {
     /// sent in clear); shown at the top of every report.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+impl SutDescription {
+    /// The product's name (when the vendor gave one), then how the run reached it: the one
+    /// line every report and the console show for this system under test.
+    pub fn title(&self) -> String {
+        match &self.product {
+            Some(p) => format!("{p} — {}", self.description),
+            None => self.description.clone(),
+        }
+    }
 }
 
 /// Counts by verdict.

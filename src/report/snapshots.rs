@@ -98,6 +98,7 @@ pub fn synthetic() -> Report {
             SutDescription {
                 role: Sut::Core,
                 description: "CAPIF core at https://127.0.0.1:8443/".into(),
+                product: Some("ACME CAPIF core 4.2.1 (build 812)".into()),
                 trusted_roots: vec!["AB:CD".into()],
                 warnings: Vec::new(),
                 pics: vec![("issues_certificate".into(), "true".into())],
@@ -105,12 +106,14 @@ pub fn synthetic() -> Report {
             SutDescription {
                 role: Sut::Invoker,
                 description: "API invoker driven by `./x`".into(),
+                product: None,
                 trusted_roots: vec![],
                 warnings: Vec::new(),
                 pics: vec![],
             },
         ],
         summary: Summary::of_results(&results),
+        specifications: super::specifications(&results),
         results,
         baseline: Some(BaselineReport {
             file: "baseline.json".into(),

@@ -134,6 +134,7 @@ fn describe_core(t: &CoreTarget, embedded: bool) -> SutDescription {
         } else {
             format!("CAPIF core at {} (server name {})", t.url, t.server_name)
         },
+        product: None,
         trusted_roots: t
             .trusted
             .iter()
@@ -218,7 +219,12 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
         targets.core = Some(t);
     }
     if let Some(t) = invoker_target(&plan, config.as_ref(), timeouts)? {
-        suts.push(describe_invoker(&t));
+        let mut d = describe_invoker(&t);
+        d.product = config
+            .as_ref()
+            .and_then(|c| c.invoker.as_ref())
+            .and_then(|i| i.description.clone());
+        suts.push(d);
         targets.invoker = Some(t);
     }
     let outcomes = run_suite(
@@ -318,6 +324,7 @@ async fn core_target(
         note = Some(n);
     }
     let mut d = describe_core(&t, false);
+    d.product = core.product.clone();
     if let Some(note) = note {
         d.description.push_str(&format!("; {note}"));
     }
@@ -369,6 +376,7 @@ fn describe_invoker(t: &InvokerTarget) -> SutDescription {
     SutDescription {
         role: Sut::Invoker,
         description: t.description.clone(),
+        product: None,
         trusted_roots: vec![crate::pki::sha256_fingerprint(&t.pki.ca.cert)],
         warnings: Vec::new(),
         pics: t
@@ -422,6 +430,7 @@ fn build_report(
         config: plan.config.as_ref().map(|p| p.display().to_string()),
         suts,
         summary: Summary::of_results(&results),
+        specifications: crate::report::specifications(&results),
         results,
         baseline: baseline_report,
         // Set by the caller once the gate decided.

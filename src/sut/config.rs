@@ -97,6 +97,7 @@ pub struct EnrolmentConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCore {
+    description: Option<String>,
     url: String,
     api_root: Option<String>,
     server_name: Option<String>,
@@ -167,6 +168,9 @@ pub struct InvokerEnrolmentConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InvokerConfig {
+    /// The product under test, as the vendor names it (name and version), shown in every
+    /// report.
+    pub description: Option<String>,
     /// Shell command run once per scenario.
     pub command: String,
     /// Serve an enrolment endpoint.
@@ -210,6 +214,9 @@ struct RawConfig {
 /// A validated `[core]` section.
 #[derive(Debug, Clone)]
 pub struct CoreConfig {
+    /// The product under test, as the vendor names it (name and version), shown in every
+    /// report.
+    pub product: Option<String>,
     /// Where the harness connects: the apiRoot, unless `api_root` says otherwise.
     pub url: url::Url,
     /// PIXIT: the apiRoot the core's invokers are provisioned with, when the harness reaches
@@ -337,6 +344,7 @@ impl SutConfig {
             if let Some(e) = &inv.enrolment {
                 register_basic_login(&e.username, &e.password);
             }
+            product_description(inv.description.clone(), "[invoker].description", &err)?;
         }
         Ok(Self {
             core,
@@ -456,6 +464,28 @@ fn read_certs(
         })?;
     }
     Ok(certs)
+}
+
+/// The longest `description` a report shows.
+const MAX_DESCRIPTION: usize = 200;
+
+/// `[core] description` / `[invoker] description`: one line of printable text, since every
+/// report header shows it.
+fn product_description(
+    value: Option<String>,
+    key: &str,
+    err: &ErrFn<'_>,
+) -> Result<Option<String>, ConfigError> {
+    let Some(v) = value else { return Ok(None) };
+    let v = v.trim().to_string();
+    if v.is_empty() || v.chars().count() > MAX_DESCRIPTION || v.chars().any(char::is_control) {
+        return Err(err(
+            key,
+            format!("{v:?} is not one line of 1 to {MAX_DESCRIPTION} printable characters"),
+            "name the product and its version in one line, e.g. \"ACME CAPIF core 4.2.1 (build 812)\"",
+        ));
+    }
+    Ok(Some(v))
 }
 
 /// `configured`, or the host of `url`: a name a certificate can be checked against.
@@ -622,6 +652,7 @@ fn core(raw: RawCore, err: &ErrFn<'_>) -> Result<CoreConfig, ConfigError> {
     // With the core's own key the harness can mint credentials the core accepts.
     capabilities.accepts_harness_credentials |= signing_key.is_some();
     Ok(CoreConfig {
+        product: product_description(raw.description, "[core].description", err)?,
         url,
         api_root,
         server_name,
@@ -1016,6 +1047,21 @@ mod tests {
         assert_eq!(id.o.as_deref(), Some("ACME"));
         let e = load(&format!("{base}invoker_subject_cn = \"x-{{id}}\"\n")).unwrap_err();
         assert_eq!(e.key, "[core].invoker_subject_cn");
+    }
+
+    #[test]
+    fn the_product_description_is_one_printable_line() {
+        let core = "[core]\nurl = \"https://a:1\"\nca = \"DIR/certs/ca.pem\"\ncredential = \"x\"\n";
+        let c = load(&format!("{core}description = \" ACME core 4.2 \"\n")).unwrap();
+        assert_eq!(c.core.unwrap().product.as_deref(), Some("ACME core 4.2"));
+        for bad in ["\"\"", "\"a\\nb\"", &format!("\"{}\"", "x".repeat(201))] {
+            let e = load(&format!("{core}description = {bad}\n")).unwrap_err();
+            assert_eq!(e.key, "[core].description", "{bad}: {e}");
+        }
+        let e = load("[invoker]\ncommand = \"./a\"\ndescription = \"a\\u001b[2Jb\"\n").unwrap_err();
+        assert_eq!(e.key, "[invoker].description", "{e}");
+        let c = load("[invoker]\ncommand = \"./a\"\ndescription = \"SDK 2\"\n").unwrap();
+        assert_eq!(c.invoker.unwrap().description.as_deref(), Some("SDK 2"));
     }
 
     #[test]

@@ -403,6 +403,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
             summary: capif_conformance::report::Summary::of(
                 outcomes.iter().map(|o| (&o.verdict, o.tp.severity())),
             ),
+            specifications: vec![],
             results: outcomes
                 .iter()
                 .map(capif_conformance::report::ResultEntry::from)

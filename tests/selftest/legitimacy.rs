@@ -147,6 +147,13 @@ async fn an_rsa_only_core_without_the_pixit_fails_only_ccf_ok_01() {
         "the reason shows what the core said: {}",
         failing[0].reason
     );
+    // The 400 may refuse the harness's choice, so the reason names the PIXIT that changes it
+    // (no_check_fails_a_legitimate_core passes this variant with it set).
+    assert!(
+        failing[0].reason.contains("[core] invoker_key"),
+        "{}",
+        failing[0].reason
+    );
     for o in outcomes
         .iter()
         .filter(|o| o.verdict == Verdict::Inconclusive)

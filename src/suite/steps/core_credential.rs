@@ -8,7 +8,15 @@ use crate::pki::{embedded_jwk_copy, tamper_signature, unsecured_copy, url_keyed_
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
+/// Send the valid body with `credential`. Every credential the harness crafted passes here,
+/// so its evidence shows once what was sent: the decoded header and claims, the signature
+/// masked.
 async fn send(w: &mut SuiteWorld, label: &str, credential: CredentialChoice) -> StepResult {
+    if let CredentialChoice::Bearer(token) = &credential {
+        if let Some(described) = crate::pki::describe_crafted(token) {
+            w.evidence.notes.push(described);
+        }
+    }
     let body = w.valid_body().await;
     w.onboard_with(label, credential, RequestBody::Json(body))
         .await

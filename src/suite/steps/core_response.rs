@@ -12,17 +12,20 @@ async fn created(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let resp = w.current_response()?;
     let core = w.core()?;
-    let check = checks::created(&resp, core.capabilities.asynchronous_onboarding);
     // A core may reject what the harness chose rather than the request: say what it sent, and
     // which PIXIT keys change it, so the vendor tells the two apart in one reading.
-    let check = match (check, &w.on_core.who) {
-        (Check::Fail(r), Some(who)) => Check::Fail(format!(
-            "{r}; the harness sent {}, key {:?} as {:?} (PIXIT [core] invoker_key, invoker_key_format)",
-            who.describe(),
-            core.invoker_key,
-            core.invoker_key_format
-        )),
-        (c, _) => c,
+    let check = match &w.on_core.who {
+        Some(who) => checks::created_for(
+            &resp,
+            core.capabilities.asynchronous_onboarding,
+            &format!(
+                "{}, key {:?} as {:?} (PIXIT [core] invoker_key, invoker_key_format)",
+                who.describe(),
+                core.invoker_key,
+                core.invoker_key_format
+            ),
+        ),
+        None => checks::created(&resp, core.capabilities.asynchronous_onboarding),
     };
     w.check(check)
 }
@@ -127,22 +130,13 @@ async fn offboard(w: &mut SuiteWorld) -> StepResult {
 async fn no_content(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let resp = w.current_response()?;
-    // A core that authorises by certificate name refuses a CN it does not expect: name the CN
-    // the certificate carried and the PIXIT that chose the CSR's.
     let cn = w
         .on_core
         .resource
         .as_ref()
         .and_then(|(_, me)| me.common_name())
         .unwrap_or_else(|| "(none)".into());
-    w.check(Check::expect(
-        resp.status == 204,
-        "204 No Content: the issued certificate authenticated the invoker",
-        format!(
-            "expected 204 No Content, got {} to the DELETE with the issued certificate (CN={cn}; the CSR's subject comes from the PIXIT [core] invoker_subject_cn)",
-            checks::describe(&resp)
-        ),
-    ))
+    w.check(checks::deleted_with_issued_certificate(&resp, &cn))
 }
 
 #[then("a 202 is completed by an OnboardingNotification within the declared bound")]
