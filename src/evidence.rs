@@ -133,38 +133,128 @@ impl From<&TlsSummary> for TlsEvidence {
     }
 }
 
-/// Secrets that have no recognisable shape (an opaque credential, a Basic password and its
-/// base64 form): registered when they become known, scrubbed from every report and line.
-static KNOWN_SECRETS: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+/// How long a part of a known secret must be to be masked wherever it appears, whatever
+/// separates it from the rest (a core that echoes a credential's segments joined by spaces).
+pub const SECRET_FRAGMENT: usize = 16;
 
-/// Never let `secret` reach a report or the console (short values are not registered: they
-/// would mask ordinary words).
+/// At most this many fragment windows are kept (about 10 MB); secrets registered beyond it
+/// are masked as whole strings only.
+const MAX_SECRET_WINDOWS: usize = 1 << 20;
+
+/// The secrets the harness knows: credentials it was given, fetched or minted, register
+/// passwords and their Basic form, key material. Registered when they become known, masked in
+/// every report and console line.
+#[derive(Default)]
+struct KnownSecrets {
+    /// Secrets masked as whole strings (shorter than [`SECRET_FRAGMENT`], or beyond the cap).
+    whole: Vec<String>,
+    /// The hash of every [`SECRET_FRAGMENT`]-byte window of every longer secret.
+    windows: std::collections::HashSet<u64>,
+}
+
+static KNOWN_SECRETS: std::sync::RwLock<Option<KnownSecrets>> = std::sync::RwLock::new(None);
+
+fn window_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same window hashes alike at registration and at every scan.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Never let `secret`, or any part of it of [`SECRET_FRAGMENT`] bytes, reach a report or the
+/// console (values under 6 characters are not registered: they would mask ordinary words).
 pub fn register_secret(secret: &str) {
     let secret = secret.trim();
     if secret.chars().count() < 6 {
         return;
     }
-    if let Ok(mut known) = KNOWN_SECRETS.write() {
-        if !known.iter().any(|k| k == secret) {
-            known.push(secret.to_string());
+    let Ok(mut guard) = KNOWN_SECRETS.write() else {
+        return;
+    };
+    let known = guard.get_or_insert_with(KnownSecrets::default);
+    let bytes = secret.as_bytes();
+    let windows = bytes.len().saturating_sub(SECRET_FRAGMENT) + 1;
+    if bytes.len() < SECRET_FRAGMENT || known.windows.len() + windows > MAX_SECRET_WINDOWS {
+        if !known.whole.iter().any(|k| k == secret) {
+            known.whole.push(secret.to_string());
         }
+        return;
+    }
+    for w in bytes.windows(SECRET_FRAGMENT) {
+        known.windows.insert(window_hash(w));
     }
 }
 
-/// `text` with every secret masked: JWTs (any `eyJ….….…`), PEM private keys, and the
-/// registered secrets. Applied to every string of the report model and every console line,
-/// so no renderer can leak what evidence recorded.
+/// `text` with every secret masked: JWTs (any `eyJ….….…`), PEM private keys, the registered
+/// secrets whole, and every part of a registered secret at least [`SECRET_FRAGMENT`] bytes
+/// long wherever it stands. Applied to every string of the report model and every console
+/// line, so no renderer can leak what evidence recorded.
 pub fn scrub(text: &str) -> String {
     let mut out = scrub_pem_keys(text);
     out = scrub_jwts(&out);
-    if let Ok(known) = KNOWN_SECRETS.read() {
-        for k in known.iter() {
-            if out.contains(k.as_str()) {
-                out = out.replace(k.as_str(), &mask_secret(k));
+    let Ok(guard) = KNOWN_SECRETS.read() else {
+        return out;
+    };
+    let Some(known) = guard.as_ref() else {
+        return out;
+    };
+    for k in &known.whole {
+        if out.contains(k.as_str()) {
+            out = out.replace(k.as_str(), &mask_secret(k));
+        }
+    }
+    if known.windows.is_empty() || out.len() < SECRET_FRAGMENT {
+        return out;
+    }
+    // Mark every byte covered by a window of a known secret, then replace each marked run
+    // (widened to character boundaries) by one mask.
+    let bytes = out.as_bytes();
+    let mut marked = vec![false; bytes.len()];
+    let mut any = false;
+    for (i, w) in bytes.windows(SECRET_FRAGMENT).enumerate() {
+        if known.windows.contains(&window_hash(w)) {
+            marked[i..i + SECRET_FRAGMENT]
+                .iter_mut()
+                .for_each(|m| *m = true);
+            any = true;
+        }
+    }
+    if !any {
+        return out;
+    }
+    // Widen each marked run's start back to a character boundary (its end is widened below).
+    for i in 1..bytes.len() {
+        if marked[i] && !marked[i - 1] && !out.is_char_boundary(i) {
+            let mut j = i;
+            while j > 0 && !out.is_char_boundary(j) {
+                j -= 1;
+                marked[j] = true;
             }
         }
     }
-    out
+    let mut masked = String::with_capacity(out.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if !marked[i] {
+            let start = i;
+            while i < bytes.len() && !marked[i] {
+                i += 1;
+            }
+            masked.push_str(&out[start..i]);
+            continue;
+        }
+        let mut end = i;
+        while end < bytes.len() && marked[end] {
+            end += 1;
+        }
+        while end < bytes.len() && !out.is_char_boundary(end) {
+            end += 1;
+        }
+        masked.push_str(&format!("[secret part masked: {} bytes]", end - i));
+        i = end;
+    }
+    masked
 }
 
 fn scrub_pem_keys(text: &str) -> String {
@@ -226,38 +316,60 @@ fn scrub_jwts(text: &str) -> String {
 }
 
 impl Evidence {
-    /// Every string with its secrets masked (see [`scrub`]).
-    pub fn scrub(&mut self) {
+    /// Call `f` on every string of the evidence (what [`crate::report::Report::scrubbed`]
+    /// makes safe).
+    pub fn each_string(&mut self, f: &mut dyn FnMut(&mut String)) {
         for x in &mut self.exchanges {
-            x.label = scrub(&x.label);
+            f(&mut x.label);
+            if let Some(t) = &mut x.tls {
+                f(&mut t.cipher);
+                t.alpn.iter_mut().for_each(&mut *f);
+                for c in &mut t.chain {
+                    for s in [
+                        &mut c.subject,
+                        &mut c.issuer,
+                        &mut c.not_after,
+                        &mut c.sha256,
+                    ] {
+                        f(s);
+                    }
+                }
+            }
             for m in [x.request.as_mut(), x.response.as_mut()]
                 .into_iter()
                 .flatten()
             {
-                m.start_line = scrub(&m.start_line);
-                m.body = scrub(&m.body);
-                for (_, v) in &mut m.headers {
-                    *v = scrub(v);
+                f(&mut m.start_line);
+                f(&mut m.body);
+                for (k, v) in &mut m.headers {
+                    f(k);
+                    f(v);
                 }
             }
-            if let Some(e) = &mut x.error {
-                *e = scrub(e);
+            x.error.iter_mut().for_each(&mut *f);
+            for end in [x.session_end.as_mut(), x.after_harness_close.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                if let SessionEnd::TlsError { error } | SessionEnd::Other { error } = end {
+                    f(error);
+                }
             }
         }
-        for n in &mut self.notes {
-            *n = scrub(n);
-        }
+        self.notes.iter_mut().for_each(f);
     }
 }
 
-/// Shorten a secret to something recognisable but useless: `eyJhbGci…(357 chars)`.
+/// Shorten a secret to something recognisable but useless: a JWT keeps its first 8
+/// characters (`eyJhbGci…(357 chars)`: the start of its header, not secret); anything else
+/// keeps only its length (`…(20 chars)`), since its start is part of the secret.
 pub fn mask_secret(s: &str) -> String {
     let n = s.chars().count();
-    if n <= 12 {
-        return format!("…({n} chars)");
+    if n > 12 && s.starts_with("eyJ") {
+        let head: String = s.chars().take(8).collect();
+        return format!("{head}…({n} chars)");
     }
-    let head: String = s.chars().take(8).collect();
-    format!("{head}…({n} chars)")
+    format!("…({n} chars)")
 }
 
 fn mask_header(name: &str, value: &str) -> String {
@@ -353,7 +465,10 @@ mod tests {
         let body = serde_json::json!({"onboardingInformation": {"onboardingSecret": "s3cr3t-s3cr3t-s3cr3t"}});
         let masked = mask_body(body.to_string().as_bytes());
         assert!(!masked.contains("s3cr3t-s3cr3t-s3cr3t"), "{masked}");
-        assert!(masked.contains("s3cr3t-s…(20 chars)"));
+        assert!(
+            masked.contains("…(20 chars)") && !masked.contains("s3cr3t"),
+            "{masked}"
+        );
     }
 
     #[test]

@@ -24,3 +24,4 @@ pub mod report;
 pub mod run;
 pub mod suite;
 pub mod sut;
+pub mod untrusted;

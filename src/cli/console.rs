@@ -18,10 +18,11 @@ fn verdict_label(v: Verdict) -> &'static str {
     }
 }
 
-/// SUT-controlled text made safe for a terminal: no ESC, BEL or other control characters
-/// (they could rewrite the screen), escaped so they stay visible.
+/// SUT-controlled text made safe for a terminal: secrets masked, no character an output may
+/// not carry (ESC, BEL, bidirectional overrides: they could rewrite what the screen shows),
+/// and the line breaks and tabs left escaped so one result stays one line.
 fn inert(s: &str) -> String {
-    capif_conformance::evidence::scrub(s)
+    capif_conformance::untrusted::safe(s)
         .chars()
         .flat_map(|c| {
             if c.is_control() {

@@ -104,8 +104,9 @@ impl HttpRequest {
     }
 }
 
-/// A response as received.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A response as received. Its `Debug` gives the body's size, not its bytes: a body is what
+/// the system under test chose to send.
+#[derive(Clone, PartialEq, Serialize)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,
@@ -114,6 +115,16 @@ pub struct HttpResponse {
     /// The body (de-chunked).
     #[serde(skip)]
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.len())
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -391,43 +402,39 @@ impl HttpsSession {
                 headers: headers.clone(),
                 body,
             };
-            let header = |name: &str| {
-                headers
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v.trim().to_string())
-            };
             if head_only || status == 204 || status == 304 {
                 self.leftover = buf;
                 return Ok(response(Vec::new()));
             }
-            if header("transfer-encoding")
-                .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
-            {
-                let body = self.read_chunked(&mut buf).await?;
-                self.leftover = buf;
-                return Ok(response(body));
-            }
-            if let Some(len) = header("content-length") {
-                let len: usize = len
-                    .parse()
-                    .map_err(|_| protocol(format!("invalid Content-Length {len:?}")))?;
-                if len > MAX_BODY {
-                    return Err(protocol(format!(
-                        "Content-Length {len} exceeds the {MAX_BODY}-byte cap"
-                    )));
+            // Framing decided as RFC 9112 §6.3 says: an invalid one discards the response.
+            match super::framing::body_framing(&headers).map_err(protocol)? {
+                super::framing::BodyFraming::Chunked => {
+                    let body = self.read_chunked(&mut buf).await?;
+                    self.leftover = buf;
+                    return Ok(response(body));
                 }
-                while buf.len() < len {
-                    if self.fill(&mut buf).await? == 0 {
-                        return Err(protocol(format!(
-                            "the server closed the session after {} of {len} body bytes",
-                            buf.len()
-                        )));
+                super::framing::BodyFraming::Length(len) => {
+                    let len = match usize::try_from(len) {
+                        Ok(l) if l <= MAX_BODY => l,
+                        _ => {
+                            return Err(protocol(format!(
+                                "Content-Length {len} exceeds the {MAX_BODY}-byte cap"
+                            )))
+                        }
+                    };
+                    while buf.len() < len {
+                        if self.fill(&mut buf).await? == 0 {
+                            return Err(protocol(format!(
+                                "the server closed the session after {} of {len} body bytes",
+                                buf.len()
+                            )));
+                        }
                     }
+                    let rest = buf.split_off(len);
+                    self.leftover = rest;
+                    return Ok(response(buf));
                 }
-                let rest = buf.split_off(len);
-                self.leftover = rest;
-                return Ok(response(buf));
+                super::framing::BodyFraming::Unspecified => {}
             }
             // Close-delimited body.
             loop {

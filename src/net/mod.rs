@@ -2,6 +2,7 @@
 //! HTTPS client whose every byte and every close the caller sees.
 
 mod accept;
+pub mod framing;
 mod https_client;
 mod keylog;
 pub mod notification_receiver;

@@ -46,21 +46,81 @@ pub struct Report {
 }
 
 impl Report {
-    /// A copy with every secret masked in every string SUTs or evidence put there
-    /// ([`crate::evidence::scrub`]).
+    /// A copy with every string made safe ([`crate::untrusted::safe`]): secrets masked, only
+    /// characters every output format allows. The one step between the model and every
+    /// renderer.
     pub fn scrubbed(&self) -> Report {
-        use crate::evidence::scrub;
         let mut r = self.clone();
-        for s in &mut r.suts {
-            s.description = scrub(&s.description);
-            s.product = s.product.as_deref().map(scrub);
-        }
-        for x in &mut r.results {
-            x.reason = scrub(&x.reason);
-            x.evidence.scrub();
-        }
-        r.command_line = r.command_line.iter().map(|a| scrub(a)).collect();
+        r.each_string(&mut |s| {
+            let safe = crate::untrusted::safe(s);
+            if safe != *s {
+                *s = safe;
+            }
+        });
         r
+    }
+
+    /// Call `f` on every string of the report. A self-test checks through report.json that
+    /// none is left out, so a field added later cannot bypass [`Report::scrubbed`].
+    pub fn each_string(&mut self, f: &mut dyn FnMut(&mut String)) {
+        for s in [
+            &mut self.tool,
+            &mut self.tool_version,
+            &mut self.run_id,
+            &mut self.started_at,
+        ] {
+            f(s);
+        }
+        self.command_line.iter_mut().for_each(&mut *f);
+        self.config.iter_mut().for_each(&mut *f);
+        for d in &mut self.suts {
+            f(&mut d.description);
+            d.product.iter_mut().for_each(&mut *f);
+            d.trusted_roots.iter_mut().for_each(&mut *f);
+            for (k, v) in &mut d.pics {
+                f(k);
+                f(v);
+            }
+            d.warnings.iter_mut().for_each(&mut *f);
+        }
+        self.specifications.iter_mut().for_each(&mut *f);
+        for x in &mut self.results {
+            for s in [
+                &mut x.id,
+                &mut x.title,
+                &mut x.reason,
+                &mut x.requirement,
+                &mut x.severity_rule,
+            ] {
+                f(s);
+            }
+            for s in [&mut x.blocked_by, &mut x.not_configured, &mut x.expected] {
+                s.iter_mut().for_each(&mut *f);
+            }
+            x.spec_refs.iter_mut().for_each(&mut *f);
+            for r in &mut x.requirements {
+                for s in [
+                    &mut r.id,
+                    &mut r.document,
+                    &mut r.version,
+                    &mut r.clause,
+                    &mut r.text,
+                    &mut r.source,
+                ] {
+                    f(s);
+                }
+                r.note.iter_mut().for_each(&mut *f);
+            }
+            x.evidence.each_string(f);
+        }
+        if let Some(b) = &mut self.baseline {
+            f(&mut b.file);
+            for d in &mut b.deviations {
+                f(&mut d.id);
+                f(&mut d.expected);
+                f(&mut d.actual);
+            }
+        }
     }
 }
 

@@ -235,11 +235,33 @@ mod secrets {
     use crate::evidence::{register_secret, Exchange, MessageEvidence};
     use crate::report::Report;
 
-    fn place(report: &mut Report, field: usize, secret: &str) {
+    /// Plant `secret` in one of the fields a system under test can reach: 0..9 in a
+    /// result's reason and evidence, 9..14 in the SUT description, product, PICS, warnings,
+    /// a certificate's subject and a TLS error.
+    pub(super) fn place(report: &mut Report, field: usize, secret: &str) {
         let n = report.results.len();
-        if field % 9 == 8 {
-            report.suts[0].description = format!("core with {secret}");
-            return;
+        match field % 15 {
+            8 | 9 => {
+                report.suts[0].description = format!("core with {secret}");
+                return;
+            }
+            10 => {
+                report.suts[0].product = Some(format!("product {secret}"));
+                return;
+            }
+            11 => {
+                report.suts[1]
+                    .pics
+                    .push(("enrolment".into(), format!("user {secret}")));
+                return;
+            }
+            12 => {
+                report.suts[0]
+                    .warnings
+                    .push(format!("the register said {secret}"));
+                return;
+            }
+            _ => {}
         }
         let r = &mut report.results[field % n];
         let msg = || MessageEvidence {
@@ -260,8 +282,31 @@ mod secrets {
             });
         }
         let x = &mut r.evidence.exchanges[0];
+        match field % 15 {
+            13 => {
+                x.tls = Some(crate::evidence::TlsEvidence {
+                    version: crate::net::TlsVersion::Tls13,
+                    cipher: "TLS13_AES_128_GCM_SHA256".into(),
+                    alpn: None,
+                    chain: vec![crate::evidence::CertInfo {
+                        subject: format!("CN={secret}"),
+                        issuer: "CN=x".into(),
+                        not_after: String::new(),
+                        sha256: String::new(),
+                    }],
+                });
+                return;
+            }
+            14 => {
+                x.session_end = Some(crate::net::SessionEnd::TlsError {
+                    error: format!("peer sent {secret}"),
+                });
+                return;
+            }
+            _ => {}
+        }
         let req = x.request.get_or_insert_with(msg);
-        match field % 9 {
+        match field % 15 {
             0 => r.reason = format!("the core echoed {secret} back"),
             1 => req.start_line = format!("POST /onboardedInvokers?access_token={secret}&a=1"),
             2 => req.headers.push(("X-Token".into(), secret.into())),
@@ -345,5 +390,209 @@ mod secrets {
                 prop_assert!(!text.contains(&secret));
             }
         }
+
+        /// Issue 28, class 2: a known secret split into parts of at least SECRET_FRAGMENT
+        /// bytes and joined again with any separator (a core echoing a credential's
+        /// segments with spaces) leaves no such part in any report.
+        #[test]
+        fn no_report_file_contains_a_part_of_a_secret(
+            segments in prop::collection::vec("[A-Za-z0-9_-]{16,60}", 1..4),
+            jwt_shaped in any::<bool>(),
+            cuts in prop::collection::vec(16usize..48, 0..6),
+            separator in prop_oneof![Just(" "), Just("\n"), Just(", "), Just("\" \""), Just("%20"), Just("")],
+            field in 0usize..60,
+        ) {
+            let secret = if jwt_shaped {
+                format!("eyJ{}", segments.join("."))
+            } else {
+                segments.concat()
+            };
+            register_secret(&secret);
+            // Parts of at least SECRET_FRAGMENT bytes, each one placed with the separator.
+            let mut parts = Vec::new();
+            let mut rest = secret.as_str();
+            for c in cuts {
+                if rest.len() < c + crate::evidence::SECRET_FRAGMENT {
+                    break;
+                }
+                let (a, b) = rest.split_at(c);
+                parts.push(a);
+                rest = b;
+            }
+            parts.push(rest);
+            let echoed: Vec<&str> = parts.iter().flat_map(|p| p.split('.')).filter(|p| !p.is_empty()).collect();
+            let mut r = synthetic();
+            place(&mut r, field, &echoed.join(separator));
+            for text in rendered(&r) {
+                for part in parts.iter().flat_map(|p| p.split('.')) {
+                    for w in part.as_bytes().windows(crate::evidence::SECRET_FRAGMENT) {
+                        let w = std::str::from_utf8(w).unwrap();
+                        prop_assert!(!text.contains(w), "{w} of {secret} in {text}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+mod hostile_text {
+    //! Issue 28, class 1: whatever characters a system under test puts in any field it
+    //! reaches, every report stays parsable and every console line one line.
+
+    use proptest::prelude::*;
+
+    use super::secrets::place;
+    use super::synthetic;
+    use crate::report::{render_junit, render_markdown, Report};
+
+    /// Arbitrary Unicode with the characters formats choke on made likely.
+    fn hostile() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => any::<char>(),
+                1 => prop::sample::select(vec![
+                    '\u{fffe}', '\u{ffff}', '\u{1fffe}', '\u{fdd0}', '\u{0}', '\u{1b}', '\u{7}',
+                    '\u{85}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200f}', '\r', '\n', '\t',
+                    '|', '<', '>', '&', '"', '\'', ']', ']', '`', '\\',
+                ]),
+            ],
+            0..40,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn table_columns(line: &str) -> usize {
+        // A cell's own pipes are escaped (`\|`).
+        let mut n = 0;
+        let mut escaped = false;
+        for c in line.chars() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '|' if !escaped => n += 1,
+                _ => escaped = false,
+            }
+        }
+        n
+    }
+
+    fn check(report: &Report) -> Result<(), TestCaseError> {
+        let safe = report.scrubbed();
+        let xml = render_junit(&safe);
+        prop_assert!(
+            roxmltree::Document::parse(&xml).is_ok(),
+            "{:?}",
+            roxmltree::Document::parse(&xml).err()
+        );
+        prop_assert!(quick_junit::Report::deserialize_from_str(&xml).is_ok());
+        let json = serde_json::to_string(&safe).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut strings = Vec::new();
+        collect_strings(&v, &mut strings);
+        for s in strings {
+            prop_assert!(s.chars().all(crate::untrusted::allowed), "{s:?}");
+        }
+        let md = render_markdown(&safe);
+        let mut header_columns = None;
+        for line in md.lines() {
+            if line.starts_with('|') {
+                let n = table_columns(line);
+                let h = *header_columns.get_or_insert(n);
+                prop_assert_eq!(n, h, "{}", line);
+            } else {
+                header_columns = None;
+            }
+        }
+        let html = crate::report::render_html(&safe);
+        prop_assert!(html.chars().all(crate::untrusted::allowed));
+        Ok(())
+    }
+
+    fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| {
+                out.push(k.clone());
+                collect_strings(x, out)
+            }),
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn every_report_stays_parsable_whatever_the_sut_sent(text in hostile(), field in 0usize..90) {
+            let mut r = synthetic();
+            place(&mut r, field, &text);
+            check(&r)?;
+        }
+    }
+
+    /// No string of the report escapes [`Report::scrubbed`]: every string leaf of
+    /// report.json that is not an enumeration value carries a mark planted through
+    /// [`Report::each_string`], so a field added without it fails here.
+    #[test]
+    fn each_string_reaches_every_string_of_the_report() {
+        let mut r = synthetic();
+        r.suts[0].warnings.push("w".into());
+        r.results[0]
+            .evidence
+            .exchanges
+            .push(crate::evidence::Exchange {
+                label: "l".into(),
+                tls: Some(crate::evidence::TlsEvidence {
+                    version: crate::net::TlsVersion::Tls13,
+                    cipher: "c".into(),
+                    alpn: Some("h2".into()),
+                    chain: vec![],
+                }),
+                request: None,
+                response: None,
+                error: Some("e".into()),
+                session_end: Some(crate::net::SessionEnd::Other { error: "o".into() }),
+                after_harness_close: Some(crate::net::SessionEnd::TlsError { error: "t".into() }),
+                timings_ms: Default::default(),
+            });
+        r.results[1].blocked_by = Some("CCF-TLS-01".into());
+        r.results[1].not_configured = Some("k".into());
+        r.each_string(&mut |s| s.push('\u{fffe}'));
+        let v = serde_json::to_value(&r).unwrap();
+        // Values of enumerations, which no system under test can set.
+        const ENUMS: &[&str] = &[
+            "role",
+            "sut",
+            "branch",
+            "severity",
+            "verdict",
+            "version",
+            "keyword",
+            "status",
+            "kind",
+            "session_end",
+            "after_harness_close",
+        ];
+        let mut missed = Vec::new();
+        fn walk(v: &serde_json::Value, key: &str, missed: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s)
+                    if !ENUMS.contains(&key) && !s.ends_with('\u{fffe}') =>
+                {
+                    missed.push(format!("{key}: {s:?}"))
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, missed)),
+                serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, k, missed)),
+                _ => {}
+            }
+        }
+        walk(&v, "", &mut missed);
+        assert!(
+            missed.is_empty(),
+            "strings each_string does not reach: {missed:?}"
+        );
+        let safe = r.scrubbed();
+        let json = serde_json::to_string(&safe).unwrap();
+        assert!(!json.contains('\u{fffe}'));
     }
 }

@@ -33,9 +33,16 @@ enum Hostile {
     ServerError500,
     CreatedToEverything,
     AcceptsWeakSuites,
+    /// A 201 whose two Content-Length values differ (RFC 9112 §6.3 item 5: discarded).
+    ConflictingContentLength,
+    /// A 201 with both Transfer-Encoding: chunked and Content-Length.
+    ChunkedWithContentLength,
+    /// 201 to every request, with a body of the client's cap (1 MiB) that is not JSON: the
+    /// memory bound's load (not in ALL: its 201 is a pass for CCF-OK-01).
+    MaximalBody,
 }
 
-const ALL: [Hostile; 15] = [
+const ALL: [Hostile; 17] = [
     Hostile::Silent,
     Hostile::GarbageInsteadOfTls,
     Hostile::GarbageHttp,
@@ -51,6 +58,8 @@ const ALL: [Hostile; 15] = [
     Hostile::ServerError500,
     Hostile::CreatedToEverything,
     Hostile::AcceptsWeakSuites,
+    Hostile::ConflictingContentLength,
+    Hostile::ChunkedWithContentLength,
 ];
 
 async fn read_request_head<S: AsyncReadExt + Unpin>(s: &mut S) {
@@ -195,6 +204,35 @@ async fn serve(kind: Hostile, tcp: TcpStream, pki: TestPki) {
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
+                Hostile::ConflictingContentLength | Hostile::ChunkedWithContentLength => {
+                    // A well-formed onboarding answer in every other way: only the framing is
+                    // wrong, so a harness reading the first Content-Length would judge a 201.
+                    let body = r#"{"apiInvokerId":"INVx","onboardingInformation":{}}"#;
+                    let framing = if matches!(kind, Hostile::ConflictingContentLength) {
+                        format!(
+                            "Content-Length: {}\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len(),
+                            body.len() + 7
+                        )
+                    } else {
+                        format!("Transfer-Encoding: chunked\r\nContent-Length: {}\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n", body.len(), body.len())
+                    };
+                    let answer = format!("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nLocation: https://127.0.0.1/api-invoker-management/v1/onboardedInvokers/INVx\r\nConnection: close\r\n{framing}");
+                    let _ = tls.write_all(answer.as_bytes()).await;
+                    let _ = tls.shutdown().await;
+                    return;
+                }
+                Hostile::MaximalBody => {
+                    let body = vec![b'a'; capif_conformance::net::MAX_BODY];
+                    let head = format!(
+                        "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = tls.write_all(head.as_bytes()).await;
+                    let _ = tls.write_all(&body).await;
+                    let _ = tls.shutdown().await;
+                    return;
+                }
                 Hostile::ServerError500
                 | Hostile::CreatedToEverything
                 | Hostile::AcceptsWeakSuites => {
@@ -331,6 +369,8 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                     | Hostile::GiantContentLength
                     | Hostile::ResetMidResponse
                     | Hostile::Trickle
+                    | Hostile::ConflictingContentLength
+                    | Hostile::ChunkedWithContentLength
             );
             let ok = match kind {
                 // A core serving onboarding in clear: TLS-03 must fail, saying so.
@@ -389,6 +429,21 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
             };
             assert!(ok, "{kind:?}: {} is {} ({})", o.tp.id, o.verdict, o.reason);
         }
+        // An invalid framing discards the response (RFC 9112 §6.3): the onboarding test
+        // purpose saw no valid response, and says which header made it invalid.
+        if let Some(header) = match kind {
+            Hostile::ConflictingContentLength => Some("Content-Length values differ"),
+            Hostile::ChunkedWithContentLength => Some("both Transfer-Encoding"),
+            _ => None,
+        } {
+            let ok01 = outcomes.iter().find(|o| o.tp.id == "CCF-OK-01").unwrap();
+            assert!(
+                ok01.verdict != Verdict::Pass && ok01.reason.contains(header),
+                "{kind:?}: CCF-OK-01 is {} ({})",
+                ok01.verdict,
+                ok01.reason
+            );
+        }
         // The report of a hostile run is still written.
         let report = capif_conformance::report::Report {
             format_version: 1,
@@ -416,4 +471,79 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
         assert!(std::fs::metadata(paths.html()).unwrap().len() > 1000);
     }
     println!("hostile set: {:?}", all.elapsed());
+}
+
+/// The peak resident memory (KiB) of `capif-conformance run --sut core` against the hostile
+/// core `kind`, read from the child's own rusage (wait4), and its wall time.
+async fn peak_rss_of_a_run_against(kind: Hostile) -> (u64, Duration) {
+    let (addr, server) = spawn(kind).await;
+    let dir = tempfile::tempdir().unwrap();
+    pki().write(&dir.path().join("certs")).unwrap();
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"https://127.0.0.1:{}\"\nca = \"{d}/certs/ca.pem\"\ncredential = \"{}\"\npki = \"{d}/certs\"\n\
+             [core.capabilities]\naccepts_harness_credentials = true\noffboarding = true\n\
+             [timeouts]\nconnect = \"500ms\"\nhandshake = \"700ms\"\nresponse = \"1500ms\"\nteardown = \"300ms\"\n",
+            addr.port(),
+            pki().credential("memory-bound", 900),
+            d = dir.path().display()
+        ),
+    )
+    .unwrap();
+    let started = Instant::now();
+    #[allow(clippy::zombie_processes)]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_capif-conformance"))
+        .args(["run", "--sut", "core", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("reports"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("stderr")).unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    // Reaped by wait4 below, which also reads its rusage (Child::wait would not).
+    std::mem::forget(child);
+    let kib = tokio::task::spawn_blocking(move || {
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is valid; wait4 fills it for this child only (a
+        // process-wide RUSAGE_CHILDREN would mix in every other test's children).
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(r, pid, "wait4: {}", std::io::Error::last_os_error());
+        (usage.ru_maxrss as u64, status)
+    })
+    .await
+    .unwrap();
+    server.abort();
+    // The run judged the core (exit 1: not conformant), not a configuration error.
+    let (kib, status) = kib;
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1,
+        "{kind:?}: status {status:#x}: {}",
+        std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default()
+    );
+    (kib, started.elapsed())
+}
+
+/// Issue 28, class 3: memory proportionate to the caps. A core answering every request with
+/// a body of the client's cap costs the run at most 64 MiB more than one answering with 25
+/// bytes (it cost ~300 MiB when cucumber's writer formatted the World byte by byte).
+#[tokio::test]
+async fn a_core_sending_maximal_bodies_costs_memory_proportionate_to_the_caps() {
+    let (small, small_took) = peak_rss_of_a_run_against(Hostile::CreatedToEverything).await;
+    let (large, large_took) = peak_rss_of_a_run_against(Hostile::MaximalBody).await;
+    println!(
+        "peak RSS: {} MiB with 25-byte bodies ({small_took:?}), {} MiB with 1 MiB bodies ({large_took:?})",
+        small / 1024,
+        large / 1024
+    );
+    assert!(
+        large <= small + 64 * 1024,
+        "peak RSS {} MiB with maximal bodies, {} MiB without",
+        large / 1024,
+        small / 1024
+    );
 }

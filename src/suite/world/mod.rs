@@ -22,7 +22,11 @@ mod response_ops;
 mod teardown_ops;
 
 /// The cucumber World of the conformance suite.
-#[derive(Debug, Default, cucumber::World)]
+///
+/// Its `Debug` is a summary (see below), not derived: cucumber's writer formats the World
+/// with `{:#?}` for every failed step, whatever the writer's verbosity, and a derived `Debug`
+/// of what a core sent (one line per body byte) cost ~200 bytes of memory per byte received.
+#[derive(Default, cucumber::World)]
 pub struct SuiteWorld {
     /// What this run tests (set by the driver's before hook).
     pub targets: Option<Arc<SuiteTargets>>,
@@ -43,6 +47,20 @@ pub struct SuiteWorld {
     pub on_core: CoreScenario,
     /// State of a scenario with the invoker under test (the harness plays the core).
     pub on_invoker: InvokerScenario,
+}
+
+impl std::fmt::Debug for SuiteWorld {
+    /// Sizes and ids only: what a system under test sent never passes through here.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SuiteWorld")
+            .field("tp", &self.tp.map(|t| t.id))
+            .field("exchanges", &self.evidence.exchanges.len())
+            .field("notes", &self.evidence.notes.len())
+            .field("checks", &self.checks.len())
+            .field("decided", &self.decided.as_ref().map(|(v, _)| *v))
+            .field("adapter_runs", &self.on_invoker.runs.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a core-under-test scenario has done and seen so far.

@@ -308,18 +308,24 @@ async fn read_request<S: AsyncRead + Unpin>(
                     )
                 })
                 .collect();
-            let chunked = headers.iter().any(|(k, v)| {
-                k.eq_ignore_ascii_case("transfer-encoding")
-                    && v.to_ascii_lowercase().contains("chunked")
-            });
-            let len = headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-                .unwrap_or(0)
-                .min(MAX_BUFFER);
+            // Framing decided as RFC 9112 §6.3 says (the same rules as the harness's client):
+            // a request whose framing is invalid ends the session with the reason.
+            let framing = match crate::net::framing::body_framing(&headers) {
+                Ok(f) => f,
+                Err(e) => {
+                    return ReadOutcome::End(SessionEnd::Other {
+                        error: format!("the request's framing is invalid: {e}"),
+                    })
+                }
+            };
+            let len = match framing {
+                crate::net::framing::BodyFraming::Length(n) => {
+                    usize::try_from(n).unwrap_or(usize::MAX).min(MAX_BUFFER)
+                }
+                _ => 0,
+            };
             // A chunked body (RFC 9112 §7.1) is as conformant as a Content-Length one.
-            let framed = if chunked {
+            let framed = if framing == crate::net::framing::BodyFraming::Chunked {
                 match decode_chunked(&buf[head..]) {
                     Chunked::Complete { body, used } => Some((body, head + used)),
                     Chunked::Partial => None,
@@ -528,5 +534,53 @@ mod tests {
         }
         assert_eq!(decode_chunked(b"zz\r\n"), Chunked::Invalid);
         assert_eq!(decode_chunked(b"3\r\nabcXY"), Chunked::Invalid);
+    }
+
+    /// The played core reads an invoker's request with the client's framing rules: an invalid
+    /// framing ends the session naming the header, a valid one yields the request.
+    #[tokio::test]
+    async fn a_request_with_invalid_framing_is_not_read_as_a_request() {
+        let read = |raw: &'static [u8]| async move {
+            let (mut client, mut server) = tokio::io::duplex(4096);
+            tokio::io::AsyncWriteExt::write_all(&mut client, raw)
+                .await
+                .unwrap();
+            let mut buf = Vec::new();
+            read_request(
+                &mut server,
+                &mut buf,
+                std::time::Duration::from_secs(1),
+                &mut 0,
+            )
+            .await
+        };
+        let head = "POST /api-invoker-management/v1/onboardedInvokers HTTP/1.1\r\nHost: c\r\n";
+        let ok = read(Box::leak(
+            format!("{head}Content-Length: 2\r\n\r\n{{}}")
+                .into_bytes()
+                .into_boxed_slice(),
+        ))
+        .await;
+        assert!(matches!(ok, ReadOutcome::Request(r) if r.body == b"{}"));
+        for (framing, names) in [
+            (
+                "Content-Length: 2\r\nContent-Length: 3\r\n",
+                "Content-Length values differ",
+            ),
+            ("Content-Length: +2\r\n", "1*DIGIT"),
+            (
+                "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+                "both Transfer-Encoding",
+            ),
+            ("Transfer-Encoding: gzip\r\n", "not chunked"),
+        ] {
+            let raw = format!("{head}{framing}\r\n{{}}");
+            match read(Box::leak(raw.into_bytes().into_boxed_slice())).await {
+                ReadOutcome::End(SessionEnd::Other { error }) => {
+                    assert!(error.contains(names), "{framing}: {error}")
+                }
+                _ => panic!("{framing}: read as a request"),
+            }
+        }
     }
 }
