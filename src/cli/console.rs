@@ -18,11 +18,12 @@ fn verdict_label(v: Verdict) -> &'static str {
     }
 }
 
-/// SUT-controlled text made safe for a terminal: secrets masked, no character an output may
-/// not carry (ESC, BEL, bidirectional overrides: they could rewrite what the screen shows),
-/// and the line breaks and tabs left escaped so one result stays one line.
+/// SUT-controlled text made safe for a terminal: secrets masked, control characters (ESC,
+/// BEL, line breaks: they could rewrite the screen or split a result) escaped so they stay
+/// visible, and what no output may carry (bidirectional overrides, noncharacters) replaced
+/// ([`capif_conformance::untrusted`]).
 fn inert(s: &str) -> String {
-    capif_conformance::untrusted::safe(s)
+    let escaped: String = capif_conformance::evidence::scrub(s)
         .chars()
         .flat_map(|c| {
             if c.is_control() {
@@ -31,7 +32,8 @@ fn inert(s: &str) -> String {
                 vec![c]
             }
         })
-        .collect()
+        .collect();
+    capif_conformance::untrusted::printable(&escaped).into_owned()
 }
 
 fn shorten(s: &str, n: usize) -> String {
@@ -418,8 +420,12 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
-        let out = shorten("INV\u{1b}[2J\u{7}x", 100);
+        let out = shorten("INV\u{1b}[2J\u{7}x\u{202e}y\u{fffe}\n", 100);
         assert!(!out.chars().any(char::is_control), "{out:?}");
-        assert!(out.contains("\\u{1b}"));
+        assert!(
+            out.chars().all(capif_conformance::untrusted::allowed),
+            "{out:?}"
+        );
+        assert!(out.contains("\\u{1b}") && out.contains("\\n"), "{out:?}");
     }
 }

@@ -22,6 +22,26 @@ pub const NOTIFICATIONS_PATH: &str = "/capif-conformance/notifications/";
 /// Bodies above this are cut (an OnboardingNotification is a few KiB).
 const MAX_BODY: usize = 256 * 1024;
 
+/// Notifications kept per destination: the first is the one judged, a few more show what a
+/// core that repeats itself sent; later ones are counted, not stored.
+pub const KEPT_PER_DESTINATION: usize = 4;
+
+/// Bytes of notification bodies kept by one receiver in all; beyond it POSTs are counted,
+/// not stored. With [`KEPT_PER_DESTINATION`] and [`MAX_BODY`] this bounds the receiver's
+/// memory whatever reaches its port.
+pub const MAX_KEPT_BYTES: usize = 8 * 1024 * 1024;
+
+/// What the receiver holds: the destinations it issued, and what arrived at each.
+#[derive(Debug, Default)]
+struct Store {
+    /// Path of each issued destination → the POSTs kept for it.
+    issued: std::collections::HashMap<String, Vec<Received>>,
+    /// Body bytes kept in all.
+    kept_bytes: usize,
+    /// POSTs to an issued destination that were counted but not kept.
+    not_kept: usize,
+}
+
 /// One POST the receiver got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
@@ -66,7 +86,7 @@ pub enum Notified {
 pub struct Receiver {
     /// `https://HOST:PORT` as the core is told it.
     pub base: String,
-    received: Arc<Mutex<Vec<Received>>>,
+    store: Arc<Mutex<Store>>,
     arrived: Arc<Notify>,
     stop: watch::Sender<bool>,
 }
@@ -95,39 +115,64 @@ impl Receiver {
             Some(u) => u.as_str().trim_end_matches('/').to_string(),
             None => format!("https://{addr}"),
         };
-        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = Arc::new(Mutex::new(Store::default()));
         let arrived = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
         let started = Instant::now();
-        let shared = Arc::new((received.clone(), arrived.clone()));
+        let shared = Arc::new((store.clone(), arrived.clone()));
         crate::net::spawn_https(listener, stopped, tls, move |req| {
             let shared = shared.clone();
             async move {
                 let (parts, body) = req.into_parts();
-                let body = tokio::time::timeout(
-                    Duration::from_secs(5),
-                    Limited::new(body, MAX_BODY).collect(),
-                )
-                .await
-                .ok()
-                .and_then(|b| b.ok())
-                .map(|b| b.to_bytes().to_vec())
-                .unwrap_or_default();
-                let status = if parts.method == http::Method::POST {
-                    shared.0.lock().expect("lock").push(Received {
-                        path: parts.uri.path().to_string(),
-                        content_type: parts
-                            .headers
-                            .get(http::header::CONTENT_TYPE)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_string),
-                        body,
-                        at_ms: started.elapsed().as_millis() as u64,
-                    });
-                    shared.1.notify_waiters();
-                    http::StatusCode::NO_CONTENT
-                } else {
-                    http::StatusCode::METHOD_NOT_ALLOWED
+                let path = parts.uri.path().to_string();
+                // Only a POST to a destination this receiver issued, with room left, is read:
+                // anything else that reaches the port costs no memory.
+                let room = {
+                    let store = shared.0.lock().expect("lock");
+                    match store.issued.get(&path) {
+                        None => Err(http::StatusCode::NOT_FOUND),
+                        Some(_) if parts.method != http::Method::POST => {
+                            Err(http::StatusCode::METHOD_NOT_ALLOWED)
+                        }
+                        Some(kept) => Ok(kept.len() < KEPT_PER_DESTINATION
+                            && store.kept_bytes + MAX_BODY <= MAX_KEPT_BYTES),
+                    }
+                };
+                let status = match room {
+                    Err(status) => status,
+                    Ok(false) => {
+                        shared.0.lock().expect("lock").not_kept += 1;
+                        http::StatusCode::NO_CONTENT
+                    }
+                    Ok(true) => {
+                        let body = tokio::time::timeout(
+                            Duration::from_secs(5),
+                            Limited::new(body, MAX_BODY).collect(),
+                        )
+                        .await
+                        .ok()
+                        .and_then(|b| b.ok())
+                        .map(|b| b.to_bytes().to_vec())
+                        .unwrap_or_default();
+                        let mut store = shared.0.lock().expect("lock");
+                        store.kept_bytes += body.len();
+                        let received = Received {
+                            path: path.clone(),
+                            content_type: parts
+                                .headers
+                                .get(http::header::CONTENT_TYPE)
+                                .and_then(|v| v.to_str().ok())
+                                .map(str::to_string),
+                            body,
+                            at_ms: started.elapsed().as_millis() as u64,
+                        };
+                        if let Some(kept) = store.issued.get_mut(&path) {
+                            kept.push(received);
+                        }
+                        drop(store);
+                        shared.1.notify_waiters();
+                        http::StatusCode::NO_CONTENT
+                    }
                 };
                 let mut r = http::Response::new(Full::new(Bytes::new()));
                 *r.status_mut() = status;
@@ -136,19 +181,35 @@ impl Receiver {
         });
         Ok(Self {
             base,
-            received,
+            store,
             arrived,
             stop,
         })
     }
 
-    /// A fresh destination for one onboarding request.
+    /// A fresh destination for one onboarding request; only issued ones are accepted.
     pub fn destination(&self) -> String {
-        format!(
-            "{}{NOTIFICATIONS_PATH}{}",
-            self.base,
+        let path = format!(
+            "{NOTIFICATIONS_PATH}{}",
             hex::encode(crate::pki::new_serial().to_bytes())
-        )
+        );
+        let url = format!("{}{path}", self.base);
+        // The path the core will use: the advertised base may carry a prefix of its own.
+        let path = url::Url::parse(&url)
+            .map(|u| u.path().to_string())
+            .unwrap_or(path);
+        self.store
+            .lock()
+            .expect("lock")
+            .issued
+            .insert(path, Vec::new());
+        url
+    }
+
+    /// Body bytes kept, and POSTs to issued destinations counted but not kept.
+    pub fn kept(&self) -> (usize, usize) {
+        let store = self.store.lock().expect("lock");
+        (store.kept_bytes, store.not_kept)
     }
 
     /// The first notification POSTed to `destination` within `within`, or None.
@@ -159,11 +220,12 @@ impl Receiver {
             // Registered before looking, so a POST between the look and the wait wakes us.
             let arrived = self.arrived.notified();
             if let Some(r) = self
-                .received
+                .store
                 .lock()
                 .expect("lock")
-                .iter()
-                .find(|r| r.path == path)
+                .issued
+                .get(&path)
+                .and_then(|kept| kept.first())
             {
                 return Some(r.clone());
             }
@@ -211,5 +273,63 @@ mod tests {
         let got = r.wait_for(&other, Duration::from_secs(2)).await.unwrap();
         assert_eq!(got.path, url.path());
         assert!(String::from_utf8_lossy(&got.body).contains("\"result\":true"));
+    }
+
+    /// Issue 28, class 5: whatever floods the receiver's port, it keeps at most
+    /// KEPT_PER_DESTINATION bodies per issued destination and nothing for paths it did not
+    /// issue (404, body unread); the first notification is still the one judged.
+    #[tokio::test]
+    async fn a_flood_of_posts_is_counted_not_kept() {
+        let pki = crate::pki::TestPki::generate(&["127.0.0.1".to_string()]).unwrap();
+        let r = Receiver::start(&pki.core, "127.0.0.1:0".parse().unwrap(), None)
+            .await
+            .unwrap();
+        let mine = r.destination();
+        let url = url::Url::parse(&mine).unwrap();
+        let cfg = crate::net::client_config(std::slice::from_ref(&pki.ca.cert), None, TLS_VERSIONS)
+            .unwrap();
+        let t = crate::net::Timeouts::default();
+        let port = url.port().unwrap();
+        let post = |path: String, body: Vec<u8>| {
+            let cfg = cfg.clone();
+            async move {
+                let mut s = crate::net::HttpsSession::connect(
+                    "127.0.0.1",
+                    port,
+                    rustls_pki_types::ServerName::try_from("127.0.0.1").unwrap(),
+                    cfg,
+                    &t,
+                )
+                .await
+                .unwrap();
+                let mut req = HttpRequest::new("POST", &path);
+                req.headers
+                    .push(("Content-Type".into(), "application/json".into()));
+                req.body = body;
+                s.exchange(&req)
+                    .await
+                    .map(|r| r.status)
+                    .map_err(|e| e.to_string())
+            }
+        };
+        let first = br#"{"result":true}"#.to_vec();
+        assert_eq!(post(url.path().to_string(), first.clone()).await, Ok(204));
+        let big = vec![b'x'; 200 * 1024];
+        for i in 0..150 {
+            // Paths it never issued: refused, whatever the body.
+            let other = format!("{NOTIFICATIONS_PATH}{i:032x}");
+            let status = post(other, big.clone()).await;
+            assert!(matches!(status, Ok(404) | Err(_)), "{status:?}");
+            // Its own destination, again and again.
+            assert_eq!(post(url.path().to_string(), big.clone()).await, Ok(204));
+        }
+        let (bytes, not_kept) = r.kept();
+        assert!(
+            bytes <= first.len() + (KEPT_PER_DESTINATION - 1) * big.len(),
+            "{bytes} bytes kept"
+        );
+        assert_eq!(not_kept, 150 + 1 - KEPT_PER_DESTINATION);
+        let got = r.wait_for(&mine, Duration::from_secs(1)).await.unwrap();
+        assert_eq!(got.body, first);
     }
 }

@@ -237,3 +237,72 @@ fn sigterm_ends_every_adapter_writes_the_report_and_exits_5() {
     }
     assert!(left.is_empty(), "left running: {left:?}");
 }
+
+/// Issue 28, class 6: an adapter that detaches (setsid) a chain re-forking itself every few
+/// milliseconds cannot outrun the run's cleanup. The chain writes a heartbeat file each
+/// generation; after the harness exits the heartbeat must stand still (a `ps` snapshot would
+/// miss such a chain, which is why it is judged by its heartbeat).
+#[test]
+fn a_detached_reforking_chain_does_not_outlive_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (chain, heartbeat, stop) = (
+        dir.path().join("chain.sh"),
+        dir.path().join("heartbeat"),
+        dir.path().join("stop"),
+    );
+    // Each generation: stop if told, beat, fork the next generation, exit (~1 ms each).
+    // Perl because Debian always has it (perl-base is essential) and it forks without an
+    // exec, as fast as such a chain gets.
+    std::fs::write(
+        &chain,
+        "exec perl -e 'my $n = 0; while (1) { exit 0 if -e $ARGV[1]; open(my $f, \">\", $ARGV[0]) or exit 1; print $f $$, \" \", ++$n; close $f; select(undef, undef, undef, 0.001); exit 0 if fork() }' \"$1\" \"$2\"\n",
+    )
+    .unwrap();
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[invoker]\ncommand = \"setsid sh {} {} {} & sleep 0.3; exit 89\"\n",
+            chain.display(),
+            heartbeat.display(),
+            stop.display()
+        ),
+    )
+    .unwrap();
+    let status = Command::new(BIN)
+        .args([
+            "run",
+            "--sut",
+            "invoker",
+            "--tags",
+            "@INV-OK-01",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let beat = || std::fs::read_to_string(&heartbeat).unwrap_or_default();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let after_exit = beat();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let later = beat();
+    // Whatever the verdict, end a surviving chain so a failure here leaves nothing behind.
+    std::fs::write(&stop, "").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        status.code().is_some(),
+        "the harness ended by itself: {status}"
+    );
+    assert!(
+        !after_exit.is_empty(),
+        "the chain ran (it wrote a heartbeat)"
+    );
+    assert_eq!(
+        after_exit, later,
+        "the chain was still beating 1.5 s after the run ended"
+    );
+}
