@@ -35,11 +35,21 @@ pub const MAX_KEPT_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Debug, Default)]
 struct Store {
     /// Path of each issued destination → the POSTs kept for it.
-    issued: std::collections::HashMap<String, Vec<Received>>,
-    /// Body bytes kept in all.
+    issued: std::collections::HashMap<String, Slot>,
+    /// Body bytes kept in all, plus [`MAX_BODY`] for each body being read: room is reserved
+    /// before a body is read, so concurrent POSTs cannot all pass the check at once.
     kept_bytes: usize,
     /// POSTs to an issued destination that were counted but not kept.
     not_kept: usize,
+}
+
+/// One issued destination.
+#[derive(Debug, Default)]
+struct Slot {
+    /// The POSTs kept, first first.
+    kept: Vec<Received>,
+    /// Bodies being read for it (each holds a reservation).
+    reading: usize,
 }
 
 /// One POST the receiver got.
@@ -128,14 +138,22 @@ impl Receiver {
                 // Only a POST to a destination this receiver issued, with room left, is read:
                 // anything else that reaches the port costs no memory.
                 let room = {
-                    let store = shared.0.lock().expect("lock");
-                    match store.issued.get(&path) {
+                    let mut guard = shared.0.lock().expect("lock");
+                    let store = &mut *guard;
+                    match store.issued.get_mut(&path) {
                         None => Err(http::StatusCode::NOT_FOUND),
                         Some(_) if parts.method != http::Method::POST => {
                             Err(http::StatusCode::METHOD_NOT_ALLOWED)
                         }
-                        Some(kept) => Ok(kept.len() < KEPT_PER_DESTINATION
-                            && store.kept_bytes + MAX_BODY <= MAX_KEPT_BYTES),
+                        Some(slot) => {
+                            let room = slot.kept.len() + slot.reading < KEPT_PER_DESTINATION
+                                && store.kept_bytes + MAX_BODY <= MAX_KEPT_BYTES;
+                            if room {
+                                slot.reading += 1;
+                                store.kept_bytes += MAX_BODY;
+                            }
+                            Ok(room)
+                        }
                     }
                 };
                 let status = match room {
@@ -155,7 +173,8 @@ impl Receiver {
                         .map(|b| b.to_bytes().to_vec())
                         .unwrap_or_default();
                         let mut store = shared.0.lock().expect("lock");
-                        store.kept_bytes += body.len();
+                        // The reservation becomes what was read.
+                        store.kept_bytes = store.kept_bytes - MAX_BODY + body.len();
                         let received = Received {
                             path: path.clone(),
                             content_type: parts
@@ -166,8 +185,9 @@ impl Receiver {
                             body,
                             at_ms: started.elapsed().as_millis() as u64,
                         };
-                        if let Some(kept) = store.issued.get_mut(&path) {
-                            kept.push(received);
+                        if let Some(slot) = store.issued.get_mut(&path) {
+                            slot.reading -= 1;
+                            slot.kept.push(received);
                         }
                         drop(store);
                         shared.1.notify_waiters();
@@ -202,7 +222,7 @@ impl Receiver {
             .lock()
             .expect("lock")
             .issued
-            .insert(path, Vec::new());
+            .insert(path, Slot::default());
         url
     }
 
@@ -225,7 +245,7 @@ impl Receiver {
                 .expect("lock")
                 .issued
                 .get(&path)
-                .and_then(|kept| kept.first())
+                .and_then(|slot| slot.kept.first())
             {
                 return Some(r.clone());
             }
@@ -315,20 +335,34 @@ mod tests {
         let first = br#"{"result":true}"#.to_vec();
         assert_eq!(post(url.path().to_string(), first.clone()).await, Ok(204));
         let big = vec![b'x'; 200 * 1024];
-        for i in 0..150 {
-            // Paths it never issued: refused, whatever the body.
-            let other = format!("{NOTIFICATIONS_PATH}{i:032x}");
-            let status = post(other, big.clone()).await;
-            assert!(matches!(status, Ok(404) | Err(_)), "{status:?}");
-            // Its own destination, again and again.
-            assert_eq!(post(url.path().to_string(), big.clone()).await, Ok(204));
+        for batch in 0..10 {
+            // 16 at once: room is reserved before a body is read, or they would all get in.
+            let posts = (0..16).map(|i| {
+                let path = if i % 2 == 0 {
+                    // Paths it never issued: refused, whatever the body.
+                    format!("{NOTIFICATIONS_PATH}{:032x}", batch * 16 + i)
+                } else {
+                    // Its own destination, again and again.
+                    url.path().to_string()
+                };
+                let own = i % 2 == 1;
+                let post = post(path, big.clone());
+                async move { (own, post.await) }
+            });
+            for (own, status) in futures::future::join_all(posts).await {
+                if own {
+                    assert_eq!(status, Ok(204));
+                } else {
+                    assert!(matches!(status, Ok(404) | Err(_)), "{status:?}");
+                }
+            }
         }
         let (bytes, not_kept) = r.kept();
         assert!(
             bytes <= first.len() + (KEPT_PER_DESTINATION - 1) * big.len(),
             "{bytes} bytes kept"
         );
-        assert_eq!(not_kept, 150 + 1 - KEPT_PER_DESTINATION);
+        assert_eq!(not_kept, 80 + 1 - KEPT_PER_DESTINATION);
         let got = r.wait_for(&mine, Duration::from_secs(1)).await.unwrap();
         assert_eq!(got.body, first);
     }
