@@ -14,6 +14,8 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   [29222-openapi-202] 202: Accepted. The CCF accepted the Onboarding request and is processing it.
   [33122-B.1-secure-fails] Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.
   [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
+  [29222-openapi-notification] OnboardingNotification: required: result (resourceLocation and apiInvokerEnrolmentDetails are optional)
+  [33122-6.1-tls] The API invoker and CAPIF core function shall establish a secure session based on TLS (Server side certificate authentication).
 
   @INV-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
   Scenario: INV-OK-01 On 201 the invoker reports success with the assigned apiInvokerId
@@ -102,3 +104,46 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
     And the harness core answers 202 and never notifies
     When the invoker onboards
     Then the invoker gives up on the missing notification within its declared bound
+
+  # The notified result is judged as a 201's (INV-OK-02): unusable enrolment details in the
+  # OnboardingNotification are no success. Judged only once the notification was delivered.
+  @INV-OK-08 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification @req:33122-B.1-security-info @req:29222-10.2-mtls
+  Scenario: INV-OK-08 A notified result whose apiInvokerId or certificate is unusable is not reported as success
+    Given an API invoker under test
+    And the harness core answers 202 and then notifies success with an empty apiInvokerId
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+    Given the harness core answers 202 and then notifies success with an empty certificate
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+    Given the harness core answers 202 and then notifies success with a certificate that is not PEM
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+    Given the harness core answers 202 and then notifies success with an unparsable certificate
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+    Given the harness core answers 202 and then notifies success with a certificate for another key
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+    Given the harness core answers 202 and then notifies success with a certificate from another CA
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+    Given the harness core answers 202 and then notifies success with an expired certificate
+    When the invoker onboards
+    Then the invoker does not report the notified result as success
+
+  # The notification is CAPIF-1/1e traffic: over TLS (TS 33.122 §6.1), so the destination is
+  # https://. On loopback nothing but the invoker can refuse the played core's connection.
+  @INV-OK-09 @branch:onboarding-response @severity:mandatory @req:33122-6.1-tls @req:29222-openapi-202
+  Scenario: INV-OK-09 The invoker names an https notificationDestination and serves it
+    Given an API invoker under test
+    And the harness core answers 202 and then notifies success
+    When the invoker onboards
+    Then the invoker's notificationDestination is an https URI it serves
+
+  @INV-OK-10 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification
+  Scenario: INV-OK-10 Only a notification at the named destination is taken as the result
+    Given an API invoker under test
+    And the harness core answers 202, posts a forged failure to another path of the invoker's receiver, then notifies success
+    When the invoker onboards
+    Then the invoker refuses the forged notification and reports the notified success

@@ -68,6 +68,14 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-OK-06", "After a 202 Accepted and an OnboardingNotification with result false the invoker reports failure", B::OnboardingResponse,
         &["29222-openapi-202"]).policy(S::Mandatory, OUTCOME),
     tp("INV-OK-07", "After a 202 Accepted that is never notified the invoker gives up within its declared bound and reports failure", B::OnboardingResponse, &["29222-openapi-202", "rfc9112-9.5-timeouts"]),
+    tp("INV-OK-08", "After a 202 Accepted, an OnboardingNotification whose apiInvokerId or certificate is unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success", B::OnboardingResponse,
+        &["29222-openapi-202", "29222-openapi-notification", "33122-B.1-security-info", "29222-10.2-mtls"])
+        .policy(S::Recommended, "as for a 201 (INV-OK-02): the texts say what the core sends, not that the invoker must check it; an invoker that keeps an unusable certificate fails later, on its first mutual-TLS request"),
+    tp("INV-OK-09", "The invoker names an https:// notificationDestination and serves it (on loopback, a refused connection fails)", B::OnboardingResponse,
+        &["33122-6.1-tls", "29222-openapi-202"]),
+    tp("INV-OK-10", "A notification POSTed to a path of the invoker's receiver other than the notificationDestination it named is refused (4xx) and not taken as the result", B::OnboardingResponse,
+        &["29222-openapi-202", "29222-openapi-notification"])
+        .policy(S::Recommended, "no text says the receiver must refuse another path, but one that takes any POST lets whoever reaches it decide the onboarding result; the callback the API defines is the notificationDestination the invoker named"),
     tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-client-close"]),
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-client-close"]),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, &["rfc8446-6.1-close-notify", "rfc9112-9.8-client-closure-alert"]),

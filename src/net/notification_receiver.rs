@@ -41,6 +41,9 @@ struct Store {
     kept_bytes: usize,
     /// POSTs to an issued destination that were counted but not kept.
     not_kept: usize,
+    /// Take a POST to any path as a destination (only the reference invoker's
+    /// notification-any-path fault does).
+    any_path: bool,
 }
 
 /// One issued destination.
@@ -140,6 +143,9 @@ impl Receiver {
                 let room = {
                     let mut guard = shared.0.lock().expect("lock");
                     let store = &mut *guard;
+                    if store.any_path && !store.issued.contains_key(&path) {
+                        store.issued.insert(path.clone(), Slot::default());
+                    }
                     match store.issued.get_mut(&path) {
                         None => Err(http::StatusCode::NOT_FOUND),
                         Some(_) if parts.method != http::Method::POST => {
@@ -226,6 +232,13 @@ impl Receiver {
         url
     }
 
+    /// This receiver, taking a POST to any path as a notification when `any_path` (a fault of
+    /// the reference invoker; the harness never does).
+    pub fn accepting_any_path(self, any_path: bool) -> Self {
+        self.store.lock().expect("lock").any_path = any_path;
+        self
+    }
+
     /// Body bytes kept, and POSTs to issued destinations counted but not kept.
     pub fn kept(&self) -> (usize, usize) {
         let store = self.store.lock().expect("lock");
@@ -239,15 +252,26 @@ impl Receiver {
         loop {
             // Registered before looking, so a POST between the look and the wait wakes us.
             let arrived = self.arrived.notified();
-            if let Some(r) = self
-                .store
-                .lock()
-                .expect("lock")
-                .issued
-                .get(&path)
-                .and_then(|slot| slot.kept.first())
-            {
-                return Some(r.clone());
+            let found = {
+                let store = self.store.lock().expect("lock");
+                if store.any_path {
+                    // The earliest POST at any path.
+                    store
+                        .issued
+                        .values()
+                        .filter_map(|slot| slot.kept.first())
+                        .min_by_key(|r| r.at_ms)
+                        .cloned()
+                } else {
+                    store
+                        .issued
+                        .get(&path)
+                        .and_then(|slot| slot.kept.first())
+                        .cloned()
+                }
+            };
+            if let Some(r) = found {
+                return Some(r);
             }
             if tokio::time::timeout_at(deadline, arrived).await.is_err() {
                 return None;

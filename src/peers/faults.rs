@@ -187,8 +187,10 @@ catalogued! { FaultSpec;
         RetryLoop => FaultSpec { name: "retry-loop", bug: "retries a rejected credential in a loop", breaks: ANNEX,
             catches: &["INV-CRED-03"] },
         SuccessOn202 => FaultSpec { name: "success-on-202", bug: "reports success on a 202 Accepted without waiting for the OnboardingNotification", breaks: "TS 29.222 §8.4.2.2.3.1",
-            // INV-OK-03 too: its scripted 202 (undeclared asynchronous onboarding) is no success either.
-            catches: &["INV-OK-03", "INV-OK-05", "INV-OK-06", "INV-OK-07"] },
+            // INV-OK-03 too: its scripted 202 (undeclared asynchronous onboarding) is no success
+            // either; INV-OK-06 and -08: success reported where the only result was false or
+            // unusable.
+            catches: &["INV-OK-03", "INV-OK-05", "INV-OK-06", "INV-OK-07", "INV-OK-08"] },
         OffboardWrongPath => FaultSpec { name: "offboard-wrong-path", bug: "sends the offboarding DELETE to the onboardedInvokers collection, not to the resource the core named", breaks: "TS 33.122 §6.8 step 2, TS 29.222 §8.4.2.3.3.2",
             // The played core answers 404 and the invoker reports failure: INV-OFF-04 is
             // inconclusive, pointing at INV-OFF-01.
@@ -210,9 +212,20 @@ catalogued! { FaultSpec;
         WrongPath => FaultSpec { name: "wrong-path", bug: "POSTs to a misspelt onboarding path", breaks: "TS 29.222 §8.4.2.2.3.1",
             catches: &["INV-REQ-01"] },
         AcceptIncomplete201 => FaultSpec { name: "accept-incomplete-201", bug: "reports success for a 201 that lacks the id or the certificate", breaks: ANNEX,
-            catches: &["INV-OK-02"] },
+            // A notified result is judged as a 201, so it takes unusable notified details too.
+            catches: &["INV-OK-02", "INV-OK-08"] },
         SkipIssuedCertificateCheck => FaultSpec { name: "skip-issued-certificate-check", bug: "takes whatever apiInvokerCertificate the core returns without verifying it", breaks: "TS 33.122 §6.1",
-            catches: &["INV-OK-02"] },
+            // The notified certificate is taken unverified too (the same defect, seen after a 202).
+            catches: &["INV-OK-02", "INV-OK-08"] },
+        TrustNotifiedDetails => FaultSpec { name: "trust-notified-details", bug: "verifies a 201's id and certificate but takes an OnboardingNotification's enrolment details unchecked", breaks: "TS 33.122 §6.1 (recommended)",
+            catches: &["INV-OK-08"] },
+        HttpNotificationDestination => FaultSpec { name: "http-notification-destination", bug: "names an http:// notificationDestination (its receiver speaks TLS, so nothing arrives)", breaks: "TS 33.122 §6.1",
+            // Nothing is delivered: the other asynchronous purposes are inconclusive.
+            catches: &["INV-OK-09"] },
+        UnservedNotificationDestination => FaultSpec { name: "unserved-notification-destination", bug: "names an https:// notificationDestination on loopback that nothing serves", breaks: "TS 33.122 §6.1, TS 29.222 §8.4.2.2.3.1",
+            catches: &["INV-OK-09"] },
+        NotificationAnyPath => FaultSpec { name: "notification-any-path", bug: "takes a notification POSTed to any path of its receiver as the result", breaks: "TS 29.222 §8.4.2.2.3.1 (recommended)",
+            catches: &["INV-OK-10"] },
         Tls12OnlyClient => FaultSpec { name: "offer-tls12-only", bug: "offers TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
             catches: &["INV-TLS-10"] },
         SuccessOnAny2xx => FaultSpec { name: "success-on-any-2xx", bug: "takes any 2xx answer with an enrolment body as onboarded", breaks: "TS 29.222 §8.4.2.2.3.1",

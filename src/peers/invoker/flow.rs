@@ -80,20 +80,34 @@ pub async fn onboard(
     let peer = Peer::of(env, &ca, faults, variants)?;
     let key = InvokerKey::generate(KeyKind::P256);
     // Where an asynchronous onboarding's result is to be notified (a local HTTPS receiver).
-    let receiver = notification_receiver().await?;
-    let destination = receiver.destination();
+    let receiver = notification_receiver(faults.has(InvokerFault::NotificationAnyPath)).await?;
+    let mut destination = receiver.destination();
+    if faults.has(InvokerFault::HttpNotificationDestination) {
+        destination = destination.replacen("https://", "http://", 1);
+    }
+    let receiver = if faults.has(InvokerFault::UnservedNotificationDestination) {
+        // The receiver that issued the destination is dropped at once: nothing serves it.
+        drop(receiver);
+        notification_receiver(false).await?
+    } else {
+        receiver
+    };
     let request = onboarding_request(env, &credential, &key, &destination, faults, variants);
     let mut response = exchange(&peer, &ca, &request, timeouts, faults).await?;
     let api_root = env.core_url.as_str().trim_end_matches('/').to_string();
     if response.status == 202 && !faults.has(InvokerFault::SuccessOn202) {
         response = notified(&receiver, &destination, timeouts).await?;
+        if faults.has(InvokerFault::TrustNotifiedDetails) {
+            return Ok(unchecked(&response, key));
+        }
     }
     accept(response, key, &ca, &api_root, faults)
 }
 
 /// A receiver on loopback presenting a certificate of a throw-away PKI (the played core,
-/// which posts to it, does not authenticate it).
-async fn notification_receiver() -> Result<Receiver, InvokerError> {
+/// which posts to it, does not authenticate it); `any_path` only for the
+/// notification-any-path fault.
+async fn notification_receiver(any_path: bool) -> Result<Receiver, InvokerError> {
     let failed = |reason: String| InvokerError::Provisioning {
         path: "the notification receiver".into(),
         reason,
@@ -102,6 +116,7 @@ async fn notification_receiver() -> Result<Receiver, InvokerError> {
         .map_err(|e| failed(e.to_string()))?;
     Receiver::start(&pki.core, "127.0.0.1:0".parse().expect("addr"), None)
         .await
+        .map(|r| r.accepting_any_path(any_path))
         .map_err(|e| failed(e.to_string()))
 }
 
@@ -353,6 +368,20 @@ async fn exchange(
 
 /// Judge the answer strictly: only 201, application/json, a non-empty id, the Location of
 /// the resource, and an issued certificate that chains to the root and binds our key.
+/// Whatever came back, taken as an onboarding without a check (for the faults that do so).
+fn unchecked(response: &crate::net::HttpResponse, key: InvokerKey) -> Onboarding {
+    let j = response.json().unwrap_or_default();
+    Onboarding {
+        api_invoker_id: j["apiInvokerId"].as_str().unwrap_or("").to_string(),
+        certificate_pem: j["onboardingInformation"]["apiInvokerCertificate"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+        key: key.pair,
+        location: response.header("location").unwrap_or("").to_string(),
+    }
+}
+
 fn accept(
     response: crate::net::HttpResponse,
     key: InvokerKey,
@@ -389,15 +418,7 @@ fn accept(
     }
     if faults.has(InvokerFault::AcceptIncomplete201) {
         // Takes whatever came back as an onboarding, unchecked.
-        let j = response.json().unwrap_or_default();
-        return Ok(unchecked(
-            j["apiInvokerId"].as_str().unwrap_or(""),
-            j["onboardingInformation"]["apiInvokerCertificate"]
-                .as_str()
-                .unwrap_or(""),
-            response.header("location").unwrap_or(""),
-            key,
-        ));
+        return Ok(self::unchecked(&response, key));
     }
     let bad = |s: String| InvokerError::BadResponse(s);
     if response.media_type().as_deref() != Some("application/json") {

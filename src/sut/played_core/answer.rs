@@ -70,10 +70,7 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
     };
     let key = &validated.key;
     let id = new_invoker_id();
-    let unusable = match shared.script.answers {
-        Answers::CreatedWith(u) => Some(u),
-        _ => None,
-    };
+    let unusable = shared.script.unusable();
     let profile = CertProfile::Invoker {
         api_invoker_id: id.clone(),
         validity: if unusable == Some(Unusable::Expired) {
@@ -113,7 +110,7 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
                 .as_object_mut()
                 .map(|o| o.remove("apiInvokerCertificate"));
         }
-        Answers::CreatedWith(u) => {
+        Answers::CreatedWith(u) | Answers::Accepted(Notify::SuccessWith(u)) => {
             let cert_field = &mut out["onboardingInformation"]["apiInvokerCertificate"];
             match u {
                 Unusable::EmptyId => out["apiInvokerId"] = json!(""),
@@ -147,7 +144,7 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
     );
     if matches!(
         shared.script.answers,
-        Answers::Onboard | Answers::Accepted(Notify::Success)
+        Answers::Onboard | Answers::Accepted(Notify::Success | Notify::SuccessAfterForgery)
     ) {
         shared.granted.lock().expect("lock").push(Granted {
             api_invoker_id: id.clone(),
@@ -161,7 +158,7 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
             .and_then(|v| v["notificationDestination"].as_str().map(str::to_string))
             .unwrap_or_default();
         let notification = match notify {
-            Notify::Success => Some(json!({
+            Notify::Success | Notify::SuccessWith(_) | Notify::SuccessAfterForgery => Some(json!({
                 "result": true,
                 "resourceLocation": location.1,
                 "apiInvokerEnrolmentDetails": out,
@@ -171,8 +168,14 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
         };
         *shared.pending.lock().expect("lock") = notification.map(|body| Pending {
             destination,
-            api_invoker_id: (notify == Notify::Success).then(|| id.clone()),
+            api_invoker_id: notify.result().then(|| {
+                out["apiInvokerId"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_default()
+            }),
             body,
+            forge_first: notify == Notify::SuccessAfterForgery,
         });
         return http(202, "Accepted", "application/json", &[], b"");
     }
@@ -245,12 +248,46 @@ pub struct Pending {
     destination: String,
     api_invoker_id: Option<String>,
     body: serde_json::Value,
+    /// POST a forged `result: false` to another path of the same receiver first.
+    forge_first: bool,
+}
+
+/// A path on the invoker's receiver that it did not name: the destination's own path with a
+/// sibling segment, so only a receiver that checks the path tells the two apart.
+fn forged_destination(destination: &str) -> Option<String> {
+    let mut url = url::Url::parse(destination).ok()?;
+    let path = url.path().trim_end_matches('/').to_string();
+    let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    url.set_path(&format!(
+        "{parent}/capif-conformance-not-your-destination-{}",
+        random_hex(8)
+    ));
+    url.set_query(None);
+    Some(url.to_string())
 }
 
 /// POST the notification a 202 owes to the invoker's notificationDestination and record
 /// how that went. The played core is not under test here: it does not authenticate the
 /// invoker's receiver (any certificate), it only delivers, within the response timeout.
 pub async fn deliver(shared: &Shared, pending: Pending) {
+    let forged = match pending
+        .forge_first
+        .then(|| forged_destination(&pending.destination))
+        .flatten()
+    {
+        Some(elsewhere) => {
+            let answer = tokio::time::timeout(
+                shared.timeouts.response,
+                post(&elsewhere, &json!({"result": false}), &shared.timeouts),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                Err("the receiver did not answer within the response timeout".into())
+            });
+            Some((elsewhere, answer))
+        }
+        None => None,
+    };
     let sent_ms = shared.started.elapsed().as_millis() as u64;
     let delivered = tokio::time::timeout(
         shared.timeouts.response,
@@ -268,6 +305,7 @@ pub async fn deliver(shared: &Shared, pending: Pending) {
             api_invoker_id: pending.api_invoker_id,
             delivered,
             sent_ms,
+            forged,
         });
 }
 

@@ -87,6 +87,21 @@ pub enum Notify {
     Failure,
     /// No notification at all.
     Never,
+    /// `result: true` with enrolment details whose id or certificate is unusable.
+    SuccessWith(Unusable),
+    /// First a forged `result: false` POSTed to a path on the same receiver that the invoker
+    /// did not name, then the real `result: true` to its notificationDestination.
+    SuccessAfterForgery,
+}
+
+impl Notify {
+    /// The result this notification carries to the invoker's destination.
+    pub fn result(self) -> bool {
+        matches!(
+            self,
+            Notify::Success | Notify::SuccessWith(_) | Notify::SuccessAfterForgery
+        )
+    }
 }
 
 /// An OnboardingNotification the played core sent (or tried to).
@@ -102,6 +117,10 @@ pub struct SentNotification {
     pub delivered: Result<u16, String>,
     /// When, ms since the played core started.
     pub sent_ms: u64,
+    /// With [`Notify::SuccessAfterForgery`]: where the forged `result: false` went (a path
+    /// the invoker did not name) and the receiver's answer to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forged: Option<(String, Result<u16, String>)>,
 }
 
 /// What is wrong with the id or certificate of a scripted 201.
@@ -206,8 +225,20 @@ impl Script {
             Answers::CreatedWithoutId => "a 201 without apiInvokerId".into(),
             Answers::CreatedWithoutCertificate => "a 201 without the certificate".into(),
             Answers::CreatedWith(u) => format!("a 201 with {}", u.phrase()),
+            Answers::Accepted(Notify::SuccessWith(u)) => {
+                format!("a 202 whose OnboardingNotification carries {}", u.phrase())
+            }
             Answers::Status(status) => format!("{status} instead of 201 Created"),
             _ => String::new(),
+        }
+    }
+
+    /// The defect of the id or certificate the played core issues under this script (a 201
+    /// with it, or a 202 whose notification carries it).
+    pub fn unusable(&self) -> Option<Unusable> {
+        match self.answers {
+            Answers::CreatedWith(u) | Answers::Accepted(Notify::SuccessWith(u)) => Some(u),
+            _ => None,
         }
     }
 
