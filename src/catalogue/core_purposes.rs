@@ -145,6 +145,11 @@ pub static CORE: &[TestPurpose] = &[
         B::OnboardingResponse, &["33122-B.1-security-info"], A::Unless(C::IssuesCertificate)).needs(CREATED),
     tp("CCF-OK-09", "A 202 Accepted is completed, within the declared bound, by an OnboardingNotification with a result to this request's notificationDestination",
         B::OnboardingResponse, &["29222-openapi-202", "29222-openapi-notification"], A::Requires(C::AsynchronousOnboarding)),
+    tp("CCF-OK-10", "The core authenticates the receiver it notifies: to a receiver presenting a certificate from another CA, for another name or expired it sends no notification (the handshake fails), and the trusted receiver is then notified",
+        B::OnboardingResponse, &["33122-6.1-tls", "rfc9110-4.3.4-verify", "rfc9110-4.3.4-automated", "29222-openapi-202"], A::Requires(C::AsynchronousOnboarding)),
+    tp("CCF-OK-11", "One onboarding, one result: no later notification to the same destination contradicts the first (result, apiInvokerId, resourceLocation, certificate) within the declared bound",
+        B::OnboardingResponse, &["29222-openapi-202", "29222-openapi-notification"], A::Requires(C::AsynchronousOnboarding))
+        .policy(S::Recommended, "no text says a core sends one notification per request; one that contradicts the first leaves the invoker two results for one onboarding, and which it keeps decides whether its id and certificate are the ones the core honours"),
     tp("CCF-OK-06", "Two invokers get different apiInvokerIds",
         B::OnboardingResponse, &["33122-B.1-validate", "33122-6.8-step2-id"], A::Always).needs(CREATED)
         .policy(S::Mandatory, "an API invoker ID that two invokers share identifies neither: offboarding one (TS 33.122 clause 6.8, \"CAPIF core function specific API invoker ID\") would remove the other"),

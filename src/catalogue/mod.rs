@@ -161,6 +161,22 @@ mod tests {
         );
     }
 
+    /// The count a vendor reads first is the real one.
+    #[test]
+    fn readme_counts_the_test_purposes_there_are() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let at = readme
+            .find("## What it checks\n\n")
+            .expect("a What it checks section");
+        let line = readme[at..].lines().nth(2).unwrap_or_default();
+        assert!(
+            line.starts_with(&format!("{} test purposes ", all().count())),
+            "README.md says {line:?}; the catalogue has {}",
+            all().count()
+        );
+    }
+
     #[test]
     fn preconditions_point_at_other_purposes_that_exist() {
         for tp in all() {

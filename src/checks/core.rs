@@ -594,78 +594,6 @@ pub fn deleted_with_issued_certificate(resp: &HttpResponse, cn: &str) -> Check {
     )
 }
 
-/// CCF-OK-09: the 202 is completed by an OnboardingNotification (TS 29.222 §8.4.2.2.3.1:
-/// "the onboarding result will be notified") at this request's destination within the bound
-/// the vendor declares (PIXIT `[core.notifications] within`): `result` true (the only
-/// required member). `resourceLocation` and `apiInvokerEnrolmentDetails` are optional; when
-/// present they are judged like a 201's Location and body by CCF-OK-02..07, and details carry
-/// the apiInvokerId ("shall be present in all other HTTP requests").
-pub fn onboarding_notified(notification: &crate::sut::notifications::Notified) -> Check {
-    use crate::sut::notifications::Notified;
-    let r = match notification {
-        Notified::Missing {
-            destination,
-            within,
-        } => {
-            return Check::Fail(format!(
-                "after the 202 no OnboardingNotification arrived at this request's notificationDestination {destination} within the PIXIT [core.notifications] within = {} (TS 29.222 §8.4.2.2.3.1: the onboarding result will be notified)",
-                crate::net::humantime(*within)
-            ))
-        }
-        Notified::Received(r) => r,
-    };
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&r.body) else {
-        return Check::Fail(format!(
-            "the notification POSTed to {} is not JSON ({} bytes, Content-Type {:?})",
-            r.path,
-            r.body.len(),
-            r.content_type
-        ));
-    };
-    match v.get("result") {
-        Some(serde_json::Value::Bool(true)) => {}
-        Some(serde_json::Value::Bool(false)) => {
-            return Check::Fail(
-                "the OnboardingNotification for a valid request says result: false".into(),
-            )
-        }
-        _ => {
-            return Check::Fail(
-                "the OnboardingNotification lacks result, its one required member (a boolean)"
-                    .into(),
-            )
-        }
-    }
-    let details = v.get("apiInvokerEnrolmentDetails");
-    let id = details
-        .and_then(|d| d.get("apiInvokerId"))
-        .and_then(|i| i.as_str())
-        .filter(|i| !i.trim().is_empty());
-    if details.is_some() && id.is_none() {
-        return Check::Fail(
-            "the OnboardingNotification's apiInvokerEnrolmentDetails has no apiInvokerId (TS 29.222: it \"shall be present in all other HTTP requests and responses\")".into(),
-        );
-    }
-    let optional: Vec<String> = [
-        v.get("resourceLocation")
-            .and_then(|l| l.as_str())
-            .map(|l| format!("resourceLocation {l}")),
-        id.map(|i| format!("apiInvokerId {i}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    Check::Pass(format!(
-        "the 202 was completed by an OnboardingNotification {} ms into the run at this request's destination: result true{}",
-        r.at_ms,
-        if optional.is_empty() {
-            " (no resourceLocation or apiInvokerEnrolmentDetails: both optional, so CCF-OK-02..07 have nothing to judge)".to_string()
-        } else {
-            format!(", {}", optional.join(", "))
-        }
-    ))
-}
-
 /// Location is `{apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}`: the
 /// scheme, host and port of the apiRoot (the host as configured or as the certificate's
 /// `server_name`), no query or fragment. A relative reference is resolved against the request
@@ -923,49 +851,6 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
         }
-    }
-
-    #[test]
-    fn a_202_must_be_completed_by_a_full_notification() {
-        use crate::sut::notifications::{Notified, Received};
-        let got = |body: &str| {
-            Notified::Received(Received {
-                path: "/capif-conformance/notifications/ab".into(),
-                content_type: Some("application/json".into()),
-                body: body.as_bytes().to_vec(),
-                at_ms: 7,
-            })
-        };
-        let full = r#"{"result":true,"resourceLocation":"https://c/api-invoker-management/v1/onboardedInvokers/INV1","apiInvokerEnrolmentDetails":{"apiInvokerId":"INV1"}}"#;
-        super::super::assert_pass(&onboarding_notified(&got(full)));
-        let none = onboarding_notified(&Notified::Missing {
-            destination: "https://h/capif-conformance/notifications/ab".into(),
-            within: std::time::Duration::from_secs(10),
-        });
-        assert!(
-            matches!(&none, Check::Fail(m) if m.contains("[core.notifications] within = 10s")),
-            "{none:?}"
-        );
-        let refused = onboarding_notified(&got(r#"{"result":false}"#));
-        assert!(
-            matches!(&refused, Check::Fail(m) if m.contains("result: false")),
-            "{refused:?}"
-        );
-        // Only result is required (TS 29.222 OpenAPI): a bare notification completes the 202.
-        let bare = onboarding_notified(&got(r#"{"result":true}"#));
-        assert!(
-            bare.passed() && bare.reason().contains("both optional"),
-            "{bare:?}"
-        );
-        super::super::assert_not_pass(&onboarding_notified(&got(r#"{"resourceLocation":"x"}"#)));
-        let no_id = onboarding_notified(&got(
-            r#"{"result":true,"resourceLocation":"x","apiInvokerEnrolmentDetails":{"apiInvokerId":" "}}"#,
-        ));
-        assert!(
-            matches!(&no_id, Check::Fail(m) if m.contains("apiInvokerId")),
-            "{no_id:?}"
-        );
-        super::super::assert_not_pass(&onboarding_notified(&got("<html/>")));
     }
 
     #[test]

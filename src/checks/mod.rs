@@ -2,6 +2,7 @@
 //! reason a vendor understands. No I/O here, so every check is unit-tested.
 
 mod core;
+mod core_async;
 mod invoker;
 mod invoker_async;
 mod invoker_offboarding;
@@ -9,6 +10,7 @@ mod offboarding;
 mod verdict;
 
 pub use self::core::*;
+pub use core_async::*;
 pub use invoker::*;
 pub use invoker_async::*;
 pub use invoker_offboarding::*;

@@ -52,14 +52,35 @@ where
     F: Fn(hyper::Request<hyper::body::Incoming>) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = http::Response<http_body_util::Full<bytes::Bytes>>> + Send + 'static,
 {
-    const HANDSHAKE_BOUND: Duration = Duration::from_secs(5);
+    spawn_https_noting_cleartext(listener, stopped, tls, |_| {}, handle)
+}
+
+/// [`spawn_https`], and a connection that opens with a clear-text HTTP request instead of a
+/// TLS ClientHello is refused (closed unanswered) after `on_cleartext` is given its request
+/// line: the notification receiver says a notification came in clear, not that none came.
+pub fn spawn_https_noting_cleartext<C, F, Fut>(
+    listener: TcpListener,
+    stopped: watch::Receiver<bool>,
+    tls: tokio_rustls::TlsAcceptor,
+    on_cleartext: C,
+    handle: F,
+) -> tokio::task::JoinHandle<()>
+where
+    C: Fn(String) + Clone + Send + Sync + 'static,
+    F: Fn(hyper::Request<hyper::body::Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = http::Response<http_body_util::Full<bytes::Bytes>>> + Send + 'static,
+{
     tokio::spawn(accept_until_stopped(
         listener,
         stopped,
         Duration::ZERO,
         move |tcp| {
-            let (tls, handle) = (tls.clone(), handle.clone());
+            let (tls, handle, on_cleartext) = (tls.clone(), handle.clone(), on_cleartext.clone());
             async move {
+                if let Some(line) = cleartext_request_line(&tcp).await {
+                    on_cleartext(line);
+                    return;
+                }
                 let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_BOUND, tls.accept(tcp)).await
                 else {
                     return;
@@ -74,4 +95,44 @@ where
             }
         },
     ))
+}
+
+/// How long a connection to the harness's servers has for its TLS handshake.
+pub const HANDSHAKE_BOUND: Duration = Duration::from_secs(5);
+
+/// Bytes of a clear-text request line kept (the rest of the request is never read).
+const MAX_LINE: usize = 512;
+
+/// When the peer's first bytes are not a TLS record but an HTTP request (a method token then
+/// a space), its request line, as far as it arrived within [`HANDSHAKE_BOUND`] (bytes are only
+/// peeked: nothing is consumed, the connection is then dropped by the caller). None when the
+/// connection starts like TLS, closes, or stays silent.
+pub async fn cleartext_request_line(tcp: &TcpStream) -> Option<String> {
+    let mut buf = [0u8; MAX_LINE];
+    let peek = async {
+        loop {
+            let n = tcp.peek(&mut buf).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            // A TLS record starts with its content type (0x16 for a handshake): never a letter.
+            if !buf[0].is_ascii_uppercase() {
+                return None;
+            }
+            if let Some(end) = buf[..n].iter().position(|&b| b == b'\n') {
+                return Some(buf[..end].to_vec());
+            }
+            if n == buf.len() {
+                return Some(buf.to_vec());
+            }
+            // More of the line is on its way: wait for it (peek returns at once otherwise).
+            tcp.readable().await.ok()?;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let line = tokio::time::timeout(HANDSHAKE_BOUND, peek).await.ok()??;
+    let line = String::from_utf8_lossy(&line).trim_end().to_string();
+    // "METHOD SP": a token of letters, then a space.
+    let method = line.split(' ').next().unwrap_or_default();
+    (line.len() > method.len() && method.bytes().all(|b| b.is_ascii_uppercase())).then_some(line)
 }

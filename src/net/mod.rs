@@ -4,6 +4,7 @@
 mod accept;
 pub mod framing;
 mod https_client;
+pub mod impostor_receiver;
 mod keylog;
 pub mod notification_receiver;
 mod phase;
@@ -12,7 +13,10 @@ mod suite_registry;
 pub mod suites;
 mod tls_config;
 
-pub use accept::{accept_until_stopped, spawn_https};
+pub use accept::{
+    accept_until_stopped, cleartext_request_line, spawn_https, spawn_https_noting_cleartext,
+    HANDSHAKE_BOUND,
+};
 pub use https_client::{
     plain_http_exchange, post_json, url_host, HttpRequest, HttpResponse, HttpsSession, TlsSummary,
     MAX_BODY, MAX_HEAD,

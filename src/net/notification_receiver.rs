@@ -44,6 +44,31 @@ struct Store {
     /// Take a POST to any path as a destination (only the reference invoker's
     /// notification-any-path fault does).
     any_path: bool,
+    /// Requests that arrived in clear on the TLS port (refused), the first
+    /// [`KEPT_CLEARTEXT`].
+    cleartext: Vec<Cleartext>,
+}
+
+/// Clear-text requests remembered (the rest are dropped uncounted: one shows the defect).
+const KEPT_CLEARTEXT: usize = 16;
+
+/// A request that arrived in clear at the receiver's TLS port and was refused unanswered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleartext {
+    /// Its request line as it arrived (untrusted: reports make it safe).
+    pub line: String,
+    /// Milliseconds from the receiver's start.
+    pub at_ms: u64,
+}
+
+impl Cleartext {
+    /// Whether its request target is `path`.
+    pub fn targets(&self, path: &str) -> bool {
+        self.line
+            .split(' ')
+            .nth(1)
+            .is_some_and(|t| t == path || url::Url::parse(t).is_ok_and(|u| u.path() == path))
+    }
 }
 
 /// One issued destination.
@@ -53,6 +78,8 @@ struct Slot {
     kept: Vec<Received>,
     /// Bodies being read for it (each holds a reservation).
     reading: usize,
+    /// POSTs to it counted but not kept.
+    not_kept: usize,
 }
 
 /// One POST the receiver got.
@@ -91,6 +118,8 @@ pub enum Notified {
         destination: String,
         /// The declared bound.
         within: Duration,
+        /// Requests for that destination that came in clear and were refused.
+        cleartext: Vec<Cleartext>,
     },
 }
 
@@ -133,78 +162,96 @@ impl Receiver {
         let (stop, stopped) = watch::channel(false);
         let started = Instant::now();
         let shared = Arc::new((store.clone(), arrived.clone()));
-        crate::net::spawn_https(listener, stopped, tls, move |req| {
-            let shared = shared.clone();
-            async move {
-                let (parts, body) = req.into_parts();
-                let path = parts.uri.path().to_string();
-                // Only a POST to a destination this receiver issued, with room left, is read:
-                // anything else that reaches the port costs no memory.
-                let room = {
-                    let mut guard = shared.0.lock().expect("lock");
-                    let store = &mut *guard;
-                    if store.any_path && !store.issued.contains_key(&path) {
-                        store.issued.insert(path.clone(), Slot::default());
-                    }
-                    match store.issued.get_mut(&path) {
-                        None => Err(http::StatusCode::NOT_FOUND),
-                        Some(_) if parts.method != http::Method::POST => {
-                            Err(http::StatusCode::METHOD_NOT_ALLOWED)
-                        }
-                        Some(slot) => {
-                            let room = slot.kept.len() + slot.reading < KEPT_PER_DESTINATION
-                                && store.kept_bytes + MAX_BODY <= MAX_KEPT_BYTES;
-                            if room {
-                                slot.reading += 1;
-                                store.kept_bytes += MAX_BODY;
-                            }
-                            Ok(room)
-                        }
-                    }
-                };
-                let status = match room {
-                    Err(status) => status,
-                    Ok(false) => {
-                        shared.0.lock().expect("lock").not_kept += 1;
-                        http::StatusCode::NO_CONTENT
-                    }
-                    Ok(true) => {
-                        let body = tokio::time::timeout(
-                            Duration::from_secs(5),
-                            Limited::new(body, MAX_BODY).collect(),
-                        )
-                        .await
-                        .ok()
-                        .and_then(|b| b.ok())
-                        .map(|b| b.to_bytes().to_vec())
-                        .unwrap_or_default();
-                        let mut store = shared.0.lock().expect("lock");
-                        // The reservation becomes what was read.
-                        store.kept_bytes = store.kept_bytes - MAX_BODY + body.len();
-                        let received = Received {
-                            path: path.clone(),
-                            content_type: parts
-                                .headers
-                                .get(http::header::CONTENT_TYPE)
-                                .and_then(|v| v.to_str().ok())
-                                .map(str::to_string),
-                            body,
-                            at_ms: started.elapsed().as_millis() as u64,
-                        };
-                        if let Some(slot) = store.issued.get_mut(&path) {
-                            slot.reading -= 1;
-                            slot.kept.push(received);
-                        }
-                        drop(store);
-                        shared.1.notify_waiters();
-                        http::StatusCode::NO_CONTENT
-                    }
-                };
-                let mut r = http::Response::new(Full::new(Bytes::new()));
-                *r.status_mut() = status;
-                r
+        let noted = store.clone();
+        let on_cleartext = move |line: String| {
+            let mut store = noted.lock().expect("lock");
+            if store.cleartext.len() < KEPT_CLEARTEXT {
+                let at_ms = started.elapsed().as_millis() as u64;
+                store.cleartext.push(Cleartext { line, at_ms });
             }
-        });
+        };
+        crate::net::spawn_https_noting_cleartext(
+            listener,
+            stopped,
+            tls,
+            on_cleartext,
+            move |req| {
+                let shared = shared.clone();
+                async move {
+                    let (parts, body) = req.into_parts();
+                    let path = parts.uri.path().to_string();
+                    // Only a POST to a destination this receiver issued, with room left, is read:
+                    // anything else that reaches the port costs no memory.
+                    let room = {
+                        let mut guard = shared.0.lock().expect("lock");
+                        let store = &mut *guard;
+                        if store.any_path && !store.issued.contains_key(&path) {
+                            store.issued.insert(path.clone(), Slot::default());
+                        }
+                        match store.issued.get_mut(&path) {
+                            None => Err(http::StatusCode::NOT_FOUND),
+                            Some(_) if parts.method != http::Method::POST => {
+                                Err(http::StatusCode::METHOD_NOT_ALLOWED)
+                            }
+                            Some(slot) => {
+                                let room = slot.kept.len() + slot.reading < KEPT_PER_DESTINATION
+                                    && store.kept_bytes + MAX_BODY <= MAX_KEPT_BYTES;
+                                if room {
+                                    slot.reading += 1;
+                                    store.kept_bytes += MAX_BODY;
+                                }
+                                Ok(room)
+                            }
+                        }
+                    };
+                    let status = match room {
+                        Err(status) => status,
+                        Ok(false) => {
+                            let mut store = shared.0.lock().expect("lock");
+                            store.not_kept += 1;
+                            if let Some(slot) = store.issued.get_mut(&path) {
+                                slot.not_kept += 1;
+                            }
+                            http::StatusCode::NO_CONTENT
+                        }
+                        Ok(true) => {
+                            let body = tokio::time::timeout(
+                                Duration::from_secs(5),
+                                Limited::new(body, MAX_BODY).collect(),
+                            )
+                            .await
+                            .ok()
+                            .and_then(|b| b.ok())
+                            .map(|b| b.to_bytes().to_vec())
+                            .unwrap_or_default();
+                            let mut store = shared.0.lock().expect("lock");
+                            // The reservation becomes what was read.
+                            store.kept_bytes = store.kept_bytes - MAX_BODY + body.len();
+                            let received = Received {
+                                path: path.clone(),
+                                content_type: parts
+                                    .headers
+                                    .get(http::header::CONTENT_TYPE)
+                                    .and_then(|v| v.to_str().ok())
+                                    .map(str::to_string),
+                                body,
+                                at_ms: started.elapsed().as_millis() as u64,
+                            };
+                            if let Some(slot) = store.issued.get_mut(&path) {
+                                slot.reading -= 1;
+                                slot.kept.push(received);
+                            }
+                            drop(store);
+                            shared.1.notify_waiters();
+                            http::StatusCode::NO_CONTENT
+                        }
+                    };
+                    let mut r = http::Response::new(Full::new(Bytes::new()));
+                    *r.status_mut() = status;
+                    r
+                }
+            },
+        );
         Ok(Self {
             base,
             store,
@@ -243,6 +290,34 @@ impl Receiver {
     pub fn kept(&self) -> (usize, usize) {
         let store = self.store.lock().expect("lock");
         (store.kept_bytes, store.not_kept)
+    }
+
+    /// Every POST kept for the destination at `path` (first first), and how many more were
+    /// counted but not kept.
+    pub fn all_at(&self, path: &str) -> (Vec<Received>, usize) {
+        let store = self.store.lock().expect("lock");
+        store
+            .issued
+            .get(path)
+            .map(|slot| (slot.kept.clone(), slot.not_kept))
+            .unwrap_or_default()
+    }
+
+    /// The clear-text requests that targeted `destination` (refused).
+    pub fn cleartext_for(&self, destination: &str) -> Vec<Cleartext> {
+        let Some(path) = url::Url::parse(destination)
+            .ok()
+            .map(|u| u.path().to_string())
+        else {
+            return Vec::new();
+        };
+        let store = self.store.lock().expect("lock");
+        store
+            .cleartext
+            .iter()
+            .filter(|c| c.targets(&path))
+            .cloned()
+            .collect()
     }
 
     /// The first notification POSTed to `destination` within `within`, or None.
@@ -317,6 +392,34 @@ mod tests {
         let got = r.wait_for(&other, Duration::from_secs(2)).await.unwrap();
         assert_eq!(got.path, url.path());
         assert!(String::from_utf8_lossy(&got.body).contains("\"result\":true"));
+    }
+
+    /// Issue 30, item 3: a notification POSTed in clear to the TLS port is refused, taken for
+    /// nothing, and remembered as a clear-text request to that destination.
+    #[tokio::test]
+    async fn a_cleartext_notification_is_refused_and_remembered() {
+        let pki = crate::pki::TestPki::generate(&["127.0.0.1".to_string()]).unwrap();
+        let r = Receiver::start(&pki.core, "127.0.0.1:0".parse().unwrap(), None)
+            .await
+            .unwrap();
+        let (mine, other) = (r.destination(), r.destination());
+        let url = url::Url::parse(&mine).unwrap();
+        let answer = crate::net::plain_http_exchange(
+            "127.0.0.1",
+            url.port().unwrap(),
+            &HttpRequest::new("POST", url.path()).json(&serde_json::json!({"result": true})),
+            Duration::from_secs(3),
+        )
+        .await;
+        // Closed unanswered.
+        assert!(answer.is_err(), "{answer:?}");
+        assert_eq!(r.wait_for(&mine, Duration::from_millis(200)).await, None);
+        let seen = r.cleartext_for(&mine);
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(seen[0]
+            .line
+            .starts_with("POST /capif-conformance/notifications/"));
+        assert!(r.cleartext_for(&other).is_empty());
     }
 
     /// Issue 28, class 5: whatever floods the receiver's port, it keeps at most

@@ -147,6 +147,14 @@ catalogued! { FaultSpec;
             catches: &["CCF-OK-09"] },
         AsyncResultFalse => FaultSpec { name: "async-result-false", bug: "answers a valid request 202 Accepted, then notifies result false", breaks: "TS 29.222 §8.4.2.2.3.1",
             catches: &["CCF-OK-09"] },
+        NotifyUnverifiedReceiver => FaultSpec { name: "notify-unverified-receiver", bug: "answers 202 Accepted and POSTs the OnboardingNotification to whatever certificate the receiver presents (no server-certificate verification on the callback)", breaks: "TS 33.122 §6.1, RFC 9110 §4.3.4",
+            catches: &["CCF-OK-10"] },
+        AsyncContradictingNotification => FaultSpec { name: "async-contradicting-notification", bug: "answers 202 Accepted, notifies the successful result, then notifies result false to the same destination", breaks: "TS 29.222 §8.4.2.2.3.1 (recommended: one onboarding, one result)",
+            catches: &["CCF-OK-11"] },
+        AsyncNotifyInClear => FaultSpec { name: "async-notify-in-clear", bug: "answers 202 Accepted and POSTs the OnboardingNotification over plain TCP to the https:// destination's port", breaks: "TS 33.122 §6.1",
+            // Nothing arrives over TLS: everything judging the notified result is
+            // inconclusive, pointing at CCF-OK-09 (whose reason says a clear-text request came).
+            catches: &["CCF-OK-09"] },
         FreeText500 => FaultSpec { name: "free-text-500", bug: "answers 500 when apiInvokerInformation contains a space (it passes the value unquoted to a shell command)", breaks: "TS 29.222 OpenAPI (apiInvokerInformation is a free string)",
             catches: &["CCF-REQ-07"] },
         WedgeOnSharedName => FaultSpec { name: "wedge-on-shared-name", bug: "when two onboardings with the same apiInvokerInformation overlap, its CA breaks and every later request gets 500", breaks: "TS 33.122 Annex B.1 (a valid request answered as invalid)",
@@ -256,7 +264,15 @@ impl<F: Ord> Default for Faults<F> {
 impl Faults<CoreFault> {
     /// Whether a fault makes the core answer 202 (asynchronous onboarding).
     pub fn asynchronous(&self) -> bool {
-        self.has(CoreFault::AsyncNoNotification) || self.has(CoreFault::AsyncResultFalse)
+        [
+            CoreFault::AsyncNoNotification,
+            CoreFault::AsyncResultFalse,
+            CoreFault::NotifyUnverifiedReceiver,
+            CoreFault::AsyncContradictingNotification,
+            CoreFault::AsyncNotifyInClear,
+        ]
+        .into_iter()
+        .any(|f| self.has(f))
     }
 }
 

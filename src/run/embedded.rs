@@ -56,6 +56,9 @@ impl EmbeddedCore {
             url: None,
             within: std::time::Duration::from_secs(5),
             identity: pki.core.clone(),
+            ca: pki.ca.clone(),
+            impostor_listen: "127.0.0.1:0".parse().expect("addr"),
+            impostor_url: None,
         });
         let core = RunningCore::start(settings, "127.0.0.1:0".parse().expect("addr")).await?;
         let url = url::Url::parse(&core.url).map_err(std::io::Error::other)?;

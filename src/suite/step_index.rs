@@ -73,6 +73,10 @@ static CHECK_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/checks/core.rs", include_str!("../checks/core.rs")),
     (
+        "src/checks/core_async.rs",
+        include_str!("../checks/core_async.rs"),
+    ),
+    (
         "src/checks/invoker.rs",
         include_str!("../checks/invoker.rs"),
     ),

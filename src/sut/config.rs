@@ -131,6 +131,8 @@ struct RawNotifications {
     url: Option<String>,
     within: Option<String>,
     pki: Option<PathBuf>,
+    impostor_listen: Option<String>,
+    impostor_url: Option<String>,
 }
 
 /// `[core.notifications]`: where the harness receives the OnboardingNotification of an
@@ -146,6 +148,14 @@ pub struct NotificationsConfig {
     /// The receiver's certificate and key (the PKI bundle's server certificate: the core
     /// trusts that bundle's CA).
     pub identity: crate::pki::Identity,
+    /// The bundle's CA, which issues the certificates the impostor receiver presents (expired,
+    /// for another name) beside one from another CA (CCF-OK-10).
+    pub ca: crate::pki::Authority,
+    /// Where the impostor receiver listens (default: `listen`'s address, a free port).
+    pub impostor_listen: std::net::SocketAddr,
+    /// The base URL the core is told for it, exactly (default: `url`'s host with the
+    /// impostor's port, or `https://` and its listening address).
+    pub impostor_url: Option<url::Url>,
 }
 
 /// The default of `[core.notifications] within`.
@@ -679,24 +689,43 @@ fn notifications(
     core_pki: Option<&Path>,
     err: &ErrFn<'_>,
 ) -> Result<NotificationsConfig, ConfigError> {
-    let listen = raw.listen.parse().map_err(|e| {
+    let listen: std::net::SocketAddr = raw.listen.parse().map_err(|e| {
         err(
             "[core.notifications].listen",
             format!("{:?} is not an address and port: {e}", raw.listen),
             "write listen = \"0.0.0.0:9444\" (an address the core can reach)",
         )
     })?;
+    let https = |key: &str, u: &str, fix: &str| {
+        url::Url::parse(u)
+            .ok()
+            .filter(|p| p.scheme() == "https")
+            .ok_or_else(|| err(key, format!("{u:?} is not an https:// URL"), fix))
+    };
     let url = match raw.url {
-        Some(u) => {
-            let parsed = url::Url::parse(&u).ok().filter(|p| p.scheme() == "https");
-            Some(parsed.ok_or_else(|| {
-                err(
-                    "[core.notifications].url",
-                    format!("{u:?} is not an https:// URL"),
-                    "write url = \"https://HOST:PORT\" as the core reaches the harness",
-                )
-            })?)
-        }
+        Some(u) => Some(https(
+            "[core.notifications].url",
+            &u,
+            "write url = \"https://HOST:PORT\" as the core reaches the harness",
+        )?),
+        None => None,
+    };
+    let impostor_listen = match raw.impostor_listen {
+        Some(l) => l.parse().map_err(|e| {
+            err(
+                "[core.notifications].impostor_listen",
+                format!("{l:?} is not an address and port: {e}"),
+                "write impostor_listen = \"0.0.0.0:9445\" (a port the core can reach, not listen's)",
+            )
+        })?,
+        None => std::net::SocketAddr::new(listen.ip(), 0),
+    };
+    let impostor_url = match raw.impostor_url {
+        Some(u) => Some(https(
+            "[core.notifications].impostor_url",
+            &u,
+            "write impostor_url = \"https://HOST:PORT\" as the core reaches impostor_listen",
+        )?),
         None => None,
     };
     let within = match raw.within {
@@ -725,6 +754,9 @@ fn notifications(
         url,
         within,
         identity: pki.core,
+        ca: pki.ca,
+        impostor_listen,
+        impostor_url,
     })
 }
 

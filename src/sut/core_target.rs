@@ -104,11 +104,16 @@ impl Attempt {
             Notified::Missing {
                 destination,
                 within,
+                cleartext,
             } => (
                 None,
                 Some(format!(
-                    "no OnboardingNotification arrived at {destination} within {}",
-                    crate::net::humantime(*within)
+                    "no OnboardingNotification arrived over TLS at {destination} within {}{}",
+                    crate::net::humantime(*within),
+                    cleartext
+                        .iter()
+                        .map(|c| format!("; refused at +{} ms, in clear: {}", c.at_ms, c.line))
+                        .collect::<String>()
                 )),
             ),
         };
@@ -221,6 +226,11 @@ pub struct RunShared {
     tls12: tokio::sync::OnceCell<Result<super::tls_enumeration::Enumeration, String>>,
     /// The notification receiver, started on first need.
     receiver: tokio::sync::OnceCell<Result<Arc<Receiver>, String>>,
+    /// The impostor receiver (CCF-OK-10), started on first need.
+    pub(super) impostor:
+        tokio::sync::OnceCell<Result<Arc<crate::net::impostor_receiver::Impostor>, String>>,
+    /// Held while a scenario presents certificates on the impostor.
+    pub(super) impostor_turn: tokio::sync::Mutex<()>,
 }
 
 /// A fetched credential is reused until this many seconds before its `exp`.
@@ -607,6 +617,7 @@ impl CoreTarget {
             attempt.notification = Some(match r.wait_for(&destination, within).await {
                 Some(got) => Notified::Received(got),
                 None => Notified::Missing {
+                    cleartext: r.cleartext_for(&destination),
                     destination,
                     within,
                 },
@@ -617,7 +628,7 @@ impl CoreTarget {
 
     /// The run's notification receiver, when the core declares asynchronous onboarding and
     /// `[core.notifications]` is configured (started on first need).
-    async fn receiver(&self) -> Result<Option<Arc<Receiver>>, String> {
+    pub(super) async fn receiver(&self) -> Result<Option<Arc<Receiver>>, String> {
         let Some(n) = self
             .notifications
             .as_ref()

@@ -12,6 +12,7 @@ pub mod key_server;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;
+mod receiver_trials;
 pub mod tls_enumeration;
 
 /// The notification receiver, where a 202's OnboardingNotification arrives.
@@ -38,3 +39,4 @@ pub use probes::{
     abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,
     legacy_client_hello_bytes, server_hello_suite, suites_probe, ClearOutcome, LegacyHelloOutcome,
 };
+pub use receiver_trials::{ImpostorRun, IMPOSTOR_CERTIFICATES};

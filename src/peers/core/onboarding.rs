@@ -136,6 +136,7 @@ async fn try_onboard(
                 destination,
                 notification,
                 vec![state.settings.pki.ca.cert.clone()],
+                faults,
             );
         }
         return Ok(respond::empty(StatusCode::ACCEPTED));

@@ -100,6 +100,8 @@ pub struct CoreScenario {
     /// After the same key was refused onboarding again: whether the old resource still
     /// answered a DELETE with 2xx (the profile was never deleted: CCF-OFF-01's finding).
     pub profile_survived: Option<bool>,
+    /// The notification trials with the impostor receiver (CCF-OK-10).
+    pub impostors: Option<crate::sut::ImpostorRun>,
 }
 
 /// What an invoker-under-test scenario has scripted and run so far.
