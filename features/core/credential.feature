@@ -97,6 +97,16 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
     When the invoker sends the onboarding request without a credential
     Then a 401 carries a WWW-Authenticate challenge
 
+  # RFC 9110 §11.6.1 binds every 401, not only the one for a missing credential (CCF-CRED-10).
+  # A core answering another 4xx to a credential is not judged here; a core that omits the
+  # challenge from every 401 is CCF-CRED-10's finding.
+  @CCF-CRED-19 @branch:request-validation @severity:mandatory @req:rfc9110-11.6.1-www-authenticate @req:rfc6750-3-www-authenticate
+  Scenario: CCF-CRED-19 Every 401 carries a WWW-Authenticate challenge
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential
+    Then every 401 among the answers carries a WWW-Authenticate challenge
+
   # The forged credentials below differ from a valid one minted the same way (the positive
   # control) in exactly one respect each.
   @CCF-CRED-11 @branch:request-validation @severity:recommended @req:33122-6.1-token-validated @req:rfc7515-4.1.11-crit @req:rfc7519-7.2-reject

@@ -147,3 +147,12 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
     And the harness core answers 202, posts a forged failure to another path of the invoker's receiver, then notifies success
     When the invoker onboards
     Then the invoker refuses the forged notification and reports the notified success
+
+  # The API's callback defines one success answer, 204 (informational: the OpenAPI response
+  # carries no keyword). Judged on the notification the played core delivered.
+  @INV-OK-11 @branch:onboarding-response @severity:informational @req:29222-openapi-callback-204
+  Scenario: INV-OK-11 The invoker's receiver answers the notification with 204
+    Given an API invoker under test
+    And the harness core answers 202 and then notifies success
+    When the invoker onboards
+    Then the invoker's receiver answered the notification with 204 No Content

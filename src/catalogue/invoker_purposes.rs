@@ -76,6 +76,8 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-OK-10", "A notification POSTed to a path of the invoker's receiver other than the notificationDestination it named is refused (4xx) and not taken as the result", B::OnboardingResponse,
         &["29222-openapi-202", "29222-openapi-notification"])
         .policy(S::Recommended, "no text says the receiver must refuse another path, but one that takes any POST lets whoever reaches it decide the onboarding result; the callback the API defines is the notificationDestination the invoker named"),
+    tp("INV-OK-11", "The invoker's receiver answers the OnboardingNotification with 204 No Content", B::OnboardingResponse,
+        &["29222-openapi-callback-204"]),
     tp("INV-TD-01", "After the success response the invoker ends the session and sends nothing more", B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-client-close"]),
     tp("INV-TD-02", "After the error response the invoker ends the session and sends nothing more", B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-client-close"]),
     tp("INV-TD-03", "The invoker sends close_notify before closing the connection", B::Teardown, &["rfc8446-6.1-close-notify", "rfc9112-9.8-client-closure-alert"]),

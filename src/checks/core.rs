@@ -385,6 +385,67 @@ pub fn www_authenticate(resp: &HttpResponse) -> Check {
     }
 }
 
+/// CCF-CRED-19: every 401 to a presented credential carries a WWW-Authenticate challenge
+/// (RFC 9110 §11.6.1 binds every 401; RFC 6750 §3 names a request whose token does not enable
+/// access). `missing` is the answer to the request without a credential: when that 401 lacks
+/// the challenge too, the defect is CCF-CRED-10's, judged there once. Answers other than 401
+/// are not judged (which 4xx a core uses is not ours to say).
+pub fn www_authenticate_on_every_401(
+    missing: &HttpResponse,
+    presented: &[(String, HttpResponse)],
+) -> Check {
+    let challenges = |r: &HttpResponse| {
+        r.header("www-authenticate")
+            .is_some_and(|v| !v.trim().is_empty())
+    };
+    let judged: Vec<&(String, HttpResponse)> =
+        presented.iter().filter(|(_, r)| r.status == 401).collect();
+    let lacking: Vec<&str> = judged
+        .iter()
+        .filter(|(_, r)| !challenges(r))
+        .map(|(label, _)| label.as_str())
+        .collect();
+    if lacking.is_empty() {
+        return if judged.is_empty() {
+            Check::Inconclusive(format!(
+                "no presented credential was answered 401 ({}), so there is no 401 to judge",
+                presented
+                    .iter()
+                    .map(|(label, r)| format!("{label}: {}", r.status))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        } else {
+            Check::Pass(format!(
+                "each 401 carries WWW-Authenticate: {}",
+                judged
+                    .iter()
+                    .map(|(label, r)| format!(
+                        "{label}: {}",
+                        r.header("www-authenticate").unwrap_or_default()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        };
+    }
+    if missing.status == 401 && !challenges(missing) {
+        return Check::blocked(
+            Some("CCF-CRED-10"),
+            "no 401 of this core carries WWW-Authenticate, not even the one for a missing credential",
+        );
+    }
+    Check::Fail(format!(
+        "the 401 to {} has no WWW-Authenticate challenge (RFC 9110 §11.6.1: a server generating a 401 MUST send one, whatever the credential was){}",
+        lacking.join(", "),
+        if missing.status == 401 {
+            " though the 401 to the request without a credential has one"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Rejected with one of `statuses`.
 pub fn rejected_with(resp: &HttpResponse, statuses: &[u16]) -> Check {
     match rejected(resp) {
@@ -851,6 +912,54 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn every_401_must_challenge_and_a_core_that_never_does_is_cred_10s_finding() {
+        let with = |status: u16| {
+            let mut r = resp(status, "application/problem+json", "{}", None);
+            r.headers
+                .push(("WWW-Authenticate".into(), "Bearer realm=\"x\"".into()));
+            r
+        };
+        let without = |status: u16| resp(status, "application/problem+json", "{}", None);
+        let presented = |answers: Vec<HttpResponse>| -> Vec<(String, HttpResponse)> {
+            answers
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (format!("credential {i}"), r))
+                .collect()
+        };
+        let ok =
+            www_authenticate_on_every_401(&with(401), &presented(vec![with(401), without(403)]));
+        assert!(
+            ok.passed() && ok.reason().contains("credential 0"),
+            "{ok:?}"
+        );
+        let one =
+            www_authenticate_on_every_401(&with(401), &presented(vec![with(401), without(401)]));
+        assert!(
+            matches!(&one, Check::Fail(m) if m.contains("credential 1") && !m.contains("credential 0") && m.contains("§11.6.1")),
+            "{one:?}"
+        );
+        // Never a challenge: CCF-CRED-10's defect, one failure.
+        assert!(matches!(
+            www_authenticate_on_every_401(&without(401), &presented(vec![without(401)])),
+            Check::Blocked {
+                by: Some("CCF-CRED-10"),
+                ..
+            }
+        ));
+        // A missing credential answered 400 does not excuse a 401 without a challenge.
+        super::super::assert_not_pass(&www_authenticate_on_every_401(
+            &without(400),
+            &presented(vec![without(401)]),
+        ));
+        // No 401 at all: nothing judged, nothing passed.
+        assert!(matches!(
+            www_authenticate_on_every_401(&with(401), &presented(vec![without(403), without(400)])),
+            Check::Inconclusive(_)
+        ));
     }
 
     #[test]

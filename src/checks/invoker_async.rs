@@ -195,6 +195,33 @@ pub fn notification_destination_served(run: &InvokerRun) -> Check {
     }
 }
 
+/// INV-OK-11: the invoker's receiver answers the delivered OnboardingNotification with 204,
+/// the one answer the API's callback defines for a notification received. Undelivered is
+/// INV-OK-09's finding.
+pub fn notification_answered_204(run: &InvokerRun) -> Check {
+    let n = match sent(run) {
+        Ok(n) => n,
+        Err(c) => return c,
+    };
+    match &n.delivered {
+        Ok(204) => Check::Pass(format!(
+            "the receiver at {} answered the OnboardingNotification 204 No Content",
+            n.destination
+        )),
+        Ok(status) => Check::Fail(format!(
+            "the receiver at {} answered the OnboardingNotification HTTP {status}; the API's callback defines 204 No Content (\"the onboarding notification is successfully received\")",
+            n.destination
+        )),
+        Err(e) => Check::blocked(
+            Some("INV-OK-09"),
+            format!(
+                "the OnboardingNotification was not delivered to {} ({e}), so no answer to judge",
+                n.destination
+            ),
+        ),
+    }
+}
+
 /// INV-OK-10: only the core's notification at the destination the invoker named is taken:
 /// a forged `result: false` POSTed first to another path of the same receiver is refused
 /// (4xx) and the invoker reports the real result (success).
@@ -264,6 +291,34 @@ mod tests {
             forged: None,
         });
         r
+    }
+
+    #[test]
+    fn the_notification_is_answered_204() {
+        let code = AdapterExit::Code(0);
+        assert_pass(&notification_answered_204(&notified(
+            Notify::Success,
+            Ok(204),
+            code.clone(),
+        )));
+        let ok200 = notification_answered_204(&notified(Notify::Success, Ok(200), code.clone()));
+        assert!(
+            matches!(&ok200, Check::Fail(m) if m.contains("HTTP 200") && m.contains("204")),
+            "{ok200:?}"
+        );
+        assert_not_pass(&notification_answered_204(&notified(
+            Notify::Success,
+            Ok(400),
+            code.clone(),
+        )));
+        // Not delivered: INV-OK-09's finding, not this one's.
+        assert!(matches!(
+            notification_answered_204(&notified(Notify::Success, Err("refused".into()), code)),
+            Check::Blocked {
+                by: Some("INV-OK-09"),
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -320,6 +320,28 @@ mod tests {
         assert!(quiet.is_empty());
     }
 
+    /// The core reaches the impostor by the host it reaches the receiver by, at the
+    /// impostor's own port; an explicit URL is taken as written.
+    #[tokio::test]
+    async fn the_advertised_base_keeps_the_receivers_host_and_its_own_port() {
+        let url = url::Url::parse("https://harness.example:9444/prefix").unwrap();
+        let imp = Impostor::start("127.0.0.1:0".parse().unwrap(), Advertised::HostOf(url))
+            .await
+            .unwrap();
+        assert!(
+            imp.base.starts_with("https://harness.example:"),
+            "{}",
+            imp.base
+        );
+        assert!(!imp.base.ends_with(":9444"), "{}", imp.base);
+        assert_eq!(imp.host(), "harness.example");
+        let exact = url::Url::parse("https://front.example/cb/").unwrap();
+        let imp = Impostor::start("127.0.0.1:0".parse().unwrap(), Advertised::Exactly(exact))
+            .await
+            .unwrap();
+        assert_eq!(imp.base, "https://front.example/cb");
+    }
+
     #[tokio::test]
     async fn a_cleartext_request_is_named_as_such() {
         let imp = Impostor::start("127.0.0.1:0".parse().unwrap(), Advertised::Listening)

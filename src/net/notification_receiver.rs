@@ -44,6 +44,9 @@ struct Store {
     /// Take a POST to any path as a destination (only the reference invoker's
     /// notification-any-path fault does).
     any_path: bool,
+    /// The status a notification is answered with instead of 204 (only the reference
+    /// invoker's notification-answer-200 fault sets one).
+    answer: Option<http::StatusCode>,
     /// Requests that arrived in clear on the TLS port (refused), the first
     /// [`KEPT_CLEARTEXT`].
     cleartext: Vec<Cleartext>,
@@ -246,6 +249,10 @@ impl Receiver {
                             http::StatusCode::NO_CONTENT
                         }
                     };
+                    let status = match shared.0.lock().expect("lock").answer {
+                        Some(other) if status == http::StatusCode::NO_CONTENT => other,
+                        _ => status,
+                    };
                     let mut r = http::Response::new(Full::new(Bytes::new()));
                     *r.status_mut() = status;
                     r
@@ -283,6 +290,13 @@ impl Receiver {
     /// the reference invoker; the harness never does).
     pub fn accepting_any_path(self, any_path: bool) -> Self {
         self.store.lock().expect("lock").any_path = any_path;
+        self
+    }
+
+    /// This receiver, answering notifications with `status` instead of 204 (a fault of the
+    /// reference invoker; the harness never does).
+    pub fn answering(self, status: http::StatusCode) -> Self {
+        self.store.lock().expect("lock").answer = Some(status);
         self
     }
 

@@ -125,6 +125,8 @@ catalogued! { FaultSpec;
             catches: &["CCF-OK-04"] },
         NoWwwAuthenticate => FaultSpec { name: "no-www-authenticate", bug: "answers 401 without a WWW-Authenticate challenge", breaks: "RFC 9110 §11.6.1",
             catches: &["CCF-CRED-10"] },
+        WwwAuthenticateOnlyWhenMissing => FaultSpec { name: "www-authenticate-only-when-missing", bug: "sends WWW-Authenticate with the 401 for a missing credential, not with the 401s for presented but invalid ones", breaks: "RFC 9110 §11.6.1, RFC 6750 §3",
+            catches: &["CCF-CRED-19"] },
         OffboardKeepsProfile => FaultSpec { name: "offboard-keeps-profile", bug: "answers the offboarding DELETE 204 but deletes neither the invoker profile nor its certificate", breaks: "TS 33.122 §6.8 step 3",
             // CCF-OFF-02 finds the key refused and the old resource alive: inconclusive,
             // pointing at CCF-OFF-01.
@@ -234,6 +236,8 @@ catalogued! { FaultSpec;
             catches: &["INV-OK-09"] },
         NotificationAnyPath => FaultSpec { name: "notification-any-path", bug: "takes a notification POSTed to any path of its receiver as the result", breaks: "TS 29.222 §8.4.2.2.3.1 (recommended)",
             catches: &["INV-OK-10"] },
+        NotificationAnswer200 => FaultSpec { name: "notification-answer-200", bug: "its receiver answers the OnboardingNotification 200 OK instead of 204 No Content", breaks: "TS 29.222 OpenAPI (the callback's response is 204)",
+            catches: &["INV-OK-11"] },
         Tls12OnlyClient => FaultSpec { name: "offer-tls12-only", bug: "offers TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
             catches: &["INV-TLS-10"] },
         SuccessOnAny2xx => FaultSpec { name: "success-on-any-2xx", bug: "takes any 2xx answer with an enrolment body as onboarded", breaks: "TS 29.222 §8.4.2.2.3.1",

@@ -961,6 +961,44 @@ mod tests {
     }
 
     #[test]
+    fn the_impostor_receiver_defaults_to_a_free_port_and_names_its_keys_when_wrong() {
+        let cfg = |extra: &str| {
+            format!(
+                r#"
+                [core]
+                url = "https://127.0.0.1:8443"
+                ca = "DIR/certs/ca.pem"
+                credential = "abc"
+                [core.capabilities]
+                asynchronous_onboarding = true
+                [core.notifications]
+                listen = "127.0.0.1:9444"
+                pki = "DIR/certs"
+                {extra}
+                "#
+            )
+        };
+        let n = load(&cfg("")).unwrap().core.unwrap().notifications.unwrap();
+        assert_eq!(n.impostor_listen, "127.0.0.1:0".parse().unwrap());
+        assert_eq!(n.impostor_url, None);
+        let n = load(&cfg(
+            "impostor_listen = \"0.0.0.0:9445\"\nimpostor_url = \"https://harness.example:19445\"",
+        ))
+        .unwrap()
+        .core
+        .unwrap()
+        .notifications
+        .unwrap();
+        assert_eq!(n.impostor_listen.port(), 9445);
+        assert_eq!(n.impostor_url.unwrap().port(), Some(19445));
+        let e = load(&cfg("impostor_listen = \"9445\"")).unwrap_err();
+        assert_eq!(e.key, "[core.notifications].impostor_listen");
+        let e = load(&cfg("impostor_url = \"http://harness.example:9445\"")).unwrap_err();
+        assert_eq!(e.key, "[core.notifications].impostor_url");
+        assert!(e.problem.contains("https://"), "{e:?}");
+    }
+
+    #[test]
     fn enrolment_ca_signing_key_and_invoker_key() {
         let c = load(
             r#"

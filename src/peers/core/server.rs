@@ -247,8 +247,9 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         let state = state.clone();
         let client_cert = client_cert.clone();
         async move {
+            let presented = req.headers().contains_key(http::header::AUTHORIZATION);
             let resp = route(&state, client_cert.as_deref(), req).await;
-            Ok::<_, Infallible>(alter(&state.settings, resp).await)
+            Ok::<_, Infallible>(alter(&state.settings, presented, resp).await)
         }
     });
     let _ = hyper::server::conn::http1::Builder::new()
@@ -358,8 +359,13 @@ impl tokio::io::AsyncWrite for NoCloseNotify {
 }
 
 /// The one hook through which response faults and variants act: the real reference core
-/// passes every response through unchanged.
-async fn alter(settings: &CoreSettings, mut r: http::Response<Body>) -> http::Response<Body> {
+/// passes every response through unchanged. `presented`: the request had an Authorization
+/// header.
+async fn alter(
+    settings: &CoreSettings,
+    presented: bool,
+    mut r: http::Response<Body>,
+) -> http::Response<Body> {
     let (faults, variants) = (&settings.faults, &settings.variants);
     if faults.0.is_empty() && variants.0.is_empty() {
         return r;
@@ -371,7 +377,9 @@ async fn alter(settings: &CoreSettings, mut r: http::Response<Body>) -> http::Re
     if faults.has(CoreFault::NoLocation) {
         r.headers_mut().remove(http::header::LOCATION);
     }
-    if faults.has(CoreFault::NoWwwAuthenticate) {
+    if faults.has(CoreFault::NoWwwAuthenticate)
+        || (faults.has(CoreFault::WwwAuthenticateOnlyWhenMissing) && presented)
+    {
         r.headers_mut().remove(http::header::WWW_AUTHENTICATE);
     }
     if faults.has(CoreFault::LocationOtherPort) {

@@ -80,7 +80,10 @@ pub async fn onboard(
     let peer = Peer::of(env, &ca, faults, variants)?;
     let key = InvokerKey::generate(KeyKind::P256);
     // Where an asynchronous onboarding's result is to be notified (a local HTTPS receiver).
-    let receiver = notification_receiver(faults.has(InvokerFault::NotificationAnyPath)).await?;
+    let mut receiver = notification_receiver(faults.has(InvokerFault::NotificationAnyPath)).await?;
+    if faults.has(InvokerFault::NotificationAnswer200) {
+        receiver = receiver.answering(http::StatusCode::OK);
+    }
     let mut destination = receiver.destination();
     if faults.has(InvokerFault::HttpNotificationDestination) {
         destination = destination.replacen("https://", "http://", 1);

@@ -309,3 +309,53 @@ async fn www_authenticate(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
     w.check(checks::www_authenticate(&resp))
 }
+
+#[when(
+    "the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential"
+)]
+async fn every_refusal(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let token = w.provisioned_credential().await?;
+    let mut tries = vec![
+        ("no Authorization header", CredentialChoice::Absent),
+        (
+            "malformed credential",
+            CredentialChoice::Bearer("this-is-not-a-jwt".into()),
+        ),
+        (
+            "valid credential under the Basic scheme",
+            CredentialChoice::Header(format!("Basic {token}")),
+        ),
+    ];
+    if token.split('.').count() == 3 {
+        tries.push((
+            "credential with a tampered signature",
+            CredentialChoice::Bearer(tamper_signature(&token)),
+        ));
+    }
+    if let Some(unsecured) = unsecured_copy(&token) {
+        tries.push((
+            "the provisioned credential with alg none and no signature",
+            CredentialChoice::Bearer(unsecured),
+        ));
+    }
+    for (label, credential) in tries {
+        send(w, label, credential).await?;
+        if w.decided() {
+            return Ok(());
+        }
+        let resp = w.current_response()?;
+        w.on_core.refusals.push((label.to_string(), resp));
+    }
+    Ok(())
+}
+
+#[then("every 401 among the answers carries a WWW-Authenticate challenge")]
+async fn every_401_challenges(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some((missing, presented)) = w.on_core.refusals.split_first() else {
+        return w.harness_error("no refused credential was recorded");
+    };
+    let check = checks::www_authenticate_on_every_401(&missing.1, presented);
+    w.check(check)
+}

@@ -128,6 +128,13 @@ async fn destination_served(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::notification_destination_served(&run))
 }
 
+#[then("the invoker's receiver answered the notification with 204 No Content")]
+async fn notification_answered(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::notification_answered_204(&run))
+}
+
 #[then("the invoker refuses the forged notification and reports the notified success")]
 async fn forged_refused(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);

@@ -100,6 +100,9 @@ pub struct CoreScenario {
     /// After the same key was refused onboarding again: whether the old resource still
     /// answered a DELETE with 2xx (the profile was never deleted: CCF-OFF-01's finding).
     pub profile_survived: Option<bool>,
+    /// Answers to credentials the core must refuse, by what was sent (CCF-CRED-19; the first
+    /// is the request without a credential).
+    pub refusals: Vec<(String, HttpResponse)>,
     /// The notification trials with the impostor receiver (CCF-OK-10).
     pub impostors: Option<crate::sut::ImpostorRun>,
 }
