@@ -20,6 +20,7 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   [rfc9325-4.2-cbc] A cipher suite that operates in CBC (cipher block chaining) mode [...] SHOULD NOT be used unless the encrypt_then_mac extension [RFC7366] is also successfully negotiated. This requirement applies to both client and server implementations.
   [rfc9325-4.1-128bit] Implementations SHOULD NOT negotiate cipher suites that use algorithms offering less than 128 bits of security.
   [33210-6.2.3-aead-pfs] Only cipher suites with AEAD (e.g., GCM) and PFS (e.g. ECDHE, DHE) shall be supported.
+  [rfc9325-3.1.1-prefer-tls13] Implementations SHOULD support TLS 1.3 [RFC8446] and, if implemented, MUST prefer to negotiate TLS 1.3 over earlier versions of TLS.
 
   @CCF-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls @req:33122-6.1-tls-profile
   Scenario: CCF-TLS-01 The core presents a certificate valid for its name under the provisioned root, over TLS 1.2 or 1.3
@@ -67,6 +68,14 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
     Given a CAPIF core under test
     When the invoker connects offering only TLS 1.3
     Then the handshake completes
+
+  # Judged only for a core that speaks TLS 1.3 (a client offering only TLS 1.3 completes a
+  # handshake): whether it must is CCF-TLS-07's.
+  @CCF-TLS-10 @branch:secure-connection @severity:mandatory @req:rfc9325-3.1.1-prefer-tls13
+  Scenario: CCF-TLS-10 Offered TLS 1.2 and TLS 1.3, the core negotiates TLS 1.3
+    Given a CAPIF core under test
+    When the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3
+    Then the core negotiated TLS 1.3 when both were offered
 
   # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
   # after the same hello with the recommended AEAD suites got a ServerHello (positive control).

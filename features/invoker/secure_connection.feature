@@ -21,6 +21,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [rfc8446-9.2-sni] all implementations MUST support the use of the "server_name" extension with applications capable of using it.
   [rfc9325-3.7-sni-policy] the actual use of SNI in particular circumstances is a matter of local policy.
   [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
+  [rfc8446-4.1.3-downgrade-abort] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values. TLS 1.2 clients SHOULD also check that the last 8 bytes are not equal to the second value if the ServerHello indicates TLS 1.1 or below. If a match is found, the client MUST abort the handshake with an "illegal_parameter" alert.
+  [rfc8446-4.1.3-downgrade] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values.
 
   @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA
@@ -139,3 +141,14 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     And the harness core never answers the ClientHello
     When the invoker onboards
     Then the invoker gives up within its declared bound and reports failure
+
+  # A complete TLS 1.2 flight built by hand (ServerHello, Certificate, signed ECDHE
+  # ServerKeyExchange, ServerHelloDone), once with the sentinel in ServerHello.random and once
+  # without: the control proves the flight itself is acceptable, so an abort is the sentinel's.
+  # Not applicable to an invoker that does not offer TLS 1.3.
+  @INV-TLS-16 @branch:secure-connection @severity:mandatory @req:rfc8446-4.1.3-downgrade-abort @req:rfc8446-4.1.3-downgrade
+  Scenario: INV-TLS-16 The invoker detects a downgrade from TLS 1.3 to TLS 1.2
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    When the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it
+    Then the invoker aborts on the sentinel with illegal_parameter and goes on without it

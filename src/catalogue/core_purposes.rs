@@ -74,6 +74,8 @@ pub static CORE: &[TestPurpose] = &[
         B::SecureConnection, &["33210-6.2.1-tls12-tls13"], A::Always).needs(&[Need::SecureSession]),
     tp("CCF-TLS-07", "The core completes a handshake with a client that offers only TLS 1.3",
         B::SecureConnection, &["33210-6.2.1-tls12-tls13"], A::Always).needs(&[Need::SecureSession]),
+    tp("CCF-TLS-10", "Offered TLS 1.2 and TLS 1.3, a core that speaks TLS 1.3 negotiates TLS 1.3",
+        B::SecureConnection, &["rfc9325-3.1.1-prefer-tls13"], A::Always),
     tp("CCF-TLS-08", "The core refuses a TLS 1.2 ClientHello offering only suites RFC 9325 forbids (NULL, anonymous, export, RC4, DES)",
         B::SecureConnection, &["rfc9325-4.1-null", "rfc9325-4.1-rc4", "rfc9325-4.1-112bit", "rfc5246-A.5-anon"], A::Always).needs(&[]),
     tp("CCF-TLS-09", "The core refuses a TLS 1.2 ClientHello offering only suites RFC 9325 discourages (3DES, static RSA, finite-field DH, CBC)",

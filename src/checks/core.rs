@@ -124,6 +124,56 @@ pub fn handshake_with_only(version: &str, outcome: &Result<TlsSummary, String>) 
     }
 }
 
+/// CCF-TLS-10: offered TLS 1.2 and TLS 1.3, a core that implements TLS 1.3 negotiates it
+/// (RFC 9325 §3.1.1: "if implemented, MUST prefer to negotiate TLS 1.3"). Whether it
+/// implements TLS 1.3 is told by a handshake offering only TLS 1.3 (`only13`); one that does
+/// not is CCF-TLS-07's finding, not this one's.
+pub fn prefers_tls13(
+    both: &Result<TlsSummary, String>,
+    only13: &Result<TlsSummary, String>,
+) -> Check {
+    let both = match both {
+        Ok(tls) => tls,
+        Err(e) if e.contains("CertificateRequired") => {
+            return Check::blocked(
+                Some("CCF-TLS-04"),
+                format!("the handshake was aborted for want of a client certificate: {e}"),
+            )
+        }
+        Err(e) => {
+            return Check::blocked(
+                Some("CCF-TLS-01"),
+                format!(
+                    "a client offering TLS 1.2 and TLS 1.3 could not complete a handshake: {e}"
+                ),
+            )
+        }
+    };
+    if both.version == crate::net::TlsVersion::Tls13 {
+        return Check::Pass(format!(
+            "offered TLS 1.2 and TLS 1.3, the core negotiated TLS 1.3 ({})",
+            both.cipher
+        ));
+    }
+    match only13 {
+        Ok(tls) if tls.version == crate::net::TlsVersion::Tls13 => Check::Fail(format!(
+            "offered TLS 1.2 and TLS 1.3, the core negotiated {} ({}), though it completes a TLS 1.3 handshake with a client offering only TLS 1.3 (RFC 9325 §3.1.1: if implemented, TLS 1.3 MUST be preferred)",
+            both.version, both.cipher
+        )),
+        Ok(tls) => Check::Inconclusive(format!(
+            "offered only TLS 1.3, the handshake reported {}: whether the core speaks TLS 1.3 is unclear",
+            tls.version
+        )),
+        Err(e) => Check::blocked(
+            Some("CCF-TLS-07"),
+            format!(
+                "the core negotiated {} when offered both, and a client offering only TLS 1.3 could not complete a handshake ({e}): it does not speak TLS 1.3, so there is no preference to judge",
+                both.version
+            ),
+        ),
+    }
+}
+
 /// CCF-TLS-02: SSL 3.0, TLS 1.0 and TLS 1.1, each offered with every registry suite that
 /// exists for it, are refused: a protocol_version alert, a close, a ServerHello negotiating
 /// TLS 1.2 or later, a handshake_failure to the full offer (no suite of the version at all),
@@ -959,6 +1009,39 @@ mod tests {
         assert!(matches!(
             www_authenticate_on_every_401(&with(401), &presented(vec![without(403), without(400)])),
             Check::Inconclusive(_)
+        ));
+    }
+
+    #[test]
+    fn a_core_speaking_tls13_must_prefer_it() {
+        let tls = |version| TlsSummary {
+            version,
+            cipher: "X".into(),
+            alpn: None,
+            peer_chain: Vec::new(),
+            handshake_ms: 1,
+        };
+        use crate::net::TlsVersion::{Tls12, Tls13};
+        super::super::assert_pass(&prefers_tls13(&Ok(tls(Tls13)), &Ok(tls(Tls13))));
+        let downgraded = prefers_tls13(&Ok(tls(Tls12)), &Ok(tls(Tls13)));
+        assert!(
+            matches!(&downgraded, Check::Fail(m) if m.contains("§3.1.1")),
+            "{downgraded:?}"
+        );
+        // A core without TLS 1.3 has nothing to prefer: CCF-TLS-07 judges that.
+        assert!(matches!(
+            prefers_tls13(&Ok(tls(Tls12)), &Err("protocol_version".into())),
+            Check::Blocked {
+                by: Some("CCF-TLS-07"),
+                ..
+            }
+        ));
+        assert!(matches!(
+            prefers_tls13(&Err("UnknownIssuer".into()), &Err("x".into())),
+            Check::Blocked {
+                by: Some("CCF-TLS-01"),
+                ..
+            }
         ));
     }
 

@@ -415,6 +415,84 @@ fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
         .find_map(|s| s.client_hello.as_ref())
 }
 
+/// What the invoker did after the TLS 1.2 flight with (`true`) or without the sentinel.
+fn downgrade_reply(
+    runs: &[InvokerRun],
+    sentinel: bool,
+) -> Option<Result<crate::sut::LegacyReply, String>> {
+    runs.iter()
+        .flat_map(|r| r.observations.sessions.iter())
+        .find_map(|s| match &s.handshake {
+            crate::sut::Handshake::Downgrade {
+                sentinel: with,
+                reply,
+            } if *with == sentinel => Some(reply.clone()),
+            _ => None,
+        })
+}
+
+/// INV-TLS-16: having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2
+/// ServerHello whose random ends with the downgrade sentinel (RFC 8446 §4.1.3), and goes on
+/// (ClientKeyExchange) with the same flight without it: the control shows the flight was
+/// acceptable, so the abort is the sentinel's. Going on despite the sentinel fails at once; an
+/// abort without illegal_parameter fails only once the control went on.
+pub fn detects_downgrade(runs: &[InvokerRun]) -> Check {
+    use crate::sut::LegacyReply;
+    let Some(with) = downgrade_reply(runs, true) else {
+        return Check::Inconclusive(
+            "no ClientHello reached the played core, so no TLS 1.2 flight was answered".into(),
+        );
+    };
+    let with = match with {
+        Ok(r) => r,
+        Err(why) => {
+            return Check::Inconclusive(format!("no TLS 1.2 flight could be answered: {why}"))
+        }
+    };
+    if let LegacyReply::Continued { .. } = with {
+        return Check::Fail(format!(
+            "offered TLS 1.3, answered a TLS 1.2 ServerHello whose random ends with the downgrade sentinel (44 4F 57 4E 47 52 44 01), the invoker {} (RFC 8446 §4.1.3: a TLS 1.3 client MUST check the last 8 bytes and abort with illegal_parameter)",
+            with.describe()
+        ));
+    }
+    let control = match downgrade_reply(runs, false) {
+        Some(Ok(r)) => r,
+        Some(Err(why)) => {
+            return Check::Inconclusive(format!(
+                "the control flight (no sentinel) was not sent: {why}"
+            ))
+        }
+        None => {
+            return Check::Inconclusive(
+                "the control run (no sentinel) reached no played core".into(),
+            )
+        }
+    };
+    if !matches!(control, LegacyReply::Continued { .. }) {
+        return Check::Inconclusive(format!(
+            "with the sentinel the invoker {}, but without it it {} too: it refuses this hand-built TLS 1.2 flight for another reason, so the sentinel's effect cannot be told",
+            with.describe(),
+            control.describe()
+        ));
+    }
+    match with {
+        LegacyReply::Alert { description: 47, .. } => Check::Pass(format!(
+            "with the downgrade sentinel in a TLS 1.2 ServerHello the invoker aborted with illegal_parameter; without it, the same flight, it {}",
+            control.describe()
+        )),
+        LegacyReply::Alert { .. } | LegacyReply::Closed => Check::Fail(format!(
+            "with the downgrade sentinel the invoker {} (without it, it {}): it aborted, but RFC 8446 §4.1.3 says with an illegal_parameter alert",
+            with.describe(),
+            control.describe()
+        )),
+        other => Check::Inconclusive(format!(
+            "with the downgrade sentinel the invoker {}; without it, it {}",
+            other.describe(),
+            control.describe()
+        )),
+    }
+}
+
 /// INV-TLS-08: the invoker negotiates nothing below TLS 1.2. An explicit offer decides (a
 /// supported_versions below TLS 1.2, or a ClientHello whose highest version is below it), as
 /// does a hello with no suite that exists below TLS 1.2; otherwise the played core answered
@@ -1236,6 +1314,52 @@ pub(crate) mod tests {
             refused_bad_certificate(&run(bad, AdapterExit::Code(1), vec![silent]), "x"),
             Check::Inconclusive(_)
         ));
+    }
+
+    #[test]
+    fn a_downgrade_is_detected_only_when_the_control_went_on() {
+        use crate::sut::LegacyReply;
+        let answered = |sentinel: bool, reply: LegacyReply| {
+            let mut s = session(0, None);
+            s.handshake = Handshake::Downgrade {
+                sentinel,
+                reply: Ok(reply),
+            };
+            run(Script::default(), AdapterExit::Code(1), vec![s])
+        };
+        let illegal = LegacyReply::Alert {
+            level: 2,
+            description: 47,
+        };
+        let went_on = LegacyReply::Continued { message: 16 };
+        let pair = |with: LegacyReply, without: LegacyReply| {
+            vec![answered(true, with), answered(false, without)]
+        };
+        super::super::assert_pass(&detects_downgrade(&pair(illegal.clone(), went_on.clone())));
+        // Taking the sentinel fails whatever the control did.
+        let took = detects_downgrade(&pair(went_on.clone(), went_on.clone()));
+        assert!(
+            matches!(&took, Check::Fail(m) if m.contains("§4.1.3") && m.contains("ClientKeyExchange")),
+            "{took:?}"
+        );
+        // The control refused too: the flight, not the sentinel, was refused.
+        assert!(matches!(
+            detects_downgrade(&pair(illegal.clone(), illegal.clone())),
+            Check::Inconclusive(_)
+        ));
+        // Aborted, but not with illegal_parameter (the control went on).
+        let wrong = LegacyReply::Alert {
+            level: 2,
+            description: 40,
+        };
+        let c = detects_downgrade(&pair(wrong, went_on.clone()));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("illegal_parameter")),
+            "{c:?}"
+        );
+        // No control run, or no flight: nothing to judge.
+        super::super::assert_not_pass(&detects_downgrade(&[answered(true, illegal)]));
+        assert!(matches!(detects_downgrade(&[]), Check::Inconclusive(_)));
     }
 
     fn hello(versions: Option<Vec<u16>>, sni: Option<&str>, suites: &[u16]) -> SessionObservation {

@@ -2,6 +2,7 @@
 //! HTTPS client whose every byte and every close the caller sees.
 
 mod accept;
+pub mod client_hello;
 pub mod framing;
 mod https_client;
 pub mod impostor_receiver;

@@ -101,6 +101,8 @@ catalogued! { FaultSpec;
             catches: &["CCF-TLS-06"] },
         Tls12Only => FaultSpec { name: "tls12-only", bug: "serves TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
             catches: &["CCF-TLS-07"] },
+        PreferTls12 => FaultSpec { name: "prefer-tls12", bug: "negotiates TLS 1.2 with a client offering TLS 1.2 and TLS 1.3, though it speaks TLS 1.3 to a client offering only that", breaks: "RFC 9325 §3.1.1",
+            catches: &["CCF-TLS-10"] },
         AcceptAlgNone => FaultSpec { name: "accept-alg-none", bug: "accepts an unsecured credential (alg: none, no signature)", breaks: "RFC 7518 §3.6, RFC 8725 §3.1",
             catches: &["CCF-CRED-09"] },
         IgnoreCrit => FaultSpec { name: "ignore-crit", bug: "accepts a credential naming an unknown critical header parameter", breaks: "RFC 7515 §4.1.11",
@@ -180,6 +182,8 @@ catalogued! { FaultSpec;
             catches: &["INV-TLS-04", "INV-TLS-14"] },
         NoSni => FaultSpec { name: "no-sni", bug: "sends no server_name (SNI) extension", breaks: "RFC 8446 §9.2",
             catches: &["INV-TLS-13"] },
+        IgnoreDowngradeSentinel => FaultSpec { name: "ignore-downgrade-sentinel", bug: "offers TLS 1.3 but takes a TLS 1.2 ServerHello whose random carries the downgrade sentinel (a loopback relay blanks it before rustls, which always checks, can see it)", breaks: "RFC 8446 §4.1.3",
+            catches: &["INV-TLS-16"] },
         // INV-OK-01 is inconclusive: the played core granted nothing, so "reports success on a
         // 201" was not exercised (it names INV-CRED-01 / INV-REQ-02).
         CredentialInQuery => FaultSpec { name: "credential-in-query", bug: "sends the credential in the query string instead of Authorization: Bearer", breaks: "TS 33.122 §6.1, RFC 6750 §2.1",

@@ -228,6 +228,17 @@ impl InvokerRun {
                 ),
                 Handshake::Failed { error } => (None, Some(format!("handshake failed: {error}"))),
                 Handshake::Cleartext => (None, Some("cleartext listener: no TLS".into())),
+                Handshake::Downgrade { sentinel, reply } => (
+                    None,
+                    Some(format!(
+                        "the played core answered a TLS 1.2 ServerHello {} the downgrade sentinel; {}",
+                        if *sentinel { "with" } else { "without" },
+                        match reply {
+                            Ok(r) => format!("the invoker {}", r.describe()),
+                            Err(why) => format!("no flight was sent: {why}"),
+                        }
+                    )),
+                ),
                 Handshake::Legacy { version, reply } => (
                     None,
                     Some(format!(

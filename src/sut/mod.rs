@@ -30,10 +30,11 @@ pub use invoker_target::{
     silence_slack, InvokerRun, InvokerTarget, OffboardRun, REFERENCE_GIVES_UP_AFTER,
 };
 pub use played_core::{
-    parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted, Handshake,
-    LegacyReply, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
+    offers_tls13, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
+    Handshake, LegacyReply, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
     RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Script,
-    SentNotification, SessionObservation, Unusable, CORE_DNS_NAME, MAX_SESSIONS,
+    SentNotification, SessionObservation, Unusable, CORE_DNS_NAME, DOWNGRADE_SENTINEL,
+    MAX_SESSIONS,
 };
 pub use probes::{
     abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,

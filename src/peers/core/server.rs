@@ -86,6 +86,9 @@ pub struct State {
     /// The apiInvokerInformation values being onboarded right now, and whether two equal ones
     /// ever overlapped (the `wedge-on-shared-name` fault).
     pub in_flight: Mutex<(std::collections::HashSet<String>, bool)>,
+    /// With the prefer-tls12 fault: the TLS 1.2-only configuration used whenever a
+    /// ClientHello offers TLS 1.2 (None: rustls picks the highest common version).
+    pub tls12_when_offered: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A started core: where it listens and how to stop it.
@@ -144,6 +147,14 @@ impl RunningCore {
             } else {
                 TLS_VERSIONS
             };
+        let tls12_when_offered = if faults.has(CoreFault::PreferTls12) {
+            Some(
+                server_config(&identity, &client_auth, &[&rustls::version::TLS12])
+                    .map_err(std::io::Error::other)?,
+            )
+        } else {
+            None
+        };
         let tls =
             server_config(&identity, &client_auth, versions).map_err(std::io::Error::other)?;
         let root = &settings.pki.ca;
@@ -173,6 +184,7 @@ impl RunningCore {
             issuer,
             bundle_tail,
             in_flight: Mutex::new(Default::default()),
+            tls12_when_offered,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(
@@ -219,11 +231,16 @@ async fn accept_loop(
 async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state: Arc<State>) {
     // A failed handshake ends the flow: "If the onboarding session cannot be secured, the
     // session is released and the onboarding flow ends."
-    let tls =
-        match tokio::time::timeout(state.settings.handshake_timeout, acceptor.accept(tcp)).await {
-            Ok(Ok(tls)) => tls,
-            _ => return,
-        };
+    let handshake = async {
+        match &state.tls12_when_offered {
+            Some(tls12) => prefer_tls12(tcp, &acceptor, tls12.clone()).await,
+            None => acceptor.accept(tcp).await,
+        }
+    };
+    let tls = match tokio::time::timeout(state.settings.handshake_timeout, handshake).await {
+        Ok(Ok(tls)) => tls,
+        _ => return,
+    };
     let client_cert = tls
         .get_ref()
         .1
@@ -355,6 +372,34 @@ impl tokio::io::AsyncWrite for NoCloseNotify {
         } else {
             std::pin::Pin::new(&mut self.tls).poll_shutdown(cx)
         }
+    }
+}
+
+/// The prefer-tls12 fault: TLS 1.2 whenever the ClientHello offers it (read from the peeked
+/// bytes: rustls does not show the offered versions), though the core speaks TLS 1.3 to a
+/// client offering only that.
+async fn prefer_tls12(
+    tcp: tokio::net::TcpStream,
+    acceptor: &TlsAcceptor,
+    tls12: Arc<rustls::ServerConfig>,
+) -> std::io::Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+    let mut buf = vec![0u8; 16 * 1024];
+    let hello = loop {
+        let n = tcp.peek(&mut buf).await?;
+        if let Some(hello) = crate::net::client_hello::parse_client_hello(&buf[..n]) {
+            break Some(hello);
+        }
+        if n == 0 || n == buf.len() {
+            break None;
+        }
+        // Not all of it yet: wait for more (peek returns at once while bytes are queued).
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    let offers_tls12 = hello.is_some_and(|h| h.offered().contains(&0x0303));
+    if offers_tls12 {
+        TlsAcceptor::from(tls12).accept(tcp).await
+    } else {
+        acceptor.accept(tcp).await
     }
 }
 

@@ -316,9 +316,22 @@ async fn exchange(
     };
     let mut response = None;
     for _ in 0..attempts {
+        let (host, port) = if faults.has(InvokerFault::IgnoreDowngradeSentinel) {
+            let relay = super::sentinel_relay::start(&peer.host, peer.port)
+                .await
+                .map_err(|source| {
+                    InvokerError::SecureConnection(PhaseError::Io {
+                        phase: crate::net::Phase::Connect,
+                        source,
+                    })
+                })?;
+            ("127.0.0.1".to_string(), relay)
+        } else {
+            (peer.host.clone(), peer.port)
+        };
         let connected = HttpsSession::connect(
-            &peer.host,
-            peer.port,
+            &host,
+            port,
             peer.server_name.clone(),
             peer.config.clone(),
             timeouts,

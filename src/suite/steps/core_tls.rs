@@ -355,3 +355,49 @@ async fn handshake_completes(w: &mut SuiteWorld) -> StepResult {
     };
     w.check(checks::handshake_with_only(&version, &outcome))
 }
+
+#[when("the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3")]
+async fn connect_offering_both(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let mut outcomes = Vec::new();
+    for (label, versions) in [
+        (
+            "TLS handshake offering TLS 1.2 and TLS 1.3",
+            crate::net::TLS_VERSIONS,
+        ),
+        (
+            "TLS handshake offering only TLS 1.3",
+            &[&rustls::version::TLS13][..],
+        ),
+    ] {
+        match core.connect_offering(versions).await {
+            Ok(session) => {
+                let tls = session.tls.clone();
+                w.evidence.exchanges.push(handshake_exchange(label, &tls));
+                session.close().await;
+                outcomes.push(Ok(tls));
+            }
+            Err(e) if e.phase() == Phase::Connect => {
+                return w.harness_error(format!(
+                    "the core is not reachable at {} ({e}); check [core].url",
+                    core.url
+                ))
+            }
+            Err(e) => outcomes.push(Err(e.to_string())),
+        }
+    }
+    let only13 = outcomes.pop().expect("two handshakes");
+    let both = outcomes.pop().expect("two handshakes");
+    w.on_core.version_preference = Some((both, only13));
+    Ok(())
+}
+
+#[then("the core negotiated TLS 1.3 when both were offered")]
+async fn negotiated_tls13(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some((both, only13)) = w.on_core.version_preference.take() else {
+        return w.harness_error("the two handshakes were not recorded");
+    };
+    w.check(checks::prefers_tls13(&both, &only13))
+}

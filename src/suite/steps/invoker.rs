@@ -323,6 +323,41 @@ async fn onboards_with_only(w: &mut SuiteWorld, version: String) -> StepResult {
     w.run_invoker().await
 }
 
+#[when(
+    "the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it"
+)]
+async fn onboards_with_downgrades(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    for sentinel in [true, false] {
+        w.on_invoker.script.downgrade = Some(sentinel);
+        w.run_invoker().await?;
+        if w.decided() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+#[then("the invoker aborts on the sentinel with illegal_parameter and goes on without it")]
+async fn detects_downgrade(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let runs = w.on_invoker.runs.clone();
+    let offered = runs
+        .iter()
+        .flat_map(|r| r.observations.sessions.iter())
+        .find_map(|s| s.client_hello.as_ref())
+        .map(crate::sut::offers_tls13);
+    if offered == Some(false) {
+        w.decided = Some((
+            crate::checks::Verdict::NotApplicable,
+            "the invoker's ClientHello offers no TLS 1.3: the sentinel check binds TLS 1.3 clients"
+                .into(),
+        ));
+        return Ok(());
+    }
+    w.check(checks::detects_downgrade(&runs))
+}
+
 #[then("the invoker completed a handshake with each single-version core")]
 async fn each_version(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);

@@ -103,6 +103,11 @@ pub struct CoreScenario {
     /// Answers to credentials the core must refuse, by what was sent (CCF-CRED-19; the first
     /// is the request without a credential).
     pub refusals: Vec<(String, HttpResponse)>,
+    /// CCF-TLS-10: the handshake offering TLS 1.2 and 1.3, then the one offering only 1.3.
+    pub version_preference: Option<(
+        Result<crate::net::TlsSummary, String>,
+        Result<crate::net::TlsSummary, String>,
+    )>,
     /// The notification trials with the impostor receiver (CCF-OK-10).
     pub impostors: Option<crate::sut::ImpostorRun>,
 }

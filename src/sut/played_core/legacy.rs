@@ -9,7 +9,7 @@ use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::client_hello::{parse_client_hello, ClientHelloInfo};
+use crate::net::client_hello::{parse_client_hello, ClientHelloInfo};
 use crate::pki::Identity;
 
 /// What the invoker did after the legacy ServerHello flight.

@@ -4,7 +4,7 @@
 //! request, and how and when it ended the session.
 
 mod answer;
-mod client_hello;
+pub mod downgrade;
 pub mod legacy;
 pub(crate) mod register;
 mod session;
@@ -18,7 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-pub use client_hello::{parse_client_hello, suite_name, version_name, ClientHelloInfo};
+pub use crate::net::client_hello::{parse_client_hello, suite_name, version_name, ClientHelloInfo};
+pub use downgrade::{offers_tls13, DOWNGRADE_SENTINEL};
 pub use legacy::LegacyReply;
 pub use register::{RegisterObservation, RegisterRequest, RegisterScript, RegisterSession};
 pub use session::{Handshake, ObservedRequest, SessionObservation};
@@ -208,6 +209,9 @@ pub struct Script {
     /// Speak only this TLS version (INV-TLS-10: each of TLS 1.2 and 1.3 "shall be
     /// supported", tested by a core that speaks only one); None: both.
     pub only_version: Option<crate::net::TlsVersion>,
+    /// INV-TLS-16: answer a ClientHello offering TLS 1.3 with a hand-built TLS 1.2 flight,
+    /// with the downgrade sentinel (true) or without it (false, the control).
+    pub downgrade: Option<bool>,
 }
 
 /// The DNS name the played core is addressed by with [`Script::by_name`]: it resolves to
@@ -264,6 +268,7 @@ impl Default for Script {
             register: RegisterScript::AsDeclared,
             offboard: None,
             only_version: None,
+            downgrade: None,
         }
     }
 }

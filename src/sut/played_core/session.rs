@@ -9,8 +9,8 @@ use serde::Serialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
-use super::client_hello::{parse_client_hello, ClientHelloInfo};
 use super::{answer, Shared};
+use crate::net::client_hello::{parse_client_hello, ClientHelloInfo};
 use crate::net::{
     classify_io_error, negotiated, server_config, ClientAuth, SessionEnd, TLS_VERSIONS,
 };
@@ -39,6 +39,15 @@ pub enum Handshake {
     },
     /// The listener spoke cleartext; no handshake was attempted.
     Cleartext,
+    /// The played core answered a ClientHello offering TLS 1.3 with a hand-built TLS 1.2
+    /// flight (INV-TLS-16), with the downgrade sentinel or without it, and the invoker did
+    /// `reply` (Err: no flight was sent, and why).
+    Downgrade {
+        /// Whether ServerHello.random ended with the sentinel.
+        sentinel: bool,
+        /// What the invoker did next.
+        reply: Result<super::legacy::LegacyReply, String>,
+    },
     /// The played core answered with a hand-built legacy ServerHello (INV-TLS-08) and the
     /// invoker did `reply`.
     Legacy {
@@ -164,6 +173,14 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
     };
     if shared.script.presents == super::Presents::Silent {
         silent_handshake(tcp, &shared, &mut obs).await;
+        return obs;
+    }
+    if let (Some(sentinel), Some(identity)) = (shared.script.downgrade, shared.identity.as_ref()) {
+        let mut tcp = tcp;
+        let deadline = tokio::time::Instant::now() + shared.timeouts.handshake;
+        let (hello, reply) = super::downgrade::probe(&mut tcp, identity, sentinel, deadline).await;
+        obs.client_hello = hello;
+        obs.handshake = Handshake::Downgrade { sentinel, reply };
         return obs;
     }
     if let (Some(crate::net::TlsVersion::Other(version)), Some(identity)) =

@@ -1,6 +1,12 @@
-//! Reading the invoker's ClientHello from the raw bytes it sent: which versions it offers.
+//! Reading a ClientHello from the raw bytes a client sent: which versions, suites, groups and
+//! extensions it offers (the played core reads the invoker's; the reference core's
+//! prefer-tls12 fault reads the harness's).
 
 use serde::Serialize;
+
+/// The last 8 bytes of a TLS 1.3 server's ServerHello.random when it negotiates TLS 1.2
+/// (RFC 8446 §4.1.3): a client that offered TLS 1.3 must abort when it sees them.
+pub const DOWNGRADE_SENTINEL: [u8; 8] = *b"DOWNGRD\x01";
 
 /// What a ClientHello offered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -21,6 +27,11 @@ pub struct ClientHelloInfo {
     /// Every extension type offered, in order (encrypt_then_mac is 22,
     /// extended_master_secret 23, renegotiation_info 0xff01).
     pub extensions: Vec<u16>,
+    /// The signature_algorithms extension, if present.
+    pub signature_algorithms: Vec<u16>,
+    /// The client random (a hand-built ServerKeyExchange signs over it).
+    #[serde(skip)]
+    pub random: Vec<u8>,
 }
 
 /// The IANA name of cipher suite `code`.
@@ -70,7 +81,7 @@ pub fn parse_client_hello(bytes: &[u8]) -> Option<ClientHelloInfo> {
     let body_len = r.u24()? as usize;
     let mut r = Reader(r.take(body_len.min(r.0.len()))?);
     let legacy_version = r.u16()?;
-    r.take(32)?;
+    let random = r.take(32)?.to_vec();
     let sid = r.u8()? as usize;
     let session_id = r.take(sid)?.to_vec();
     let suites_len = r.u16()? as usize;
@@ -86,6 +97,8 @@ pub fn parse_client_hello(bytes: &[u8]) -> Option<ClientHelloInfo> {
         groups: Vec::new(),
         session_id,
         extensions: Vec::new(),
+        signature_algorithms: Vec::new(),
+        random,
     };
     let Some(ext_len) = r.u16() else {
         return Some(info);
@@ -102,6 +115,10 @@ pub fn parse_client_hello(bytes: &[u8]) -> Option<ClientHelloInfo> {
             0x000a => {
                 let n = data.u16()? as usize / 2;
                 info.groups = (0..n).filter_map(|_| data.u16()).collect();
+            }
+            0x000d => {
+                let n = data.u16()? as usize / 2;
+                info.signature_algorithms = (0..n).filter_map(|_| data.u16()).collect();
             }
             0x0000 => {
                 data.u16()?;
