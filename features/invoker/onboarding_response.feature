@@ -15,6 +15,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   [33122-B.1-secure-fails] Initially, the API Invoker attempts to establish a secure connection with the CAPIF core. If the onboarding session cannot be secured, the session is released and the onboarding flow ends.
   [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
   [29222-openapi-notification] OnboardingNotification: required: result (resourceLocation and apiInvokerEnrolmentDetails are optional)
+  [29222-openapi-callback-204] 204: No Content. The onboarding notification is successfully received
   [33122-6.1-tls] The API invoker and CAPIF core function shall establish a secure session based on TLS (Server side certificate authentication).
 
   @INV-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201

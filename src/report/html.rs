@@ -185,7 +185,7 @@ fn result_section(r: &ResultEntry) -> String {
     h.push_str(&format!(
         "<table class=\"meta\"><tr><td>verdict</td><td>{} — {}</td></tr><tr><td>requirements</td><td>{}</td></tr><tr><td>branch · severity</td><td>{} · {}<br><span class=\"muted\">{}</span></td></tr><tr><td>duration</td><td>{} ms</td></tr>{}</table>",
         verdict_cell(r.verdict),
-        esc(&r.reason),
+        esc(r.reason_full.as_deref().unwrap_or(&r.reason)),
         requirements,
         r.branch.tag(),
         r.severity.tag(),

@@ -57,7 +57,11 @@ pub fn render_junit(r: &Report) -> String {
                     Verdict::Fail => {
                         let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                         s.set_message(x.reason.as_str()).set_type(x.severity.tag());
-                        s.set_description(format!("{}\nRequirement: {}", x.reason, x.requirement));
+                        s.set_description(format!(
+                            "{}\nRequirement: {}",
+                            x.reason_full.as_deref().unwrap_or(&x.reason),
+                            x.requirement
+                        ));
                         s
                     }
                     Verdict::Error => {

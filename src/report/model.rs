@@ -94,7 +94,12 @@ impl Report {
             ] {
                 f(s);
             }
-            for s in [&mut x.blocked_by, &mut x.not_configured, &mut x.expected] {
+            for s in [
+                &mut x.blocked_by,
+                &mut x.not_configured,
+                &mut x.expected,
+                &mut x.reason_full,
+            ] {
                 s.iter_mut().for_each(&mut *f);
             }
             x.spec_refs.iter_mut().for_each(&mut *f);
@@ -253,8 +258,12 @@ pub struct ResultEntry {
     pub severity: Severity,
     /// pass / fail / inconclusive / not-applicable / error.
     pub verdict: Verdict,
-    /// Why, in one sentence.
+    /// Why, read in one breath: at most [`REASON_MAX`] characters, the finding first; a longer
+    /// reason is cut at a clause boundary and kept whole in `reason_full`.
     pub reason: String,
+    /// The whole reason, when `reason` had to be cut (lists of suites, headers, cases).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_full: Option<String>,
     /// For an inconclusive result whose precondition did not hold: the test purpose whose
     /// verdict explains it (one defect, one failure).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -291,7 +300,8 @@ impl From<&Outcome> for ResultEntry {
             branch: o.tp.branch,
             severity: o.tp.severity(),
             verdict: o.verdict,
-            reason: o.reason.clone(),
+            reason: one_breath(&o.reason).0,
+            reason_full: one_breath(&o.reason).1,
             blocked_by: o.blocked_by.map(str::to_string),
             not_configured: o.not_configured.map(str::to_string),
             spec_refs: o.tp.spec_refs(),
@@ -303,6 +313,32 @@ impl From<&Outcome> for ResultEntry {
             evidence: o.evidence.clone(),
         }
     }
+}
+
+/// The longest reason a report shows where a person reads it (the verdict table, the console,
+/// a JUnit message): the rest is in `reason_full` and the test purpose's detail.
+pub const REASON_MAX: usize = 300;
+
+/// What a reader reads of `reason`: itself when short; otherwise its first clauses up to
+/// [`REASON_MAX`] characters (cut after "; ", ". ", ": " or ", ", else at a space) with a
+/// pointer to the rest, and the whole reason beside it.
+pub fn one_breath(reason: &str) -> (String, Option<String>) {
+    const MORE: &str = " … (in full in the detail)";
+    if reason.chars().count() <= REASON_MAX {
+        return (reason.to_string(), None);
+    }
+    let budget = REASON_MAX - MORE.chars().count();
+    let head: String = reason.chars().take(budget).collect();
+    // The latest clause boundary in the second half of the budget, else the last space.
+    let cut = ["; ", ". ", ": ", ", "]
+        .iter()
+        .filter_map(|sep| head.rfind(sep).map(|i| i + sep.len() - 1))
+        .filter(|i| *i >= budget / 2)
+        .max()
+        .or_else(|| head.rfind(' ').filter(|i| *i >= budget / 2))
+        .unwrap_or(head.len());
+    let short = head[..cut].trim_end_matches([' ', ';', ',', ':']);
+    (format!("{short}{MORE}"), Some(reason.to_string()))
 }
 
 /// Counts per role and branch of Figure B.1-1, in figure order, for the tables of the console
@@ -323,4 +359,46 @@ pub fn branch_counts(results: &[ResultEntry]) -> Vec<(Sut, Branch, Summary)> {
         }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_long_reason_is_cut_at_a_clause_and_kept_whole() {
+        let short = "the 401 has no WWW-Authenticate challenge";
+        assert_eq!(one_breath(short), (short.to_string(), None));
+        let cases: Vec<String> = (0..12)
+            .map(|i| format!("case {i} was not taken as success (the adapter exited with 1)"))
+            .collect();
+        let long = cases.join("; ");
+        let (cut, full) = one_breath(&long);
+        assert_eq!(full.as_deref(), Some(long.as_str()));
+        assert!(cut.chars().count() <= REASON_MAX, "{cut}");
+        // Cut after a whole case, never inside one.
+        assert!(
+            cut.ends_with("(the adapter exited with 1) … (in full in the detail)"),
+            "{cut}"
+        );
+    }
+
+    proptest! {
+        /// Whatever a check or a system under test puts in a reason: what a reader sees is at
+        /// most REASON_MAX characters, starts as the reason does, and nothing is lost.
+        #[test]
+        fn what_a_reader_sees_is_short_and_nothing_is_lost(reason in "\\PC{0,900}") {
+            let (cut, full) = one_breath(&reason);
+            prop_assert!(cut.chars().count() <= REASON_MAX);
+            match full {
+                None => prop_assert_eq!(&cut, &reason),
+                Some(f) => {
+                    prop_assert_eq!(&f, &reason);
+                    let kept = cut.trim_end_matches(" … (in full in the detail)");
+                    prop_assert!(reason.starts_with(kept), "{:?} / {:?}", kept, reason);
+                }
+            }
+        }
+    }
 }

@@ -216,7 +216,12 @@ impl SuiteWorld {
             return (Verdict::Error, "harness error: no check ran".into());
         }
         let reasons: Vec<&str> = self.checks.iter().map(Check::reason).collect();
-        (Verdict::Pass, reasons.join("; "))
+        // Several cases: the count first, so a reason cut to one breath still says it all.
+        let joined = reasons.join("; ");
+        match reasons.len() {
+            1 => (Verdict::Pass, joined),
+            n => (Verdict::Pass, format!("all {n} cases passed: {joined}")),
+        }
     }
 }
 
@@ -234,7 +239,10 @@ mod tests {
         );
         w.checks.push(Check::Pass("a".into()));
         w.checks.push(Check::Pass("b".into()));
-        assert_eq!(w.verdict(None), (Verdict::Pass, "a; b".into()));
+        assert_eq!(
+            w.verdict(None),
+            (Verdict::Pass, "all 2 cases passed: a; b".into())
+        );
         assert_eq!(w.verdict(Some("boom")).0, Verdict::Error);
         w.checks.push(Check::Inconclusive("c".into()));
         assert_eq!(w.verdict(None).0, Verdict::Inconclusive);
