@@ -8,11 +8,10 @@
 
 use ring::agreement;
 use ring::rand::SystemRandom;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::legacy::{classify_reply, LegacyReply};
-use crate::net::client_hello::{parse_client_hello, ClientHelloInfo};
+use super::legacy::{answer, read_hello, u24, LegacyReply};
+use crate::net::client_hello::ClientHelloInfo;
 use crate::pki::Identity;
 
 pub use crate::net::client_hello::DOWNGRADE_SENTINEL;
@@ -122,10 +121,6 @@ pub fn tls12_flight(
     Ok(out)
 }
 
-fn u24(n: usize) -> [u8; 3] {
-    [(n >> 16) as u8, (n >> 8) as u8, n as u8]
-}
-
 /// Read the ClientHello, answer it with the TLS 1.2 flight (with the sentinel or not) and read
 /// what the invoker does; everything within `deadline`. The ClientHello, if one arrived, and
 /// the reply: Err when the hello offered no TLS 1.3 or no flight could be built for it (nothing
@@ -136,40 +131,18 @@ pub async fn probe(
     sentinel: bool,
     deadline: tokio::time::Instant,
 ) -> (Option<ClientHelloInfo>, Result<LegacyReply, NoFlight>) {
-    let mut seen = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let hello = loop {
-        if let Some(h) = parse_client_hello(&seen) {
-            break h;
-        }
-        if seen.len() > 16 * 1024 {
-            return (None, Err("no parsable ClientHello".into()));
-        }
-        match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
-            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&chunk[..n]),
-            _ => return (None, Err("no ClientHello arrived".into())),
-        }
+    let Some(hello) = read_hello(tcp, deadline).await else {
+        return (None, Err("no ClientHello arrived".into()));
     };
     if !offers_tls13(&hello) {
         return (Some(hello), Err("the ClientHello offers no TLS 1.3".into()));
     }
-    let flight = match tls12_flight(&hello, identity, sentinel) {
-        Ok(f) => f,
-        Err(why) => return (Some(hello), Err(why)),
-    };
-    if tcp.write_all(&flight).await.is_err() {
-        return (Some(hello), Ok(LegacyReply::Closed));
-    }
-    let mut reply = Vec::new();
-    loop {
-        if let Some(r) = classify_reply(&reply) {
-            return (Some(hello), Ok(r));
+    match tls12_flight(&hello, identity, sentinel) {
+        Ok(flight) => {
+            let reply = answer(tcp, &flight, deadline).await;
+            (Some(hello), Ok(reply))
         }
-        match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
-            Ok(Ok(n)) if n > 0 && reply.len() < 1024 => reply.extend_from_slice(&chunk[..n]),
-            Ok(_) => return (Some(hello), Ok(LegacyReply::Closed)),
-            Err(_) => return (Some(hello), Ok(LegacyReply::Silent)),
-        }
+        Err(why) => (Some(hello), Err(why)),
     }
 }
 

@@ -104,7 +104,7 @@ pub fn legacy_flight(version: u16, hello: &ClientHelloInfo, chain: &[Vec<u8>]) -
     record
 }
 
-fn u24(n: usize) -> [u8; 3] {
+pub(super) fn u24(n: usize) -> [u8; 3] {
     [(n >> 16) as u8, (n >> 8) as u8, n as u8]
 }
 
@@ -135,37 +135,54 @@ pub async fn probe(
     version: u16,
     deadline: tokio::time::Instant,
 ) -> (Option<ClientHelloInfo>, Option<LegacyReply>) {
+    let Some(hello) = read_hello(tcp, deadline).await else {
+        return (None, None);
+    };
+    let chain: Vec<Vec<u8>> = identity.chain.iter().map(|c| c.to_vec()).collect();
+    let reply = answer(tcp, &legacy_flight(version, &hello, &chain), deadline).await;
+    (Some(hello), Some(reply))
+}
+
+/// The ClientHello, read until it parses (at most 16 KiB, within `deadline`).
+pub async fn read_hello(
+    tcp: &mut TcpStream,
+    deadline: tokio::time::Instant,
+) -> Option<ClientHelloInfo> {
     let mut seen = Vec::new();
     let mut chunk = [0u8; 4096];
-    let hello = loop {
+    loop {
         if let Some(h) = parse_client_hello(&seen) {
-            break h;
+            return Some(h);
         }
         if seen.len() > 16 * 1024 {
-            return (None, None);
+            return None;
         }
         match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
             Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&chunk[..n]),
-            _ => return (None, None),
+            _ => return None,
         }
-    };
-    let chain: Vec<Vec<u8>> = identity.chain.iter().map(|c| c.to_vec()).collect();
-    if tcp
-        .write_all(&legacy_flight(version, &hello, &chain))
-        .await
-        .is_err()
-    {
-        return (Some(hello), Some(LegacyReply::Closed));
     }
+}
+
+/// Send a hand-built server `flight` and read what the client does next (within `deadline`).
+pub async fn answer(
+    tcp: &mut TcpStream,
+    flight: &[u8],
+    deadline: tokio::time::Instant,
+) -> LegacyReply {
+    if tcp.write_all(flight).await.is_err() {
+        return LegacyReply::Closed;
+    }
+    let mut chunk = [0u8; 4096];
     let mut reply = Vec::new();
     loop {
         if let Some(r) = classify_reply(&reply) {
-            return (Some(hello), Some(r));
+            return r;
         }
         match tokio::time::timeout_at(deadline, tcp.read(&mut chunk)).await {
             Ok(Ok(n)) if n > 0 && reply.len() < 1024 => reply.extend_from_slice(&chunk[..n]),
-            Ok(_) => return (Some(hello), Some(LegacyReply::Closed)),
-            Err(_) => return (Some(hello), Some(LegacyReply::Silent)),
+            Ok(_) => return LegacyReply::Closed,
+            Err(_) => return LegacyReply::Silent,
         }
     }
 }
