@@ -102,6 +102,18 @@ enum Command {
         #[arg(long = "host", value_name = "NAME_OR_IP")]
         hosts: Vec<String>,
     },
+    /// Compare two runs (report.json files or run directories): verdicts that changed, test
+    /// purposes added or removed, severity changes. Exit 1 when the new run regressed (a
+    /// failure or error that was not there, or a pass that is no longer verified).
+    Diff {
+        /// The earlier run.
+        old: PathBuf,
+        /// The later run.
+        new: PathBuf,
+        /// Output format (markdown: for a pull-request comment).
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
     /// Run a reference peer (a strict, conformant reading of the spec).
     Reference {
         #[command(subcommand)]
@@ -183,6 +195,39 @@ enum FormatArg {
     Json,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// `diff OLD NEW`: print the comparison; exit 1 on a regression, 2 on unreadable input.
+fn diff(old: PathBuf, new: PathBuf, format: DiffFormat) -> i32 {
+    use capif_conformance::report::diff;
+    let (old, new) = match (diff::load(&old), diff::load(&new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    let d = diff::diff(&old, &new);
+    match format {
+        DiffFormat::Text => print!("{}", d.text()),
+        DiffFormat::Markdown => print!("{}", d.markdown()),
+        DiffFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&d).expect("a diff serializes")
+        ),
+    }
+    if d.regressed() {
+        exit_codes::FAILED
+    } else {
+        exit_codes::OK
+    }
+}
+
 /// Parse, run, and return the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -259,6 +304,7 @@ async fn run(cli: Cli) -> i32 {
             console::list(&ids, sut.into(), matches!(format, FormatArg::Json))
         }
         Command::Pki { out, hosts } => pki(out, hosts),
+        Command::Diff { old, new, format } => diff(old, new, format),
         Command::Reference {
             peer:
                 Peer::Core {

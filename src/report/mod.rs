@@ -2,6 +2,7 @@
 //! the model: JSON, JUnit XML, Markdown, HTML).
 
 mod baseline;
+pub mod diff;
 mod figure;
 mod headline;
 mod html;

@@ -205,3 +205,57 @@ fn keylog_writes_nss_key_log_lines() {
     assert_eq!(parts.len(), 3);
     assert_eq!(parts[1].len(), 64);
 }
+
+/// `diff OLD NEW` through the binary: a run against a core whose certificate does not chain to
+/// the provisioned root, after a run against the reference core, regressed (exit 1, CCF-TLS-01
+/// listed as regressed, in text and Markdown); the other way round it improved (exit 0).
+#[test]
+fn diff_names_a_regression_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags = "@CCF-TLS-01 or @CCF-TLS-05";
+    let good = run(&["--sut", "core", "--tags", tags], &dir.path().join("good"));
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good));
+    let (_core, config) = core_with_wrong_root(dir.path());
+    let bad = run(
+        &[
+            "--sut",
+            "core",
+            "--tags",
+            tags,
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &dir.path().join("bad"),
+    );
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
+    let diff = |old: &str, new: &str, format: &str| {
+        Command::new(BIN)
+            .args(["diff", "--format", format])
+            .arg(dir.path().join(old).join("latest"))
+            .arg(dir.path().join(new).join("latest/report.json"))
+            .output()
+            .unwrap()
+    };
+    let worse = diff("good", "bad", "text");
+    assert_eq!(worse.status.code(), Some(1), "{}", text(&worse));
+    let out = text(&worse);
+    assert!(out.starts_with("REGRESSED"), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains("regressed")
+            && l.contains("CCF-TLS-01")
+            && l.contains("pass (mandatory) -> fail (mandatory)")),
+        "{out}"
+    );
+    let md = text(&diff("good", "bad", "markdown"));
+    assert!(md.contains("| regressed | **CCF-TLS-01**"), "{md}");
+    let better = diff("bad", "good", "text");
+    assert_eq!(better.status.code(), Some(0), "{}", text(&better));
+    assert!(text(&better).contains("improved"), "{}", text(&better));
+    let unreadable = Command::new(BIN)
+        .args(["diff"])
+        .arg(dir.path().join("nothing-here"))
+        .arg(dir.path().join("good/latest"))
+        .output()
+        .unwrap();
+    assert_eq!(unreadable.status.code(), Some(2));
+}
