@@ -58,6 +58,11 @@ enum Command {
         /// Record this run's verdicts as a baseline file.
         #[arg(long)]
         write_baseline: Option<PathBuf>,
+        /// Run only the test purposes that failed, were inconclusive or erred in an earlier run
+        /// (its report.json or run directory), with the test purposes their inconclusive
+        /// verdicts point at; combined with --tags when both are given.
+        #[arg(long, value_name = "DIR")]
+        rerun_failed: Option<PathBuf>,
     },
     /// Load a core with N complete onboardings (fresh key, full handshake, teardown each),
     /// every response checked as in the suite and ids unique across the run. Without
@@ -268,8 +273,29 @@ async fn run(cli: Cli) -> i32 {
             keylog,
             baseline,
             write_baseline,
+            rerun_failed,
         } => {
             quiet_step_panics();
+            let tags = match rerun_failed {
+                None => tags,
+                Some(dir) => match capif_conformance::report::diff::rerun_tags(&dir) {
+                    Ok(Some(again)) => Some(match tags {
+                        Some(t) => format!("({t}) and ({again})"),
+                        None => again,
+                    }),
+                    Ok(None) => {
+                        eprintln!(
+                            "nothing to rerun: no test purpose failed, was inconclusive or erred in {}",
+                            dir.display()
+                        );
+                        return exit_codes::NOTHING_SELECTED;
+                    }
+                    Err(e) => {
+                        eprintln!("error: --rerun-failed: {e}");
+                        return exit_codes::USAGE_OR_HARNESS;
+                    }
+                },
+            };
             console::run(RunPlan {
                 sut: sut.into(),
                 config,

@@ -1,6 +1,7 @@
-//! Two runs compared (`capif-conformance diff OLD NEW`): which verdicts changed between two
-//! `report.json` files, which test purposes are new or gone, which changed severity, and
-//! whether the new run regressed. The view a CI gate and a vendor's release notes need.
+//! Earlier runs read back from their `report.json`: two runs compared (`capif-conformance diff
+//! OLD NEW`: which verdicts changed, which test purposes are new or gone, which changed
+//! severity, whether the new run regressed; the view a CI gate and a vendor's release notes
+//! need), and the selection of `run --rerun-failed DIR`.
 //!
 //! A regression is a test purpose that fails or errs now and did not before (a new one that
 //! fails included), or one that passed and is now inconclusive: no longer verified is not
@@ -133,6 +134,48 @@ pub fn load(path: &Path) -> Result<RunResults, String> {
         path: file,
         results: out,
     })
+}
+
+/// `run --rerun-failed DIR`: the tag expression selecting the test purposes of that run that
+/// failed, were inconclusive or erred, and those their inconclusive verdicts point at (the
+/// root cause is run again with them). None: nothing to rerun.
+pub fn rerun_tags(path: &Path) -> Result<Option<String>, String> {
+    let file = if path.is_dir() {
+        path.join("report.json")
+    } else {
+        path.to_path_buf()
+    };
+    let text = crate::fsutil::read_text(&file).map_err(|e| {
+        format!(
+            "{}: {e} (give a run directory or its report.json)",
+            file.display()
+        )
+    })?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
+    let results = json["results"].as_array().ok_or_else(|| {
+        format!(
+            "{}: no \"results\" array: not a capif-conformance report.json",
+            file.display()
+        )
+    })?;
+    let mut ids = std::collections::BTreeSet::new();
+    for r in results {
+        if matches!(
+            r["verdict"].as_str(),
+            Some("fail" | "inconclusive" | "error")
+        ) {
+            ids.extend(r["id"].as_str());
+            ids.extend(r["blocked_by"].as_str());
+        }
+    }
+    // Only ids this harness knows: a report is input, and a tag is code for the parser.
+    let known: Vec<String> = ids
+        .into_iter()
+        .filter(|id| crate::catalogue::find(id).is_some())
+        .map(|id| format!("@{id}"))
+        .collect();
+    Ok((!known.is_empty()).then(|| known.join(" or ")))
 }
 
 /// How a verdict moved from `old` to `new` (None: it did not).
@@ -357,6 +400,31 @@ mod tests {
         let same = diff(&new, &new);
         assert!(!same.regressed() && same.changes.is_empty() && same.unchanged == 8);
         assert!(same.markdown().contains("No conformance regression"));
+    }
+
+    #[test]
+    fn a_rerun_selects_what_did_not_pass_and_what_it_points_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("report.json");
+        let report = serde_json::json!({"results": [
+            {"id": "CCF-TLS-01", "verdict": "fail"},
+            {"id": "CCF-OK-02", "verdict": "inconclusive", "blocked_by": "CCF-OK-01"},
+            {"id": "CCF-OK-03", "verdict": "pass"},
+            {"id": "CCF-OK-05", "verdict": "not-applicable"},
+            {"id": "INV-TD-01", "verdict": "error"},
+            {"id": "NOT-AN-ID) or (@x", "verdict": "fail"},
+        ]});
+        std::fs::write(&f, report.to_string()).unwrap();
+        assert_eq!(
+            rerun_tags(dir.path()).unwrap().as_deref(),
+            Some("@CCF-OK-01 or @CCF-OK-02 or @CCF-TLS-01 or @INV-TD-01")
+        );
+        std::fs::write(
+            &f,
+            r#"{"results": [{"id": "CCF-TLS-01", "verdict": "pass"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(rerun_tags(&f).unwrap(), None);
     }
 
     #[test]

@@ -251,6 +251,43 @@ fn diff_names_a_regression_and_exits_1() {
     let better = diff("bad", "good", "text");
     assert_eq!(better.status.code(), Some(0), "{}", text(&better));
     assert!(text(&better).contains("improved"), "{}", text(&better));
+    // --rerun-failed runs exactly what did not pass, and what it pointed at.
+    let bad_run = crate::support::report_verdicts(&dir.path().join("bad/latest/report.json"));
+    let again = run(
+        &[
+            "--sut",
+            "core",
+            "--config",
+            config.to_str().unwrap(),
+            "--rerun-failed",
+            dir.path().join("bad/latest").to_str().unwrap(),
+        ],
+        &dir.path().join("again"),
+    );
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    let rerun = crate::support::report_verdicts(&dir.path().join("again/latest/report.json"));
+    let not_passed: Vec<&String> = bad_run
+        .iter()
+        .filter(|(_, v)| *v != "pass")
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!not_passed.is_empty());
+    assert_eq!(
+        rerun.keys().collect::<Vec<_>>(),
+        not_passed,
+        "{}",
+        text(&again)
+    );
+    let nothing = run(
+        &[
+            "--sut",
+            "core",
+            "--rerun-failed",
+            dir.path().join("good/latest").to_str().unwrap(),
+        ],
+        &dir.path().join("none"),
+    );
+    assert_eq!(nothing.status.code(), Some(4), "{}", text(&nothing));
     let unreadable = Command::new(BIN)
         .args(["diff"])
         .arg(dir.path().join("nothing-here"))
