@@ -119,6 +119,18 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
     },
+    /// Print the implementation conformance statement to fill in: the ICS (the capabilities
+    /// a core declares, each with the test purposes it makes applicable) and the IXIT (what the
+    /// harness needs to reach and judge the system), as Markdown or as a configuration skeleton
+    /// that `run --config` accepts once its FILL IN values are filled in.
+    Proforma {
+        /// Which role(s).
+        #[arg(long, value_enum, default_value = "both")]
+        sut: SutArg,
+        /// markdown (to read and fill in) or toml (the configuration skeleton).
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ProformaFormat,
+    },
     /// Run a reference peer (a strict, conformant reading of the spec).
     Reference {
         #[command(subcommand)]
@@ -198,6 +210,12 @@ impl From<SutArg> for SutSelection {
 enum FormatArg {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ProformaFormat {
+    Markdown,
+    Toml,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -331,6 +349,21 @@ async fn run(cli: Cli) -> i32 {
         }
         Command::Pki { out, hosts } => pki(out, hosts),
         Command::Diff { old, new, format } => diff(old, new, format),
+        Command::Proforma { sut, format } => {
+            use capif_conformance::catalogue::Sut;
+            let role = match sut {
+                SutArg::Core => Some(Sut::Core),
+                SutArg::Invoker => Some(Sut::Invoker),
+                SutArg::Both => None,
+            };
+            match format {
+                ProformaFormat::Markdown => {
+                    print!("{}", capif_conformance::sut::proforma::markdown(role))
+                }
+                ProformaFormat::Toml => print!("{}", capif_conformance::sut::proforma::toml(role)),
+            }
+            exit_codes::OK
+        }
         Command::Reference {
             peer:
                 Peer::Core {

@@ -12,6 +12,7 @@ pub mod key_server;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;
+pub mod proforma;
 mod receiver_trials;
 pub mod tls_enumeration;
 

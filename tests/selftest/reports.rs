@@ -296,3 +296,55 @@ fn diff_names_a_regression_and_exits_1() {
         .unwrap();
     assert_eq!(unreadable.status.code(), Some(2));
 }
+
+/// The proforma's TOML skeleton, with its FILL IN values filled in for a reference core process,
+/// is a configuration `run --config` runs, and the report lists the ICS answers it was run with.
+#[test]
+fn the_proforma_round_trips_through_run_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    crate::support::write_pki(&pki);
+    let core = crate::support::CoreProcess::start(&pki, &[]);
+    let skeleton = Command::new(BIN)
+        .args(["proforma", "--sut", "core", "--format", "toml"])
+        .output()
+        .unwrap();
+    assert_eq!(skeleton.status.code(), Some(0));
+    let filled = String::from_utf8(skeleton.stdout)
+        .unwrap()
+        .replace("https://FILL-IN.example:8443", &core.url)
+        .replace("FILL-IN/ca.pem", &pki.join("ca.pem").display().to_string())
+        .replace(
+            "FILL IN: ./get-token.sh",
+            &format!("cat {}", pki.join("credential.jwt").display()),
+        )
+        .replace(
+            "FILL IN: product name and version",
+            "reference core, from the proforma",
+        );
+    let config = dir.path().join("ics.toml");
+    std::fs::write(&config, &filled).unwrap();
+    let o = run(
+        &[
+            "--sut",
+            "core",
+            "--tags",
+            "@CCF-TLS-01 or @CCF-OK-01",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        &dir.path().join("r"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}\n{filled}", text(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r/latest/report.json")).unwrap())
+            .unwrap();
+    let pics = report["suts"][0]["pics"].to_string();
+    assert!(
+        pics.contains("issues_certificate") && pics.contains("teardown"),
+        "{pics}"
+    );
+    assert!(report["suts"][0]["product"]
+        .to_string()
+        .contains("from the proforma"));
+}
