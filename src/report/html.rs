@@ -29,7 +29,7 @@ svg.flow{max-width:100%;height:auto}.node{stroke:#57606a;stroke-width:1.5}.node.
 .node.pass{fill:#dafbe1;stroke:#1a7f37}.node.fail{fill:#ffebe9;stroke:#cf222e;stroke-width:2.5}.node.warn{fill:#fff8c5;stroke:#9a6700}.node.advisory{fill:#fff1e5;stroke:#bc4c00;stroke-width:2}.node.none{fill:#f6f8fa;stroke-dasharray:4 3}
 .label{font-size:11.5px;text-anchor:middle;fill:#1d2430}.badge{font-size:11px;font-weight:700;text-anchor:middle;fill:#1d2430}.yn{font-size:12px;font-weight:700;fill:#57606a}
 .edge{fill:none;stroke:#57606a;stroke-width:1.4}.edge.apart,.node.apart{stroke-dasharray:6 3}.head{fill:#57606a}
-details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.4rem .7rem}summary{cursor:pointer}
+details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.4rem .7rem}summary{cursor:pointer}details.msg{border:none;padding:0;margin:.3rem 0}details.msg>summary{color:#57606a}
 pre{background:#f6f8fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font-size:12px}
 .meta td:first-child{width:14rem;color:#57606a}.muted{color:#57606a}
 #findings-table{table-layout:fixed;width:100%}#findings-table th:nth-child(1){width:8.5rem}#findings-table th:nth-child(2){width:7.5rem}#findings-table th:nth-child(3){width:7.5rem}#findings-table td{overflow-wrap:anywhere}#findings-table td:nth-child(-n+3){overflow-wrap:normal;white-space:nowrap}
@@ -48,7 +48,34 @@ fn message(label: &str, m: &MessageEvidence) -> String {
     if !m.body.is_empty() {
         text.push_str(&format!("\n\n{}", m.body));
     }
-    format!("<p class=\"muted\">{label}</p><pre>{}</pre>", esc(&text))
+    // Folded: the start line says what it was; headers and body (certificates, bodies of
+    // KiB) open on demand, so a failing test purpose's page stays a page.
+    format!(
+        "<details class=\"msg\"><summary>{label}: <code>{}</code> ({} lines)</summary><pre>{}</pre></details>",
+        esc(&m.start_line),
+        text.lines().count(),
+        esc(&text)
+    )
+}
+
+/// A note of the evidence: shown whole when short, folded under its first line when long.
+fn note(n: &str) -> String {
+    const SHOWN: usize = 400;
+    if n.chars().count() <= SHOWN {
+        return format!("<pre>{}</pre>", esc(n));
+    }
+    let first: String = n
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    format!(
+        "<details class=\"msg\"><summary>{} …</summary><pre>{}</pre></details>",
+        esc(&first),
+        esc(n)
+    )
 }
 
 fn exchange(x: &Exchange) -> String {
@@ -194,7 +221,7 @@ fn result_section(r: &ResultEntry) -> String {
         r.expected.as_ref().map(|e| format!("<tr><td>baseline expects</td><td>{}</td></tr>", esc(e))).unwrap_or_default()
     ));
     for n in &r.evidence.notes {
-        h.push_str(&format!("<pre>{}</pre>", esc(n)));
+        h.push_str(&note(n));
     }
     for x in &r.evidence.exchanges {
         h.push_str(&exchange(x));
