@@ -23,6 +23,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
   [rfc8446-4.1.3-downgrade-abort] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values. TLS 1.2 clients SHOULD also check that the last 8 bytes are not equal to the second value if the ServerHello indicates TLS 1.1 or below. If a match is found, the client MUST abort the handshake with an "illegal_parameter" alert.
   [rfc8446-4.1.3-downgrade] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values.
+  [33210-6.2.1-no-upgrade] If the TLS connection is used to transport HTTP over TLS as specified in RFC 9110, then the client shall not establish a connection "upgraded to TLS Within HTTP/1.1" per RFC 2817, but shall only establish the tunnel over a raw TCP connection.
 
   @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA
@@ -72,6 +73,15 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     And the harness core answers in clear
     When the invoker onboards
     Then the invoker sends no credential in clear and reports failure
+
+  # The same listener: whatever the invoker sends in clear after its TLS attempt failed, it is
+  # not a request for an upgrade to TLS (RFC 2817), which TS 33.210 forbids a client.
+  @INV-TLS-17 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-upgrade
+  Scenario: INV-TLS-17 The invoker never asks for an upgrade to TLS in clear
+    Given an API invoker under test
+    And the harness core answers in clear
+    When the invoker onboards
+    Then the invoker sent no Upgrade to TLS in clear
 
   @INV-TLS-08 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-legacy
   Scenario: INV-TLS-08 The invoker does not negotiate anything below TLS 1.2

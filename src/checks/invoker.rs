@@ -407,6 +407,37 @@ pub fn no_credential_in_clear(run: &InvokerRun) -> Check {
     )
 }
 
+/// INV-TLS-17: against a listener that answers in clear, nothing the invoker sent in clear asks
+/// for an upgrade to TLS within HTTP/1.1 (an `Upgrade` header naming TLS, RFC 2817), which
+/// TS 33.210 §6.2.1 forbids a client. Judged on every byte the listener received.
+pub fn no_upgrade_in_clear(run: &InvokerRun) -> Check {
+    let sessions = &run.observations.sessions;
+    if sessions.is_empty() {
+        return Check::Inconclusive(format!(
+            "the invoker never connected ({})",
+            run.adapter.describe()
+        ));
+    }
+    let upgrade = sessions.iter().find_map(|s| {
+        let text = String::from_utf8_lossy(&s.cleartext_received);
+        let asks = text.lines().any(|l| {
+            l.split_once(':').is_some_and(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("upgrade") && v.to_ascii_lowercase().contains("tls")
+            })
+        });
+        asks.then(|| text.lines().next().unwrap_or_default().to_string())
+    });
+    match upgrade {
+        Some(line) => Check::Fail(format!(
+            "the invoker asked for an upgrade to TLS in clear ({line}, with Upgrade: TLS): TS 33.210 §6.2.1, the client shall not establish a connection upgraded to TLS within HTTP/1.1 (RFC 2817)"
+        )),
+        None => Check::Pass(format!(
+            "the listener answered in clear on {} connection(s) and no request for an upgrade to TLS came",
+            sessions.len()
+        )),
+    }
+}
+
 /// The first ClientHello the played core saw.
 fn first_hello(run: &InvokerRun) -> Option<&crate::sut::ClientHelloInfo> {
     run.observations
@@ -1312,6 +1343,33 @@ pub(crate) mod tests {
         let silent = session(0, None);
         assert!(matches!(
             refused_bad_certificate(&run(bad, AdapterExit::Code(1), vec![silent]), "x"),
+            Check::Inconclusive(_)
+        ));
+    }
+
+    #[test]
+    fn an_upgrade_to_tls_in_clear_fails() {
+        let mut upgrade = session(0, None);
+        upgrade.cleartext_received =
+            b"OPTIONS * HTTP/1.1\r\nHost: h\r\nupgrade:  TLS/1.2\r\nConnection: Upgrade\r\n\r\n"
+                .to_vec();
+        let c = no_upgrade_in_clear(&run(Script::default(), AdapterExit::Code(1), vec![upgrade]));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("OPTIONS * HTTP/1.1") && m.contains("§6.2.1")),
+            "{c:?}"
+        );
+        // A ClientHello, or a request without Upgrade: TLS, is not one.
+        let mut hello = session(0, None);
+        hello.cleartext_received = vec![0x16, 0x03, 0x01, 0x00];
+        let mut websocket = session(0, None);
+        websocket.cleartext_received = b"GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n".to_vec();
+        super::super::assert_pass(&no_upgrade_in_clear(&run(
+            Script::default(),
+            AdapterExit::Code(1),
+            vec![hello, websocket],
+        )));
+        assert!(matches!(
+            no_upgrade_in_clear(&run(Script::default(), AdapterExit::Code(1), vec![])),
             Check::Inconclusive(_)
         ));
     }

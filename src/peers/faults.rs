@@ -221,6 +221,8 @@ catalogued! { FaultSpec;
             catches: &["INV-OFF-07"] },
         CleartextFallback => FaultSpec { name: "cleartext-fallback", bug: "when TLS fails, sends the request in clear", breaks: ANNEX,
             catches: &["INV-TLS-07"] },
+        UpgradeInClear => FaultSpec { name: "upgrade-in-clear", bug: "when TLS fails, asks for an upgrade to TLS within HTTP/1.1 in clear (OPTIONS * with Upgrade: TLS/1.2, RFC 2817), without the credential", breaks: "TS 33.210 §6.2.1",
+            catches: &["INV-TLS-17"] },
         // Nothing it sends is an Onboard API Invoker Request: every purpose judging that
         // request is inconclusive, naming INV-REQ-01.
         WrongPath => FaultSpec { name: "wrong-path", bug: "POSTs to a misspelt onboarding path", breaks: "TS 29.222 §8.4.2.2.3.1",

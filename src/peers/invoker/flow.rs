@@ -343,6 +343,13 @@ async fn exchange(
                 if faults.has(InvokerFault::CleartextFallback) {
                     send_in_clear(&peer.host, peer.port, request, timeouts).await;
                 }
+                if faults.has(InvokerFault::UpgradeInClear) {
+                    // RFC 2817's upgrade within HTTP/1.1, which TS 33.210 §6.2.1 forbids.
+                    let upgrade = HttpRequest::new("OPTIONS", "*")
+                        .header("Upgrade", "TLS/1.2")
+                        .header("Connection", "Upgrade");
+                    send_in_clear(&peer.host, peer.port, &upgrade, timeouts).await;
+                }
                 return Err(InvokerError::SecureConnection(e));
             }
         };

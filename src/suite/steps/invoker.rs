@@ -284,6 +284,13 @@ async fn aborts(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::refused_bad_certificate(&run, &defect))
 }
 
+#[then("the invoker sent no Upgrade to TLS in clear")]
+async fn no_upgrade(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    w.check(checks::no_upgrade_in_clear(&run))
+}
+
 #[then("the invoker sends no credential in clear and reports failure")]
 async fn nothing_in_clear(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
