@@ -21,6 +21,8 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   [rfc9325-4.1-128bit] Implementations SHOULD NOT negotiate cipher suites that use algorithms offering less than 128 bits of security.
   [33210-6.2.3-aead-pfs] Only cipher suites with AEAD (e.g., GCM) and PFS (e.g. ECDHE, DHE) shall be supported.
   [rfc9325-3.1.1-prefer-tls13] Implementations SHOULD support TLS 1.3 [RFC8446] and, if implemented, MUST prefer to negotiate TLS 1.3 over earlier versions of TLS.
+  [rfc9325-3.5-server-reneg-info] TLS 1.2 clients and servers MUST implement the renegotiation_info extension, as defined in [RFC5746].
+  [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
 
   @CCF-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls @req:33122-6.1-tls-profile
   Scenario: CCF-TLS-01 The core presents a certificate valid for its name under the provisioned root, over TLS 1.2 or 1.3
@@ -76,6 +78,20 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
     Given a CAPIF core under test
     When the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3
     Then the core negotiated TLS 1.3 when both were offered
+
+  # Judged on every ServerHello of the TLS 1.2 enumeration (CCF-TLS-08/09): each hand-built
+  # hello carries the renegotiation_info extension and extended_master_secret.
+  @CCF-TLS-11 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-server-reneg-info
+  Scenario: CCF-TLS-11 Every TLS 1.2 ServerHello acknowledges renegotiation_info
+    Given a CAPIF core under test
+    When the invoker offers TLS 1.2 suites one class at a time
+    Then every TLS 1.2 ServerHello acknowledges renegotiation_info
+
+  @CCF-TLS-12 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-ems-support
+  Scenario: CCF-TLS-12 Every TLS 1.2 ServerHello negotiates extended_master_secret
+    Given a CAPIF core under test
+    When the invoker offers TLS 1.2 suites one class at a time
+    Then every TLS 1.2 ServerHello negotiates extended_master_secret
 
   # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
   # after the same hello with the recommended AEAD suites got a ServerHello (positive control).

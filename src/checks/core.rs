@@ -124,6 +124,43 @@ pub fn handshake_with_only(version: &str, outcome: &Result<TlsSummary, String>) 
     }
 }
 
+/// CCF-TLS-11 and -12: every TLS 1.2 ServerHello of the enumeration acknowledged what every
+/// hand-built hello offered: renegotiation_info (RFC 9325 §3.5: "TLS 1.2 clients and servers
+/// MUST implement the renegotiation_info extension", RFC 5746) or extended_master_secret
+/// (RFC 9325 §3.5, RFC 7627). `what` names it, `acked` reads it off an accepted suite. A core
+/// that accepted no TLS 1.2 hello at all is CCF-TLS-06's finding.
+pub fn tls12_extension_acknowledged(
+    found: &crate::sut::tls_enumeration::Enumeration,
+    what: &str,
+    acked: fn(&crate::sut::tls_enumeration::AcceptedSuite) -> bool,
+) -> Check {
+    if found.accepted.is_empty() {
+        return Check::blocked(
+            Some("CCF-TLS-06"),
+            "no hand-built TLS 1.2 hello was answered with a ServerHello, so there is no acknowledgement to judge",
+        );
+    }
+    let name = |a: &crate::sut::tls_enumeration::AcceptedSuite| crate::sut::suite_name(a.suite);
+    let missing: Vec<String> = found
+        .accepted
+        .iter()
+        .filter(|a| !acked(a))
+        .map(name)
+        .collect();
+    if missing.is_empty() {
+        return Check::Pass(format!(
+            "every one of the {} TLS 1.2 ServerHellos acknowledged {what}",
+            found.accepted.len()
+        ));
+    }
+    Check::Fail(format!(
+        "{} of {} TLS 1.2 ServerHellos did not acknowledge {what}, offered in the ClientHello (RFC 9325 §3.5), e.g. with {}",
+        missing.len(),
+        found.accepted.len(),
+        missing.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+    ))
+}
+
 /// CCF-TLS-10: offered TLS 1.2 and TLS 1.3, a core that implements TLS 1.3 negotiates it
 /// (RFC 9325 §3.1.1: "if implemented, MUST prefer to negotiate TLS 1.3"). Whether it
 /// implements TLS 1.3 is told by a handshake offering only TLS 1.3 (`only13`); one that does
@@ -1013,6 +1050,44 @@ mod tests {
     }
 
     #[test]
+    fn every_tls12_server_hello_must_acknowledge_what_was_offered() {
+        use crate::sut::tls_enumeration::{AcceptedSuite, Enumeration};
+        let suite = |s: u16, ri: bool| AcceptedSuite {
+            suite: s,
+            class: crate::net::suites::SuiteClass::of(s),
+            encrypt_then_mac: false,
+            renegotiation_info: ri,
+            extended_master_secret: true,
+        };
+        let found = |suites: Vec<AcceptedSuite>| Enumeration {
+            accepted: suites,
+            ..Default::default()
+        };
+        let ri = |a: &AcceptedSuite| a.renegotiation_info;
+        super::super::assert_pass(&tls12_extension_acknowledged(
+            &found(vec![suite(0xc02b, true), suite(0xc02f, true)]),
+            "renegotiation_info",
+            ri,
+        ));
+        let c = tls12_extension_acknowledged(
+            &found(vec![suite(0xc02b, true), suite(0xc02f, false)]),
+            "renegotiation_info",
+            ri,
+        );
+        assert!(
+            matches!(&c, Check::Fail(m) if m.starts_with("1 of 2") && m.contains("ECDHE_RSA")),
+            "{c:?}"
+        );
+        assert!(matches!(
+            tls12_extension_acknowledged(&found(vec![]), "renegotiation_info", ri),
+            Check::Blocked {
+                by: Some("CCF-TLS-06"),
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn a_core_speaking_tls13_must_prefer_it() {
         let tls = |version| TlsSummary {
             version,
@@ -1501,6 +1576,8 @@ mod tests {
                     suite: *s,
                     class: SuiteClass::of(*s),
                     encrypt_then_mac: *etm,
+                    renegotiation_info: true,
+                    extended_master_secret: true,
                 })
                 .collect(),
             handshakes: suites.len() + 11,

@@ -107,7 +107,10 @@ pub fn client_hello_bytes_for(
         push_ext(&mut ext, 0x000d, &sa);
     }
     push_ext(&mut ext, 0x000b, &[0x01, 0x00]); // ec_point_formats
-    push_ext(&mut ext, 0xff01, &[0x00]); // renegotiation_info
+    push_ext(&mut ext, 0xff01, &[0x00]); // renegotiation_info (RFC 5746: the extension form)
+    if client_version >= 0x0301 {
+        push_ext(&mut ext, 0x0017, &[]); // extended_master_secret (RFC 7627)
+    }
     if encrypt_then_mac {
         push_ext(&mut ext, 0x0016, &[]);
     }

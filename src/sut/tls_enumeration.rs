@@ -39,6 +39,10 @@ pub struct AcceptedSuite {
     pub class: SuiteClass,
     /// Whether the ServerHello acknowledged encrypt_then_mac (offered in every hello).
     pub encrypt_then_mac: bool,
+    /// Whether it acknowledged renegotiation_info (offered as the extension in every hello).
+    pub renegotiation_info: bool,
+    /// Whether it negotiated extended_master_secret (offered in every hello).
+    pub extended_master_secret: bool,
 }
 
 /// Every TLS 1.2 suite the core accepted, and what finding them took.
@@ -144,11 +148,13 @@ async fn enumerate_class(
                     ));
                     break;
                 }
+                let acknowledged = super::probes::server_hello_extensions(&bytes);
                 found.accepted.push(AcceptedSuite {
                     suite,
                     class,
-                    encrypt_then_mac: super::probes::server_hello_extensions(&bytes)
-                        .contains(&ENCRYPT_THEN_MAC),
+                    encrypt_then_mac: acknowledged.contains(&ENCRYPT_THEN_MAC),
+                    renegotiation_info: acknowledged.contains(&RENEGOTIATION_INFO),
+                    extended_master_secret: acknowledged.contains(&EXTENDED_MASTER_SECRET),
                 });
                 offer.retain(|c| *c != suite);
             }
@@ -219,6 +225,10 @@ pub async fn enumerate_tls13(
 
 /// The encrypt_then_mac extension (RFC 7366).
 const ENCRYPT_THEN_MAC: u16 = 22;
+/// renegotiation_info (RFC 5746).
+pub const RENEGOTIATION_INFO: u16 = 0xff01;
+/// extended_master_secret (RFC 7627).
+pub const EXTENDED_MASTER_SECRET: u16 = 0x0017;
 
 #[cfg(test)]
 mod tests {

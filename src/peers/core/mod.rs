@@ -3,6 +3,7 @@
 
 pub mod decision;
 mod enrolment;
+mod hello_rewriter;
 mod key_fetch;
 mod notify;
 mod onboarding;

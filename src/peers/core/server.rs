@@ -187,6 +187,27 @@ impl RunningCore {
             tls12_when_offered,
         });
         let (stop, stopped) = watch::channel(false);
+        // The faults that hide an acknowledgement in the ServerHello put a relay on the public
+        // port (see hello_rewriter); the core itself then listens on loopback behind it.
+        let hidden = [
+            (CoreFault::NoRenegotiationInfoAck, 0xff01),
+            (CoreFault::NoExtendedMasterSecret, 0x0017),
+        ]
+        .into_iter()
+        .find(|(f, _)| state.settings.faults.has(*f));
+        let listener = match hidden {
+            Some((_, ext)) => {
+                let inner = TcpListener::bind("127.0.0.1:0").await?;
+                tokio::spawn(super::hello_rewriter::relay(
+                    listener,
+                    inner.local_addr()?,
+                    ext,
+                    stopped.clone(),
+                ));
+                inner
+            }
+            None => listener,
+        };
         let task = tokio::spawn(accept_loop(
             listener,
             TlsAcceptor::from(tls),

@@ -401,3 +401,54 @@ async fn negotiated_tls13(w: &mut SuiteWorld) -> StepResult {
     };
     w.check(checks::prefers_tls13(&both, &only13))
 }
+
+#[when("the invoker offers TLS 1.2 suites one class at a time")]
+async fn enumerate_tls12(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    match core.tls12_enumeration().await {
+        Ok(found) => {
+            w.evidence.notes.push(format!(
+                "TLS 1.2 ServerHellos of the enumeration ({} handshakes), what each acknowledged: [{}]",
+                found.handshakes,
+                found
+                    .accepted
+                    .iter()
+                    .map(|a| format!(
+                        "{}: renegotiation_info {}, extended_master_secret {}",
+                        crate::sut::suite_name(a.suite),
+                        if a.renegotiation_info { "yes" } else { "no" },
+                        if a.extended_master_secret { "yes" } else { "no" }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+            w.on_core.tls12 = Some(found);
+            Ok(())
+        }
+        Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
+    }
+}
+
+#[then("every TLS 1.2 ServerHello acknowledges renegotiation_info")]
+async fn acknowledges_renegotiation_info(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(found) = w.on_core.tls12.as_ref() else {
+        return w.harness_error("the TLS 1.2 enumeration was not recorded");
+    };
+    let check =
+        checks::tls12_extension_acknowledged(found, "renegotiation_info", |a| a.renegotiation_info);
+    w.check(check)
+}
+
+#[then("every TLS 1.2 ServerHello negotiates extended_master_secret")]
+async fn negotiates_extended_master_secret(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(found) = w.on_core.tls12.as_ref() else {
+        return w.harness_error("the TLS 1.2 enumeration was not recorded");
+    };
+    let check = checks::tls12_extension_acknowledged(found, "extended_master_secret", |a| {
+        a.extended_master_secret
+    });
+    w.check(check)
+}

@@ -103,6 +103,8 @@ pub struct CoreScenario {
     /// Answers to credentials the core must refuse, by what was sent (CCF-CRED-19; the first
     /// is the request without a credential).
     pub refusals: Vec<(String, HttpResponse)>,
+    /// CCF-TLS-11/12: the run's TLS 1.2 enumeration.
+    pub tls12: Option<crate::sut::tls_enumeration::Enumeration>,
     /// CCF-TLS-10: the handshake offering TLS 1.2 and 1.3, then the one offering only 1.3.
     pub version_preference: Option<(
         Result<crate::net::TlsSummary, String>,
