@@ -21,6 +21,9 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   [rfc9325-4.1-128bit] Implementations SHOULD NOT negotiate cipher suites that use algorithms offering less than 128 bits of security.
   [33210-6.2.3-aead-pfs] Only cipher suites with AEAD (e.g., GCM) and PFS (e.g. ECDHE, DHE) shall be supported.
   [rfc9325-3.1.1-prefer-tls13] Implementations SHOULD support TLS 1.3 [RFC8446] and, if implemented, MUST prefer to negotiate TLS 1.3 over earlier versions of TLS.
+  [33210-6.2.2-rfc8446-9.1] The requirements given in of Section 9.1 of RFC 8446 TLS 1.3 shall be followed.
+  [rfc8446-9.1-mti] A TLS-compliant application MUST implement the TLS_AES_128_GCM_SHA256 [GCM] cipher suite and SHOULD implement the TLS_AES_256_GCM_SHA384 [GCM] and TLS_CHACHA20_POLY1305_SHA256 [RFC8439] cipher suites (see Appendix B.4). A TLS-compliant application MUST support digital signatures with rsa_pkcs1_sha256 (for certificates), rsa_pss_rsae_sha256 (for CertificateVerify and certificates), and ecdsa_secp256r1_sha256. A TLS-compliant application MUST support key exchange with secp256r1 (NIST P-256) and SHOULD support key exchange with X25519 [RFC7748].
+  [33210-6.2.2-secp384r1] Key exchange with secp384r1 should be supported.
   [rfc9325-3.5-server-reneg-info] TLS 1.2 clients and servers MUST implement the renegotiation_info extension, as defined in [RFC5746].
   [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
 
@@ -78,6 +81,20 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
     Given a CAPIF core under test
     When the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3
     Then the core negotiated TLS 1.3 when both were offered
+
+  # The client offers nothing else: one suite, one group (signature schemes as rustls offers
+  # them; the core's certificate decides which it uses).
+  @CCF-TLS-13 @branch:secure-connection @severity:mandatory @req:33210-6.2.2-rfc8446-9.1 @req:rfc8446-9.1-mti
+  Scenario: CCF-TLS-13 The core completes a TLS 1.3 handshake with the mandatory suite and group alone
+    Given a CAPIF core under test
+    When the invoker connects offering only TLS 1.3 with TLS_AES_128_GCM_SHA256 and secp256r1
+    Then that handshake completes
+
+  @CCF-TLS-14 @branch:secure-connection @severity:recommended @req:33210-6.2.2-secp384r1
+  Scenario: CCF-TLS-14 The core completes a TLS 1.3 handshake with key exchange secp384r1 alone
+    Given a CAPIF core under test
+    When the invoker connects offering only TLS 1.3 with key exchange secp384r1
+    Then that handshake completes
 
   # Judged on every ServerHello of the TLS 1.2 enumeration (CCF-TLS-08/09): each hand-built
   # hello carries the renegotiation_info extension and extended_master_secret.

@@ -161,6 +161,29 @@ pub fn tls12_extension_acknowledged(
     ))
 }
 
+/// CCF-TLS-13/14: a client offering only `offer` (one TLS 1.3 suite and group, or one group)
+/// completes a handshake; `requirement` says which text asks for it. A core that wants a
+/// client certificate is CCF-TLS-04's finding.
+pub fn handshake_with_offer(
+    offer: &str,
+    outcome: &Result<TlsSummary, String>,
+    requirement: &str,
+) -> Check {
+    match outcome {
+        Ok(tls) => Check::Pass(format!(
+            "offered {offer}, the handshake completed ({} with {})",
+            tls.version, tls.cipher
+        )),
+        Err(e) if e.contains("CertificateRequired") => Check::blocked(
+            Some("CCF-TLS-04"),
+            format!("the handshake was aborted for want of a client certificate: {e}"),
+        ),
+        Err(e) => Check::Fail(format!(
+            "offered {offer}, the core did not complete a handshake: {e} ({requirement})"
+        )),
+    }
+}
+
 /// CCF-TLS-10: offered TLS 1.2 and TLS 1.3, a core that implements TLS 1.3 negotiates it
 /// (RFC 9325 §3.1.1: "if implemented, MUST prefer to negotiate TLS 1.3"). Whether it
 /// implements TLS 1.3 is told by a handshake offering only TLS 1.3 (`only13`); one that does
@@ -1082,6 +1105,34 @@ mod tests {
             tls12_extension_acknowledged(&found(vec![]), "renegotiation_info", ri),
             Check::Blocked {
                 by: Some("CCF-TLS-06"),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_restricted_handshake_must_complete() {
+        let tls = TlsSummary {
+            version: crate::net::TlsVersion::Tls13,
+            cipher: "TLS13_AES_128_GCM_SHA256".into(),
+            alpn: None,
+            peer_chain: Vec::new(),
+            handshake_ms: 1,
+        };
+        super::super::assert_pass(&handshake_with_offer("x", &Ok(tls), "req"));
+        let c = handshake_with_offer(
+            "only TLS 1.3 with key exchange secp384r1",
+            &Err("received fatal alert: HandshakeFailure".into()),
+            "TS 33.210 §6.2.2",
+        );
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("secp384r1") && m.contains("HandshakeFailure") && m.contains("TS 33.210")),
+            "{c:?}"
+        );
+        assert!(matches!(
+            handshake_with_offer("x", &Err("CertificateRequired".into()), "r"),
+            Check::Blocked {
+                by: Some("CCF-TLS-04"),
                 ..
             }
         ));

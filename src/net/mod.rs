@@ -26,5 +26,6 @@ pub use keylog::KeyLogFile;
 pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts};
 pub use session_end::{classify_io_error, SessionEnd};
 pub use tls_config::{
-    client_config, negotiated, provider, server_config, ClientAuth, TlsVersion, TLS_VERSIONS,
+    client_config, client_config_with, negotiated, provider, provider_with, server_config,
+    server_config_with, ClientAuth, TlsVersion, TLS_VERSIONS,
 };

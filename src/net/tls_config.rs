@@ -18,6 +18,23 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// The ring provider restricted to the cipher `suites` and key-exchange `groups` given (an
+/// empty list keeps them all): a client that offers only these, a server that accepts only
+/// these.
+pub fn provider_with(
+    suites: &[rustls::CipherSuite],
+    groups: &[rustls::NamedGroup],
+) -> Arc<CryptoProvider> {
+    let mut p = rustls::crypto::ring::default_provider();
+    if !suites.is_empty() {
+        p.cipher_suites.retain(|s| suites.contains(&s.suite()));
+    }
+    if !groups.is_empty() {
+        p.kx_groups.retain(|g| groups.contains(&g.name()));
+    }
+    Arc::new(p)
+}
+
 /// Whether and how a server asks for a client certificate.
 #[derive(Debug, Clone)]
 pub enum ClientAuth {
@@ -44,8 +61,17 @@ pub fn server_config(
     client_auth: &ClientAuth,
     versions: &[&'static SupportedProtocolVersion],
 ) -> Result<Arc<ServerConfig>, rustls::Error> {
-    let builder =
-        ServerConfig::builder_with_provider(provider()).with_protocol_versions(versions)?;
+    server_config_with(provider(), identity, client_auth, versions)
+}
+
+/// [`server_config`] with the crypto provider `p` (see [`provider_with`]).
+pub fn server_config_with(
+    p: Arc<CryptoProvider>,
+    identity: &Identity,
+    client_auth: &ClientAuth,
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<Arc<ServerConfig>, rustls::Error> {
+    let builder = ServerConfig::builder_with_provider(p).with_protocol_versions(versions)?;
     let builder = match client_auth {
         ClientAuth::None => builder.with_no_client_auth(),
         ClientAuth::Optional(certs) | ClientAuth::Required(certs) => {
@@ -74,7 +100,17 @@ pub fn client_config(
     client_identity: Option<&Identity>,
     versions: &[&'static SupportedProtocolVersion],
 ) -> Result<Arc<ClientConfig>, rustls::Error> {
-    let builder = ClientConfig::builder_with_provider(provider())
+    client_config_with(provider(), trusted, client_identity, versions)
+}
+
+/// [`client_config`] with the crypto provider `p` (see [`provider_with`]).
+pub fn client_config_with(
+    p: Arc<CryptoProvider>,
+    trusted: &[CertificateDer<'static>],
+    client_identity: Option<&Identity>,
+    versions: &[&'static SupportedProtocolVersion],
+) -> Result<Arc<ClientConfig>, rustls::Error> {
+    let builder = ClientConfig::builder_with_provider(p)
         .with_protocol_versions(versions)?
         .with_root_certificates(roots(trusted)?);
     let mut cfg = match client_identity {

@@ -328,15 +328,28 @@ impl CoreTarget {
         &self,
         versions: &[&'static rustls::SupportedProtocolVersion],
     ) -> Result<HttpsSession, PhaseError> {
+        self.connect_offering_with(crate::net::provider(), versions)
+            .await
+    }
+
+    /// Open a TLS session offering only `versions` and what the provider `p` holds (cipher
+    /// suites, key-exchange groups): the mandatory-to-implement handshakes.
+    pub async fn connect_offering_with(
+        &self,
+        p: std::sync::Arc<rustls::crypto::CryptoProvider>,
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> Result<HttpsSession, PhaseError> {
         let name =
             ServerName::try_from(self.server_name.clone()).map_err(|e| PhaseError::Protocol {
                 phase: Phase::Connect,
                 reason: format!("server name {:?}: {e}", self.server_name),
             })?;
         let config =
-            client_config(&self.trusted, None, versions).map_err(|e| PhaseError::Protocol {
-                phase: Phase::Handshake,
-                reason: e.to_string(),
+            crate::net::client_config_with(p, &self.trusted, None, versions).map_err(|e| {
+                PhaseError::Protocol {
+                    phase: Phase::Handshake,
+                    reason: e.to_string(),
+                }
             })?;
         HttpsSession::connect(&self.host, self.port, name, config, &self.timeouts).await
     }

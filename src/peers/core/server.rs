@@ -155,8 +155,30 @@ impl RunningCore {
         } else {
             None
         };
-        let tls =
-            server_config(&identity, &client_auth, versions).map_err(std::io::Error::other)?;
+        // The faults that leave out a mandatory TLS 1.3 suite or a key-exchange group.
+        let provider = crate::net::provider_with(
+            &if faults.has(CoreFault::NoTls13Aes128Gcm) {
+                vec![
+                    rustls::CipherSuite::TLS13_AES_256_GCM_SHA384,
+                    rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256,
+                    rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                    rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                    rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+                    rustls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                    rustls::CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                    rustls::CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+                ]
+            } else {
+                Vec::new()
+            },
+            &if faults.has(CoreFault::NoSecp384r1) {
+                vec![rustls::NamedGroup::X25519, rustls::NamedGroup::secp256r1]
+            } else {
+                Vec::new()
+            },
+        );
+        let tls = crate::net::server_config_with(provider, &identity, &client_auth, versions)
+            .map_err(std::io::Error::other)?;
         let root = &settings.pki.ca;
         let (issuer, bundle_tail) = if faults.has(CoreFault::CertFromOtherCa) {
             (

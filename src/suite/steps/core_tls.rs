@@ -452,3 +452,104 @@ async fn negotiates_extended_master_secret(w: &mut SuiteWorld) -> StepResult {
     });
     w.check(check)
 }
+
+/// Connect offering only TLS 1.3 with `suites` and `groups`; the outcome for the Then step.
+async fn connect_restricted(
+    w: &mut SuiteWorld,
+    offer: &str,
+    suites: &[rustls::CipherSuite],
+    groups: &[rustls::NamedGroup],
+    requirement: &'static str,
+) -> StepResult {
+    let core = w.core()?;
+    let provider = crate::net::provider_with(suites, groups);
+    let (outcome, any_tls13) = match core
+        .connect_offering_with(provider, &[&rustls::version::TLS13])
+        .await
+    {
+        Ok(session) => {
+            let tls = session.tls.clone();
+            w.evidence.exchanges.push(handshake_exchange(
+                &format!("TLS handshake offering {offer}"),
+                &tls,
+            ));
+            session.close().await;
+            (Ok(tls), None)
+        }
+        Err(e) if e.phase() == Phase::Connect => {
+            return w.harness_error(format!(
+                "the core is not reachable at {} ({e}); check [core].url",
+                core.url
+            ))
+        }
+        Err(e) => {
+            // Refused: does the core speak TLS 1.3 at all (CCF-TLS-07 judges that)?
+            let any = match core.connect_offering(&[&rustls::version::TLS13]).await {
+                Ok(session) => {
+                    session.close().await;
+                    true
+                }
+                Err(_) => false,
+            };
+            w.evidence.notes.push(format!(
+                "offered {offer}, the handshake failed ({e}); a TLS 1.3 handshake offering every suite and group {}",
+                if any { "completes" } else { "fails too" }
+            ));
+            (Err(e.to_string()), Some(any))
+        }
+    };
+    w.on_core.restricted = Some(crate::suite::world::Restricted {
+        offer: offer.to_string(),
+        requirement,
+        outcome,
+        any_tls13,
+    });
+    Ok(())
+}
+
+#[when("the invoker connects offering only TLS 1.3 with TLS_AES_128_GCM_SHA256 and secp256r1")]
+async fn connect_mti(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    connect_restricted(
+        w,
+        "only TLS 1.3 with TLS_AES_128_GCM_SHA256 and key exchange secp256r1",
+        &[rustls::CipherSuite::TLS13_AES_128_GCM_SHA256],
+        &[rustls::NamedGroup::secp256r1],
+        "RFC 8446 §9.1, made binding by TS 33.210 §6.2.2: MUST implement TLS_AES_128_GCM_SHA256 and key exchange with secp256r1",
+    )
+    .await
+}
+
+#[when("the invoker connects offering only TLS 1.3 with key exchange secp384r1")]
+async fn connect_p384(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    connect_restricted(
+        w,
+        "only TLS 1.3 with key exchange secp384r1",
+        &[],
+        &[rustls::NamedGroup::secp384r1],
+        "TS 33.210 §6.2.2: key exchange with secp384r1 should be supported",
+    )
+    .await
+}
+
+#[then("that handshake completes")]
+async fn restricted_completes(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(r) = w.on_core.restricted.take() else {
+        return w.harness_error("no restricted handshake was observed");
+    };
+    let check = if r.any_tls13 == Some(false) {
+        // Not this test purpose's finding: a core without TLS 1.3 is CCF-TLS-07's.
+        crate::checks::Check::blocked(
+            Some("CCF-TLS-07"),
+            format!(
+                "offered {}, the handshake failed, and a TLS 1.3 handshake offering every suite and group fails too",
+                r.offer
+            ),
+        )
+    } else {
+        checks::handshake_with_offer(&r.offer, &r.outcome, r.requirement)
+    };
+    w.check(check)
+}

@@ -103,6 +103,8 @@ pub struct CoreScenario {
     /// Answers to credentials the core must refuse, by what was sent (CCF-CRED-19; the first
     /// is the request without a credential).
     pub refusals: Vec<(String, HttpResponse)>,
+    /// CCF-TLS-13/14: the restricted TLS 1.3 handshake.
+    pub restricted: Option<Restricted>,
     /// CCF-TLS-11/12: the run's TLS 1.2 enumeration.
     pub tls12: Option<crate::sut::tls_enumeration::Enumeration>,
     /// CCF-TLS-10: the handshake offering TLS 1.2 and 1.3, then the one offering only 1.3.
@@ -112,6 +114,20 @@ pub struct CoreScenario {
     )>,
     /// The notification trials with the impostor receiver (CCF-OK-10).
     pub impostors: Option<crate::sut::ImpostorRun>,
+}
+
+/// A TLS 1.3 handshake offering one suite or group only (CCF-TLS-13/14).
+#[derive(Debug)]
+pub struct Restricted {
+    /// What was offered.
+    pub offer: String,
+    /// The requirement it rests on, for the reason.
+    pub requirement: &'static str,
+    /// What came of it.
+    pub outcome: Result<crate::net::TlsSummary, String>,
+    /// After a failure: whether a TLS 1.3 handshake offering everything completes (None: not
+    /// asked, the restricted one completed).
+    pub any_tls13: Option<bool>,
 }
 
 /// What an invoker-under-test scenario has scripted and run so far.
