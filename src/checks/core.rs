@@ -109,19 +109,11 @@ pub fn secure_connection(outcome: &Result<TlsSummary, String>, server_name: &str
 /// A client offering only `version` (TLS 1.2 or 1.3, both "shall be supported") completes a
 /// handshake. A handshake aborted for want of a client certificate is CCF-TLS-04's finding.
 pub fn handshake_with_only(version: &str, outcome: &Result<TlsSummary, String>) -> Check {
-    match outcome {
-        Ok(tls) => Check::Pass(format!(
-            "{version} handshake completed ({} with {})",
-            tls.version, tls.cipher
-        )),
-        Err(e) if e.contains("CertificateRequired") => Check::blocked(
-            Some("CCF-TLS-04"),
-            format!("the {version} handshake was aborted for want of a client certificate: {e}"),
-        ),
-        Err(e) => Check::Fail(format!(
-            "a client offering only {version} could not complete a handshake: {e} (TS 33.210 §6.2.1: {version} shall be supported)"
-        )),
-    }
+    handshake_with_offer(
+        &format!("only {version}"),
+        outcome,
+        &format!("TS 33.210 §6.2.1: {version} shall be supported"),
+    )
 }
 
 /// CCF-TLS-11 and -12: every TLS 1.2 ServerHello of the enumeration acknowledged what every

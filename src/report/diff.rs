@@ -92,8 +92,9 @@ pub struct Diff {
     pub unchanged: usize,
 }
 
-/// Read `path`: a report.json, or a run directory holding one (`reports/latest`).
-pub fn load(path: &Path) -> Result<RunResults, String> {
+/// The results array of the report at `path` (a report.json, or a run directory holding one,
+/// such as `reports/latest`), and the file it came from.
+fn read_results(path: &Path) -> Result<(PathBuf, Vec<serde_json::Value>), String> {
     let file = if path.is_dir() {
         path.join("report.json")
     } else {
@@ -105,18 +106,24 @@ pub fn load(path: &Path) -> Result<RunResults, String> {
             file.display()
         )
     })?;
-    let json: serde_json::Value =
+    let mut json: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
-    let Some(results) = json["results"].as_array() else {
-        return Err(format!(
+    match json["results"].take() {
+        serde_json::Value::Array(results) => Ok((file, results)),
+        _ => Err(format!(
             "{}: no \"results\" array: not a capif-conformance report.json",
             file.display()
-        ));
-    };
+        )),
+    }
+}
+
+/// Read the run at `path` (see [`read_results`]).
+pub fn load(path: &Path) -> Result<RunResults, String> {
+    let (file, results) = read_results(path)?;
     let text_of =
         |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
     let mut out = BTreeMap::new();
-    for r in results {
+    for r in &results {
         let Some(id) = r["id"].as_str() else {
             return Err(format!("{}: a result without an id", file.display()));
         };
@@ -140,27 +147,9 @@ pub fn load(path: &Path) -> Result<RunResults, String> {
 /// failed, were inconclusive or erred, and those their inconclusive verdicts point at (the
 /// root cause is run again with them). None: nothing to rerun.
 pub fn rerun_tags(path: &Path) -> Result<Option<String>, String> {
-    let file = if path.is_dir() {
-        path.join("report.json")
-    } else {
-        path.to_path_buf()
-    };
-    let text = crate::fsutil::read_text(&file).map_err(|e| {
-        format!(
-            "{}: {e} (give a run directory or its report.json)",
-            file.display()
-        )
-    })?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", file.display()))?;
-    let results = json["results"].as_array().ok_or_else(|| {
-        format!(
-            "{}: no \"results\" array: not a capif-conformance report.json",
-            file.display()
-        )
-    })?;
+    let (_, results) = read_results(path)?;
     let mut ids = std::collections::BTreeSet::new();
-    for r in results {
+    for r in &results {
         if matches!(
             r["verdict"].as_str(),
             Some("fail" | "inconclusive" | "error")
