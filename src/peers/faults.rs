@@ -311,9 +311,67 @@ impl<F: Ord + Copy> Faults<F> {
     }
 }
 
+/// The README's table of `faults` (markdown rows): each fault, its bug, the test purposes it
+/// must fail (nothing: the harness never triggers it; see its own test).
+pub fn readme_table(role: &str, faults: impl Iterator<Item = FaultSpec>) -> String {
+    let mut out = format!("| {role} fault | the bug | caught by (exactly) |\n|---|---|---|\n");
+    for f in faults {
+        let caught = if f.catches.is_empty() {
+            "nothing while the harness gives every onboarding its own name (a test of its own shows it bites)".to_string()
+        } else {
+            f.catches.join(", ")
+        };
+        out.push_str(&format!(
+            "| {} | {} | {caught} |\n",
+            f.name,
+            f.bug.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's fault tables are the catalogue's (UPDATE_README=1 rewrites them).
+    #[test]
+    fn readme_fault_tables_match_the_catalogue() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let mut readme = std::fs::read_to_string(&path).unwrap();
+        let tables = [
+            (
+                "core",
+                readme_table("core", CoreFault::ALL.iter().map(|f| f.spec())),
+            ),
+            (
+                "invoker",
+                readme_table("invoker", InvokerFault::ALL.iter().map(|f| f.spec())),
+            ),
+        ];
+        let mut stale = Vec::new();
+        for (role, want) in tables {
+            let (begin, end) = (
+                format!("<!-- faults:{role}:begin -->\n"),
+                format!("<!-- faults:{role}:end -->"),
+            );
+            let (Some(a), Some(b)) = (readme.find(&begin), readme.find(&end)) else {
+                panic!("README.md has no {begin:?} … {end:?} block");
+            };
+            if readme[a + begin.len()..b] != want {
+                stale.push(role);
+                readme = format!("{}{want}{}", &readme[..a + begin.len()], &readme[b..]);
+            }
+        }
+        if !stale.is_empty() && std::env::var_os("UPDATE_README").is_some() {
+            std::fs::write(&path, readme).unwrap();
+            return;
+        }
+        assert!(
+            stale.is_empty(),
+            "README.md's fault tables {stale:?} differ from the catalogue (UPDATE_README=1 cargo test --lib readme_fault)"
+        );
+    }
 
     #[test]
     fn names_are_unique_and_every_kill_is_a_catalogue_id() {
