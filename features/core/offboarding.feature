@@ -15,7 +15,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
   [33122-6.8-step6-teardown] The CAPIF core function shall tear down the TLS session with the API invoker.
 
   @CCF-OFF-01 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-delete @req:rfc9110-9.2.2-idempotent
-  Scenario: CCF-OFF-01 After offboarding the invoker resource and its certificate are gone
+  Scenario: CCF-OFF-01 After offboarding, the invoker resource and its certificate are gone: the issued certificate no longer reaches the resource
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -24,7 +24,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     Then the core refuses the offboarded invoker
 
   @CCF-OFF-02 @branch:offboarding @severity:optional @req:33122-6.8-step3-retain
-  Scenario: CCF-OFF-02 After offboarding the same public key onboards again
+  Scenario: CCF-OFF-02 After offboarding, the same public key onboards again
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -51,7 +51,7 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     Then the core refused that offboarding request and deleted nothing
 
   @CCF-OFF-05 @branch:offboarding @severity:mandatory @req:33122-6.8-step6-teardown
-  Scenario: CCF-OFF-05 After the offboarding response the core tears down the TLS session
+  Scenario: CCF-OFF-05 After the offboarding response the core tears down the TLS session itself
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request

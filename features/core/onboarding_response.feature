@@ -29,28 +29,28 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
     Then the core answers 201 Created
 
   @CCF-OK-02 @branch:onboarding-response @severity:mandatory @req:29222-openapi-location @req:29222-openapi-location-v19
-  Scenario: CCF-OK-02 The Location header is the URI of the onboarded invoker resource
+  Scenario: CCF-OK-02 The Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}
 
   @CCF-OK-03 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201 @req:29222-openapi-invoker-id
-  Scenario: CCF-OK-03 The response is an APIInvokerEnrolmentDetails with an apiInvokerId
+  Scenario: CCF-OK-03 The response is an application/json APIInvokerEnrolmentDetails with a non-empty apiInvokerId
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the response is an application/json APIInvokerEnrolmentDetails with an apiInvokerId
 
   @CCF-OK-04 @branch:onboarding-response @severity:mandatory @req:33122-B.1-security-info @req:29222-10.2-mtls
-  Scenario: CCF-OK-04 The issued certificate chains to the invoker CA and binds the invoker's key
+  Scenario: CCF-OK-04 The issued certificate is X.509, chains to the invoker CA, binds the invoker's key, is valid now and allows clientAuth
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the issued certificate chains to the invoker CA, is valid for clientAuth and binds the invoker's key
 
   @CCF-OK-05 @branch:onboarding-response @severity:informational @req:33122-B.1-security-info
-  Scenario: CCF-OK-05 The response carries an onboarding secret
+  Scenario: CCF-OK-05 The response carries an onboardingSecret
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -63,7 +63,7 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
     Then their apiInvokerIds differ
 
   @CCF-OK-07 @branch:onboarding-response @severity:mandatory @req:29222-10.2-mtls @req:29222-openapi-delete-204
-  Scenario: CCF-OK-07 The issued certificate is accepted for mutual TLS
+  Scenario: CCF-OK-07 The issued certificate is accepted for mutual TLS (offboarding DELETE answers 204)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -74,7 +74,7 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
   # core returning neither a certificate nor a secret cannot pass by declaring neither.
   # Recommended: it rests on the informative annex.
   @CCF-OK-08 @branch:onboarding-response @severity:informational @req:33122-B.1-security-info
-  Scenario: CCF-OK-08 The 201 carries CAPIF-1/1e security information
+  Scenario: CCF-OK-08 Without a declared certificate, the 201 still carries CAPIF-1/1e security information (an apiInvokerCertificate or an onboardingSecret)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -83,7 +83,7 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
   # Applies when asynchronous_onboarding = true. A 201 needs no notification (not applicable
   # then); without [core.notifications] the harness has no receiver (not applicable either).
   @CCF-OK-09 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202 @req:29222-openapi-notification
-  Scenario: CCF-OK-09 A 202 is completed by an OnboardingNotification
+  Scenario: CCF-OK-09 A 202 Accepted is completed, within the declared bound, by an OnboardingNotification with a result to this request's notificationDestination
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -96,7 +96,7 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
   # was seen: each was met by a refused handshake (or a close before any request), nothing
   # reached the impostor, and the trusted receiver was notified afterwards.
   @CCF-OK-10 @branch:onboarding-response @severity:mandatory @req:33122-6.1-tls @req:rfc9110-4.3.4-verify @req:rfc9110-4.3.4-automated @req:29222-openapi-202
-  Scenario: CCF-OK-10 The core notifies only a receiver it authenticated
+  Scenario: CCF-OK-10 The core authenticates the receiver it notifies: to a receiver presenting a certificate from another CA, for another name or expired it sends no notification (the handshake fails), and the trusted receiver is then notified
     Given a CAPIF core under test
     When valid onboarding requests name receivers whose certificates the core must refuse
     Then the core sends no notification to them and notifies the trusted receiver
@@ -105,7 +105,7 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
   # keeps listening for the PIXIT [core.notifications] within after the first notification; a
   # repeat of the same result is not a contradiction.
   @CCF-OK-11 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification
-  Scenario: CCF-OK-11 No later notification contradicts the first
+  Scenario: CCF-OK-11 One onboarding, one result: no later notification to the same destination contradicts the first (result, apiInvokerId, resourceLocation, certificate) within the declared bound
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request

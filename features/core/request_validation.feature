@@ -43,7 +43,7 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
     Then the core does not adopt the apiInvokerId
 
   @CCF-REQ-05 @branch:request-validation @severity:mandatory @req:29222-openapi-request-body
-  Scenario: CCF-REQ-05 The core rejects a non-JSON body and a wrong content type
+  Scenario: CCF-REQ-05 The core rejects a non-JSON body and a wrong content type (400/415)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a body that is not JSON
@@ -61,7 +61,7 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
     Then each 400 names its missing field in invalidParams
 
   @CCF-REQ-07 @branch:request-validation @severity:mandatory @req:29222-openapi-invoker-information @req:33122-B.1-validate
-  Scenario: CCF-REQ-07 A valid request with free text in apiInvokerInformation is onboarded unchanged
+  Scenario: CCF-REQ-07 A valid request whose apiInvokerInformation holds spaces, quotes, shell and URL metacharacters and non-ASCII is onboarded, the value echoed unchanged
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request whose apiInvokerInformation is free text

@@ -28,13 +28,13 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
 
   @CCF-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls @req:33122-6.1-tls-profile
-  Scenario: CCF-TLS-01 The core presents a certificate valid for its name under the provisioned root, over TLS 1.2 or 1.3
+  Scenario: CCF-TLS-01 The core presents a certificate that chains to the provisioned root and is valid for its name, over TLS 1.2 or 1.3
     Given a CAPIF core under test
     When the invoker connects with the provisioned root CA and the core's name
     Then the secure connection uses TLS 1.2 or TLS 1.3
 
   @CCF-TLS-02 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-legacy
-  Scenario: CCF-TLS-02 The core refuses a ClientHello that offers only TLS 1.0 and TLS 1.1
+  Scenario: CCF-TLS-02 The core refuses a ClientHello that offers only TLS 1.0/1.1
     Given a CAPIF core under test
     When the invoker offers only TLS 1.0 and TLS 1.1
     Then the core refuses the handshake
@@ -77,7 +77,7 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   # Judged only for a core that speaks TLS 1.3 (a client offering only TLS 1.3 completes a
   # handshake): whether it must is CCF-TLS-07's.
   @CCF-TLS-10 @branch:secure-connection @severity:mandatory @req:rfc9325-3.1.1-prefer-tls13
-  Scenario: CCF-TLS-10 Offered TLS 1.2 and TLS 1.3, the core negotiates TLS 1.3
+  Scenario: CCF-TLS-10 Offered TLS 1.2 and TLS 1.3, a core that speaks TLS 1.3 negotiates TLS 1.3
     Given a CAPIF core under test
     When the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3
     Then the core negotiated TLS 1.3 when both were offered
@@ -85,13 +85,13 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   # The client offers nothing else: one suite, one group (signature schemes as rustls offers
   # them; the core's certificate decides which it uses).
   @CCF-TLS-13 @branch:secure-connection @severity:mandatory @req:33210-6.2.2-rfc8446-9.1 @req:rfc8446-9.1-mti
-  Scenario: CCF-TLS-13 The core completes a TLS 1.3 handshake with the mandatory suite and group alone
+  Scenario: CCF-TLS-13 Offered only TLS 1.3 with TLS_AES_128_GCM_SHA256 and key exchange secp256r1 (the mandatory-to-implement suite and group), the core completes the handshake
     Given a CAPIF core under test
     When the invoker connects offering only TLS 1.3 with TLS_AES_128_GCM_SHA256 and secp256r1
     Then that handshake completes
 
   @CCF-TLS-14 @branch:secure-connection @severity:recommended @req:33210-6.2.2-secp384r1
-  Scenario: CCF-TLS-14 The core completes a TLS 1.3 handshake with key exchange secp384r1 alone
+  Scenario: CCF-TLS-14 Offered only TLS 1.3 with key exchange secp384r1, the core completes the handshake
     Given a CAPIF core under test
     When the invoker connects offering only TLS 1.3 with key exchange secp384r1
     Then that handshake completes
@@ -99,13 +99,13 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   # Judged on every ServerHello of the TLS 1.2 enumeration (CCF-TLS-08/09): each hand-built
   # hello carries the renegotiation_info extension and extended_master_secret.
   @CCF-TLS-11 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-server-reneg-info
-  Scenario: CCF-TLS-11 Every TLS 1.2 ServerHello acknowledges renegotiation_info
+  Scenario: CCF-TLS-11 Every TLS 1.2 ServerHello acknowledges the renegotiation_info extension the ClientHello carried
     Given a CAPIF core under test
     When the invoker offers TLS 1.2 suites one class at a time
     Then every TLS 1.2 ServerHello acknowledges renegotiation_info
 
   @CCF-TLS-12 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-ems-support
-  Scenario: CCF-TLS-12 Every TLS 1.2 ServerHello negotiates extended_master_secret
+  Scenario: CCF-TLS-12 Every TLS 1.2 ServerHello negotiates the extended_master_secret the ClientHello offered
     Given a CAPIF core under test
     When the invoker offers TLS 1.2 suites one class at a time
     Then every TLS 1.2 ServerHello negotiates extended_master_secret
@@ -113,13 +113,13 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
   # after the same hello with the recommended AEAD suites got a ServerHello (positive control).
   @CCF-TLS-08 @branch:secure-connection @severity:mandatory @req:rfc9325-4.1-null @req:rfc9325-4.1-rc4 @req:rfc9325-4.1-112bit @req:rfc5246-A.5-anon
-  Scenario: CCF-TLS-08 The core refuses a ClientHello offering only forbidden cipher suites
+  Scenario: CCF-TLS-08 The core refuses a TLS 1.2 ClientHello offering only suites RFC 9325 forbids (NULL, anonymous, export, RC4, DES)
     Given a CAPIF core under test
     When the invoker offers only cipher suites RFC 9325 forbids
     Then the core refuses the handshake
 
   @CCF-TLS-09 @branch:secure-connection @severity:recommended @req:rfc9325-4.1-static-rsa @req:rfc9325-4.1-dhe @req:rfc9325-4.2-cbc @req:rfc9325-4.1-128bit @req:33210-6.2.3-aead-pfs
-  Scenario: CCF-TLS-09 The core refuses a ClientHello offering only discouraged cipher suites
+  Scenario: CCF-TLS-09 The core refuses a TLS 1.2 ClientHello offering only suites RFC 9325 discourages (3DES, static RSA, finite-field DH, CBC)
     Given a CAPIF core under test
     When the invoker offers only cipher suites RFC 9325 discourages
     Then the core refuses the handshake

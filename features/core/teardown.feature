@@ -14,21 +14,21 @@ Feature: Teardown of the secure session after the response (Figure B.1-1, "Tear 
   [rfc9112-9.8-server-closure-alert] Servers MUST attempt to initiate an exchange of closure alerts with the client before closing the connection.
 
   @CCF-TD-01 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-server-close
-  Scenario: CCF-TD-01 After a success response the core ends the session
+  Scenario: CCF-TD-01 After a success response the session is torn down: the core ends it, or (teardown = "either") serves nothing more after the invoker's close
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the core ends the session after the success response
 
   @CCF-TD-02 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-server-close
-  Scenario: CCF-TD-02 After an error response the core ends the session
+  Scenario: CCF-TD-02 After an error response the session is torn down: the core ends it, or (teardown = "either") serves nothing more after the invoker's close
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
     Then the core ends the session after the error response
 
   @CCF-TD-03 @branch:teardown @severity:mandatory @req:rfc8446-6.1-close-notify @req:rfc9112-9.8-server-closure-alert
-  Scenario: CCF-TD-03 The core sends close_notify before closing the connection
+  Scenario: CCF-TD-03 The core sends close_notify before closing the TCP connection
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request

@@ -13,7 +13,7 @@ Feature: The invoker authenticates the register it is pre-provisioned from (enro
   # the played core then presents a certificate from that rogue CA. The evidence says how far
   # the invoker went: login sent, rogue root taken, Bearer credential sent to the rogue core.
   @INV-ENR-01 @branch:enrolment @severity:informational @req:33122-B.1-prereq
-  Scenario: INV-ENR-01 The invoker sends no register login to a register it cannot authenticate
+  Scenario: INV-ENR-01 The invoker sends no register login to a register whose certificate does not chain to its provisioned root
     Given an API invoker under test
     And the register presents a certificate from a rogue CA
     When the invoker onboards

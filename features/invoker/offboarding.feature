@@ -17,7 +17,7 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
   [rfc9112-9.6-client-close] A client that receives a "close" connection option MUST cease sending requests on that connection and close the connection after reading the response message containing the "close" connection option
 
   @INV-OFF-01 @branch:offboarding @severity:recommended @req:33122-6.8-step2-send @req:33122-6.8-step2-id
-  Scenario: INV-OFF-01 The invoker sends DELETE to the resource the core named
+  Scenario: INV-OFF-01 The invoker offboards with DELETE on the resource the core named in its Location
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
@@ -25,7 +25,7 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
     Then the invoker sends DELETE to the Location it was given
 
   @INV-OFF-02 @branch:offboarding @severity:mandatory @req:33122-6.8-step0-tls @req:29222-10.2-mtls
-  Scenario: INV-OFF-02 The offboarding goes over mutual TLS with the issued certificate
+  Scenario: INV-OFF-02 The offboarding DELETE goes over mutual TLS with the certificate issued at onboarding
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
@@ -33,7 +33,7 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
     Then the offboarding request comes over mutual TLS with the issued certificate
 
   @INV-OFF-03 @branch:offboarding @severity:informational @req:33122-6.8-step0-tls
-  Scenario: INV-OFF-03 The offboarding request does not carry the onboarding credential
+  Scenario: INV-OFF-03 The offboarding DELETE does not carry the onboarding credential
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
@@ -49,7 +49,7 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
     Then the invoker reports the offboarding as done
 
   @INV-OFF-05 @branch:offboarding @severity:mandatory @req:29222-openapi-delete-204
-  Scenario: INV-OFF-05 On 403 the invoker reports the offboarding failed
+  Scenario: INV-OFF-05 On 403 to the offboarding the invoker reports failure
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core answers 403 to the offboarding
@@ -57,7 +57,7 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
     Then the invoker reports the offboarding failed
 
   @INV-OFF-06 @branch:offboarding @severity:informational @req:29222-openapi-delete-204 @req:rfc9110-9.2.2-idempotent
-  Scenario: INV-OFF-06 On 404 the invoker reports a definite outcome of the offboarding
+  Scenario: INV-OFF-06 On 404 to the offboarding the invoker reports a definite outcome (done, as already offboarded, or failed) and ends the session
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core answers 404 to the offboarding
@@ -65,7 +65,7 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
     Then the invoker reports a definite outcome of the offboarding
 
   @INV-OFF-07 @branch:offboarding @severity:mandatory @req:rfc9112-9.6-client-close
-  Scenario: INV-OFF-07 After the offboarding response the invoker ends the session
+  Scenario: INV-OFF-07 After the offboarding response the invoker ends the session and sends nothing more
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly

@@ -26,7 +26,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
     Then the invoker reports success with the assigned apiInvokerId
 
   @INV-OK-02 @branch:onboarding-response @severity:recommended @req:33122-B.1-security-info @req:29222-openapi-invoker-id @req:29222-10.2-mtls
-  Scenario: INV-OK-02 A 201 whose apiInvokerId or certificate is missing or unusable is not reported as success
+  Scenario: INV-OK-02 A 201 whose apiInvokerId or certificate is missing or unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success
     Given an API invoker under test
     And the harness core answers 201 without apiInvokerId
     When the invoker onboards
@@ -61,7 +61,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # mutual TLS later, and one that takes a certificate for another key trusts its core blindly.
 
   @waits @INV-OK-03 @branch:onboarding-response @severity:recommended @req:29222-openapi-201 @req:29222-openapi-202
-  Scenario: INV-OK-03 Only 201 Created is reported as success
+  Scenario: INV-OK-03 Only 201 Created is reported as success: not 200, 202 (asynchronous onboarding, not declared) or 204
     Given an API invoker under test
     And the harness core answers 200 to a valid request
     When the invoker onboards
@@ -74,7 +74,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
     Then the invoker does not report success
 
   @waits @INV-OK-04 @branch:onboarding-response @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
-  Scenario: INV-OK-04 The invoker gives up on a core that never answers the onboarding request
+  Scenario: INV-OK-04 The invoker gives up on a core that never answers the onboarding request, within its declared bound, and reports failure
     Given an API invoker under test
     And the harness core never answers the onboarding request
     When the invoker onboards
@@ -86,21 +86,21 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # it over HTTPS to the URI the invoker sent, without authenticating the invoker's receiver.
   # An invoker that cannot receive notifications exits 89 (not applicable).
   @INV-OK-05 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202
-  Scenario: INV-OK-05 After a 202 the invoker reports success only with the notified result
+  Scenario: INV-OK-05 After a 202 Accepted the invoker reports success only once the OnboardingNotification arrived, with the notified apiInvokerId
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards
     Then the invoker reports success once the notification arrived
 
   @INV-OK-06 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202
-  Scenario: INV-OK-06 After a 202 and a notified failure the invoker reports failure
+  Scenario: INV-OK-06 After a 202 Accepted and an OnboardingNotification with result false the invoker reports failure
     Given an API invoker under test
     And the harness core answers 202 and then notifies failure
     When the invoker onboards
     Then the invoker reports the notified failure
 
   @waits @INV-OK-07 @branch:onboarding-response @severity:informational @req:29222-openapi-202 @req:rfc9112-9.5-timeouts
-  Scenario: INV-OK-07 After a 202 that is never notified the invoker gives up
+  Scenario: INV-OK-07 After a 202 Accepted that is never notified the invoker gives up within its declared bound and reports failure
     Given an API invoker under test
     And the harness core answers 202 and never notifies
     When the invoker onboards
@@ -109,7 +109,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # The notified result is judged as a 201's (INV-OK-02): unusable enrolment details in the
   # OnboardingNotification are no success. Judged only once the notification was delivered.
   @INV-OK-08 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification @req:33122-B.1-security-info @req:29222-10.2-mtls
-  Scenario: INV-OK-08 A notified result whose apiInvokerId or certificate is unusable is not reported as success
+  Scenario: INV-OK-08 After a 202 Accepted, an OnboardingNotification whose apiInvokerId or certificate is unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success
     Given an API invoker under test
     And the harness core answers 202 and then notifies success with an empty apiInvokerId
     When the invoker onboards
@@ -136,14 +136,14 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # The notification is CAPIF-1/1e traffic: over TLS (TS 33.122 §6.1), so the destination is
   # https://. On loopback nothing but the invoker can refuse the played core's connection.
   @INV-OK-09 @branch:onboarding-response @severity:mandatory @req:33122-6.1-tls @req:29222-openapi-202
-  Scenario: INV-OK-09 The invoker names an https notificationDestination and serves it
+  Scenario: INV-OK-09 The invoker names an https:// notificationDestination and serves it (on loopback, a refused connection fails)
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards
     Then the invoker's notificationDestination is an https URI it serves
 
   @INV-OK-10 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification
-  Scenario: INV-OK-10 Only a notification at the named destination is taken as the result
+  Scenario: INV-OK-10 A notification POSTed to a path of the invoker's receiver other than the notificationDestination it named is refused (4xx) and not taken as the result
     Given an API invoker under test
     And the harness core answers 202, posts a forged failure to another path of the invoker's receiver, then notifies success
     When the invoker onboards
@@ -152,7 +152,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # The API's callback defines one success answer, 204 (informational: the OpenAPI response
   # carries no keyword). Judged on the notification the played core delivered.
   @INV-OK-11 @branch:onboarding-response @severity:informational @req:29222-openapi-callback-204
-  Scenario: INV-OK-11 The invoker's receiver answers the notification with 204
+  Scenario: INV-OK-11 The invoker's receiver answers the OnboardingNotification with 204 No Content
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards

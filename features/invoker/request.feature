@@ -12,7 +12,7 @@ Feature: The invoker's Onboard API Invoker Request and its credential (Figure B.
   [29222-openapi-invoker-id] API invoker ID assigned by the CAPIF core function to the API invoker while on-boarding the API invoker. Shall not be present in the HTTP POST request from the API invoker to the CAPIF core function, to on-board itself. Shall be present in all other HTTP requests and responses.
 
   @INV-CRED-01 @branch:request-validation @severity:recommended @req:33122-B.1-request @req:rfc6750-2.1-bearer
-  Scenario: INV-CRED-01 The request carries the provisioned credential as Authorization Bearer
+  Scenario: INV-CRED-01 The request carries the provisioned credential as Authorization: Bearer
     Given an API invoker under test
     And the harness core onboards valid requests
     When the invoker onboards
@@ -33,7 +33,7 @@ Feature: The invoker's Onboard API Invoker Request and its credential (Figure B.
     Then the invoker sent the rejected credential at most twice
 
   @INV-REQ-01 @branch:request-validation @severity:mandatory @req:29222-openapi-request-body
-  Scenario: INV-REQ-01 The invoker POSTs application/json to the onboarding resource
+  Scenario: INV-REQ-01 The invoker POSTs to {apiRoot}/api-invoker-management/v1/onboardedInvokers with application/json
     Given an API invoker under test
     And the harness core onboards valid requests
     When the invoker onboards

@@ -26,42 +26,42 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [33210-6.2.1-no-upgrade] If the TLS connection is used to transport HTTP over TLS as specified in RFC 9110, then the client shall not establish a connection "upgraded to TLS Within HTTP/1.1" per RFC 2817, but shall only establish the tunnel over a raw TCP connection.
 
   @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA
+  Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA and sends nothing
     Given an API invoker under test
     And the harness core presents a other-ca certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
   @INV-TLS-02 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-02 The invoker refuses an expired core certificate
+  Scenario: INV-TLS-02 The invoker refuses an expired core certificate and sends nothing
     Given an API invoker under test
     And the harness core presents a expired certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
   @INV-TLS-03 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-03 The invoker refuses a core certificate that is not yet valid
+  Scenario: INV-TLS-03 The invoker refuses a core certificate that is not yet valid and sends nothing
     Given an API invoker under test
     And the harness core presents a not-yet-valid certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
   @INV-TLS-04 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-04 The invoker refuses a core certificate for another name
+  Scenario: INV-TLS-04 The invoker refuses a core certificate for another name and sends nothing
     Given an API invoker under test
     And the harness core presents a wrong-name certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
   @INV-TLS-05 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-05 The invoker refuses a self-signed core certificate
+  Scenario: INV-TLS-05 The invoker refuses a self-signed core certificate and sends nothing
     Given an API invoker under test
     And the harness core presents a self-signed certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
   @INV-TLS-06 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-06 The invoker refuses a core certificate without serverAuth usage
+  Scenario: INV-TLS-06 The invoker refuses a core certificate without serverAuth usage and sends nothing
     Given an API invoker under test
     And the harness core presents a client-auth-only certificate
     When the invoker onboards
@@ -77,7 +77,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # The same listener: whatever the invoker sends in clear after its TLS attempt failed, it is
   # not a request for an upgrade to TLS (RFC 2817), which TS 33.210 forbids a client.
   @INV-TLS-17 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-upgrade
-  Scenario: INV-TLS-17 The invoker never asks for an upgrade to TLS in clear
+  Scenario: INV-TLS-17 The invoker never asks a listener for an upgrade to TLS within HTTP/1.1 (Upgrade: TLS in clear)
     Given an API invoker under test
     And the harness core answers in clear
     When the invoker onboards
@@ -92,7 +92,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     Then the invoker refuses a TLS 1.1 ServerHello
 
   @INV-TLS-09 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-09 The invoker refuses a core certificate issued by a non-CA certificate
+  Scenario: INV-TLS-09 The invoker refuses a core certificate issued by a non-CA certificate and sends nothing
     Given an API invoker under test
     And the harness core presents a issued-by-non-ca certificate
     When the invoker onboards
@@ -110,7 +110,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # RFC 9325 (BCP 195) §4.1 forbids NULL, anonymous, export, RC4 and single-DES suites (MUST
   # NOT negotiate); TS 33.210 §6.2.3 (the TLS 1.2 profile) was not available, BCP 195 stands in.
   @INV-TLS-11 @branch:secure-connection @severity:mandatory @req:rfc9325-4.1-null @req:rfc9325-4.1-rc4 @req:rfc9325-4.1-112bit @req:rfc7465-2-rc4-offer @req:rfc5246-A.5-anon
-  Scenario: INV-TLS-11 The invoker's ClientHello offers no cipher suite RFC 9325 forbids
+  Scenario: INV-TLS-11 The invoker's ClientHello offers no cipher suite RFC 9325 forbids (NULL, anonymous, export, RC4, single DES)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
@@ -118,7 +118,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     Then the ClientHello offers no forbidden cipher suite
 
   @INV-TLS-12 @branch:secure-connection @severity:recommended @req:rfc9325-4.1-static-rsa @req:rfc9325-4.1-dhe @req:rfc9325-4.2-cbc @req:rfc9325-4.1-128bit
-  Scenario: INV-TLS-12 The invoker's ClientHello offers no cipher suite RFC 9325 discourages
+  Scenario: INV-TLS-12 The invoker's ClientHello offers no cipher suite RFC 9325 discourages (3DES, static RSA, finite-field DH, CBC without encrypt_then_mac)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
@@ -135,7 +135,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     Then the ClientHello names the core in SNI
 
   @INV-TLS-14 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-14 Addressed by a DNS name, the invoker refuses a certificate for another name
+  Scenario: INV-TLS-14 Addressed by a DNS name, the invoker refuses a core certificate for another name and sends nothing
     Given an API invoker under test
     And the harness core is addressed by its DNS name
     And the harness core presents a wrong-name certificate
@@ -146,7 +146,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # middlebox, an attacker holding the invoker): the flow must end, not hang. The bound is the
   # vendor's PIXIT ([invoker] gives_up_within); a run still going after it (plus slack) fails.
   @waits @INV-TLS-15 @branch:secure-connection @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
-  Scenario: INV-TLS-15 The invoker gives up on a core that never answers its ClientHello
+  Scenario: INV-TLS-15 The invoker gives up on a core that never answers its ClientHello, within its declared bound, and reports failure
     Given an API invoker under test
     And the harness core never answers the ClientHello
     When the invoker onboards
@@ -157,7 +157,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # without: the control proves the flight itself is acceptable, so an abort is the sentinel's.
   # Not applicable to an invoker that does not offer TLS 1.3.
   @INV-TLS-16 @branch:secure-connection @severity:mandatory @req:rfc8446-4.1.3-downgrade-abort @req:rfc8446-4.1.3-downgrade
-  Scenario: INV-TLS-16 The invoker detects a downgrade from TLS 1.3 to TLS 1.2
+  Scenario: INV-TLS-16 Having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2 ServerHello carrying the downgrade sentinel, and goes on with the same ServerHello without it
     Given an API invoker under test
     And the harness core presents its valid certificate
     When the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it

@@ -10,14 +10,14 @@ Feature: The invoker tears the session down after the response (Figure B.1-1, "T
   [rfc9112-9.8-client-closure-alert] Clients MUST send a closure alert before closing the connection.
 
   @INV-TD-01 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-client-close
-  Scenario: INV-TD-01 After the success response the invoker ends the session
+  Scenario: INV-TD-01 After the success response the invoker ends the session and sends nothing more
     Given an API invoker under test
     And the harness core onboards valid requests
     When the invoker onboards
     Then the invoker ends the session after the response and sends nothing more
 
   @INV-TD-02 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-client-close
-  Scenario: INV-TD-02 After the error response the invoker ends the session
+  Scenario: INV-TD-02 After the error response the invoker ends the session and sends nothing more
     Given an API invoker under test
     And the harness core rejects the credential with 401
     When the invoker onboards

@@ -194,6 +194,49 @@ mod tests {
         }
     }
 
+    /// A test purpose's title is written once, in the catalogue: each scenario is named
+    /// "{id} {title}" (UPDATE_FEATURES=1 rewrites the Scenario lines from the catalogue).
+    #[test]
+    fn scenario_names_are_the_catalogue_titles() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut differ = Vec::new();
+        for (path, _) in FEATURES {
+            let file = root.join(path);
+            let text = std::fs::read_to_string(&file).unwrap();
+            let mut changed = false;
+            let lines: Vec<String> = text
+                .lines()
+                .map(|line| {
+                    let Some(rest) = line.trim_start().strip_prefix("Scenario: ") else {
+                        return line.to_string();
+                    };
+                    let id = rest.split(' ').next().unwrap_or_default();
+                    let Some(tp) = catalogue::find(id) else {
+                        return line.to_string();
+                    };
+                    let want = format!("  Scenario: {} {}", tp.id, tp.title);
+                    if line != want {
+                        changed = true;
+                        differ.push(format!("{path}: {id}: {rest:?}"));
+                    }
+                    want
+                })
+                .collect();
+            if changed && std::env::var_os("UPDATE_FEATURES").is_some() {
+                std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+            }
+        }
+        if std::env::var_os("UPDATE_FEATURES").is_some() {
+            return;
+        }
+        assert!(
+            differ.is_empty(),
+            "{} scenario names are not \"ID catalogue title\" (UPDATE_FEATURES=1 cargo test --lib scenario_names):\n{}",
+            differ.len(),
+            differ.join("\n")
+        );
+    }
+
     /// A feature quotes a requirement only as `[id] text`, and the text is the file's, to the
     /// letter; no other line of a description carries a long quotation that could drift.
     #[test]
