@@ -97,7 +97,10 @@ pub fn tls_version_allowed(tls: &TlsSummary, server_name: &str) -> Check {
 
 /// The secure connection with the provisioned root and the core's name was established, over
 /// TLS 1.2 or 1.3 ([`tls_version_allowed`]).
-pub fn secure_connection(outcome: &Result<TlsSummary, String>, server_name: &str) -> Check {
+pub fn secure_connection(
+    outcome: &Result<TlsSummary, crate::net::TlsFailure>,
+    server_name: &str,
+) -> Check {
     match outcome {
         Ok(tls) => tls_version_allowed(tls, server_name),
         Err(e) => Check::Fail(format!(
@@ -108,7 +111,10 @@ pub fn secure_connection(outcome: &Result<TlsSummary, String>, server_name: &str
 
 /// A client offering only `version` (TLS 1.2 or 1.3, both "shall be supported") completes a
 /// handshake. A handshake aborted for want of a client certificate is CCF-TLS-04's finding.
-pub fn handshake_with_only(version: &str, outcome: &Result<TlsSummary, String>) -> Check {
+pub fn handshake_with_only(
+    version: &str,
+    outcome: &Result<TlsSummary, crate::net::TlsFailure>,
+) -> Check {
     handshake_with_offer(
         &format!("only {version}"),
         outcome,
@@ -158,7 +164,7 @@ pub fn tls12_extension_acknowledged(
 /// client certificate is CCF-TLS-04's finding.
 pub fn handshake_with_offer(
     offer: &str,
-    outcome: &Result<TlsSummary, String>,
+    outcome: &Result<TlsSummary, crate::net::TlsFailure>,
     requirement: &str,
 ) -> Check {
     match outcome {
@@ -166,7 +172,7 @@ pub fn handshake_with_offer(
             "offered {offer}, the handshake completed ({} with {})",
             tls.version, tls.cipher
         )),
-        Err(e) if e.contains("CertificateRequired") => Check::blocked(
+        Err(e) if e.certificate_required => Check::blocked(
             Some("CCF-TLS-04"),
             format!("the handshake was aborted for want of a client certificate: {e}"),
         ),
@@ -181,12 +187,12 @@ pub fn handshake_with_offer(
 /// implements TLS 1.3 is told by a handshake offering only TLS 1.3 (`only13`); one that does
 /// not is CCF-TLS-07's finding, not this one's.
 pub fn prefers_tls13(
-    both: &Result<TlsSummary, String>,
-    only13: &Result<TlsSummary, String>,
+    both: &Result<TlsSummary, crate::net::TlsFailure>,
+    only13: &Result<TlsSummary, crate::net::TlsFailure>,
 ) -> Check {
     let both = match both {
         Ok(tls) => tls,
-        Err(e) if e.contains("CertificateRequired") => {
+        Err(e) if e.certificate_required => {
             return Check::blocked(
                 Some("CCF-TLS-04"),
                 format!("the handshake was aborted for want of a client certificate: {e}"),
@@ -420,8 +426,11 @@ pub fn still_accepted(resp: &HttpResponse) -> Check {
 /// A valid request without a client certificate gets a normal onboarding answer (2xx); a
 /// core that aborts the session with certificate_required, or answers that a certificate is
 /// missing (nginx `ssl_verify_client on`: 400 "No required SSL certificate was sent"), fails.
-pub fn no_client_certificate_required(resp: Option<&HttpResponse>, error: Option<&str>) -> Check {
-    if let Some(e) = error.filter(|e| e.contains("CertificateRequired")) {
+pub fn no_client_certificate_required(
+    resp: Option<&HttpResponse>,
+    error: Option<&crate::net::TlsFailure>,
+) -> Check {
+    if let Some(e) = error.filter(|e| e.certificate_required) {
         return Check::Fail(format!(
             "the core aborted the session because the invoker presented no client certificate: {e}"
         ));
@@ -1004,6 +1013,15 @@ pub fn close_notify_sent(end: &SessionEnd, after_close: Option<&SessionEnd>) -> 
 mod tests {
     use super::*;
 
+    /// What the typed rustls error gives for `message`: a certificate_required abort when the
+    /// message is rustls' wording of that alert.
+    fn tls_failure(message: &str) -> crate::net::TlsFailure {
+        crate::net::TlsFailure {
+            message: message.into(),
+            certificate_required: message.ends_with("CertificateRequired"),
+        }
+    }
+
     fn resp(status: u16, media: &str, body: &str, location: Option<&str>) -> HttpResponse {
         let mut headers = vec![("Content-Type".to_string(), media.to_string())];
         if let Some(l) = location {
@@ -1114,7 +1132,7 @@ mod tests {
         super::super::assert_pass(&handshake_with_offer("x", &Ok(tls), "req"));
         let c = handshake_with_offer(
             "only TLS 1.3 with key exchange secp384r1",
-            &Err("received fatal alert: HandshakeFailure".into()),
+            &Err(tls_failure("received fatal alert: HandshakeFailure")),
             "TS 33.210 §6.2.2",
         );
         assert!(
@@ -1122,7 +1140,7 @@ mod tests {
             "{c:?}"
         );
         assert!(matches!(
-            handshake_with_offer("x", &Err("CertificateRequired".into()), "r"),
+            handshake_with_offer("x", &Err(tls_failure("CertificateRequired")), "r"),
             Check::Blocked {
                 by: Some("CCF-TLS-04"),
                 ..
@@ -1148,14 +1166,14 @@ mod tests {
         );
         // A core without TLS 1.3 has nothing to prefer: CCF-TLS-07 judges that.
         assert!(matches!(
-            prefers_tls13(&Ok(tls(Tls12)), &Err("protocol_version".into())),
+            prefers_tls13(&Ok(tls(Tls12)), &Err(tls_failure("protocol_version"))),
             Check::Blocked {
                 by: Some("CCF-TLS-07"),
                 ..
             }
         ));
         assert!(matches!(
-            prefers_tls13(&Err("UnknownIssuer".into()), &Err("x".into())),
+            prefers_tls13(&Err(tls_failure("UnknownIssuer")), &Err(tls_failure("x"))),
             Check::Blocked {
                 by: Some("CCF-TLS-01"),
                 ..
@@ -1175,7 +1193,7 @@ mod tests {
         super::super::assert_pass(&handshake_with_only("TLS 1.2", &Ok(tls.clone())));
         super::super::assert_pass(&secure_connection(&Ok(tls), "core.test"));
         let untrusted = secure_connection(
-            &Err("invalid peer certificate: UnknownIssuer".into()),
+            &Err(tls_failure("invalid peer certificate: UnknownIssuer")),
             "core.test",
         );
         assert!(
@@ -1184,7 +1202,7 @@ mod tests {
         );
         let refused = handshake_with_only(
             "TLS 1.3",
-            &Err("received fatal alert: ProtocolVersion".into()),
+            &Err(tls_failure("received fatal alert: ProtocolVersion")),
         );
         assert!(
             matches!(refused, Check::Fail(ref r) if r.contains("TLS 1.3 shall be supported")),
@@ -1192,7 +1210,7 @@ mod tests {
         );
         let blocked = handshake_with_only(
             "TLS 1.2",
-            &Err("received fatal alert: CertificateRequired".into()),
+            &Err(tls_failure("received fatal alert: CertificateRequired")),
         );
         assert!(
             matches!(
@@ -1700,7 +1718,9 @@ mod tests {
         super::super::assert_not_pass(&no_client_certificate_required(Some(&nginx), None));
         assert!(!no_client_certificate_required(
             None,
-            Some("response failed: received fatal alert: CertificateRequired")
+            Some(&tls_failure(
+                "response failed: received fatal alert: CertificateRequired"
+            ))
         )
         .passed());
         let other = resp(401, PROBLEM_JSON, r#"{"detail":"bad token"}"#, None);

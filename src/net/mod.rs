@@ -23,7 +23,7 @@ pub use https_client::{
     MAX_BODY, MAX_HEAD,
 };
 pub use keylog::KeyLogFile;
-pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts};
+pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts, TlsFailure};
 pub use session_end::{classify_io_error, SessionEnd};
 pub use tls_config::{
     client_config, client_config_with, negotiated, provider, provider_with, server_config,

@@ -85,7 +85,55 @@ pub enum PhaseError {
     },
 }
 
+/// Why a TLS session could not be had, as checks judge it: the message, and whether the peer
+/// aborted for want of a client certificate (TLS 1.3's certificate_required alert), read from
+/// the typed rustls error, never from the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFailure {
+    /// What happened, for reasons and evidence.
+    pub message: String,
+    /// The peer sent certificate_required.
+    pub certificate_required: bool,
+}
+
+impl TlsFailure {
+    /// A failure that is not a certificate_required abort.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            certificate_required: false,
+        }
+    }
+}
+
+impl From<&PhaseError> for TlsFailure {
+    fn from(e: &PhaseError) -> Self {
+        Self {
+            message: e.to_string(),
+            certificate_required: e.certificate_required(),
+        }
+    }
+}
+
+impl std::fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl PhaseError {
+    /// Whether the peer aborted with the certificate_required alert (a server that wants a
+    /// client certificate), in whichever phase it arrived.
+    pub fn certificate_required(&self) -> bool {
+        matches!(
+            self,
+            PhaseError::Io { source, .. } if matches!(
+                rustls_error(source),
+                Some(rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired))
+            )
+        )
+    }
+
     /// The phase that failed.
     pub fn phase(&self) -> Phase {
         match self {
@@ -127,6 +175,29 @@ pub fn humantime(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn certificate_required_is_read_from_the_typed_error_not_the_text() {
+        let io = |e: rustls::Error| PhaseError::Io {
+            phase: Phase::Response,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        };
+        let required = io(rustls::Error::AlertReceived(
+            rustls::AlertDescription::CertificateRequired,
+        ));
+        assert!(required.certificate_required());
+        assert!(TlsFailure::from(&required).certificate_required);
+        assert!(!io(rustls::Error::AlertReceived(
+            rustls::AlertDescription::HandshakeFailure
+        ))
+        .certificate_required());
+        // The word in a message is not the alert.
+        let said = PhaseError::Protocol {
+            phase: Phase::Handshake,
+            reason: "the peer said CertificateRequired".into(),
+        };
+        assert!(!said.certificate_required());
+    }
 
     #[tokio::test]
     async fn a_silent_phase_names_itself() {

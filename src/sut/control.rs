@@ -46,9 +46,10 @@ impl Control {
     /// Judge a control attempt.
     pub fn from_attempt(label: &str, attempt: &Attempt) -> Self {
         let error = attempt.error.as_ref().map(|e| (e.phase(), e.to_string()));
-        let cert_alert = error
+        let cert_alert = attempt
+            .error
             .as_ref()
-            .is_some_and(|(_, e)| e.contains("CertificateRequired"));
+            .is_some_and(crate::net::PhaseError::certificate_required);
         let insecure = match &error {
             Some((Phase::Handshake, e)) if !cert_alert => {
                 Some(format!("no verified TLS session with the core: {e}"))

@@ -48,7 +48,7 @@ async fn connect(w: &mut SuiteWorld) -> StepResult {
             core.url
         )),
         Err(e) => {
-            w.on_core.handshake = Some((None, Err(e.to_string())));
+            w.on_core.handshake = Some((None, Err((&e).into())));
             Ok(())
         }
     }
@@ -260,11 +260,11 @@ async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
     let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no exchange was recorded");
     };
-    let error = attempt.error.as_ref().map(|e| e.to_string());
+    let error = attempt.error.as_ref().map(crate::net::TlsFailure::from);
     let resp = attempt.response.clone();
     w.check(checks::no_client_certificate_required(
         resp.as_ref(),
-        error.as_deref(),
+        error.as_ref(),
     ))
 }
 
@@ -341,7 +341,7 @@ async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResul
             core.url
         )),
         Err(e) => {
-            w.on_core.handshake = Some((Some(version), Err(e.to_string())));
+            w.on_core.handshake = Some((Some(version), Err((&e).into())));
             Ok(())
         }
     }
@@ -384,7 +384,7 @@ async fn connect_offering_both(w: &mut SuiteWorld) -> StepResult {
                     core.url
                 ))
             }
-            Err(e) => outcomes.push(Err(e.to_string())),
+            Err(e) => outcomes.push(Err((&e).into())),
         }
     }
     let only13 = outcomes.pop().expect("two handshakes");
@@ -495,7 +495,7 @@ async fn connect_restricted(
                 "offered {offer}, the handshake failed ({e}); a TLS 1.3 handshake offering every suite and group {}",
                 if any { "completes" } else { "fails too" }
             ));
-            (Err(e.to_string()), Some(any))
+            (Err((&e).into()), Some(any))
         }
     };
     w.on_core.restricted = Some(crate::suite::world::Restricted {

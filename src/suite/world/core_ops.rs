@@ -107,8 +107,11 @@ impl SuiteWorld {
     pub fn record(&mut self, label: &str, attempt: Attempt) -> StepResult {
         self.evidence.exchanges.push(attempt.evidence(label));
         let id = self.tp.map(|t| t.id).unwrap_or_default();
+        let cert_alert = attempt
+            .error
+            .as_ref()
+            .is_some_and(crate::net::PhaseError::certificate_required);
         if let Some(e) = attempt.error.as_ref().map(|e| (e.phase(), e.to_string())) {
-            let cert_alert = e.1.contains("CertificateRequired");
             if cert_alert && id != "CCF-TLS-04" {
                 return self.check(Check::blocked(
                     Some("CCF-TLS-04"),
@@ -145,7 +148,7 @@ impl SuiteWorld {
         self.on_core.last = Some(attempt);
         match error {
             // CCF-TLS-04 judges the aborted session itself.
-            Some(e) if id == "CCF-TLS-04" && e.contains("CertificateRequired") => Ok(()),
+            Some(_) if id == "CCF-TLS-04" && cert_alert => Ok(()),
             Some(e) => self.check(Check::Fail(format!("{label}: {e}"))),
             None => Ok(()),
         }

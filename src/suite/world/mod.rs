@@ -87,7 +87,10 @@ pub struct CoreScenario {
     /// A handshake the When step made and the Then step judges (CCF-TLS-01, -06, -07): the
     /// only version offered ("TLS 1.2"), if one was, and what was negotiated or why the
     /// handshake failed.
-    pub handshake: Option<(Option<String>, Result<crate::net::TlsSummary, String>)>,
+    pub handshake: Option<(
+        Option<String>,
+        Result<crate::net::TlsSummary, crate::net::TlsFailure>,
+    )>,
     /// The invoker resource's path and the identity its issued certificate gives.
     pub resource: Option<(String, crate::pki::Identity)>,
     /// A DELETE that should have been refused (CCF-OFF-01, -03, -04), kept as it happened.
@@ -109,8 +112,8 @@ pub struct CoreScenario {
     pub tls12: Option<crate::sut::tls_enumeration::Enumeration>,
     /// CCF-TLS-10: the handshake offering TLS 1.2 and 1.3, then the one offering only 1.3.
     pub version_preference: Option<(
-        Result<crate::net::TlsSummary, String>,
-        Result<crate::net::TlsSummary, String>,
+        Result<crate::net::TlsSummary, crate::net::TlsFailure>,
+        Result<crate::net::TlsSummary, crate::net::TlsFailure>,
     )>,
     /// The notification trials with the impostor receiver (CCF-OK-10).
     pub impostors: Option<crate::sut::ImpostorRun>,
@@ -124,7 +127,7 @@ pub struct Restricted {
     /// The requirement it rests on, for the reason.
     pub requirement: &'static str,
     /// What came of it.
-    pub outcome: Result<crate::net::TlsSummary, String>,
+    pub outcome: Result<crate::net::TlsSummary, crate::net::TlsFailure>,
     /// After a failure: whether a TLS 1.3 handshake offering everything completes (None: not
     /// asked, the restricted one completed).
     pub any_tls13: Option<bool>,
