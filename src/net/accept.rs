@@ -9,8 +9,14 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-/// Accept on `listener` until `stopped` changes, running `handle` for each connection; then
-/// give the open ones `grace` to finish and abort the rest.
+/// Sessions one of the harness's servers serves at once; a connection beyond them is closed at
+/// once, unread. No legitimate peer comes near it (the load mode runs 16 at a time); a system
+/// under test that opens connections without end costs a bounded number of tasks.
+pub const MAX_OPEN_SESSIONS: usize = 256;
+
+/// Accept on `listener` until `stopped` changes, running `handle` for each connection (at most
+/// [`MAX_OPEN_SESSIONS`] at once); then give the open ones `grace` to finish and abort the
+/// rest.
 pub async fn accept_until_stopped<F, Fut>(
     listener: TcpListener,
     mut stopped: watch::Receiver<bool>,
@@ -26,6 +32,14 @@ pub async fn accept_until_stopped<F, Fut>(
             _ = stopped.changed() => break,
             accepted = listener.accept() => {
                 let Ok((tcp, _)) = accepted else { continue };
+                if sessions.len() >= MAX_OPEN_SESSIONS {
+                    // Reap what has finished first: only live sessions count.
+                    while sessions.try_join_next().is_some() {}
+                }
+                if sessions.len() >= MAX_OPEN_SESSIONS {
+                    drop(tcp);
+                    continue;
+                }
                 sessions.spawn(handle(tcp));
             }
             // Reap finished sessions so the set does not grow without bound.
@@ -135,4 +149,59 @@ pub async fn cleartext_request_line(tcp: &TcpStream) -> Option<String> {
     // "METHOD SP": a token of letters, then a space.
     let method = line.split(' ').next().unwrap_or_default();
     (line.len() > method.len() && method.bytes().all(|b| b.is_ascii_uppercase())).then_some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 28's class, for every server of the harness at once: a peer that opens connections
+    /// and holds them gets at most MAX_OPEN_SESSIONS served; the rest are closed unread.
+    #[tokio::test]
+    async fn connections_beyond_the_cap_are_closed_at_once() {
+        use tokio::io::AsyncReadExt;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = watch::channel(false);
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = served.clone();
+        let server = tokio::spawn(accept_until_stopped(
+            listener,
+            stopped,
+            Duration::ZERO,
+            move |tcp| {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async move {
+                    // Hold the connection, as a stalled session would.
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    drop(tcp);
+                }
+            },
+        ));
+        let extra = 20;
+        let mut held = Vec::new();
+        for _ in 0..MAX_OPEN_SESSIONS + extra {
+            held.push(TcpStream::connect(addr).await.unwrap());
+        }
+        // The ones beyond the cap see EOF at once; the others stay open.
+        let reads = held.iter_mut().map(|s| async move {
+            let mut b = [0u8; 1];
+            matches!(
+                tokio::time::timeout(Duration::from_millis(300), s.read(&mut b)).await,
+                Ok(Ok(0))
+            )
+        });
+        let closed = futures::future::join_all(reads)
+            .await
+            .into_iter()
+            .filter(|c| *c)
+            .count();
+        assert_eq!(closed, extra);
+        assert_eq!(
+            served.load(std::sync::atomic::Ordering::SeqCst),
+            MAX_OPEN_SESSIONS
+        );
+        let _ = stop.send(true);
+        let _ = server.await;
+    }
 }
