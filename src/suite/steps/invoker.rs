@@ -353,13 +353,18 @@ async fn detects_downgrade(w: &mut SuiteWorld) -> StepResult {
         .iter()
         .flat_map(|r| r.observations.sessions.iter())
         .find_map(|s| s.client_hello.as_ref())
-        .map(crate::sut::offers_tls13);
-    if offered == Some(false) {
-        w.decided = Some((
-            crate::checks::Verdict::NotApplicable,
-            "the invoker's ClientHello offers no TLS 1.3: the sentinel check binds TLS 1.3 clients"
-                .into(),
-        ));
+        .map(|h| (crate::sut::offers_tls13(h), h.offered().contains(&0x0303)));
+    let not_applicable = match offered {
+        Some((false, _)) => {
+            Some("the invoker's ClientHello offers no TLS 1.3: the sentinel check binds TLS 1.3 clients")
+        }
+        Some((true, false)) => Some(
+            "the invoker's ClientHello offers TLS 1.3 only: no TLS 1.2 ServerHello can be negotiated with it, so there is no downgrade to detect",
+        ),
+        _ => None,
+    };
+    if let Some(reason) = not_applicable {
+        w.decided = Some((crate::checks::Verdict::NotApplicable, reason.into()));
         return Ok(());
     }
     w.check(checks::detects_downgrade(&runs))
