@@ -293,6 +293,7 @@ pub struct ResultEntry {
 
 impl From<&Outcome> for ResultEntry {
     fn from(o: &Outcome) -> Self {
+        let (reason, reason_full) = one_breath(&o.reason);
         Self {
             id: o.tp.id.into(),
             title: o.tp.title.into(),
@@ -300,8 +301,8 @@ impl From<&Outcome> for ResultEntry {
             branch: o.tp.branch,
             severity: o.tp.severity(),
             verdict: o.verdict,
-            reason: one_breath(&o.reason).0,
-            reason_full: one_breath(&o.reason).1,
+            reason,
+            reason_full,
             blocked_by: o.blocked_by.map(str::to_string),
             not_configured: o.not_configured.map(str::to_string),
             spec_refs: o.tp.spec_refs(),
