@@ -91,3 +91,58 @@ impl<V: Ord + Copy> Variants<V> {
         self.0.contains(&v)
     }
 }
+
+/// The README's table of legitimate variants (markdown rows), both roles.
+pub fn readme_table() -> String {
+    let mut out = String::from(
+        "| variant | behaviour | modelled on | allowed by | verdicts other than pass |\n|---|---|---|---|---|\n",
+    );
+    let specs = CoreVariant::ALL
+        .iter()
+        .map(|v| ("core", v.spec()))
+        .chain(InvokerVariant::ALL.iter().map(|v| ("invoker", v.spec())));
+    for (role, v) in specs {
+        let not_pass = if v.not_pass.is_empty() {
+            "none".to_string()
+        } else {
+            v.not_pass
+                .iter()
+                .map(|(id, verdict)| format!("{id} {verdict}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        out.push_str(&format!(
+            "| {role} `{}` | {} | {} | {} | {not_pass} |\n",
+            v.name,
+            v.behaviour.replace('|', "\\|"),
+            v.seen_in,
+            v.allowed_by
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod readme_tests {
+    /// The README's variants table is the catalogue's (UPDATE_README=1 rewrites it).
+    #[test]
+    fn readme_variant_table_matches_the_catalogue() {
+        const BEGIN: &str = "<!-- variants:begin -->\n";
+        const END: &str = "<!-- variants:end -->";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let (Some(a), Some(b)) = (readme.find(BEGIN), readme.find(END)) else {
+            panic!("README.md has no {BEGIN:?} … {END:?} block");
+        };
+        let want = super::readme_table();
+        if readme[a + BEGIN.len()..b] != want && std::env::var_os("UPDATE_README").is_some() {
+            let updated = format!("{}{want}{}", &readme[..a + BEGIN.len()], &readme[b..]);
+            std::fs::write(&path, updated).unwrap();
+            return;
+        }
+        assert!(
+            readme[a + BEGIN.len()..b] == want,
+            "README.md's variants table differs from the catalogue (UPDATE_README=1 cargo test --lib readme_variant)"
+        );
+    }
+}
