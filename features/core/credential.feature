@@ -17,6 +17,7 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
   [rfc7518-3.6-none] Implementations that support Unsecured JWSs MUST NOT accept such objects as valid unless the application specifies that it is acceptable for a specific object to not be integrity protected.
   [rfc9110-11.6.1-www-authenticate] A server generating a 401 (Unauthorized) response MUST send a WWW-Authenticate header field containing at least one challenge.
   [rfc6750-3-www-authenticate] If the protected resource request does not include authentication credentials or does not contain an access token that enables access to the protected resource, the resource server MUST include the HTTP "WWW-Authenticate" response header field
+  [rfc6750-3.1-error-attribute] If the protected resource request included an access token and failed authentication, the resource server SHOULD include the "error" attribute to provide the client with the reason why the access request was declined.
   [rfc7515-4.1.11-crit] If any of the listed extension Header Parameters are not understood and supported by the recipient, then the JWS is invalid.
   [rfc7519-4.1.3-aud] If the principal processing the claim does not identify itself with a value in the "aud" claim when this claim is present, then the JWT MUST be rejected.
   [rfc7519-4.1.5-nbf] The "nbf" (not before) claim identifies the time before which the JWT MUST NOT be accepted for processing.
@@ -106,6 +107,15 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
     And a fresh invoker key pair
     When the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential
     Then every 401 among the answers carries a WWW-Authenticate challenge
+
+  # Only the 401s to a presented Bearer token (malformed, tampered, unsecured) are judged: a
+  # request without authentication information should get no error code (RFC 6750 §3.1).
+  @CCF-CRED-20 @branch:request-validation @severity:recommended @req:rfc6750-3.1-error-attribute
+  Scenario: CCF-CRED-20 A 401 to a presented Bearer token names the error in its challenge (error="invalid_token")
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential
+    Then every 401 to a presented Bearer token names the error in its challenge
 
   # The forged credentials below differ from a valid one minted the same way (the positive
   # control) in exactly one respect each.

@@ -111,6 +111,8 @@ pub static CORE: &[TestPurpose] = &[
         B::RequestValidation, &["rfc9110-11.6.1-www-authenticate", "rfc6750-3-www-authenticate"], A::Always),
     tp("CCF-CRED-19", "Every 401 carries a WWW-Authenticate challenge, also for a credential that was presented and refused (malformed, tampered, unsecured, under another scheme)",
         B::RequestValidation, &["rfc9110-11.6.1-www-authenticate", "rfc6750-3-www-authenticate"], A::Always),
+    tp("CCF-CRED-20", "A 401 to a presented Bearer token names the error in its challenge (error=\"invalid_token\")",
+        B::RequestValidation, &["rfc6750-3.1-error-attribute"], A::Always),
     tp("CCF-CRED-11", "The core rejects a credential with an unknown critical header parameter (crit)",
         B::RequestValidation, &["33122-6.1-token-validated", "rfc7515-4.1.11-crit", "rfc7519-7.2-reject"], A::Requires(C::AcceptsHarnessCredentials)).needs(MINTED),
     tp("CCF-CRED-12", "The core rejects a credential whose audience (aud) does not name it",

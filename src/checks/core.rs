@@ -557,6 +557,70 @@ pub fn www_authenticate_on_every_401(
     ))
 }
 
+/// CCF-CRED-20: every 401 to a presented Bearer token names the error in its challenge (RFC
+/// 6750 §3.1: the resource server SHOULD include the "error" attribute). A 401 without any
+/// challenge is CCF-CRED-10's or -19's finding; other answers are not judged.
+pub fn error_attribute_on_every_401(
+    missing: &HttpResponse,
+    bearer: &[(String, HttpResponse)],
+) -> Check {
+    let challenge = |r: &HttpResponse| r.header("www-authenticate").map(str::to_string);
+    let judged: Vec<&(String, HttpResponse)> =
+        bearer.iter().filter(|(_, r)| r.status == 401).collect();
+    if judged.is_empty() {
+        return Check::Inconclusive(
+            "no presented Bearer token was answered 401, so there is no challenge to judge".into(),
+        );
+    }
+    if judged
+        .iter()
+        .any(|(_, r)| challenge(r).is_none_or(|c| c.trim().is_empty()))
+    {
+        let root = if missing.status == 401 && challenge(missing).is_none() {
+            "CCF-CRED-10"
+        } else {
+            "CCF-CRED-19"
+        };
+        return Check::blocked(
+            Some(root),
+            "a 401 to a presented token carries no WWW-Authenticate challenge at all",
+        );
+    }
+    // An auth-param named error, in any case, outside quoted values (a realm may say "error").
+    let names_error = |c: &str| {
+        c.split(',').any(|p| {
+            let p = p.trim();
+            let p = p
+                .strip_prefix("Bearer ")
+                .or_else(|| p.strip_prefix("bearer "))
+                .unwrap_or(p)
+                .trim();
+            p.split_once('=')
+                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("error"))
+        })
+    };
+    let lacking: Vec<String> = judged
+        .iter()
+        .filter(|(_, r)| !challenge(r).is_some_and(|c| names_error(&c)))
+        .map(|(label, r)| format!("{label}: {}", challenge(r).unwrap_or_default()))
+        .collect();
+    if lacking.is_empty() {
+        Check::Pass(format!(
+            "each 401 to a presented Bearer token names the error: {}",
+            judged
+                .iter()
+                .map(|(label, r)| format!("{label}: {}", challenge(r).unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    } else {
+        Check::Fail(format!(
+            "the challenge to a presented Bearer token does not name the error (RFC 6750 §3.1: SHOULD include the \"error\" attribute, e.g. error=\"invalid_token\"): {}",
+            lacking.join("; ")
+        ))
+    }
+}
+
 /// Rejected with one of `statuses`.
 pub fn rejected_with(resp: &HttpResponse, statuses: &[u16]) -> Check {
     match rejected(resp) {
@@ -1032,6 +1096,56 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn a_presented_token_s_401_names_the_error() {
+        let challenged = |v: &str| {
+            let mut r = resp(401, "application/problem+json", "{}", None);
+            r.headers.push(("WWW-Authenticate".into(), v.into()));
+            r
+        };
+        let bare = resp(401, "application/problem+json", "{}", None);
+        let bearer = |rs: Vec<HttpResponse>| -> Vec<(String, HttpResponse)> {
+            rs.into_iter()
+                .enumerate()
+                .map(|(i, r)| (format!("token {i}"), r))
+                .collect()
+        };
+        let named = challenged("Bearer realm=\"x\", error=\"invalid_token\"");
+        super::super::assert_pass(&error_attribute_on_every_401(
+            &named,
+            &bearer(vec![named.clone()]),
+        ));
+        // "error" inside the realm's value is not the attribute.
+        let realm_only = challenged("Bearer realm=\"error\"");
+        let c = error_attribute_on_every_401(&named, &bearer(vec![named.clone(), realm_only]));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("token 1") && !m.contains("token 0:")),
+            "{c:?}"
+        );
+        // No challenge at all: CCF-CRED-10's or -19's finding.
+        assert!(matches!(
+            error_attribute_on_every_401(&bare, &bearer(vec![bare.clone()])),
+            Check::Blocked {
+                by: Some("CCF-CRED-10"),
+                ..
+            }
+        ));
+        assert!(matches!(
+            error_attribute_on_every_401(&named, &bearer(vec![bare.clone()])),
+            Check::Blocked {
+                by: Some("CCF-CRED-19"),
+                ..
+            }
+        ));
+        assert!(matches!(
+            error_attribute_on_every_401(
+                &named,
+                &bearer(vec![resp(422, "application/json", "{}", None)])
+            ),
+            Check::Inconclusive(_)
+        ));
     }
 
     #[test]

@@ -137,6 +137,8 @@ catalogued! { FaultSpec;
             catches: &["CCF-CRED-10"] },
         WwwAuthenticateOnlyWhenMissing => FaultSpec { name: "www-authenticate-only-when-missing", bug: "sends WWW-Authenticate with the 401 for a missing credential, not with the 401s for presented but invalid ones", breaks: "RFC 9110 §11.6.1, RFC 6750 §3",
             catches: &["CCF-CRED-19"] },
+        NoErrorAttribute => FaultSpec { name: "no-error-attribute", bug: "challenges a presented but invalid Bearer token without the error attribute (Bearer realm only)", breaks: "RFC 6750 §3.1 (recommended)",
+            catches: &["CCF-CRED-20"] },
         OffboardKeepsProfile => FaultSpec { name: "offboard-keeps-profile", bug: "answers the offboarding DELETE 204 but deletes neither the invoker profile nor its certificate", breaks: "TS 33.122 §6.8 step 3",
             // CCF-OFF-02 finds the key refused and the old resource alive: inconclusive,
             // pointing at CCF-OFF-01.

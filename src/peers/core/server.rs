@@ -308,7 +308,22 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         let client_cert = client_cert.clone();
         async move {
             let presented = req.headers().contains_key(http::header::AUTHORIZATION);
-            let resp = route(&state, client_cert.as_deref(), req).await;
+            let bearer = req
+                .headers()
+                .get(http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer "));
+            let mut resp = route(&state, client_cert.as_deref(), req).await;
+            if bearer && resp.status() == StatusCode::UNAUTHORIZED {
+                // RFC 6750 §3.1: a presented token that failed authentication is named in the
+                // challenge (no header or another scheme gets none).
+                resp.headers_mut().insert(
+                    http::header::WWW_AUTHENTICATE,
+                    http::HeaderValue::from_static(
+                        "Bearer realm=\"capif-onboarding\", error=\"invalid_token\"",
+                    ),
+                );
+            }
             Ok::<_, Infallible>(alter(&state.settings, presented, resp).await)
         }
     });
@@ -469,6 +484,14 @@ async fn alter(
         || (faults.has(CoreFault::WwwAuthenticateOnlyWhenMissing) && presented)
     {
         r.headers_mut().remove(http::header::WWW_AUTHENTICATE);
+    }
+    if faults.has(CoreFault::NoErrorAttribute)
+        && r.headers().contains_key(http::header::WWW_AUTHENTICATE)
+    {
+        r.headers_mut().insert(
+            http::header::WWW_AUTHENTICATE,
+            http::HeaderValue::from_static("Bearer realm=\"capif-onboarding\""),
+        );
     }
     if faults.has(CoreFault::LocationOtherPort) {
         relocate(&mut r, |u| {

@@ -359,3 +359,19 @@ async fn every_401_challenges(w: &mut SuiteWorld) -> StepResult {
     let check = checks::www_authenticate_on_every_401(&missing.1, presented);
     w.check(check)
 }
+
+#[then("every 401 to a presented Bearer token names the error in its challenge")]
+async fn every_401_names_the_error(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some((missing, presented)) = w.on_core.refusals.split_first() else {
+        return w.harness_error("no refused credential was recorded");
+    };
+    // The Basic-scheme request carries no Bearer token: not judged here.
+    let bearer: Vec<(String, crate::net::HttpResponse)> = presented
+        .iter()
+        .filter(|(label, _)| !label.contains("Basic"))
+        .cloned()
+        .collect();
+    let check = checks::error_attribute_on_every_401(&missing.1, &bearer);
+    w.check(check)
+}
