@@ -557,6 +557,48 @@ pub fn www_authenticate_on_every_401(
     ))
 }
 
+/// The names of the auth-params of a challenge (`Bearer realm="x", error="invalid_token"` →
+/// realm, error), read as RFC 9110 §11.2 writes them: a quoted-string value (with its
+/// backslash escapes) is skipped whole, so a comma or an `error=` inside one is not a param.
+fn auth_param_names(challenge: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = challenge.trim_start().chars().peekable();
+    // The auth-scheme, up to the first space.
+    while chars.next_if(|c| *c != ' ').is_some() {}
+    loop {
+        while chars
+            .next_if(|c| *c == ' ' || *c == ',' || *c == '\t')
+            .is_some()
+        {}
+        let name: String =
+            std::iter::from_fn(|| chars.next_if(|c| !matches!(c, '=' | ',' | ' ' | '\t')))
+                .collect();
+        if name.is_empty() && chars.peek().is_none() {
+            return names;
+        }
+        while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+        if chars.next_if_eq(&'=').is_none() {
+            // token68 or a stray token: not an auth-param.
+            continue;
+        }
+        names.push(name);
+        while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+        if chars.next_if_eq(&'"').is_some() {
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            }
+        } else {
+            while chars.next_if(|c| *c != ',').is_some() {}
+        }
+    }
+}
+
 /// CCF-CRED-20: every 401 to a presented Bearer token names the error in its challenge (RFC
 /// 6750 §3.1: the resource server SHOULD include the "error" attribute). A 401 without any
 /// challenge is CCF-CRED-10's or -19's finding; other answers are not judged.
@@ -586,18 +628,10 @@ pub fn error_attribute_on_every_401(
             "a 401 to a presented token carries no WWW-Authenticate challenge at all",
         );
     }
-    // An auth-param named error, in any case, outside quoted values (a realm may say "error").
     let names_error = |c: &str| {
-        c.split(',').any(|p| {
-            let p = p.trim();
-            let p = p
-                .strip_prefix("Bearer ")
-                .or_else(|| p.strip_prefix("bearer "))
-                .unwrap_or(p)
-                .trim();
-            p.split_once('=')
-                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("error"))
-        })
+        auth_param_names(c)
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("error"))
     };
     let lacking: Vec<String> = judged
         .iter()
@@ -1096,6 +1130,26 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn auth_params_are_read_outside_quoted_values() {
+        assert_eq!(
+            auth_param_names(r#"Bearer realm="capif", error="invalid_token""#),
+            ["realm", "error"]
+        );
+        // A comma and "error=" inside a quoted value, an escaped quote: one param only.
+        assert_eq!(
+            auth_param_names(r#"Bearer realm="a, error=\"b\", c""#),
+            ["realm"]
+        );
+        assert_eq!(
+            auth_param_names("Bearer error=invalid_token , realm=x"),
+            ["error", "realm"]
+        );
+        assert!(auth_param_names("Bearer").is_empty());
+        // A token68 reads as a param of its own name: never "error" unless it says so.
+        assert_eq!(auth_param_names("Bearer abc123=="), ["abc123"]);
     }
 
     #[test]
