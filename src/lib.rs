@@ -20,6 +20,8 @@ pub mod model;
 pub mod net;
 pub mod peers;
 pub mod pki;
+#[cfg(test)]
+mod readme_blocks;
 pub mod report;
 pub mod run;
 pub mod suite;

@@ -135,29 +135,10 @@ mod tests {
     /// readme_severity` rewrites it.
     #[test]
     fn readme_severity_table_matches_the_catalogue() {
-        const BEGIN: &str = "<!-- severity-table:begin -->\n";
-        const END: &str = "<!-- severity-table:end -->";
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-        let readme = std::fs::read_to_string(&path).unwrap();
-        let (Some(a), Some(b)) = (readme.find(BEGIN), readme.find(END)) else {
-            panic!("README.md has no {BEGIN:?} … {END:?} block");
-        };
-        let current = &readme[a + BEGIN.len()..b];
-        let want = severity_table();
-        if current != want && std::env::var_os("UPDATE_README").is_some() {
-            let updated = format!("{}{want}{}", &readme[..a + BEGIN.len()], &readme[b..]);
-            std::fs::write(&path, updated).unwrap();
-            return;
-        }
-        let first = current
-            .lines()
-            .zip(want.lines())
-            .find(|(a, b)| a != b)
-            .map(|(a, b)| format!("README: {a}\ncatalogue: {b}"))
-            .unwrap_or_else(|| "one has more rows".into());
-        assert!(
-            current == want,
-            "README.md's severity table differs from the catalogue (UPDATE_README=1 cargo test --lib readme_severity):\n{first}"
+        crate::readme_blocks::generated_block(
+            "severity-table",
+            &severity_table(),
+            "cargo test --lib readme_severity",
         );
     }
 

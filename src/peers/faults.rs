@@ -339,40 +339,11 @@ mod tests {
     /// The README's fault tables are the catalogue's (UPDATE_README=1 rewrites them).
     #[test]
     fn readme_fault_tables_match_the_catalogue() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-        let mut readme = std::fs::read_to_string(&path).unwrap();
-        let tables = [
-            (
-                "core",
-                readme_table("core", CoreFault::ALL.iter().map(|f| f.spec())),
-            ),
-            (
-                "invoker",
-                readme_table("invoker", InvokerFault::ALL.iter().map(|f| f.spec())),
-            ),
-        ];
-        let mut stale = Vec::new();
-        for (role, want) in tables {
-            let (begin, end) = (
-                format!("<!-- faults:{role}:begin -->\n"),
-                format!("<!-- faults:{role}:end -->"),
-            );
-            let (Some(a), Some(b)) = (readme.find(&begin), readme.find(&end)) else {
-                panic!("README.md has no {begin:?} … {end:?} block");
-            };
-            if readme[a + begin.len()..b] != want {
-                stale.push(role);
-                readme = format!("{}{want}{}", &readme[..a + begin.len()], &readme[b..]);
-            }
-        }
-        if !stale.is_empty() && std::env::var_os("UPDATE_README").is_some() {
-            std::fs::write(&path, readme).unwrap();
-            return;
-        }
-        assert!(
-            stale.is_empty(),
-            "README.md's fault tables {stale:?} differ from the catalogue (UPDATE_README=1 cargo test --lib readme_fault)"
-        );
+        let rerun = "cargo test --lib readme_fault";
+        let core = readme_table("core", CoreFault::ALL.iter().map(|f| f.spec()));
+        crate::readme_blocks::generated_block("faults:core", &core, rerun);
+        let invoker = readme_table("invoker", InvokerFault::ALL.iter().map(|f| f.spec()));
+        crate::readme_blocks::generated_block("faults:invoker", &invoker, rerun);
     }
 
     #[test]

@@ -127,22 +127,10 @@ mod readme_tests {
     /// The README's variants table is the catalogue's (UPDATE_README=1 rewrites it).
     #[test]
     fn readme_variant_table_matches_the_catalogue() {
-        const BEGIN: &str = "<!-- variants:begin -->\n";
-        const END: &str = "<!-- variants:end -->";
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-        let readme = std::fs::read_to_string(&path).unwrap();
-        let (Some(a), Some(b)) = (readme.find(BEGIN), readme.find(END)) else {
-            panic!("README.md has no {BEGIN:?} … {END:?} block");
-        };
-        let want = super::readme_table();
-        if readme[a + BEGIN.len()..b] != want && std::env::var_os("UPDATE_README").is_some() {
-            let updated = format!("{}{want}{}", &readme[..a + BEGIN.len()], &readme[b..]);
-            std::fs::write(&path, updated).unwrap();
-            return;
-        }
-        assert!(
-            readme[a + BEGIN.len()..b] == want,
-            "README.md's variants table differs from the catalogue (UPDATE_README=1 cargo test --lib readme_variant)"
+        crate::readme_blocks::generated_block(
+            "variants",
+            &super::readme_table(),
+            "cargo test --lib readme_variant",
         );
     }
 }
