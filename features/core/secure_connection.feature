@@ -26,6 +26,10 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   [33210-6.2.2-secp384r1] Key exchange with secp384r1 should be supported.
   [rfc9325-3.5-server-reneg-info] TLS 1.2 clients and servers MUST implement the renegotiation_info extension, as defined in [RFC5746].
   [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
+  [rfc9325-4.2.1-prefer] Servers MUST prefer this cipher suite [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256] over weaker cipher suites whenever it is proposed, even if it is not the first proposal.
+  [rfc9325-4.5-rsa2048] servers MUST authenticate using certificates with at least a 2048-bit modulus for the public key
+  [rfc9325-4.5-curves] Curves of less than 224 bits MUST NOT be used
+  [rfc9325-4.5-sha1-md5] In addition, the use of the SHA-256 hash algorithm is RECOMMENDED and SHA-1 or MD5 MUST NOT be used
 
   @CCF-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls @req:33122-6.1-tls-profile
   Scenario: CCF-TLS-01 The core presents a certificate that chains to the provisioned root and is valid for its name, over TLS 1.2 or 1.3
@@ -109,6 +113,25 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
     Given a CAPIF core under test
     When the invoker offers TLS 1.2 suites one class at a time
     Then every TLS 1.2 ServerHello negotiates extended_master_secret
+
+  # One hand-built hello: every suite of the discouraged classes (3DES, static RSA, static and
+  # ephemeral finite-field DH, CBC) first, TLS_ECDHE_ECDSA/RSA_WITH_AES_128_GCM_SHA256 last. The
+  # enumeration tells whether the core accepts any weaker suite alone: a pass says which it was.
+  @CCF-TLS-15 @branch:secure-connection @severity:mandatory @req:rfc9325-4.2.1-prefer
+  Scenario: CCF-TLS-15 Proposed every discouraged TLS 1.2 suite first and TLS_ECDHE_*_AES_128_GCM_SHA256 last, the core selects the latter
+    Given a CAPIF core under test
+    When the invoker offers TLS 1.2 suites one class at a time
+    And the invoker proposes every discouraged TLS 1.2 suite first and the AES-128-GCM ECDHE suites last
+    Then the core selected an AES-128-GCM ECDHE suite
+
+  # Read from the chain itself through a handshake that verifies nothing, so a chain the
+  # harness's verifier refuses for its algorithm is judged here (and CCF-TLS-01 points here).
+  # A self-signed certificate's own signature is not judged (RFC 8446 §4.4.2.2).
+  @CCF-TLS-16 @branch:secure-connection @severity:mandatory @req:rfc9325-4.5-rsa2048 @req:rfc9325-4.5-curves @req:rfc9325-4.5-sha1-md5
+  Scenario: CCF-TLS-16 No certificate the core presents has an RSA key under 2048 bits, an EC key under 224 bits or a SHA-1 or MD5 signature
+    Given a CAPIF core under test
+    When the invoker reads the certificates the core presents, verifying nothing
+    Then no certificate has a short key or a SHA-1 or MD5 signature
 
   # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
   # after the same hello with the recommended AEAD suites got a ServerHello (positive control).

@@ -24,6 +24,7 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [rfc8446-4.1.3-downgrade-abort] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values. TLS 1.2 clients SHOULD also check that the last 8 bytes are not equal to the second value if the ServerHello indicates TLS 1.1 or below. If a match is found, the client MUST abort the handshake with an "illegal_parameter" alert.
   [rfc8446-4.1.3-downgrade] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values.
   [33210-6.2.1-no-upgrade] If the TLS connection is used to transport HTTP over TLS as specified in RFC 9110, then the client shall not establish a connection "upgraded to TLS Within HTTP/1.1" per RFC 2817, but shall only establish the tunnel over a raw TCP connection.
+  [rfc9325-4.5-sha1-md5] In addition, the use of the SHA-256 hash algorithm is RECOMMENDED and SHA-1 or MD5 MUST NOT be used
 
   @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA and sends nothing
@@ -162,3 +163,12 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     And the harness core presents its valid certificate
     When the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it
     Then the invoker aborts on the sentinel with illegal_parameter and goes on without it
+
+  # The chain is whole and its signature real (an RSA intermediate of the provisioned root signed
+  # the leaf with sha1WithRSAEncryption): only the algorithm is wrong.
+  @INV-TLS-18 @branch:secure-connection @severity:mandatory @req:rfc9325-4.5-sha1-md5
+  Scenario: INV-TLS-18 The invoker refuses a core certificate signed with SHA-1 and sends nothing
+    Given an API invoker under test
+    And the harness core presents a sha1-signed certificate
+    When the invoker onboards
+    Then the invoker aborts the handshake, sends nothing and reports failure

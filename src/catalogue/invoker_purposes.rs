@@ -54,6 +54,7 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TLS-16", "Having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2 ServerHello carrying the downgrade sentinel, and goes on with the same ServerHello without it", B::SecureConnection,
         &["rfc8446-4.1.3-downgrade-abort", "rfc8446-4.1.3-downgrade"]),
     tp("INV-TLS-17", "The invoker never asks a listener for an upgrade to TLS within HTTP/1.1 (Upgrade: TLS in clear)", B::SecureConnection, &["33210-6.2.1-no-upgrade"]),
+    tp("INV-TLS-18", "The invoker refuses a core certificate signed with SHA-1 and sends nothing", B::SecureConnection, &["rfc9325-4.5-sha1-md5"]),
     tp("INV-CRED-01", "The request carries the provisioned credential as Authorization: Bearer", B::RequestValidation, &["33122-B.1-request", "rfc6750-2.1-bearer"]),
     tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, &["33122-B.1-error"]).policy(S::Mandatory, OUTCOME),
     tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, &["33122-B.1-error"]),

@@ -103,10 +103,49 @@ pub fn secure_connection(
 ) -> Check {
     match outcome {
         Ok(tls) => tls_version_allowed(tls, server_name),
+        // One defect, one failure: a chain refused only for its algorithm is CCF-TLS-16's.
+        Err(e) if e.weak_algorithm => Check::blocked(
+            Some("CCF-TLS-16"),
+            format!(
+                "the harness refused the core's certificate for its signature algorithm or key ({e}); CCF-TLS-16 judges key and signature strength"
+            ),
+        ),
         Err(e) => Check::Fail(format!(
             "the secure connection could not be established with the provisioned root and name {server_name}: {e}"
         )),
     }
+}
+
+/// CCF-TLS-16: no certificate the core presents (read through a handshake that verifies
+/// nothing, so a chain the strict verifier refuses is judged too) has an RSA key under 2048
+/// bits, an EC key under 224 bits or a SHA-1/MD5 signature (RFC 9325 §4.5; see
+/// [`crate::pki::weaknesses`]).
+pub fn certificate_strength(
+    chain: &Result<Vec<rustls_pki_types::CertificateDer<'static>>, String>,
+) -> Check {
+    let chain = match chain {
+        Ok(c) if !c.is_empty() => c,
+        Ok(_) => return Check::Inconclusive("the core presented no certificate".into()),
+        Err(e) => {
+            return Check::Inconclusive(format!(
+                "no handshake with the core completed, so no certificate was seen: {e}"
+            ))
+        }
+    };
+    let weak = crate::pki::weaknesses(chain);
+    if weak.is_empty() {
+        return Check::Pass(format!(
+            "none of the {} certificate(s) the core presents has an RSA key under 2048 bits, an EC key under 224 bits or a SHA-1/MD5 signature",
+            chain.len()
+        ));
+    }
+    Check::Fail(format!(
+        "{} (RFC 9325 §4.5: RSA of at least 2048 bits, no curve under 224 bits, SHA-1 or MD5 MUST NOT be used)",
+        weak.iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    ))
 }
 
 /// A client offering only `version` (TLS 1.2 or 1.3, both "shall be supported") completes a
@@ -178,6 +217,74 @@ pub fn handshake_with_offer(
         ),
         Err(e) => Check::Fail(format!(
             "offered {offer}, the core did not complete a handshake: {e} ({requirement})"
+        )),
+    }
+}
+
+/// The TLS 1.2 suites RFC 9325 §4.2.1 names (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) and its
+/// ECDSA twin, for a core whose certificate is an EC key: proposed last by CCF-TLS-15.
+pub const AES128_GCM_ECDHE: [u16; 2] = [0xc02b, 0xc02f];
+
+/// CCF-TLS-15: proposed every discouraged TLS 1.2 suite first and the AES-128-GCM ECDHE suites
+/// last, the core selects one of the latter (RFC 9325 §4.2.1: "Servers MUST prefer this cipher
+/// suite over weaker cipher suites whenever it is proposed, even if it is not the first
+/// proposal."). `answer` is that hello's outcome and selected suite; `found` is the run's TLS
+/// 1.2 enumeration, which tells whether a pass shows a preference (the core accepts weaker
+/// suites alone, yet chose the AEAD one) or only a refusal of the weaker ones.
+pub fn prefers_aes128_gcm_ecdhe(
+    answer: &(LegacyHelloOutcome, Option<u16>),
+    found: &crate::sut::tls_enumeration::Enumeration,
+) -> Check {
+    use crate::net::suites::{suite_name, SuiteClass};
+    let supported: Vec<u16> = found
+        .accepted
+        .iter()
+        .map(|a| a.suite)
+        .filter(|s| AES128_GCM_ECDHE.contains(s))
+        .collect();
+    let weaker_accepted = found
+        .accepted
+        .iter()
+        .filter(|a| SuiteClass::DISCOURAGED.contains(&a.class))
+        .count();
+    match answer {
+        (LegacyHelloOutcome::ServerHello { .. }, Some(s)) if AES128_GCM_ECDHE.contains(s) => {
+            Check::Pass(if weaker_accepted > 0 {
+                format!(
+                    "proposed last, after every discouraged suite, {} was selected; the core accepts {weaker_accepted} of the weaker suites when offered alone (enumeration), so this is its preference",
+                    suite_name(*s)
+                )
+            } else {
+                format!(
+                    "proposed last, after every discouraged suite, {} was selected; the core accepts none of the weaker suites alone, so it met the preference by refusing them",
+                    suite_name(*s)
+                )
+            })
+        }
+        (LegacyHelloOutcome::ServerHello { .. }, Some(s))
+            if SuiteClass::DISCOURAGED.contains(&SuiteClass::of(*s)) =>
+        {
+            Check::Fail(format!(
+                "the core selected {} ({}) though TLS_ECDHE_*_AES_128_GCM_SHA256 was proposed too, last; RFC 9325 §4.2.1: servers MUST prefer it over weaker suites even when it is not the first proposal",
+                suite_name(*s),
+                SuiteClass::of(*s).name()
+            ))
+        }
+        (LegacyHelloOutcome::ServerHello { .. }, s) => Check::Inconclusive(format!(
+            "the ServerHello selected {}, which was not proposed",
+            s.map(suite_name).unwrap_or_else(|| "no readable suite".into())
+        )),
+        (refusal, _) if supported.is_empty() => Check::blocked(
+            None,
+            format!(
+                "the core accepts neither TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 nor TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 over TLS 1.2 (enumeration), so there is no preference to judge; the hello proposing them last was answered with: {}",
+                refusal.describe()
+            ),
+        ),
+        (refusal, _) => Check::Inconclusive(format!(
+            "the core accepts {} alone but answered the hello proposing it after the weaker suites with: {}; no suite was negotiated, so no preference was shown",
+            suite_name(supported[0]),
+            refusal.describe()
         )),
     }
 }
@@ -1117,6 +1224,7 @@ mod tests {
         crate::net::TlsFailure {
             message: message.into(),
             certificate_required: message.ends_with("CertificateRequired"),
+            weak_algorithm: message.contains("UnsupportedSignatureAlgorithm"),
         }
     }
 
@@ -1313,6 +1421,104 @@ mod tests {
                 by: Some("CCF-TLS-04"),
                 ..
             }
+        ));
+    }
+
+    #[test]
+    fn proposed_last_the_aes128_gcm_ecdhe_suite_must_still_be_chosen() {
+        use crate::net::suites::SuiteClass;
+        use crate::sut::tls_enumeration::{AcceptedSuite, Enumeration};
+        let accepted = |s: u16| AcceptedSuite {
+            suite: s,
+            class: SuiteClass::of(s),
+            encrypt_then_mac: false,
+            renegotiation_info: true,
+            extended_master_secret: true,
+        };
+        let found = |suites: &[u16]| Enumeration {
+            accepted: suites.iter().map(|s| accepted(*s)).collect(),
+            ..Default::default()
+        };
+        let hello = LegacyHelloOutcome::ServerHello { version: 0x0303 };
+        // Static RSA AES-128-CBC-SHA (0x002f) is accepted alone, and chosen when first: fail.
+        let lax = found(&[0x002f, 0xc02f]);
+        let c = prefers_aes128_gcm_ecdhe(&(hello.clone(), Some(0x002f)), &lax);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("TLS_RSA_WITH_AES_128_CBC_SHA") && m.contains("4.2.1")),
+            "{c:?}"
+        );
+        // The AEAD suite chosen by a core that also accepts weaker ones: a shown preference.
+        let c = prefers_aes128_gcm_ecdhe(&(hello.clone(), Some(0xc02f)), &lax);
+        assert!(
+            matches!(&c, Check::Pass(m) if m.contains("accepts 1 of the weaker")),
+            "{c:?}"
+        );
+        // By a core that accepts no weaker suite: a pass that says so.
+        let strict = found(&[0xc02b, 0xc02c]);
+        let c = prefers_aes128_gcm_ecdhe(&(hello.clone(), Some(0xc02b)), &strict);
+        assert!(
+            matches!(&c, Check::Pass(m) if m.contains("refusing them")),
+            "{c:?}"
+        );
+        // A refusal shows no preference: never a pass.
+        let alert = LegacyHelloOutcome::Alert {
+            level: 2,
+            description: 40,
+        };
+        assert!(matches!(
+            prefers_aes128_gcm_ecdhe(&(alert.clone(), None), &strict),
+            Check::Inconclusive(_)
+        ));
+        assert!(matches!(
+            prefers_aes128_gcm_ecdhe(&(alert, None), &found(&[0xc030])),
+            Check::Blocked { by: None, .. }
+        ));
+        // A suite that was not proposed: inconclusive.
+        assert!(matches!(
+            prefers_aes128_gcm_ecdhe(&(hello, Some(0x1301)), &strict),
+            Check::Inconclusive(_)
+        ));
+    }
+
+    #[test]
+    fn a_weak_core_certificate_fails_strength_and_defers_the_chain_verdict() {
+        use crate::pki::{Authority, Identity, ServerVariant};
+        let ca = Authority::new_root("strength root").unwrap();
+        let hosts = vec!["capif.example".to_string()];
+        let good = ca
+            .issue_identity(&crate::pki::CertProfile::Server {
+                hosts: hosts.clone(),
+            })
+            .unwrap();
+        super::super::assert_pass(&certificate_strength(&Ok(good.chain)));
+        let bad = Identity::bad_server(&ca, ServerVariant::Sha1Signed, &hosts).unwrap();
+        let c = certificate_strength(&Ok(bad.chain));
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("sha1WithRSAEncryption") && m.contains("capif.example")),
+            "{c:?}"
+        );
+        // Nothing seen: never a pass.
+        assert!(matches!(
+            certificate_strength(&Ok(vec![])),
+            Check::Inconclusive(_)
+        ));
+        assert!(matches!(
+            certificate_strength(&Err("refused".into())),
+            Check::Inconclusive(_)
+        ));
+        // CCF-TLS-01 leaves a refusal for the algorithm to CCF-TLS-16, and fails the others.
+        let weak = tls_failure("invalid peer certificate: UnsupportedSignatureAlgorithmContext");
+        assert!(matches!(
+            secure_connection(&Err(weak), "capif.example"),
+            Check::Blocked {
+                by: Some("CCF-TLS-16"),
+                ..
+            }
+        ));
+        let unknown = tls_failure("invalid peer certificate: UnknownIssuer");
+        assert!(matches!(
+            secure_connection(&Err(unknown), "capif.example"),
+            Check::Fail(_)
         ));
     }
 

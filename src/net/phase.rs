@@ -94,6 +94,9 @@ pub struct TlsFailure {
     pub message: String,
     /// The peer sent certificate_required.
     pub certificate_required: bool,
+    /// The peer's certificate was refused for a signature algorithm or key the verifier does
+    /// not accept (SHA-1, a small RSA key): key and signature strength judge it, not the chain.
+    pub weak_algorithm: bool,
 }
 
 impl TlsFailure {
@@ -102,6 +105,7 @@ impl TlsFailure {
         Self {
             message: message.into(),
             certificate_required: false,
+            weak_algorithm: false,
         }
     }
 }
@@ -111,6 +115,7 @@ impl From<&PhaseError> for TlsFailure {
         Self {
             message: e.to_string(),
             certificate_required: e.certificate_required(),
+            weak_algorithm: e.weak_algorithm(),
         }
     }
 }
@@ -132,6 +137,25 @@ impl PhaseError {
                 Some(rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired))
             )
         )
+    }
+
+    /// Whether our verifier refused the peer's certificate for its signature algorithm or key
+    /// (webpki supports no SHA-1 or MD5 signature and no RSA key under 2048 bits).
+    pub fn weak_algorithm(&self) -> bool {
+        use rustls::CertificateError as E;
+        let PhaseError::Io { source, .. } = self else {
+            return false;
+        };
+        #[allow(deprecated)]
+        let weak = matches!(
+            rustls_error(source),
+            Some(rustls::Error::InvalidCertificate(
+                E::UnsupportedSignatureAlgorithm
+                    | E::UnsupportedSignatureAlgorithmContext { .. }
+                    | E::UnsupportedSignatureAlgorithmForPublicKeyContext { .. }
+            ))
+        );
+        weak
     }
 
     /// The phase that failed.

@@ -111,6 +111,10 @@ catalogued! { FaultSpec;
             catches: &["CCF-TLS-11"] },
         NoExtendedMasterSecret => FaultSpec { name: "no-extended-master-secret", bug: "does not negotiate extended_master_secret in TLS 1.2 (a loopback relay renames the acknowledgement rustls sends, for hellos carrying renegotiation_info)", breaks: "RFC 9325 §3.5, RFC 7627",
             catches: &["CCF-TLS-12"] },
+        Sha1ServerCert => FaultSpec { name: "sha1-server-cert", bug: "presents a server certificate signed with SHA-1 (by an RSA intermediate of the provisioned root; otherwise a valid chain)", breaks: "RFC 9325 §4.5",
+            catches: &["CCF-TLS-16"] },
+        PrefersWeakerSuite => FaultSpec { name: "prefers-weaker-suite", bug: "selects the first discouraged TLS 1.2 suite a client proposes ahead of TLS_ECDHE_*_AES_128_GCM_SHA256 (a loopback relay rewrites the ServerHello's suite, for hellos proposing both)", breaks: "RFC 9325 §4.2.1",
+            catches: &["CCF-TLS-15"] },
         AcceptAlgNone => FaultSpec { name: "accept-alg-none", bug: "accepts an unsecured credential (alg: none, no signature)", breaks: "RFC 7518 §3.6, RFC 8725 §3.1",
             catches: &["CCF-CRED-09"] },
         IgnoreCrit => FaultSpec { name: "ignore-crit", bug: "accepts a credential naming an unknown critical header parameter", breaks: "RFC 7515 §4.1.11",
@@ -187,9 +191,11 @@ catalogued! { FaultSpec;
     /// Deliberate bugs of the reference invoker.
     pub enum InvokerFault {
         SkipCertVerification => FaultSpec { name: "skip-cert-verification", bug: "accepts any server certificate", breaks: "TS 33.122 §6.1 step 2",
-            catches: &["INV-TLS-01", "INV-TLS-02", "INV-TLS-03", "INV-TLS-04", "INV-TLS-05", "INV-TLS-06", "INV-TLS-09", "INV-TLS-14"] },
+            catches: &["INV-TLS-01", "INV-TLS-02", "INV-TLS-03", "INV-TLS-04", "INV-TLS-05", "INV-TLS-06", "INV-TLS-09", "INV-TLS-14", "INV-TLS-18"] },
         SkipHostnameCheck => FaultSpec { name: "skip-hostname-check", bug: "verifies the chain but not the server name", breaks: "TS 33.122 §6.1 step 2",
             catches: &["INV-TLS-04", "INV-TLS-14"] },
+        AcceptSha1Cert => FaultSpec { name: "accept-sha1-cert", bug: "verifies chain, validity and name, but with a legacy algorithm list that accepts SHA-1 certificate signatures", breaks: "RFC 9325 §4.5",
+            catches: &["INV-TLS-18"] },
         NoSni => FaultSpec { name: "no-sni", bug: "sends no server_name (SNI) extension", breaks: "RFC 8446 §9.2",
             catches: &["INV-TLS-13"] },
         IgnoreDowngradeSentinel => FaultSpec { name: "ignore-downgrade-sentinel", bug: "offers TLS 1.3 but takes a TLS 1.2 ServerHello whose random carries the downgrade sentinel (a loopback relay blanks it before rustls, which always checks, can see it)", breaks: "RFC 8446 §4.1.3",

@@ -1,5 +1,5 @@
 //! Deliberately broken server-certificate verifiers, used only by faults of the reference peers
-//! (`skip-cert-verification`, `skip-hostname-check`, `register-skip-verify` of the invoker,
+//! (`skip-cert-verification`, `skip-hostname-check`, `accept-sha1-cert`, `register-skip-verify` of the invoker,
 //! `follow-jku` / `follow-x5u` of the core): the self-test of the harness.
 
 use std::sync::Arc;
@@ -15,6 +15,38 @@ pub struct LaxVerifier {
     provider: Arc<CryptoProvider>,
     /// None: accept anything. Some: verify the chain against these roots, but not the name.
     roots: Option<Vec<TrustAnchor<'static>>>,
+    /// Verify chain and name, and accept SHA-1 certificate signatures (`accept-sha1-cert`).
+    sha1: bool,
+}
+
+/// sha1WithRSAEncryption, which webpki rightly does not offer: what a verifier built with a
+/// legacy algorithm list accepts (ring's legacy SHA-1 verification).
+#[derive(Debug)]
+struct RsaSha1;
+
+impl rustls_pki_types::SignatureVerificationAlgorithm for RsaSha1 {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), rustls_pki_types::InvalidSignature> {
+        ring::signature::UnparsedPublicKey::new(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            public_key,
+        )
+        .verify(message, signature)
+        .map_err(|_| rustls_pki_types::InvalidSignature)
+    }
+    fn public_key_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
+        rustls_pki_types::alg_id::RSA_ENCRYPTION
+    }
+    fn signature_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
+        // OID 1.2.840.113549.1.1.5, NULL parameters (the AlgorithmIdentifier's contents).
+        rustls_pki_types::AlgorithmIdentifier::from_slice(&[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
+        ])
+    }
 }
 
 impl LaxVerifier {
@@ -23,6 +55,7 @@ impl LaxVerifier {
         Arc::new(Self {
             provider: crate::net::provider(),
             roots: None,
+            sha1: false,
         })
     }
 
@@ -34,6 +67,20 @@ impl LaxVerifier {
         Arc::new(Self {
             provider: crate::net::provider(),
             roots: Some(roots.unwrap_or_default()),
+            sha1: false,
+        })
+    }
+
+    /// Verifies chain, validity, serverAuth and name against `ca`, but also accepts
+    /// certificates signed with SHA-1.
+    pub fn accepting_sha1(ca: &CertificateDer<'_>) -> Arc<Self> {
+        let roots = webpki::anchor_from_trusted_cert(ca)
+            .ok()
+            .map(|a| vec![a.to_owned()]);
+        Arc::new(Self {
+            provider: crate::net::provider(),
+            roots: Some(roots.unwrap_or_default()),
+            sha1: true,
         })
     }
 }
@@ -43,15 +90,33 @@ impl ServerCertVerifier for LaxVerifier {
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
+        server_name: &ServerName<'_>,
         _ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        static WITH_SHA1: std::sync::OnceLock<
+            Vec<&'static dyn rustls_pki_types::SignatureVerificationAlgorithm>,
+        > = std::sync::OnceLock::new();
+        let algs = if self.sha1 {
+            WITH_SHA1
+                .get_or_init(|| {
+                    let mut v = webpki::ALL_VERIFICATION_ALGS.to_vec();
+                    v.push(&RsaSha1);
+                    v
+                })
+                .as_slice()
+        } else {
+            webpki::ALL_VERIFICATION_ALGS
+        };
         if let Some(roots) = &self.roots {
             let ee = webpki::EndEntityCert::try_from(end_entity)
                 .map_err(|e| rustls::Error::General(format!("{e:?}")))?;
+            if self.sha1 {
+                ee.verify_is_valid_for_subject_name(server_name)
+                    .map_err(|e| rustls::Error::General(format!("{e:?}")))?;
+            }
             ee.verify_for_usage(
-                webpki::ALL_VERIFICATION_ALGS,
+                algs,
                 roots,
                 intermediates,
                 now,

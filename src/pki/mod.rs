@@ -9,6 +9,7 @@ mod invoker_key;
 mod issued;
 mod minter;
 mod profile;
+mod strength;
 mod subject_key;
 
 pub use bundle::{Manifest, ManifestEntry, TestPki, BUNDLE_FILES};
@@ -35,6 +36,7 @@ pub use profile::{
     certificate_common_name, csr_common_name, der_to_pem, new_serial, pem_to_der, Authority,
     CertProfile, Identity, PkiError, ServerVariant, DEFAULT_HOSTS,
 };
+pub use strength::{describe as describe_strength, weaknesses, Weakness};
 pub use subject_key::{certificate_spki, parse_invoker_public_key, SubjectKey, SubjectKeyError};
 
 /// SHA-256 of `bytes` as lower-case hex with ':' separators (the usual fingerprint form).

@@ -93,11 +93,14 @@ pub enum ServerVariant {
     ClientAuthOnly,
     /// Issued by a certificate that is not a CA (basicConstraints CA:false).
     IssuedByNonCa,
+    /// Signed with SHA-1 (sha1WithRSAEncryption) by an RSA intermediate of the root: RFC 9325
+    /// §4.5 "SHA-1 or MD5 MUST NOT be used"; otherwise a valid chain.
+    Sha1Signed,
 }
 
 impl ServerVariant {
     /// Every variant, in a stable order.
-    pub const ALL: [ServerVariant; 7] = [
+    pub const ALL: [ServerVariant; 8] = [
         ServerVariant::OtherCa,
         ServerVariant::Expired,
         ServerVariant::NotYetValid,
@@ -105,6 +108,7 @@ impl ServerVariant {
         ServerVariant::SelfSigned,
         ServerVariant::ClientAuthOnly,
         ServerVariant::IssuedByNonCa,
+        ServerVariant::Sha1Signed,
     ];
 
     /// The Gherkin word for it ("the harness core presents a {word} certificate").
@@ -117,6 +121,7 @@ impl ServerVariant {
             ServerVariant::SelfSigned => "self-signed",
             ServerVariant::ClientAuthOnly => "client-auth-only",
             ServerVariant::IssuedByNonCa => "issued-by-non-ca",
+            ServerVariant::Sha1Signed => "sha1-signed",
         }
     }
 
@@ -130,6 +135,7 @@ impl ServerVariant {
             ServerVariant::SelfSigned => "that is self-signed",
             ServerVariant::ClientAuthOnly => "without serverAuth usage",
             ServerVariant::IssuedByNonCa => "issued by a non-CA certificate",
+            ServerVariant::Sha1Signed => "signed with SHA-1",
         }
     }
 }
@@ -234,7 +240,8 @@ impl CertProfile {
                     }
                     ServerVariant::OtherCa
                     | ServerVariant::SelfSigned
-                    | ServerVariant::IssuedByNonCa => {}
+                    | ServerVariant::IssuedByNonCa
+                    | ServerVariant::Sha1Signed => {}
                 }
             }
         }
@@ -302,6 +309,12 @@ impl Authority {
             issuer: Arc::new(Issuer::new(params, key)),
             key_pem,
         }
+    }
+
+    /// The issuer, for a certificate made by hand (tests).
+    #[cfg(test)]
+    pub(crate) fn issuer(&self) -> &Issuer<'static, KeyPair> {
+        &self.issuer
     }
 
     /// A new intermediate CA signed by this one.
@@ -488,8 +501,111 @@ impl Identity {
                     key,
                 ))
             }
+            ServerVariant::Sha1Signed => {
+                // An RSA intermediate of the root (signed as usual), whose signature on the
+                // leaf is SHA-1: the chain is whole, only the algorithm is weak.
+                let rsa = sha1::signer()?;
+                let params = CertProfile::IntermediateCa {
+                    name: "capif-conformance SHA-1 intermediate CA TEST ONLY".into(),
+                }
+                .params()?;
+                let intermediate = params.signed_by(&rsa.public, &ca.issuer)?;
+                let issuer = Issuer::new(params, rsa);
+                let key = KeyPair::generate()?;
+                let leaf = profile.params()?.signed_by(&key, &issuer)?;
+                Ok(Identity::new(
+                    vec![sha1::rewritten(leaf.der())?, intermediate.der().clone()],
+                    key,
+                ))
+            }
             _ => ca.issue_identity(&profile),
         }
+    }
+}
+
+/// SHA-1 certificate signatures, which neither ring nor rcgen makes: rcgen writes
+/// sha256WithRSAEncryption, the signer signs the TBS as it reads once that identifier says
+/// sha1WithRSAEncryption (same length), and [`rewritten`] makes the certificate say so. TEST
+/// ONLY: for the `sha1-signed` bad server certificate.
+mod sha1 {
+    use rcgen::{PublicKeyData, SignatureAlgorithm, SigningKey};
+    use rustls_pki_types::CertificateDer;
+
+    /// AlgorithmIdentifier { sha256WithRSAEncryption, NULL } and its SHA-1 twin.
+    const SHA256_RSA: [u8; 15] = [
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00,
+    ];
+    const SHA1_RSA: [u8; 15] = [
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
+    ];
+    /// The DER DigestInfo prefix of a SHA-1 digest (RFC 8017 §9.2 note 1).
+    const SHA1_DIGEST_INFO: [u8; 15] = [
+        0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
+    ];
+
+    /// An RSA-2048 key that signs with SHA-1 (its public half as rcgen sees it).
+    pub struct Sha1Signer {
+        pub public: rcgen::KeyPair,
+        private: rsa::RsaPrivateKey,
+    }
+
+    impl PublicKeyData for Sha1Signer {
+        fn der_bytes(&self) -> &[u8] {
+            self.public.der_bytes()
+        }
+        fn algorithm(&self) -> &'static SignatureAlgorithm {
+            &rcgen::PKCS_RSA_SHA256
+        }
+    }
+
+    impl SigningKey for Sha1Signer {
+        fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+            let tbs =
+                replace_once(tbs, &SHA256_RSA, &SHA1_RSA).ok_or(rcgen::Error::RingUnspecified)?;
+            let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &tbs);
+            let mut info = SHA1_DIGEST_INFO.to_vec();
+            info.extend_from_slice(digest.as_ref());
+            self.private
+                .sign(rsa::Pkcs1v15Sign::new_unprefixed(), &info)
+                .map_err(|_| rcgen::Error::RingUnspecified)
+        }
+    }
+
+    /// The RSA key, generated once per process (RSA generation is the slow part).
+    pub fn signer() -> Result<Sha1Signer, rcgen::Error> {
+        use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+        static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let der = KEY.get_or_init(|| {
+            rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+                .and_then(|k| k.to_pkcs8_der().map_err(Into::into))
+                .map(|d| d.as_bytes().to_vec())
+                .unwrap_or_default()
+        });
+        let private = rsa::RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|_| rcgen::Error::KeyGenerationUnavailable)?;
+        let public = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+            &rustls_pki_types::PrivatePkcs8KeyDer::from(der.clone()),
+            &rcgen::PKCS_RSA_SHA256,
+        )?;
+        Ok(Sha1Signer { public, private })
+    }
+
+    /// `cert` (signed by a [`Sha1Signer`]) saying sha1WithRSAEncryption in its TBS and outer
+    /// signature algorithm, which is what the signature was made over.
+    pub fn rewritten(cert: &CertificateDer<'_>) -> Result<CertificateDer<'static>, rcgen::Error> {
+        let once =
+            replace_once(cert, &SHA256_RSA, &SHA1_RSA).ok_or(rcgen::Error::RingUnspecified)?;
+        let twice =
+            replace_once(&once, &SHA256_RSA, &SHA1_RSA).ok_or(rcgen::Error::RingUnspecified)?;
+        Ok(CertificateDer::from(twice))
+    }
+
+    /// `bytes` with the first `from` replaced by `to` (same length), if there is one.
+    fn replace_once(bytes: &[u8], from: &[u8; 15], to: &[u8; 15]) -> Option<Vec<u8>> {
+        let at = bytes.windows(from.len()).position(|w| w == from)?;
+        let mut out = bytes.to_vec();
+        out[at..at + to.len()].copy_from_slice(to);
+        Some(out)
     }
 }
 
@@ -614,6 +730,9 @@ mod tests {
                     matches!(err, webpki::Error::RequiredEkuNotFoundContext(_))
                 }
                 ServerVariant::IssuedByNonCa => matches!(err, webpki::Error::EndEntityUsedAsCa),
+                ServerVariant::Sha1Signed => {
+                    matches!(err, webpki::Error::UnsupportedSignatureAlgorithmContext(_))
+                }
             };
             assert!(ok, "{variant:?} failed with {err:?}");
         }

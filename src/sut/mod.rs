@@ -39,6 +39,7 @@ pub use played_core::{
 };
 pub use probes::{
     abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,
-    legacy_client_hello_bytes, server_hello_suite, suites_probe, ClearOutcome, LegacyHelloOutcome,
+    legacy_client_hello_bytes, presented_chain, server_hello_suite, suites_probe, ClearOutcome,
+    LegacyHelloOutcome,
 };
 pub use receiver_trials::{ImpostorRun, IMPOSTOR_CERTIFICATES};

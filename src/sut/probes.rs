@@ -255,6 +255,43 @@ pub async fn suites_probe(
     Ok((outcome, server_hello_suite(&bytes)))
 }
 
+/// The certificate chain the server presents, read through a handshake that verifies nothing
+/// (so a chain a strict verifier refuses is still read; nothing is sent after it).
+pub async fn presented_chain(
+    host: &str,
+    port: u16,
+    server_name: &str,
+    timeouts: &Timeouts,
+) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
+    let config = rustls::ClientConfig::builder_with_provider(crate::net::provider())
+        .with_protocol_versions(crate::net::TLS_VERSIONS)
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(crate::peers::lax_verifier::LaxVerifier::anything())
+        .with_no_client_auth();
+    let name = rustls_pki_types::ServerName::try_from(server_name.to_string())
+        .map_err(|e| format!("not a server name: {e}"))?;
+    let connect = async {
+        let tcp = tokio::net::TcpStream::connect((host, port)).await?;
+        tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+            .connect(name, tcp)
+            .await
+    };
+    match tokio::time::timeout(timeouts.connect + timeouts.handshake, connect).await {
+        Ok(Ok(tls)) => Ok(tls
+            .get_ref()
+            .1
+            .peer_certificates()
+            .map(|c| c.iter().map(|d| d.clone().into_owned()).collect())
+            .unwrap_or_default()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!(
+            "no handshake within {}",
+            crate::net::humantime(timeouts.connect + timeouts.handshake)
+        )),
+    }
+}
+
 /// The cipher suite a ServerHello at the start of `bytes` selected (after any warnings).
 pub fn server_hello_suite(bytes: &[u8]) -> Option<u16> {
     let start = bytes

@@ -1,9 +1,16 @@
-//! The no-renegotiation-info-ack and no-extended-master-secret faults of the reference core.
-//! rustls always acknowledges both, so the faulty core is reached through a loopback relay that
-//! renames the acknowledgement in its TLS 1.2 ServerHello to an unassigned extension type, and
-//! only for a ClientHello that carries the renegotiation_info *extension* — the harness's
-//! hand-built probes send it; rustls clients send the SCSV instead, so every other session of
-//! the self-test still completes (its transcript is untouched).
+//! The faults of the reference core that rustls cannot commit: it always acknowledges
+//! renegotiation_info and extended_master_secret, and implements no weaker suite to prefer.
+//! The faulty core is reached through a loopback relay that rewrites its TLS 1.2 ServerHello:
+//!
+//! - no-renegotiation-info-ack / no-extended-master-secret rename the acknowledgement to an
+//!   unassigned extension type, only for a ClientHello that carries the renegotiation_info
+//!   *extension* — the harness's hand-built probes send it; rustls clients send the SCSV
+//!   instead, so every other session of the self-test still completes (its transcript is
+//!   untouched);
+//! - prefers-weaker-suite makes the ServerHello select the first discouraged suite offered, only
+//!   for a hello that proposes a discouraged suite before an AES-128-GCM ECDHE one (CCF-TLS-15's;
+//!   the enumeration offers one class per hello, rustls clients no discouraged suite). The
+//!   probe reads the ServerHello only; the handshake behind it is not meant to complete.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,12 +21,21 @@ use crate::net::client_hello::parse_client_hello;
 /// The type an acknowledgement is renamed to (unassigned, so the probe sees none).
 const RENAMED: [u8; 2] = [0xfe, 0xfe];
 
-/// Relay `public` to `inner` until `stopped`, renaming extension `ext` in the ServerHello that
-/// answers a ClientHello carrying the renegotiation_info extension.
+/// What the relay does to the ServerHello.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rewrite {
+    /// Rename this extension's acknowledgement.
+    HideExtension(u16),
+    /// Select the first discouraged suite offered.
+    PreferWeakerSuite,
+}
+
+/// Relay `public` to `inner` until `stopped`, rewriting the ServerHello as `rewrite` says for
+/// the ClientHellos it is meant for.
 pub async fn relay(
     public: TcpListener,
     inner: std::net::SocketAddr,
-    ext: u16,
+    rewrite: Rewrite,
     mut stopped: watch::Receiver<bool>,
 ) {
     loop {
@@ -29,7 +45,7 @@ pub async fn relay(
                 let Ok((down, _)) = accepted else { continue };
                 tokio::spawn(async move {
                     if let Ok(up) = TcpStream::connect(inner).await {
-                        session(down, up, ext).await;
+                        session(down, up, rewrite).await;
                     }
                 });
             }
@@ -37,7 +53,7 @@ pub async fn relay(
     }
 }
 
-async fn session(down: TcpStream, up: TcpStream, ext: u16) {
+async fn session(down: TcpStream, up: TcpStream, rewrite: Rewrite) {
     let (mut down_r, mut down_w) = down.into_split();
     let (mut up_r, mut up_w) = up.into_split();
     // The ClientHello, whole, before anything is forwarded.
@@ -55,7 +71,20 @@ async fn session(down: TcpStream, up: TcpStream, ext: u16) {
     if up_w.write_all(&hello).await.is_err() {
         return;
     }
-    let rename = info.is_some_and(|i| i.extensions.contains(&0xff01));
+    // The weaker suite to select is fixed by the hello, before the answer arrives.
+    let weaker = info
+        .as_ref()
+        .and_then(|i| first_weaker_before_aead(&i.cipher_suites));
+    let carries_ri = info.is_some_and(|i| i.extensions.contains(&0xff01));
+    let edit = move |b: &mut [u8]| match rewrite {
+        Rewrite::HideExtension(ext) if carries_ri => rename_extension(b, ext),
+        Rewrite::PreferWeakerSuite => {
+            if let Some(weak) = weaker {
+                select_suite(b, weak)
+            }
+        }
+        _ => {}
+    };
     let to_server = async {
         let _ = tokio::io::copy(&mut down_r, &mut up_w).await;
         let _ = up_w.shutdown().await;
@@ -67,8 +96,8 @@ async fn session(down: TcpStream, up: TcpStream, ext: u16) {
                 Ok(n) if n > 0 => n,
                 _ => break,
             };
-            if first && rename {
-                rename_extension(&mut buf[..n], ext);
+            if first {
+                edit(&mut buf[..n]);
             }
             first = false;
             if down_w.write_all(&buf[..n]).await.is_err() {
@@ -78,6 +107,29 @@ async fn session(down: TcpStream, up: TcpStream, ext: u16) {
         let _ = down_w.shutdown().await;
     };
     tokio::join!(to_server, to_client);
+}
+
+/// The first discouraged suite of `offered` when one comes before an AES-128-GCM ECDHE suite.
+fn first_weaker_before_aead(offered: &[u16]) -> Option<u16> {
+    use crate::net::suites::SuiteClass;
+    let aead = offered
+        .iter()
+        .position(|s| crate::checks::AES128_GCM_ECDHE.contains(s))?;
+    offered[..aead]
+        .iter()
+        .copied()
+        .find(|s| SuiteClass::DISCOURAGED.contains(&SuiteClass::of(*s)))
+}
+
+/// Make a ServerHello at the start of `bytes` select `suite`.
+fn select_suite(bytes: &mut [u8], suite: u16) {
+    if bytes.len() < 44 || bytes[0] != 0x16 || bytes[5] != 2 {
+        return;
+    }
+    let at = 44 + bytes[43] as usize;
+    if let Some(s) = bytes.get_mut(at..at + 2) {
+        s.copy_from_slice(&suite.to_be_bytes());
+    }
 }
 
 /// Rename extension `ext` of a ServerHello at the start of `bytes` (lengths unchanged).
@@ -139,5 +191,23 @@ mod tests {
             o[5] = 11;
             o
         });
+        // The suite (at 44, after an empty session id) is rewritten in place.
+        let mut weak = sh.clone();
+        select_suite(&mut weak, 0x002f);
+        assert_eq!(&weak[44..46], &[0x00, 0x2f]);
+        assert_eq!(weak[46..], sh[46..]);
+    }
+
+    #[test]
+    fn only_a_weaker_suite_proposed_before_the_aead_one_is_chosen() {
+        // CBC (0xc013), static RSA (0x002f), then ECDHE-RSA-AES128-GCM.
+        assert_eq!(
+            first_weaker_before_aead(&[0xc013, 0x002f, 0xc02f]),
+            Some(0xc013)
+        );
+        // The enumeration's hellos (one class) and rustls' (AEAD only): untouched.
+        assert_eq!(first_weaker_before_aead(&[0xc013, 0x002f]), None);
+        assert_eq!(first_weaker_before_aead(&[0xc02f, 0xc013]), None);
+        assert_eq!(first_weaker_before_aead(&[0xc02b, 0xc02f, 0x1301]), None);
     }
 }

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use super::enrolment::{self, EnrolmentLogin, GETAUTH_PATH};
+use super::hello_rewriter::Rewrite;
 use super::onboarding;
 use super::registry::Registry;
 use super::respond::{self, Body};
@@ -125,6 +126,7 @@ impl RunningCore {
             (CoreFault::ExpiredServerCert, ServerVariant::Expired),
             (CoreFault::WrongNameServerCert, ServerVariant::WrongName),
             (CoreFault::OtherCaServerCert, ServerVariant::OtherCa),
+            (CoreFault::Sha1ServerCert, ServerVariant::Sha1Signed),
         ]
         .into_iter()
         .find(|(f, _)| faults.has(*f));
@@ -209,21 +211,28 @@ impl RunningCore {
             tls12_when_offered,
         });
         let (stop, stopped) = watch::channel(false);
-        // The faults that hide an acknowledgement in the ServerHello put a relay on the public
-        // port (see hello_rewriter); the core itself then listens on loopback behind it.
-        let hidden = [
-            (CoreFault::NoRenegotiationInfoAck, 0xff01),
-            (CoreFault::NoExtendedMasterSecret, 0x0017),
+        // The faults that rewrite the ServerHello put a relay on the public port (see
+        // hello_rewriter); the core itself then listens on loopback behind it.
+        let rewrite = [
+            (
+                CoreFault::NoRenegotiationInfoAck,
+                Rewrite::HideExtension(0xff01),
+            ),
+            (
+                CoreFault::NoExtendedMasterSecret,
+                Rewrite::HideExtension(0x0017),
+            ),
+            (CoreFault::PrefersWeakerSuite, Rewrite::PreferWeakerSuite),
         ]
         .into_iter()
         .find(|(f, _)| state.settings.faults.has(*f));
-        let listener = match hidden {
-            Some((_, ext)) => {
+        let listener = match rewrite {
+            Some((_, rewrite)) => {
                 let inner = TcpListener::bind("127.0.0.1:0").await?;
                 tokio::spawn(super::hello_rewriter::relay(
                     listener,
                     inner.local_addr()?,
-                    ext,
+                    rewrite,
                     stopped.clone(),
                 ));
                 inner

@@ -224,6 +224,10 @@ impl Peer {
             config
                 .dangerous()
                 .set_certificate_verifier(LaxVerifier::without_name(ca));
+        } else if faults.has(InvokerFault::AcceptSha1Cert) {
+            config
+                .dangerous()
+                .set_certificate_verifier(LaxVerifier::accepting_sha1(ca));
         }
         if faults.has(InvokerFault::NoSni) {
             config.enable_sni = false;

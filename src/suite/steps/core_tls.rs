@@ -553,3 +553,93 @@ async fn restricted_completes(w: &mut SuiteWorld) -> StepResult {
     };
     w.check(check)
 }
+
+#[when("the invoker proposes every discouraged TLS 1.2 suite first and the AES-128-GCM ECDHE suites last")]
+async fn proposes_weaker_first(w: &mut SuiteWorld) -> StepResult {
+    use crate::net::suites::SuiteClass;
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let offer: Vec<u16> = SuiteClass::DISCOURAGED
+        .iter()
+        .flat_map(|c| c.members())
+        .chain(checks::AES128_GCM_ECDHE)
+        .collect();
+    match suites_probe(
+        &core.host,
+        core.port,
+        &core.server_name,
+        &offer,
+        &core.timeouts,
+    )
+    .await
+    {
+        Ok(answer) => {
+            w.evidence.notes.push(format!(
+                "TLS 1.2 ClientHello proposing {} discouraged suites, then {}: answered with {}{}",
+                offer.len() - checks::AES128_GCM_ECDHE.len(),
+                names(&checks::AES128_GCM_ECDHE),
+                answer.0.describe(),
+                answer
+                    .1
+                    .map(|s| format!(", selecting {}", crate::sut::suite_name(s)))
+                    .unwrap_or_default()
+            ));
+            w.on_core.suite_preference = Some(answer);
+            Ok(())
+        }
+        Err(e) => w.harness_error(format!("the core is not reachable at {}: {e}", core.url)),
+    }
+}
+
+#[then("the core selected an AES-128-GCM ECDHE suite")]
+async fn selected_aes128_gcm_ecdhe(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let (Some(answer), Some(found)) = (
+        w.on_core.suite_preference.as_ref(),
+        w.on_core.tls12.as_ref(),
+    ) else {
+        return w.harness_error(
+            "the suite-preference hello or the TLS 1.2 enumeration was not recorded",
+        );
+    };
+    let check = checks::prefers_aes128_gcm_ecdhe(answer, found);
+    w.check(check)
+}
+
+#[when("the invoker reads the certificates the core presents, verifying nothing")]
+async fn reads_presented_chain(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let chain =
+        crate::sut::presented_chain(&core.host, core.port, &core.server_name, &core.timeouts).await;
+    if let Ok(chain) = &chain {
+        w.evidence.notes.push(format!(
+            "certificates the core presents, leaf first: [{}]",
+            chain
+                .iter()
+                .map(|c| {
+                    let i = crate::evidence::cert_info(c);
+                    format!(
+                        "{} (issuer {}; {})",
+                        i.subject,
+                        i.issuer,
+                        crate::pki::describe_strength(c)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    w.on_core.presented_chain = Some(chain);
+    Ok(())
+}
+
+#[then("no certificate has a short key or a SHA-1 or MD5 signature")]
+async fn strong_certificates(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(chain) = w.on_core.presented_chain.as_ref() else {
+        return w.harness_error("the presented chain was not recorded");
+    };
+    let check = checks::certificate_strength(chain);
+    w.check(check)
+}
