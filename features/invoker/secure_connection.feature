@@ -25,6 +25,9 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [rfc8446-4.1.3-downgrade] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values.
   [33210-6.2.1-no-upgrade] If the TLS connection is used to transport HTTP over TLS as specified in RFC 9110, then the client shall not establish a connection "upgraded to TLS Within HTTP/1.1" per RFC 2817, but shall only establish the tunnel over a raw TCP connection.
   [rfc9325-4.5-sha1-md5] In addition, the use of the SHA-256 hash algorithm is RECOMMENDED and SHA-1 or MD5 MUST NOT be used
+  [rfc9325-3.5-reneg-info] TLS 1.2 clients MUST send renegotiation_info in the Client Hello. If the server does not acknowledge the extension, the client MUST generate a fatal handshake_failure alert
+  [rfc9325-3.5-server-reneg-info] TLS 1.2 clients and servers MUST implement the renegotiation_info extension, as defined in [RFC5746].
+  [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
 
   @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
   Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA and sends nothing
@@ -172,3 +175,23 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     And the harness core presents a sha1-signed certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
+
+  # Judged on every ClientHello of the run that offers TLS 1.2 (RFC 5746 §3.3 lets a client
+  # signal renegotiation_info by the empty extension or the SCSV). Not applicable to an invoker
+  # offering TLS 1.3 only. Whether it aborts on a ServerHello without the acknowledgement is not
+  # judged yet (see README "What is not tested").
+  @INV-TLS-19 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-reneg-info @req:rfc9325-3.5-server-reneg-info
+  Scenario: INV-TLS-19 Offering TLS 1.2, the invoker's ClientHello signals renegotiation_info (the extension or the SCSV)
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then every ClientHello offering TLS 1.2 carries renegotiation_info
+
+  @INV-TLS-20 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-ems-support
+  Scenario: INV-TLS-20 Offering TLS 1.2, the invoker's ClientHello offers extended_master_secret
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then every ClientHello offering TLS 1.2 carries extended_master_secret

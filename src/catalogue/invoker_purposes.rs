@@ -55,6 +55,8 @@ pub static INVOKER: &[TestPurpose] = &[
         &["rfc8446-4.1.3-downgrade-abort", "rfc8446-4.1.3-downgrade"]),
     tp("INV-TLS-17", "The invoker never asks a listener for an upgrade to TLS within HTTP/1.1 (Upgrade: TLS in clear)", B::SecureConnection, &["33210-6.2.1-no-upgrade"]),
     tp("INV-TLS-18", "The invoker refuses a core certificate signed with SHA-1 and sends nothing", B::SecureConnection, &["rfc9325-4.5-sha1-md5"]),
+    tp("INV-TLS-19", "Offering TLS 1.2, the invoker's ClientHello signals renegotiation_info (the extension or the SCSV)", B::SecureConnection, &["rfc9325-3.5-reneg-info", "rfc9325-3.5-server-reneg-info"]),
+    tp("INV-TLS-20", "Offering TLS 1.2, the invoker's ClientHello offers extended_master_secret", B::SecureConnection, &["rfc9325-3.5-ems-support"]),
     tp("INV-CRED-01", "The request carries the provisioned credential as Authorization: Bearer", B::RequestValidation, &["33122-B.1-request", "rfc6750-2.1-bearer"]),
     tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, &["33122-B.1-error"]).policy(S::Mandatory, OUTCOME),
     tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, &["33122-B.1-error"]),

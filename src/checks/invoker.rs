@@ -697,6 +697,55 @@ pub fn client_hello_suites(run: &InvokerRun, grade: crate::net::suites::Grade) -
     )
 }
 
+/// How a ClientHello signals renegotiation_info (RFC 5746 §3.3: the empty extension or the
+/// TLS_EMPTY_RENEGOTIATION_INFO_SCSV suite value), if it does.
+pub fn renegotiation_signal(hello: &crate::sut::ClientHelloInfo) -> Option<&'static str> {
+    if hello.extensions.contains(&0xff01) {
+        Some("the renegotiation_info extension")
+    } else if hello.cipher_suites.contains(&0x00ff) {
+        Some("TLS_EMPTY_RENEGOTIATION_INFO_SCSV")
+    } else {
+        None
+    }
+}
+
+/// Whether a ClientHello offers extended_master_secret (RFC 7627).
+pub fn ems_signal(hello: &crate::sut::ClientHelloInfo) -> Option<&'static str> {
+    hello
+        .extensions
+        .contains(&0x0017)
+        .then_some("the extended_master_secret extension")
+}
+
+/// INV-TLS-19 (renegotiation_info) / INV-TLS-20 (extended_master_secret): every ClientHello
+/// that offers TLS 1.2 carries `what` (RFC 9325 §3.5), as `signal` reads it. `hellos` are the
+/// run's ClientHellos that offer TLS 1.2 (a TLS 1.3-only invoker is not applicable: the step
+/// says so before this is asked).
+pub fn tls12_hellos_signal(
+    hellos: &[&crate::sut::ClientHelloInfo],
+    what: &str,
+    signal: fn(&crate::sut::ClientHelloInfo) -> Option<&'static str>,
+) -> Check {
+    if hellos.is_empty() {
+        return Check::Inconclusive("no ClientHello offering TLS 1.2 was observed".into());
+    }
+    let missing = hellos.iter().filter(|h| signal(h).is_none()).count();
+    if missing > 0 {
+        return Check::Fail(format!(
+            "{missing} of {} ClientHello(s) offering TLS 1.2 carry no {what} (RFC 9325 §3.5: TLS 1.2 clients MUST); see evidence",
+            hellos.len()
+        ));
+    }
+    let mut how: Vec<&str> = hellos.iter().filter_map(|h| signal(h)).collect();
+    how.sort();
+    how.dedup();
+    Check::Pass(format!(
+        "every one of the {} ClientHello(s) offering TLS 1.2 carries {}",
+        hellos.len(),
+        how.join(" or ")
+    ))
+}
+
 /// The encrypt_then_mac extension (RFC 7366).
 const ENCRYPT_THEN_MAC: u16 = 22;
 
@@ -994,6 +1043,47 @@ pub fn invoker_close_notify(run: &InvokerRun) -> Check {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
+    #[test]
+    fn every_tls12_client_hello_must_signal_renegotiation_info_and_ems() {
+        let hello = |suites: &[u16], omit: &[u16]| {
+            crate::sut::parse_client_hello(&crate::sut::client_hello_bytes_omitting(
+                "capif.example",
+                0x0303,
+                suites,
+                omit,
+            ))
+            .expect("a ClientHello")
+        };
+        let scsv = hello(&[0xc02f, 0x00ff], &[0xff01, 0x0017]);
+        let ext = hello(&[0xc02f], &[]);
+        let bare = hello(&[0xc02f], &[0xff01, 0x0017]);
+        let c = tls12_hellos_signal(&[&scsv, &ext], "renegotiation_info", renegotiation_signal);
+        assert!(
+            matches!(&c, Check::Pass(m) if m.contains("SCSV") && m.contains("extension")),
+            "{c:?}"
+        );
+        let c = tls12_hellos_signal(&[&ext, &bare], "renegotiation_info", renegotiation_signal);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.starts_with("1 of 2")),
+            "{c:?}"
+        );
+        // The SCSV is no extended_master_secret.
+        assert!(matches!(
+            tls12_hellos_signal(&[&scsv], "extended_master_secret", ems_signal),
+            Check::Fail(_)
+        ));
+        super::super::assert_pass(&tls12_hellos_signal(
+            &[&ext],
+            "extended_master_secret",
+            ems_signal,
+        ));
+        // Nothing observed: never a pass.
+        assert!(matches!(
+            tls12_hellos_signal(&[], "extended_master_secret", ems_signal),
+            Check::Inconclusive(_)
+        ));
+    }
     use super::*;
     use crate::sut::{AdapterRun, Answers, Observations, RegisterSession, Script};
     use std::time::Duration;

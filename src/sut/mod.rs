@@ -38,8 +38,8 @@ pub use played_core::{
     MAX_SESSIONS,
 };
 pub use probes::{
-    abandoned_handshake, cleartext_request, client_hello_bytes, legacy_client_hello,
-    legacy_client_hello_bytes, presented_chain, server_hello_suite, suites_probe, ClearOutcome,
-    LegacyHelloOutcome,
+    abandoned_handshake, cleartext_request, client_hello_bytes, client_hello_bytes_omitting,
+    legacy_client_hello, legacy_client_hello_bytes, presented_chain, server_hello_suite,
+    suites_probe, ClearOutcome, LegacyHelloOutcome,
 };
 pub use receiver_trials::{ImpostorRun, IMPOSTOR_CERTIFICATES};

@@ -76,6 +76,33 @@ pub fn client_hello_bytes_for(
     suites: &[u16],
     encrypt_then_mac: bool,
 ) -> Vec<u8> {
+    hello_bytes(server_name, client_version, suites, encrypt_then_mac, &[])
+}
+
+/// [`client_hello_bytes`] without the extensions `omit` names: a client that does not signal
+/// renegotiation_info (0xff01) or extended_master_secret (0x0017), for the self-tests of the
+/// checks that judge an invoker's ClientHello.
+pub fn client_hello_bytes_omitting(
+    server_name: &str,
+    client_version: u16,
+    suites: &[u16],
+    omit: &[u16],
+) -> Vec<u8> {
+    hello_bytes(server_name, client_version, suites, false, omit)
+}
+
+fn hello_bytes(
+    server_name: &str,
+    client_version: u16,
+    suites: &[u16],
+    encrypt_then_mac: bool,
+    omit: &[u16],
+) -> Vec<u8> {
+    let push_ext = |ext: &mut Vec<u8>, ty: u16, data: &[u8]| {
+        if !omit.contains(&ty) {
+            push_ext(ext, ty, data)
+        }
+    };
     let mut body = Vec::new();
     body.extend_from_slice(&client_version.to_be_bytes());
     body.extend((0..32u8).map(|i| i.wrapping_mul(37).wrapping_add(11))); // random

@@ -285,6 +285,36 @@ async fn forbidden_and_discouraged_cipher_suites_in_the_client_hello_are_found()
     assert!(why.contains("CBC"), "{why}");
 }
 
+async fn tls12_signal_verdicts(suites: &[u16], omit: &[u16]) -> (Verdict, Verdict, String) {
+    let mut target = InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
+    target.command = hello_sender(&capif_conformance::sut::client_hello_bytes_omitting(
+        "localhost",
+        0x0303,
+        suites,
+        omit,
+    ));
+    let outcomes =
+        super::support::run_invoker_suite_tagged(target, Some("@INV-TLS-19 or @INV-TLS-20")).await;
+    let v = |id: &str| outcomes.iter().find(|o| o.tp.id == id).unwrap().clone();
+    let (a, b) = (v("INV-TLS-19"), v("INV-TLS-20"));
+    (a.verdict, b.verdict, format!("{} / {}", a.reason, b.reason))
+}
+
+/// rustls always signals both (the kill matrix cannot take them away without breaking every
+/// handshake), so hand-built hellos prove that INV-TLS-19 and INV-TLS-20 catch their bugs.
+#[tokio::test]
+async fn a_tls12_client_hello_without_renegotiation_info_or_ems_is_found() {
+    let both = [0xff01, 0x0017];
+    let (ri, ems, why) = tls12_signal_verdicts(&[0xc02f], &both).await;
+    assert_eq!((ri, ems), (Verdict::Fail, Verdict::Fail), "{why}");
+    // The SCSV signals renegotiation_info (RFC 5746 §3.3), not extended_master_secret.
+    let (ri, ems, why) = tls12_signal_verdicts(&[0xc02f, 0x00ff], &both).await;
+    assert_eq!((ri, ems), (Verdict::Pass, Verdict::Fail), "{why}");
+    assert!(why.contains("SCSV"), "{why}");
+    let (ri, ems, why) = tls12_signal_verdicts(&[0xc02f], &[]).await;
+    assert_eq!((ri, ems), (Verdict::Pass, Verdict::Pass), "{why}");
+}
+
 /// The reference invoker onboards; the offboarding invocation runs `offboard` instead.
 fn onboard_then(offboard: &str, adapter: Duration) -> InvokerTarget {
     let mut t = timeouts();

@@ -457,3 +457,35 @@ async fn close_notify(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     w.check(checks::invoker_close_notify(&run))
 }
+
+#[then(
+    regex = r"^every ClientHello offering TLS 1\.2 carries (renegotiation_info|extended_master_secret)$"
+)]
+async fn tls12_hellos_signal(w: &mut SuiteWorld, what: String) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let all: Vec<&crate::sut::ClientHelloInfo> = run
+        .observations
+        .sessions
+        .iter()
+        .filter_map(|s| s.client_hello.as_ref())
+        .collect();
+    let tls12: Vec<&crate::sut::ClientHelloInfo> = all
+        .iter()
+        .copied()
+        .filter(|h| h.offered().contains(&0x0303))
+        .collect();
+    if !all.is_empty() && tls12.is_empty() {
+        w.decided = Some((
+            crate::checks::Verdict::NotApplicable,
+            format!("the invoker's ClientHello offers TLS 1.3 only: {what} is a TLS 1.2 mechanism"),
+        ));
+        return Ok(());
+    }
+    let signal = if what == "renegotiation_info" {
+        checks::renegotiation_signal
+    } else {
+        checks::ems_signal
+    };
+    w.check(checks::tls12_hellos_signal(&tls12, &what, signal))
+}
