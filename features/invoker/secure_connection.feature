@@ -25,6 +25,11 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [rfc8446-4.1.3-downgrade] TLS 1.3 clients receiving a ServerHello indicating TLS 1.2 or below MUST check that the last 8 bytes are not equal to either of these values.
   [33210-6.2.1-no-upgrade] If the TLS connection is used to transport HTTP over TLS as specified in RFC 9110, then the client shall not establish a connection "upgraded to TLS Within HTTP/1.1" per RFC 2817, but shall only establish the tunnel over a raw TCP connection.
   [rfc9325-4.5-sha1-md5] In addition, the use of the SHA-256 hash algorithm is RECOMMENDED and SHA-1 or MD5 MUST NOT be used
+  [33210-6.2.2-rfc8446-9.1] The requirements given in of Section 9.1 of RFC 8446 TLS 1.3 shall be followed.
+  [rfc8446-9.1-mti] A TLS-compliant application MUST implement the TLS_AES_128_GCM_SHA256 [GCM] cipher suite and SHOULD implement the TLS_AES_256_GCM_SHA384 [GCM] and TLS_CHACHA20_POLY1305_SHA256 [RFC8439] cipher suites (see Appendix B.4). A TLS-compliant application MUST support digital signatures with rsa_pkcs1_sha256 (for certificates), rsa_pss_rsae_sha256 (for CertificateVerify and certificates), and ecdsa_secp256r1_sha256. A TLS-compliant application MUST support key exchange with secp256r1 (NIST P-256) and SHOULD support key exchange with X25519 [RFC7748].
+  [33210-6.2.2-secp384r1] Key exchange with secp384r1 should be supported.
+  [33210-6.2.2-rfc8446-9.2] The requirements given in of Section 9.2 of RFC 8446 TLS 1.3 shall be followed.
+  [rfc8446-9.2-tls13-hello] A client is considered to be attempting to negotiate using this specification if the ClientHello contains a "supported_versions" extension with 0x0304 contained in its body. Such a ClientHello message MUST meet the following requirements: If not containing a "pre_shared_key" extension, it MUST contain both a "signature_algorithms" extension and a "supported_groups" extension. If containing a "supported_groups" extension, it MUST also contain a "key_share" extension, and vice versa. An empty KeyShare.client_shares vector is permitted.
   [rfc9325-3.5-reneg-info] TLS 1.2 clients MUST send renegotiation_info in the Client Hello. If the server does not acknowledge the extension, the client MUST generate a fatal handshake_failure alert
   [rfc9325-3.5-server-reneg-info] TLS 1.2 clients and servers MUST implement the renegotiation_info extension, as defined in [RFC5746].
   [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
@@ -195,3 +200,30 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     And the harness core onboards valid requests
     When the invoker onboards
     Then every ClientHello offering TLS 1.2 carries extended_master_secret
+
+  # Active: a played core that offers only the mandatory-to-implement parameters (a ClientHello
+  # lists what a client offers, not what completes). An invoker offering no TLS 1.3 at all is
+  # INV-TLS-10's finding (inconclusive here).
+  @INV-TLS-21 @branch:secure-connection @severity:mandatory @req:33210-6.2.2-rfc8446-9.1 @req:rfc8446-9.1-mti
+  Scenario: INV-TLS-21 The invoker onboards with a core speaking TLS 1.3 with only TLS_AES_128_GCM_SHA256 and key exchange secp256r1 (the mandatory-to-implement suite and group)
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards with a core speaking TLS 1.3 with only the mandatory-to-implement suite and group
+    Then the invoker completed the handshake with the mandatory-to-implement suite and group
+
+  @INV-TLS-22 @branch:secure-connection @severity:recommended @req:33210-6.2.2-secp384r1
+  Scenario: INV-TLS-22 The invoker onboards with a core speaking TLS 1.3 with key exchange secp384r1 only
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards with a core speaking TLS 1.3 with only secp384r1
+    Then the invoker completed the handshake with secp384r1
+
+  @INV-TLS-23 @branch:secure-connection @severity:mandatory @req:33210-6.2.2-rfc8446-9.2 @req:rfc8446-9.2-tls13-hello
+  Scenario: INV-TLS-23 Offering TLS 1.3, the invoker's ClientHello carries the extensions RFC 8446 §9.2 requires (signature_algorithms, supported_groups, key_share)
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    And the harness core onboards valid requests
+    When the invoker onboards
+    Then every ClientHello offering TLS 1.3 carries the extensions RFC 8446 §9.2 requires

@@ -697,6 +697,102 @@ pub fn client_hello_suites(run: &InvokerRun, grade: crate::net::suites::Grade) -
     )
 }
 
+/// INV-TLS-21 / INV-TLS-22: with a played core speaking TLS 1.3 with only `restriction`'s
+/// parameters, the invoker completes a handshake (it implements them; an offer proves
+/// nothing). An invoker that offers no TLS 1.3 at all is INV-TLS-10's finding.
+pub fn completes_restricted(runs: &[InvokerRun], restriction: crate::sut::Restriction) -> Check {
+    use crate::sut::Handshake;
+    let Some(run) = runs
+        .iter()
+        .find(|r| r.script.restricted == Some(restriction))
+    else {
+        return Check::Inconclusive(format!(
+            "no run met a core speaking {}",
+            restriction.phrase()
+        ));
+    };
+    let sessions = &run.observations.sessions;
+    if let Some((version, cipher)) = sessions.iter().find_map(|s| match &s.handshake {
+        Handshake::Completed { version, cipher } => Some((version, cipher)),
+        _ => None,
+    }) {
+        return Check::Pass(format!(
+            "with a core speaking {} the invoker completed a handshake ({version} with {cipher})",
+            restriction.phrase()
+        ));
+    }
+    if sessions
+        .iter()
+        .filter_map(|s| s.client_hello.as_ref())
+        .any(|h| !crate::sut::offers_tls13(h))
+    {
+        return Check::blocked(
+            Some("INV-TLS-10"),
+            "the invoker's ClientHello offers no TLS 1.3, so no TLS 1.3 parameter can be judged",
+        );
+    }
+    match sessions.iter().find_map(|s| match &s.handshake {
+        Handshake::Failed { error } => Some(error.clone()),
+        _ => None,
+    }) {
+        Some(e) => Check::Fail(format!(
+            "with a core speaking {} the invoker completed no handshake ({e}); {}",
+            restriction.phrase(),
+            run.adapter.describe()
+        )),
+        None => Check::Inconclusive(format!(
+            "the invoker opened no TLS session to the core speaking {}: {}",
+            restriction.phrase(),
+            run.adapter.describe()
+        )),
+    }
+}
+
+/// INV-TLS-23: every ClientHello that offers TLS 1.3 carries what RFC 8446 §9.2 requires of
+/// it: signature_algorithms and supported_groups unless it offers a pre_shared_key, and
+/// key_share exactly when supported_groups. `hellos` are those offering TLS 1.3.
+pub fn tls13_hello_extensions(hellos: &[&crate::sut::ClientHelloInfo]) -> Check {
+    const SIGNATURE_ALGORITHMS: u16 = 13;
+    const SUPPORTED_GROUPS: u16 = 10;
+    const KEY_SHARE: u16 = 51;
+    const PRE_SHARED_KEY: u16 = 41;
+    if hellos.is_empty() {
+        return Check::Inconclusive("no ClientHello offering TLS 1.3 was observed".into());
+    }
+    let mut lacks = Vec::new();
+    for h in hellos {
+        let has = |t: u16| h.extensions.contains(&t);
+        if !has(PRE_SHARED_KEY) {
+            if !has(SIGNATURE_ALGORITHMS) {
+                lacks.push("signature_algorithms (no pre_shared_key offered)");
+            }
+            if !has(SUPPORTED_GROUPS) {
+                lacks.push("supported_groups (no pre_shared_key offered)");
+            }
+        }
+        if has(SUPPORTED_GROUPS) != has(KEY_SHARE) {
+            lacks.push(if has(KEY_SHARE) {
+                "supported_groups beside its key_share"
+            } else {
+                "key_share beside its supported_groups"
+            });
+        }
+    }
+    lacks.sort();
+    lacks.dedup();
+    Check::expect(
+        lacks.is_empty(),
+        format!(
+            "every one of the {} ClientHello(s) offering TLS 1.3 carries signature_algorithms, supported_groups and key_share",
+            hellos.len()
+        ),
+        format!(
+            "a ClientHello offering TLS 1.3 lacks {} (RFC 8446 §9.2: MUST)",
+            lacks.join(", ")
+        ),
+    )
+}
+
 /// How a ClientHello signals renegotiation_info (RFC 5746 §3.3: the empty extension or the
 /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV suite value), if it does.
 pub fn renegotiation_signal(hello: &crate::sut::ClientHelloInfo) -> Option<&'static str> {
@@ -1043,6 +1139,41 @@ pub fn invoker_close_notify(run: &InvokerRun) -> Check {
 
 #[cfg(test)]
 pub(crate) mod tests {
+
+    #[test]
+    fn a_tls13_client_hello_must_carry_the_extensions_9_2_requires() {
+        let full = crate::sut::parse_client_hello(&crate::sut::tls13_client_hello_bytes_omitting(
+            "capif.example",
+            &[],
+        ))
+        .unwrap();
+        assert!(crate::sut::offers_tls13(&full));
+        super::super::assert_pass(&tls13_hello_extensions(&[&full]));
+        let no_sa = crate::sut::parse_client_hello(&crate::sut::tls13_client_hello_bytes_omitting(
+            "capif.example",
+            &[13],
+        ))
+        .unwrap();
+        let c = tls13_hello_extensions(&[&full, &no_sa]);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("signature_algorithms")),
+            "{c:?}"
+        );
+        let no_ks = crate::sut::parse_client_hello(&crate::sut::tls13_client_hello_bytes_omitting(
+            "capif.example",
+            &[51],
+        ))
+        .unwrap();
+        let c = tls13_hello_extensions(&[&no_ks]);
+        assert!(
+            matches!(&c, Check::Fail(m) if m.contains("key_share")),
+            "{c:?}"
+        );
+        assert!(matches!(
+            tls13_hello_extensions(&[]),
+            Check::Inconclusive(_)
+        ));
+    }
 
     #[test]
     fn every_tls12_client_hello_must_signal_renegotiation_info_and_ems() {

@@ -33,13 +33,13 @@ pub use invoker_target::{
 pub use played_core::{
     offers_tls13, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
     Handshake, LegacyReply, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
-    RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Script,
+    RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Restriction, Script,
     SentNotification, SessionObservation, Unusable, CORE_DNS_NAME, DOWNGRADE_SENTINEL,
     MAX_SESSIONS,
 };
 pub use probes::{
     abandoned_handshake, cleartext_request, client_hello_bytes, client_hello_bytes_omitting,
     legacy_client_hello, legacy_client_hello_bytes, presented_chain, server_hello_suite,
-    suites_probe, ClearOutcome, LegacyHelloOutcome,
+    suites_probe, tls13_client_hello_bytes_omitting, ClearOutcome, LegacyHelloOutcome,
 };
 pub use receiver_trials::{ImpostorRun, IMPOSTOR_CERTIFICATES};

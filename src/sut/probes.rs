@@ -91,12 +91,57 @@ pub fn client_hello_bytes_omitting(
     hello_bytes(server_name, client_version, suites, false, omit)
 }
 
+/// A TLS 1.3 ClientHello (supported_versions 1.3 and 1.2, an x25519 key_share, the TLS 1.3
+/// suites and ECDHE AEAD ones) without the extensions `omit` names: for the self-tests of the
+/// check that judges what RFC 8446 §9.2 requires of an invoker's hello.
+pub fn tls13_client_hello_bytes_omitting(server_name: &str, omit: &[u16]) -> Vec<u8> {
+    let mut extra = Vec::new();
+    push_ext(&mut extra, 0x002b, &[0x04, 0x03, 0x04, 0x03, 0x03]); // supported_versions
+    let mut share = vec![0x00, 0x24, 0x00, 0x1d, 0x00, 0x20];
+    share.extend((0..32u8).map(|i| i.wrapping_mul(7).wrapping_add(1)));
+    push_ext(&mut extra, 0x0033, &share); // key_share: x25519
+    let mut omit = omit.to_vec();
+    // key_share and supported_versions are added here, after the builder's extensions.
+    let drop_ks = omit.contains(&0x0033);
+    omit.retain(|t| *t != 0x0033);
+    if drop_ks {
+        extra.truncate(4 + 5);
+    }
+    hello_bytes_with(
+        server_name,
+        0x0303,
+        &[0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f],
+        false,
+        &omit,
+        &extra,
+    )
+}
+
 fn hello_bytes(
     server_name: &str,
     client_version: u16,
     suites: &[u16],
     encrypt_then_mac: bool,
     omit: &[u16],
+) -> Vec<u8> {
+    hello_bytes_with(
+        server_name,
+        client_version,
+        suites,
+        encrypt_then_mac,
+        omit,
+        &[],
+    )
+}
+
+/// The hand-built ClientHello, `extra` (whole extensions) appended after the usual ones.
+fn hello_bytes_with(
+    server_name: &str,
+    client_version: u16,
+    suites: &[u16],
+    encrypt_then_mac: bool,
+    omit: &[u16],
+    extra: &[u8],
 ) -> Vec<u8> {
     let push_ext = |ext: &mut Vec<u8>, ty: u16, data: &[u8]| {
         if !omit.contains(&ty) {
@@ -141,6 +186,7 @@ fn hello_bytes(
     if encrypt_then_mac {
         push_ext(&mut ext, 0x0016, &[]);
     }
+    ext.extend_from_slice(extra);
     body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
     body.extend_from_slice(&ext);
     let mut hs = vec![0x01];

@@ -315,6 +315,26 @@ async fn a_tls12_client_hello_without_renegotiation_info_or_ems_is_found() {
     assert_eq!((ri, ems), (Verdict::Pass, Verdict::Pass), "{why}");
 }
 
+/// INV-TLS-23 on hand-built TLS 1.3 hellos: rustls always sends what RFC 8446 §9.2 requires.
+#[tokio::test]
+async fn a_tls13_client_hello_without_the_required_extensions_is_found() {
+    for (omit, verdict) in [
+        (&[][..], Verdict::Pass),
+        (&[0x000d][..], Verdict::Fail),
+        (&[0x0033][..], Verdict::Fail),
+    ] {
+        let mut target =
+            InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), played_pki());
+        target.command = hello_sender(&capif_conformance::sut::tls13_client_hello_bytes_omitting(
+            "localhost",
+            omit,
+        ));
+        let outcomes = super::support::run_invoker_suite_tagged(target, Some("@INV-TLS-23")).await;
+        let o = &outcomes[0];
+        assert_eq!(o.verdict, verdict, "omitting {omit:?}: {}", o.reason);
+    }
+}
+
 /// The reference invoker onboards; the offboarding invocation runs `offboard` instead.
 fn onboard_then(offboard: &str, adapter: Duration) -> InvokerTarget {
     let mut t = timeouts();

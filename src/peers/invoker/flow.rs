@@ -7,7 +7,9 @@ use serde_json::json;
 use super::env::AdapterEnv;
 use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH};
 use crate::net::notification_receiver::Receiver;
-use crate::net::{client_config, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS};
+use crate::net::{
+    client_config_with, HttpRequest, HttpsSession, PhaseError, Timeouts, TLS_VERSIONS,
+};
 use crate::peers::faults::{Faults, InvokerFault};
 use crate::peers::lax_verifier::LaxVerifier;
 use crate::peers::variants::{InvokerVariant, Variants};
@@ -208,12 +210,29 @@ impl Peer {
             } else {
                 TLS_VERSIONS
             };
-        let config = client_config(std::slice::from_ref(ca), None, versions).map_err(|e| {
-            InvokerError::Provisioning {
+        // The faults that leave out a mandatory TLS 1.3 suite or a key-exchange group.
+        let provider = crate::net::provider_with(
+            &if faults.has(InvokerFault::OffersNoTls13Aes128Gcm) {
+                crate::net::provider()
+                    .cipher_suites
+                    .iter()
+                    .map(|s| s.suite())
+                    .filter(|s| *s != rustls::CipherSuite::TLS13_AES_128_GCM_SHA256)
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            &if faults.has(InvokerFault::OffersNoSecp384r1) {
+                vec![rustls::NamedGroup::X25519, rustls::NamedGroup::secp256r1]
+            } else {
+                Vec::new()
+            },
+        );
+        let config = client_config_with(provider, std::slice::from_ref(ca), None, versions)
+            .map_err(|e| InvokerError::Provisioning {
                 path: env.ca_file.display().to_string(),
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         let mut config = (*config).clone();
         let verify_after_handshake = variants.has(InvokerVariant::VerifyAfterHandshake);
         if faults.has(InvokerFault::SkipCertVerification) || verify_after_handshake {

@@ -489,3 +489,54 @@ async fn tls12_hellos_signal(w: &mut SuiteWorld, what: String) -> StepResult {
     };
     w.check(checks::tls12_hellos_signal(&tls12, &what, signal))
 }
+
+/// The restriction a step names.
+fn restriction(what: &str) -> crate::sut::Restriction {
+    if what == "secp384r1" {
+        crate::sut::Restriction::Secp384r1Only
+    } else {
+        crate::sut::Restriction::Tls13Mti
+    }
+}
+
+#[when(
+    regex = r"^the invoker onboards with a core speaking TLS 1\.3 with only (the mandatory-to-implement suite and group|secp384r1)$"
+)]
+async fn onboards_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
+    skip_if_decided!(w);
+    w.on_invoker.script.restricted = Some(restriction(&what));
+    w.run_invoker().await
+}
+
+#[then(
+    regex = r"^the invoker completed the handshake with (the mandatory-to-implement suite and group|secp384r1)$"
+)]
+async fn completed_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
+    skip_if_decided!(w);
+    let runs = w.on_invoker.runs.clone();
+    w.check(checks::completes_restricted(&runs, restriction(&what)))
+}
+
+#[then("every ClientHello offering TLS 1.3 carries the extensions RFC 8446 §9.2 requires")]
+async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let all: Vec<&crate::sut::ClientHelloInfo> = run
+        .observations
+        .sessions
+        .iter()
+        .filter_map(|s| s.client_hello.as_ref())
+        .collect();
+    let tls13: Vec<&crate::sut::ClientHelloInfo> = all
+        .iter()
+        .copied()
+        .filter(|h| crate::sut::offers_tls13(h))
+        .collect();
+    if !all.is_empty() && tls13.is_empty() {
+        return w.check(checks::Check::blocked(
+            Some("INV-TLS-10"),
+            "the invoker's ClientHello offers no TLS 1.3, so what RFC 8446 §9.2 requires of a TLS 1.3 ClientHello cannot be judged",
+        ));
+    }
+    w.check(checks::tls13_hello_extensions(&tls13))
+}

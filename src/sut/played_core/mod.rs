@@ -212,6 +212,44 @@ pub struct Script {
     /// INV-TLS-16: answer a ClientHello offering TLS 1.3 with a hand-built TLS 1.2 flight,
     /// with the downgrade sentinel (true) or without it (false, the control).
     pub downgrade: Option<bool>,
+    /// INV-TLS-21/22: speak TLS 1.3 with only these parameters.
+    pub restricted: Option<Restriction>,
+}
+
+/// A TLS 1.3 played core that offers one suite or group only, to see that the invoker
+/// implements it (what a ClientHello offers says nothing of what completes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Restriction {
+    /// TLS_AES_128_GCM_SHA256 with key exchange secp256r1 only, an ECDSA P-256 certificate
+    /// (RFC 8446 §9.1's mandatory-to-implement suite, group and signature scheme).
+    Tls13Mti,
+    /// Key exchange secp384r1 only (TS 33.210 §6.2.2: "should be supported").
+    Secp384r1Only,
+}
+
+impl Restriction {
+    /// What the core offered, for reasons.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Restriction::Tls13Mti => {
+                "TLS 1.3 with only TLS_AES_128_GCM_SHA256 and key exchange secp256r1"
+            }
+            Restriction::Secp384r1Only => "TLS 1.3 with key exchange secp384r1 only",
+        }
+    }
+
+    /// The provider the played core uses for it.
+    pub fn provider(self) -> std::sync::Arc<rustls::crypto::CryptoProvider> {
+        match self {
+            Restriction::Tls13Mti => crate::net::provider_with(
+                &[rustls::CipherSuite::TLS13_AES_128_GCM_SHA256],
+                &[rustls::NamedGroup::secp256r1],
+            ),
+            Restriction::Secp384r1Only => {
+                crate::net::provider_with(&[], &[rustls::NamedGroup::secp384r1])
+            }
+        }
+    }
 }
 
 /// The DNS name the played core is addressed by with [`Script::by_name`]: it resolves to
@@ -268,6 +306,7 @@ impl Default for Script {
             register: RegisterScript::AsDeclared,
             offboard: None,
             only_version: None,
+            restricted: None,
             downgrade: None,
         }
     }

@@ -219,7 +219,16 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         Some(crate::net::TlsVersion::Tls13) => &[&rustls::version::TLS13],
         _ => TLS_VERSIONS,
     };
-    let cfg = match server_config(&identity, &client_auth, versions) {
+    let cfg = match shared.script.restricted {
+        Some(r) => crate::net::server_config_with(
+            r.provider(),
+            &identity,
+            &client_auth,
+            &[&rustls::version::TLS13],
+        ),
+        None => server_config(&identity, &client_auth, versions),
+    };
+    let cfg = match cfg {
         Ok(c) => c,
         Err(e) => {
             obs.handshake = Handshake::Failed {
