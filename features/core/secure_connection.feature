@@ -30,6 +30,8 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
   [rfc9325-4.5-rsa2048] servers MUST authenticate using certificates with at least a 2048-bit modulus for the public key
   [rfc9325-4.5-curves] Curves of less than 224 bits MUST NOT be used
   [rfc9325-4.5-sha1-md5] In addition, the use of the SHA-256 hash algorithm is RECOMMENDED and SHA-1 or MD5 MUST NOT be used
+  [rfc9325-3.10-0rtt] applications MUST avoid this feature [0-RTT data] unless an explicit specification exists
+  [rfc8446-E.5-0rtt] Application protocols MUST NOT use 0-RTT data without a profile that defines its use. That profile needs to identify which messages or interactions are safe to use with 0-RTT and how to handle the situation when the server rejects 0-RTT and falls back to 1-RTT.
 
   @CCF-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls @req:33122-6.1-tls-profile
   Scenario: CCF-TLS-01 The core presents a certificate that chains to the provisioned root and is valid for its name, over TLS 1.2 or 1.3
@@ -132,6 +134,16 @@ Feature: Secure connection to the CAPIF core (Figure B.1-1, "Secure connection s
     Given a CAPIF core under test
     When the invoker reads the certificates the core presents, verifying nothing
     Then no certificate has a short key or a SHA-1 or MD5 signature
+
+  # Two TLS 1.3 connections share one session store: the first collects the tickets, the
+  # second resumes and sends the onboarding POST as early data when a ticket permits it. A core
+  # whose tickets permit none, or that declines the early data, passes (it was observed).
+  @CCF-TLS-17 @branch:secure-connection @severity:mandatory @req:rfc9325-3.10-0rtt @req:rfc8446-E.5-0rtt
+  Scenario: CCF-TLS-17 The core does not process an onboarding request sent as TLS 1.3 early data (0-RTT)
+    Given a CAPIF core under test
+    And a fresh invoker key pair
+    When the invoker resumes a session and sends the onboarding request as TLS 1.3 early data
+    Then the core did not process the request sent as early data
 
   # Hand-built TLS 1.2 ClientHellos (rustls cannot offer these suites). A refusal only counts
   # after the same hello with the recommended AEAD suites got a ServerHello (positive control).

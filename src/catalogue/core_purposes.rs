@@ -88,6 +88,8 @@ pub static CORE: &[TestPurpose] = &[
         B::SecureConnection, &["rfc9325-4.2.1-prefer"], A::Always),
     tp("CCF-TLS-16", "No certificate the core presents has an RSA key under 2048 bits, an EC key under 224 bits or a SHA-1 or MD5 signature",
         B::SecureConnection, &["rfc9325-4.5-rsa2048", "rfc9325-4.5-curves", "rfc9325-4.5-sha1-md5"], A::Always).needs(&[]),
+    tp("CCF-TLS-17", "The core does not process an onboarding request sent as TLS 1.3 early data (0-RTT)",
+        B::SecureConnection, &["rfc9325-3.10-0rtt", "rfc8446-E.5-0rtt"], A::Always),
     tp("CCF-TLS-08", "The core refuses a TLS 1.2 ClientHello offering only suites RFC 9325 forbids (NULL, anonymous, export, RC4, DES)",
         B::SecureConnection, &["rfc9325-4.1-null", "rfc9325-4.1-rc4", "rfc9325-4.1-112bit", "rfc5246-A.5-anon"], A::Always).needs(&[]),
     tp("CCF-TLS-09", "The core refuses a TLS 1.2 ClientHello offering only suites RFC 9325 discourages (3DES, static RSA, finite-field DH, CBC)",

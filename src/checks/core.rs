@@ -148,6 +148,50 @@ pub fn certificate_strength(
     ))
 }
 
+/// CCF-TLS-17: an onboarding POST sent as TLS 1.3 early data is not processed (RFC 9325
+/// §3.10: "applications MUST avoid this feature unless an explicit specification exists";
+/// RFC 8446 App. E.5: no profile, no 0-RTT; none exists for CAPIF). A core whose tickets
+/// permit no early data, or that declines it, passes (that is observed); one that accepted it
+/// fails on a 2xx and passes on 425 Too Early (RFC 8470); any other answer is inconclusive.
+pub fn early_data_not_processed(
+    outcome: &Result<crate::sut::early_data::EarlyData, String>,
+) -> Check {
+    use crate::sut::early_data::{status_line, EarlyData};
+    match outcome {
+        Err(e) => Check::Inconclusive(format!("the early-data probe did not complete: {e}")),
+        Ok(EarlyData::NotPermitted { resumed }) => Check::Pass(format!(
+            "no onboarding request can reach the core as 0-RTT: {}",
+            if *resumed {
+                "its session tickets permit no early data"
+            } else {
+                "it issued no ticket a TLS 1.3 client could resume with"
+            }
+        )),
+        Ok(EarlyData::Declined { sent }) => Check::Pass(format!(
+            "a ticket permitted early data, but the core declined the {sent} bytes of the onboarding POST sent as 0-RTT"
+        )),
+        Ok(EarlyData::Accepted { answer, .. }) => {
+            let line = status_line(answer);
+            let status = line
+                .as_deref()
+                .and_then(|l| l.split(' ').nth(1))
+                .and_then(|c| c.parse::<u16>().ok());
+            let line = line.unwrap_or_else(|| "no HTTP answer".into());
+            match status {
+                Some(s) if (200..300).contains(&s) => Check::Fail(format!(
+                    "the core accepted the onboarding POST as TLS 1.3 early data (0-RTT, replayable) and answered {line} (RFC 9325 §3.10, RFC 8446 App. E.5: no 0-RTT without a profile, and CAPIF has none)"
+                )),
+                Some(425) => Check::Pass(format!(
+                    "the core accepted the early data but answered {line} (RFC 8470): the request was not processed"
+                )),
+                _ => Check::Inconclusive(format!(
+                    "the core accepted the onboarding POST as early data and answered {line}: whether it processed it is not shown"
+                )),
+            }
+        }
+    }
+}
+
 /// A client offering only `version` (TLS 1.2 or 1.3, both "shall be supported") completes a
 /// handshake. A handshake aborted for want of a client certificate is CCF-TLS-04's finding.
 pub fn handshake_with_only(
@@ -1519,6 +1563,39 @@ mod tests {
         assert!(matches!(
             secure_connection(&Err(unknown), "capif.example"),
             Check::Fail(_)
+        ));
+    }
+
+    #[test]
+    fn an_onboarding_sent_as_early_data_must_not_be_processed() {
+        use crate::sut::early_data::EarlyData;
+        let accepted = |answer: &str| {
+            early_data_not_processed(&Ok(EarlyData::Accepted {
+                sent: 300,
+                answer: answer.as_bytes().to_vec(),
+            }))
+        };
+        assert!(matches!(
+            accepted("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"),
+            Check::Fail(m) if m.contains("201 Created") && m.contains("0-RTT")
+        ));
+        super::super::assert_pass(&accepted("HTTP/1.1 425 Too Early\r\n\r\n"));
+        assert!(matches!(
+            accepted("HTTP/1.1 400 Bad Request\r\n\r\n"),
+            Check::Inconclusive(_)
+        ));
+        assert!(matches!(accepted(""), Check::Inconclusive(_)));
+        super::super::assert_pass(&early_data_not_processed(&Ok(EarlyData::Declined {
+            sent: 3,
+        })));
+        let c = early_data_not_processed(&Ok(EarlyData::NotPermitted { resumed: true }));
+        assert!(
+            matches!(&c, Check::Pass(m) if m.contains("permit no early data")),
+            "{c:?}"
+        );
+        assert!(matches!(
+            early_data_not_processed(&Err("refused".into())),
+            Check::Inconclusive(_)
         ));
     }
 

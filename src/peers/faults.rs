@@ -113,6 +113,8 @@ catalogued! { FaultSpec;
             catches: &["CCF-TLS-12"] },
         Sha1ServerCert => FaultSpec { name: "sha1-server-cert", bug: "presents a server certificate signed with SHA-1 (by an RSA intermediate of the provisioned root; otherwise a valid chain)", breaks: "RFC 9325 §4.5",
             catches: &["CCF-TLS-16"] },
+        AcceptEarlyData => FaultSpec { name: "accept-early-data", bug: "issues TLS 1.3 tickets that permit early data and processes an onboarding request sent as 0-RTT (replayable)", breaks: "RFC 9325 §3.10, RFC 8446 App. E.5",
+            catches: &["CCF-TLS-17"] },
         PrefersWeakerSuite => FaultSpec { name: "prefers-weaker-suite", bug: "selects the first discouraged TLS 1.2 suite a client proposes ahead of TLS_ECDHE_*_AES_128_GCM_SHA256 (a loopback relay rewrites the ServerHello's suite, for hellos proposing both)", breaks: "RFC 9325 §4.2.1",
             catches: &["CCF-TLS-15"] },
         AcceptAlgNone => FaultSpec { name: "accept-alg-none", bug: "accepts an unsecured credential (alg: none, no signature)", breaks: "RFC 7518 §3.6, RFC 8725 §3.1",

@@ -7,6 +7,7 @@ mod config;
 mod control;
 mod core_target;
 mod credential_source;
+pub mod early_data;
 mod invoker_target;
 pub mod key_server;
 mod played_core;

@@ -418,6 +418,9 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                             | "CCF-TLS-07"
                             | "CCF-TLS-08"
                             | "CCF-TLS-09"
+                            | "CCF-TLS-15"
+                            | "CCF-TLS-16"
+                            | "CCF-TLS-17"
                     ) =>
                 {
                     true

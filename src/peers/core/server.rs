@@ -179,8 +179,14 @@ impl RunningCore {
                 Vec::new()
             },
         );
-        let tls = crate::net::server_config_with(provider, &identity, &client_auth, versions)
+        let mut tls = crate::net::server_config_with(provider, &identity, &client_auth, versions)
             .map_err(std::io::Error::other)?;
+        if faults.has(CoreFault::AcceptEarlyData) {
+            // Tickets that permit 0-RTT; serve_session hands the early data to HTTP.
+            let mut c = (*tls).clone();
+            c.max_early_data_size = 16 * 1024;
+            tls = Arc::new(c);
+        }
         let root = &settings.pki.ca;
         let (issuer, bundle_tail) = if faults.has(CoreFault::CertFromOtherCa) {
             (
@@ -289,7 +295,7 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
             None => acceptor.accept(tcp).await,
         }
     };
-    let tls = match tokio::time::timeout(state.settings.handshake_timeout, handshake).await {
+    let mut tls = match tokio::time::timeout(state.settings.handshake_timeout, handshake).await {
         Ok(Ok(tls)) => tls,
         _ => return,
     };
@@ -312,6 +318,27 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         Duration::from_secs(10)
     };
     let skip = state.settings.faults.has(CoreFault::FinWithoutCloseNotify);
+    // accept-early-data: what arrived as 0-RTT is read first, as if it were 1-RTT.
+    let mut early = Vec::new();
+    if state.settings.faults.has(CoreFault::AcceptEarlyData) {
+        if let Some(mut data) = tls.get_mut().1.early_data() {
+            let _ = std::io::Read::read_to_end(&mut data, &mut early);
+        }
+    }
+    serve_http(tls, early, skip, keep_alive, idle, state, client_cert).await
+}
+
+/// Serve HTTP/1.1 on the session (`early`: bytes to read before the stream's).
+#[allow(clippy::too_many_arguments)]
+async fn serve_http(
+    tls: tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
+    early: Vec<u8>,
+    skip: bool,
+    keep_alive: bool,
+    idle: Duration,
+    state: Arc<State>,
+    client_cert: Option<Vec<u8>>,
+) {
     let service = service_fn(move |req: Request<Incoming>| {
         let state = state.clone();
         let client_cert = client_cert.clone();
@@ -340,7 +367,7 @@ async fn serve_session(tcp: tokio::net::TcpStream, acceptor: TlsAcceptor, state:
         .keep_alive(keep_alive)
         .timer(TokioTimer::new())
         .header_read_timeout(idle)
-        .serve_connection(TokioIo::new(NoCloseNotify { tls, skip }), service)
+        .serve_connection(TokioIo::new(NoCloseNotify { tls, skip, early }), service)
         .await;
 }
 
@@ -397,10 +424,12 @@ async fn route(
 }
 
 /// The TLS stream, whose shutdown skips the close_notify only with the
-/// `fin-without-close-notify` fault (`skip`); otherwise a plain pass-through.
+/// `fin-without-close-notify` fault (`skip`), and whose first bytes are `early` (the 0-RTT
+/// data of the `accept-early-data` fault, empty otherwise); else a plain pass-through.
 struct NoCloseNotify {
     tls: tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
     skip: bool,
+    early: Vec<u8>,
 }
 
 impl tokio::io::AsyncRead for NoCloseNotify {
@@ -409,6 +438,12 @@ impl tokio::io::AsyncRead for NoCloseNotify {
         cx: &mut std::task::Context<'_>,
         buf: &mut tokio::io::ReadBuf<'_>,
     ) -> std::task::Poll<std::io::Result<()>> {
+        if !self.early.is_empty() {
+            let n = self.early.len().min(buf.remaining());
+            buf.put_slice(&self.early[..n]);
+            self.early.drain(..n);
+            return std::task::Poll::Ready(Ok(()));
+        }
         std::pin::Pin::new(&mut self.tls).poll_read(cx, buf)
     }
 }

@@ -174,14 +174,15 @@ fn names(suites: &[u16]) -> String {
         .join(", ")
 }
 
-#[when("the invoker sends the onboarding request in clear to the core's port")]
-async fn cleartext(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
+/// The raw bytes of a valid onboarding POST (a fresh key, a valid credential), closing the
+/// connection after the answer: what CCF-TLS-03 sends in clear and CCF-TLS-17 as early data.
+async fn raw_onboarding_request(w: &mut SuiteWorld) -> Result<Vec<u8>, String> {
     let core = w.core()?;
-    let auth = match core.authorization(&CredentialChoice::Valid).await {
-        Ok(a) => a.unwrap_or_default(),
-        Err(e) => return w.harness_error(format!("cannot obtain a valid credential: {e}")),
-    };
+    let auth = core
+        .authorization(&CredentialChoice::Valid)
+        .await
+        .map_err(|e| format!("cannot obtain a valid credential: {e}"))?
+        .unwrap_or_default();
     let body = serde_json::to_vec(&w.valid_body().await).expect("JSON");
     let mut req = format!(
         "POST {} HTTP/1.1\r\nHost: {}:{}\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -192,6 +193,17 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
     )
     .into_bytes();
     req.extend_from_slice(&body);
+    Ok(req)
+}
+
+#[when("the invoker sends the onboarding request in clear to the core's port")]
+async fn cleartext(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let req = match raw_onboarding_request(w).await {
+        Ok(r) => r,
+        Err(e) => return w.harness_error(e),
+    };
     match cleartext_request(&core.host, core.port, &req, &core.timeouts).await {
         Ok(out) => {
             w.evidence.notes.push(format!(
@@ -641,5 +653,49 @@ async fn strong_certificates(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("the presented chain was not recorded");
     };
     let check = checks::certificate_strength(chain);
+    w.check(check)
+}
+
+#[when("the invoker resumes a session and sends the onboarding request as TLS 1.3 early data")]
+async fn early_data(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let core = w.core()?;
+    let req = match raw_onboarding_request(w).await {
+        Ok(r) => r,
+        Err(e) => return w.harness_error(e),
+    };
+    let first = format!(
+        "GET / HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\n\r\n",
+        core.host, core.port
+    )
+    .into_bytes();
+    let outcome = crate::sut::early_data::probe(
+        &core.host,
+        core.port,
+        &core.server_name,
+        core.trusted.clone(),
+        first,
+        req,
+        core.timeouts,
+    )
+    .await;
+    w.evidence.notes.push(format!(
+        "two TLS 1.3 connections sharing one session store, the second resuming with early data enabled: {}",
+        match &outcome {
+            Ok(o) => crate::sut::early_data::describe(o),
+            Err(e) => format!("not completed: {e}"),
+        }
+    ));
+    w.on_core.early_data = Some(outcome);
+    Ok(())
+}
+
+#[then("the core did not process the request sent as early data")]
+async fn early_data_not_processed(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let Some(outcome) = w.on_core.early_data.as_ref() else {
+        return w.harness_error("the early-data probe was not recorded");
+    };
+    let check = checks::early_data_not_processed(outcome);
     w.check(check)
 }

@@ -113,6 +113,8 @@ pub struct CoreScenario {
     pub suite_preference: Option<(crate::sut::LegacyHelloOutcome, Option<u16>)>,
     /// CCF-TLS-16: the chain the core presents, read without verification.
     pub presented_chain: Option<Result<Vec<rustls_pki_types::CertificateDer<'static>>, String>>,
+    /// CCF-TLS-17: what the early-data probe showed.
+    pub early_data: Option<Result<crate::sut::early_data::EarlyData, String>>,
     /// CCF-TLS-11/12: the run's TLS 1.2 enumeration.
     pub tls12: Option<crate::sut::tls_enumeration::Enumeration>,
     /// CCF-TLS-10: the handshake offering TLS 1.2 and 1.3, then the one offering only 1.3.
