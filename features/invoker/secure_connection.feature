@@ -183,8 +183,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
 
   # Judged on every ClientHello of the run that offers TLS 1.2 (RFC 5746 §3.3 lets a client
   # signal renegotiation_info by the empty extension or the SCSV). Not applicable to an invoker
-  # offering TLS 1.3 only. Whether it aborts on a ServerHello without the acknowledgement is not
-  # judged yet (see README "What is not tested").
+  # offering TLS 1.3 only. Whether it aborts on a ServerHello without the acknowledgement is
+  # INV-TLS-24's.
   @INV-TLS-19 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-reneg-info @req:rfc9325-3.5-server-reneg-info
   Scenario: INV-TLS-19 Offering TLS 1.2, the invoker's ClientHello signals renegotiation_info (the extension or the SCSV)
     Given an API invoker under test
@@ -227,3 +227,13 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     And the harness core onboards valid requests
     When the invoker onboards
     Then every ClientHello offering TLS 1.3 carries the extensions RFC 8446 §9.2 requires
+
+  # A complete TLS 1.2 flight built by hand (as INV-TLS-16's), once without renegotiation_info
+  # in the ServerHello and once with it: the control proves the flight itself is acceptable, so
+  # an abort is the missing acknowledgement's. Not applicable to an invoker offering no TLS 1.2.
+  @INV-TLS-24 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-reneg-info
+  Scenario: INV-TLS-24 Offered TLS 1.2, the invoker aborts with a fatal handshake_failure on a TLS 1.2 ServerHello that does not acknowledge renegotiation_info, and goes on with the same flight acknowledging it
+    Given an API invoker under test
+    And the harness core presents its valid certificate
+    When the invoker onboards with a core whose TLS 1.2 ServerHello does not acknowledge renegotiation_info, and with one whose does
+    Then the invoker aborts with handshake_failure without the acknowledgement and goes on with it

@@ -60,6 +60,7 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-TLS-21", "The invoker onboards with a core speaking TLS 1.3 with only TLS_AES_128_GCM_SHA256 and key exchange secp256r1 (the mandatory-to-implement suite and group)", B::SecureConnection, &["33210-6.2.2-rfc8446-9.1", "rfc8446-9.1-mti"]),
     tp("INV-TLS-22", "The invoker onboards with a core speaking TLS 1.3 with key exchange secp384r1 only", B::SecureConnection, &["33210-6.2.2-secp384r1"]),
     tp("INV-TLS-23", "Offering TLS 1.3, the invoker's ClientHello carries the extensions RFC 8446 §9.2 requires (signature_algorithms, supported_groups, key_share)", B::SecureConnection, &["33210-6.2.2-rfc8446-9.2", "rfc8446-9.2-tls13-hello"]),
+    tp("INV-TLS-24", "Offered TLS 1.2, the invoker aborts with a fatal handshake_failure on a TLS 1.2 ServerHello that does not acknowledge renegotiation_info, and goes on with the same flight acknowledging it", B::SecureConnection, &["rfc9325-3.5-reneg-info"]),
     tp("INV-CRED-01", "The request carries the provisioned credential as Authorization: Bearer", B::RequestValidation, &["33122-B.1-request", "rfc6750-2.1-bearer"]),
     tp("INV-CRED-02", "On a 401 ProblemDetails the invoker reports failure and no apiInvokerId", B::RequestValidation, &["33122-B.1-error"]).policy(S::Mandatory, OUTCOME),
     tp("INV-CRED-03", "The invoker does not retry a rejected credential more than once", B::RequestValidation, &["33122-B.1-error"]),

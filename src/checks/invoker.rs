@@ -524,6 +524,89 @@ pub fn detects_downgrade(runs: &[InvokerRun]) -> Check {
     }
 }
 
+/// What the invoker did after the TLS 1.2 flight whose ServerHello acknowledged
+/// renegotiation_info (`true`) or not.
+fn renegotiation_reply(
+    runs: &[InvokerRun],
+    acknowledged: bool,
+) -> Option<Result<crate::sut::LegacyReply, String>> {
+    runs.iter()
+        .flat_map(|r| r.observations.sessions.iter())
+        .find_map(|s| match &s.handshake {
+            crate::sut::Handshake::Renegotiation {
+                acknowledged: with,
+                reply,
+            } if *with == acknowledged => Some(reply.clone()),
+            _ => None,
+        })
+}
+
+/// INV-TLS-24: offered TLS 1.2, the invoker aborts with a fatal handshake_failure alert on a
+/// TLS 1.2 ServerHello that does not acknowledge renegotiation_info (RFC 9325 §3.5), and goes
+/// on (ClientKeyExchange) with the same flight acknowledging it: the control shows the flight
+/// was acceptable, so the abort is the missing acknowledgement's. Going on without it fails
+/// at once; another abort fails once the control went on. An invoker offering no TLS 1.2 is
+/// not applicable (the step says so).
+pub fn aborts_without_renegotiation_ack(runs: &[InvokerRun]) -> Check {
+    use crate::sut::LegacyReply;
+    let without = match renegotiation_reply(runs, false) {
+        None => {
+            return Check::Inconclusive(
+                "no ClientHello reached the played core, so no TLS 1.2 flight was answered".into(),
+            )
+        }
+        Some(Err(why)) => {
+            return Check::Inconclusive(format!("no TLS 1.2 flight could be answered: {why}"))
+        }
+        Some(Ok(r)) => r,
+    };
+    if let LegacyReply::Continued { .. } = without {
+        return Check::Fail(format!(
+            "answered a TLS 1.2 ServerHello without renegotiation_info, the invoker {} (RFC 9325 §3.5: if the server does not acknowledge the extension, the client MUST generate a fatal handshake_failure alert)",
+            without.describe()
+        ));
+    }
+    let control = match renegotiation_reply(runs, true) {
+        Some(Ok(r)) => r,
+        Some(Err(why)) => {
+            return Check::Inconclusive(format!(
+                "the control flight (acknowledging renegotiation_info) was not sent: {why}"
+            ))
+        }
+        None => {
+            return Check::Inconclusive(
+                "the control run (acknowledging renegotiation_info) reached no played core".into(),
+            )
+        }
+    };
+    if !matches!(control, LegacyReply::Continued { .. }) {
+        return Check::Inconclusive(format!(
+            "without the acknowledgement the invoker {}, but with it it {} too: it refuses this hand-built TLS 1.2 flight for another reason, so the acknowledgement's effect cannot be told",
+            without.describe(),
+            control.describe()
+        ));
+    }
+    match without {
+        LegacyReply::Alert {
+            level: 2,
+            description: 40,
+        } => Check::Pass(format!(
+            "without renegotiation_info in the TLS 1.2 ServerHello the invoker aborted with a fatal handshake_failure; with it, the same flight, it {}",
+            control.describe()
+        )),
+        LegacyReply::Alert { .. } | LegacyReply::Closed => Check::Fail(format!(
+            "without renegotiation_info the invoker {} (with it, it {}): it aborted, but RFC 9325 §3.5 says with a fatal handshake_failure alert",
+            without.describe(),
+            control.describe()
+        )),
+        other => Check::Inconclusive(format!(
+            "without renegotiation_info the invoker {}; with it, it {}",
+            other.describe(),
+            control.describe()
+        )),
+    }
+}
+
 /// INV-TLS-08: the invoker negotiates nothing below TLS 1.2. An explicit offer decides (a
 /// supported_versions below TLS 1.2, or a ClientHello whose highest version is below it), as
 /// does a hello with no suite that exists below TLS 1.2; otherwise the played core answered
@@ -1591,6 +1674,54 @@ pub(crate) mod tests {
         )));
         assert!(matches!(
             no_upgrade_in_clear(&run(Script::default(), AdapterExit::Code(1), vec![])),
+            Check::Inconclusive(_)
+        ));
+    }
+
+    #[test]
+    fn a_missing_renegotiation_ack_must_be_refused_with_handshake_failure() {
+        use crate::sut::LegacyReply;
+        let answered = |acknowledged: bool, reply: LegacyReply| {
+            let mut s = session(0, None);
+            s.handshake = Handshake::Renegotiation {
+                acknowledged,
+                reply: Ok(reply),
+            };
+            run(Script::default(), AdapterExit::Code(1), vec![s])
+        };
+        let failure = LegacyReply::Alert {
+            level: 2,
+            description: 40,
+        };
+        let went_on = LegacyReply::Continued { message: 16 };
+        let pair = |without: LegacyReply, with: LegacyReply| {
+            vec![answered(false, without), answered(true, with)]
+        };
+        super::super::assert_pass(&aborts_without_renegotiation_ack(&pair(
+            failure.clone(),
+            went_on.clone(),
+        )));
+        let took = aborts_without_renegotiation_ack(&pair(went_on.clone(), went_on.clone()));
+        assert!(
+            matches!(&took, Check::Fail(m) if m.contains("§3.5")),
+            "{took:?}"
+        );
+        // Another alert: it aborted, but not as the text says.
+        let other = LegacyReply::Alert {
+            level: 2,
+            description: 80,
+        };
+        assert!(matches!(
+            aborts_without_renegotiation_ack(&pair(other, went_on.clone())),
+            Check::Fail(m) if m.contains("handshake_failure")
+        ));
+        // The control refused too: the flight, not the missing acknowledgement, was refused.
+        assert!(matches!(
+            aborts_without_renegotiation_ack(&pair(failure.clone(), failure)),
+            Check::Inconclusive(_)
+        ));
+        assert!(matches!(
+            aborts_without_renegotiation_ack(&[]),
             Check::Inconclusive(_)
         ));
     }

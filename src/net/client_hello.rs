@@ -156,6 +156,34 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The extension types of a ServerHello at the start of `bytes` (after any warnings).
+pub fn server_hello_extensions(bytes: &[u8]) -> Vec<u16> {
+    let Some(start) = bytes.windows(6).position(|w| w[0] == 0x16 && w[5] == 0x02) else {
+        return Vec::new();
+    };
+    let b = &bytes[start..];
+    // record (5) + type (1) + length (3) + version (2) + random (32) + session id + suite (2)
+    // + compression (1) + extensions length (2)
+    let Some(&sid) = b.get(43) else {
+        return Vec::new();
+    };
+    let mut at = 44 + sid as usize + 3;
+    let Some(len) = b
+        .get(at..at + 2)
+        .map(|l| u16::from_be_bytes([l[0], l[1]]) as usize)
+    else {
+        return Vec::new();
+    };
+    at += 2;
+    let end = (at + len).min(b.len());
+    let mut types = Vec::new();
+    while at + 4 <= end {
+        types.push(u16::from_be_bytes([b[at], b[at + 1]]));
+        at += 4 + u16::from_be_bytes([b[at + 2], b[at + 3]]) as usize;
+    }
+    types
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

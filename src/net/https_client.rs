@@ -164,7 +164,7 @@ impl HttpResponse {
 
 /// One TLS session to a server.
 pub struct HttpsSession {
-    stream: TlsStream<TcpStream>,
+    stream: TlsStream<super::renegotiation_guard::GuardedTcp>,
     authority: String,
     timeouts: Timeouts,
     /// What the handshake negotiated.
@@ -183,6 +183,20 @@ impl HttpsSession {
         config: Arc<ClientConfig>,
         timeouts: &Timeouts,
     ) -> Result<Self, PhaseError> {
+        Self::connect_checking(host, port, server_name, config, timeouts, false).await
+    }
+
+    /// [`HttpsSession::connect`]; `renegotiation_check`: abort with handshake_failure on a
+    /// TLS 1.2 ServerHello that does not acknowledge renegotiation_info (RFC 9325 §3.5, what
+    /// rustls does not do: the reference invoker's conformance, see `renegotiation_guard`).
+    pub async fn connect_checking(
+        host: &str,
+        port: u16,
+        server_name: ServerName<'static>,
+        config: Arc<ClientConfig>,
+        timeouts: &Timeouts,
+        renegotiation_check: bool,
+    ) -> Result<Self, PhaseError> {
         let tcp = within(
             Phase::Connect,
             timeouts.connect,
@@ -190,6 +204,7 @@ impl HttpsSession {
         )
         .await?;
         let _ = tcp.set_nodelay(true);
+        let tcp = super::renegotiation_guard::GuardedTcp::new(tcp, renegotiation_check);
         let started = Instant::now();
         let stream = within(
             Phase::Handshake,

@@ -202,6 +202,8 @@ catalogued! { FaultSpec;
             catches: &["INV-TLS-21"] },
         OffersNoSecp384r1 => FaultSpec { name: "offers-no-secp384r1", bug: "does not implement key exchange with secp384r1 (X25519 and secp256r1 only)", breaks: "TS 33.210 §6.2.2",
             catches: &["INV-TLS-22"] },
+        NoRenegotiationCheck => FaultSpec { name: "no-renegotiation-check", bug: "goes on with a TLS 1.2 ServerHello that does not acknowledge renegotiation_info (plain rustls, which never renegotiates and does not look)", breaks: "RFC 9325 §3.5",
+            catches: &["INV-TLS-24"] },
         NoSni => FaultSpec { name: "no-sni", bug: "sends no server_name (SNI) extension", breaks: "RFC 8446 §9.2",
             catches: &["INV-TLS-13"] },
         IgnoreDowngradeSentinel => FaultSpec { name: "ignore-downgrade-sentinel", bug: "offers TLS 1.3 but takes a TLS 1.2 ServerHello whose random carries the downgrade sentinel (a loopback relay blanks it before rustls, which always checks, can see it)", breaks: "RFC 8446 §4.1.3",

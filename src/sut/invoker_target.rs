@@ -239,6 +239,24 @@ impl InvokerRun {
                         }
                     )),
                 ),
+                Handshake::Renegotiation {
+                    acknowledged,
+                    reply,
+                } => (
+                    None,
+                    Some(format!(
+                        "the played core answered a TLS 1.2 ServerHello {} renegotiation_info; {}",
+                        if *acknowledged {
+                            "acknowledging"
+                        } else {
+                            "without"
+                        },
+                        match reply {
+                            Ok(r) => format!("the invoker {}", r.describe()),
+                            Err(why) => format!("no flight was sent: {why}"),
+                        }
+                    )),
+                ),
                 Handshake::Legacy { version, reply } => (
                     None,
                     Some(format!(

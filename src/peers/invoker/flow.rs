@@ -352,12 +352,13 @@ async fn exchange(
         } else {
             (peer.host.clone(), peer.port)
         };
-        let connected = HttpsSession::connect(
+        let connected = HttpsSession::connect_checking(
             &host,
             port,
             peer.server_name.clone(),
             peer.config.clone(),
             timeouts,
+            !faults.has(InvokerFault::NoRenegotiationCheck),
         )
         .await;
         let mut session = match connected {

@@ -540,3 +540,37 @@ async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
     }
     w.check(checks::tls13_hello_extensions(&tls13))
 }
+
+#[when(
+    "the invoker onboards with a core whose TLS 1.2 ServerHello does not acknowledge renegotiation_info, and with one whose does"
+)]
+async fn onboards_with_renegotiation_flights(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    for acknowledged in [false, true] {
+        w.on_invoker.script.renegotiation_ack = Some(acknowledged);
+        w.run_invoker().await?;
+        if w.decided() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+#[then("the invoker aborts with handshake_failure without the acknowledgement and goes on with it")]
+async fn aborts_without_renegotiation_ack(w: &mut SuiteWorld) -> StepResult {
+    skip_if_decided!(w);
+    let runs = w.on_invoker.runs.clone();
+    let offers_tls12 = runs
+        .iter()
+        .flat_map(|r| r.observations.sessions.iter())
+        .find_map(|s| s.client_hello.as_ref())
+        .map(|h| h.offered().contains(&0x0303));
+    if offers_tls12 == Some(false) {
+        w.decided = Some((
+            crate::checks::Verdict::NotApplicable,
+            "the invoker's ClientHello offers TLS 1.3 only: renegotiation_info is a TLS 1.2 mechanism".into(),
+        ));
+        return Ok(());
+    }
+    w.check(checks::aborts_without_renegotiation_ack(&runs))
+}

@@ -38,6 +38,7 @@ pub fn tls12_flight(
     hello: &ClientHelloInfo,
     identity: &Identity,
     sentinel: bool,
+    renegotiation_info: bool,
 ) -> Result<Vec<u8>, NoFlight> {
     let ecdsa = identity.key.algorithm() == &rcgen::PKCS_ECDSA_P256_SHA256;
     let (suites, scheme) = if ecdsa {
@@ -72,8 +73,13 @@ pub fn tls12_flight(
         random[24..].copy_from_slice(&DOWNGRADE_SENTINEL);
     }
     // ServerHello: TLS 1.2, the random, no session id, the suite, no compression;
-    // renegotiation_info (empty) and, when offered, extended_master_secret.
-    let mut extensions = vec![0xff, 0x01, 0x00, 0x01, 0x00];
+    // renegotiation_info (empty; left out for INV-TLS-24) and, when offered,
+    // extended_master_secret.
+    let mut extensions = if renegotiation_info {
+        vec![0xff, 0x01, 0x00, 0x01, 0x00]
+    } else {
+        Vec::new()
+    };
     if hello.extensions.contains(&23) {
         extensions.extend_from_slice(&[0x00, 0x17, 0x00, 0x00]);
     }
@@ -137,7 +143,31 @@ pub async fn probe(
     if !offers_tls13(&hello) {
         return (Some(hello), Err("the ClientHello offers no TLS 1.3".into()));
     }
-    match tls12_flight(&hello, identity, sentinel) {
+    match tls12_flight(&hello, identity, sentinel, true) {
+        Ok(flight) => {
+            let reply = answer(tcp, &flight, deadline).await;
+            (Some(hello), Ok(reply))
+        }
+        Err(why) => (Some(hello), Err(why)),
+    }
+}
+
+/// INV-TLS-24: read the ClientHello and, when it offers TLS 1.2, answer with the TLS 1.2
+/// flight whose ServerHello acknowledges renegotiation_info or not (`acknowledged`), then read
+/// what the invoker does. Err when no TLS 1.2 was offered or no flight could be built.
+pub async fn probe_renegotiation(
+    tcp: &mut TcpStream,
+    identity: &Identity,
+    acknowledged: bool,
+    deadline: tokio::time::Instant,
+) -> (Option<ClientHelloInfo>, Result<LegacyReply, NoFlight>) {
+    let Some(hello) = read_hello(tcp, deadline).await else {
+        return (None, Err("no ClientHello arrived".into()));
+    };
+    if !hello.offered().contains(&0x0303) {
+        return (Some(hello), Err("the ClientHello offers no TLS 1.2".into()));
+    }
+    match tls12_flight(&hello, identity, false, acknowledged) {
         Ok(flight) => {
             let reply = answer(tcp, &flight, deadline).await;
             (Some(hello), Ok(reply))

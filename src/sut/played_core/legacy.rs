@@ -46,15 +46,20 @@ impl LegacyReply {
                 description: 70,
             } => format!("answered with the alert protocol_version (level {level})"),
             Self::Alert { level, description } => {
-                format!("answered with the alert {description} (level {level})")
+                let name = match description {
+                    40 => " handshake_failure",
+                    47 => " illegal_parameter",
+                    42 => " bad_certificate",
+                    80 => " internal_error",
+                    _ => "",
+                };
+                format!("answered with the alert {description}{name} (level {level})")
             }
             Self::Continued { message: 16 } => {
-                "went on with its ClientKeyExchange: it negotiated the legacy version".into()
+                "went on with its ClientKeyExchange: it accepted that ServerHello".into()
             }
             Self::Continued { message } => {
-                format!(
-                    "went on with handshake message {message}: it negotiated the legacy version"
-                )
+                format!("went on with handshake message {message}: it accepted that ServerHello")
             }
             Self::Closed => "closed the connection without an alert".into(),
             Self::Silent => "sent nothing more within the PIXIT [timeouts] handshake".into(),

@@ -214,6 +214,9 @@ pub struct Script {
     pub downgrade: Option<bool>,
     /// INV-TLS-21/22: speak TLS 1.3 with only these parameters.
     pub restricted: Option<Restriction>,
+    /// INV-TLS-24: answer a ClientHello offering TLS 1.2 with a hand-built TLS 1.2 flight
+    /// whose ServerHello acknowledges renegotiation_info (true, the control) or not (false).
+    pub renegotiation_ack: Option<bool>,
 }
 
 /// A TLS 1.3 played core that offers one suite or group only, to see that the invoker
@@ -307,6 +310,7 @@ impl Default for Script {
             offboard: None,
             only_version: None,
             restricted: None,
+            renegotiation_ack: None,
             downgrade: None,
         }
     }

@@ -48,6 +48,15 @@ pub enum Handshake {
         /// What the invoker did next.
         reply: Result<super::legacy::LegacyReply, String>,
     },
+    /// The played core answered a ClientHello offering TLS 1.2 with the hand-built TLS 1.2
+    /// flight (INV-TLS-24) whose ServerHello acknowledged renegotiation_info or not, and the
+    /// invoker did `reply` (Err: no flight was sent, and why).
+    Renegotiation {
+        /// Whether the ServerHello carried renegotiation_info.
+        acknowledged: bool,
+        /// What the invoker did next.
+        reply: Result<super::legacy::LegacyReply, String>,
+    },
     /// The played core answered with a hand-built legacy ServerHello (INV-TLS-08) and the
     /// invoker did `reply`.
     Legacy {
@@ -181,6 +190,20 @@ pub async fn serve(tcp: TcpStream, shared: Arc<Shared>) -> SessionObservation {
         let (hello, reply) = super::downgrade::probe(&mut tcp, identity, sentinel, deadline).await;
         obs.client_hello = hello;
         obs.handshake = Handshake::Downgrade { sentinel, reply };
+        return obs;
+    }
+    if let (Some(acknowledged), Some(identity)) =
+        (shared.script.renegotiation_ack, shared.identity.as_ref())
+    {
+        let mut tcp = tcp;
+        let deadline = tokio::time::Instant::now() + shared.timeouts.handshake;
+        let (hello, reply) =
+            super::downgrade::probe_renegotiation(&mut tcp, identity, acknowledged, deadline).await;
+        obs.client_hello = hello;
+        obs.handshake = Handshake::Renegotiation {
+            acknowledged,
+            reply,
+        };
         return obs;
     }
     if let (Some(crate::net::TlsVersion::Other(version)), Some(identity)) =
