@@ -462,66 +462,125 @@ fn downgrade_reply(
         })
 }
 
-/// INV-TLS-16: having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2
-/// ServerHello whose random ends with the downgrade sentinel (RFC 8446 §4.1.3), and goes on
-/// (ClientKeyExchange) with the same flight without it: the control shows the flight was
-/// acceptable, so the abort is the sentinel's. Going on despite the sentinel fails at once; an
-/// abort without illegal_parameter fails only once the control went on.
-pub fn detects_downgrade(runs: &[InvokerRun]) -> Check {
+/// How a pair of hand-built TLS 1.2 flights is judged: one with a defect the invoker must
+/// refuse with a given alert, one without it (the control, which it must go on with).
+struct FlightPair {
+    /// The defect, as a reason starts: "with the downgrade sentinel in a TLS 1.2 ServerHello".
+    defect: &'static str,
+    /// The control, as a reason goes on: "without it".
+    control: &'static str,
+    /// The control, named alone: "no sentinel".
+    control_name: &'static str,
+    /// What was answered, for the failure of going on.
+    went_on: &'static str,
+    /// The rule a continuation breaks, quoted in that failure.
+    rule: &'static str,
+    /// The clause, for an abort with another alert.
+    clause: &'static str,
+    /// The alert the text asks for: its code, and its name in reasons.
+    alert: (u8, &'static str),
+}
+
+/// Judge `defect` and `control` (what the invoker did after each flight) as `p` says: going on
+/// after the defect fails at once; an abort counts only once the control went on, and passes
+/// with the alert the text names.
+fn judge_flight_pair(
+    defect: Option<Result<crate::sut::LegacyReply, String>>,
+    control: Option<Result<crate::sut::LegacyReply, String>>,
+    p: &FlightPair,
+) -> Check {
     use crate::sut::LegacyReply;
-    let Some(with) = downgrade_reply(runs, true) else {
-        return Check::Inconclusive(
-            "no ClientHello reached the played core, so no TLS 1.2 flight was answered".into(),
-        );
-    };
-    let with = match with {
-        Ok(r) => r,
-        Err(why) => {
+    let with = match defect {
+        None => {
+            return Check::Inconclusive(
+                "no ClientHello reached the played core, so no TLS 1.2 flight was answered".into(),
+            )
+        }
+        Some(Err(why)) => {
             return Check::Inconclusive(format!("no TLS 1.2 flight could be answered: {why}"))
         }
+        Some(Ok(r)) => r,
     };
     if let LegacyReply::Continued { .. } = with {
         return Check::Fail(format!(
-            "offered TLS 1.3, answered a TLS 1.2 ServerHello whose random ends with the downgrade sentinel (44 4F 57 4E 47 52 44 01), the invoker {} (RFC 8446 §4.1.3: a TLS 1.3 client MUST check the last 8 bytes and abort with illegal_parameter)",
-            with.describe()
+            "{}, the invoker {} ({})",
+            p.went_on,
+            with.describe(),
+            p.rule
         ));
     }
-    let control = match downgrade_reply(runs, false) {
+    let control = match control {
         Some(Ok(r)) => r,
         Some(Err(why)) => {
             return Check::Inconclusive(format!(
-                "the control flight (no sentinel) was not sent: {why}"
+                "the control flight ({}) was not sent: {why}",
+                p.control_name
             ))
         }
         None => {
-            return Check::Inconclusive(
-                "the control run (no sentinel) reached no played core".into(),
-            )
+            return Check::Inconclusive(format!(
+                "the control run ({}) reached no played core",
+                p.control_name
+            ))
         }
     };
     if !matches!(control, LegacyReply::Continued { .. }) {
         return Check::Inconclusive(format!(
-            "with the sentinel the invoker {}, but without it it {} too: it refuses this hand-built TLS 1.2 flight for another reason, so the sentinel's effect cannot be told",
+            "{} the invoker {}, but {} it {} too: it refuses this hand-built TLS 1.2 flight for another reason, so the defect's effect cannot be told",
+            p.defect,
             with.describe(),
+            p.control,
             control.describe()
         ));
     }
     match with {
-        LegacyReply::Alert { description: 47, .. } => Check::Pass(format!(
-            "with the downgrade sentinel in a TLS 1.2 ServerHello the invoker aborted with illegal_parameter; without it, the same flight, it {}",
+        LegacyReply::Alert {
+            level: 2,
+            description,
+        } if description == p.alert.0 => Check::Pass(format!(
+            "{} the invoker aborted with {}; {}, the same flight, it {}",
+            p.defect,
+            p.alert.1,
+            p.control,
             control.describe()
         )),
         LegacyReply::Alert { .. } | LegacyReply::Closed => Check::Fail(format!(
-            "with the downgrade sentinel the invoker {} (without it, it {}): it aborted, but RFC 8446 §4.1.3 says with an illegal_parameter alert",
+            "{} the invoker {} ({}, it {}): it aborted, but {} says with {}",
+            p.defect,
             with.describe(),
-            control.describe()
+            p.control,
+            control.describe(),
+            p.clause,
+            p.alert.1
         )),
         other => Check::Inconclusive(format!(
-            "with the downgrade sentinel the invoker {}; without it, it {}",
+            "{} the invoker {}; {}, it {}",
+            p.defect,
             other.describe(),
+            p.control,
             control.describe()
         )),
     }
+}
+
+/// INV-TLS-16: having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2
+/// ServerHello whose random ends with the downgrade sentinel (RFC 8446 §4.1.3), and goes on
+/// (ClientKeyExchange) with the same flight without it: the control shows the flight was
+/// acceptable, so the abort is the sentinel's.
+pub fn detects_downgrade(runs: &[InvokerRun]) -> Check {
+    judge_flight_pair(
+        downgrade_reply(runs, true),
+        downgrade_reply(runs, false),
+        &FlightPair {
+            defect: "with the downgrade sentinel in a TLS 1.2 ServerHello",
+            control: "without it",
+            control_name: "no sentinel",
+            went_on: "offered TLS 1.3, answered a TLS 1.2 ServerHello whose random ends with the downgrade sentinel (44 4F 57 4E 47 52 44 01)",
+            rule: "RFC 8446 §4.1.3: a TLS 1.3 client MUST check the last 8 bytes and abort with illegal_parameter",
+            clause: "RFC 8446 §4.1.3",
+            alert: (47, "illegal_parameter"),
+        },
+    )
 }
 
 /// What the invoker did after the TLS 1.2 flight whose ServerHello acknowledged
@@ -543,68 +602,22 @@ fn renegotiation_reply(
 
 /// INV-TLS-24: offered TLS 1.2, the invoker aborts with a fatal handshake_failure alert on a
 /// TLS 1.2 ServerHello that does not acknowledge renegotiation_info (RFC 9325 §3.5), and goes
-/// on (ClientKeyExchange) with the same flight acknowledging it: the control shows the flight
-/// was acceptable, so the abort is the missing acknowledgement's. Going on without it fails
-/// at once; another abort fails once the control went on. An invoker offering no TLS 1.2 is
+/// on with the same flight acknowledging it (the control). An invoker offering no TLS 1.2 is
 /// not applicable (the step says so).
 pub fn aborts_without_renegotiation_ack(runs: &[InvokerRun]) -> Check {
-    use crate::sut::LegacyReply;
-    let without = match renegotiation_reply(runs, false) {
-        None => {
-            return Check::Inconclusive(
-                "no ClientHello reached the played core, so no TLS 1.2 flight was answered".into(),
-            )
-        }
-        Some(Err(why)) => {
-            return Check::Inconclusive(format!("no TLS 1.2 flight could be answered: {why}"))
-        }
-        Some(Ok(r)) => r,
-    };
-    if let LegacyReply::Continued { .. } = without {
-        return Check::Fail(format!(
-            "answered a TLS 1.2 ServerHello without renegotiation_info, the invoker {} (RFC 9325 §3.5: if the server does not acknowledge the extension, the client MUST generate a fatal handshake_failure alert)",
-            without.describe()
-        ));
-    }
-    let control = match renegotiation_reply(runs, true) {
-        Some(Ok(r)) => r,
-        Some(Err(why)) => {
-            return Check::Inconclusive(format!(
-                "the control flight (acknowledging renegotiation_info) was not sent: {why}"
-            ))
-        }
-        None => {
-            return Check::Inconclusive(
-                "the control run (acknowledging renegotiation_info) reached no played core".into(),
-            )
-        }
-    };
-    if !matches!(control, LegacyReply::Continued { .. }) {
-        return Check::Inconclusive(format!(
-            "without the acknowledgement the invoker {}, but with it it {} too: it refuses this hand-built TLS 1.2 flight for another reason, so the acknowledgement's effect cannot be told",
-            without.describe(),
-            control.describe()
-        ));
-    }
-    match without {
-        LegacyReply::Alert {
-            level: 2,
-            description: 40,
-        } => Check::Pass(format!(
-            "without renegotiation_info in the TLS 1.2 ServerHello the invoker aborted with a fatal handshake_failure; with it, the same flight, it {}",
-            control.describe()
-        )),
-        LegacyReply::Alert { .. } | LegacyReply::Closed => Check::Fail(format!(
-            "without renegotiation_info the invoker {} (with it, it {}): it aborted, but RFC 9325 §3.5 says with a fatal handshake_failure alert",
-            without.describe(),
-            control.describe()
-        )),
-        other => Check::Inconclusive(format!(
-            "without renegotiation_info the invoker {}; with it, it {}",
-            other.describe(),
-            control.describe()
-        )),
-    }
+    judge_flight_pair(
+        renegotiation_reply(runs, false),
+        renegotiation_reply(runs, true),
+        &FlightPair {
+            defect: "without renegotiation_info in the TLS 1.2 ServerHello",
+            control: "with it",
+            control_name: "acknowledging renegotiation_info",
+            went_on: "answered a TLS 1.2 ServerHello without renegotiation_info",
+            rule: "RFC 9325 §3.5: if the server does not acknowledge the extension, the client MUST generate a fatal handshake_failure alert",
+            clause: "RFC 9325 §3.5",
+            alert: (40, "a fatal handshake_failure"),
+        },
+    )
 }
 
 /// INV-TLS-08: the invoker negotiates nothing below TLS 1.2. An explicit offer decides (a

@@ -61,26 +61,23 @@ impl LaxVerifier {
 
     /// Verifies chain, validity and serverAuth against `ca`, but not the host name.
     pub fn without_name(ca: &CertificateDer<'_>) -> Arc<Self> {
-        let roots = webpki::anchor_from_trusted_cert(ca)
-            .ok()
-            .map(|a| vec![a.to_owned()]);
-        Arc::new(Self {
-            provider: crate::net::provider(),
-            roots: Some(roots.unwrap_or_default()),
-            sha1: false,
-        })
+        Self::against(ca, false)
     }
 
     /// Verifies chain, validity, serverAuth and name against `ca`, but also accepts
     /// certificates signed with SHA-1.
     pub fn accepting_sha1(ca: &CertificateDer<'_>) -> Arc<Self> {
+        Self::against(ca, true)
+    }
+
+    fn against(ca: &CertificateDer<'_>, sha1: bool) -> Arc<Self> {
         let roots = webpki::anchor_from_trusted_cert(ca)
             .ok()
             .map(|a| vec![a.to_owned()]);
         Arc::new(Self {
             provider: crate::net::provider(),
             roots: Some(roots.unwrap_or_default()),
-            sha1: true,
+            sha1,
         })
     }
 }

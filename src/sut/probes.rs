@@ -336,8 +336,39 @@ pub async fn presented_chain(
     server_name: &str,
     timeouts: &Timeouts,
 ) -> Result<Vec<rustls_pki_types::CertificateDer<'static>>, String> {
-    let config = rustls::ClientConfig::builder_with_provider(crate::net::provider())
-        .with_protocol_versions(crate::net::TLS_VERSIONS)
+    match unverified_handshake(
+        host,
+        port,
+        server_name,
+        crate::net::provider(),
+        crate::net::TLS_VERSIONS,
+        timeouts,
+    )
+    .await
+    {
+        Ok(Ok(tls)) => Ok(tls
+            .get_ref()
+            .1
+            .peer_certificates()
+            .map(|c| c.iter().map(|d| d.clone().into_owned()).collect())
+            .unwrap_or_default()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A TLS handshake that verifies nothing, with `provider` and `versions`, within the connect
+/// and handshake timeouts (Err: the timeout; Ok(Err): the handshake failed).
+pub(super) async fn unverified_handshake(
+    host: &str,
+    port: u16,
+    server_name: &str,
+    provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    timeouts: &Timeouts,
+) -> Result<std::io::Result<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>, String> {
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
         .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(crate::peers::lax_verifier::LaxVerifier::anything())
@@ -350,19 +381,14 @@ pub async fn presented_chain(
             .connect(name, tcp)
             .await
     };
-    match tokio::time::timeout(timeouts.connect + timeouts.handshake, connect).await {
-        Ok(Ok(tls)) => Ok(tls
-            .get_ref()
-            .1
-            .peer_certificates()
-            .map(|c| c.iter().map(|d| d.clone().into_owned()).collect())
-            .unwrap_or_default()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err(format!(
-            "no handshake within {}",
-            crate::net::humantime(timeouts.connect + timeouts.handshake)
-        )),
-    }
+    tokio::time::timeout(timeouts.connect + timeouts.handshake, connect)
+        .await
+        .map_err(|_| {
+            format!(
+                "no handshake within {}",
+                crate::net::humantime(timeouts.connect + timeouts.handshake)
+            )
+        })
 }
 
 /// The cipher suite a ServerHello at the start of `bytes` selected (after any warnings).

@@ -195,22 +195,16 @@ pub async fn enumerate_tls13(
             ..rustls::crypto::ring::default_provider()
         };
         async move {
-            let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(provider))
-                .with_protocol_versions(&[&rustls::version::TLS13])
-                .ok()?
-                .dangerous()
-                .with_custom_certificate_verifier(
-                    crate::peers::lax_verifier::LaxVerifier::anything(),
-                )
-                .with_no_client_auth();
-            let name = rustls_pki_types::ServerName::try_from(server_name.to_string()).ok()?;
-            let connect = async {
-                let tcp = tokio::net::TcpStream::connect((host, port)).await?;
-                tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
-                    .connect(name, tcp)
-                    .await
-            };
-            match tokio::time::timeout(timeouts.connect + timeouts.handshake, connect).await {
+            match super::probes::unverified_handshake(
+                host,
+                port,
+                server_name,
+                std::sync::Arc::new(provider),
+                &[&rustls::version::TLS13],
+                timeouts,
+            )
+            .await
+            {
                 Ok(Ok(_)) => Some(u16::from(suite.suite())),
                 _ => None,
             }

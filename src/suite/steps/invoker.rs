@@ -335,14 +335,30 @@ async fn onboards_with_only(w: &mut SuiteWorld, version: String) -> StepResult {
 )]
 async fn onboards_with_downgrades(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    for sentinel in [true, false] {
-        w.on_invoker.script.downgrade = Some(sentinel);
+    run_flight_pair(w, |script, sentinel| script.downgrade = Some(sentinel)).await
+}
+
+/// Run the invoker against a hand-built TLS 1.2 flight with the defect (`set(script, true)`
+/// for the downgrade sentinel; for renegotiation_info, `false` drops the acknowledgement) and
+/// then the control; `first`: the value the defective run gets.
+async fn run_flight_pair_from(
+    w: &mut SuiteWorld,
+    first: bool,
+    set: fn(&mut crate::sut::Script, bool),
+) -> StepResult {
+    for value in [first, !first] {
+        set(&mut w.on_invoker.script, value);
         w.run_invoker().await?;
         if w.decided() {
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// [`run_flight_pair_from`] with the defect at `true`.
+async fn run_flight_pair(w: &mut SuiteWorld, set: fn(&mut crate::sut::Script, bool)) -> StepResult {
+    run_flight_pair_from(w, true, set).await
 }
 
 #[then("the invoker aborts on the sentinel with illegal_parameter and goes on without it")]
@@ -546,14 +562,10 @@ async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
 )]
 async fn onboards_with_renegotiation_flights(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    for acknowledged in [false, true] {
-        w.on_invoker.script.renegotiation_ack = Some(acknowledged);
-        w.run_invoker().await?;
-        if w.decided() {
-            return Ok(());
-        }
-    }
-    Ok(())
+    run_flight_pair_from(w, false, |script, acknowledged| {
+        script.renegotiation_ack = Some(acknowledged)
+    })
+    .await
 }
 
 #[then("the invoker aborts with handshake_failure without the acknowledgement and goes on with it")]
