@@ -1280,7 +1280,7 @@ mod tests {
         HttpResponse {
             status,
             headers,
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         }
     }
 

@@ -231,7 +231,7 @@ mod tests {
             response: Some(HttpResponse {
                 status,
                 headers: Vec::new(),
-                body: Vec::new(),
+                body: Default::default(),
             }),
             error: None,
             end,
@@ -298,7 +298,7 @@ mod tests {
         let r = |s| HttpResponse {
             status: s,
             headers: Vec::new(),
-            body: Vec::new(),
+            body: Default::default(),
         };
         super::super::assert_pass(&reonboarded(&r(201), None));
         let kept = reonboarded(&r(403), Some(false));

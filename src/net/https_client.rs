@@ -114,7 +114,7 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     /// The body (de-chunked).
     #[serde(skip)]
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
 }
 
 impl std::fmt::Debug for HttpResponse {
@@ -183,12 +183,13 @@ impl HttpsSession {
         config: Arc<ClientConfig>,
         timeouts: &Timeouts,
     ) -> Result<Self, PhaseError> {
-        Self::connect_checking(host, port, server_name, config, timeouts, false).await
+        Self::connect_checking(host, port, server_name, config, timeouts, false, false).await
     }
 
     /// [`HttpsSession::connect`]; `renegotiation_check`: abort with handshake_failure on a
     /// TLS 1.2 ServerHello that does not acknowledge renegotiation_info (RFC 9325 §3.5, what
-    /// rustls does not do: the reference invoker's conformance, see `renegotiation_guard`).
+    /// rustls does not do: the reference invoker's conformance, see `renegotiation_guard`);
+    /// `blank_sentinel`: SELF-TEST ONLY, the `ignore-downgrade-sentinel` fault.
     pub async fn connect_checking(
         host: &str,
         port: u16,
@@ -196,6 +197,7 @@ impl HttpsSession {
         config: Arc<ClientConfig>,
         timeouts: &Timeouts,
         renegotiation_check: bool,
+        blank_sentinel: bool,
     ) -> Result<Self, PhaseError> {
         let tcp = within(
             Phase::Connect,
@@ -204,7 +206,10 @@ impl HttpsSession {
         )
         .await?;
         let _ = tcp.set_nodelay(true);
-        let tcp = super::renegotiation_guard::GuardedTcp::new(tcp, renegotiation_check);
+        let mut tcp = super::renegotiation_guard::GuardedTcp::new(tcp, renegotiation_check);
+        if blank_sentinel {
+            tcp = tcp.blanking_sentinel();
+        }
         let started = Instant::now();
         let stream = within(
             Phase::Handshake,
@@ -415,7 +420,7 @@ impl HttpsSession {
             let response = |body: Vec<u8>| HttpResponse {
                 status,
                 headers: headers.clone(),
-                body,
+                body: body.into(),
             };
             if head_only || status == 204 || status == 304 {
                 self.leftover = buf;
@@ -437,6 +442,9 @@ impl HttpsSession {
                             )))
                         }
                     };
+                    // The declared length, allocated once: growing by doubling would hold up to
+                    // twice the cap per response (issue 28: memory proportionate to the caps).
+                    buf.reserve_exact(len.saturating_sub(buf.len()));
                     while buf.len() < len {
                         if self.fill(&mut buf).await? == 0 {
                             return Err(protocol(format!(
@@ -606,7 +614,7 @@ mod tests {
                 "Content-Type".into(),
                 "Application/Problem+JSON; charset=utf-8".into(),
             )],
-            body: vec![],
+            body: Default::default(),
         };
         assert_eq!(r.media_type().as_deref(), Some("application/problem+json"));
     }

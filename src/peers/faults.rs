@@ -206,7 +206,7 @@ catalogued! { FaultSpec;
             catches: &["INV-TLS-24"] },
         NoSni => FaultSpec { name: "no-sni", bug: "sends no server_name (SNI) extension", breaks: "RFC 8446 §9.2",
             catches: &["INV-TLS-13"] },
-        IgnoreDowngradeSentinel => FaultSpec { name: "ignore-downgrade-sentinel", bug: "offers TLS 1.3 but takes a TLS 1.2 ServerHello whose random carries the downgrade sentinel (a loopback relay blanks it before rustls, which always checks, can see it)", breaks: "RFC 8446 §4.1.3",
+        IgnoreDowngradeSentinel => FaultSpec { name: "ignore-downgrade-sentinel", bug: "offers TLS 1.3 but takes a TLS 1.2 ServerHello whose random carries the downgrade sentinel (its TCP stream blanks it before rustls, which always checks, can see it)", breaks: "RFC 8446 §4.1.3",
             catches: &["INV-TLS-16"] },
         // INV-OK-01 is inconclusive: the played core granted nothing, so "reports success on a
         // 201" was not exercised (it names INV-CRED-01 / INV-REQ-02).

@@ -155,7 +155,7 @@ mod tests {
         HttpResponse {
             status,
             headers: vec![("Content-Type".into(), "text/html".into())],
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         }
     }
 

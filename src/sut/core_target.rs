@@ -92,7 +92,7 @@ impl Attempt {
         Some(HttpResponse {
             status: 202,
             headers,
-            body: serde_json::to_vec(details).ok()?,
+            body: serde_json::to_vec(details).ok()?.into(),
         })
     }
 

@@ -75,5 +75,5 @@ async fn fetch(url: &url::Url, pki: &TestPki) -> Option<Vec<u8>> {
         .await
         .ok()?;
     session.close().await;
-    (r.status == 200).then_some(r.body)
+    (r.status == 200).then_some(r.body.to_vec())
 }

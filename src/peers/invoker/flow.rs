@@ -155,7 +155,9 @@ async fn notified(
     Ok(crate::net::HttpResponse {
         status: 201,
         headers,
-        body: serde_json::to_vec(&v["apiInvokerEnrolmentDetails"]).unwrap_or_default(),
+        body: serde_json::to_vec(&v["apiInvokerEnrolmentDetails"])
+            .unwrap_or_default()
+            .into(),
     })
 }
 
@@ -339,26 +341,14 @@ async fn exchange(
     };
     let mut response = None;
     for _ in 0..attempts {
-        let (host, port) = if faults.has(InvokerFault::IgnoreDowngradeSentinel) {
-            let relay = super::sentinel_relay::start(&peer.host, peer.port)
-                .await
-                .map_err(|source| {
-                    InvokerError::SecureConnection(PhaseError::Io {
-                        phase: crate::net::Phase::Connect,
-                        source,
-                    })
-                })?;
-            ("127.0.0.1".to_string(), relay)
-        } else {
-            (peer.host.clone(), peer.port)
-        };
         let connected = HttpsSession::connect_checking(
-            &host,
-            port,
+            &peer.host,
+            peer.port,
             peer.server_name.clone(),
             peer.config.clone(),
             timeouts,
             !faults.has(InvokerFault::NoRenegotiationCheck),
+            faults.has(InvokerFault::IgnoreDowngradeSentinel),
         )
         .await;
         let mut session = match connected {

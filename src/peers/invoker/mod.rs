@@ -6,7 +6,6 @@ mod env;
 mod flow;
 mod offboard;
 mod register;
-mod sentinel_relay;
 
 pub use env::{AdapterEnv, EnvError, RegisterEnv};
 pub use flow::{onboard, InvokerError, Onboarding};

@@ -54,7 +54,7 @@ pub async fn enrol(
             Ok(mut session) => {
                 let r = session.exchange(&request).await;
                 session.close().await;
-                r.map(|r| (r.status, r.body))
+                r.map(|r| (r.status, r.body.to_vec()))
                     .map_err(|e| refuse(e.to_string()))?
             }
             // The register could not be authenticated: the login stays with us.
