@@ -474,24 +474,29 @@ async fn close_notify(w: &mut SuiteWorld) -> StepResult {
     w.check(checks::invoker_close_notify(&run))
 }
 
-#[then(
-    regex = r"^every ClientHello offering TLS 1\.2 carries (renegotiation_info|extended_master_secret)$"
-)]
-async fn tls12_hellos_signal(w: &mut SuiteWorld, what: String) -> StepResult {
-    skip_if_decided!(w);
-    let run = w.last_run()?;
+/// Whether the run saw any ClientHello, and those of its ClientHellos that `offers` a version.
+fn hellos_offering(
+    run: &crate::sut::InvokerRun,
+    offers: fn(&crate::sut::ClientHelloInfo) -> bool,
+) -> (bool, Vec<&crate::sut::ClientHelloInfo>) {
     let all: Vec<&crate::sut::ClientHelloInfo> = run
         .observations
         .sessions
         .iter()
         .filter_map(|s| s.client_hello.as_ref())
         .collect();
-    let tls12: Vec<&crate::sut::ClientHelloInfo> = all
-        .iter()
-        .copied()
-        .filter(|h| h.offered().contains(&0x0303))
-        .collect();
-    if !all.is_empty() && tls12.is_empty() {
+    let any = !all.is_empty();
+    (any, all.into_iter().filter(|h| offers(h)).collect())
+}
+
+#[then(
+    regex = r"^every ClientHello offering TLS 1\.2 carries (renegotiation_info|extended_master_secret)$"
+)]
+async fn tls12_hellos_signal(w: &mut SuiteWorld, what: String) -> StepResult {
+    skip_if_decided!(w);
+    let run = w.last_run()?;
+    let (any, tls12) = hellos_offering(&run, |h| h.offered().contains(&0x0303));
+    if any && tls12.is_empty() {
         w.decided = Some((
             crate::checks::Verdict::NotApplicable,
             format!("the invoker's ClientHello offers TLS 1.3 only: {what} is a TLS 1.2 mechanism"),
@@ -537,18 +542,8 @@ async fn completed_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
 async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
     let run = w.last_run()?;
-    let all: Vec<&crate::sut::ClientHelloInfo> = run
-        .observations
-        .sessions
-        .iter()
-        .filter_map(|s| s.client_hello.as_ref())
-        .collect();
-    let tls13: Vec<&crate::sut::ClientHelloInfo> = all
-        .iter()
-        .copied()
-        .filter(|h| crate::sut::offers_tls13(h))
-        .collect();
-    if !all.is_empty() && tls13.is_empty() {
+    let (any, tls13) = hellos_offering(&run, crate::sut::offers_tls13);
+    if any && tls13.is_empty() {
         return w.check(checks::Check::blocked(
             Some("INV-TLS-10"),
             "the invoker's ClientHello offers no TLS 1.3, so what RFC 8446 §9.2 requires of a TLS 1.3 ClientHello cannot be judged",
