@@ -250,22 +250,26 @@ fn a_detached_reforking_chain_does_not_outlive_the_run() {
         dir.path().join("heartbeat"),
         dir.path().join("stop"),
     );
-    // Each generation: stop if told, beat, fork the next generation, exit (~1 ms each).
+    // Each generation: stop if told, beat, fork the next generation, exit (~1 ms each). The
+    // beat is renamed into place, so a generation killed while writing leaves the last beat
+    // readable (a truncated file read as "the chain never ran").
     // Perl because Debian always has it (perl-base is essential) and it forks without an
     // exec, as fast as such a chain gets.
     std::fs::write(
         &chain,
-        "exec perl -e 'my $n = 0; while (1) { exit 0 if -e $ARGV[1]; open(my $f, \">\", $ARGV[0]) or exit 1; print $f $$, \" \", ++$n; close $f; select(undef, undef, undef, 0.001); exit 0 if fork() }' \"$1\" \"$2\"\n",
+        "exec perl -e 'my $n = 0; while (1) { exit 0 if -e $ARGV[1]; open(my $f, \">\", \"$ARGV[0].tmp\") or exit 1; print $f $$, \" \", ++$n; close $f; rename(\"$ARGV[0].tmp\", $ARGV[0]); select(undef, undef, undef, 0.001); exit 0 if fork() }' \"$1\" \"$2\"\n",
     )
     .unwrap();
     let config = dir.path().join("sut.toml");
     std::fs::write(
         &config,
         format!(
-            "[invoker]\ncommand = \"setsid sh {} {} {} & sleep 0.3; exit 89\"\n",
-            chain.display(),
-            heartbeat.display(),
-            stop.display()
+            // The adapter ends only once the chain beats (within its 60 s adapter bound): a
+            // fixed sleep let a loaded machine end the adapter's group before `setsid` ran.
+            "[invoker]\ncommand = \"setsid sh {c} {h} {s} & while [ ! -s {h} ]; do sleep 0.02; done; exit 89\"\n[timeouts]\nadapter = \"60s\"\n",
+            c = chain.display(),
+            h = heartbeat.display(),
+            s = stop.display()
         ),
     )
     .unwrap();
