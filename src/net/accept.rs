@@ -32,6 +32,8 @@ pub async fn accept_until_stopped<F, Fut>(
             _ = stopped.changed() => break,
             accepted = listener.accept() => {
                 let Ok((tcp, _)) = accepted else { continue };
+                // Small writes leave at once, not after the peer's delayed ACK (40 ms).
+                let _ = tcp.set_nodelay(true);
                 if sessions.len() >= MAX_OPEN_SESSIONS {
                     // Reap what has finished first: only live sessions count.
                     while sessions.try_join_next().is_some() {}

@@ -11,7 +11,7 @@ use capif_conformance::peers::faults::{CoreFault, Faults, InvokerFault};
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::EmbeddedCore;
 use capif_conformance::suite::{run_suite, SuiteOptions, SuiteTargets};
-use capif_conformance::sut::InvokerTarget;
+use capif_conformance::sut::{InvokerTarget, REFERENCE_GIVES_UP_AFTER};
 
 const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
 
@@ -138,16 +138,18 @@ async fn every_invoker_fault_is_caught_by_exactly_its_test_purposes() {
         let spec = fault.spec();
         let mut target =
             InvokerTarget::reference(std::path::Path::new(BIN), timeouts(), pki.clone());
-        // A 2 s give-up bound (the embedded run's is 1 s, the declared bound 3 s): on a loaded
-        // two-core CI machine a faulty invoker behind a loopback relay could give up on its
-        // own timer mid-handshake, which reads as "closed without an alert".
+        // A 2 s give-up bound (the embedded one is 1 s in this debug build): on a loaded CI machine
+        // a faulty invoker behind a loopback relay could give up on its own timer
+        // mid-handshake, which reads as "closed without an alert"; the declared bound grows
+        // with it.
+        let embedded = format!("--give-up-after {REFERENCE_GIVES_UP_AFTER}");
+        assert!(target.command.contains(&embedded), "{}", target.command);
         target.command = format!(
             "{} --fault {}",
-            target
-                .command
-                .replace("--give-up-after 1s", "--give-up-after 2s"),
+            target.command.replace(&embedded, "--give-up-after 2s"),
             spec.name
         );
+        target.gives_up_within = Duration::from_secs(3);
         let outcomes = run_suite(
             SuiteTargets {
                 core: None,

@@ -41,6 +41,15 @@ fn declare(variant: CoreVariant, t: &mut CoreTarget) {
 
 /// Verdicts other than pass, leaving out what the embedded core's PICS declare absent (it
 /// issues no onboarding secret).
+/// Why each test purpose that did not pass did not, for a failure message.
+fn reasons(outcomes: &[Outcome]) -> String {
+    outcomes
+        .iter()
+        .filter(|o| o.verdict != Verdict::Pass && !o.reason.starts_with("PICS:"))
+        .map(|o| format!("\n  {} {}: {}", o.tp.id, o.verdict.as_str(), o.reason))
+        .collect()
+}
+
 fn not_pass(outcomes: &[Outcome]) -> BTreeSet<(String, String)> {
     outcomes
         .iter()
@@ -181,7 +190,7 @@ async fn no_check_fails_a_legitimate_invoker() {
         target.command = format!("{} --variant {}", target.command, spec.name);
         let outcomes = run_invoker_suite(target).await;
         let got = not_pass(&outcomes);
-        assert!(got.is_empty(), "{}: {got:?}", spec.name);
+        assert!(got.is_empty(), "{}: {}", spec.name, reasons(&outcomes));
         if *variant == InvokerVariant::VerifyAfterHandshake {
             let tls01 = outcomes.iter().find(|o| o.tp.id == "INV-TLS-01").unwrap();
             assert!(

@@ -280,7 +280,6 @@ async fn accept_loop(
 ) {
     let grace = state.settings.shutdown_grace;
     crate::net::accept_until_stopped(listener, stopped, grace, move |tcp| {
-        let _ = tcp.set_nodelay(true);
         serve_session(tcp, acceptor.clone(), state.clone())
     })
     .await;
