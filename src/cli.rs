@@ -63,6 +63,34 @@ enum Command {
         /// verdicts point at; combined with --tags when both are given.
         #[arg(long, value_name = "DIR")]
         rerun_failed: Option<PathBuf>,
+        /// Run one cell of this matrix file (README "Running at scale"): its role,
+        /// configuration and baseline come from the matrix, its reports go to
+        /// <out>/<cell name>/.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["config", "sut", "baseline"])]
+        matrix: Option<PathBuf>,
+        /// The matrix cell to run, 0-based (`matrix cells` lists them); default: the
+        /// Kubernetes Indexed Job's JOB_COMPLETION_INDEX.
+        #[arg(long, value_name = "I", requires = "matrix")]
+        cell: Option<usize>,
+    },
+    /// The interoperability matrix (README "Running at scale").
+    Matrix {
+        #[command(subcommand)]
+        action: MatrixAction,
+    },
+    /// Merge the reports of a matrix's cells (their output directories, or directories holding
+    /// them): every cell exactly once, one tool version, one matrix. Writes matrix.json,
+    /// matrix.md, matrix.html and junit.xml into --out and exits with the worst cell's code.
+    Merge {
+        /// Cell output directories, run directories, or directories holding them.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where the merged files go (created).
+        #[arg(long)]
+        out: PathBuf,
+        /// The matrix file: the reports must be its cells (and missing cells are named).
+        #[arg(long, value_name = "FILE")]
+        matrix: Option<PathBuf>,
     },
     /// Load a core with N complete onboardings (fresh key, full handshake, teardown each),
     /// every response checked as in the suite and ids unique across the run. Without
@@ -189,6 +217,20 @@ fn duration_arg(s: &str) -> Result<std::time::Duration, String> {
         .ok_or_else(|| format!("{s:?} is not a duration such as \"1s\" or \"500ms\""))
 }
 
+#[derive(Subcommand)]
+enum MatrixAction {
+    /// List the cells in their stable order (index, kind, role, implementation, name), for an
+    /// engine to fan out.
+    Cells {
+        /// The matrix file.
+        #[arg(long, value_name = "FILE")]
+        matrix: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: FormatArg,
+    },
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum SutArg {
     Core,
@@ -251,6 +293,117 @@ fn diff(old: PathBuf, new: PathBuf, format: DiffFormat) -> i32 {
     }
 }
 
+/// What `run --matrix F [--cell I]` runs: the cell's role, configuration, baseline, output
+/// directory (named after the cell) and its record for the report.
+type CellPlan = (
+    SutSelection,
+    Option<PathBuf>,
+    Option<PathBuf>,
+    PathBuf,
+    Option<capif_conformance::report::CellInfo>,
+);
+
+fn matrix_cell(
+    file: &std::path::Path,
+    cell: Option<usize>,
+    out: &std::path::Path,
+) -> Result<CellPlan, String> {
+    use capif_conformance::catalogue::Sut;
+    use capif_conformance::matrix::{cell_index, Matrix};
+    let m = Matrix::load(file).map_err(|e| e.to_string())?;
+    let cells = m.cells();
+    let c = &cells[cell_index(cell, cells.len())?];
+    println!(
+        "matrix {}: cell {} of {}: {} ({})",
+        m.id,
+        c.index,
+        cells.len(),
+        c.name,
+        c.kind
+    );
+    let sut = match c.role {
+        Sut::Core => SutSelection::Core,
+        Sut::Invoker => SutSelection::Invoker,
+    };
+    Ok((
+        sut,
+        c.config.clone(),
+        c.baseline.clone(),
+        out.join(&c.name),
+        Some(m.cell_info(c)),
+    ))
+}
+
+/// `matrix cells`: the cell list, one per line or as JSON.
+fn matrix_cells(file: &std::path::Path, json: bool) -> i32 {
+    let m = match capif_conformance::matrix::Matrix::load(file) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    let cells = m.cells();
+    if json {
+        let doc = serde_json::json!({
+            "matrix": m.id,
+            "matrix_fingerprint": m.fingerprint(),
+            "total": cells.len(),
+            "cells": cells,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("cells serialize")
+        );
+    } else {
+        for c in &cells {
+            println!("{:>3}  {:<12} {}", c.index, c.kind, c.name);
+        }
+    }
+    exit_codes::OK
+}
+
+/// `merge DIR... --out DIR`: write the merged files, print the headline, exit with the worst
+/// cell's code (2 when the reports cannot be merged).
+fn merge(dirs: &[PathBuf], out: &std::path::Path, matrix: Option<&std::path::Path>) -> i32 {
+    use capif_conformance::matrix::{merge, write_matrix, Matrix};
+    let m = match matrix.map(Matrix::load).transpose() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    let merged = match merge(dirs, m.as_ref()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    if let Err(e) = write_matrix(&merged, out) {
+        eprintln!(
+            "error: cannot write the merged files into {}: {e} (choose a writable --out)",
+            out.display()
+        );
+        return exit_codes::USAGE_OR_HARNESS;
+    }
+    for c in &merged.cells {
+        println!(
+            "{:>3}  {:<32} worst {:<14} exit {}",
+            c.info.index, c.info.name, c.worst, c.exit_code
+        );
+    }
+    println!(
+        "matrix {}: {} cells merged into {}; exit {}",
+        merged.matrix,
+        merged.cells.len(),
+        out.join("matrix.html").display(),
+        merged.exit_code
+    );
+    merged.exit_code
+}
+
 /// Parse, run, and return the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -292,8 +445,20 @@ async fn run(cli: Cli) -> i32 {
             baseline,
             write_baseline,
             rerun_failed,
+            matrix,
+            cell,
         } => {
             quiet_step_panics();
+            let (sut, config, baseline, out, cell) = match matrix {
+                None => (sut.into(), config, baseline, out, None),
+                Some(file) => match matrix_cell(&file, cell, &out) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return exit_codes::USAGE_OR_HARNESS;
+                    }
+                },
+            };
             let tags = match rerun_failed {
                 None => tags,
                 Some(dir) => match capif_conformance::report::diff::rerun_tags(&dir) {
@@ -315,7 +480,7 @@ async fn run(cli: Cli) -> i32 {
                 },
             };
             console::run(RunPlan {
-                sut: sut.into(),
+                sut,
                 config,
                 tags,
                 out,
@@ -325,9 +490,14 @@ async fn run(cli: Cli) -> i32 {
                 write_baseline,
                 command_line: std::env::args().collect(),
                 on_outcome: None,
+                cell,
             })
             .await
         }
+        Command::Matrix {
+            action: MatrixAction::Cells { matrix, format },
+        } => matrix_cells(&matrix, matches!(format, FormatArg::Json)),
+        Command::Merge { dirs, out, matrix } => merge(&dirs, &out, matrix.as_deref()),
         Command::Load {
             config,
             sessions,

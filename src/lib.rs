@@ -6,8 +6,8 @@
 //! credentials, TLS and HTTP with observation), [`peers`] (the reference core and invoker, the
 //! one onboarding decision in [`peers::core::decision`]), [`sut`] (the systems under test: core
 //! target, probes, played core, adapter runner), [`checks`] (pure verdicts from observations),
-//! [`suite`] (cucumber World and steps), [`report`], [`run`] and the CLI. No module imports
-//! from a layer above it.
+//! [`suite`] (cucumber World and steps), [`report`], [`run`], [`matrix`] (cells and their exact
+//! merge) and the CLI. No module imports from a layer above it.
 
 pub mod adapter_contract;
 pub mod catalogue;
@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod exit_codes;
 pub mod fsutil;
 pub mod load;
+pub mod matrix;
 pub mod model;
 pub mod net;
 pub mod peers;

@@ -13,12 +13,12 @@ mod write;
 
 pub use baseline::{Baseline, BaselineError, Deviation, DeviationKind, Expected, BASELINE_FORMAT};
 pub use headline::{headline, Headline, Tone};
-pub use html::render_html;
+pub use html::{esc as html_escape, render_html};
 pub use junit::render_junit;
 pub use markdown::render_markdown;
 pub use model::{
-    branch_counts, specifications, BaselineReport, Report, ResultEntry, Summary, SutDescription,
-    FORMAT_VERSION,
+    branch_counts, specifications, BaselineReport, CellInfo, Report, ResultEntry, Summary,
+    SutDescription, FORMAT_VERSION,
 };
 pub use write::{check_writable, write_reports, ReportPaths};
 

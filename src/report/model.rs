@@ -43,6 +43,31 @@ pub struct Report {
     pub baseline: Option<BaselineReport>,
     /// The exit code the run returns (README "Exit codes"); every headline quotes it.
     pub exit_code: i32,
+    /// The matrix cell this run is (`run --matrix F --cell I`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<CellInfo>,
+}
+
+/// Which cell of which matrix a run is: what `merge` checks (same tool version, same matrix,
+/// every cell exactly once) and what makes a collected report directory describe itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct CellInfo {
+    /// The matrix file's `id`.
+    pub matrix: String,
+    /// SHA-256 of the matrix's cell list (kinds, roles, names in order).
+    pub matrix_fingerprint: String,
+    /// 0-based index of the cell.
+    pub index: usize,
+    /// How many cells the matrix has.
+    pub total: usize,
+    /// `conformance`.
+    pub kind: String,
+    /// `core` or `invoker`: the role of the implementation tested.
+    pub role: String,
+    /// The implementation's name in the matrix.
+    pub implementation: String,
+    /// `<role>-<implementation>`, also the cell's output directory.
+    pub name: String,
 }
 
 impl Report {
@@ -118,6 +143,18 @@ impl Report {
             }
             x.evidence.each_string(f);
         }
+        if let Some(c) = &mut self.cell {
+            for s in [
+                &mut c.matrix,
+                &mut c.matrix_fingerprint,
+                &mut c.kind,
+                &mut c.role,
+                &mut c.implementation,
+                &mut c.name,
+            ] {
+                f(s);
+            }
+        }
         if let Some(b) = &mut self.baseline {
             f(&mut b.file);
             for d in &mut b.deviations {
@@ -184,7 +221,7 @@ impl SutDescription {
 }
 
 /// Counts by verdict.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Summary {
     /// Test purposes run.
     pub total: usize,

@@ -121,6 +121,7 @@ pub fn synthetic() -> Report {
             deviations,
         }),
         exit_code: 1,
+        cell: None,
     }
 }
 
@@ -639,6 +640,16 @@ mod hostile_text {
             });
         r.results[1].blocked_by = Some("CCF-TLS-01".into());
         r.results[1].not_configured = Some("k".into());
+        r.cell = Some(crate::report::CellInfo {
+            matrix: "m".into(),
+            matrix_fingerprint: "f".into(),
+            index: 0,
+            total: 1,
+            kind: "conformance".into(),
+            role: "core".into(),
+            implementation: "i".into(),
+            name: "core-i".into(),
+        });
         r.each_string(&mut |s| s.push('\u{fffe}'));
         let v = serde_json::to_value(&r).unwrap();
         // Values of enumerations, which no system under test can set.

@@ -63,6 +63,8 @@ pub struct RunPlan {
     pub command_line: Vec<String>,
     /// Called as each scenario finishes.
     pub on_outcome: Option<OutcomeSink>,
+    /// The matrix cell this run is, recorded in its report.
+    pub cell: Option<crate::report::CellInfo>,
 }
 
 /// A finished run.
@@ -435,6 +437,7 @@ fn build_report(
         baseline: baseline_report,
         // Set by the caller once the gate decided.
         exit_code: exit_codes::OK,
+        cell: plan.cell.clone(),
     }
 }
 

@@ -468,6 +468,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                 .collect(),
             baseline: None,
             exit_code: capif_conformance::run::exit_code_for(&outcomes),
+            cell: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let paths = capif_conformance::report::write_reports(&report, dir.path()).unwrap();

@@ -13,6 +13,7 @@ mod invoker_suite;
 mod kill_matrix;
 mod legitimacy;
 mod load;
+mod matrix;
 mod opencapif;
 mod reports;
 mod scanner;

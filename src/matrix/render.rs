@@ -1,0 +1,287 @@
+//! The merged matrix's files: `matrix.json` (the model), `matrix.md` (for a pull request or a
+//! job summary), `matrix.html` (one self-contained table, a click opens a cell's own report)
+//! and `junit.xml` (one testsuite per cell). Every string passes [`crate::untrusted::safe`]
+//! first: the cells' reports are files anyone could have edited.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
+
+use super::merge::{CellRow, MatrixResult};
+use crate::fsutil::{write_atomic, FileMode};
+use crate::report::html_escape as esc;
+use crate::untrusted::safe;
+
+/// `result` with every string made safe.
+fn scrubbed(result: &MatrixResult) -> MatrixResult {
+    let mut r = result.clone();
+    for s in [
+        &mut r.tool_version,
+        &mut r.matrix,
+        &mut r.matrix_fingerprint,
+    ] {
+        *s = safe(s);
+    }
+    for c in &mut r.cells {
+        for s in [
+            &mut c.info.matrix,
+            &mut c.info.matrix_fingerprint,
+            &mut c.info.kind,
+            &mut c.info.role,
+            &mut c.info.implementation,
+            &mut c.info.name,
+            &mut c.run_id,
+            &mut c.report,
+            &mut c.worst,
+        ] {
+            *s = safe(s);
+        }
+        for x in &mut c.results {
+            for s in [
+                &mut x.id,
+                &mut x.title,
+                &mut x.severity,
+                &mut x.verdict,
+                &mut x.reason,
+            ] {
+                *s = safe(s);
+            }
+            if let Some(e) = &mut x.expected {
+                *e = safe(e);
+            }
+        }
+    }
+    r
+}
+
+/// What the exit code means, for the headlines.
+fn exit_meaning(code: i32) -> &'static str {
+    match code {
+        0 => "every cell passed its gate",
+        1 => "a cell has a mandatory failure or departs from its baseline",
+        2 => "a cell could not decide something (harness error)",
+        3 => "a cell tested nothing applicable",
+        5 => "a cell was interrupted",
+        _ => "see the cells",
+    }
+}
+
+fn counts(c: &CellRow) -> String {
+    let s = &c.summary;
+    format!(
+        "{} pass, {} fail ({} mandatory), {} inconclusive, {} n/a, {} error",
+        s.pass, s.fail, s.mandatory_fail, s.inconclusive, s.not_applicable, s.error
+    )
+}
+
+/// `matrix.md`.
+pub fn render_markdown(r: &MatrixResult) -> String {
+    let mut md = format!(
+        "# Matrix `{}`: exit {} ({})\n\n{} cells, capif-conformance {}; {} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable, {} error.\n\n",
+        r.matrix,
+        r.exit_code,
+        exit_meaning(r.exit_code),
+        r.cells.len(),
+        r.tool_version,
+        r.summary.total,
+        r.summary.pass,
+        r.summary.fail,
+        r.summary.mandatory_fail,
+        r.summary.inconclusive,
+        r.summary.not_applicable,
+        r.summary.error
+    );
+    md.push_str("| # | cell | kind | worst | counts | exit |\n|---|---|---|---|---|---|\n");
+    for c in &r.cells {
+        md.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} |\n",
+            c.info.index,
+            c.info.name,
+            c.info.kind,
+            c.worst,
+            counts(c),
+            c.exit_code
+        ));
+    }
+    for c in &r.cells {
+        let not_passed: Vec<_> = c.results.iter().filter(|x| x.verdict != "pass").collect();
+        if not_passed.is_empty() {
+            continue;
+        }
+        md.push_str(&format!("\n## `{}`: what did not pass\n\n", c.info.name));
+        for x in not_passed {
+            let expected = match &x.expected {
+                Some(e) if *e == x.verdict => " (expected by its baseline)",
+                _ => "",
+            };
+            md.push_str(&format!(
+                "- **{}** {} ({}){}: {}\n",
+                x.verdict,
+                x.id,
+                x.severity,
+                expected,
+                x.reason.replace('\n', " ")
+            ));
+        }
+    }
+    md
+}
+
+/// `to` relative to the directory `from` (both made absolute first), for links that survive
+/// moving the whole tree.
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (from, to) = (abs(from), abs(to));
+    let f: Vec<Component> = from.components().collect();
+    let t: Vec<Component> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..f.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2430;padding:0 1rem}\
+table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;overflow-wrap:anywhere}\
+th{background:#f3f5f7}td.cell a{font-weight:600}\
+tr.w-fail td.w{background:#ffebe9;color:#b42318}tr.w-error td.w,tr.w-inconclusive td.w{background:#fff8c5;color:#9a6700}\
+tr.w-pass td.w{background:#dafbe1;color:#116329}tr.w-not-applicable td.w{background:#f6f8fa}\
+.banner{padding:.8rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}.ok{background:#dafbe1}.bad{background:#ffebe9}";
+
+/// `matrix.html`; `out` is where it is written (links to the cells' reports are relative).
+pub fn render_html(r: &MatrixResult, out: &Path) -> String {
+    let mut rows = String::new();
+    for c in &r.cells {
+        let html_report = Path::new(&c.report).with_file_name("report.html");
+        let link = relative(out, &html_report);
+        rows.push_str(&format!(
+            "<tr class=\"w-{w}\"><td>{i}</td><td class=\"cell\"><a href=\"{href}\">{name}</a></td><td>{kind}</td><td class=\"w\">{w}</td><td>{counts}</td><td>{exit}</td></tr>\n",
+            w = esc(&c.worst),
+            i = c.info.index,
+            href = esc(&link.display().to_string()),
+            name = esc(&c.info.name),
+            kind = esc(&c.info.kind),
+            counts = esc(&counts(c)),
+            exit = c.exit_code
+        ));
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Matrix {id}: exit {code}</title><style>{CSS}</style></head><body>\n\
+<h1>Matrix <code>{id}</code></h1>\n<div class=\"banner {tone}\">exit {code}: {meaning}</div>\n\
+<p>{n} cells, capif-conformance {version}; {total} test purposes: {pass} pass, {fail} fail ({mfail} mandatory), {inc} inconclusive, {na} not applicable, {err} error. A cell is coloured by its worst verdict; its exit code is its own gate, with its baseline.</p>\n\
+<table id=\"cells\"><colgroup><col style=\"width:3rem\"><col style=\"width:16rem\"><col style=\"width:8rem\"><col style=\"width:8rem\"><col><col style=\"width:4rem\"></colgroup>\n\
+<tr><th>#</th><th>cell</th><th>kind</th><th>worst</th><th>counts</th><th>exit</th></tr>\n{rows}</table>\n</body></html>\n",
+        id = esc(&r.matrix),
+        code = r.exit_code,
+        tone = if r.exit_code == 0 { "ok" } else { "bad" },
+        meaning = exit_meaning(r.exit_code),
+        n = r.cells.len(),
+        version = esc(&r.tool_version),
+        total = r.summary.total,
+        pass = r.summary.pass,
+        fail = r.summary.fail,
+        mfail = r.summary.mandatory_fail,
+        inc = r.summary.inconclusive,
+        na = r.summary.not_applicable,
+        err = r.summary.error,
+    )
+}
+
+/// `junit.xml`: one testsuite per cell, one testcase per test purpose; statuses as in a run's
+/// own JUnit (a non-pass its baseline expects is skipped, so JUnit agrees with the exit code).
+pub fn render_junit(r: &MatrixResult) -> String {
+    let mut report = quick_junit::Report::new(format!("capif-conformance matrix {}", r.matrix));
+    for c in &r.cells {
+        let mut suite = TestSuite::new(c.info.name.as_str());
+        suite.add_property(Property::new("cell", c.info.index.to_string()));
+        suite.add_property(Property::new("role", c.info.role.as_str()));
+        suite.add_property(Property::new(
+            "implementation",
+            c.info.implementation.as_str(),
+        ));
+        for x in &c.results {
+            let expected = x.verdict != "pass" && x.expected.as_deref() == Some(&x.verdict);
+            let status = match x.verdict.as_str() {
+                _ if expected => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(format!("expected by baseline: {}: {}", x.verdict, x.reason))
+                        .set_type("expected-by-baseline");
+                    s
+                }
+                "pass" => TestCaseStatus::success(),
+                "fail" => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    s.set_message(x.reason.as_str())
+                        .set_type(x.severity.as_str());
+                    s
+                }
+                "error" => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                    s.set_message(x.reason.as_str()).set_type("harness-error");
+                    s
+                }
+                other => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(format!("{other}: {}", x.reason))
+                        .set_type(other);
+                    s
+                }
+            };
+            let mut case = TestCase::new(x.id.as_str(), status);
+            case.set_classname(format!("capif-conformance.{}", c.info.name));
+            case.set_time(Duration::ZERO);
+            case.add_property(Property::new("title", x.title.as_str()));
+            case.add_property(Property::new("severity", x.severity.as_str()));
+            case.add_property(Property::new("verdict", x.verdict.as_str()));
+            suite.add_test_case(case);
+        }
+        report.add_test_suite(suite);
+    }
+    report.to_string().unwrap_or_default()
+}
+
+/// Write every matrix file into `out` (created), each atomically. The paths written.
+pub fn write_matrix(result: &MatrixResult, out: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let r = scrubbed(result);
+    std::fs::create_dir_all(out)?;
+    let mut json = serde_json::to_vec_pretty(&r).map_err(std::io::Error::other)?;
+    json.push(b'\n');
+    let files = [
+        ("matrix.json", json),
+        ("matrix.md", render_markdown(&r).into_bytes()),
+        ("matrix.html", render_html(&r, out).into_bytes()),
+        ("junit.xml", render_junit(&r).into_bytes()),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = out.join(name);
+        write_atomic(&path, &bytes, FileMode::Public)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_to_the_matrix_page() {
+        assert_eq!(
+            relative(
+                Path::new("/a/merged"),
+                Path::new("/a/cells/core-x/latest/report.html")
+            ),
+            PathBuf::from("../cells/core-x/latest/report.html")
+        );
+        assert_eq!(
+            relative(Path::new("/a"), Path::new("/a/c/report.html")),
+            PathBuf::from("c/report.html")
+        );
+    }
+}
