@@ -91,6 +91,10 @@ enum Command {
         /// The matrix file: the reports must be its cells (and missing cells are named).
         #[arg(long, value_name = "FILE")]
         matrix: Option<PathBuf>,
+        /// For load shards: exit 1 when the merged throughput is below this many
+        /// onboardings per second.
+        #[arg(long, value_name = "PER_SECOND")]
+        min_rate: Option<f64>,
     },
     /// Load a core with N complete onboardings (fresh key, full handshake, teardown each),
     /// every response checked as in the suite and ids unique across the run. Without
@@ -111,6 +115,17 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: FormatArg,
+        /// Run only shard I (0-based) of N of the --sessions: a partition, sizes within one
+        /// (README "Running at scale"); `merge` adds the shards' load.json files exactly.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Start the sessions at this instant (RFC 3339, e.g. 2026-12-04T01:00:00Z), so that
+        /// shards on several machines load the core together.
+        #[arg(long, value_name = "RFC3339")]
+        start_at: Option<String>,
+        /// Also write the result as DIR/load.json (what `merge` reads).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// List the test purposes: id, severity, branch, title, spec references, applicability.
     List {
@@ -365,8 +380,21 @@ fn matrix_cells(file: &std::path::Path, json: bool) -> i32 {
 
 /// `merge DIR... --out DIR`: write the merged files, print the headline, exit with the worst
 /// cell's code (2 when the reports cannot be merged).
-fn merge(dirs: &[PathBuf], out: &std::path::Path, matrix: Option<&std::path::Path>) -> i32 {
+fn merge(
+    dirs: &[PathBuf],
+    out: &std::path::Path,
+    matrix: Option<&std::path::Path>,
+    min_rate: Option<f64>,
+) -> i32 {
     use capif_conformance::matrix::{merge, write_matrix, Matrix};
+    let loads = capif_conformance::matrix::found(dirs, "load.json");
+    if !loads.is_empty() {
+        if !capif_conformance::matrix::found(dirs, "report.json").is_empty() || matrix.is_some() {
+            eprintln!("error: merge: these directories hold both load shards (load.json) and matrix cells (report.json); merge each kind on its own");
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+        return console::merge_load(&loads, out, min_rate);
+    }
     let m = match matrix.map(Matrix::load).transpose() {
         Ok(m) => m,
         Err(e) => {
@@ -497,21 +525,50 @@ async fn run(cli: Cli) -> i32 {
         Command::Matrix {
             action: MatrixAction::Cells { matrix, format },
         } => matrix_cells(&matrix, matches!(format, FormatArg::Json)),
-        Command::Merge { dirs, out, matrix } => merge(&dirs, &out, matrix.as_deref()),
+        Command::Merge {
+            dirs,
+            out,
+            matrix,
+            min_rate,
+        } => merge(&dirs, &out, matrix.as_deref(), min_rate),
         Command::Load {
             config,
             sessions,
             concurrency,
             min_rate,
             format,
+            shard,
+            start_at,
+            out,
         } => {
-            console::load(
+            let shard = match shard.as_deref().map(capif_conformance::load::Shard::parse) {
+                None => None,
+                Some(Ok(s)) => Some(s),
+                Some(Err(e)) => {
+                    eprintln!("error: {e}");
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            };
+            let start_at = match start_at.as_deref().map(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            }) {
+                None => None,
+                Some(Ok(t)) => Some(t),
+                Some(Err(e)) => {
+                    eprintln!("error: --start-at {:?}: {e}; give an RFC 3339 instant such as 2026-12-04T01:00:00Z", start_at.unwrap_or_default());
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            };
+            console::load(console::LoadArgs {
                 config,
                 sessions,
                 concurrency,
                 min_rate,
-                matches!(format, FormatArg::Json),
-            )
+                json: matches!(format, FormatArg::Json),
+                shard,
+                start_at,
+                out,
+            })
             .await
         }
         Command::List { ids, sut, format } => {

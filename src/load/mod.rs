@@ -1,6 +1,14 @@
 //! `capif-conformance load`: N complete onboarding flows against a core (fresh key, full
 //! handshake, teardown each time), every response checked with the suite's own checks, ids
 //! unique across the whole run. Conformance under concurrency, and a throughput figure.
+//! Several machines: [`shard`].
+
+pub mod shard;
+
+pub use shard::{Shard, ShardInfo};
+
+/// The failure kind of an apiInvokerId handed out more than once.
+pub const DUPLICATE_ID: &str = "duplicate-id";
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,14 +17,18 @@ use std::time::{Duration, Instant};
 
 use crate::pki::{enrolment_request, InvokerKey, KeyKind};
 use futures::StreamExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::checks::{self, Check};
 use crate::sut::{CoreTarget, CredentialChoice, CredentialSource, RequestBody};
 
-/// What one load run measured.
-#[derive(Debug, Clone, Serialize)]
+/// What one load run (or the merge of its shards) measured; `load.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadReport {
+    /// The harness version.
+    pub tool_version: String,
+    /// The core's URL.
+    pub target: String,
     /// Sessions attempted.
     pub sessions: usize,
     /// Sessions in flight at once.
@@ -35,10 +47,27 @@ pub struct LoadReport {
     pub latency_ms: Percentiles,
     /// One example reason per failure kind.
     pub examples: BTreeMap<String, String>,
+    /// Which shard this run is (`--shard I/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// How many shards were merged into this report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shards_merged: Option<usize>,
+    /// When the first session started, ms since the Unix epoch.
+    pub started_unix_ms: u64,
+    /// When the last session ended, ms since the Unix epoch.
+    pub ended_unix_ms: u64,
+    /// The exact largest session latency, µs.
+    pub latency_max_us: u64,
+    /// Every session's latency: an HdrHistogram (µs, 3 significant digits), V2 + DEFLATE,
+    /// base64 — what `merge` adds exactly.
+    pub latency_histogram: String,
+    /// Every apiInvokerId issued, in completion order (duplicates included).
+    pub ids: Vec<String>,
 }
 
 /// Latency percentiles.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Percentiles {
     /// Median.
     pub p50: f64,
@@ -172,6 +201,7 @@ pub async fn run_load(
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> LoadReport {
     let started = Instant::now();
+    let started_unix_ms = unix_ms();
     // A fixed or harness-minted credential is fetched once (minting is not the core's cost);
     // a command or register is asked per session, as an invoker would.
     let credential = match &target.credential {
@@ -225,9 +255,9 @@ pub async fn run_load(
     let duplicate_ids: BTreeMap<String, usize> = ids.into_iter().filter(|(_, n)| *n > 1).collect();
     let dup_sessions: usize = duplicate_ids.values().map(|n| n - 1).sum();
     if dup_sessions > 0 {
-        failures.insert("duplicate-id".into(), dup_sessions);
+        failures.insert(DUPLICATE_ID.into(), dup_sessions);
         examples.insert(
-            "duplicate-id".into(),
+            DUPLICATE_ID.into(),
             format!(
                 "{} apiInvokerId(s) were handed out more than once",
                 duplicate_ids.len()
@@ -243,7 +273,13 @@ pub async fn run_load(
         .iter()
         .map(|r| r.latency.as_secs_f64() * 1000.0)
         .collect();
+    let mut histogram = shard::new_histogram();
+    for r in &results {
+        histogram.saturating_record((r.latency.as_micros() as u64).max(1));
+    }
     LoadReport {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        target: target.url.to_string(),
         sessions,
         concurrency,
         succeeded,
@@ -253,7 +289,25 @@ pub async fn run_load(
         sessions_per_second: sessions as f64 / elapsed.as_secs_f64().max(1e-9),
         latency_ms: Percentiles::of(&mut lat),
         examples,
+        shard: None,
+        shards_merged: None,
+        started_unix_ms,
+        ended_unix_ms: unix_ms(),
+        latency_max_us: results
+            .iter()
+            .map(|r| r.latency.as_micros() as u64)
+            .max()
+            .unwrap_or(0),
+        latency_histogram: shard::encode(&histogram),
+        ids: results.iter().filter_map(|r| r.id.clone()).collect(),
     }
+}
+
+fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

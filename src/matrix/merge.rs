@@ -93,14 +93,26 @@ pub struct MatrixResult {
 #[error("merge: {0}")]
 pub struct MergeError(pub String);
 
-/// The report.json files under `dir`: `dir/report.json`, else `dir/latest/report.json` (a
-/// cell's output directory: only its latest run), else those of its subdirectories, two
-/// levels deep (a directory of collected cell artefacts).
-fn reports_under(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
-    if dir.join("report.json").is_file() {
-        found.push(dir.join("report.json"));
-    } else if dir.join("latest/report.json").is_file() {
-        found.push(dir.join("latest/report.json"));
+/// The files named `name` under `dirs` (see [`files_under`]), each once.
+pub fn found(dirs: &[PathBuf], name: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for d in dirs {
+        files_under(d, name, 0, &mut files);
+    }
+    // The same file reached twice (a link, or a directory given twice) is one file.
+    let mut seen = std::collections::BTreeSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    files
+}
+
+/// The files named `name` (report.json, load.json) under `dir`: `dir/NAME`, else
+/// `dir/latest/NAME` (a cell's output directory: only its latest run), else those of its
+/// subdirectories, two levels deep (a directory of collected artefacts).
+fn files_under(dir: &Path, name: &str, depth: usize, found: &mut Vec<PathBuf>) {
+    if dir.join(name).is_file() {
+        found.push(dir.join(name));
+    } else if dir.join("latest").join(name).is_file() {
+        found.push(dir.join("latest").join(name));
     } else if depth < 2 {
         let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
             .into_iter()
@@ -111,7 +123,7 @@ fn reports_under(dir: &Path, depth: usize, found: &mut Vec<PathBuf>) {
             .collect();
         children.sort();
         for c in children {
-            reports_under(&c, depth + 1, found);
+            files_under(&c, name, depth + 1, found);
         }
     }
 }
@@ -157,20 +169,15 @@ fn add(total: &mut Summary, s: &Summary) {
 
 /// Merge the cell reports found under `dirs`; with `matrix`, they must be its cells.
 pub fn merge(dirs: &[PathBuf], matrix: Option<&Matrix>) -> Result<MatrixResult, MergeError> {
-    let mut files = Vec::new();
     for d in dirs {
-        let before = files.len();
-        reports_under(d, 0, &mut files);
-        if files.len() == before {
+        if found(std::slice::from_ref(d), "report.json").is_empty() {
             return Err(MergeError(format!(
                 "{}: no report.json found (give the cells' output directories, or a directory holding them)",
                 d.display()
             )));
         }
     }
-    // The same file reached twice (a link, or a directory given twice) is one report.
-    let mut seen = std::collections::BTreeSet::new();
-    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    let files = found(dirs, "report.json");
     let mut cells: BTreeMap<usize, CellRow> = BTreeMap::new();
     let mut first: Option<(PathBuf, String, CellInfo)> = None;
     for file in files {

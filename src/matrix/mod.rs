@@ -9,6 +9,8 @@ pub mod merge;
 pub mod render;
 pub mod spec;
 
-pub use merge::{merge, CellResult, CellRow, MatrixResult, MergeError, MATRIX_FORMAT_VERSION};
+pub use merge::{
+    found, merge, CellResult, CellRow, MatrixResult, MergeError, MATRIX_FORMAT_VERSION,
+};
 pub use render::write_matrix;
 pub use spec::{cell_index, Cell, Implementation, Matrix};

@@ -90,3 +90,99 @@ fn a_core_that_repeats_ids_is_reported() {
     assert_eq!(j["duplicate_ids"]["INV000000000000000000000000000000"], 10);
     assert_eq!(j["succeeded"], 1);
 }
+
+/// Issue 22: three `load --shard i/3` processes against one reference core, started together
+/// with --start-at, merged: the counts of one load of the same total, every id distinct across
+/// the shards, throughput over the union of their windows; a missing shard is refused.
+#[test]
+fn three_shards_merge_into_the_load_they_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = dir.path().join("pki");
+    write_pki(&pki);
+    let core = CoreProcess::start(&pki, &[]);
+    let config = dir.path().join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
+            core.url,
+            p = pki.display()
+        ),
+    )
+    .unwrap();
+    let start = (time::OffsetDateTime::now_utc() + time::Duration::seconds(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let shards: Vec<_> = (0..3)
+        .map(|i| {
+            Command::new(BIN)
+                .args(["load", "--sessions", "31", "--concurrency", "4", "--config"])
+                .arg(&config)
+                .args(["--shard", &format!("{i}/3"), "--start-at", &start, "--out"])
+                .arg(dir.path().join(format!("shards/s{i}")))
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut s in shards {
+        assert_eq!(s.wait().unwrap().code(), Some(0));
+    }
+    let shard_json = |i: usize| -> serde_json::Value {
+        serde_json::from_slice(
+            &std::fs::read(dir.path().join(format!("shards/s{i}/load.json"))).unwrap(),
+        )
+        .unwrap()
+    };
+    // A partition: 11 + 10 + 10 sessions, consecutive.
+    let sizes: Vec<u64> = (0..3)
+        .map(|i| shard_json(i)["sessions"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [11, 10, 10]);
+    assert_eq!(shard_json(2)["shard"]["first_session"], 21);
+    let merged = dir.path().join("merged");
+    let out = Command::new(BIN)
+        .arg("merge")
+        .arg(dir.path().join("shards"))
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(merged.join("load.json")).unwrap()).unwrap();
+    assert_eq!(m["sessions"], 31);
+    assert_eq!(m["succeeded"], 31);
+    assert_eq!(m["shards_merged"], 3);
+    assert_eq!(m["failures"], serde_json::json!({}));
+    let ids: std::collections::BTreeSet<&str> = m["ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 31, "every id distinct across the shards");
+    let window = m["ended_unix_ms"].as_u64().unwrap() - m["started_unix_ms"].as_u64().unwrap();
+    assert_eq!(m["elapsed_ms"].as_u64().unwrap(), window);
+    let lat = &m["latency_ms"];
+    assert!(lat["p50"].as_f64().unwrap() <= lat["p99"].as_f64().unwrap());
+    assert!(lat["p99"].as_f64().unwrap() <= lat["max"].as_f64().unwrap());
+    // A shard that did not report: the merge names it and writes nothing.
+    std::fs::remove_dir_all(dir.path().join("shards/s1")).unwrap();
+    let out = Command::new(BIN)
+        .arg("merge")
+        .arg(dir.path().join("shards"))
+        .arg("--out")
+        .arg(dir.path().join("refused"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing shard(s) 1/3"));
+    assert!(!dir.path().join("refused/load.json").exists());
+}
