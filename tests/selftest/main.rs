@@ -6,6 +6,7 @@ mod cli_pki;
 mod core_rejects;
 mod core_serves;
 mod core_suite;
+mod engines;
 mod hostile;
 mod hostile_inputs;
 mod invoker_refuses;
