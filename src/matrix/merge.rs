@@ -61,7 +61,8 @@ pub struct CellRow {
     pub exit_code: i32,
     /// The cell's counts.
     pub summary: Summary,
-    /// The worst verdict of the cell: what colours its box.
+    /// The worst verdict of the cell, what colours its box: fail (a mandatory test purpose),
+    /// advisory (only others failed), error, inconclusive, pass, not-applicable.
     pub worst: String,
     /// Its results, in its report's order.
     pub results: Vec<CellResult>,
@@ -128,13 +129,24 @@ fn files_under(dir: &Path, name: &str, depth: usize, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The worst verdict of `results`, in the order a reader should see it.
+/// The worst verdict of `results`, in the order a reader should see it: a mandatory failure
+/// (`fail`) before a failure of recommended, optional or informational test purposes only
+/// (`advisory`), so a cell is not red for a recommendation alone.
 fn worst(results: &[CellResult]) -> String {
-    const ORDER: [&str; 5] = ["fail", "error", "inconclusive", "pass", "not-applicable"];
-    ORDER
+    let has = |v: &str| results.iter().any(|r| r.verdict == v);
+    if results
         .iter()
-        .find(|v| results.iter().any(|r| r.verdict == **v))
-        .unwrap_or(&"not-applicable")
+        .any(|r| r.verdict == "fail" && r.severity == "mandatory")
+    {
+        return "fail".into();
+    }
+    if has("fail") {
+        return "advisory".into();
+    }
+    ["error", "inconclusive", "pass"]
+        .into_iter()
+        .find(|v| has(v))
+        .unwrap_or("not-applicable")
         .to_string()
 }
 
@@ -324,6 +336,10 @@ mod tests {
             expected: None,
         };
         assert_eq!(worst(&[r("pass"), r("fail"), r("error")]), "fail");
+        let mut recommended = r("fail");
+        recommended.severity = "recommended".into();
+        assert_eq!(worst(&[r("pass"), recommended.clone()]), "advisory");
+        assert_eq!(worst(&[recommended, r("error")]), "advisory");
         assert_eq!(worst(&[r("pass"), r("inconclusive")]), "inconclusive");
         assert_eq!(worst(&[r("not-applicable"), r("pass")]), "pass");
     }

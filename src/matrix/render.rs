@@ -150,7 +150,7 @@ const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max
 table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;overflow-wrap:anywhere}\
 th{background:#f3f5f7}td.cell a{font-weight:600}\
 tr.w-fail td.w{background:#ffebe9;color:#b42318}tr.w-error td.w,tr.w-inconclusive td.w{background:#fff8c5;color:#9a6700}\
-tr.w-pass td.w{background:#dafbe1;color:#116329}tr.w-not-applicable td.w{background:#f6f8fa}\
+tr.w-advisory td.w{background:#fff1e5;color:#bc4c00}tr.w-pass td.w{background:#dafbe1;color:#116329}tr.w-not-applicable td.w{background:#f6f8fa}\
 .banner{padding:.8rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}.ok{background:#dafbe1}.bad{background:#ffebe9}";
 
 /// `matrix.html`; `out` is where it is written (links to the cells' reports are relative).
@@ -173,7 +173,7 @@ pub fn render_html(r: &MatrixResult, out: &Path) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Matrix {id}: exit {code}</title><style>{CSS}</style></head><body>\n\
 <h1>Matrix <code>{id}</code></h1>\n<div class=\"banner {tone}\">exit {code}: {meaning}</div>\n\
-<p>{n} cells, capif-conformance {version}; {total} test purposes: {pass} pass, {fail} fail ({mfail} mandatory), {inc} inconclusive, {na} not applicable, {err} error. A cell is coloured by its worst verdict; its exit code is its own gate, with its baseline.</p>\n\
+<p>{n} cells, capif-conformance {version}; {total} test purposes: {pass} pass, {fail} fail ({mfail} mandatory), {inc} inconclusive, {na} not applicable, {err} error. A cell is coloured by its worst verdict (advisory: only recommended, optional or informational test purposes failed); its exit code is its own gate, with its baseline.</p>\n\
 <table id=\"cells\"><colgroup><col style=\"width:3rem\"><col style=\"width:16rem\"><col style=\"width:8rem\"><col style=\"width:8rem\"><col><col style=\"width:4rem\"></colgroup>\n\
 <tr><th>#</th><th>cell</th><th>kind</th><th>worst</th><th>counts</th><th>exit</th></tr>\n{rows}</table>\n</body></html>\n",
         id = esc(&r.matrix),

@@ -193,8 +193,10 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
         assert!(merged.join(href).is_file(), "{href} resolves");
     }
     let junit = std::fs::read_to_string(merged.join("junit.xml")).unwrap();
+    let parsed = quick_junit::Report::deserialize_from_str(&junit).unwrap();
+    assert_eq!(parsed.test_suites.len(), 2, "one testsuite per cell");
     assert_eq!(
-        junit.matches("<testcase ").count(),
+        parsed.tests,
         merged_verdicts.len(),
         "one testcase per test purpose of every cell"
     );
@@ -264,4 +266,41 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
     // A plain run's report is no cell.
     let err = merge_err(&[&single]);
     assert!(err.contains("not a matrix cell's report"), "{err}");
+}
+
+#[test]
+#[ignore = "needs chromium; .ci/run installs Debian's chromium and runs ignored tests"]
+fn the_matrix_page_renders_in_chromium_with_a_link_per_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let matrix = dir.path().join("matrix.toml");
+    std::fs::write(&matrix, MATRIX).unwrap();
+    let cells = dir.path().join("cells");
+    run_cells(&matrix, &cells);
+    let merged = dir.path().join("merged");
+    let (code, _, err) = harness(&["merge", s(&cells), "--out", s(&merged)], &[]);
+    assert_eq!(code, 0, "{err}");
+    let profile = tempfile::tempdir().unwrap();
+    let dom = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", merged.join("matrix.html").display()))
+        .output()
+        .expect("chromium is installed (.ci/run installs Debian's chromium)");
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("exit 0: every cell passed its gate"), "{dom}");
+    for name in ["core-reference", "invoker-reference"] {
+        assert!(
+            dom.contains(&format!(">{name}</a>")),
+            "{name} linked in {dom}"
+        );
+    }
+    assert_eq!(dom.matches("<tr class=\"w-pass\">").count(), 2, "{dom}");
 }
