@@ -99,7 +99,7 @@ pub const EXIT_FAILED: i32 = 1;
 pub const EXIT_UNSUPPORTED: i32 = 89;
 
 /// How an adapter process ended, as the runner saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum AdapterExit {
     /// Exited with this status.

@@ -174,6 +174,13 @@ enum Command {
         #[arg(long, value_enum, default_value = "markdown")]
         format: ProformaFormat,
     },
+    /// Print the published JSON Schema (draft 2020-12) of a file the harness writes: report
+    /// (report.json), matrix (matrix.json) or load (load.json).
+    Schema {
+        /// report, matrix or load.
+        #[arg(value_parser = ["report", "matrix", "load"])]
+        name: String,
+    },
     /// Run a reference peer (a strict, conformant reading of the spec).
     Reference {
         #[command(subcommand)]
@@ -575,6 +582,16 @@ async fn run(cli: Cli) -> i32 {
             console::list(&ids, sut.into(), matches!(format, FormatArg::Json))
         }
         Command::Pki { out, hosts } => pki(out, hosts),
+        Command::Schema { name } => match capif_conformance::schemas::find(&name) {
+            Some(p) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&p.json()).expect("a schema serializes")
+                );
+                exit_codes::OK
+            }
+            None => exit_codes::USAGE_OR_HARNESS,
+        },
         Command::Diff { old, new, format } => diff(old, new, format),
         Command::Proforma { sut, format } => {
             use capif_conformance::catalogue::Sut;

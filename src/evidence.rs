@@ -11,7 +11,7 @@ use crate::net::{HttpRequest, HttpResponse, SessionEnd, TlsSummary};
 const BODY_EXCERPT: usize = 4096;
 
 /// Everything observed in one scenario.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evidence {
     /// The exchanges, in order.
     pub exchanges: Vec<Exchange>,
@@ -20,7 +20,7 @@ pub struct Evidence {
 }
 
 /// One TLS session (or attempt at one) and what went over it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Exchange {
     /// What this exchange was for.
     pub label: String,
@@ -47,7 +47,7 @@ pub struct Exchange {
 }
 
 /// Milliseconds spent per phase.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Timings {
     /// TCP connect + TLS handshake.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,7 +61,7 @@ pub struct Timings {
 }
 
 /// TLS parameters and the certificate chain seen.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct TlsEvidence {
     /// Protocol version.
     pub version: crate::net::TlsVersion,
@@ -75,7 +75,7 @@ pub struct TlsEvidence {
 }
 
 /// A certificate as a person identifies it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct CertInfo {
     /// Subject DN.
     pub subject: String,
@@ -88,7 +88,7 @@ pub struct CertInfo {
 }
 
 /// An HTTP message, as evidence.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct MessageEvidence {
     /// `POST /path` or `201`.
     pub start_line: String,

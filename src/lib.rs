@@ -7,7 +7,7 @@
 //! one onboarding decision in [`peers::core::decision`]), [`sut`] (the systems under test: core
 //! target, probes, played core, adapter runner), [`checks`] (pure verdicts from observations),
 //! [`suite`] (cucumber World and steps), [`report`], [`run`], [`matrix`] (cells and their exact
-//! merge) and the CLI. No module imports from a layer above it.
+//! merge), [`schemas`] (the published JSON Schemas) and the CLI. No module imports from a layer above it.
 
 pub mod adapter_contract;
 pub mod catalogue;
@@ -25,6 +25,7 @@ pub mod pki;
 mod readme_blocks;
 pub mod report;
 pub mod run;
+pub mod schemas;
 pub mod suite;
 pub mod sut;
 pub mod untrusted;

@@ -17,7 +17,7 @@ use super::types::Severity;
 pub const FILE: &str = include_str!("requirements.toml");
 
 /// The normative keyword of a requirement text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Keyword {
     #[serde(rename = "SHALL")]
     Shall,
@@ -82,7 +82,7 @@ impl Keyword {
 }
 
 /// Whether the text was read verbatim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Read verbatim from the document (the source says where).
@@ -94,7 +94,7 @@ pub enum Status {
 }
 
 /// One normative sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
     /// Stable id, e.g. `33122-6.1-tls`.

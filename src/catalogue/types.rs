@@ -5,7 +5,9 @@ use serde::Serialize;
 use super::requirements::{Requirement, Status};
 
 /// The role of the system under test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sut {
     /// A CAPIF core (the harness plays the API invoker).
@@ -33,7 +35,9 @@ impl Sut {
 }
 
 /// The branch of Figure B.1-1 (TS 33.122 Annex B.1) a test purpose exercises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Branch {
     /// "Secure connection successful?"
@@ -76,7 +80,9 @@ impl Branch {
 }
 
 /// How binding the requirement is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// A "shall": a failure fails the run.
@@ -102,7 +108,7 @@ impl Severity {
 }
 
 /// A PICS item a test purpose may depend on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
     /// The core issues an invoker certificate (CAPIF-1/1e information).
@@ -131,7 +137,7 @@ impl Capability {
 }
 
 /// When a test purpose applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "when", content = "capability", rename_all = "snake_case")]
 pub enum Applicability {
     /// Always.
@@ -146,7 +152,7 @@ pub enum Applicability {
 /// What must have held before a test purpose can judge anything. When it did not, the verdict
 /// is inconclusive and names the test purpose that judges the precondition itself, so one
 /// defect gives one failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Need {
     /// A TLS session verified with the provisioned root and name.
@@ -176,7 +182,7 @@ impl Need {
 
 /// A declared departure from the severity rule ("project policy: ..."), shown wherever the
 /// severity is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Policy {
     /// The severity the project gives the test purpose.
     pub severity: Severity,
@@ -185,7 +191,7 @@ pub struct Policy {
 }
 
 /// One test purpose: a requirement of the SUT, checked by one Gherkin scenario.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TestPurpose {
     /// Stable id, `<SUT>-<GROUP>-<NN>`.
     pub id: &'static str,

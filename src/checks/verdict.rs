@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 /// The verdict of a test purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The SUT did what the requirement says.
@@ -51,7 +53,7 @@ impl std::fmt::Display for Verdict {
 }
 
 /// The result of one check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "result", content = "reason", rename_all = "kebab-case")]
 pub enum Check {
     /// Satisfied; what was seen.

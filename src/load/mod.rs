@@ -23,7 +23,7 @@ use crate::checks::{self, Check};
 use crate::sut::{CoreTarget, CredentialChoice, CredentialSource, RequestBody};
 
 /// What one load run (or the merge of its shards) measured; `load.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LoadReport {
     /// The harness version.
     pub tool_version: String,
@@ -67,7 +67,7 @@ pub struct LoadReport {
 }
 
 /// Latency percentiles.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Percentiles {
     /// Median.
     pub p50: f64,

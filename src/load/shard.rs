@@ -63,7 +63,7 @@ pub fn percentiles(h: &Histogram<u64>, max_us: u64) -> Percentiles {
 }
 
 /// `I/N`: shard I (0-based) of N.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Shard {
     /// 0-based.
     pub index: usize,
@@ -103,7 +103,7 @@ impl Shard {
 }
 
 /// What a shard's load.json adds to the load report, for the merge.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ShardInfo {
     /// Which shard.
     #[serde(flatten)]
@@ -340,7 +340,8 @@ mod tests {
             // A percentile is within the precision of a recorded value and never above the max.
             let max = *samples.iter().max().unwrap();
             let p = percentiles(&merged, max);
-            prop_assert!(p.p99 * 1000.0 <= max as f64);
+            prop_assert!(p.p99 <= p.max);
+            prop_assert_eq!(p.max, max as f64 / 1000.0);
             let mut sorted = samples.clone();
             sorted.sort_unstable();
             let rank = ((0.5 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());

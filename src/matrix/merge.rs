@@ -18,7 +18,7 @@ use crate::report::{CellInfo, Summary, FORMAT_VERSION};
 pub const MATRIX_FORMAT_VERSION: u32 = 1;
 
 /// One test purpose of one cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CellResult {
     /// Test purpose id.
     pub id: String,
@@ -48,7 +48,7 @@ struct CellReportFile {
 }
 
 /// One merged cell.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CellRow {
     /// The cell as its report records it.
     #[serde(flatten)]
@@ -69,7 +69,7 @@ pub struct CellRow {
 }
 
 /// `matrix.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct MatrixResult {
     /// [`MATRIX_FORMAT_VERSION`].
     pub format_version: u32,

@@ -56,7 +56,7 @@ pub struct Matrix {
 }
 
 /// One unit of work for an engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Cell {
     /// Its index (0-based) in [`Matrix::cells`].
     pub index: usize,

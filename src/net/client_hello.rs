@@ -9,7 +9,7 @@ use serde::Serialize;
 pub const DOWNGRADE_SENTINEL: [u8; 8] = *b"DOWNGRD\x01";
 
 /// What a ClientHello offered.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ClientHelloInfo {
     /// legacy_version of the ClientHello body.
     pub legacy_version: u16,

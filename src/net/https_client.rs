@@ -26,7 +26,7 @@ pub const MAX_HEAD: usize = 64 * 1024;
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// What the TLS handshake negotiated, for evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TlsSummary {
     /// The negotiated version.
     pub version: super::TlsVersion,
@@ -106,7 +106,7 @@ impl HttpRequest {
 
 /// A response as received. Its `Debug` gives the body's size, not its bytes: a body is what
 /// the system under test chose to send.
-#[derive(Clone, PartialEq, Serialize)]
+#[derive(Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct HttpResponse {
     /// Status code.
     pub status: u16,

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::time::Duration;
 
 /// The phases of one onboarding session, as named in evidence and verdicts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// TCP connect.

@@ -167,6 +167,19 @@ impl serde::Serialize for TlsVersion {
     }
 }
 
+/// Serialized as its display text: "TLS 1.2", "TLS 1.3", "TLS 1.1", "version 0x0300".
+impl schemars::JsonSchema for TlsVersion {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TlsVersion".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(TLS 1\\.[0-3]|version 0x[0-9a-f]{4})$"
+        })
+    }
+}
+
 /// The negotiated protocol version and cipher suite, as named in evidence.
 pub fn negotiated(conn: &rustls::CommonState) -> (TlsVersion, String) {
     (

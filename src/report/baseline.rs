@@ -14,7 +14,7 @@ use crate::fsutil::{write_atomic, FileMode};
 pub const BASELINE_FORMAT: u32 = 1;
 
 /// One expected verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expected {
     /// The verdict expected (`fail`, `inconclusive`, `not-applicable`, `error`).
@@ -24,7 +24,7 @@ pub struct Expected {
 }
 
 /// A baseline file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
     /// Always 1.
@@ -37,7 +37,7 @@ pub struct Baseline {
 }
 
 /// How a result departs from the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviationKind {
     /// It fails and the baseline does not expect that.
@@ -49,7 +49,7 @@ pub enum DeviationKind {
 }
 
 /// One departure from the baseline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Deviation {
     /// Test purpose id.
     pub id: String,

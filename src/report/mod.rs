@@ -24,3 +24,5 @@ pub use write::{check_writable, write_reports, ReportPaths};
 
 #[cfg(test)]
 mod snapshots;
+#[cfg(test)]
+pub use snapshots::synthetic as synthetic_for_tests;

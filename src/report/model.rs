@@ -12,7 +12,7 @@ use crate::suite::Outcome;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A whole run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// Format version of this document.
     pub format_version: u32,
@@ -50,7 +50,7 @@ pub struct Report {
 
 /// Which cell of which matrix a run is: what `merge` checks (same tool version, same matrix,
 /// every cell exactly once) and what makes a collected report directory describe itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct CellInfo {
     /// The matrix file's `id`.
     pub matrix: String,
@@ -180,7 +180,7 @@ pub fn specifications(results: &[ResultEntry]) -> Vec<String> {
 }
 
 /// The comparison of a run with a baseline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BaselineReport {
     /// The baseline file.
     pub file: String,
@@ -189,7 +189,7 @@ pub struct BaselineReport {
 }
 
 /// One system under test, as the run saw it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SutDescription {
     /// core or invoker.
     pub role: Sut,
@@ -221,7 +221,9 @@ impl SutDescription {
 }
 
 /// Counts by verdict.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct Summary {
     /// Test purposes run.
     pub total: usize,
@@ -281,7 +283,7 @@ impl Summary {
 }
 
 /// The result of one test purpose.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ResultEntry {
     /// Test purpose id.
     pub id: String,

@@ -147,8 +147,7 @@ fn concurrent_runs_into_one_out_leave_a_consistent_latest() {
     }
     let latest = out.join("latest");
     assert!(latest.is_symlink());
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(latest.join("report.json")).unwrap()).unwrap();
+    let json: serde_json::Value = crate::support::read_report(&latest.join("report.json"));
     let run_id = json["run_id"].as_str().unwrap();
     // Every file of latest/ belongs to the same run.
     let html = std::fs::read_to_string(latest.join("report.html")).unwrap();
@@ -219,8 +218,7 @@ fn sigterm_ends_every_adapter_writes_the_report_and_exits_5() {
         status.code(),
         Some(capif_conformance::exit_codes::INTERRUPTED)
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("latest/report.json")).unwrap()).unwrap();
+    let report: serde_json::Value = crate::support::read_report(&out.join("latest/report.json"));
     let results = report["results"].as_array().unwrap();
     assert_eq!(results.len(), invoker_purposes());
     assert!(results

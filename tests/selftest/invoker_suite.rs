@@ -447,8 +447,7 @@ fn the_minimal_shell_adapter_passes_what_applies() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("r/latest/report.json")).unwrap())
-            .unwrap();
+        crate::support::read_report(&dir.path().join("r/latest/report.json"));
     assert_eq!(report["summary"]["fail"], 0, "{stdout}");
     let ok03 = report["results"]
         .as_array()

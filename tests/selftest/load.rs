@@ -129,10 +129,7 @@ fn three_shards_merge_into_the_load_they_partition() {
         assert_eq!(s.wait().unwrap().code(), Some(0));
     }
     let shard_json = |i: usize| -> serde_json::Value {
-        serde_json::from_slice(
-            &std::fs::read(dir.path().join(format!("shards/s{i}/load.json"))).unwrap(),
-        )
-        .unwrap()
+        crate::support::read_valid(&dir.path().join(format!("shards/s{i}/load.json")), "load")
     };
     // A partition: 11 + 10 + 10 sessions, consecutive.
     let sizes: Vec<u64> = (0..3)
@@ -155,8 +152,7 @@ fn three_shards_merge_into_the_load_they_partition() {
         "{text}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(merged.join("load.json")).unwrap()).unwrap();
+    let m: serde_json::Value = crate::support::read_valid(&merged.join("load.json"), "load");
     assert_eq!(m["sessions"], 31);
     assert_eq!(m["succeeded"], 31);
     assert_eq!(m["shards_merged"], 3);

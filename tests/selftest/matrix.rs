@@ -125,10 +125,8 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
     let cells = dir.path().join("cells");
     let codes = run_cells(&matrix, &cells);
     // Each cell's directory is named after it and its report says which cell it is.
-    let report: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(cells.join("invoker-reference/latest/report.json")).unwrap(),
-    )
-    .unwrap();
+    let report: serde_json::Value =
+        crate::support::read_report(&cells.join("invoker-reference/latest/report.json"));
     assert_eq!(report["cell"]["index"], 1);
     assert_eq!(report["cell"]["matrix"], "selftest");
     assert!(report["results"]
@@ -156,10 +154,8 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
     );
     assert_eq!(code, single_code, "{stdout}{err}");
     assert_eq!(code, *codes.iter().max().unwrap());
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(merged.join("matrix.json")).unwrap()).unwrap();
-    let one: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(single.join("latest/report.json")).unwrap()).unwrap();
+    let m: serde_json::Value = crate::support::read_valid(&merged.join("matrix.json"), "matrix");
+    let one: serde_json::Value = crate::support::read_report(&single.join("latest/report.json"));
     assert_eq!(m["summary"], one["summary"], "merged summary = one run's");
     assert_eq!(m["exit_code"], one["exit_code"]);
     let mut merged_verdicts = std::collections::BTreeMap::new();

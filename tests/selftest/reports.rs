@@ -86,8 +86,7 @@ fn every_report_format_is_written_for_the_run_and_latest() {
     let parsed = quick_junit::Report::deserialize_from_str(&junit).unwrap();
     assert_eq!(parsed.tests, 3);
     let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("latest/report.json")).unwrap())
-            .unwrap();
+        crate::support::read_report(&dir.path().join("latest/report.json"));
     assert_eq!(json["format_version"], 1);
     assert_eq!(json["summary"]["pass"], 3);
     // No temporary files are left behind.
@@ -337,8 +336,7 @@ fn the_proforma_round_trips_through_run_config() {
     );
     assert_eq!(o.status.code(), Some(0), "{}\n{filled}", text(&o));
     let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("r/latest/report.json")).unwrap())
-            .unwrap();
+        crate::support::read_report(&dir.path().join("r/latest/report.json"));
     let pics = report["suts"][0]["pics"].to_string();
     assert!(
         pics.contains("issues_certificate") && pics.contains("teardown"),

@@ -290,9 +290,36 @@ impl Drop for CoreProcess {
     }
 }
 
-/// id → verdict of a `report.json`.
+/// The JSON file at `path`, after checking it against the published schema `name` (report,
+/// matrix or load; `capif_conformance::schemas`): every file a self-test reads back through
+/// here is proven to be what the schema promises.
+pub fn read_valid(path: &std::path::Path, name: &str) -> serde_json::Value {
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+    let schema = capif_conformance::schemas::find(name).expect("a published schema");
+    let validator = jsonschema::validator_for(&schema.json()).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&j)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} does not follow {}: {errors:?}",
+        path.display(),
+        schema.path()
+    );
+    j
+}
+
+/// `report.json` at `path`, checked against its schema.
+pub fn read_report(path: &std::path::Path) -> serde_json::Value {
+    read_valid(path, "report")
+}
+
+/// id → verdict of a `report.json` (checked against its schema).
 pub fn report_verdicts(path: &std::path::Path) -> std::collections::BTreeMap<String, String> {
-    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let j = read_report(path);
     j["results"]
         .as_array()
         .unwrap()
