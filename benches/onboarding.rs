@@ -127,6 +127,7 @@ fn suites(c: &mut Criterion) {
             let targets = SuiteTargets {
                 core: Some(embedded.target.clone()),
                 invoker: None,
+                pair: None,
             };
             rt.block_on(run_suite(targets, SuiteOptions::default()))
                 .unwrap()
@@ -143,6 +144,7 @@ fn suites(c: &mut Criterion) {
             let targets = SuiteTargets {
                 core: None,
                 invoker: Some(target.clone()),
+                pair: None,
             };
             rt.block_on(run_suite(targets, SuiteOptions::default()))
                 .unwrap()

@@ -323,6 +323,7 @@ type CellPlan = (
     Option<PathBuf>,
     PathBuf,
     Option<capif_conformance::report::CellInfo>,
+    Option<capif_conformance::run::PairConfigs>,
 );
 
 fn matrix_cell(
@@ -343,16 +344,29 @@ fn matrix_cell(
         c.name,
         c.kind
     );
-    let sut = match c.role {
-        Sut::Core => SutSelection::Core,
-        Sut::Invoker => SutSelection::Invoker,
+    let (sut, pair) = match c.role {
+        Sut::Core => (SutSelection::Core, None),
+        Sut::Invoker => (SutSelection::Invoker, None),
+        Sut::Pair => (
+            SutSelection::Pair,
+            Some(capif_conformance::run::PairConfigs {
+                core: c.config.clone(),
+                invoker: c.invoker_config.clone(),
+            }),
+        ),
+    };
+    let config = if pair.is_some() {
+        None
+    } else {
+        c.config.clone()
     };
     Ok((
         sut,
-        c.config.clone(),
+        config,
         c.baseline.clone(),
         out.join(&c.name),
         Some(m.cell_info(c)),
+        pair,
     ))
 }
 
@@ -484,8 +498,8 @@ async fn run(cli: Cli) -> i32 {
             cell,
         } => {
             quiet_step_panics();
-            let (sut, config, baseline, out, cell) = match matrix {
-                None => (sut.into(), config, baseline, out, None),
+            let (sut, config, baseline, out, cell, pair) = match matrix {
+                None => (sut.into(), config, baseline, out, None, None),
                 Some(file) => match matrix_cell(&file, cell, &out) {
                     Ok(c) => c,
                     Err(e) => {
@@ -526,6 +540,7 @@ async fn run(cli: Cli) -> i32 {
                 command_line: std::env::args().collect(),
                 on_outcome: None,
                 cell,
+                pair,
             })
             .await
         }

@@ -3,17 +3,19 @@
 
 mod core_purposes;
 mod invoker_purposes;
+mod pair_purposes;
 pub mod requirements;
 mod types;
 
 pub use requirements::{Keyword, Requirement, Status};
 pub use types::{Applicability, Branch, Capability, Need, Policy, Severity, Sut, TestPurpose};
 
-/// Every test purpose, core-under-test first, in a stable order.
+/// Every test purpose, core-under-test first, then invoker, then pair, in a stable order.
 pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
     core_purposes::CORE
         .iter()
         .chain(invoker_purposes::INVOKER.iter())
+        .chain(pair_purposes::PAIR.iter())
 }
 
 /// The README's severity table (between `<!-- severity-table -->` markers): every test

@@ -14,22 +14,30 @@ pub enum Sut {
     Core,
     /// An API invoker (the harness plays the CAPIF core).
     Invoker,
+    /// An API invoker and a CAPIF core together (a matrix's pair cell): does this invoker
+    /// onboard onto, and offboard from, this core. The harness plays neither.
+    Pair,
 }
 
 impl Sut {
-    /// `CCF` or `INV`.
+    /// Every role, in report order.
+    pub const ALL: [Sut; 3] = [Sut::Core, Sut::Invoker, Sut::Pair];
+
+    /// `CCF`, `INV` or `IOP`.
     pub fn id_prefix(self) -> &'static str {
         match self {
             Sut::Core => "CCF",
             Sut::Invoker => "INV",
+            Sut::Pair => "IOP",
         }
     }
 
-    /// "core" or "invoker".
+    /// "core", "invoker" or "pair".
     pub fn name(self) -> &'static str {
         match self {
             Sut::Core => "core",
             Sut::Invoker => "invoker",
+            Sut::Pair => "pair",
         }
     }
 }

@@ -7,6 +7,7 @@ mod invoker;
 mod invoker_async;
 mod invoker_offboarding;
 mod offboarding;
+mod pair;
 mod verdict;
 
 pub use self::core::*;
@@ -15,6 +16,9 @@ pub use invoker::*;
 pub use invoker_async::*;
 pub use invoker_offboarding::*;
 pub use offboarding::*;
+pub use pair::{
+    pair_certificate, pair_offboarded, pair_onboarded, pair_second_offboarding_refused,
+};
 pub use verdict::{Check, Verdict};
 
 /// RFC 8446 §6.1: `peer` sent close_notify before closing its side. Judged on its own close

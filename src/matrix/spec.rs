@@ -53,24 +53,32 @@ pub struct Matrix {
     pub cores: Vec<Implementation>,
     /// The invokers, in file order.
     pub invokers: Vec<Implementation>,
+    /// Whether each implementation has a conformance cell (`[cells] conformance`, default true).
+    pub conformance_cells: bool,
+    /// Whether each invoker × core has a pair cell (`[cells] pairs`, default true).
+    pub pair_cells: bool,
 }
 
 /// One unit of work for an engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cell {
     /// Its index (0-based) in [`Matrix::cells`].
     pub index: usize,
-    /// `conformance`: one implementation against the harness's reference peers.
+    /// `conformance` (one implementation against the harness's reference peers) or `pair`
+    /// (an invoker of the matrix onboarding onto a core of the matrix).
     pub kind: &'static str,
-    /// The role of the implementation tested.
+    /// The role tested: core, invoker, or pair.
     pub role: Sut,
-    /// The implementation's name.
+    /// The implementation's name; for a pair, `<core>+<invoker>`.
     pub implementation: String,
     /// `<role>-<implementation>`: the cell's output directory.
     pub name: String,
-    /// Its SUT configuration (None: the embedded reference peer).
+    /// Its SUT configuration (None: the embedded reference peer); for a pair, the core's.
     #[serde(skip)]
     pub config: Option<PathBuf>,
+    /// For a pair: the invoker's SUT configuration (None: the reference invoker).
+    #[serde(skip)]
+    pub invoker_config: Option<PathBuf>,
     /// Its baseline.
     #[serde(skip)]
     pub baseline: Option<PathBuf>,
@@ -81,9 +89,28 @@ pub struct Cell {
 struct RawMatrix {
     id: String,
     #[serde(default)]
+    cells: RawCells,
+    #[serde(default)]
     core: Vec<RawImplementation>,
     #[serde(default)]
     invoker: Vec<RawImplementation>,
+}
+
+/// `[cells]`: which kinds of cell the matrix has.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawCells {
+    conformance: bool,
+    pairs: bool,
+}
+
+impl Default for RawCells {
+    fn default() -> Self {
+        Self {
+            conformance: true,
+            pairs: true,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -194,26 +221,51 @@ impl Matrix {
             id: raw.id,
             cores,
             invokers,
+            conformance_cells: raw.cells.conformance,
+            pair_cells: raw.cells.pairs,
         })
     }
 
-    /// Every cell, in the stable order: each core's conformance cell, then each invoker's.
+    /// Every cell, in the stable order: each core's conformance cell, then each invoker's,
+    /// then a pair cell per core and invoker (cores outer), as `[cells]` asks.
     pub fn cells(&self) -> Vec<Cell> {
-        let roles = [(Sut::Core, &self.cores), (Sut::Invoker, &self.invokers)];
-        roles
-            .into_iter()
-            .flat_map(|(role, list)| list.iter().map(move |i| (role, i)))
-            .enumerate()
-            .map(|(index, (role, i))| Cell {
-                index,
-                kind: "conformance",
-                role,
-                implementation: i.name.clone(),
-                name: format!("{}-{}", role.name(), i.name),
-                config: i.config.clone(),
-                baseline: i.baseline.clone(),
-            })
-            .collect()
+        let mut cells = Vec::new();
+        if self.conformance_cells {
+            let roles = [(Sut::Core, &self.cores), (Sut::Invoker, &self.invokers)];
+            for (role, i) in roles
+                .into_iter()
+                .flat_map(|(role, list)| list.iter().map(move |i| (role, i)))
+            {
+                cells.push(Cell {
+                    index: cells.len(),
+                    kind: "conformance",
+                    role,
+                    implementation: i.name.clone(),
+                    name: format!("{}-{}", role.name(), i.name),
+                    config: i.config.clone(),
+                    invoker_config: None,
+                    baseline: i.baseline.clone(),
+                });
+            }
+        }
+        if self.pair_cells {
+            for c in &self.cores {
+                for i in &self.invokers {
+                    let implementation = format!("{}+{}", c.name, i.name);
+                    cells.push(Cell {
+                        index: cells.len(),
+                        kind: "pair",
+                        role: Sut::Pair,
+                        name: format!("pair-{implementation}"),
+                        implementation,
+                        config: c.config.clone(),
+                        invoker_config: i.config.clone(),
+                        baseline: None,
+                    });
+                }
+            }
+        }
+        cells
     }
 
     /// A fingerprint of the cell list (kinds, roles, names, in order): two reports belong to
@@ -295,9 +347,23 @@ mod tests {
                 "core-reference",
                 "core-opencapif",
                 "invoker-reference",
-                "invoker-sdk"
+                "invoker-sdk",
+                "pair-reference+reference",
+                "pair-reference+sdk",
+                "pair-opencapif+reference",
+                "pair-opencapif+sdk",
             ]
         );
+        assert_eq!(cells[7].config, Some(dir.path().join("sut/oc.toml")));
+        assert_eq!(
+            cells[7].invoker_config,
+            Some(dir.path().join("sut/sdk.toml"))
+        );
+        // [cells] chooses the kinds.
+        let (_d1, only_pairs) = write(&format!("{TWO_BY_TWO}[cells]\nconformance = false\n"));
+        let pairs = Matrix::load(&only_pairs).unwrap().cells();
+        assert_eq!(pairs.len(), 4);
+        assert!(pairs.iter().all(|c| c.kind == "pair"));
         assert!(cells.iter().enumerate().all(|(i, c)| c.index == i));
         assert_eq!(cells[1].config, Some(dir.path().join("sut/oc.toml")));
         assert_eq!(cells[1].baseline, Some(dir.path().join("b.json")));
@@ -334,6 +400,7 @@ mod tests {
             ("id = \"n\"\n[[core]]\nname = \"../up\"\nembedded = true\n", "[[core]] #1 name"),
             ("id = \"n\"\n", "[[core]] / [[invoker]]"),
             ("id = \"n\"\n[[core]]\nname = \"a\"\nembedded = true\nport = 1\n", "(syntax)"),
+            ("id = \"n\"\n[cells]\npair = true\n[[core]]\nname = \"a\"\nembedded = true\n", "(syntax)"),
         ] {
             let (_d, path) = write(text);
             let e = Matrix::load(&path).unwrap_err();

@@ -312,14 +312,14 @@ pub fn render_html(r: &Report) -> String {
     }
     h.push_str(&findings(r));
     h.push_str("<h2>Figure B.1-1, coloured by verdict</h2><div class=\"figs\">\n");
-    for sut in [Sut::Core, Sut::Invoker] {
+    for sut in Sut::ALL {
         if r.results.iter().any(|x| x.sut == sut) {
             h.push_str(&format!(
                 "<div class=\"fig\"><h3>{} under test</h3>{}</div>\n",
-                if sut == Sut::Core {
-                    "CAPIF core"
-                } else {
-                    "API invoker"
+                match sut {
+                    Sut::Core => "CAPIF core",
+                    Sut::Invoker => "API invoker",
+                    Sut::Pair => "API invoker and CAPIF core together",
                 },
                 flow_svg(&r.results, sut)
             ));
@@ -339,7 +339,7 @@ pub fn render_html(r: &Report) -> String {
         ));
     }
     h.push_str("</table>\n<h2>Test purposes and evidence</h2>\n");
-    for sut in [Sut::Core, Sut::Invoker] {
+    for sut in Sut::ALL {
         for branch in Branch::ALL {
             for x in r
                 .results

@@ -18,7 +18,7 @@ use super::model::Report;
 pub fn render_junit(r: &Report) -> String {
     let mut report = quick_junit::Report::new("capif-conformance");
     report.set_time(Duration::from_millis(r.duration_ms));
-    for sut in [Sut::Core, Sut::Invoker] {
+    for sut in Sut::ALL {
         for branch in Branch::ALL {
             let results: Vec<_> = r
                 .results

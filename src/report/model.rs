@@ -385,7 +385,7 @@ pub fn one_breath(reason: &str) -> (String, Option<String>) {
 /// and the Markdown report (branches without results are left out).
 pub fn branch_counts(results: &[ResultEntry]) -> Vec<(Sut, Branch, Summary)> {
     let mut rows = Vec::new();
-    for sut in [Sut::Core, Sut::Invoker] {
+    for sut in Sut::ALL {
         for branch in Branch::ALL {
             let s = Summary::of(
                 results

@@ -6,4 +6,4 @@ mod embedded;
 mod plan;
 
 pub use embedded::EmbeddedCore;
-pub use plan::{execute, exit_code_for, RunError, RunPlan, RunResult, SutSelection};
+pub use plan::{execute, exit_code_for, PairConfigs, RunError, RunPlan, RunResult, SutSelection};

@@ -27,6 +27,8 @@ pub enum SutSelection {
     Invoker,
     /// Both.
     Both,
+    /// An invoker and a core together (a matrix's pair cell: [`RunPlan::pair`]).
+    Pair,
 }
 
 impl SutSelection {
@@ -65,6 +67,18 @@ pub struct RunPlan {
     pub on_outcome: Option<OutcomeSink>,
     /// The matrix cell this run is, recorded in its report.
     pub cell: Option<crate::report::CellInfo>,
+    /// With [`SutSelection::Pair`]: the core's and the invoker's configurations (None: the
+    /// embedded reference peer).
+    pub pair: Option<PairConfigs>,
+}
+
+/// The two configurations of a pair cell.
+#[derive(Debug, Clone, Default)]
+pub struct PairConfigs {
+    /// The core's SUT configuration (with `[core]`); None: the embedded reference core.
+    pub core: Option<PathBuf>,
+    /// The invoker's SUT configuration (with `[invoker]`); None: the reference invoker.
+    pub invoker: Option<PathBuf>,
 }
 
 /// A finished run.
@@ -214,20 +228,42 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
     };
     let mut targets = SuiteTargets::default();
     let mut suts = Vec::new();
-    let (core, embedded_core) = core_target(&plan, config.as_ref(), timeouts).await?;
-    if let Some((mut t, described)) = core {
-        t.keylog = keylog_file.clone().map(|k| k as Arc<dyn rustls::KeyLog>);
-        suts.push(described);
-        targets.core = Some(t);
-    }
-    if let Some(t) = invoker_target(&plan, config.as_ref(), timeouts)? {
-        let mut d = describe_invoker(&t);
-        d.product = config
-            .as_ref()
-            .and_then(|c| c.invoker.as_ref())
-            .and_then(|i| i.description.clone());
-        suts.push(d);
-        targets.invoker = Some(t);
+    let embedded_core;
+    if plan.sut == SutSelection::Pair {
+        let pair = plan.pair.clone().unwrap_or_default();
+        let load = |p: Option<&PathBuf>| p.map(|p| SutConfig::load(p)).transpose();
+        let (core_cfg, invoker_cfg) = (load(pair.core.as_ref())?, load(pair.invoker.as_ref())?);
+        let t_of = |c: &Option<SutConfig>| c.as_ref().map(|c| c.timeouts).unwrap_or_default();
+        let (core, embedded) =
+            core_target(SutSelection::Core, core_cfg.as_ref(), t_of(&core_cfg)).await?;
+        embedded_core = embedded;
+        let invoker = invoker_target(
+            SutSelection::Invoker,
+            invoker_cfg.as_ref(),
+            t_of(&invoker_cfg),
+        )?;
+        if let (Some((core, described)), Some(invoker)) = (core, invoker) {
+            suts.push(described);
+            suts.push(describe_invoker(&invoker));
+            targets.pair = Some(crate::sut::PairTarget { invoker, core });
+        }
+    } else {
+        let (core, embedded) = core_target(plan.sut, config.as_ref(), timeouts).await?;
+        embedded_core = embedded;
+        if let Some((mut t, described)) = core {
+            t.keylog = keylog_file.clone().map(|k| k as Arc<dyn rustls::KeyLog>);
+            suts.push(described);
+            targets.core = Some(t);
+        }
+        if let Some(t) = invoker_target(plan.sut, config.as_ref(), timeouts)? {
+            let mut d = describe_invoker(&t);
+            d.product = config
+                .as_ref()
+                .and_then(|c| c.invoker.as_ref())
+                .and_then(|i| i.description.clone());
+            suts.push(d);
+            targets.invoker = Some(t);
+        }
     }
     let outcomes = run_suite(
         targets,
@@ -292,11 +328,11 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
 /// The core under test (from `[core]`, or the embedded reference core without a
 /// configuration) and its description; the embedded core is returned to be shut down.
 async fn core_target(
-    plan: &RunPlan,
+    sut: SutSelection,
     config: Option<&SutConfig>,
     timeouts: Timeouts,
 ) -> Result<(Option<(CoreTarget, SutDescription)>, Option<EmbeddedCore>), RunError> {
-    if !plan.sut.includes(Sut::Core) {
+    if !sut.includes(Sut::Core) {
         return Ok((None, None));
     }
     let Some(cfg) = config else {
@@ -307,7 +343,7 @@ async fn core_target(
         return Ok((Some((e.target.clone(), described)), Some(e)));
     };
     let Some(core) = &cfg.core else {
-        if plan.sut == SutSelection::Core {
+        if sut == SutSelection::Core {
             return Err(RunError::Usage(format!(
                 "--sut core, but {} has no [core] section; add one or choose --sut invoker",
                 cfg.file.display()
@@ -336,11 +372,11 @@ async fn core_target(
 /// The invoker under test (from `[invoker]`, or the reference invoker of this executable
 /// without a configuration), with a fresh PKI for the played core.
 fn invoker_target(
-    plan: &RunPlan,
+    sut: SutSelection,
     config: Option<&SutConfig>,
     timeouts: Timeouts,
 ) -> Result<Option<InvokerTarget>, RunError> {
-    if !plan.sut.includes(Sut::Invoker) {
+    if !sut.includes(Sut::Invoker) {
         return Ok(None);
     }
     let hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect();
@@ -352,7 +388,7 @@ fn invoker_target(
         return Ok(Some(InvokerTarget::reference(&exe, timeouts, pki)));
     };
     let Some(inv) = &cfg.invoker else {
-        if plan.sut == SutSelection::Invoker {
+        if sut == SutSelection::Invoker {
             return Err(RunError::Usage(format!(
                 "--sut invoker, but {} has no [invoker] section; add one or choose --sut core",
                 cfg.file.display()

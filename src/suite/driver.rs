@@ -27,6 +27,8 @@ pub struct SuiteTargets {
     pub core: Option<CoreTarget>,
     /// The invoker under test (the harness plays the core).
     pub invoker: Option<InvokerTarget>,
+    /// An invoker and a core under test together (a matrix's pair cell).
+    pub pair: Option<crate::sut::PairTarget>,
 }
 
 impl SuiteTargets {
@@ -35,6 +37,7 @@ impl SuiteTargets {
         match sut {
             Sut::Core => self.core.is_some(),
             Sut::Invoker => self.invoker.is_some(),
+            Sut::Pair => self.pair.is_some(),
         }
     }
 
@@ -46,7 +49,12 @@ impl SuiteTargets {
             Applicability::Requires(cap) => (cap, true),
             Applicability::Unless(cap) => (cap, false),
         };
-        let caps = &self.core.as_ref()?.capabilities;
+        // A pair's core declares the capabilities of its pair cell.
+        let core = match tp.sut {
+            Sut::Pair => &self.pair.as_ref()?.core,
+            _ => self.core.as_ref()?,
+        };
+        let caps = &core.capabilities;
         let declared = match cap {
             catalogue::Capability::IssuesCertificate => caps.issues_certificate,
             catalogue::Capability::IssuesOnboardingSecret => caps.issues_onboarding_secret,

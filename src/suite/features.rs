@@ -53,6 +53,10 @@ pub static FEATURES: &[(&str, &str)] = &[
         "features/invoker/enrolment.feature",
         include_str!("../../features/invoker/enrolment.feature"),
     ),
+    (
+        "features/pair/interop.feature",
+        include_str!("../../features/pair/interop.feature"),
+    ),
 ];
 
 /// Parse every embedded feature.
@@ -119,7 +123,7 @@ mod tests {
     fn every_feature_file_is_embedded() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut on_disk = Vec::new();
-        for dir in ["features/core", "features/invoker"] {
+        for dir in ["features/core", "features/invoker", "features/pair"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
                 continue;
             };
@@ -145,7 +149,9 @@ mod tests {
                 let ids: Vec<&String> = sc
                     .tags
                     .iter()
-                    .filter(|t| t.starts_with("CCF-") || t.starts_with("INV-"))
+                    .filter(|t| {
+                        t.starts_with("CCF-") || t.starts_with("INV-") || t.starts_with("IOP-")
+                    })
                     .collect();
                 assert_eq!(
                     ids.len(),

@@ -44,6 +44,7 @@ static STEP_SOURCES: &[(&str, &str)] = &[
         "src/suite/steps/invoker.rs",
         include_str!("steps/invoker.rs"),
     ),
+    ("src/suite/steps/pair.rs", include_str!("steps/pair.rs")),
 ];
 
 /// (path, text) of the World's operations, which steps call and which may call checks.
@@ -80,6 +81,7 @@ static CHECK_SOURCES: &[(&str, &str)] = &[
         "src/checks/invoker.rs",
         include_str!("../checks/invoker.rs"),
     ),
+    ("src/checks/pair.rs", include_str!("../checks/pair.rs")),
 ];
 
 /// One `#[given]`/`#[when]`/`#[then]` step definition.

@@ -10,6 +10,7 @@ mod credential_source;
 pub mod early_data;
 mod invoker_target;
 pub mod key_server;
+mod pair;
 mod played_core;
 pub(crate) mod probes;
 pub mod processes;
@@ -31,6 +32,7 @@ pub use credential_source::CredentialSource;
 pub use invoker_target::{
     silence_slack, InvokerRun, InvokerTarget, OffboardRun, REFERENCE_GIVES_UP_AFTER,
 };
+pub use pair::{PairRun, PairTarget};
 pub use played_core::{
     offers_tls13, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
     Handshake, LegacyReply, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,

@@ -17,6 +17,7 @@ async fn every_applicable_purpose_passes_against_the_reference_core() {
     let targets = SuiteTargets {
         core: Some(embedded.target.clone()),
         invoker: None,
+        pair: None,
     };
     let outcomes = run_suite(targets, SuiteOptions::default()).await.unwrap();
     assert_eq!(
@@ -66,6 +67,7 @@ async fn tags_select_scenarios() {
         SuiteTargets {
             core: Some(embedded.target.clone()),
             invoker: None,
+            pair: None,
         },
         opts,
     )

@@ -169,7 +169,7 @@ fn a_slurm_job_array_runs_the_matrix_and_a_dependent_job_merges_it() {
         "#!/bin/sh\nexec '{BIN}' run --matrix matrix.toml --cell \"$SLURM_ARRAY_TASK_ID\" --out cells\n"
     );
     std::fs::write(w.join("cell.sh"), cell).unwrap();
-    let array = cluster.submit(w, &["--array=0-1", "--output=cell-%a.log", "cell.sh"]);
+    let array = cluster.submit(w, &["--array=0-2", "--output=cell-%a.log", "cell.sh"]);
     let merge = cluster.submit(
         w,
         &[
@@ -204,9 +204,16 @@ fn a_slurm_job_array_runs_the_matrix_and_a_dependent_job_merges_it() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["core-reference", "invoker-reference"]);
+    assert_eq!(
+        names,
+        [
+            "core-reference",
+            "invoker-reference",
+            "pair-reference+reference"
+        ]
+    );
     assert_eq!(m["exit_code"], 0);
-    assert!(log.contains("2 cells merged"), "{log}");
+    assert!(log.contains("3 cells merged"), "{log}");
 }
 
 #[test]
@@ -257,7 +264,7 @@ fn the_actions_example_is_a_valid_workflow_and_the_kubernetes_example_an_indexed
              assert len(cells) == 1, cells; \
              args = cells[0]['spec']['template']['spec']['containers'][0]['args']; \
              assert '--matrix' in args and '--cell' not in args, args; \
-             assert cells[0]['spec']['completions'] == 2; \
+             assert cells[0]['spec']['completions'] == 3; \
              print(len(docs))",
         ])
         .arg(&manifest)

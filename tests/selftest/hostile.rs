@@ -336,6 +336,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
             SuiteTargets {
                 core: Some(target(addr, t)),
                 invoker: None,
+                pair: None,
             },
             SuiteOptions {
                 concurrency: 32,

@@ -32,6 +32,7 @@ async fn every_purpose_passes_against_the_reference_invoker() {
         SuiteTargets {
             core: None,
             invoker: Some(target),
+            pair: None,
         },
         SuiteOptions::default(),
     )
@@ -62,6 +63,7 @@ async fn hostile(command: &str) -> (Vec<(String, Verdict)>, Duration) {
         SuiteTargets {
             core: None,
             invoker: Some(target),
+            pair: None,
         },
         SuiteOptions::default(),
     )

@@ -99,6 +99,7 @@ async fn every_core_fault_is_caught_by_exactly_its_test_purposes() {
             SuiteTargets {
                 core: Some(core.target.clone()),
                 invoker: None,
+                pair: None,
             },
             SuiteOptions {
                 // duplicate-ids shares one id across concurrent scenarios, so offboarding
@@ -154,6 +155,7 @@ async fn every_invoker_fault_is_caught_by_exactly_its_test_purposes() {
             SuiteTargets {
                 core: None,
                 invoker: Some(target),
+                pair: None,
             },
             SuiteOptions::default(),
         )
@@ -187,6 +189,7 @@ async fn a_shared_invoker_name_wedges_the_core_the_distinct_ones_do_not() {
         SuiteTargets {
             core: Some(target),
             invoker: None,
+            pair: None,
         },
         SuiteOptions {
             concurrency: 16,
@@ -228,6 +231,7 @@ async fn a_core_authorising_by_cn_prefix_is_judged_by_the_names_it_was_given() {
             SuiteTargets {
                 core: Some(target),
                 invoker: None,
+                pair: None,
             },
             SuiteOptions {
                 tags: Some("@CCF-OK-07 or @CCF-OFF-04".into()),

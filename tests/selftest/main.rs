@@ -16,6 +16,7 @@ mod legitimacy;
 mod load;
 mod matrix;
 mod opencapif;
+mod pair;
 mod reports;
 mod scanner;
 mod teardown;

@@ -12,6 +12,11 @@ const MATRIX: &str = "id = \"selftest\"\n\
     [[core]]\nname = \"reference\"\nembedded = true\n\
     [[invoker]]\nname = \"reference\"\nembedded = true\n";
 
+/// The per-role cells only: what one `run` of both roles does.
+fn conformance_only() -> String {
+    format!("{MATRIX}[cells]\npairs = false\n")
+}
+
 fn harness(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(BIN)
         .args(args)
@@ -99,16 +104,22 @@ fn the_cell_list_is_stable_and_total() {
         .collect();
     assert_eq!(
         names,
-        ["core-reference", "core-second", "invoker-reference"]
+        [
+            "core-reference",
+            "core-second",
+            "invoker-reference",
+            "pair-reference+reference",
+            "pair-second+reference"
+        ]
     );
-    assert_eq!(doc["total"], 3);
+    assert_eq!(doc["total"], 5);
     for (i, c) in doc["cells"].as_array().unwrap().iter().enumerate() {
         assert_eq!(c["index"], i);
     }
     // A cell that does not exist, or no cell at all, is a usage error naming the fix.
-    let (code, _, err) = harness(&["run", "--matrix", s(&matrix), "--cell", "3"], &[]);
+    let (code, _, err) = harness(&["run", "--matrix", s(&matrix), "--cell", "5"], &[]);
     assert_eq!(code, 2);
-    assert!(err.contains("3 cells (0..2)"), "{err}");
+    assert!(err.contains("5 cells (0..4)"), "{err}");
     let (code, _, err) = harness(&["run", "--matrix", s(&matrix)], &[]);
     assert_eq!(code, 2);
     assert!(err.contains("--cell"), "{err}");
@@ -121,7 +132,7 @@ fn the_cell_list_is_stable_and_total() {
 fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let matrix = dir.path().join("matrix.toml");
-    std::fs::write(&matrix, MATRIX).unwrap();
+    std::fs::write(&matrix, conformance_only()).unwrap();
     let cells = dir.path().join("cells");
     let codes = run_cells(&matrix, &cells);
     // Each cell's directory is named after it and its report says which cell it is.
@@ -242,7 +253,11 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
     assert!(err.contains("mixed tool versions"), "{err}");
     // A cell of another matrix.
     let foreign_matrix = dir.path().join("foreign.toml");
-    std::fs::write(&foreign_matrix, MATRIX.replace("selftest", "foreign")).unwrap();
+    std::fs::write(
+        &foreign_matrix,
+        conformance_only().replace("selftest", "foreign"),
+    )
+    .unwrap();
     let foreign = dir.path().join("foreign-cells");
     let (code, _, err) = harness(
         &[
@@ -269,7 +284,7 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
 fn the_matrix_page_renders_in_chromium_with_a_link_per_cell() {
     let dir = tempfile::tempdir().unwrap();
     let matrix = dir.path().join("matrix.toml");
-    std::fs::write(&matrix, MATRIX).unwrap();
+    std::fs::write(&matrix, conformance_only()).unwrap();
     let cells = dir.path().join("cells");
     run_cells(&matrix, &cells);
     let merged = dir.path().join("merged");
@@ -299,4 +314,56 @@ fn the_matrix_page_renders_in_chromium_with_a_link_per_cell() {
         );
     }
     assert_eq!(dom.matches("<tr class=\"w-pass\">").count(), 2, "{dom}");
+}
+
+/// A pair cell run by the CLI: the reference invoker onboards onto and offboards from the
+/// embedded reference core, both named by the matrix; its report holds the IOP purposes only.
+#[test]
+fn a_pair_cell_runs_the_invoker_against_the_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let matrix = dir.path().join("matrix.toml");
+    std::fs::write(&matrix, MATRIX).unwrap();
+    let out = dir.path().join("cells");
+    let (code, stdout, err) = harness(
+        &[
+            "run",
+            "--matrix",
+            s(&matrix),
+            "--cell",
+            "2",
+            "--out",
+            s(&out),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains("cell 2 of 3: pair-reference+reference (pair)"),
+        "{stdout}"
+    );
+    let report =
+        crate::support::read_report(&out.join("pair-reference+reference/latest/report.json"));
+    assert_eq!(report["cell"]["kind"], "pair");
+    let verdicts: Vec<(&str, &str)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["verdict"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("IOP-OK-01", "pass"),
+            ("IOP-OK-02", "pass"),
+            ("IOP-OFF-01", "pass"),
+            ("IOP-OFF-02", "pass")
+        ]
+    );
+    let roles: Vec<&str> = report["suts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["core", "invoker"], "both systems are described");
 }

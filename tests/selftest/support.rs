@@ -59,6 +59,7 @@ pub async fn run_invoker_suite_tagged(
         capif_conformance::suite::SuiteTargets {
             core: None,
             invoker: Some(target),
+            pair: None,
         },
         capif_conformance::suite::SuiteOptions {
             tags: tags.map(str::to_string),
@@ -78,6 +79,7 @@ pub async fn run_core_suite(
         capif_conformance::suite::SuiteTargets {
             core: Some(target),
             invoker: None,
+            pair: None,
         },
         capif_conformance::suite::SuiteOptions {
             tags: tags.map(str::to_string),

@@ -11,6 +11,7 @@ mod core_teardown;
 mod core_tls;
 mod invoker;
 mod invoker_offboarding;
+mod pair;
 
 /// Skip the rest of a scenario whose verdict is already fixed; on an interrupted run, fix it
 /// to a harness error first.

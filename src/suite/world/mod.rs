@@ -47,6 +47,8 @@ pub struct SuiteWorld {
     pub on_core: CoreScenario,
     /// State of a scenario with the invoker under test (the harness plays the core).
     pub on_invoker: InvokerScenario,
+    /// What a pair cell's invoker reported (the harness plays neither side).
+    pub on_pair: Option<crate::sut::PairRun>,
 }
 
 impl std::fmt::Debug for SuiteWorld {

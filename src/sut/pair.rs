@@ -1,0 +1,141 @@
+//! A pair cell's systems: the invoker under test's adapter, pointed at the core under test
+//! (its apiRoot, the root it is verified with, an onboarding credential from the core's own
+//! credential source), run to onboard and then, where the core offboards, twice to offboard
+//! (the second must be refused). The harness plays neither side: what it judges is what the
+//! invoker reports, through the adapter protocol.
+
+use std::path::Path;
+
+use crate::adapter_contract::{AdapterOutcome, Var, ACTION_OFFBOARD, ACTION_ONBOARD};
+use crate::sut::adapter::{run_adapter, AdapterRun};
+use crate::sut::{CoreTarget, InvokerTarget};
+
+/// An invoker and a core under test together.
+#[derive(Debug, Clone)]
+pub struct PairTarget {
+    /// The invoker: its adapter command and bounds.
+    pub invoker: InvokerTarget,
+    /// The core: where it is, how it is verified, its credential source and PICS.
+    pub core: CoreTarget,
+}
+
+/// What the invoker reported of one onboarding and, when asked, two offboardings.
+#[derive(Debug, Clone)]
+pub struct PairRun {
+    /// The onboarding invocation.
+    pub onboard: AdapterRun,
+    /// The apiInvokerId it reported.
+    pub api_invoker_id: Option<String>,
+    /// The certificate (PEM) it reported.
+    pub certificate: Option<String>,
+    /// The two offboarding invocations (none when not asked for, or when it did not onboard).
+    pub offboards: Vec<AdapterRun>,
+    /// The invoker resource the offboardings were given (derived: TS 29.222's resource URI).
+    pub resource: Option<String>,
+}
+
+impl PairTarget {
+    /// Onboard, then (with `offboard`) offboard twice in the same workdir.
+    pub async fn run(&self, test_purpose: &str, offboard: bool) -> Result<PairRun, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("capif-conformance-pair-")
+            .tempdir()
+            .map_err(|e| format!("cannot create a scenario directory: {e}"))?;
+        let ca_file = dir.path().join("ca.pem");
+        let workdir = dir.path().join("work");
+        let ca_pem: String = self
+            .core
+            .trusted
+            .iter()
+            .map(|c| crate::pki::der_to_pem("CERTIFICATE", c))
+            .collect();
+        std::fs::create_dir_all(&workdir)
+            .and_then(|_| std::fs::write(&ca_file, ca_pem))
+            .map_err(|e| format!("cannot prepare the scenario directory: {e}"))?;
+        let credential = self
+            .core
+            .credential
+            .fetch(&self.core.timeouts)
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot get an onboarding credential from the core's credential source: {e}"
+                )
+            })?;
+        crate::evidence::register_secret(&credential);
+        let api_root = self.core.api_root();
+        let mut env: Vec<(String, String)> = vec![
+            (Var::Action.name().into(), ACTION_ONBOARD.into()),
+            (Var::CoreUrl.name().into(), api_root.clone()),
+            (Var::Host.name().into(), self.core.host.clone()),
+            (Var::Port.name().into(), self.core.port.to_string()),
+            (Var::CaFile.name().into(), ca_file.display().to_string()),
+            (Var::Credential.name().into(), credential),
+            (Var::Workdir.name().into(), workdir.display().to_string()),
+            (Var::TestPurpose.name().into(), test_purpose.to_string()),
+            (
+                Var::RunDir.name().into(),
+                std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+            ),
+        ];
+        let limit = self.invoker.timeouts.adapter;
+        let onboard = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
+        let report = onboard.report.as_ref();
+        let field = |k: &str| {
+            report
+                .and_then(|r| r[k].as_str())
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let (api_invoker_id, certificate) = (field("apiInvokerId"), field("certificate"));
+        let mut run = PairRun {
+            onboard,
+            api_invoker_id,
+            certificate,
+            offboards: Vec::new(),
+            resource: None,
+        };
+        let onboarded = run.onboard.outcome() == AdapterOutcome::Onboarded;
+        if let (true, true, Some(id), Some(cert)) = (
+            offboard,
+            onboarded,
+            run.api_invoker_id.clone(),
+            run.certificate.clone(),
+        ) {
+            let issued = dir.path().join("issued-certificate.pem");
+            std::fs::write(&issued, cert)
+                .map_err(|e| format!("cannot write the reported certificate: {e}"))?;
+            let resource = format!(
+                "{api_root}/api-invoker-management/v1/onboardedInvokers/{}",
+                url_segment(&id)
+            );
+            env.retain(|(k, _)| k != Var::Action.name());
+            env.extend([
+                (Var::Action.name().into(), ACTION_OFFBOARD.into()),
+                (Var::InvokerId.name().into(), id),
+                (Var::InvokerResource.name().into(), resource.clone()),
+                (Var::InvokerCertificate.name().into(), path_str(&issued)),
+            ]);
+            for _ in 0..2 {
+                let r = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
+                run.offboards.push(r);
+            }
+            run.resource = Some(resource);
+        }
+        Ok(run)
+    }
+}
+
+fn path_str(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// `id` as one path segment (an id is the core's text: percent-encode what a segment cannot
+/// hold).
+fn url_segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
