@@ -96,6 +96,7 @@ fn one_onboarding(c: &mut Criterion) {
     std::fs::write(&ca, pki.ca.cert_pem()).unwrap();
     let env = AdapterEnv {
         register: None,
+        connect_to: None,
         core_url: url::Url::parse(&core.url).unwrap(),
         ca_file: ca,
         credential: pki.credential("bench", 3600),

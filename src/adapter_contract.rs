@@ -90,6 +90,12 @@ pub const ACTION_ONBOARD: &str = "onboard";
 /// failed, 89 = the invoker cannot offboard (not applicable).
 pub const ACTION_OFFBOARD: &str = "offboard";
 
+/// Report-line key of an offboarding invocation: the HTTP status the core answered its DELETE
+/// with (`{"coreStatus": 404}`), optional. A pair cell judges a refused second offboarding
+/// only from it: an invoker may fail before asking the core (opencapif-sdk does, having
+/// deleted its information after the first offboarding, TS 33.122 §6.8 step 5).
+pub const REPORT_CORE_STATUS: &str = "coreStatus";
+
 /// Exit status: onboarded (the last stdout line may carry `{"apiInvokerId", "certificate"}`).
 pub const EXIT_ONBOARDED: i32 = 0;
 /// Exit status the reference invoker uses for "onboarding failed" (any of 1–125 means it).

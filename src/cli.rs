@@ -920,6 +920,17 @@ async fn reference_invoker(
                 capif_conformance::adapter_contract::EXIT_ONBOARDED
             }
             Err(e) => {
+                // The core's answer on the report line, so a harness that cannot see it
+                // (a pair cell) knows the core refused, not the invoker before asking.
+                if let capif_conformance::peers::invoker::InvokerError::Rejected {
+                    status, ..
+                } = &e
+                {
+                    println!(
+                        "{}",
+                        serde_json::json!({ capif_conformance::adapter_contract::REPORT_CORE_STATUS: status })
+                    );
+                }
                 eprintln!("offboarding failed: {e}");
                 capif_conformance::adapter_contract::EXIT_FAILED
             }

@@ -142,12 +142,20 @@ pub fn pair_second_offboarding_refused(run: &PairRun) -> Check {
     let Some(second) = run.offboards.get(1) else {
         return Check::Inconclusive("the second offboarding was not run".into());
     };
-    match second.outcome() {
-        AdapterOutcome::Failed(_) => Check::Pass(format!(
-            "offboarding the same invoker again was reported failed: {}",
+    let core_status = second
+        .report
+        .as_ref()
+        .and_then(|r| r[crate::adapter_contract::REPORT_CORE_STATUS].as_u64());
+    match (second.outcome(), core_status) {
+        (AdapterOutcome::Failed(_), Some(status @ 400..=499)) => Check::Pass(format!(
+            "offboarding the same invoker again was refused by the core with {status} (the invoker's report line)"
+        )),
+        (AdapterOutcome::Failed(_), _) => Check::Inconclusive(format!(
+            "the invoker reported the second offboarding failed without the core's answer on its report line ({{\"{}\": N}}), so whether the core refused it was not observed: an invoker may fail before asking (opencapif-sdk does, having deleted its information after the first offboarding, TS 33.122 §6.8 step 5); {}",
+            crate::adapter_contract::REPORT_CORE_STATUS,
             told(second)
         )),
-        AdapterOutcome::Onboarded => Check::Fail(
+        (AdapterOutcome::Onboarded, _) => Check::Fail(
             "offboarding the same invoker a second time was reported done: the core still held the profile, or the invoker reports success whatever the core answers".into(),
         ),
         _ => Check::Inconclusive(format!(
@@ -178,7 +186,17 @@ mod tests {
             onboard: adapter(onboard),
             api_invoker_id: id.map(str::to_string),
             certificate: cert,
-            offboards: offboards.iter().map(|c| adapter(*c)).collect(),
+            offboards: offboards
+                .iter()
+                .map(|c| {
+                    let mut a = adapter(*c);
+                    // A refusing core's 404 on the report line, as the reference invoker writes it.
+                    if *c == 1 {
+                        a.report = Some(serde_json::json!({ "coreStatus": 404 }));
+                    }
+                    a
+                })
+                .collect(),
             resource: Some("https://core/api-invoker-management/v1/onboardedInvokers/INV1".into()),
         }
     }
@@ -274,6 +292,14 @@ mod tests {
             pair_second_offboarding_refused(&ok),
             Check::Pass(_)
         ));
+        // Failed without the core's answer: not observed, so not a pass.
+        let mut unseen = run(0, Some("INV1"), Some("x".into()), &[0, 1]);
+        unseen.offboards[1].report = None;
+        let c = pair_second_offboarding_refused(&unseen);
+        assert!(
+            matches!(&c, Check::Inconclusive(r) if r.contains("not observed")),
+            "{c:?}"
+        );
         let again = run(0, Some("INV1"), Some("x".into()), &[0, 0]);
         assert!(matches!(
             pair_second_offboarding_refused(&again),

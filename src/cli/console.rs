@@ -166,7 +166,8 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         }
     }
     println!("report: {}", result.paths.html().display());
-    if result.report.config.is_none() {
+    // Only the demo gets the hint: a matrix cell names its systems in the matrix file.
+    if result.report.config.is_none() && result.report.cell.is_none() {
         println!(
             "This tested the embedded reference peers. Next: `capif-conformance run --sut core --config my-core.toml` (README \"Testing your own CAPIF core\") or `--sut invoker` with an adapter."
         );

@@ -63,11 +63,11 @@ impl PairTarget {
                 )
             })?;
         crate::evidence::register_secret(&credential);
-        let api_root = self.core.api_root();
+        let (api_root, host) = self.invoker_facing();
         let mut env: Vec<(String, String)> = vec![
             (Var::Action.name().into(), ACTION_ONBOARD.into()),
             (Var::CoreUrl.name().into(), api_root.clone()),
-            (Var::Host.name().into(), self.core.host.clone()),
+            (Var::Host.name().into(), host),
             (Var::Port.name().into(), self.core.port.to_string()),
             (Var::CaFile.name().into(), ca_file.display().to_string()),
             (Var::Credential.name().into(), credential),
@@ -80,6 +80,19 @@ impl PairTarget {
                     .unwrap_or_default(),
             ),
         ];
+        // An invoker that enrols itself (as OpenCAPIF's SDK does) is given the core's own
+        // register and login, as its operator would provision it.
+        if let crate::sut::CredentialSource::Enrolment {
+            url,
+            username,
+            password,
+            ..
+        } = &self.core.credential
+        {
+            env.push((Var::RegisterUrl.name().into(), url.to_string()));
+            env.push((Var::RegisterUsername.name().into(), username.clone()));
+            env.push((Var::RegisterPassword.name().into(), password.clone()));
+        }
         let limit = self.invoker.timeouts.adapter;
         let onboard = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
         let report = onboard.report.as_ref();
@@ -125,6 +138,26 @@ impl PairTarget {
             run.resource = Some(resource);
         }
         Ok(run)
+    }
+}
+
+impl PairTarget {
+    /// The apiRoot and host an invoker is provisioned with: the apiRoot the core names in its
+    /// Location (`[core] api_root`, else the name its certificate is for on the port the
+    /// harness reaches it at), and as `CAPIF_HOST` that name — on `CAPIF_PORT`, the port of
+    /// `[core] url`. A real invoker verifies that name, so it must resolve to the core (as it
+    /// does in a deployment; README "Running at scale").
+    fn invoker_facing(&self) -> (String, String) {
+        let name = self.core.server_name.clone();
+        let api_root = match &self.core.api_root {
+            Some(r) => r.as_str().trim_end_matches('/').to_string(),
+            None => {
+                let mut url = self.core.url.clone();
+                let _ = url.set_host(Some(&name));
+                url.as_str().trim_end_matches('/').to_string()
+            }
+        };
+        (api_root, name)
     }
 }
 

@@ -112,6 +112,7 @@ async fn reference_invoker_onboards_against_reference_core() {
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, pki().ca.cert_pem()).unwrap();
     let env = AdapterEnv {
+        connect_to: None,
         register: None,
         core_url: url::Url::parse(&core.url).unwrap(),
         ca_file: ca,

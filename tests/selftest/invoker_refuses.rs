@@ -16,6 +16,7 @@ async fn no_request_reaches_a_core_with_any_bad_certificate() {
         let identity = Identity::bad_server(&pki().ca, variant, &hosts).unwrap();
         let (addr, server) = scripted_server(identity, "HTTP/1.1 500 X\r\n\r\n").await;
         let env = AdapterEnv {
+            connect_to: None,
             register: None,
             core_url: url::Url::parse(&format!("https://localhost:{}", addr.port())).unwrap(),
             ca_file: ca.clone(),
@@ -51,6 +52,7 @@ async fn a_good_certificate_is_accepted_by_the_same_path() {
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, pki().ca.cert_pem()).unwrap();
     let env = AdapterEnv {
+        connect_to: None,
         register: None,
         core_url: url::Url::parse(&format!("https://localhost:{}", addr.port())).unwrap(),
         ca_file: ca,

@@ -114,4 +114,73 @@ fn opencapif_core_in_both_shapes_gets_the_verdicts_of_its_baselines() {
             port,
         ));
     }
+    pairs_with_the_real_core(root);
+}
+
+/// Issue 22: pair cells with the real core behind its nginx: opencapif-sdk and the reference
+/// invoker each onboard onto it and offboard. Checked against both sides' source: the SDK
+/// deletes its invoker folder after offboarding (`__remove_files`, TS 33.122 §6.8 step 5), so
+/// its second offboarding fails in `__load_invoker_api_details` before any request and
+/// IOP-OFF-02 is not observed (inconclusive); the reference invoker reports the core's 404.
+fn pairs_with_the_real_core(root: &Path) {
+    use std::net::ToSocketAddrs;
+    assert!(
+        ("capifcore", 443).to_socket_addrs().is_ok_and(|mut a| a.next().is_some()),
+        "the OpenCAPIF core's name must resolve, as in a deployment (.ci/run adds `127.0.0.1 capifcore` to /etc/hosts)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let matrix = dir.path().join("matrix.toml");
+    std::fs::write(
+        &matrix,
+        format!(
+            "id = \"opencapif-pairs\"\n[cells]\nconformance = false\n\
+             [[core]]\nname = \"opencapif-nginx\"\nconfig = \"{r}/fixtures/sut/opencapif-nginx.toml\"\n\
+             [[invoker]]\nname = \"opencapif-sdk\"\nconfig = \"{r}/fixtures/sut/opencapif-sdk.toml\"\n\
+             [[invoker]]\nname = \"reference\"\nembedded = true\n",
+            r = root.display()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("cells");
+    let expected = [
+        (
+            "pair-opencapif-nginx+opencapif-sdk",
+            [
+                ("IOP-OK-01", "pass"),
+                ("IOP-OK-02", "pass"),
+                ("IOP-OFF-01", "pass"),
+                ("IOP-OFF-02", "inconclusive"),
+            ],
+        ),
+        (
+            "pair-opencapif-nginx+reference",
+            [
+                ("IOP-OK-01", "pass"),
+                ("IOP-OK-02", "pass"),
+                ("IOP-OFF-01", "pass"),
+                ("IOP-OFF-02", "pass"),
+            ],
+        ),
+    ];
+    for (cell, (name, want)) in expected.iter().enumerate() {
+        let o = Command::new(BIN)
+            .current_dir(root)
+            .args(["run", "--matrix"])
+            .arg(&matrix)
+            .args(["--cell", &cell.to_string(), "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let got = report_verdicts(&out.join(name).join("latest/report.json"));
+        let got: Vec<(&str, &str)> = want
+            .iter()
+            .map(|(id, _)| (*id, got.get(*id).map(String::as_str).unwrap_or("missing")))
+            .collect();
+        assert_eq!(
+            got,
+            want.to_vec(),
+            "{name}:\n{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
 }

@@ -42,6 +42,7 @@ async fn invoker_against(response: String) -> (Result<(), String>, Recorded) {
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, pki().ca.cert_pem()).unwrap();
     let env = AdapterEnv {
+        connect_to: None,
         register: None,
         core_url: url::Url::parse(&format!("https://127.0.0.1:{}", addr.port())).unwrap(),
         ca_file: ca,

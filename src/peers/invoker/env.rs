@@ -28,6 +28,10 @@ pub struct AdapterEnv {
     pub workdir: Option<PathBuf>,
     /// The register to fetch the credential from, if one is served.
     pub register: Option<RegisterEnv>,
+    /// Where to connect (`CAPIF_HOST`, `CAPIF_PORT`) when they name the apiRoot's server
+    /// elsewhere than its URL does (a pair cell: the core's name on the port the harness
+    /// reaches it at, while the apiRoot is what the core names in its Location).
+    pub connect_to: Option<(String, u16)>,
 }
 
 /// A missing or unusable variable.
@@ -76,8 +80,13 @@ impl AdapterEnv {
             }),
             None => None,
         };
+        let connect_to = match (get(Var::Host.name()), get(Var::Port.name())) {
+            (Some(h), Some(p)) if !h.is_empty() => p.parse().ok().map(|p| (h, p)),
+            _ => None,
+        };
         Ok(Self {
             register,
+            connect_to,
             core_url,
             ca_file: PathBuf::from(need(Var::CaFile.name())?),
             credential: need(Var::Credential.name())?,
@@ -85,6 +94,18 @@ impl AdapterEnv {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
         })
+    }
+
+    /// Where to open a connection for `url`: `CAPIF_HOST:CAPIF_PORT` for the apiRoot's
+    /// server, else the URL's own host and port. The name verified is always the URL's.
+    pub fn endpoint(&self, url: &url::Url) -> (String, u16) {
+        match &self.connect_to {
+            Some((h, p)) if url.host_str() == self.core_url.host_str() => (h.clone(), *p),
+            _ => (
+                crate::net::url_host(url),
+                url.port_or_known_default().unwrap_or(443),
+            ),
+        }
     }
 
     /// Read the process environment.
@@ -104,6 +125,36 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         AdapterEnv::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn connects_to_capif_host_and_port_for_the_api_roots_server_only() {
+        let e = env(&[
+            (Var::CoreUrl.name(), "https://capifcore"),
+            (Var::CaFile.name(), "/ca.pem"),
+            (Var::Credential.name(), "t"),
+            (Var::Host.name(), "capifcore"),
+            (Var::Port.name(), "9443"),
+        ])
+        .unwrap();
+        let resource =
+            url::Url::parse("https://capifcore/api-invoker-management/v1/onboardedInvokers/X")
+                .unwrap();
+        assert_eq!(e.endpoint(&e.core_url), ("capifcore".to_string(), 9443));
+        assert_eq!(e.endpoint(&resource), ("capifcore".to_string(), 9443));
+        let elsewhere = url::Url::parse("https://other.example:8443/x").unwrap();
+        assert_eq!(e.endpoint(&elsewhere), ("other.example".to_string(), 8443));
+        // Without CAPIF_HOST/CAPIF_PORT the URL decides.
+        let plain = env(&[
+            (Var::CoreUrl.name(), "https://127.0.0.1:1234"),
+            (Var::CaFile.name(), "/ca.pem"),
+            (Var::Credential.name(), "t"),
+        ])
+        .unwrap();
+        assert_eq!(
+            plain.endpoint(&plain.core_url),
+            ("127.0.0.1".to_string(), 1234)
+        );
     }
 
     #[test]

@@ -253,14 +253,16 @@ impl Peer {
         if faults.has(InvokerFault::NoSni) {
             config.enable_sni = false;
         }
-        let host = crate::net::url_host(&env.core_url);
         let server_name =
-            ServerName::try_from(host.clone()).map_err(|e| InvokerError::Provisioning {
-                path: env.core_url.to_string(),
-                reason: format!("not a server name: {e}"),
+            ServerName::try_from(crate::net::url_host(&env.core_url)).map_err(|e| {
+                InvokerError::Provisioning {
+                    path: env.core_url.to_string(),
+                    reason: format!("not a server name: {e}"),
+                }
             })?;
+        let (host, port) = env.endpoint(&env.core_url);
         Ok(Self {
-            port: env.core_url.port_or_known_default().unwrap_or(443),
+            port,
             host,
             server_name,
             config: std::sync::Arc::new(config),

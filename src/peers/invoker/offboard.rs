@@ -64,10 +64,9 @@ pub async fn offboard(
     let identity = (!faults.has(InvokerFault::OffboardWithoutCert)).then_some(&me);
     let config = client_config(std::slice::from_ref(&ca), identity, TLS_VERSIONS)
         .map_err(|e| unusable(&env.ca_file.display().to_string(), e.to_string()))?;
-    let host = crate::net::url_host(&resource);
-    let server_name = ServerName::try_from(host.clone())
+    let server_name = ServerName::try_from(crate::net::url_host(&resource))
         .map_err(|e| unusable(Var::InvokerResource.name(), e.to_string()))?;
-    let port = resource.port_or_known_default().unwrap_or(443);
+    let (host, port) = env.endpoint(&resource);
     let target = if faults.has(InvokerFault::OffboardWrongPath) {
         ONBOARDING_PATH.to_string()
     } else {
