@@ -11,6 +11,7 @@ use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite}
 use super::merge::{CellRow, MatrixResult};
 use crate::fsutil::{write_atomic, FileMode};
 use crate::report::html_escape as esc;
+use crate::report::md_text;
 use crate::untrusted::safe;
 
 /// `result` with every string made safe.
@@ -78,12 +79,12 @@ fn counts(c: &CellRow) -> String {
 /// `matrix.md`.
 pub fn render_markdown(r: &MatrixResult) -> String {
     let mut md = format!(
-        "# Matrix `{}`: exit {} ({})\n\n{} cells, capif-conformance {}; {} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable, {} error.\n\n",
-        r.matrix,
+        "# Matrix {}: exit {} ({})\n\n{} cells, capif-conformance {}; {} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable, {} error.\n\n",
+        md_text(&r.matrix),
         r.exit_code,
         exit_meaning(r.exit_code),
         r.cells.len(),
-        r.tool_version,
+        md_text(&r.tool_version),
         r.summary.total,
         r.summary.pass,
         r.summary.fail,
@@ -95,11 +96,11 @@ pub fn render_markdown(r: &MatrixResult) -> String {
     md.push_str("| # | cell | kind | worst | counts | exit |\n|---|---|---|---|---|---|\n");
     for c in &r.cells {
         md.push_str(&format!(
-            "| {} | `{}` | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             c.info.index,
-            c.info.name,
-            c.info.kind,
-            c.worst,
+            md_text(&c.info.name),
+            md_text(&c.info.kind),
+            md_text(&c.worst),
             counts(c),
             c.exit_code
         ));
@@ -109,7 +110,10 @@ pub fn render_markdown(r: &MatrixResult) -> String {
         if not_passed.is_empty() {
             continue;
         }
-        md.push_str(&format!("\n## `{}`: what did not pass\n\n", c.info.name));
+        md.push_str(&format!(
+            "\n## {}: what did not pass\n\n",
+            md_text(&c.info.name)
+        ));
         for x in not_passed {
             let expected = match &x.expected {
                 Some(e) if *e == x.verdict => " (expected by its baseline)",
@@ -117,11 +121,11 @@ pub fn render_markdown(r: &MatrixResult) -> String {
             };
             md.push_str(&format!(
                 "- **{}** {} ({}){}: {}\n",
-                x.verdict,
-                x.id,
-                x.severity,
+                md_text(&x.verdict),
+                md_text(&x.id),
+                md_text(&x.severity),
                 expected,
-                x.reason.replace('\n', " ")
+                md_text(&x.reason)
             ));
         }
     }
@@ -269,6 +273,73 @@ pub fn write_matrix(result: &MatrixResult, out: &Path) -> std::io::Result<Vec<Pa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matrix::{CellResult, CellRow, MatrixResult};
+    use crate::report::{CellInfo, Summary};
+
+    /// A merged matrix whose cell reports were edited by someone hostile: markup, control
+    /// characters, U+FFFE and a credential in the strings.
+    fn hostile() -> MatrixResult {
+        let evil = "<script>alert(1)</script>\u{1b}[31m\u{fffe} eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln | ![x](http://e/x.png) @team";
+        let info = CellInfo {
+            matrix: "m".into(),
+            matrix_fingerprint: "f".into(),
+            index: 0,
+            total: 1,
+            kind: "conformance".into(),
+            role: "core".into(),
+            implementation: evil.into(),
+            name: evil.into(),
+        };
+        MatrixResult {
+            format_version: 1,
+            tool: "capif-conformance".into(),
+            tool_version: "0".into(),
+            matrix: "m".into(),
+            matrix_fingerprint: "f".into(),
+            cells: vec![CellRow {
+                info,
+                run_id: evil.into(),
+                report: "/x/report.json".into(),
+                exit_code: 1,
+                summary: Summary::default(),
+                worst: "fail".into(),
+                results: vec![CellResult {
+                    id: "CCF-TLS-01".into(),
+                    title: evil.into(),
+                    severity: "mandatory".into(),
+                    verdict: "fail".into(),
+                    reason: evil.into(),
+                    expected: None,
+                }],
+            }],
+            summary: Summary::default(),
+            exit_code: 1,
+        }
+    }
+
+    #[test]
+    fn what_a_cell_report_carries_never_becomes_markup_escapes_or_a_secret() {
+        let r = scrubbed(&hostile());
+        let html = render_html(&r, Path::new("/x"));
+        assert!(!html.contains("<script>"), "{html}");
+        let md = render_markdown(&r);
+        assert!(
+            !md.contains("<script>") && !md.contains("![x]") && !md.contains(" @team"),
+            "{md}"
+        );
+        let junit = render_junit(&r);
+        for out in [&html, &md, &junit] {
+            assert!(
+                !out.contains('\u{1b}') && !out.contains('\u{fffe}'),
+                "{out}"
+            );
+            assert!(
+                !out.contains("eyJzdWIiOiJ4In0.c2ln"),
+                "a credential leaked: {out}"
+            );
+        }
+        quick_junit::Report::deserialize_from_str(&junit).expect("the JUnit stays XML");
+    }
 
     #[test]
     fn links_are_relative_to_the_matrix_page() {

@@ -137,31 +137,13 @@ fn valid_name(name: &str) -> bool {
 impl Matrix {
     /// Read and check `path`: every error names the key and the fix.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let file = path.display().to_string();
-        let err = |key: &str, problem: String, fix: &str| ConfigError {
-            file: file.clone(),
-            key: key.to_string(),
-            problem,
-            fix: fix.to_string(),
-        };
-        let text = crate::fsutil::read_text(path).map_err(|e| {
-            err(
-                "--matrix",
-                format!("cannot read the file: {e}"),
-                "pass the path of a matrix file (README \"Running at scale\")",
-            )
-        })?;
-        let raw: RawMatrix = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].matches('\n').count() + 1)
-                .unwrap_or(0);
-            err(
-                "(syntax)",
-                format!("{} (line {line})", e.message()),
-                "keys: id, [[core]] and [[invoker]] with name, embedded or config, baseline",
-            )
-        })?;
+        let err = ConfigError::reporter(path);
+        let raw: RawMatrix = crate::sut::read_toml(
+            path,
+            "--matrix",
+            "pass the path of a matrix file (README \"Running at scale\")",
+            "keys: id, [cells] conformance/pairs, [[core]] and [[invoker]] with name, embedded or config, baseline",
+        )?;
         if !valid_name(&raw.id) {
             return Err(err(
                 "id",
@@ -399,8 +381,9 @@ mod tests {
             ),
             ("id = \"n\"\n[[core]]\nname = \"../up\"\nembedded = true\n", "[[core]] #1 name"),
             ("id = \"n\"\n", "[[core]] / [[invoker]]"),
-            ("id = \"n\"\n[[core]]\nname = \"a\"\nembedded = true\nport = 1\n", "(syntax)"),
-            ("id = \"n\"\n[cells]\npair = true\n[[core]]\nname = \"a\"\nembedded = true\n", "(syntax)"),
+            ("id = \"n\"\n[[core]]\nname = \"a\"\nembedded = true\nport = 1\n", "port"),
+            ("id = \"n\"\n[cells]\npair = true\n[[core]]\nname = \"a\"\nembedded = true\n", "pair"),
+            ("id = \n", "(syntax)"),
         ] {
             let (_d, path) = write(text);
             let e = Matrix::load(&path).unwrap_err();

@@ -287,6 +287,15 @@ pub fn render_html(r: &Report) -> String {
     ] {
         h.push_str(&format!("<tr><td>{k}</td><td>{}</td></tr>", esc(&v)));
     }
+    if let Some(c) = &r.cell {
+        h.push_str(&format!(
+            "<tr><td>matrix cell</td><td>{}</td></tr>",
+            esc(&format!(
+                "{} ({}), cell {} of {} of matrix {}",
+                c.name, c.kind, c.index, c.total, c.matrix
+            ))
+        ));
+    }
     for sut in &r.suts {
         let pics: Vec<String> = sut.pics.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         h.push_str(&format!(

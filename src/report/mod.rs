@@ -15,7 +15,7 @@ pub use baseline::{Baseline, BaselineError, Deviation, DeviationKind, Expected, 
 pub use headline::{headline, Headline, Tone};
 pub use html::{esc as html_escape, render_html};
 pub use junit::render_junit;
-pub use markdown::render_markdown;
+pub use markdown::{md_text, render_markdown};
 pub use model::{
     branch_counts, specifications, BaselineReport, CellInfo, Report, ResultEntry, Summary,
     SutDescription, FORMAT_VERSION,

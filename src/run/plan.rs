@@ -243,8 +243,24 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
             t_of(&invoker_cfg),
         )?;
         if let (Some((core, described)), Some(invoker)) = (core, invoker) {
+            // In a pair the invoker is provisioned by the core: its roots, its register.
+            let mut inv = describe_invoker(&invoker);
+            inv.product = invoker_cfg
+                .as_ref()
+                .and_then(|c| c.invoker.as_ref())
+                .and_then(|i| i.description.clone());
+            inv.trusted_roots = described.trusted_roots.clone();
+            inv.pics = vec![(
+                "provisioned with".into(),
+                match &core.credential {
+                    crate::sut::CredentialSource::Enrolment { username, .. } => format!(
+                        "the core's apiRoot, its root CA, and its register (user {username})"
+                    ),
+                    _ => "the core's apiRoot, its root CA and a credential from its source".into(),
+                },
+            )];
             suts.push(described);
-            suts.push(describe_invoker(&invoker));
+            suts.push(inv);
             targets.pair = Some(crate::sut::PairTarget { invoker, core });
         }
     } else {
@@ -465,7 +481,20 @@ fn build_report(
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default(),
         duration_ms: started.elapsed().as_millis() as u64,
-        config: plan.config.as_ref().map(|p| p.display().to_string()),
+        config: match &plan.pair {
+            Some(p) => Some(format!(
+                "core: {}; invoker: {}",
+                p.core
+                    .as_ref()
+                    .map(|c| c.display().to_string())
+                    .unwrap_or_else(|| "embedded reference core".into()),
+                p.invoker
+                    .as_ref()
+                    .map(|c| c.display().to_string())
+                    .unwrap_or_else(|| "reference invoker".into()),
+            )),
+            None => plan.config.as_ref().map(|p| p.display().to_string()),
+        },
         suts,
         summary: Summary::of_results(&results),
         specifications: crate::report::specifications(&results),

@@ -14,7 +14,86 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 const OUTPUT_CAP: usize = 64 * 1024;
 
 pub use crate::adapter_contract::AdapterExit;
-use crate::adapter_contract::{classify, AdapterOutcome};
+use crate::adapter_contract::{classify, AdapterOutcome, Var, ACTION_OFFBOARD, ACTION_ONBOARD};
+
+/// What an onboarding invocation is told: the adapter protocol's variables, written once for
+/// the played core and a pair cell's real core.
+#[derive(Debug, Clone)]
+pub struct OnboardingEnv<'a> {
+    /// `CAPIF_CORE_URL`: the apiRoot.
+    pub core_url: &'a str,
+    /// `CAPIF_HOST`, `CAPIF_PORT`: where to connect.
+    pub host: &'a str,
+    /// See `host`.
+    pub port: u16,
+    /// `CAPIF_CA_FILE`.
+    pub ca_file: &'a Path,
+    /// `CAPIF_ONBOARDING_CREDENTIAL`.
+    pub credential: &'a str,
+    /// `CAPIF_WORKDIR`.
+    pub workdir: &'a Path,
+    /// `CAPIF_TEST_PURPOSE`.
+    pub test_purpose: &'a str,
+    /// `CAPIF_REGISTER_URL`, `_USERNAME`, `_PASSWORD`, when a register is offered.
+    pub register: Option<(&'a str, &'a str, &'a str)>,
+}
+
+impl OnboardingEnv<'_> {
+    /// The variables, `CAPIF_ACTION=onboard` first.
+    pub fn vars(&self) -> Vec<(String, String)> {
+        let mut env: Vec<(String, String)> = vec![
+            (Var::Action.name().into(), ACTION_ONBOARD.into()),
+            (Var::CoreUrl.name().into(), self.core_url.into()),
+            (Var::Host.name().into(), self.host.into()),
+            (Var::Port.name().into(), self.port.to_string()),
+            (
+                Var::CaFile.name().into(),
+                self.ca_file.display().to_string(),
+            ),
+            (Var::Credential.name().into(), self.credential.into()),
+            (
+                Var::Workdir.name().into(),
+                self.workdir.display().to_string(),
+            ),
+            (Var::TestPurpose.name().into(), self.test_purpose.into()),
+            // Where the harness was started: adapters resolve their own relative paths
+            // against it, since they run in a fresh working directory.
+            (
+                Var::RunDir.name().into(),
+                std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+            ),
+        ];
+        if let Some((url, user, password)) = self.register {
+            env.push((Var::RegisterUrl.name().into(), url.into()));
+            env.push((Var::RegisterUsername.name().into(), user.into()));
+            env.push((Var::RegisterPassword.name().into(), password.into()));
+        }
+        env
+    }
+}
+
+/// The variables of the offboarding invocation that follows an onboarding's `env`: the same,
+/// with `CAPIF_ACTION=offboard`, the id, the resource and the certificate file.
+pub fn offboarding_vars(
+    mut env: Vec<(String, String)>,
+    api_invoker_id: &str,
+    resource: &str,
+    certificate: &Path,
+) -> Vec<(String, String)> {
+    env.retain(|(k, _)| k != Var::Action.name());
+    env.extend([
+        (Var::Action.name().into(), ACTION_OFFBOARD.into()),
+        (Var::InvokerId.name().into(), api_invoker_id.into()),
+        (Var::InvokerResource.name().into(), resource.into()),
+        (
+            Var::InvokerCertificate.name().into(),
+            certificate.display().to_string(),
+        ),
+    ]);
+    env
+}
 
 /// One adapter run.
 #[derive(Debug, Clone, Serialize)]

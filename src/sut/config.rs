@@ -291,40 +291,56 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     (secs > 0.0 && secs < 86_400.0).then(|| Duration::from_secs_f64(secs))
 }
 
-impl SutConfig {
-    /// Read and validate `path`.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+impl ConfigError {
+    /// A maker of errors in `path`: key, problem, fix.
+    pub fn reporter(path: &Path) -> impl Fn(&str, String, &str) -> ConfigError {
         let file = path.display().to_string();
-        let err = |key: &str, problem: String, fix: &str| ConfigError {
+        move |key: &str, problem: String, fix: &str| ConfigError {
             file: file.clone(),
             key: key.to_string(),
             problem,
             fix: fix.to_string(),
-        };
-        let text = crate::fsutil::read_text(path).map_err(|e| {
-            err(
-                "--config",
-                format!("cannot read the file: {e}"),
-                "pass the path of an existing SUT configuration (see fixtures/sut/ for examples)",
-            )
-        })?;
-        let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-            let msg = e.message().to_string();
-            let key = msg
-                .split('`')
-                .nth(1)
-                .map(|k| k.to_string())
-                .unwrap_or_else(|| "(syntax)".into());
-            let line = e
-                .span()
-                .map(|s| text[..s.start].matches('\n').count() + 1)
-                .unwrap_or(0);
-            err(
-                &key,
-                format!("{msg} (line {line})"),
-                "correct or remove this key; README.md lists every key of the SUT configuration",
-            )
-        })?;
+        }
+    }
+}
+
+/// The TOML file at `path` as `T`. An unreadable file is reported under `option` (the
+/// command-line option that named it) with `read_fix`; a syntax error or an unknown key under
+/// that key, with its line and `fix`.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    option: &str,
+    read_fix: &str,
+    fix: &str,
+) -> Result<T, ConfigError> {
+    let err = ConfigError::reporter(path);
+    let text = crate::fsutil::read_text(path)
+        .map_err(|e| err(option, format!("cannot read the file: {e}"), read_fix))?;
+    toml::from_str(&text).map_err(|e| {
+        let msg = e.message().to_string();
+        let key = msg
+            .split('`')
+            .nth(1)
+            .map(|k| k.to_string())
+            .unwrap_or_else(|| "(syntax)".into());
+        let line = e
+            .span()
+            .map(|s| text[..s.start].matches('\n').count() + 1)
+            .unwrap_or(0);
+        err(&key, format!("{msg} (line {line})"), fix)
+    })
+}
+
+impl SutConfig {
+    /// Read and validate `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let err = ConfigError::reporter(path);
+        let raw: RawConfig = read_toml(
+            path,
+            "--config",
+            "pass the path of an existing SUT configuration (see fixtures/sut/ for examples)",
+            "correct or remove this key; README.md lists every key of the SUT configuration",
+        )?;
         let timeouts = timeouts(&raw.timeouts, &err)?;
         let core = raw.core.map(|c| core(c, &err)).transpose()?;
         if core.is_none() && raw.invoker.is_none() {

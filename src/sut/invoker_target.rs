@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::adapter::{run_adapter, AdapterRun};
 use super::played_core::Handshake;
 use super::played_core::{Observations, PlayedCore, Script};
-use crate::adapter_contract::{AdapterOutcome, Var, ACTION_OFFBOARD, ACTION_ONBOARD};
+use crate::adapter_contract::AdapterOutcome;
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::net::HttpRequest;
 use crate::net::Timeouts;
@@ -146,29 +146,21 @@ impl InvokerTarget {
         } else {
             ("127.0.0.1".to_string(), core.url.clone())
         };
-        let mut env: Vec<(String, String)> = vec![
-            (Var::Action.name().into(), ACTION_ONBOARD.into()),
-            (Var::CoreUrl.name().into(), url),
-            (Var::Host.name().into(), host),
-            (Var::Port.name().into(), core.addr.port().to_string()),
-            (Var::CaFile.name().into(), ca_file.display().to_string()),
-            (Var::Credential.name().into(), credential.clone()),
-            (Var::Workdir.name().into(), workdir.display().to_string()),
-            (Var::TestPurpose.name().into(), test_purpose.to_string()),
-            // Where the harness was started: adapters resolve their own relative paths
-            // against it, since they run in a fresh working directory.
-            (
-                Var::RunDir.name().into(),
-                std::env::current_dir()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_default(),
-            ),
-        ];
-        if let (Some(url), Some(login)) = (&core.register_url, &self.enrolment) {
-            env.push((Var::RegisterUrl.name().into(), url.clone()));
-            env.push((Var::RegisterUsername.name().into(), login.username.clone()));
-            env.push((Var::RegisterPassword.name().into(), login.password.clone()));
+        let env = crate::sut::adapter::OnboardingEnv {
+            core_url: &url,
+            host: &host,
+            port: core.addr.port(),
+            ca_file: &ca_file,
+            credential: &credential,
+            workdir: &workdir,
+            test_purpose,
+            register: core
+                .register_url
+                .as_deref()
+                .zip(self.enrolment.as_ref())
+                .map(|(u, l)| (u, l.username.as_str(), l.password.as_str())),
         }
+        .vars();
         let adapter = run_adapter(&self.command, &env, &workdir, timeouts.adapter).await;
         let granted = core.granted().into_iter().next();
         let offboard = match (script.offboard, adapter.outcome(), granted) {
@@ -194,7 +186,7 @@ impl InvokerTarget {
     async fn offboard(
         &self,
         core: &PlayedCore,
-        mut env: Vec<(String, String)>,
+        env: Vec<(String, String)>,
         workdir: &std::path::Path,
         dir: &std::path::Path,
         granted: crate::sut::Granted,
@@ -203,16 +195,12 @@ impl InvokerTarget {
         let issued = dir.join("issued-certificate.pem");
         std::fs::write(&issued, &granted.certificate_pem)
             .map_err(|e| format!("cannot write the issued certificate: {e}"))?;
-        env.retain(|(k, _)| k != Var::Action.name());
-        env.extend([
-            (Var::Action.name().into(), ACTION_OFFBOARD.into()),
-            (Var::InvokerId.name().into(), granted.api_invoker_id.clone()),
-            (Var::InvokerResource.name().into(), granted.location.clone()),
-            (
-                Var::InvokerCertificate.name().into(),
-                issued.display().to_string(),
-            ),
-        ]);
+        let env = crate::sut::adapter::offboarding_vars(
+            env,
+            &granted.api_invoker_id,
+            &granted.location,
+            &issued,
+        );
         let started_ms = core.elapsed_ms();
         let adapter = run_adapter(&self.command, &env, workdir, timeouts.adapter).await;
         Ok(OffboardRun {

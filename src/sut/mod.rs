@@ -21,6 +21,7 @@ pub mod tls_enumeration;
 /// The notification receiver, where a 202's OnboardingNotification arrives.
 pub use crate::net::notification_receiver as notifications;
 pub use adapter::{run_adapter, AdapterExit, AdapterRun};
+pub(crate) use config::read_toml;
 pub use config::{
     parse_duration, ConfigError, CoreCapabilities, CoreConfig, EnrolmentConfig, InvokerConfig,
     InvokerEnrolmentConfig, NotificationsConfig, SutConfig, TeardownPolicy,

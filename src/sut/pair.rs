@@ -4,10 +4,8 @@
 //! (the second must be refused). The harness plays neither side: what it judges is what the
 //! invoker reports, through the adapter protocol.
 
-use std::path::Path;
-
-use crate::adapter_contract::{AdapterOutcome, Var, ACTION_OFFBOARD, ACTION_ONBOARD};
-use crate::sut::adapter::{run_adapter, AdapterRun};
+use crate::adapter_contract::AdapterOutcome;
+use crate::sut::adapter::{offboarding_vars, run_adapter, AdapterRun, OnboardingEnv};
 use crate::sut::{CoreTarget, InvokerTarget};
 
 /// An invoker and a core under test together.
@@ -64,35 +62,28 @@ impl PairTarget {
             })?;
         crate::evidence::register_secret(&credential);
         let (api_root, host) = self.invoker_facing();
-        let mut env: Vec<(String, String)> = vec![
-            (Var::Action.name().into(), ACTION_ONBOARD.into()),
-            (Var::CoreUrl.name().into(), api_root.clone()),
-            (Var::Host.name().into(), host),
-            (Var::Port.name().into(), self.core.port.to_string()),
-            (Var::CaFile.name().into(), ca_file.display().to_string()),
-            (Var::Credential.name().into(), credential),
-            (Var::Workdir.name().into(), workdir.display().to_string()),
-            (Var::TestPurpose.name().into(), test_purpose.to_string()),
-            (
-                Var::RunDir.name().into(),
-                std::env::current_dir()
-                    .map(|d| d.display().to_string())
-                    .unwrap_or_default(),
-            ),
-        ];
         // An invoker that enrols itself (as OpenCAPIF's SDK does) is given the core's own
         // register and login, as its operator would provision it.
-        if let crate::sut::CredentialSource::Enrolment {
-            url,
-            username,
-            password,
-            ..
-        } = &self.core.credential
-        {
-            env.push((Var::RegisterUrl.name().into(), url.to_string()));
-            env.push((Var::RegisterUsername.name().into(), username.clone()));
-            env.push((Var::RegisterPassword.name().into(), password.clone()));
+        let register = match &self.core.credential {
+            crate::sut::CredentialSource::Enrolment {
+                url,
+                username,
+                password,
+                ..
+            } => Some((url.as_str(), username.as_str(), password.as_str())),
+            _ => None,
+        };
+        let env = OnboardingEnv {
+            core_url: &api_root,
+            host: &host,
+            port: self.core.port,
+            ca_file: &ca_file,
+            credential: &credential,
+            workdir: &workdir,
+            test_purpose,
+            register,
         }
+        .vars();
         let limit = self.invoker.timeouts.adapter;
         let onboard = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
         let report = onboard.report.as_ref();
@@ -124,13 +115,7 @@ impl PairTarget {
                 "{api_root}/api-invoker-management/v1/onboardedInvokers/{}",
                 url_segment(&id)
             );
-            env.retain(|(k, _)| k != Var::Action.name());
-            env.extend([
-                (Var::Action.name().into(), ACTION_OFFBOARD.into()),
-                (Var::InvokerId.name().into(), id),
-                (Var::InvokerResource.name().into(), resource.clone()),
-                (Var::InvokerCertificate.name().into(), path_str(&issued)),
-            ]);
+            let env = offboarding_vars(env, &id, &resource, &issued);
             for _ in 0..2 {
                 let r = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
                 run.offboards.push(r);
@@ -159,10 +144,6 @@ impl PairTarget {
         };
         (api_root, name)
     }
-}
-
-fn path_str(p: &Path) -> String {
-    p.display().to_string()
 }
 
 /// `id` as one path segment (an id is the core's text: percent-encode what a segment cannot

@@ -421,19 +421,7 @@ fn the_printed_exit_code_is_the_returned_one() {
 #[test]
 fn what_a_short_configuration_leaves_untested_is_said_out_loud() {
     let dir = tempfile::tempdir().unwrap();
-    let pki = dir.path().join("pki");
-    write_pki(&pki);
-    let core = CoreProcess::start(&pki, &[]);
-    let config = dir.path().join("sut.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
-            core.url,
-            p = pki.display()
-        ),
-    )
-    .unwrap();
+    let (_core, config) = crate::support::core_process_and_config(dir.path());
     let out = Command::new(BIN)
         .args([
             "run",

@@ -97,19 +97,7 @@ fn a_core_that_repeats_ids_is_reported() {
 #[test]
 fn three_shards_merge_into_the_load_they_partition() {
     let dir = tempfile::tempdir().unwrap();
-    let pki = dir.path().join("pki");
-    write_pki(&pki);
-    let core = CoreProcess::start(&pki, &[]);
-    let config = dir.path().join("sut.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
-            core.url,
-            p = pki.display()
-        ),
-    )
-    .unwrap();
+    let (_core, config) = crate::support::core_process_and_config(dir.path());
     let start = (time::OffsetDateTime::now_utc() + time::Duration::seconds(2))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();

@@ -290,22 +290,7 @@ fn the_matrix_page_renders_in_chromium_with_a_link_per_cell() {
     let merged = dir.path().join("merged");
     let (code, _, err) = harness(&["merge", s(&cells), "--out", s(&merged)], &[]);
     assert_eq!(code, 0, "{err}");
-    let profile = tempfile::tempdir().unwrap();
-    let dom = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}", merged.join("matrix.html").display()))
-        .output()
-        .expect("chromium is installed (.ci/run installs Debian's chromium)");
-    let dom = String::from_utf8_lossy(&dom.stdout);
+    let dom = crate::support::chromium_dom(&merged.join("matrix.html"));
     assert!(dom.contains("exit 0: every cell passed its gate"), "{dom}");
     for name in ["core-reference", "invoker-reference"] {
         assert!(

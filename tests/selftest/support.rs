@@ -314,6 +314,47 @@ pub fn read_valid(path: &std::path::Path, name: &str) -> serde_json::Value {
     j
 }
 
+/// A reference core process with a fresh bundle in `dir/pki`, and `dir/sut.toml` testing it
+/// with the bundle's credential (a `credential_command`) and nothing else declared.
+pub fn core_process_and_config(dir: &std::path::Path) -> (CoreProcess, std::path::PathBuf) {
+    let pki = dir.join("pki");
+    write_pki(&pki);
+    let core = CoreProcess::start(&pki, &[]);
+    let config = dir.join("sut.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
+            core.url,
+            p = pki.display()
+        ),
+    )
+    .unwrap();
+    (core, config)
+}
+
+/// The DOM headless Chromium renders of the file at `path` (`--dump-dom`).
+pub fn chromium_dom(path: &std::path::Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}", path.display()))
+        .output()
+        .expect("chromium is installed (.ci/run installs Debian's chromium)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// `report.json` at `path`, checked against its schema.
 pub fn read_report(path: &std::path::Path) -> serde_json::Value {
     read_valid(path, "report")
