@@ -95,6 +95,10 @@ enum Command {
         /// onboardings per second.
         #[arg(long, value_name = "PER_SECOND")]
         min_rate: Option<f64>,
+        /// A previous matrix.json: say what moved since it, cell by cell (the exit code stays
+        /// the cells' own gates).
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
     },
     /// Load a core with N complete onboardings (fresh key, full handshake, teardown each),
     /// every response checked as in the suite and ids unique across the run. Without
@@ -406,8 +410,9 @@ fn merge(
     out: &std::path::Path,
     matrix: Option<&std::path::Path>,
     min_rate: Option<f64>,
+    previous: Option<&std::path::Path>,
 ) -> i32 {
-    use capif_conformance::matrix::{merge, write_matrix, Matrix};
+    use capif_conformance::matrix::{merge, since, write_matrix, Matrix};
     let loads = capif_conformance::matrix::found(dirs, "load.json");
     if !loads.is_empty() {
         if !capif_conformance::matrix::found(dirs, "report.json").is_empty() || matrix.is_some() {
@@ -423,13 +428,22 @@ fn merge(
             return exit_codes::USAGE_OR_HARNESS;
         }
     };
-    let merged = match merge(dirs, m.as_ref()) {
+    let mut merged = match merge(dirs, m.as_ref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return exit_codes::USAGE_OR_HARNESS;
         }
     };
+    if let Some(p) = previous {
+        match since(p, &merged) {
+            Ok(s) => merged.since_previous = Some(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+        }
+    }
     if let Err(e) = write_matrix(&merged, out) {
         eprintln!(
             "error: cannot write the merged files into {}: {e} (choose a writable --out)",
@@ -441,6 +455,16 @@ fn merge(
         println!(
             "{:>3}  {:<32} worst {:<14} exit {}",
             c.info.index, c.info.name, c.worst, c.exit_code
+        );
+    }
+    if let Some(p) = &merged.since_previous {
+        println!(
+            "since {}: {} regression(s), {} cell(s) with changes, {} added, {} removed",
+            p.previous,
+            p.regressions(),
+            p.cells.len(),
+            p.cells_added.len(),
+            p.cells_removed.len()
         );
     }
     println!(
@@ -552,7 +576,14 @@ async fn run(cli: Cli) -> i32 {
             out,
             matrix,
             min_rate,
-        } => merge(&dirs, &out, matrix.as_deref(), min_rate),
+            previous,
+        } => merge(
+            &dirs,
+            &out,
+            matrix.as_deref(),
+            min_rate,
+            previous.as_deref(),
+        ),
         Command::Load {
             config,
             sessions,

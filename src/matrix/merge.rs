@@ -87,6 +87,125 @@ pub struct MatrixResult {
     pub summary: Summary,
     /// The worst of the cells' exit codes (README "Running at scale").
     pub exit_code: i32,
+    /// With `merge --previous`: what moved since that matrix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_previous: Option<SincePrevious>,
+}
+
+/// What moved since a previous `matrix.json`, cell by cell (cells matched by name).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SincePrevious {
+    /// The previous matrix.json.
+    pub previous: String,
+    /// Cells only in this matrix.
+    pub cells_added: Vec<String>,
+    /// Cells only in the previous one.
+    pub cells_removed: Vec<String>,
+    /// Cells whose results moved, with what moved (regressions first), as `diff` says it.
+    pub cells: Vec<CellChanges>,
+}
+
+/// The changes of one cell.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct CellChanges {
+    /// The cell's name.
+    pub cell: String,
+    /// What moved.
+    pub changes: Vec<crate::report::diff::Change>,
+}
+
+impl SincePrevious {
+    /// How many test purposes regressed.
+    pub fn regressions(&self) -> usize {
+        self.cells
+            .iter()
+            .flat_map(|c| &c.changes)
+            .filter(|c| c.movement == crate::report::diff::Movement::Regressed)
+            .count()
+    }
+}
+
+/// The results of every cell of a matrix.json, by cell name, as `diff` compares them.
+fn cell_results(
+    path: &Path,
+    cells: &[serde_json::Value],
+) -> BTreeMap<String, crate::report::diff::RunResults> {
+    use crate::report::diff::{Row, RunResults};
+    let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    cells
+        .iter()
+        .map(|c| {
+            let results = c["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    (
+                        text(r, "id"),
+                        Row {
+                            title: text(r, "title"),
+                            severity: text(r, "severity"),
+                            verdict: text(r, "verdict"),
+                            reason: text(r, "reason"),
+                        },
+                    )
+                })
+                .collect();
+            (
+                text(c, "name"),
+                RunResults {
+                    path: path.to_path_buf(),
+                    results,
+                },
+            )
+        })
+        .collect()
+}
+
+/// What moved between the `previous` matrix.json and `now`.
+pub fn since(previous: &Path, now: &MatrixResult) -> Result<SincePrevious, MergeError> {
+    let shown = previous.display().to_string();
+    let bytes = crate::fsutil::read_limited(previous, 256 << 20)
+        .map_err(|e| MergeError(format!("--previous {shown}: {e}")))?;
+    let old: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| MergeError(format!("--previous {shown}: not JSON: {e}")))?;
+    let Some(old_cells) = old["cells"].as_array() else {
+        return Err(MergeError(format!(
+            "--previous {shown}: no \"cells\": not a matrix.json"
+        )));
+    };
+    let old = cell_results(previous, old_cells);
+    let now_json = serde_json::to_value(&now.cells).map_err(|e| MergeError(e.to_string()))?;
+    let new = cell_results(
+        previous,
+        now_json.as_array().map(Vec::as_slice).unwrap_or(&[]),
+    );
+    let mut cells = Vec::new();
+    for (name, n) in &new {
+        if let Some(o) = old.get(name) {
+            let d = crate::report::diff::diff(o, n);
+            if !d.changes.is_empty() {
+                cells.push(CellChanges {
+                    cell: name.clone(),
+                    changes: d.changes,
+                });
+            }
+        }
+    }
+    Ok(SincePrevious {
+        previous: shown,
+        cells_added: new
+            .keys()
+            .filter(|k| !old.contains_key(*k))
+            .cloned()
+            .collect(),
+        cells_removed: old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect(),
+        cells,
+    })
 }
 
 /// Why the reports cannot be merged: each names the report(s) and what to do.
@@ -308,6 +427,7 @@ pub fn merge(dirs: &[PathBuf], matrix: Option<&Matrix>) -> Result<MatrixResult, 
         cells: cells.into_values().collect(),
         summary,
         exit_code,
+        since_previous: None,
     })
 }
 

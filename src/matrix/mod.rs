@@ -10,7 +10,8 @@ pub mod render;
 pub mod spec;
 
 pub use merge::{
-    found, merge, CellResult, CellRow, MatrixResult, MergeError, MATRIX_FORMAT_VERSION,
+    found, merge, since, CellChanges, CellResult, CellRow, MatrixResult, MergeError, SincePrevious,
+    MATRIX_FORMAT_VERSION,
 };
 pub use render::write_matrix;
 pub use spec::{cell_index, Cell, Implementation, Matrix};

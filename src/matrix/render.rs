@@ -53,6 +53,28 @@ fn scrubbed(result: &MatrixResult) -> MatrixResult {
             }
         }
     }
+    if let Some(p) = &mut r.since_previous {
+        p.previous = safe(&p.previous);
+        for n in p.cells_added.iter_mut().chain(p.cells_removed.iter_mut()) {
+            *n = safe(n);
+        }
+        for c in &mut p.cells {
+            c.cell = safe(&c.cell);
+            for ch in &mut c.changes {
+                ch.id = safe(&ch.id);
+                for row in [&mut ch.old, &mut ch.new].into_iter().flatten() {
+                    for s in [
+                        &mut row.title,
+                        &mut row.severity,
+                        &mut row.verdict,
+                        &mut row.reason,
+                    ] {
+                        *s = safe(s);
+                    }
+                }
+            }
+        }
+    }
     r
 }
 
@@ -104,6 +126,35 @@ pub fn render_markdown(r: &MatrixResult) -> String {
             counts(c),
             c.exit_code
         ));
+    }
+    if let Some(p) = &r.since_previous {
+        md.push_str(&format!(
+            "\n## Since the previous matrix ({})\n\n{} regression(s); cells added: {}; cells removed: {}.\n\n",
+            md_text(&p.previous),
+            p.regressions(),
+            if p.cells_added.is_empty() { "none".to_string() } else { md_text(&p.cells_added.join(", ")) },
+            if p.cells_removed.is_empty() { "none".to_string() } else { md_text(&p.cells_removed.join(", ")) },
+        ));
+        for c in &p.cells {
+            for ch in &c.changes {
+                let v = |r: &Option<crate::report::diff::Row>| {
+                    r.as_ref()
+                        .map(|r| r.verdict.clone())
+                        .unwrap_or_else(|| "—".into())
+                };
+                md.push_str(&format!(
+                    "- {}: {} {} → {} ({})\n",
+                    md_text(&c.cell),
+                    md_text(&ch.id),
+                    md_text(&v(&ch.old)),
+                    md_text(&v(&ch.new)),
+                    serde_json::to_value(ch.movement)
+                        .ok()
+                        .and_then(|m| m.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                ));
+            }
+        }
     }
     for c in &r.cells {
         let not_passed: Vec<_> = c.results.iter().filter(|x| x.verdict != "pass").collect();
@@ -314,6 +365,7 @@ mod tests {
             }],
             summary: Summary::default(),
             exit_code: 1,
+            since_previous: None,
         }
     }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 /// One test purpose's result as a report.json holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// Its title.
     pub title: String,
@@ -36,7 +36,7 @@ pub struct RunResults {
 }
 
 /// How a test purpose moved between the runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Movement {
     /// Fails or errs now and did not before, or passed and is no longer verified.
@@ -67,7 +67,7 @@ impl Movement {
 }
 
 /// One line of the comparison.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// Test purpose id.
     pub id: String,

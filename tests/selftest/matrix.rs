@@ -208,6 +208,55 @@ fn merged_cells_equal_one_run_and_incomplete_sets_are_refused() {
         "one testcase per test purpose of every cell"
     );
 
+    // Since a previous matrix: one verdict that failed then passes now (improved), one test
+    // purpose it did not have (new).
+    let previous = dir.path().join("previous.json");
+    let mut old = m.clone();
+    old["cells"][0]["results"][0]["verdict"] = "fail".into();
+    let removed = old["cells"][0]["results"].as_array_mut().unwrap().remove(1);
+    std::fs::write(&previous, serde_json::to_vec(&old).unwrap()).unwrap();
+    let again = dir.path().join("again");
+    let (code, stdout, err) = harness(
+        &[
+            "merge",
+            s(&cells),
+            "--out",
+            s(&again),
+            "--previous",
+            s(&previous),
+        ],
+        &[],
+    );
+    assert_eq!(code, single_code, "{stdout}{err}");
+    assert!(stdout.contains("since "), "{stdout}");
+    let since =
+        crate::support::read_valid(&again.join("matrix.json"), "matrix")["since_previous"].clone();
+    let moved: Vec<(String, String)> = since["cells"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["movement"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let first = m["cells"][0]["results"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(moved.contains(&(first, "improved".into())), "{moved:?}");
+    assert!(
+        moved.contains(&(removed["id"].as_str().unwrap().to_string(), "added".into())),
+        "{moved:?}"
+    );
+    assert_eq!(
+        since["cells"].as_array().unwrap().len(),
+        1,
+        "only the edited cell moved"
+    );
+
     let merge_err = |dirs: &[&Path]| {
         let mut args = vec!["merge"];
         args.extend(dirs.iter().map(|d| s(d)));
