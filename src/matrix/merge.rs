@@ -362,10 +362,14 @@ pub fn merge(dirs: &[PathBuf], matrix: Option<&Matrix>) -> Result<MatrixResult, 
                 != (info.matrix.as_str(), info.matrix_fingerprint.clone())
             {
                 return Err(MergeError(format!(
-                    "{shown} is a cell of matrix {:?}, not of {} (id {:?}); merge the cells of that matrix file",
+                    "{shown} is a cell of matrix {:?} ({} cells, fingerprint {}), not of {} (id {:?}, {} cells, fingerprint {}); the matrix file changed since the cell ran, or the cell belongs to another: rerun the cells with this file",
                     info.matrix,
+                    info.total,
+                    &info.matrix_fingerprint[..12.min(info.matrix_fingerprint.len())],
                     m.file.display(),
-                    m.id
+                    m.id,
+                    m.cells().len(),
+                    &m.fingerprint()[..12],
                 )));
             }
         }
