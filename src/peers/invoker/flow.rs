@@ -44,10 +44,11 @@ pub enum InvokerError {
     #[error("secure connection failed, no request sent: {0}")]
     SecureConnection(PhaseError),
     /// The exchange broke after the session was secured.
-    #[error("onboarding exchange failed: {0}")]
+    // Worded for either request: the offboarding reports these too.
+    #[error("the exchange with the core failed: {0}")]
     Exchange(PhaseError),
-    /// The core refused onboarding.
-    #[error("the core rejected onboarding with HTTP {status}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    /// The core refused the request (the onboarding, or the offboarding).
+    #[error("the core refused the request with HTTP {status}{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
     Rejected {
         /// HTTP status.
         status: u16,
