@@ -198,12 +198,7 @@ fn a_slurm_job_array_runs_the_matrix_and_a_dependent_job_merges_it() {
         std::fs::read_to_string(w.join("cell-1.log"))
     );
     let m: serde_json::Value = crate::support::read_valid(&w.join("merged/matrix.json"), "matrix");
-    let names: Vec<&str> = m["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = crate::support::cell_names(&m);
     assert_eq!(
         names,
         [

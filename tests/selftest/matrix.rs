@@ -96,12 +96,7 @@ fn the_cell_list_is_stable_and_total() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(list().1, first, "the same file lists the same cells");
     let doc: serde_json::Value = serde_json::from_str(&first).unwrap();
-    let names: Vec<&str> = doc["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = crate::support::cell_names(&doc);
     assert_eq!(
         names,
         [

@@ -355,6 +355,17 @@ pub fn chromium_dom(path: &std::path::Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The `name` of every cell of a `matrix cells --format json` document or a matrix.json, in
+/// order.
+pub fn cell_names(doc: &serde_json::Value) -> Vec<&str> {
+    doc["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
+}
+
 /// `report.json` at `path`, checked against its schema.
 pub fn read_report(path: &std::path::Path) -> serde_json::Value {
     read_valid(path, "report")
