@@ -15,6 +15,16 @@ use super::support::report_verdicts;
 
 const BIN: &str = env!("CARGO_BIN_EXE_capif-conformance");
 
+/// The variables Python's requests (and curl) take a proxy from.
+const PROXY_VARIABLES: [&str; 6] = [
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+];
+
 /// Stops the peer however the test ends.
 struct Peer {
     script: PathBuf,
@@ -56,7 +66,12 @@ fn run_shape(root: &Path, shape: &str, teardown: &str) -> BTreeMap<String, Strin
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("--- {shape}, teardown {teardown}:\n{stdout}");
+    // One line on success (the whole run is in the assertion's message when it departs), so
+    // a failure's own message is what a truncated CI log still shows.
+    println!(
+        "--- {shape}, teardown {teardown}: exit {:?}",
+        out.status.code()
+    );
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -163,24 +178,38 @@ fn pairs_with_the_real_core(root: &Path) {
         ),
     ];
     for (cell, (name, want)) in expected.iter().enumerate() {
-        let o = Command::new(BIN)
-            .current_dir(root)
+        let mut run = Command::new(BIN);
+        run.current_dir(root)
             .args(["run", "--matrix"])
             .arg(&matrix)
             .args(["--cell", &cell.to_string(), "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
+            .arg(&out);
+        // Everything here is on loopback: a CI machine's proxy would take the SDK's requests
+        // for capifcore (a name no NO_PROXY lists) elsewhere.
+        for var in PROXY_VARIABLES {
+            run.env_remove(var);
+        }
+        let o = run.output().unwrap();
         let got = report_verdicts(&out.join(name).join("latest/report.json"));
         let got: Vec<(&str, &str)> = want
             .iter()
             .map(|(id, _)| (*id, got.get(*id).map(String::as_str).unwrap_or("missing")))
             .collect();
+        println!("--- {name}: exit {:?}, {got:?}", o.status.code());
         assert_eq!(
             got,
             want.to_vec(),
-            "{name}:\n{}",
-            String::from_utf8_lossy(&o.stdout)
+            "{name}: verdicts differ from the ones checked against both sides' source \
+             (capifcore is {:?}; proxy variables removed for the run: {:?})\n{}\n{}",
+            ("capifcore", 443)
+                .to_socket_addrs()
+                .map(|a| a.collect::<Vec<_>>()),
+            PROXY_VARIABLES
+                .iter()
+                .filter(|v| std::env::var_os(v).is_some())
+                .collect::<Vec<_>>(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
         );
     }
 }

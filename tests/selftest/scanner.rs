@@ -129,7 +129,6 @@ pub async fn harness(sni: &str, addr: &str, port: u16) -> Accepted {
 pub async fn assert_agree(what: &str, sni: &str, addr: &str, port: u16) {
     let ours = harness(sni, addr, port).await;
     let theirs = sslyze(sni, addr, port);
-    println!("{what}: {ours:?}");
     assert_eq!(
         ours, theirs,
         "{what}: harness (left) and sslyze (right) disagree"
