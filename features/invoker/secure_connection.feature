@@ -172,8 +172,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     When the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it
     Then the invoker aborts on the sentinel with illegal_parameter and goes on without it
 
-  # The chain is whole and its signature real (an RSA intermediate of the provisioned root signed
-  # the leaf with sha1WithRSAEncryption): only the algorithm is wrong.
+  # The chain is whole and its signature real (a P-256 intermediate of the provisioned root signed
+  # the leaf with ecdsa-with-SHA1): only the hash is wrong.
   @INV-TLS-18 @branch:secure-connection @severity:mandatory @req:rfc9325-4.5-sha1-md5
   Scenario: INV-TLS-18 The invoker refuses a core certificate signed with SHA-1 and sends nothing
     Given an API invoker under test

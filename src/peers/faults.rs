@@ -111,7 +111,7 @@ catalogued! { FaultSpec;
             catches: &["CCF-TLS-11"] },
         NoExtendedMasterSecret => FaultSpec { name: "no-extended-master-secret", bug: "does not negotiate extended_master_secret in TLS 1.2 (a loopback relay renames the acknowledgement rustls sends, for hellos carrying renegotiation_info)", breaks: "RFC 9325 §3.5, RFC 7627",
             catches: &["CCF-TLS-12"] },
-        Sha1ServerCert => FaultSpec { name: "sha1-server-cert", bug: "presents a server certificate signed with SHA-1 (by an RSA intermediate of the provisioned root; otherwise a valid chain)", breaks: "RFC 9325 §4.5",
+        Sha1ServerCert => FaultSpec { name: "sha1-server-cert", bug: "presents a server certificate signed with SHA-1 (ECDSA over SHA-1, by an intermediate of the provisioned root; otherwise a valid chain)", breaks: "RFC 9325 §4.5",
             catches: &["CCF-TLS-16"] },
         AcceptEarlyData => FaultSpec { name: "accept-early-data", bug: "issues TLS 1.3 tickets that permit early data and processes an onboarding request sent as 0-RTT (replayable)", breaks: "RFC 9325 §3.10, RFC 8446 App. E.5",
             catches: &["CCF-TLS-17"] },

@@ -19,32 +19,29 @@ pub struct LaxVerifier {
     sha1: bool,
 }
 
-/// sha1WithRSAEncryption, which webpki rightly does not offer: what a verifier built with a
-/// legacy algorithm list accepts (ring's legacy SHA-1 verification).
+/// ecdsa-with-SHA1 on P-256, which webpki rightly does not offer: what a verifier built with a
+/// legacy algorithm list accepts.
 #[derive(Debug)]
-struct RsaSha1;
+struct EcdsaP256Sha1;
 
-impl rustls_pki_types::SignatureVerificationAlgorithm for RsaSha1 {
+impl rustls_pki_types::SignatureVerificationAlgorithm for EcdsaP256Sha1 {
     fn verify_signature(
         &self,
         public_key: &[u8],
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), rustls_pki_types::InvalidSignature> {
-        ring::signature::UnparsedPublicKey::new(
-            &ring::signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
-            public_key,
-        )
-        .verify(message, signature)
-        .map_err(|_| rustls_pki_types::InvalidSignature)
+        crate::pki::verify_ecdsa_p256_sha1(public_key, message, signature)
+            .then_some(())
+            .ok_or(rustls_pki_types::InvalidSignature)
     }
     fn public_key_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
-        rustls_pki_types::alg_id::RSA_ENCRYPTION
+        rustls_pki_types::alg_id::ECDSA_P256
     }
     fn signature_alg_id(&self) -> rustls_pki_types::AlgorithmIdentifier {
-        // OID 1.2.840.113549.1.1.5, NULL parameters (the AlgorithmIdentifier's contents).
+        // OID 1.2.840.10045.4.1, no parameters (the AlgorithmIdentifier's contents).
         rustls_pki_types::AlgorithmIdentifier::from_slice(&[
-            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
+            0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01,
         ])
     }
 }
@@ -98,7 +95,7 @@ impl ServerCertVerifier for LaxVerifier {
             WITH_SHA1
                 .get_or_init(|| {
                     let mut v = webpki::ALL_VERIFICATION_ALGS.to_vec();
-                    v.push(&RsaSha1);
+                    v.push(&EcdsaP256Sha1);
                     v
                 })
                 .as_slice()

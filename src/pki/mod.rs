@@ -32,6 +32,7 @@ pub use minter::{
     describe_crafted, embedded_jwk_copy, jwt_alg, jwt_claims, unsecured_copy, url_keyed_copy,
     KeyUrl, Minter, UrlKeyed, FORGED_KID, SIGNING_ALGS,
 };
+pub use profile::verify_ecdsa_p256_sha1;
 pub use profile::{
     certificate_common_name, csr_common_name, der_to_pem, new_serial, pem_to_der, Authority,
     CertProfile, Identity, PkiError, ServerVariant, DEFAULT_HOSTS,

@@ -93,8 +93,8 @@ pub enum ServerVariant {
     ClientAuthOnly,
     /// Issued by a certificate that is not a CA (basicConstraints CA:false).
     IssuedByNonCa,
-    /// Signed with SHA-1 (sha1WithRSAEncryption) by an RSA intermediate of the root: RFC 9325
-    /// §4.5 "SHA-1 or MD5 MUST NOT be used"; otherwise a valid chain.
+    /// Signed with SHA-1 (ecdsa-with-SHA1) by a P-256 intermediate of the root: RFC 9325 §4.5
+    /// "SHA-1 or MD5 MUST NOT be used"; otherwise a valid chain.
     Sha1Signed,
 }
 
@@ -502,19 +502,24 @@ impl Identity {
                 ))
             }
             ServerVariant::Sha1Signed => {
-                // An RSA intermediate of the root (signed as usual), whose signature on the
-                // leaf is SHA-1: the chain is whole, only the algorithm is weak.
-                let rsa = sha1::signer()?;
+                // An intermediate of the root (signed as usual, P-256 like the rest of the
+                // PKI), whose signature on the leaf is ECDSA over SHA-1: the chain is whole,
+                // only the hash is weak.
+                let signer = KeyPair::generate()?;
+                let signer_pkcs8 = signer.serialize_der();
                 let params = CertProfile::IntermediateCa {
                     name: "capif-conformance SHA-1 intermediate CA TEST ONLY".into(),
                 }
                 .params()?;
-                let intermediate = params.signed_by(&rsa, &ca.issuer)?;
-                let issuer = Issuer::new(params, rsa);
+                let intermediate = params.signed_by(&signer, &ca.issuer)?;
+                let issuer = Issuer::new(params, signer);
                 let key = KeyPair::generate()?;
                 let leaf = profile.params()?.signed_by(&key, &issuer)?;
                 Ok(Identity::new(
-                    vec![sha1::rewritten(leaf.der())?, intermediate.der().clone()],
+                    vec![
+                        sha1::resigned(leaf.der(), &signer_pkcs8)?,
+                        intermediate.der().clone(),
+                    ],
                     key,
                 ))
             }
@@ -523,109 +528,85 @@ impl Identity {
     }
 }
 
-/// SHA-1 certificate signatures, which neither ring nor rcgen makes: rcgen writes
-/// sha256WithRSAEncryption, the signer signs the TBS as it reads once that identifier says
-/// sha1WithRSAEncryption (same length), and [`rewritten`] makes the certificate say so. TEST
-/// ONLY: for the `sha1-signed` bad server certificate.
+/// SHA-1 certificate signatures, which neither ring nor rcgen makes: the leaf is issued as
+/// usual (ecdsa-with-SHA256), then its TBS is made to say ecdsa-with-SHA1 and signed again over
+/// its SHA-1 digest with the issuer's P-256 key. TEST ONLY: for the `sha1-signed` bad server
+/// certificate. (ECDSA rather than RSA: the rest of the test PKI is P-256, so the SHA-1 hash is
+/// the chain's only difference, and an RSA-2048 key took 50–120 ms of a 0.3 s run to find.)
+pub use sha1::verify_ecdsa_p256_sha1;
+
 mod sha1 {
-    use rcgen::{PublicKeyData, SignatureAlgorithm, SigningKey};
+    use der::asn1::{AnyRef, BitStringRef};
+    use der::{Decode, Encode, Reader, SliceReader, Tag};
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+    use p256::pkcs8::DecodePrivateKey;
     use rustls_pki_types::CertificateDer;
 
-    /// AlgorithmIdentifier { sha256WithRSAEncryption, NULL } and its SHA-1 twin.
-    const SHA256_RSA: [u8; 15] = [
-        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00,
+    /// AlgorithmIdentifier { ecdsa-with-SHA256 } (RFC 5758 §3.2), what rcgen writes for P-256.
+    const ECDSA_SHA256: [u8; 12] = [
+        0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02,
     ];
-    const SHA1_RSA: [u8; 15] = [
-        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05, 0x05, 0x00,
-    ];
-    /// The DER DigestInfo prefix of a SHA-1 digest (RFC 8017 §9.2 note 1).
-    const SHA1_DIGEST_INFO: [u8; 15] = [
-        0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14,
+    /// AlgorithmIdentifier { ecdsa-with-SHA1 } (RFC 3279 §2.2.3): one byte shorter.
+    pub const ECDSA_SHA1: [u8; 11] = [
+        0x30, 0x09, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01,
     ];
 
-    /// An RSA-2048 key that signs with SHA-1, and its public half (RSAPublicKey DER, what a
-    /// certificate's subjectPublicKey holds).
-    pub struct Sha1Signer {
-        public: Vec<u8>,
-        private: rsa::RsaPrivateKey,
-    }
-
-    impl PublicKeyData for Sha1Signer {
-        fn der_bytes(&self) -> &[u8] {
-            &self.public
+    /// `cert` (issued with ecdsa-with-SHA256 by the key in `signer_pkcs8`) saying
+    /// ecdsa-with-SHA1 in its TBS and outer signature algorithm, signed over the SHA-1 digest
+    /// of that TBS.
+    pub fn resigned(
+        cert: &CertificateDer<'_>,
+        signer_pkcs8: &[u8],
+    ) -> Result<CertificateDer<'static>, rcgen::Error> {
+        let der_error = |_: der::Error| rcgen::Error::RingUnspecified;
+        let outer = AnyRef::from_der(cert).map_err(der_error)?;
+        let mut certificate = SliceReader::new(outer.value()).map_err(der_error)?;
+        let tbs = AnyRef::decode(&mut certificate).map_err(der_error)?;
+        // TBSCertificate: version [0], serialNumber, signature (the AlgorithmIdentifier), ...
+        let mut fields = Vec::new();
+        let mut reader = SliceReader::new(tbs.value()).map_err(der_error)?;
+        while !reader.is_finished() {
+            let field = AnyRef::decode(&mut reader).map_err(der_error)?;
+            fields.push(field.to_der().map_err(der_error)?);
         }
-        fn algorithm(&self) -> &'static SignatureAlgorithm {
-            &rcgen::PKCS_RSA_SHA256
+        match fields.get_mut(2) {
+            Some(alg) if *alg == ECDSA_SHA256 => *alg = ECDSA_SHA1.to_vec(),
+            _ => return Err(rcgen::Error::RingUnspecified),
         }
+        let tbs = sequence(&fields.concat())?;
+        let key = p256::ecdsa::SigningKey::from_pkcs8_der(signer_pkcs8)
+            .map_err(|_| rcgen::Error::RingUnspecified)?;
+        let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &tbs);
+        let signature: p256::ecdsa::Signature = key
+            .sign_prehash(digest.as_ref())
+            .map_err(|_| rcgen::Error::RingUnspecified)?;
+        let bits = BitStringRef::from_bytes(signature.to_der().as_bytes())
+            .and_then(|b| b.to_der())
+            .map_err(der_error)?;
+        Ok(CertificateDer::from(sequence(
+            &[tbs, ECDSA_SHA1.to_vec(), bits].concat(),
+        )?))
     }
 
-    impl SigningKey for Sha1Signer {
-        fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
-            let tbs =
-                replace_once(tbs, &SHA256_RSA, &SHA1_RSA).ok_or(rcgen::Error::RingUnspecified)?;
-            let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &tbs);
-            let mut info = SHA1_DIGEST_INFO.to_vec();
-            info.extend_from_slice(digest.as_ref());
-            self.private
-                .sign(rsa::Pkcs1v15Sign::new_unprefixed(), &info)
-                .map_err(|_| rcgen::Error::RingUnspecified)
-        }
-    }
-
-    /// The RSA key, generated once per process.
-    pub fn signer() -> Result<Sha1Signer, rcgen::Error> {
-        use rsa::pkcs1::EncodeRsaPublicKey;
-        static KEY: std::sync::OnceLock<rsa::RsaPrivateKey> = std::sync::OnceLock::new();
-        let private = KEY.get_or_init(four_prime_key).clone();
-        let public = private
-            .to_public_key()
-            .to_pkcs1_der()
-            .map_err(|_| rcgen::Error::KeyGenerationUnavailable)?
-            .into_vec();
-        Ok(Sha1Signer { public, private })
-    }
-
-    /// A 2048-bit RSA key made of four 512-bit primes (multi-prime RSA, RFC 8017 §3.2): its
-    /// public key is indistinguishable from a two-prime one, which is all a verifier sees, and
-    /// it is found ~3× faster (two 1024-bit primes took 140–300 ms here, a third of a run's
-    /// CPU; four 512-bit ones 50–70 ms). Fine for a TEST ONLY intermediate that lives one
-    /// run; ring cannot load such a key, so it signs through the `rsa` crate.
-    pub(super) fn four_prime_key() -> rsa::RsaPrivateKey {
-        use num_bigint_dig::RandPrime;
-        let e = rsa::BigUint::from(65_537u32);
-        loop {
-            let primes: Vec<rsa::BigUint> = (0..4)
-                .map(|_| rsa::rand_core::OsRng.gen_prime(512))
-                .collect();
-            let n = primes.iter().fold(rsa::BigUint::from(1u32), |n, p| n * p);
-            let distinct = (1..4).all(|i| !primes[..i].contains(&primes[i]));
-            // Each prime has its top two bits set, so n has 2047 or 2048 bits: keep 2048.
-            if n.bits() != 2048 || !distinct {
-                continue;
-            }
-            // Fails only when e divides some p - 1: draw again.
-            if let Ok(key) = rsa::RsaPrivateKey::from_primes(primes, e.clone()) {
-                return key;
-            }
+    /// Whether `signature` (DER ECDSA-Sig-Value) is the P-256 key `public_key`'s (SEC1 point)
+    /// over the SHA-1 digest of `message`: the verifier of a legacy algorithm list (the
+    /// `accept-sha1-cert` fault) and of the tests that the SHA-1 signature is real.
+    pub fn verify_ecdsa_p256_sha1(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, message);
+        match (
+            p256::ecdsa::VerifyingKey::from_sec1_bytes(public_key),
+            p256::ecdsa::Signature::from_der(signature),
+        ) {
+            (Ok(key), Ok(sig)) => key.verify_prehash(digest.as_ref(), &sig).is_ok(),
+            _ => false,
         }
     }
 
-    /// `cert` (signed by a [`Sha1Signer`]) saying sha1WithRSAEncryption in its TBS and outer
-    /// signature algorithm, which is what the signature was made over.
-    pub fn rewritten(cert: &CertificateDer<'_>) -> Result<CertificateDer<'static>, rcgen::Error> {
-        let once =
-            replace_once(cert, &SHA256_RSA, &SHA1_RSA).ok_or(rcgen::Error::RingUnspecified)?;
-        let twice =
-            replace_once(&once, &SHA256_RSA, &SHA1_RSA).ok_or(rcgen::Error::RingUnspecified)?;
-        Ok(CertificateDer::from(twice))
-    }
-
-    /// `bytes` with the first `from` replaced by `to` (same length), if there is one.
-    fn replace_once(bytes: &[u8], from: &[u8; 15], to: &[u8; 15]) -> Option<Vec<u8>> {
-        let at = bytes.windows(from.len()).position(|w| w == from)?;
-        let mut out = bytes.to_vec();
-        out[at..at + to.len()].copy_from_slice(to);
-        Some(out)
+    fn sequence(content: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        AnyRef::new(Tag::Sequence, content)
+            .and_then(|a| a.to_der())
+            .map_err(|_| rcgen::Error::RingUnspecified)
     }
 }
 

@@ -154,23 +154,37 @@ mod tests {
         let bad = Identity::bad_server(&ca, ServerVariant::Sha1Signed, &hosts).unwrap();
         let found = weaknesses(&bad.chain);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].what, "signed with sha1WithRSAEncryption");
+        assert_eq!(found[0].what, "signed with ecdsa-with-SHA1");
         assert_eq!(found[0].requirement, "rfc9325-4.5-sha1-md5");
         assert!(
             found[0].subject.contains("capif.example"),
             "{}",
             found[0].subject
         );
-        // The SHA-1 signature is real: it verifies under the intermediate's key (ring's legacy
-        // SHA-1 verification), so a refusal can only be for the algorithm.
+        // The SHA-1 signature is real: it verifies under the intermediate's key over the
+        // SHA-1 digest of the TBS, so a refusal can only be for the algorithm; and it would
+        // not verify over the SHA-256 digest.
         let (_, leaf) = X509Certificate::from_der(&bad.chain[0]).unwrap();
         let (_, intermediate) = X509Certificate::from_der(&bad.chain[1]).unwrap();
         assert_eq!(
             leaf.signature_algorithm.algorithm.to_id_string(),
-            "1.2.840.113549.1.1.5"
+            "1.2.840.10045.4.1"
         );
-        leaf.verify_signature(Some(intermediate.public_key()))
-            .expect("a valid SHA-1 signature");
+        assert_eq!(
+            leaf.tbs_certificate.signature.algorithm.to_id_string(),
+            "1.2.840.10045.4.1",
+            "the TBS says what was signed"
+        );
+        let key = intermediate.public_key().subject_public_key.data.as_ref();
+        let tbs = leaf.tbs_certificate.as_ref();
+        let signature = leaf.signature_value.data.as_ref();
+        assert!(
+            crate::pki::verify_ecdsa_p256_sha1(key, tbs, signature),
+            "a valid SHA-1 signature"
+        );
+        let mut other = tbs.to_vec();
+        *other.last_mut().unwrap() ^= 1;
+        assert!(!crate::pki::verify_ecdsa_p256_sha1(key, &other, signature));
         // Something that is not a certificate is never silently fine.
         let junk = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x00]);
         assert_eq!(weaknesses(&[junk]).len(), 1);
