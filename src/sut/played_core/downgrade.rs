@@ -107,7 +107,7 @@ pub fn tls12_flight(
     let mut signed = hello.random.clone();
     signed.extend_from_slice(&random);
     signed.extend_from_slice(&params);
-    let signature = rcgen::SigningKey::sign(&identity.key, &signed).map_err(|e| e.to_string())?;
+    let signature = rcgen::SigningKey::sign(&*identity.key, &signed).map_err(|e| e.to_string())?;
     let mut ske = params;
     ske.extend_from_slice(&scheme.to_be_bytes());
     ske.extend_from_slice(&(signature.len() as u16).to_be_bytes());
