@@ -38,6 +38,15 @@ impl EmbeddedCore {
         faults: Faults<CoreFault>,
         variants: Variants<CoreVariant>,
     ) -> std::io::Result<Self> {
+        Self::launch(timeouts, faults, variants, None).await
+    }
+
+    async fn launch(
+        timeouts: Timeouts,
+        faults: Faults<CoreFault>,
+        variants: Variants<CoreVariant>,
+        register: Option<crate::peers::core::EnrolmentLogin>,
+    ) -> std::io::Result<Self> {
         let hosts: Vec<String> = DEFAULT_HOSTS.iter().map(|s| s.to_string()).collect();
         let pki = TestPki::generate(&hosts).map_err(std::io::Error::other)?;
         let mut settings = CoreSettings::new(pki.clone());
@@ -49,6 +58,7 @@ impl EmbeddedCore {
         let asynchronous = variants.has(CoreVariant::Asynchronous) || faults.asynchronous();
         settings.faults = faults;
         settings.variants = variants;
+        settings.enrolment = register.clone();
         // The receiver presents this PKI's server certificate, which the reference core
         // trusts for its callbacks; it starts only when a 202 needs it.
         let notifications = Some(NotificationsConfig {
@@ -91,5 +101,27 @@ impl EmbeddedCore {
             shared: Default::default(),
         };
         Ok(Self { core, target })
+    }
+
+    /// The reference core serving its OpenCAPIF-style register (`GET /getauth`, as
+    /// `reference core --enrolment`) with a fresh login, and described as a core whose
+    /// invokers take their credential from it: a matrix's pair cell, where the invoker is
+    /// provisioned by the core, as SDKs that only fetch their credential from a register are.
+    pub async fn start_with_register(timeouts: Timeouts) -> std::io::Result<Self> {
+        let login = crate::peers::core::EnrolmentLogin {
+            username: "capif-conformance-pair".into(),
+            password: hex::encode(crate::pki::new_serial().to_bytes()),
+        };
+        crate::evidence::register_secret(&login.password);
+        let register = Some(login.clone());
+        let mut e = Self::launch(timeouts, Faults::none(), Variants::default(), register).await?;
+        e.target.credential = CredentialSource::Enrolment {
+            url: e.target.url.clone(),
+            server_name: e.target.server_name.clone(),
+            username: login.username,
+            password: login.password,
+            ca: e.target.trusted.clone(),
+        };
+        Ok(e)
     }
 }

@@ -234,14 +234,31 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
         let load = |p: Option<&PathBuf>| p.map(|p| SutConfig::load(p)).transpose();
         let (core_cfg, invoker_cfg) = (load(pair.core.as_ref())?, load(pair.invoker.as_ref())?);
         let t_of = |c: &Option<SutConfig>| c.as_ref().map(|c| c.timeouts).unwrap_or_default();
-        let (core, embedded) =
-            core_target(SutSelection::Core, core_cfg.as_ref(), t_of(&core_cfg)).await?;
+        let (core, embedded) = match &core_cfg {
+            Some(cfg) => core_target(SutSelection::Core, Some(cfg), t_of(&core_cfg)).await?,
+            // The embedded core provisions the invoker as a deployment would: from its
+            // register (SDKs such as opencapif-sdk take their credential only from one).
+            None => {
+                let e = EmbeddedCore::start_with_register(t_of(&core_cfg))
+                    .await
+                    .map_err(|e| {
+                        RunError::Harness(format!("cannot start the embedded reference core: {e}"))
+                    })?;
+                let described = describe_core(&e.target, true);
+                (Some((e.target.clone(), described)), Some(e))
+            }
+        };
         embedded_core = embedded;
         let invoker = invoker_target(
             SutSelection::Invoker,
             invoker_cfg.as_ref(),
             t_of(&invoker_cfg),
-        )?;
+        )?
+        .map(|t| match &invoker_cfg {
+            // The reference invoker faces a real core here, not the played one.
+            None => t.facing_a_real_core(),
+            Some(_) => t,
+        });
         if let (Some((core, described)), Some(invoker)) = (core, invoker) {
             // In a pair the invoker is provisioned by the core: its roots, its register.
             let mut inv = describe_invoker(&invoker);

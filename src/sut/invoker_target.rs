@@ -57,6 +57,12 @@ fn reference_declared_bound() -> std::time::Duration {
     std::time::Duration::from_secs(if cfg!(debug_assertions) { 3 } else { 1 })
 }
 
+/// How long the reference invoker waits in a pair cell, where the core is a real one, on
+/// another machine perhaps, behind a proxy, busy with the other cells of the matrix (a
+/// Python register took over 1 s to finish a handshake beside a parallel cell): as long as
+/// an SDK waits (opencapif-sdk: 10 s). Nothing waits for it to give up there.
+pub const REFERENCE_GIVES_UP_ON_A_REAL_CORE_AFTER: &str = "10s";
+
 /// One scenario's adapter run against a played core.
 #[derive(Debug, Clone)]
 pub struct InvokerRun {
@@ -88,6 +94,17 @@ pub struct OffboardRun {
 }
 
 impl InvokerTarget {
+    /// The [`reference`](Self::reference) invoker facing a real core (a pair cell): it waits
+    /// as long as an SDK would ([`REFERENCE_GIVES_UP_ON_A_REAL_CORE_AFTER`]).
+    pub fn facing_a_real_core(mut self) -> Self {
+        self.command = self.command.replace(
+            &format!("--give-up-after {REFERENCE_GIVES_UP_AFTER}"),
+            &format!("--give-up-after {REFERENCE_GIVES_UP_ON_A_REAL_CORE_AFTER}"),
+        );
+        self.gives_up_within = std::time::Duration::from_secs(30);
+        self
+    }
+
     /// The adapter running the reference invoker of this very binary.
     pub fn reference(exe: &std::path::Path, timeouts: Timeouts, pki: TestPki) -> Self {
         let quoted = format!("'{}'", exe.display().to_string().replace('\'', "'\\''"));
@@ -373,4 +390,30 @@ fn tail(text: &str) -> String {
         .find(|i| text.is_char_boundary(*i))
         .unwrap_or(text.len());
     text[start..].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_invoker_waits_like_an_sdk_only_when_facing_a_real_core() {
+        let pki = TestPki::generate(&["localhost".to_string()]).unwrap();
+        let exe = std::path::Path::new("/opt/capif-conformance");
+        let played = InvokerTarget::reference(exe, Timeouts::default(), pki);
+        assert!(played
+            .command
+            .ends_with(&format!("--give-up-after {REFERENCE_GIVES_UP_AFTER}")));
+        let real = played.clone().facing_a_real_core();
+        assert!(
+            real.command.ends_with(&format!(
+                "--give-up-after {REFERENCE_GIVES_UP_ON_A_REAL_CORE_AFTER}"
+            )),
+            "{}",
+            real.command
+        );
+        // What it declares still covers what it does.
+        let waits = crate::sut::config::parse_duration(REFERENCE_GIVES_UP_ON_A_REAL_CORE_AFTER);
+        assert!(waits.is_some_and(|w| w < real.gives_up_within));
+    }
 }

@@ -9,10 +9,27 @@ use std::time::{Duration, Instant};
 
 use super::support::BIN;
 
+/// Held while a cluster runs: its daemons listen on fixed ports (16817, 16818), and two
+/// self-tests start one (this one and the OpenCAPIF 2 × 2 matrix).
+static ONE_CLUSTER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The daemons of a throwaway cluster, killed when dropped.
-struct Cluster {
-    dir: tempfile::TempDir,
+pub struct Cluster {
+    // Dropped after the daemons (fields drop in order): the next cluster may start then.
     daemons: Vec<Child>,
+    dir: tempfile::TempDir,
+    _turn: std::sync::MutexGuard<'static, ()>,
+}
+
+/// Whether this machine has the Slurm and munge daemons (.ci/run installs them).
+pub fn available() -> bool {
+    [
+        "/usr/sbin/slurmctld",
+        "/usr/sbin/slurmd",
+        "/usr/sbin/munged",
+    ]
+    .iter()
+    .all(|p| Path::new(p).exists())
 }
 
 impl Drop for Cluster {
@@ -29,7 +46,11 @@ impl Cluster {
         self.dir.path().join("slurm.conf")
     }
 
-    fn start() -> Self {
+    pub fn start() -> Self {
+        // A test that failed while holding the lock poisoned it; the ports are free again.
+        let turn = ONE_CLUSTER_AT_A_TIME
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for sub in ["munge", "state", "spool", "log"] {
@@ -69,6 +90,7 @@ impl Cluster {
         let mut cluster = Cluster {
             dir,
             daemons: vec![munged],
+            _turn: turn,
         };
         wait_for(|| socket.exists(), "munged's socket");
         let host = String::from_utf8(Command::new("hostname").output().unwrap().stdout)
@@ -118,7 +140,7 @@ impl Cluster {
     }
 
     /// Run a Slurm client command against this cluster; its stdout.
-    fn slurm(&self, cmd: &str, args: &[&str]) -> Result<String, String> {
+    pub fn slurm(&self, cmd: &str, args: &[&str]) -> Result<String, String> {
         let out = Command::new(cmd)
             .args(args)
             .env("SLURM_CONF", self.conf())
@@ -131,7 +153,8 @@ impl Cluster {
         }
     }
 
-    fn submit(&self, workdir: &Path, args: &[&str]) -> String {
+    /// `sbatch --parsable --chdir workdir args...`: the job id.
+    pub fn submit(&self, workdir: &Path, args: &[&str]) -> String {
         let mut all = vec!["--parsable", "--chdir", workdir.to_str().unwrap()];
         all.extend(args);
         self.slurm("sbatch", &all)
@@ -139,15 +162,77 @@ impl Cluster {
             .trim()
             .to_string()
     }
+
+    /// The README's recipe: `script` (a shell script run with the array task id as
+    /// `$SLURM_ARRAY_TASK_ID`) as a job array of `cells` tasks writing `cell-<i>.log`, then
+    /// `merge` (a command line) as a job depending on all of them (afterany: a failed cell
+    /// is merge's to report) writing `merge.log`, waited for up to `within`. The merge log, or
+    /// why the merge job failed with every log.
+    pub fn array_then_merge(
+        &self,
+        workdir: &Path,
+        cells: usize,
+        script: &str,
+        merge: &str,
+        within: Duration,
+    ) -> Result<String, String> {
+        std::fs::write(workdir.join("cell.sh"), script).unwrap();
+        let array = self.submit(
+            workdir,
+            &[
+                &format!("--array=0-{}", cells - 1),
+                "--output=cell-%a.log",
+                "cell.sh",
+            ],
+        );
+        let merge = self.submit(
+            workdir,
+            &[
+                &format!("--dependency=afterany:{array}"),
+                "--output=merge.log",
+                "--wrap",
+                merge,
+            ],
+        );
+        wait_within(
+            || {
+                self.slurm("squeue", &["-h"])
+                    .is_ok_and(|q| q.trim().is_empty())
+            },
+            "the array and the merge job to finish",
+            within,
+        );
+        let log = std::fs::read_to_string(workdir.join("merge.log")).unwrap_or_default();
+        let state = self
+            .slurm("scontrol", &["show", "job", &merge])
+            .unwrap_or_default();
+        if state.contains("ExitCode=0:0") {
+            return Ok(log);
+        }
+        let cell_logs: Vec<String> = (0..cells)
+            .map(|i| {
+                let f = workdir.join(format!("cell-{i}.log"));
+                format!(
+                    "cell-{i}.log:\n{}",
+                    std::fs::read_to_string(f).unwrap_or_default()
+                )
+            })
+            .collect();
+        Err(format!(
+            "merge job: {state}\n{log}\n{}",
+            cell_logs.join("\n")
+        ))
+    }
 }
 
-fn wait_for(mut ready: impl FnMut() -> bool, what: &str) {
+pub fn wait_for(ready: impl FnMut() -> bool, what: &str) {
+    wait_within(ready, what, Duration::from_secs(30))
+}
+
+fn wait_within(mut ready: impl FnMut() -> bool, what: &str, within: Duration) {
     let started = Instant::now();
     while !ready() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{what} within 30 s"
-        );
+        assert!(started.elapsed() < within, "{what} within {within:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -168,35 +253,15 @@ fn a_slurm_job_array_runs_the_matrix_and_a_dependent_job_merges_it() {
     let cell = format!(
         "#!/bin/sh\nexec '{BIN}' run --matrix matrix.toml --cell \"$SLURM_ARRAY_TASK_ID\" --out cells\n"
     );
-    std::fs::write(w.join("cell.sh"), cell).unwrap();
-    let array = cluster.submit(w, &["--array=0-2", "--output=cell-%a.log", "cell.sh"]);
-    let merge = cluster.submit(
-        w,
-        &[
-            &format!("--dependency=afterany:{array}"),
-            "--output=merge.log",
-            "--wrap",
+    let log = cluster
+        .array_then_merge(
+            w,
+            3,
+            &cell,
             &format!("'{BIN}' merge cells --out merged --matrix matrix.toml"),
-        ],
-    );
-    wait_for(
-        || {
-            cluster
-                .slurm("squeue", &["-h"])
-                .is_ok_and(|q| q.trim().is_empty())
-        },
-        "the array and the merge job to finish",
-    );
-    let log = std::fs::read_to_string(w.join("merge.log")).unwrap_or_default();
-    let state = cluster
-        .slurm("scontrol", &["show", "job", &merge])
-        .unwrap_or_default();
-    assert!(
-        state.contains("ExitCode=0:0"),
-        "merge job: {state}\n{log}\ncells: {:?} {:?}",
-        std::fs::read_to_string(w.join("cell-0.log")),
-        std::fs::read_to_string(w.join("cell-1.log"))
-    );
+            Duration::from_secs(30),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
     let m: serde_json::Value = crate::support::read_valid(&w.join("merged/matrix.json"), "matrix");
     let names = crate::support::cell_names(&m);
     assert_eq!(

@@ -129,87 +129,141 @@ fn opencapif_core_in_both_shapes_gets_the_verdicts_of_its_baselines() {
             port,
         ));
     }
-    pairs_with_the_real_core(root);
+    two_by_two_matrix(root);
 }
 
-/// Issue 22: pair cells with the real core behind its nginx: opencapif-sdk and the reference
-/// invoker each onboard onto it and offboard. Checked against both sides' source: the SDK
-/// deletes its invoker folder after offboarding (`__remove_files`, TS 33.122 §6.8 step 5), so
-/// its second offboarding fails in `__load_invoker_api_details` before any request and
-/// IOP-OFF-02 is not observed (inconclusive); the reference invoker reports the core's 404.
-fn pairs_with_the_real_core(root: &Path) {
+/// Issue 22's 2 × 2 matrix: cores = the embedded reference core (serving its register) and
+/// the real OpenCAPIF core behind its nginx; invokers = the reference invoker and
+/// opencapif-sdk. The four pair cells run as a Slurm job array and a dependent job merges
+/// them (directly, one after the other, where Slurm is not installed); matrix.html is rendered
+/// in headless Chromium. Checked against both sides' source: the SDK deletes its invoker
+/// folder after offboarding (`__remove_files`, TS 33.122 §6.8 step 5), so its second
+/// offboarding fails in `__load_invoker_api_details` before any request and IOP-OFF-02 is not
+/// observed (inconclusive); the reference invoker reports the core's 404.
+fn two_by_two_matrix(root: &Path) {
     use std::net::ToSocketAddrs;
     assert!(
         ("capifcore", 443).to_socket_addrs().is_ok_and(|mut a| a.next().is_some()),
         "the OpenCAPIF core's name must resolve, as in a deployment (.ci/run adds `127.0.0.1 capifcore` to /etc/hosts)"
     );
     let dir = tempfile::tempdir().unwrap();
-    let matrix = dir.path().join("matrix.toml");
+    let w = dir.path();
+    let matrix = w.join("matrix.toml");
     std::fs::write(
         &matrix,
         format!(
-            "id = \"opencapif-pairs\"\n[cells]\nconformance = false\n\
+            "id = \"opencapif-two-by-two\"\n[cells]\nconformance = false\n\
+             [[core]]\nname = \"reference\"\nembedded = true\n\
              [[core]]\nname = \"opencapif-nginx\"\nconfig = \"{r}/fixtures/sut/opencapif-nginx.toml\"\n\
-             [[invoker]]\nname = \"opencapif-sdk\"\nconfig = \"{r}/fixtures/sut/opencapif-sdk.toml\"\n\
-             [[invoker]]\nname = \"reference\"\nembedded = true\n",
+             [[invoker]]\nname = \"reference\"\nembedded = true\n\
+             [[invoker]]\nname = \"opencapif-sdk\"\nconfig = \"{r}/fixtures/sut/opencapif-sdk.toml\"\n",
             r = root.display()
         ),
     )
     .unwrap();
-    let out = dir.path().join("cells");
-    let expected = [
-        (
-            "pair-opencapif-nginx+opencapif-sdk",
-            [
-                ("IOP-OK-01", "pass"),
-                ("IOP-OK-02", "pass"),
-                ("IOP-OFF-01", "pass"),
-                ("IOP-OFF-02", "inconclusive"),
-            ],
-        ),
-        (
-            "pair-opencapif-nginx+reference",
-            [
-                ("IOP-OK-01", "pass"),
-                ("IOP-OK-02", "pass"),
-                ("IOP-OFF-01", "pass"),
-                ("IOP-OFF-02", "pass"),
-            ],
-        ),
+    let all_pass = [
+        ("IOP-OK-01", "pass"),
+        ("IOP-OK-02", "pass"),
+        ("IOP-OFF-01", "pass"),
+        ("IOP-OFF-02", "pass"),
     ];
-    for (cell, (name, want)) in expected.iter().enumerate() {
-        let mut run = Command::new(BIN);
-        run.current_dir(root)
-            .args(["run", "--matrix"])
-            .arg(&matrix)
-            .args(["--cell", &cell.to_string(), "--out"])
-            .arg(&out);
-        // Everything here is on loopback: a CI machine's proxy would take the SDK's requests
-        // for capifcore (a name no NO_PROXY lists) elsewhere.
-        for var in PROXY_VARIABLES {
-            run.env_remove(var);
+    let sdk = [
+        ("IOP-OK-01", "pass"),
+        ("IOP-OK-02", "pass"),
+        ("IOP-OFF-01", "pass"),
+        ("IOP-OFF-02", "inconclusive"),
+    ];
+    let expected = [
+        ("pair-reference+reference", all_pass),
+        ("pair-reference+opencapif-sdk", sdk),
+        ("pair-opencapif-nginx+reference", all_pass),
+        ("pair-opencapif-nginx+opencapif-sdk", sdk),
+    ];
+    // A cell runs from the project root (the configurations name the venv and the peer's PKI
+    // relative to it), without proxy variables: everything is on loopback, and a CI
+    // machine's proxy would take the SDK's requests for capifcore (a name no NO_PROXY lists)
+    // elsewhere.
+    let cells = w.join("cells");
+    let unset = PROXY_VARIABLES.join(" ");
+    let cell = |index: &str| {
+        format!(
+            "#!/bin/sh\nunset {unset}\ncd '{}' || exit 2\nexec '{BIN}' run --matrix '{}' --cell {index} --out '{}'\n",
+            root.display(),
+            matrix.display(),
+            cells.display()
+        )
+    };
+    let merged = w.join("merged");
+    let merge = format!(
+        "'{BIN}' merge '{}' --out '{}' --matrix '{}'",
+        cells.display(),
+        merged.display(),
+        matrix.display()
+    );
+    let merge_log = if super::engines::available() {
+        let cluster = super::engines::Cluster::start();
+        cluster
+            .array_then_merge(
+                w,
+                expected.len(),
+                &cell("\"$SLURM_ARRAY_TASK_ID\""),
+                &merge,
+                std::time::Duration::from_secs(180),
+            )
+            .unwrap_or_else(|e| panic!("the 2 x 2 matrix through Slurm: {e}"))
+    } else {
+        println!("Slurm is not installed: the four cells run one after the other");
+        for i in 0..expected.len() {
+            let o = Command::new("sh")
+                .arg("-c")
+                .arg(cell(&i.to_string()))
+                .output()
+                .unwrap();
+            assert!(
+                o.status.code().is_some_and(|c| c != 2 && c != 4),
+                "cell {i}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
         }
-        let o = run.output().unwrap();
-        let got = report_verdicts(&out.join(name).join("latest/report.json"));
+        let o = Command::new("sh").arg("-c").arg(&merge).output().unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    assert!(merge_log.contains("4 cells merged"), "{merge_log}");
+    let m: serde_json::Value = super::support::read_valid(&merged.join("matrix.json"), "matrix");
+    assert_eq!(
+        super::support::cell_names(&m),
+        expected.map(|(name, _)| name),
+        "{merge_log}"
+    );
+    for (name, want) in expected {
+        let got = report_verdicts(&cells.join(name).join("latest/report.json"));
         let got: Vec<(&str, &str)> = want
             .iter()
             .map(|(id, _)| (*id, got.get(*id).map(String::as_str).unwrap_or("missing")))
             .collect();
-        println!("--- {name}: exit {:?}, {got:?}", o.status.code());
+        println!("--- {name}: {got:?}");
         assert_eq!(
             got,
             want.to_vec(),
             "{name}: verdicts differ from the ones checked against both sides' source \
-             (capifcore is {:?}; proxy variables removed for the run: {:?})\n{}\n{}",
+             (capifcore is {:?}); its console:\n{}",
             ("capifcore", 443)
                 .to_socket_addrs()
                 .map(|a| a.collect::<Vec<_>>()),
-            PROXY_VARIABLES
-                .iter()
-                .filter(|v| std::env::var_os(v).is_some())
-                .collect::<Vec<_>>(),
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
+            std::fs::read_to_string(cells.join(name).join("latest/report.md")).unwrap_or_default()
         );
+    }
+    // What a person opens: one table, a link per cell to its own report.
+    if Command::new("chromium").arg("--version").output().is_ok() {
+        let dom = super::support::chromium_dom(&merged.join("matrix.html"));
+        for (name, _) in expected {
+            assert!(
+                dom.contains(&format!(">{name}</a>")),
+                "{name} linked in {dom}"
+            );
+        }
+        assert_eq!(dom.matches("<tr class=\"w-pass\">").count(), 2, "{dom}");
+    } else {
+        println!("chromium is not installed: matrix.html was not rendered");
     }
 }
