@@ -198,6 +198,7 @@ mod tests {
                 })
                 .collect(),
             resource: Some("https://core/api-invoker-management/v1/onboardedInvokers/INV1".into()),
+            relay: Err("not in a unit test".into()),
         }
     }
 

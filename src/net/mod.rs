@@ -9,6 +9,7 @@ pub mod impostor_receiver;
 mod keylog;
 pub mod notification_receiver;
 mod phase;
+pub mod relay;
 pub mod renegotiation_guard;
 mod session_end;
 mod suite_registry;

@@ -5,6 +5,7 @@
 //! invoker reports, through the adapter protocol.
 
 use crate::adapter_contract::AdapterOutcome;
+use crate::net::relay::RelayedSession;
 use crate::sut::adapter::{offboarding_vars, run_adapter, AdapterRun, OnboardingEnv};
 use crate::sut::{CoreTarget, InvokerTarget};
 
@@ -30,6 +31,36 @@ pub struct PairRun {
     pub offboards: Vec<AdapterRun>,
     /// The invoker resource the offboardings were given (derived: TS 29.222's resource URI).
     pub resource: Option<String>,
+    /// What the TCP relay between them saw (its sessions, and how many more it relayed
+    /// without recording), or why the invoker could not be pointed at one.
+    pub relay: Result<(Vec<RelayedSession>, usize), String>,
+}
+
+impl PairRun {
+    /// The relay's evidence, a line per session (or why there was no relay).
+    pub fn relay_notes(&self) -> Vec<String> {
+        match &self.relay {
+            Err(why) => vec![format!(
+                "relay: not used, the invoker connected to the core directly: {why}"
+            )],
+            Ok((sessions, more)) => {
+                let mut notes: Vec<String> = sessions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("relay: TCP session {}: {}", i + 1, s.describe()))
+                    .collect();
+                if sessions.is_empty() {
+                    notes.push("relay: the invoker opened no connection to the core".into());
+                }
+                if *more > 0 {
+                    notes.push(format!(
+                        "relay: {more} more session(s) relayed, not recorded"
+                    ));
+                }
+                notes
+            }
+        }
+    }
 }
 
 impl PairTarget {
@@ -73,10 +104,14 @@ impl PairTarget {
             } => Some((url.as_str(), username.as_str(), password.as_str())),
             _ => None,
         };
+        // The harness sits between them as a plain TCP relay where it can: the invoker still
+        // connects to and verifies the core's name, on the relay's port.
+        let relay =
+            crate::net::relay::for_pair(&host, (self.core.host.clone(), self.core.port)).await;
         let env = OnboardingEnv {
             core_url: &api_root,
             host: &host,
-            port: self.core.port,
+            port: relay.as_ref().map_or(self.core.port, |r| r.addr.port()),
             ca_file: &ca_file,
             credential: &credential,
             workdir: &workdir,
@@ -100,6 +135,7 @@ impl PairTarget {
             certificate,
             offboards: Vec::new(),
             resource: None,
+            relay: Err(String::new()),
         };
         let onboarded = run.onboard.outcome() == AdapterOutcome::Onboarded;
         if let (true, true, Some(id), Some(cert)) = (
@@ -122,6 +158,13 @@ impl PairTarget {
             }
             run.resource = Some(resource);
         }
+        run.relay = match relay {
+            Ok(r) => {
+                r.settle(std::time::Duration::from_millis(500)).await;
+                Ok(r.sessions())
+            }
+            Err(why) => Err(why),
+        };
         Ok(run)
     }
 }

@@ -395,4 +395,23 @@ fn a_pair_cell_runs_the_invoker_against_the_core() {
         .map(|d| d["role"].as_str().unwrap())
         .collect();
     assert_eq!(roles, ["core", "invoker"], "both systems are described");
+    // The harness sat between them as a TCP relay (127.0.0.1 is loopback): the sessions of
+    // the onboarding and the two offboardings, as TLS showed them in clear.
+    let notes: Vec<&str> = report["results"][2]["evidence"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.as_str())
+        .filter(|n| n.starts_with("relay: "))
+        .collect();
+    assert!(
+        notes.len() >= 3,
+        "a session per invocation at least: {notes:?}"
+    );
+    for n in &notes {
+        assert!(
+            n.contains("the invoker offered TLS 1.3") && n.contains("the core chose TLS 1.3"),
+            "{n}"
+        );
+    }
 }

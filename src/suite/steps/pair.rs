@@ -50,6 +50,7 @@ async fn run_pair(w: &mut SuiteWorld, offboard: bool) -> StepResult {
     for (i, o) in run.offboards.iter().enumerate() {
         notes.push(invocation(&format!("offboarding {}", i + 1), o));
     }
+    notes.extend(run.relay_notes());
     w.evidence.notes.extend(notes);
     w.on_pair = Some(run);
     Ok(())
