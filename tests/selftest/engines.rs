@@ -337,3 +337,195 @@ fn the_actions_example_is_a_valid_workflow_and_the_kubernetes_example_an_indexed
     );
     assert_eq!(String::from_utf8_lossy(&parsed.stdout).trim(), "4");
 }
+
+/// Removes the images a test built, however it ends.
+struct Images(Vec<String>);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .arg("rmi")
+            .arg("-f")
+            .args(&self.0)
+            .output();
+    }
+}
+
+fn docker(args: &[&str]) -> std::process::Output {
+    Command::new("docker")
+        .args(args)
+        // The classic builder: Debian's daemon has no BuildKit front end for a newer client.
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .expect("the docker client runs")
+}
+
+/// The container image (`Dockerfile`) builds and runs the Kubernetes example's Indexed Job as
+/// written: one container per completion index with the example's own args and
+/// examples/matrix.toml mounted where its ConfigMap goes, then the merge Job's container. With
+/// no registry, the base is imported (`docker import`) from this machine's /bin/sh and the
+/// libraries the binary links: the Dockerfile's `BASE` build argument.
+#[test]
+#[ignore = "needs a Docker daemon (Debian's docker.io), which .ci/run installs and starts"]
+fn the_container_image_runs_the_kubernetes_example_as_an_indexed_job_would() {
+    let info = docker(&["info", "--format", "{{.ServerVersion}}"]);
+    assert!(
+        info.status.success(),
+        "no Docker daemon (DOCKER_HOST={:?}): {}",
+        std::env::var("DOCKER_HOST"),
+        String::from_utf8_lossy(&info.stderr)
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let w = work.path();
+    let tag = format!("capif-conformance-selftest-{}", std::process::id());
+    let base = format!("{tag}-base");
+    let _images = Images(vec![tag.clone(), base.clone()]);
+    // The base: /bin/sh, and what it and the binary load.
+    let rootfs = w.join("rootfs");
+    let ldd = Command::new("ldd")
+        .arg(BIN)
+        .arg("/bin/sh")
+        .output()
+        .unwrap();
+    let mut files: Vec<String> = String::from_utf8_lossy(&ldd.stdout)
+        .split_whitespace()
+        // Not the "file:" headers ldd prints for each of several files.
+        .filter(|f| f.starts_with('/') && !f.ends_with(':'))
+        .map(str::to_string)
+        .collect();
+    files.push("/bin/sh".into());
+    for f in &files {
+        let to = rootfs.join(f.trim_start_matches('/'));
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(f, &to).unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+    std::fs::create_dir_all(rootfs.join("tmp")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(rootfs.join("tmp"), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let tar = w.join("base.tar");
+    let packed = Command::new("tar")
+        .arg("-C")
+        .arg(&rootfs)
+        .arg("-cf")
+        .arg(&tar)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(packed.success());
+    let imported = docker(&["import", tar.to_str().unwrap(), &base]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    // The build context is the binary alone, as the Dockerfile's comment says.
+    let context = w.join("context");
+    std::fs::create_dir_all(&context).unwrap();
+    std::fs::copy(BIN, context.join("capif-conformance")).unwrap();
+    let built = docker(&[
+        "build",
+        "--build-arg",
+        &format!("BASE={base}"),
+        "-t",
+        &tag,
+        "-f",
+        root.join("Dockerfile").to_str().unwrap(),
+        context.to_str().unwrap(),
+    ]);
+    assert!(
+        built.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&built.stdout),
+        String::from_utf8_lossy(&built.stderr)
+    );
+    // The example's args, checked against the manifest so the two cannot drift apart.
+    let manifest =
+        std::fs::read_to_string(root.join("examples/kubernetes/matrix-job.yaml")).unwrap();
+    let cell_args = [
+        "run",
+        "--matrix",
+        "/matrix/matrix.toml",
+        "--out",
+        "/results/cells",
+    ];
+    let merge_args = [
+        "merge",
+        "/results/cells",
+        "--out",
+        "/results/merged",
+        "--matrix",
+        "/matrix/matrix.toml",
+    ];
+    for args in [&cell_args[..], &merge_args[..]] {
+        let line = format!("args: [\"{}\"]", args.join("\", \""));
+        assert!(manifest.contains(&line), "the manifest has {line}");
+    }
+    let matrix_dir = w.join("matrix");
+    std::fs::create_dir_all(&matrix_dir).unwrap();
+    std::fs::copy(
+        root.join("examples/matrix.toml"),
+        matrix_dir.join("matrix.toml"),
+    )
+    .unwrap();
+    let results = w.join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    let mounts = [
+        format!("{}:/matrix:ro", matrix_dir.display()),
+        format!("{}:/results", results.display()),
+    ];
+    let run = |env: &[String], args: &[&str]| {
+        let mut all = vec!["run", "--rm", "--network", "none"];
+        for m in &mounts {
+            all.extend(["-v", m]);
+        }
+        for e in env {
+            all.extend(["-e", e]);
+        }
+        all.push(&tag);
+        all.extend(args);
+        docker(&all)
+    };
+    for index in 0..3 {
+        let o = run(&[format!("JOB_COMPLETION_INDEX={index}")], &cell_args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "completion index {index}:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = run(&[], &merge_args);
+    let said = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "merge:\n{said}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(said.contains("3 cells merged"), "{said}");
+    let m: serde_json::Value =
+        crate::support::read_valid(&results.join("merged/matrix.json"), "matrix");
+    assert_eq!(
+        crate::support::cell_names(&m),
+        [
+            "core-reference",
+            "invoker-reference",
+            "pair-reference+reference"
+        ]
+    );
+    // Adapter commands are shell commands: the image has a shell.
+    let sh = docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--entrypoint",
+        "/bin/sh",
+        &tag,
+        "-c",
+        "echo adapters run",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&sh.stdout).trim(), "adapters run");
+}
