@@ -131,6 +131,36 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Property-based robustness of a core: generated onboarding requests (mutations of the
+    /// valid one), each judged against the model's class of it (CCF-FUZZ-01..03); a failing
+    /// case is shrunk, each step a real request, and written as a replayable request. Without
+    /// --config: the embedded reference core. README "Property-based robustness"
+    Fuzz {
+        /// Which role: only `core` so far.
+        #[arg(long, default_value = "core")]
+        sut: String,
+        /// SUT configuration with a [core] section.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Cases to generate (shrink steps come on top).
+        #[arg(long, default_value_t = 200)]
+        cases: u32,
+        /// Stop generating after this long (e.g. 60s, 5m).
+        #[arg(long, default_value = "60s", value_name = "DURATION")]
+        time_budget: String,
+        /// The seed: the same seed gives the same cases.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// At most this many requests per second.
+        #[arg(long, value_name = "PER_SECOND")]
+        rate: Option<f64>,
+        /// Write fuzz.json and the finding's finding.http and finding.curl.sh here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Send a finding.http again (with a fresh valid credential) and judge the answer.
+        #[arg(long, value_name = "FILE")]
+        replay: Option<PathBuf>,
+    },
     /// List the test purposes: id, severity, branch, title, spec references, applicability.
     List {
         /// Only these test purposes (e.g. INV-TD-03); each is shown with where it lives: its
@@ -621,6 +651,44 @@ async fn run(cli: Cli) -> i32 {
                 shard,
                 start_at,
                 out,
+            })
+            .await
+        }
+        Command::Fuzz {
+            sut,
+            config,
+            cases,
+            time_budget,
+            seed,
+            rate,
+            out,
+            replay,
+        } => {
+            if sut != "core" {
+                eprintln!("error: --sut {sut:?}: fuzz tests a core so far (--sut core); the invoker side is not built yet");
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+            let Some(time_budget) = capif_conformance::sut::parse_duration(&time_budget) else {
+                eprintln!(
+                    "error: --time-budget {time_budget:?}: give a duration such as 60s or 5m"
+                );
+                return exit_codes::USAGE_OR_HARNESS;
+            };
+            if rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
+                eprintln!("error: --rate must be a positive number of requests per second");
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+            console::fuzz(console::FuzzArgs {
+                config,
+                options: capif_conformance::fuzz::FuzzOptions {
+                    cases,
+                    seed,
+                    time_budget,
+                    rate,
+                    ..Default::default()
+                },
+                out,
+                replay,
             })
             .await
         }

@@ -15,6 +15,7 @@ pub mod checks;
 pub mod evidence;
 pub mod exit_codes;
 pub mod fsutil;
+pub mod fuzz;
 pub mod load;
 pub mod matrix;
 pub mod model;

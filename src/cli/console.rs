@@ -307,6 +307,47 @@ fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
     v
 }
 
+/// The core `load` and `fuzz` drive: the `[core]` of `config`, or the embedded reference core
+/// (returned to be kept running). Err: the exit code, the error printed.
+async fn core_under_test(
+    config: Option<&std::path::Path>,
+    command: &str,
+) -> Result<
+    (
+        capif_conformance::sut::CoreTarget,
+        Option<capif_conformance::run::EmbeddedCore>,
+    ),
+    i32,
+> {
+    use capif_conformance::run::EmbeddedCore;
+    use capif_conformance::sut::{CoreTarget, SutConfig};
+    match config {
+        Some(path) => match SutConfig::load(path) {
+            Ok(cfg) => match &cfg.core {
+                Some(core) => Ok((CoreTarget::from_config(core, cfg.timeouts), None)),
+                None => {
+                    eprintln!(
+                        "error: {} has no [core] section; {command} tests a CAPIF core",
+                        path.display()
+                    );
+                    Err(exit_codes::USAGE_OR_HARNESS)
+                }
+            },
+            Err(e) => {
+                eprintln!("error: {e}");
+                Err(exit_codes::USAGE_OR_HARNESS)
+            }
+        },
+        None => match EmbeddedCore::start(Default::default()).await {
+            Ok(e) => Ok((e.target.clone(), Some(e))),
+            Err(e) => {
+                eprintln!("error: cannot start the embedded reference core: {e}");
+                Err(exit_codes::USAGE_OR_HARNESS)
+            }
+        },
+    }
+}
+
 /// What `load` was asked for.
 pub struct LoadArgs {
     /// The SUT configuration (None: the embedded reference core).
@@ -332,8 +373,6 @@ pub struct LoadArgs {
 /// Long by design: the console output of a load run, line by line.
 pub async fn load(args: LoadArgs) -> i32 {
     use capif_conformance::load::{run_load, ShardInfo};
-    use capif_conformance::run::EmbeddedCore;
-    use capif_conformance::sut::{CoreTarget, SutConfig};
     use std::io::IsTerminal;
 
     let LoadArgs {
@@ -369,35 +408,9 @@ pub async fn load(args: LoadArgs) -> i32 {
             return exit_codes::USAGE_OR_HARNESS;
         }
     }
-    let mut embedded = None;
-    let target = match config {
-        Some(path) => match SutConfig::load(&path) {
-            Ok(cfg) => match &cfg.core {
-                Some(core) => CoreTarget::from_config(core, cfg.timeouts),
-                None => {
-                    eprintln!(
-                        "error: {} has no [core] section; load tests a CAPIF core",
-                        path.display()
-                    );
-                    return exit_codes::USAGE_OR_HARNESS;
-                }
-            },
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit_codes::USAGE_OR_HARNESS;
-            }
-        },
-        None => match EmbeddedCore::start(Default::default()).await {
-            Ok(e) => {
-                let t = e.target.clone();
-                embedded = Some(e);
-                t
-            }
-            Err(e) => {
-                eprintln!("error: cannot start the embedded reference core: {e}");
-                return exit_codes::USAGE_OR_HARNESS;
-            }
-        },
+    let (target, embedded) = match core_under_test(config.as_deref(), "load").await {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let tty = std::io::stderr().is_terminal() && !json;
     let progress = move |n: usize, total: usize| {
@@ -574,4 +587,203 @@ mod tests {
         );
         assert!(out.contains("\\u{1b}") && out.contains("\\n"), "{out:?}");
     }
+}
+
+/// What `fuzz` was asked for.
+pub struct FuzzArgs {
+    /// The SUT configuration (None: the embedded reference core).
+    pub config: Option<std::path::PathBuf>,
+    /// How the campaign runs.
+    pub options: capif_conformance::fuzz::FuzzOptions,
+    /// Where to write fuzz.json and the finding's replay files.
+    pub out: Option<std::path::PathBuf>,
+    /// Send this `.http` file again instead of a campaign.
+    pub replay: Option<std::path::PathBuf>,
+}
+
+/// `fuzz`: a campaign of generated onboarding requests against a core (or one replayed), its
+/// finding shrunk and written as a replayable request. Exit 1 on a finding or a core that no
+/// longer onboards afterwards, 2 on a usage or harness error, 0 otherwise.
+pub async fn fuzz(args: FuzzArgs) -> i32 {
+    use capif_conformance::fuzz;
+    let (target, embedded) = match core_under_test(args.config.as_deref(), "fuzz").await {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let url = fuzz::onboarding_url(&target);
+    let code = if let Some(file) = &args.replay {
+        let request = match std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| fuzz::parse_http_file(&t))
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: --replay {}: {e}", file.display());
+                return exit_codes::USAGE_OR_HARNESS;
+            }
+        };
+        let expect = request.expect();
+        println!(
+            "replaying {} against {url} (the model: {expect:?})",
+            file.display()
+        );
+        let attempt = target
+            .onboard(
+                &capif_conformance::sut::CredentialChoice::Valid,
+                capif_conformance::sut::RequestBody::Raw {
+                    content_type: request.content_type.clone(),
+                    bytes: serde_json::to_vec(&request.body).expect("a Value serializes"),
+                },
+            )
+            .await;
+        match attempt {
+            Err(e) => {
+                eprintln!("error: cannot obtain a valid onboarding credential: {e}");
+                exit_codes::USAGE_OR_HARNESS
+            }
+            Ok(a) => match fuzz::judge(
+                &expect,
+                a.response.as_ref(),
+                a.error.map(|e| e.to_string()),
+                &target,
+            ) {
+                None => {
+                    println!("the answer keeps every property: the finding does not reproduce");
+                    0
+                }
+                Some((p, why)) => {
+                    println!("{} ({}): {}", p.id(), p.title(), untrusted_line(&why));
+                    1
+                }
+            },
+        }
+    } else {
+        let opts = args.options.clone();
+        println!(
+            "fuzz: up to {} generated onboarding requests (seed {}, budget {:?}) against {url}",
+            opts.cases, opts.seed, opts.time_budget
+        );
+        let handle = tokio::runtime::Handle::current();
+        let shared = std::sync::Arc::new(target.clone());
+        let campaign =
+            match tokio::task::spawn_blocking(move || fuzz::run_campaign(handle, shared, &opts))
+                .await
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: the campaign stopped: {e}");
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            };
+        let rate = campaign.sent as f64 / campaign.elapsed.as_secs_f64().max(0.001);
+        println!(
+            "{} case(s) and {} shrink step(s) sent in {:.1} s ({rate:.0} requests/s){}",
+            campaign.cases,
+            campaign.sent - campaign.cases,
+            campaign.elapsed.as_secs_f64(),
+            if campaign.budget_exhausted {
+                "; the time budget ended generation early"
+            } else if campaign.finding.is_some() {
+                "; generation stopped at the first failing case, then shrank it"
+            } else {
+                ""
+            }
+        );
+        let mut code = 0;
+        match &campaign.finding {
+            // Nothing unobserved passes.
+            None if campaign.cases == 0 => {
+                code = exit_codes::NOTHING_TESTED;
+                println!("no case was sent within the time budget: nothing was tested");
+            }
+            None => println!(
+                "no finding: every answer kept CCF-FUZZ-01, CCF-FUZZ-02 and CCF-FUZZ-03 (seed {})",
+                campaign.seed
+            ),
+            Some(f) => {
+                code = 1;
+                println!(
+                    "FINDING {} ({}; {}): {}",
+                    f.property.id(),
+                    f.property.title(),
+                    f.property.requirements().join(", "),
+                    untrusted_line(&f.reason)
+                );
+                println!(
+                    "  shrunk to {} change(s) from the valid base: {:?}",
+                    f.case.mutations.len(),
+                    f.case.mutations
+                );
+                println!("  replay: {}", fuzz::curl_command(&url, &f.request));
+            }
+        }
+        if let Err(why) = &campaign.still_healthy {
+            code = 1;
+            println!(
+                "the core no longer onboards a valid request after the campaign: {}",
+                untrusted_line(why)
+            );
+        }
+        println!(
+            "{} invoker(s) onboarded by the campaign stay onboarded (offboarding them is not built yet)",
+            campaign.onboarded.len()
+        );
+        if let Some(out) = &args.out {
+            let json = serde_json::json!({
+                "seed": campaign.seed,
+                "cases": campaign.cases,
+                "sent": campaign.sent,
+                "elapsed_ms": campaign.elapsed.as_millis() as u64,
+                "budget_exhausted": campaign.budget_exhausted,
+                "finding": campaign.finding.as_ref().map(|f| serde_json::json!({
+                    "test_purpose": f.property.id(),
+                    "property": f.property.title(),
+                    "requirements": f.property.requirements(),
+                    "reason": f.reason,
+                    "mutations": format!("{:?}", f.case.mutations),
+                    "replay": "finding.http",
+                })),
+                "still_healthy": campaign.still_healthy.as_ref().err(),
+                "onboarded": campaign.onboarded,
+            });
+            // The core's text is scrubbed of secrets like every report string.
+            let mut files = vec![(
+                "fuzz.json".to_string(),
+                capif_conformance::evidence::scrub(
+                    &serde_json::to_string_pretty(&json).expect("JSON"),
+                ),
+            )];
+            if let Some(f) = &campaign.finding {
+                files.push(("finding.http".into(), fuzz::http_file(&url, &f.request)));
+                files.push((
+                    "finding.curl.sh".into(),
+                    format!("#!/bin/sh\n{}\n", fuzz::curl_command(&url, &f.request)),
+                ));
+            }
+            for (name, text) in files {
+                let path = out.join(&name);
+                if let Err(e) = std::fs::create_dir_all(out).and_then(|_| {
+                    capif_conformance::fsutil::write_atomic(
+                        &path,
+                        text.as_bytes(),
+                        capif_conformance::fsutil::FileMode::Public,
+                    )
+                }) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            }
+            println!("written: {}", out.join("fuzz.json").display());
+        }
+        code
+    };
+    if let Some(e) = embedded {
+        e.core.shutdown().await;
+    }
+    code
+}
+
+/// A core's text on one console line, its control characters shown, never obeyed.
+fn untrusted_line(s: &str) -> String {
+    capif_conformance::untrusted::printable(s).into_owned()
 }

@@ -7,6 +7,7 @@ mod core_rejects;
 mod core_serves;
 mod core_suite;
 mod engines;
+mod fuzz;
 mod hostile;
 mod hostile_inputs;
 mod invoker_refuses;

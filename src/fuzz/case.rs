@@ -1,0 +1,349 @@
+//! One generated onboarding request: the valid base the positive control sends (a fresh key
+//! and identity per case) with up to three structured mutations, and the class the model
+//! expects of it. Benign values only: nothing that would harm a core misusing them (no
+//! control characters, no command that does anything, no huge bodies).
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// A member of APIInvokerEnrolmentDetails the mutations touch (TS 29.222 §8.4.5.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member {
+    /// `onboardingInformation` (required object).
+    OnboardingInformation,
+    /// `onboardingInformation.apiInvokerPublicKey` (required string).
+    PublicKey,
+    /// `notificationDestination` (required URI).
+    NotificationDestination,
+    /// `apiInvokerInformation` (optional free string).
+    InvokerInformation,
+    /// `supportedFeatures` (optional hex string).
+    SupportedFeatures,
+    /// `requestTestNotification` (optional boolean).
+    RequestTestNotification,
+}
+
+impl Member {
+    const ALL: [Member; 6] = [
+        Member::OnboardingInformation,
+        Member::PublicKey,
+        Member::NotificationDestination,
+        Member::InvokerInformation,
+        Member::SupportedFeatures,
+        Member::RequestTestNotification,
+    ];
+
+    /// Its JSON pointer.
+    pub fn pointer(self) -> &'static str {
+        match self {
+            Member::OnboardingInformation => "/onboardingInformation",
+            Member::PublicKey => "/onboardingInformation/apiInvokerPublicKey",
+            Member::NotificationDestination => "/notificationDestination",
+            Member::InvokerInformation => "/apiInvokerInformation",
+            Member::SupportedFeatures => "/supportedFeatures",
+            Member::RequestTestNotification => "/requestTestNotification",
+        }
+    }
+}
+
+/// A JSON type to put where another is expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `true`.
+    Bool,
+    /// `1`.
+    Number,
+    /// `[]`.
+    Array,
+    /// `{}`.
+    Object,
+    /// `""`.
+    EmptyString,
+}
+
+impl Kind {
+    fn value(self) -> Value {
+        match self {
+            Kind::Null => Value::Null,
+            Kind::Bool => Value::Bool(true),
+            Kind::Number => Value::from(1),
+            Kind::Array => Value::Array(Vec::new()),
+            Kind::Object => Value::Object(Default::default()),
+            Kind::EmptyString => Value::from(""),
+        }
+    }
+}
+
+/// One change to the valid base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// The member is absent.
+    Remove(Member),
+    /// The member holds another JSON type.
+    Retype(Member, Kind),
+    /// `text` inserted into apiInvokerInformation at character `at` (modulo its length):
+    /// spaces, quotes, shell and URL metacharacters, non-ASCII.
+    InsertText {
+        /// Where (modulo the length).
+        at: usize,
+        /// What.
+        text: String,
+    },
+    /// supportedFeatures holds this string.
+    Features(String),
+    /// notificationDestination holds this string.
+    Destination(String),
+    /// An extra member the schema does not name (APIInvokerEnrolmentDetails allows them).
+    Extra(String),
+    /// The request's Content-Type (None: no header).
+    ContentType(Option<String>),
+}
+
+/// A generated case: the mutations applied in order to the valid base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// What differs from the valid base.
+    pub mutations: Vec<Mutation>,
+}
+
+/// A case applied to a base: the body and the Content-Type to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concrete {
+    /// The JSON body.
+    pub body: Value,
+    /// The Content-Type header (None: absent).
+    pub content_type: Option<String>,
+}
+
+/// What the model expects of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// A valid request: 201 Created (202 for a core onboarding asynchronously).
+    Valid,
+    /// An invalid one: a 4xx ProblemDetails, for these reasons (the model's words).
+    Invalid(Vec<String>),
+}
+
+impl Case {
+    /// The base with the mutations applied.
+    pub fn apply(&self, base: &Value) -> Concrete {
+        let mut body = base.clone();
+        let mut content_type = Some("application/json".to_string());
+        for m in &self.mutations {
+            match m {
+                Mutation::Remove(member) => {
+                    remove(&mut body, member.pointer());
+                }
+                Mutation::Retype(member, kind) => set(&mut body, member.pointer(), kind.value()),
+                Mutation::InsertText { at, text } => {
+                    let p = Member::InvokerInformation.pointer();
+                    let old = body
+                        .pointer(p)
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let chars: Vec<char> = old.chars().collect();
+                    let at = if chars.is_empty() {
+                        0
+                    } else {
+                        at % (chars.len() + 1)
+                    };
+                    let mut new: String = chars[..at].iter().collect();
+                    new.push_str(text);
+                    new.extend(&chars[at..]);
+                    set(&mut body, p, Value::from(new));
+                }
+                Mutation::Features(s) => set(
+                    &mut body,
+                    Member::SupportedFeatures.pointer(),
+                    Value::from(s.as_str()),
+                ),
+                Mutation::Destination(s) => set(
+                    &mut body,
+                    Member::NotificationDestination.pointer(),
+                    Value::from(s.as_str()),
+                ),
+                Mutation::Extra(name) => {
+                    if let Some(o) = body.as_object_mut() {
+                        o.insert(name.clone(), Value::from("capif-conformance"));
+                    }
+                }
+                Mutation::ContentType(ct) => content_type = ct.clone(),
+            }
+        }
+        Concrete { body, content_type }
+    }
+}
+
+impl Concrete {
+    /// The class the model gives it: the body by TS 29.222's APIInvokerEnrolmentDetails
+    /// (`model::validate`), the media type by the onboarding decision.
+    pub fn expect(&self) -> Expect {
+        let mut reasons: Vec<String> = crate::model::validate_enrolment_post(&self.body)
+            .into_iter()
+            .map(|p| format!("{}: {}", p.param, p.reason.unwrap_or_default()))
+            .collect();
+        let rules = crate::peers::core::decision::Rules::strict(&[]);
+        if let Err(r) =
+            crate::peers::core::decision::check_media_type(self.content_type.as_deref(), &rules)
+        {
+            reasons.push(r.detail);
+        }
+        if reasons.is_empty() {
+            Expect::Valid
+        } else {
+            Expect::Invalid(reasons)
+        }
+    }
+}
+
+fn remove(body: &mut Value, pointer: &str) {
+    let (parent, name) = pointer.rsplit_once('/').expect("a pointer");
+    if let Some(Value::Object(o)) = body.pointer_mut(parent) {
+        o.remove(name);
+    }
+}
+
+fn set(body: &mut Value, pointer: &str, value: Value) {
+    let (parent, name) = pointer.rsplit_once('/').expect("a pointer");
+    if let Some(Value::Object(o)) = body.pointer_mut(parent) {
+        o.insert(name.to_string(), value);
+    }
+}
+
+/// Free text a real core has choked on: spaces, quotes, shell and URL metacharacters,
+/// non-ASCII, a long run; short, so that shrinking reaches one character.
+fn free_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just(" ".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just(";".to_string()),
+        Just("|".to_string()),
+        Just("&".to_string()),
+        Just("$".to_string()),
+        Just("`".to_string()),
+        Just("<".to_string()),
+        Just("%20".to_string()),
+        Just("\\".to_string()),
+        Just("é".to_string()),
+        Just("✓".to_string()),
+        Just("日本".to_string()),
+        Just("a".repeat(1024)),
+    ];
+    proptest::collection::vec(piece, 1..4).prop_map(|v| v.concat())
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let member = proptest::sample::select(Member::ALL.to_vec());
+    let kind = proptest::sample::select(vec![
+        Kind::Null,
+        Kind::Bool,
+        Kind::Number,
+        Kind::Array,
+        Kind::Object,
+        Kind::EmptyString,
+    ]);
+    prop_oneof![
+        member.clone().prop_map(Mutation::Remove),
+        (member, kind).prop_map(|(m, k)| Mutation::Retype(m, k)),
+        (0usize..64, free_text()).prop_map(|(at, text)| Mutation::InsertText { at, text }),
+        proptest::sample::select(vec!["", "1", "0F", "ff", "g", "0x1", " 1", "١"])
+            .prop_map(|s| Mutation::Features(s.to_string())),
+        proptest::sample::select(vec![
+            "https://api-invoker.invalid/capif/notifications?x=1",
+            "http://api-invoker.invalid/cb",
+            "not a uri",
+            "",
+            "/relative/path",
+            "https://[::1]:8443/cb",
+        ])
+        .prop_map(|s| Mutation::Destination(s.to_string())),
+        proptest::sample::select(vec!["vendorExtension", "x-capif-conformance", "ÿ"])
+            .prop_map(|s| Mutation::Extra(s.to_string())),
+        proptest::sample::select(vec![
+            None,
+            Some("application/json; charset=utf-8"),
+            Some("APPLICATION/JSON"),
+            Some("text/plain"),
+            Some("application/problem+json"),
+            Some("application/x-www-form-urlencoded"),
+        ])
+        .prop_map(|s| Mutation::ContentType(s.map(str::to_string))),
+    ]
+}
+
+/// Cases of zero to three mutations (zero: the valid base itself).
+pub fn cases() -> impl Strategy<Value = Case> {
+    proptest::collection::vec(mutation(), 0..4).prop_map(|mutations| Case { mutations })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Value {
+        crate::pki::enrolment_request(
+            "-----BEGIN CERTIFICATE REQUEST-----x",
+            "capif-conformance-1",
+        )
+    }
+
+    fn class(m: Vec<Mutation>) -> Expect {
+        Case { mutations: m }.apply(&base()).expect()
+    }
+
+    #[test]
+    fn the_classification_follows_the_model() {
+        assert_eq!(class(vec![]), Expect::Valid);
+        for valid in [
+            Mutation::InsertText {
+                at: 3,
+                text: " \"'; |&$`<%20\\é✓日本".into(),
+            },
+            Mutation::Remove(Member::InvokerInformation),
+            Mutation::Remove(Member::SupportedFeatures),
+            Mutation::Features("0F".into()),
+            Mutation::Extra("vendorExtension".into()),
+            Mutation::ContentType(Some("application/json; charset=utf-8".into())),
+            Mutation::ContentType(Some("APPLICATION/JSON".into())),
+            Mutation::Destination("https://[::1]:8443/cb".into()),
+        ] {
+            assert_eq!(class(vec![valid.clone()]), Expect::Valid, "{valid:?}");
+        }
+        for invalid in [
+            Mutation::Remove(Member::OnboardingInformation),
+            Mutation::Remove(Member::PublicKey),
+            Mutation::Remove(Member::NotificationDestination),
+            Mutation::Retype(Member::InvokerInformation, Kind::Number),
+            Mutation::Retype(Member::RequestTestNotification, Kind::EmptyString),
+            Mutation::Retype(Member::OnboardingInformation, Kind::Array),
+            Mutation::Features("g".into()),
+            Mutation::Destination("not a uri".into()),
+            Mutation::ContentType(Some("text/plain".into())),
+            Mutation::ContentType(None),
+        ] {
+            assert!(
+                matches!(class(vec![invalid.clone()]), Expect::Invalid(r) if !r.is_empty()),
+                "{invalid:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn inserted_text_changes_only_the_free_text_member() {
+        let c = Case {
+            mutations: vec![Mutation::InsertText {
+                at: 19,
+                text: " ".into(),
+            }],
+        }
+        .apply(&base());
+        assert_eq!(c.body["apiInvokerInformation"], "capif-conformance-1 ");
+        let mut without = c.body.clone();
+        without["apiInvokerInformation"] = base()["apiInvokerInformation"].clone();
+        assert_eq!(without, base());
+    }
+}

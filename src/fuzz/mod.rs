@@ -1,0 +1,553 @@
+//! Property-based robustness of a core under test (issue 29, the core side): proptest generates
+//! onboarding requests from the valid base by structured mutation ([`case`]), the model
+//! classifies each (valid, or invalid and why), and every answer is judged against that class.
+//! A failing case is shrunk by proptest, each shrink step a real request, to the smallest
+//! change that still fails; the finding names the property broken, its test purpose and
+//! requirement, the seed, and a replayable request.
+//!
+//! The properties, a test purpose each:
+//! - `CCF-FUZZ-03`: every request gets an answer, and never a 5xx (checked first);
+//! - `CCF-FUZZ-01`: a valid request is onboarded: 201 Created (202 for a core onboarding
+//!   asynchronously) with a Location and an APIInvokerEnrolmentDetails;
+//! - `CCF-FUZZ-02`: an invalid request is refused with a 4xx ProblemDetails.
+
+pub mod case;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use serde::Serialize;
+
+use crate::checks::{self, Check};
+use crate::pki::{enrolment_request, InvokerKey};
+use crate::sut::{CoreTarget, CredentialChoice, RequestBody};
+use case::{Case, Concrete, Expect};
+
+/// How a campaign runs.
+#[derive(Debug, Clone)]
+pub struct FuzzOptions {
+    /// Cases to generate (shrink steps come on top).
+    pub cases: u32,
+    /// The seed: the same seed gives the same cases.
+    pub seed: u64,
+    /// Stop generating after this long (the cases sent so far are the campaign).
+    pub time_budget: Duration,
+    /// At most this many requests per second (None: as fast as the core answers).
+    pub rate: Option<f64>,
+    /// Shrink steps at most (each is a real request).
+    pub max_shrink_steps: u32,
+}
+
+impl Default for FuzzOptions {
+    fn default() -> Self {
+        Self {
+            cases: 200,
+            seed: 0,
+            time_budget: Duration::from_secs(60),
+            rate: None,
+            max_shrink_steps: 64,
+        }
+    }
+}
+
+/// A property a core's answers must keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Property {
+    /// CCF-FUZZ-01.
+    ValidIsOnboarded,
+    /// CCF-FUZZ-02.
+    InvalidIsRefused,
+    /// CCF-FUZZ-03.
+    AlwaysAnswersNever5xx,
+}
+
+impl Property {
+    /// Its test purpose id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Property::ValidIsOnboarded => "CCF-FUZZ-01",
+            Property::InvalidIsRefused => "CCF-FUZZ-02",
+            Property::AlwaysAnswersNever5xx => "CCF-FUZZ-03",
+        }
+    }
+
+    /// What it says.
+    pub fn title(self) -> &'static str {
+        match self {
+            Property::ValidIsOnboarded => "a valid request is answered as valid (201 Created, Location, APIInvokerEnrolmentDetails)",
+            Property::InvalidIsRefused => "an invalid request is refused with a 4xx ProblemDetails and onboards nothing",
+            Property::AlwaysAnswersNever5xx => "every request is answered, and never with a 5xx",
+        }
+    }
+
+    /// The requirement ids it rests on (the project's copy of requirements.toml).
+    pub fn requirements(self) -> &'static [&'static str] {
+        match self {
+            Property::ValidIsOnboarded => &["33122-B.1-validate", "29222-openapi-201"],
+            Property::InvalidIsRefused => &["29222-openapi-enrolment-required", "29222-7.7-errors"],
+            Property::AlwaysAnswersNever5xx => &["33122-B.1-validate", "29222-7.7-errors"],
+        }
+    }
+}
+
+/// What the core answered one request, as far as the judgement needs it.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The status (None: no answer).
+    pub status: Option<u16>,
+    /// One line: status, media type and the start of the body, or why there was no answer.
+    pub summary: String,
+    /// The Location of a 201, when there was one.
+    pub location: Option<String>,
+}
+
+/// The judgement of one answer: None when it keeps every property.
+pub fn judge(
+    expect: &Expect,
+    resp: Option<&crate::net::HttpResponse>,
+    error: Option<String>,
+    target: &CoreTarget,
+) -> Option<(Property, String)> {
+    let Some(resp) = resp else {
+        return Some((
+            Property::AlwaysAnswersNever5xx,
+            format!(
+                "no answer: {}",
+                error.unwrap_or_else(|| "the exchange failed".into())
+            ),
+        ));
+    };
+    if resp.status >= 500 {
+        return Some((
+            Property::AlwaysAnswersNever5xx,
+            format!("answered {}", checks::describe(resp)),
+        ));
+    }
+    let failed = |p: Property, c: Check| match c {
+        Check::Pass(_) => None,
+        other => Some((p, other.reason().to_string())),
+    };
+    match expect {
+        Expect::Valid => failed(
+            Property::ValidIsOnboarded,
+            checks::created(resp, target.capabilities.asynchronous_onboarding),
+        )
+        .or_else(|| {
+            (resp.status == 201)
+                .then(|| {
+                    failed(
+                        Property::ValidIsOnboarded,
+                        checks::location(resp, &target.api_root(), &target.server_name),
+                    )
+                    .or_else(|| match checks::enrolment_details(resp) {
+                        Ok(_) => None,
+                        Err(c) => failed(Property::ValidIsOnboarded, c),
+                    })
+                })
+                .flatten()
+        }),
+        Expect::Invalid(why) => {
+            if !(400..500).contains(&resp.status) {
+                return Some((
+                    Property::InvalidIsRefused,
+                    format!(
+                        "an invalid request ({}) was answered {}",
+                        why.join("; "),
+                        checks::describe(resp)
+                    ),
+                ));
+            }
+            failed(Property::InvalidIsRefused, checks::problem_details(resp))
+        }
+    }
+}
+
+/// A finding: the smallest failing case found, and what it broke.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The property broken.
+    pub property: Property,
+    /// Why, for the smallest case.
+    pub reason: String,
+    /// The smallest case (its mutations from the valid base).
+    pub case: Case,
+    /// The request it was, as sent.
+    pub request: Concrete,
+}
+
+/// What a campaign did.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    /// The seed.
+    pub seed: u64,
+    /// Requests sent (generated cases and shrink steps).
+    pub sent: u64,
+    /// Generated cases sent (the rest were shrink steps).
+    pub cases: u64,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// The finding, if a property broke (proptest stops at the first and shrinks it).
+    pub finding: Option<Finding>,
+    /// Whether the time budget ended generation before `cases` were sent (a finding ends it
+    /// too, and is said as such).
+    pub budget_exhausted: bool,
+    /// The Locations of the invokers it onboarded (they stay onboarded: offboarding them is
+    /// not built yet).
+    pub onboarded: Vec<String>,
+    /// The positive control after the campaign: Ok, or why the core no longer onboards.
+    pub still_healthy: Result<(), String>,
+}
+
+struct Shared {
+    sent: u64,
+    cases: u64,
+    shrinking: bool,
+    last_failure: Option<(Case, Concrete, Property, String)>,
+    onboarded: Vec<String>,
+    last_send: Option<Instant>,
+}
+
+/// One request for `case`: a fresh key and identity, the case's body and Content-Type.
+async fn send(
+    target: &CoreTarget,
+    case: &Case,
+) -> (
+    Concrete,
+    Option<crate::net::HttpResponse>,
+    Option<String>,
+    Option<String>,
+) {
+    let who = target.identities.next();
+    let key = InvokerKey::generate(target.invoker_key);
+    let base = enrolment_request(
+        &key.public_key_field(target.invoker_key_format, &who),
+        &who.information,
+    );
+    let concrete = case.apply(&base);
+    let body = RequestBody::Raw {
+        content_type: concrete.content_type.clone(),
+        bytes: serde_json::to_vec(&concrete.body).expect("a Value serializes"),
+    };
+    match target.onboard(&CredentialChoice::Valid, body).await {
+        Ok(a) => {
+            let location = a
+                .response
+                .as_ref()
+                .filter(|r| r.status == 201)
+                .and_then(|r| r.header("Location").map(str::to_string));
+            (
+                concrete,
+                a.response,
+                a.error.map(|e| e.to_string()),
+                location,
+            )
+        }
+        Err(e) => (concrete, None, Some(format!("no credential: {e}")), None),
+    }
+}
+
+/// Run a campaign against `target` (blocking: proptest drives it; each case is a real
+/// request sent on `handle`'s runtime).
+pub fn run_campaign(
+    handle: tokio::runtime::Handle,
+    target: Arc<CoreTarget>,
+    opts: &FuzzOptions,
+) -> Campaign {
+    let started = Instant::now();
+    let config = Config {
+        cases: opts.cases,
+        max_shrink_iters: opts.max_shrink_steps,
+        max_shrink_time: 30_000,
+        failure_persistence: None,
+        // Past the time budget every case is rejected (never counted as a pass) until
+        // proptest gives up: the campaign is what was sent.
+        max_global_rejects: 10_000,
+        ..Config::default()
+    };
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&opts.seed.to_le_bytes());
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let shared = Mutex::new(Shared {
+        sent: 0,
+        cases: 0,
+        shrinking: false,
+        last_failure: None,
+        onboarded: Vec::new(),
+        last_send: None,
+    });
+    let mut budget_exhausted = false;
+    let result = runner.run(&case::cases(), |case| {
+        {
+            let mut s = shared.lock().expect("campaign state");
+            if !s.shrinking && started.elapsed() > opts.time_budget {
+                return Err(TestCaseError::reject("the time budget is spent"));
+            }
+            if let (Some(rate), Some(last)) = (opts.rate, s.last_send) {
+                let gap = Duration::from_secs_f64(1.0 / rate.max(0.001));
+                let since = last.elapsed();
+                if since < gap {
+                    std::thread::sleep(gap - since);
+                }
+            }
+            s.last_send = Some(Instant::now());
+        }
+        let (concrete, resp, error, location) = handle.block_on(send(&target, &case));
+        let verdict = judge(&concrete.expect(), resp.as_ref(), error, &target);
+        let mut s = shared.lock().expect("campaign state");
+        s.sent += 1;
+        if !s.shrinking {
+            s.cases += 1;
+        }
+        s.onboarded.extend(location);
+        match verdict {
+            None => Ok(()),
+            Some((property, reason)) => {
+                s.shrinking = true;
+                s.last_failure = Some((case.clone(), concrete, property, reason.clone()));
+                Err(TestCaseError::fail(reason))
+            }
+        }
+    });
+    let s = shared.into_inner().expect("campaign state");
+    let finding = match result {
+        Ok(()) => None,
+        Err(TestError::Abort(_)) => {
+            budget_exhausted = true;
+            None
+        }
+        Err(TestError::Fail(_, minimal)) => {
+            s.last_failure
+                .clone()
+                .map(|(case, request, property, reason)| {
+                    // The last failure seen is the minimal case when shrinking ended on it; when
+                    // the minimal case was seen earlier, say its own failure.
+                    if case == minimal {
+                        Finding {
+                            property,
+                            reason,
+                            case,
+                            request,
+                        }
+                    } else {
+                        let (request, resp, error, _) = handle.block_on(send(&target, &minimal));
+                        let (property, reason) =
+                            judge(&request.expect(), resp.as_ref(), error, &target).unwrap_or((
+                                property,
+                                format!("{reason} (did not fail again when resent)"),
+                            ));
+                        Finding {
+                            property,
+                            reason,
+                            case: minimal,
+                            request,
+                        }
+                    }
+                })
+        }
+    };
+    let (_, resp, error, location) = handle.block_on(send(&target, &Case { mutations: vec![] }));
+    let still_healthy = match judge(&Expect::Valid, resp.as_ref(), error, &target) {
+        None => Ok(()),
+        Some((_, why)) => Err(why),
+    };
+    let mut onboarded = s.onboarded;
+    onboarded.extend(location);
+    Campaign {
+        seed: opts.seed,
+        sent: s.sent,
+        cases: s.cases,
+        elapsed: started.elapsed(),
+        finding,
+        budget_exhausted,
+        onboarded,
+        still_healthy,
+    }
+}
+
+/// Where onboarding requests go: the core's URL and the onboarding path.
+pub fn onboarding_url(target: &CoreTarget) -> String {
+    let mut url = target.url.clone();
+    url.set_path(&target.onboarding_target());
+    url.to_string()
+}
+
+/// The request of a finding as an `.http` file (the credential a placeholder): what
+/// `fuzz --replay` sends again, and what an HTTP client in an editor runs.
+pub fn http_file(url: &str, request: &Concrete) -> String {
+    let mut out = format!("POST {url}\n");
+    out.push_str("Authorization: Bearer {{CREDENTIAL}}\n");
+    if let Some(ct) = &request.content_type {
+        out.push_str(&format!("Content-Type: {ct}\n"));
+    }
+    out.push('\n');
+    out.push_str(&serde_json::to_string_pretty(&request.body).expect("a Value serializes"));
+    out.push('\n');
+    out
+}
+
+/// The same request as a curl command (the credential from `$CREDENTIAL`).
+pub fn curl_command(url: &str, request: &Concrete) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let mut cmd = format!(
+        "curl --cacert ca.pem -H \"Authorization: Bearer $CREDENTIAL\" -X POST {}",
+        quote(url)
+    );
+    if let Some(ct) = &request.content_type {
+        cmd.push_str(&format!(" -H {}", quote(&format!("Content-Type: {ct}"))));
+    }
+    cmd.push_str(&format!(
+        " --data-binary {}",
+        quote(&serde_json::to_string(&request.body).expect("a Value serializes"))
+    ));
+    cmd
+}
+
+/// Read an `.http` file written by [`http_file`]: its Content-Type and body.
+pub fn parse_http_file(text: &str) -> Result<Concrete, String> {
+    let (head, body) = text
+        .split_once("\n\n")
+        .ok_or("no blank line between the headers and the body")?;
+    let mut lines = head.lines();
+    let first = lines.next().unwrap_or_default();
+    if !first.starts_with("POST ") {
+        return Err(format!(
+            "the first line must be `POST <url>`, got {first:?}"
+        ));
+    }
+    let content_type = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.trim().to_string());
+    let body =
+        serde_json::from_str(body.trim()).map_err(|e| format!("the body is not JSON: {e}"))?;
+    Ok(Concrete { body, content_type })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::peers::faults::{CoreFault, Faults};
+    use crate::run::EmbeddedCore;
+
+    async fn campaign_against(faults: &[CoreFault], cases: u32, seed: u64) -> Campaign {
+        let core = EmbeddedCore::start_faulty(
+            Default::default(),
+            Faults(faults.iter().copied().collect()),
+        )
+        .await
+        .unwrap();
+        let target = Arc::new(core.target.clone());
+        let opts = FuzzOptions {
+            cases,
+            seed,
+            ..Default::default()
+        };
+        let handle = tokio::runtime::Handle::current();
+        let c = tokio::task::spawn_blocking(move || run_campaign(handle, target, &opts))
+            .await
+            .unwrap();
+        core.core.shutdown().await;
+        c
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_reference_core_keeps_every_property() {
+        let c = campaign_against(&[], 60, 7).await;
+        assert!(c.finding.is_none(), "{:?}", c.finding);
+        assert_eq!((c.cases, c.sent), (60, 60));
+        assert_eq!(c.still_healthy, Ok(()));
+        assert!(
+            !c.onboarded.is_empty(),
+            "valid cases were generated and onboarded"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_spent_budget_sends_nothing_and_says_so() {
+        let core = EmbeddedCore::start(Default::default()).await.unwrap();
+        let target = Arc::new(core.target.clone());
+        let opts = FuzzOptions {
+            time_budget: Duration::ZERO,
+            ..Default::default()
+        };
+        let handle = tokio::runtime::Handle::current();
+        let c = tokio::task::spawn_blocking(move || run_campaign(handle, target, &opts))
+            .await
+            .unwrap();
+        assert_eq!((c.cases, c.budget_exhausted), (0, true));
+        assert!(c.finding.is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_500_on_a_space_is_shrunk_to_one_inserted_character() {
+        let c = campaign_against(&[CoreFault::FreeText500], 200, 1).await;
+        let f = c.finding.expect("the free-text-500 fault is found");
+        assert_eq!(f.property, Property::AlwaysAnswersNever5xx, "{}", f.reason);
+        assert_eq!(
+            f.case.mutations.len(),
+            1,
+            "one mutation is all it takes: {:?}",
+            f.case
+        );
+        match &f.case.mutations[0] {
+            case::Mutation::InsertText { text, .. } => assert_eq!(text, " "),
+            other => panic!("shrunk to {other:?}"),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn errors_as_html_are_shrunk_to_one_invalid_change() {
+        let c = campaign_against(&[CoreFault::ErrorAsHtml], 200, 2).await;
+        let f = c.finding.expect("the error-as-html fault is found");
+        assert_eq!(f.property, Property::InvalidIsRefused, "{}", f.reason);
+        assert_eq!(f.case.mutations.len(), 1, "{:?}", f.case);
+        assert!(matches!(f.request.expect(), Expect::Invalid(_)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_core_ignoring_the_content_type_is_shrunk_to_that_header() {
+        let c = campaign_against(&[CoreFault::IgnoreContentType], 200, 3).await;
+        let f = c.finding.expect("the ignore-content-type fault is found");
+        assert_eq!(f.property, Property::InvalidIsRefused, "{}", f.reason);
+        assert!(
+            matches!(
+                f.case.mutations.as_slice(),
+                [case::Mutation::ContentType(_)]
+            ),
+            "{:?}",
+            f.case
+        );
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_cases() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let gen = |seed: u8| {
+            let mut r = TestRunner::new_with_rng(
+                Config::default(),
+                TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+            );
+            (0..20)
+                .map(|_| case::cases().new_tree(&mut r).unwrap().current())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(gen(1), gen(1));
+        assert_ne!(gen(1), gen(2));
+    }
+
+    #[test]
+    fn a_finding_replays_from_its_http_file() {
+        let request = Concrete {
+            body: serde_json::json!({"apiInvokerInformation": "a b", "x": [1]}),
+            content_type: Some("text/plain".into()),
+        };
+        let url = "https://core.example/api-invoker-management/v1/onboardedInvokers";
+        let file = http_file(url, &request);
+        assert!(file.contains("Bearer {{CREDENTIAL}}"), "{file}");
+        assert_eq!(parse_http_file(&file), Ok(request.clone()));
+        let curl = curl_command(url, &request);
+        assert!(curl.contains("$CREDENTIAL") && curl.contains("'Content-Type: text/plain'"));
+    }
+}
