@@ -573,22 +573,6 @@ fn print_load(report: &capif_conformance::load::LoadReport, min_rate: Option<f64
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_never_reach_the_terminal() {
-        let out = shorten("INV\u{1b}[2J\u{7}x\u{202e}y\u{fffe}\n", 100);
-        assert!(!out.chars().any(char::is_control), "{out:?}");
-        assert!(
-            out.chars().all(capif_conformance::untrusted::allowed),
-            "{out:?}"
-        );
-        assert!(out.contains("\\u{1b}") && out.contains("\\n"), "{out:?}");
-    }
-}
-
 /// What `fuzz` was asked for.
 pub struct FuzzArgs {
     /// The SUT configuration (None: the embedded reference core).
@@ -786,4 +770,20 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
 /// A core's text on one console line, its control characters shown, never obeyed.
 fn untrusted_line(s: &str) -> String {
     capif_conformance::untrusted::printable(s).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let out = shorten("INV\u{1b}[2J\u{7}x\u{202e}y\u{fffe}\n", 100);
+        assert!(!out.chars().any(char::is_control), "{out:?}");
+        assert!(
+            out.chars().all(capif_conformance::untrusted::allowed),
+            "{out:?}"
+        );
+        assert!(out.contains("\\u{1b}") && out.contains("\\n"), "{out:?}");
+    }
 }
