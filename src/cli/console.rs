@@ -708,10 +708,21 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
                 untrusted_line(why)
             );
         }
-        println!(
-            "{} invoker(s) onboarded by the campaign stay onboarded (offboarding them is not built yet)",
-            campaign.onboarded.len()
-        );
+        match &campaign.offboarded {
+            None => println!(
+                "{} invoker(s) onboarded by the campaign stay onboarded: the core declares no offboarding ([core.capabilities] offboarding = false)",
+                campaign.onboarded.len()
+            ),
+            Some((done, not)) => {
+                println!(
+                    "{done} of the {} invoker(s) the campaign onboarded offboarded again",
+                    campaign.onboarded.len()
+                );
+                for why in not.iter().take(10) {
+                    println!("  not offboarded: {}", untrusted_line(why));
+                }
+            }
+        }
         if let Some(out) = &args.out {
             let json = serde_json::json!({
                 "seed": campaign.seed,
@@ -729,6 +740,8 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
                 })),
                 "still_healthy": campaign.still_healthy.as_ref().err(),
                 "onboarded": campaign.onboarded,
+                "offboarded": campaign.offboarded.as_ref().map(|(n, _)| n),
+                "not_offboarded": campaign.offboarded.as_ref().map(|(_, not)| not),
             });
             // The core's text is scrubbed of secrets like every report string.
             let mut files = vec![(

@@ -192,9 +192,11 @@ pub struct Campaign {
     /// Whether the time budget ended generation before `cases` were sent (a finding ends it
     /// too, and is said as such).
     pub budget_exhausted: bool,
-    /// The Locations of the invokers it onboarded (they stay onboarded: offboarding them is
-    /// not built yet).
+    /// The Locations of the invokers it onboarded.
     pub onboarded: Vec<String>,
+    /// Their offboarding at the end (None: the core declares no offboarding): how many were
+    /// offboarded (204), and why each of the others was not.
+    pub offboarded: Option<(usize, Vec<String>)>,
     /// The positive control after the campaign: Ok, or why the core no longer onboards.
     pub still_healthy: Result<(), String>,
 }
@@ -204,8 +206,17 @@ struct Shared {
     cases: u64,
     shrinking: bool,
     last_failure: Option<(Case, Concrete, Property, String)>,
-    onboarded: Vec<String>,
+    onboarded: Vec<Onboarded>,
     last_send: Option<Instant>,
+}
+
+/// An invoker a campaign onboarded: its resource's Location and path, and the identity its
+/// issued certificate gives (None: no usable certificate, so it cannot offboard).
+#[derive(Clone)]
+struct Onboarded {
+    location: String,
+    path: Option<String>,
+    identity: Option<crate::pki::Identity>,
 }
 
 /// One request for `case`: a fresh key and identity, the case's body and Content-Type.
@@ -216,7 +227,7 @@ async fn send(
     Concrete,
     Option<crate::net::HttpResponse>,
     Option<String>,
-    Option<String>,
+    Option<Onboarded>,
 ) {
     let who = target.identities.next();
     let key = InvokerKey::generate(target.invoker_key);
@@ -235,7 +246,7 @@ async fn send(
                 .response
                 .as_ref()
                 .filter(|r| r.status == 201)
-                .and_then(|r| r.header("Location").map(str::to_string));
+                .and_then(|r| onboarded(target, r, &key));
             (
                 concrete,
                 a.response,
@@ -245,6 +256,70 @@ async fn send(
         }
         Err(e) => (concrete, None, Some(format!("no credential: {e}")), None),
     }
+}
+
+/// What a 201 created: where, and the identity its certificate gives with `key` (the whole
+/// bundle the core issued but its CA, as an invoker presents it).
+fn onboarded(
+    target: &CoreTarget,
+    resp: &crate::net::HttpResponse,
+    key: &InvokerKey,
+) -> Option<Onboarded> {
+    let location = resp.header("Location")?.trim().to_string();
+    let path = target
+        .url
+        .join(&location)
+        .ok()
+        .map(|u| u.path().to_string());
+    let identity = checks::enrolment_details(resp)
+        .ok()
+        .and_then(|d| d.onboarding_information.api_invoker_certificate)
+        .map(|pem| {
+            crate::pki::pem_certificates(&pem)
+                .into_iter()
+                .filter(|c| !target.invoker_ca.contains(c))
+                .collect::<Vec<_>>()
+        })
+        .filter(|chain| !chain.is_empty())
+        .map(|chain| crate::pki::Identity::new(chain, key.pair_copy()));
+    Some(Onboarded {
+        location,
+        path,
+        identity,
+    })
+}
+
+/// Offboard what the campaign onboarded (TS 33.122 §6.8: DELETE over mutual TLS with the
+/// issued certificate): how many were, and why each other was not.
+async fn offboard_all(
+    target: &CoreTarget,
+    all: &[Onboarded],
+    rate: Option<f64>,
+) -> (usize, Vec<String>) {
+    let mut done = 0;
+    let mut not = Vec::new();
+    for o in all {
+        if let Some(rate) = rate {
+            tokio::time::sleep(Duration::from_secs_f64(1.0 / rate.max(0.001))).await;
+        }
+        let (Some(path), Some(identity)) = (&o.path, &o.identity) else {
+            not.push(format!("{}: no usable path or certificate", o.location));
+            continue;
+        };
+        let a = target
+            .attempt("DELETE", path, None, None, Some(identity))
+            .await;
+        match a.response.as_ref().map(|r| r.status) {
+            Some(204) | Some(200) => done += 1,
+            Some(s) => not.push(format!("{}: answered {s}", o.location)),
+            None => not.push(format!(
+                "{}: {}",
+                o.location,
+                a.error.map(|e| e.to_string()).unwrap_or_default()
+            )),
+        }
+    }
+    (done, not)
 }
 
 /// Run a campaign against `target` (blocking: proptest drives it; each case is a real
@@ -352,9 +427,16 @@ pub fn run_campaign(
         None => Ok(()),
         Some((_, why)) => Err(why),
     };
-    let mut onboarded = s.onboarded;
-    onboarded.extend(location);
+    let mut all = s.onboarded;
+    all.extend(location);
+    // The vendor's core is left as it was found, where it offboards.
+    let offboarded = target
+        .capabilities
+        .offboarding
+        .then(|| handle.block_on(offboard_all(&target, &all, opts.rate)));
+    let onboarded = all.into_iter().map(|o| o.location).collect();
     Campaign {
+        offboarded,
         seed: opts.seed,
         sent: s.sent,
         cases: s.cases,
@@ -462,6 +544,8 @@ mod tests {
             !c.onboarded.is_empty(),
             "valid cases were generated and onboarded"
         );
+        // And every one of them offboarded again: the core is left as it was found.
+        assert_eq!(c.offboarded, Some((c.onboarded.len(), vec![])));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
