@@ -324,7 +324,18 @@ async fn core_under_test(
     match config {
         Some(path) => match SutConfig::load(path) {
             Ok(cfg) => match &cfg.core {
-                Some(core) => Ok((CoreTarget::from_config(core, cfg.timeouts), None)),
+                Some(core) => match CoreTarget::configured(core, cfg.timeouts).await {
+                    Ok((t, note)) => {
+                        if let Some(n) = note {
+                            eprintln!("warning: {n}");
+                        }
+                        Ok((t, None))
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        Err(exit_codes::USAGE_OR_HARNESS)
+                    }
+                },
                 None => {
                     eprintln!(
                         "error: {} has no [core] section; {command} tests a CAPIF core",
@@ -659,6 +670,28 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
                     return exit_codes::USAGE_OR_HARNESS;
                 }
             };
+        if let Err((answered, why)) = &campaign.positive_control {
+            println!(
+                "the valid base was not onboarded, so no generated case was judged (each would repeat it): {}",
+                untrusted_line(why)
+            );
+            if let Some(e) = embedded {
+                e.core.shutdown().await;
+            }
+            // An answer is the core's failure (CCF-FUZZ-01); none is a reach problem to fix.
+            return if *answered {
+                println!(
+                    "FINDING CCF-FUZZ-01 ({})",
+                    fuzz::Property::ValidIsOnboarded.title()
+                );
+                exit_codes::FAILED
+            } else {
+                eprintln!(
+                    "error: the core could not be reached; check [core] url, ca and the credential"
+                );
+                exit_codes::USAGE_OR_HARNESS
+            };
+        }
         let rate = campaign.sent as f64 / campaign.elapsed.as_secs_f64().max(0.001);
         println!(
             "{} case(s) and {} shrink step(s) sent in {:.1} s ({rate:.0} requests/s){}",

@@ -199,6 +199,10 @@ pub struct Campaign {
     pub offboarded: Option<(usize, Vec<String>)>,
     /// The positive control after the campaign: Ok, or why the core no longer onboards.
     pub still_healthy: Result<(), String>,
+    /// The positive control before it (the valid base, once): when it fails nothing is
+    /// judged, since every finding would be that one (Err: whether the core answered at
+    /// all, and why).
+    pub positive_control: Result<(), (bool, String)>,
 }
 
 struct Shared {
@@ -330,6 +334,29 @@ pub fn run_campaign(
     opts: &FuzzOptions,
 ) -> Campaign {
     let started = Instant::now();
+    // The positive control first: a core that does not onboard the valid base (or cannot be
+    // reached) has one defect, which every generated case would repeat.
+    let (_, resp, error, location) = handle.block_on(send(&target, &Case { mutations: vec![] }));
+    if let Some((_, why)) = judge(&Expect::Valid, resp.as_ref(), error, &target) {
+        let mut all: Vec<Onboarded> = location.into_iter().collect();
+        let offboarded = target
+            .capabilities
+            .offboarding
+            .then(|| handle.block_on(offboard_all(&target, &all, opts.rate)));
+        return Campaign {
+            seed: opts.seed,
+            sent: 1,
+            cases: 0,
+            elapsed: started.elapsed(),
+            finding: None,
+            budget_exhausted: false,
+            onboarded: all.drain(..).map(|o| o.location).collect(),
+            offboarded,
+            still_healthy: Err(why.clone()),
+            positive_control: Err((resp.is_some(), why)),
+        };
+    }
+    let before: Vec<Onboarded> = location.into_iter().collect();
     let config = Config {
         cases: opts.cases,
         max_shrink_iters: opts.max_shrink_steps,
@@ -427,7 +454,8 @@ pub fn run_campaign(
         None => Ok(()),
         Some((_, why)) => Err(why),
     };
-    let mut all = s.onboarded;
+    let mut all = before;
+    all.extend(s.onboarded);
     all.extend(location);
     // The vendor's core is left as it was found, where it offboards.
     let offboarded = target
@@ -445,6 +473,7 @@ pub fn run_campaign(
         budget_exhausted,
         onboarded,
         still_healthy,
+        positive_control: Ok(()),
     }
 }
 
@@ -561,6 +590,21 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((c.cases, c.budget_exhausted), (0, true));
+        assert!(c.finding.is_none());
+        assert_eq!(c.positive_control, Ok(()));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_core_refusing_the_valid_base_is_judged_by_that_alone() {
+        // ok-200 answers every valid request 200: the positive control fails, and no
+        // generated case is sent (each would be the same finding).
+        let c = campaign_against(&[CoreFault::Ok200], 50, 4).await;
+        assert!(
+            matches!(&c.positive_control, Err((true, why)) if why.contains("200")),
+            "{:?}",
+            c.positive_control
+        );
+        assert_eq!((c.cases, c.sent), (0, 1));
         assert!(c.finding.is_none());
     }
 

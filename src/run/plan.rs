@@ -384,15 +384,11 @@ async fn core_target(
         }
         return Ok((None, None));
     };
-    let mut t = CoreTarget::from_config(core, timeouts);
-    let mut note = None;
-    if core.ca_from_enrolment || core.invoker_ca_from_enrolment {
-        let n = t
-            .trust_enrolment_ca(core.ca_from_enrolment, core.invoker_ca_from_enrolment)
-            .await
-            .map_err(|e| RunError::Usage(format!("[core] ca = \"enrolment\": {e}")))?;
+    let (t, note) = CoreTarget::configured(core, timeouts)
+        .await
+        .map_err(RunError::Usage)?;
+    if let Some(n) = &note {
         eprintln!("warning: {n}");
-        note = Some(n);
     }
     let mut d = describe_core(&t, false);
     d.product = core.product.clone();

@@ -494,6 +494,25 @@ impl CoreTarget {
         Ok(token)
     }
 
+    /// The core a configuration describes, ready to be reached: [`Self::from_config`], then
+    /// its roots from the register where it says `ca = "enrolment"` (what was adopted is the
+    /// second value, for the report). Every command that talks to a configured core starts
+    /// here (`run`, `load`, `fuzz`), so none forgets the trust on first use.
+    pub async fn configured(
+        core: &CoreConfig,
+        timeouts: Timeouts,
+    ) -> Result<(Self, Option<String>), String> {
+        let mut t = Self::from_config(core, timeouts);
+        if !(core.ca_from_enrolment || core.invoker_ca_from_enrolment) {
+            return Ok((t, None));
+        }
+        let note = t
+            .trust_enrolment_ca(core.ca_from_enrolment, core.invoker_ca_from_enrolment)
+            .await
+            .map_err(|e| format!("[core] ca = \"enrolment\": {e}"))?;
+        Ok((t, Some(note)))
+    }
+
     /// `ca = "enrolment"` / `invoker_ca = "enrolment"`: fetch the register's answer once and
     /// trust its `ca_root` (trust on first use: the register's own certificate was verified
     /// against `[core.enrolment].ca`). Its credential is kept for reuse. Returns what was

@@ -129,7 +129,55 @@ fn opencapif_core_in_both_shapes_gets_the_verdicts_of_its_baselines() {
             port,
         ));
     }
+    fuzz_finds_what_its_source_shows(root);
     two_by_two_matrix(root);
+}
+
+/// Issue 29 against the real core, a short campaign with a fixed seed (the same seed gives the
+/// same cases, and OpenCAPIF answers them the same way): it finds that an invalid
+/// notificationDestination is refused 400 in application/json, not a ProblemDetails in
+/// application/problem+json (`core/responses.py`: `mimetype = "application/json"` for every
+/// error; `bad_request_error` after `rfc3987.match(..., rule="URI")` in
+/// `core/apiinvokerenrolmentdetails.py`), shrunk to that one change, and leaves the core as
+/// it found it.
+fn fuzz_finds_what_its_source_shows(root: &Path) {
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .current_dir(root)
+        .args([
+            "fuzz",
+            "--config",
+            "fixtures/sut/opencapif-nginx.toml",
+            "--cases",
+            "100",
+        ])
+        .args(["--seed", "2", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout);
+    println!("--- fuzz: exit {:?}", o.status.code());
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{said}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(said.contains("FINDING CCF-FUZZ-02"), "{said}");
+    assert!(
+        said.contains(r#"shrunk to 1 change(s) from the valid base: [Destination("not a uri")]"#),
+        "{said}"
+    );
+    let offboarded = said
+        .lines()
+        .find(|l| l.contains("the campaign onboarded offboarded again"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    assert!(
+        offboarded.len() > 3 && offboarded[0] == offboarded[3],
+        "every invoker it onboarded is offboarded: {said}"
+    );
 }
 
 /// Issue 22's 2 × 2 matrix: cores = the embedded reference core (serving its register) and
