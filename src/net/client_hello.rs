@@ -63,17 +63,23 @@ impl ClientHelloInfo {
     }
 }
 
-/// Parse the first TLS record(s) of `bytes` as a ClientHello.
-pub fn parse_client_hello(bytes: &[u8]) -> Option<ClientHelloInfo> {
-    // Reassemble handshake bytes from consecutive handshake records.
+/// The handshake bytes of the consecutive handshake records at the start of `records` (the
+/// last one as far as it is there).
+pub fn handshake_bytes(records: &[u8]) -> Vec<u8> {
     let mut hs = Vec::new();
-    let mut rest = bytes;
+    let mut rest = records;
     while rest.len() >= 5 && rest[0] == 0x16 {
         let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
         let end = (5 + len).min(rest.len());
         hs.extend_from_slice(&rest[5..end]);
         rest = &rest[end..];
     }
+    hs
+}
+
+/// Parse the first TLS record(s) of `bytes` as a ClientHello.
+pub fn parse_client_hello(bytes: &[u8]) -> Option<ClientHelloInfo> {
+    let hs = handshake_bytes(bytes);
     let mut r = Reader(&hs);
     if r.u8()? != 1 {
         return None;

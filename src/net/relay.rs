@@ -401,14 +401,7 @@ fn server_hellos(records: &[u8]) -> Vec<Choice> {
         0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8,
         0x33, 0x9c,
     ];
-    let mut hs = Vec::new();
-    let mut rest = records;
-    while rest.len() >= 5 && rest[0] == 0x16 {
-        let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
-        let end = (5 + len).min(rest.len());
-        hs.extend_from_slice(&rest[5..end]);
-        rest = &rest[end..];
-    }
+    let hs = super::client_hello::handshake_bytes(records);
     let mut found = Vec::new();
     let mut at = 0;
     while let Some(header) = hs.get(at..at + 4) {
@@ -518,19 +511,23 @@ mod tests {
         (port, task)
     }
 
+    async fn relay_to(port: u16) -> Relay {
+        Relay::start(
+            "127.0.0.1".parse().unwrap(),
+            ("127.0.0.1".into(), port),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap()
+    }
+
     async fn through_relay(
         server: StdArc<rustls::ServerConfig>,
         client: StdArc<rustls::ClientConfig>,
         name: &str,
     ) -> RelayedSession {
         let (port, served) = serve_once(server).await;
-        let relay = Relay::start(
-            "127.0.0.1".parse().unwrap(),
-            ("127.0.0.1".into(), port),
-            Duration::from_secs(5),
-        )
-        .await
-        .unwrap();
+        let relay = relay_to(port).await;
         let tcp = TcpStream::connect(relay.addr).await.unwrap();
         let name = rustls::pki_types::ServerName::try_from(name.to_string()).unwrap();
         if let Ok(mut tls) = tokio_rustls::TlsConnector::from(client)
@@ -602,13 +599,7 @@ mod tests {
         let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = closed.local_addr().unwrap().port();
         drop(closed);
-        let relay = Relay::start(
-            "127.0.0.1".parse().unwrap(),
-            ("127.0.0.1".into(), port),
-            Duration::from_secs(5),
-        )
-        .await
-        .unwrap();
+        let relay = relay_to(port).await;
         let mut tcp = TcpStream::connect(relay.addr).await.unwrap();
         let mut b = Vec::new();
         let _ = tcp.read_to_end(&mut b).await;

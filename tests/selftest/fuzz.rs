@@ -12,17 +12,7 @@ fn config_for(
     core: &CoreProcess,
     pki: &std::path::Path,
 ) -> std::path::PathBuf {
-    let config = dir.join(name);
-    std::fs::write(
-        &config,
-        format!(
-            "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
-            core.url,
-            p = pki.display()
-        ),
-    )
-    .unwrap();
-    config
+    super::support::core_config(&dir.join(name), core, pki)
 }
 
 fn fuzz(args: &[&str]) -> (i32, String) {

@@ -320,9 +320,19 @@ pub fn core_process_and_config(dir: &std::path::Path) -> (CoreProcess, std::path
     let pki = dir.join("pki");
     write_pki(&pki);
     let core = CoreProcess::start(&pki, &[]);
-    let config = dir.join("sut.toml");
+    let config = core_config(&dir.join("sut.toml"), &core, &pki);
+    (core, config)
+}
+
+/// A SUT configuration at `path` for the reference core process `core` started with the
+/// bundle in `pki` (its root, its credential); `path` again.
+pub fn core_config(
+    path: &std::path::Path,
+    core: &CoreProcess,
+    pki: &std::path::Path,
+) -> std::path::PathBuf {
     std::fs::write(
-        &config,
+        path,
         format!(
             "[core]\nurl = \"{}\"\nca = \"{p}/ca.pem\"\ncredential_command = \"cat {p}/credential.jwt\"\n",
             core.url,
@@ -330,7 +340,7 @@ pub fn core_process_and_config(dir: &std::path::Path) -> (CoreProcess, std::path
         ),
     )
     .unwrap();
-    (core, config)
+    path.to_path_buf()
 }
 
 /// The DOM headless Chromium renders of the file at `path` (`--dump-dom`).
