@@ -206,7 +206,67 @@ table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px so
 th{background:#f3f5f7}td.cell a{font-weight:600}\
 tr.w-fail td.w{background:#ffebe9;color:#b42318}tr.w-error td.w,tr.w-inconclusive td.w{background:#fff8c5;color:#9a6700}\
 tr.w-advisory td.w{background:#fff1e5;color:#bc4c00}tr.w-pass td.w{background:#dafbe1;color:#116329}tr.w-not-applicable td.w{background:#f6f8fa}\
+table#pairs{width:auto;table-layout:auto;margin-bottom:1.5rem}table#pairs td{text-align:center;min-width:8rem}\
+td.g-fail{background:#ffebe9;color:#b42318}td.g-error,td.g-inconclusive{background:#fff8c5;color:#9a6700}\
+td.g-advisory{background:#fff1e5;color:#bc4c00}td.g-pass{background:#dafbe1;color:#116329}td.g-not-applicable{background:#f6f8fa}\
 .banner{padding:.8rem 1rem;border-radius:6px;font-weight:600;margin:1rem 0}.ok{background:#dafbe1}.bad{background:#ffebe9}";
+
+/// The pair cells as the interop view: a row per core, a column per invoker (in the order the
+/// cells name them), each box coloured by its worst verdict and linking its report; empty
+/// without pair cells. A box no cell fills says so.
+fn pair_grid(r: &MatrixResult, out: &Path) -> String {
+    let pairs: Vec<(&str, &str, &CellRow)> = r
+        .cells
+        .iter()
+        .filter(|c| c.info.kind == "pair")
+        .filter_map(|c| {
+            let (core, invoker) = c.info.implementation.split_once('+')?;
+            Some((core, invoker, c))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let mut cores: Vec<&str> = Vec::new();
+    let mut invokers: Vec<&str> = Vec::new();
+    for (core, invoker, _) in &pairs {
+        if !cores.contains(core) {
+            cores.push(core);
+        }
+        if !invokers.contains(invoker) {
+            invokers.push(invoker);
+        }
+    }
+    let mut html = String::from(
+        "<h2>Pairs: each core with each invoker</h2>\n<table id=\"pairs\"><tr><th>core \\ invoker</th>",
+    );
+    for invoker in &invokers {
+        html.push_str(&format!("<th>{}</th>", esc(invoker)));
+    }
+    html.push_str("</tr>\n");
+    for core in &cores {
+        html.push_str(&format!("<tr><th>{}</th>", esc(core)));
+        for invoker in &invokers {
+            match pairs.iter().find(|(c, i, _)| c == core && i == invoker) {
+                Some((_, _, cell)) => {
+                    let report = Path::new(&cell.report).with_file_name("report.html");
+                    html.push_str(&format!(
+                        "<td class=\"g g-{w}\"><a href=\"{href}\" title=\"{name}\">{w}</a><br><small>{pass}/{total} pass</small></td>",
+                        w = esc(&cell.worst),
+                        href = esc(&relative(out, &report).display().to_string()),
+                        name = esc(&cell.info.name),
+                        pass = cell.summary.pass,
+                        total = cell.summary.total,
+                    ));
+                }
+                None => html.push_str("<td class=\"g\">not in the matrix</td>"),
+            }
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</table>\n");
+    html
+}
 
 /// `matrix.html`; `out` is where it is written (links to the cells' reports are relative).
 pub fn render_html(r: &MatrixResult, out: &Path) -> String {
@@ -229,8 +289,9 @@ pub fn render_html(r: &MatrixResult, out: &Path) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Matrix {id}: exit {code}</title><style>{CSS}</style></head><body>\n\
 <h1>Matrix <code>{id}</code></h1>\n<div class=\"banner {tone}\">exit {code}: {meaning}</div>\n\
 <p>{n} cells, capif-conformance {version}; {total} test purposes: {pass} pass, {fail} fail ({mfail} mandatory), {inc} inconclusive, {na} not applicable, {err} error. A cell is coloured by its worst verdict (advisory: only recommended, optional or informational test purposes failed); its exit code is its own gate, with its baseline.</p>\n\
-<table id=\"cells\"><colgroup><col style=\"width:3rem\"><col style=\"width:16rem\"><col style=\"width:8rem\"><col style=\"width:8rem\"><col><col style=\"width:4rem\"></colgroup>\n\
+{grid}<h2>Every cell</h2>\n<table id=\"cells\"><colgroup><col style=\"width:3rem\"><col style=\"width:16rem\"><col style=\"width:8rem\"><col style=\"width:8rem\"><col><col style=\"width:4rem\"></colgroup>\n\
 <tr><th>#</th><th>cell</th><th>kind</th><th>worst</th><th>counts</th><th>exit</th></tr>\n{rows}</table>\n</body></html>\n",
+        grid = pair_grid(r, out),
         id = esc(&r.matrix),
         code = r.exit_code,
         tone = if r.exit_code == 0 { "ok" } else { "bad" },
@@ -391,6 +452,50 @@ mod tests {
             );
         }
         quick_junit::Report::deserialize_from_str(&junit).expect("the JUnit stays XML");
+    }
+
+    #[test]
+    fn pair_cells_are_a_grid_of_cores_by_invokers() {
+        let mut r = hostile();
+        r.cells.clear();
+        for (i, (core, invoker, worst)) in [
+            ("ref", "sdk", "inconclusive"),
+            ("ref", "ref", "pass"),
+            ("ocf", "ref", "fail"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut c = hostile().cells.remove(0);
+            c.info.kind = "pair".into();
+            c.info.index = i;
+            c.info.implementation = format!("{core}+{invoker}");
+            c.info.name = format!("pair-{core}+{invoker}");
+            c.report = format!("/x/cells/pair-{core}+{invoker}/latest/report.json");
+            c.worst = worst.into();
+            r.cells.push(c);
+        }
+        let html = render_html(&r, Path::new("/x/merged"));
+        let grid =
+            &html[html.find("<table id=\"pairs\">").unwrap()..html.find("<h2>Every cell").unwrap()];
+        // Columns in the order the cells name the invokers; a row per core.
+        assert!(
+            grid.contains("<th>core \\ invoker</th><th>sdk</th><th>ref</th></tr>"),
+            "{grid}"
+        );
+        let rows: Vec<&str> = grid.split("\n<tr><th>").skip(1).collect();
+        assert_eq!(rows.len(), 2, "{grid}");
+        assert!(rows[0].starts_with("ref</th><td class=\"g g-inconclusive\"><a href=\"../cells/pair-ref+sdk/latest/report.html\""), "{}", rows[0]);
+        assert!(rows[0].contains("<td class=\"g g-pass\">"), "{}", rows[0]);
+        assert!(
+            rows[1].starts_with(
+                "ocf</th><td class=\"g\">not in the matrix</td><td class=\"g g-fail\">"
+            ),
+            "{}",
+            rows[1]
+        );
+        // No pair cells, no grid.
+        assert!(!render_html(&hostile(), Path::new("/x")).contains("id=\"pairs\""));
     }
 
     #[test]

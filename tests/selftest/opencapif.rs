@@ -311,6 +311,13 @@ fn two_by_two_matrix(root: &Path) {
             );
         }
         assert_eq!(dom.matches("<tr class=\"w-pass\">").count(), 2, "{dom}");
+        // The interop view: 2 cores × 2 invokers, a box each, the SDK's column yellow.
+        assert_eq!(dom.matches("<td class=\"g g-pass\">").count(), 2, "{dom}");
+        assert_eq!(
+            dom.matches("<td class=\"g g-inconclusive\">").count(),
+            2,
+            "{dom}"
+        );
     } else {
         println!("chromium is not installed: matrix.html was not rendered");
     }
