@@ -185,7 +185,8 @@ pub struct Campaign {
     pub sent: u64,
     /// Generated cases sent (the rest were shrink steps).
     pub cases: u64,
-    /// How long it took.
+    /// How long generating and shrinking took (what `sent` is a rate over; the controls
+    /// before and after and the offboardings come on top).
     pub elapsed: Duration,
     /// The finding, if a property broke (proptest stops at the first and shrinks it).
     pub finding: Option<Finding>,
@@ -413,6 +414,7 @@ pub fn run_campaign(
         }
     });
     let s = shared.into_inner().expect("campaign state");
+    let elapsed = started.elapsed();
     let finding = match result {
         Ok(()) => None,
         Err(TestError::Abort(_)) => {
@@ -468,7 +470,7 @@ pub fn run_campaign(
         seed: opts.seed,
         sent: s.sent,
         cases: s.cases,
-        elapsed: started.elapsed(),
+        elapsed,
         finding,
         budget_exhausted,
         onboarded,
