@@ -415,6 +415,8 @@ pub fn run_campaign(
     });
     let s = shared.into_inner().expect("campaign state");
     let elapsed = started.elapsed();
+    // What the resend of the minimal case below onboarded, to be offboarded with the rest.
+    let mut resent = None;
     let finding = match result {
         Ok(()) => None,
         Err(TestError::Abort(_)) => {
@@ -435,7 +437,9 @@ pub fn run_campaign(
                             request,
                         }
                     } else {
-                        let (request, resp, error, _) = handle.block_on(send(&target, &minimal));
+                        let (request, resp, error, created) =
+                            handle.block_on(send(&target, &minimal));
+                        resent = created;
                         let (property, reason) =
                             judge(&request.expect(), resp.as_ref(), error, &target).unwrap_or((
                                 property,
@@ -458,6 +462,7 @@ pub fn run_campaign(
     };
     let mut all = before;
     all.extend(s.onboarded);
+    all.extend(resent);
     all.extend(location);
     // The vendor's core is left as it was found, where it offboards.
     let offboarded = target
