@@ -99,6 +99,22 @@ pub enum Mutation {
     Extra(String),
     /// The request's Content-Type (None: no header).
     ContentType(Option<String>),
+    /// apiInvokerPublicKey made unusable under any reading (not only the strict one): the
+    /// declared key format itself is the vendor's PIXIT and never varied.
+    BrokenKey(BrokenKey),
+}
+
+/// How apiInvokerPublicKey is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrokenKey {
+    /// Not PEM at all.
+    NotPem,
+    /// The PEM cut in half (no END line).
+    Truncated,
+    /// The armour lines with nothing between them.
+    EmptyPem,
+    /// The armour around bytes that are not DER.
+    NotDer,
 }
 
 /// A generated case: the mutations applied in order to the valid base.
@@ -171,6 +187,32 @@ impl Case {
                     }
                 }
                 Mutation::ContentType(ct) => content_type = ct.clone(),
+                Mutation::BrokenKey(how) => {
+                    let p = Member::PublicKey.pointer();
+                    let pem = body
+                        .pointer(p)
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let label = pem
+                        .lines()
+                        .next()
+                        .and_then(|l| l.strip_prefix("-----BEGIN "))
+                        .and_then(|l| l.strip_suffix("-----"))
+                        .unwrap_or("CERTIFICATE REQUEST")
+                        .to_string();
+                    let broken = match how {
+                        BrokenKey::NotPem => "capif-conformance: not a public key".to_string(),
+                        BrokenKey::Truncated => pem.chars().take(pem.chars().count() / 2).collect(),
+                        BrokenKey::EmptyPem => {
+                            format!("-----BEGIN {label}-----\n-----END {label}-----\n")
+                        }
+                        BrokenKey::NotDer => format!(
+                            "-----BEGIN {label}-----\nY2FwaWYtY29uZm9ybWFuY2U=\n-----END {label}-----\n"
+                        ),
+                    };
+                    set(&mut body, p, Value::from(broken));
+                }
             }
         }
         Concrete { body, content_type }
@@ -178,23 +220,25 @@ impl Case {
 }
 
 impl Concrete {
-    /// The class the model gives it: the body by TS 29.222's APIInvokerEnrolmentDetails
-    /// (`model::validate`), the media type by the onboarding decision.
+    /// The class the model gives it: the onboarding decision the strict reference core takes
+    /// (the media type, TS 29.222's APIInvokerEnrolmentDetails by `model::validate`, a usable
+    /// public key), every problem named.
     pub fn expect(&self) -> Expect {
-        let mut reasons: Vec<String> = crate::model::validate_enrolment_post(&self.body)
-            .into_iter()
-            .map(|p| format!("{}: {}", p.param, p.reason.unwrap_or_default()))
-            .collect();
         let rules = crate::peers::core::decision::Rules::strict(&[]);
-        if let Err(r) =
-            crate::peers::core::decision::check_media_type(self.content_type.as_deref(), &rules)
-        {
-            reasons.push(r.detail);
-        }
-        if reasons.is_empty() {
-            Expect::Valid
-        } else {
-            Expect::Invalid(reasons)
+        let bytes = serde_json::to_vec(&self.body).expect("a Value serializes");
+        match crate::peers::core::decision::check_request(
+            self.content_type.as_deref(),
+            &bytes,
+            &rules,
+        ) {
+            Ok(_) => Expect::Valid,
+            Err(r) if r.params.is_empty() => Expect::Invalid(vec![r.detail]),
+            Err(r) => Expect::Invalid(
+                r.params
+                    .into_iter()
+                    .map(|p| format!("{}: {}", p.param, p.reason.unwrap_or_default()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -272,6 +316,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             Some("application/x-www-form-urlencoded"),
         ])
         .prop_map(|s| Mutation::ContentType(s.map(str::to_string))),
+        proptest::sample::select(vec![
+            BrokenKey::NotPem,
+            BrokenKey::Truncated,
+            BrokenKey::EmptyPem,
+            BrokenKey::NotDer,
+        ])
+        .prop_map(Mutation::BrokenKey),
     ]
 }
 
@@ -285,10 +336,18 @@ mod tests {
     use super::*;
 
     fn base() -> Value {
-        crate::pki::enrolment_request(
-            "-----BEGIN CERTIFICATE REQUEST-----x",
-            "capif-conformance-1",
-        )
+        static BASE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        BASE.get_or_init(|| {
+            let who = crate::pki::IdentityIssuer::new(Default::default()).next();
+            let key = crate::pki::InvokerKey::generate(crate::pki::KeyKind::P256);
+            let mut b = crate::pki::enrolment_request(
+                &key.public_key_field(crate::pki::KeyFormat::Csr, &who),
+                &who.information,
+            );
+            b["apiInvokerInformation"] = Value::from("capif-conformance-1");
+            b
+        })
+        .clone()
     }
 
     fn class(m: Vec<Mutation>) -> Expect {
@@ -324,6 +383,10 @@ mod tests {
             Mutation::Destination("not a uri".into()),
             Mutation::ContentType(Some("text/plain".into())),
             Mutation::ContentType(None),
+            Mutation::BrokenKey(BrokenKey::NotPem),
+            Mutation::BrokenKey(BrokenKey::Truncated),
+            Mutation::BrokenKey(BrokenKey::EmptyPem),
+            Mutation::BrokenKey(BrokenKey::NotDer),
         ] {
             assert!(
                 matches!(class(vec![invalid.clone()]), Expect::Invalid(r) if !r.is_empty()),
