@@ -151,8 +151,13 @@ pub fn pair_second_offboarding_refused(run: &PairRun) -> Check {
             "offboarding the same invoker again was refused by the core with {status} (the invoker's report line)"
         )),
         (AdapterOutcome::Failed(_), _) => Check::Inconclusive(format!(
-            "the invoker reported the second offboarding failed without the core's answer on its report line ({{\"{}\": N}}), so whether the core refused it was not observed: an invoker may fail before asking (opencapif-sdk does, having deleted its information after the first offboarding, TS 33.122 §6.8 step 5); {}",
+            "the invoker reported the second offboarding failed without the core's answer on its report line ({{\"{}\": N}}), so whether the core refused it was not observed: an invoker may fail before asking (opencapif-sdk does, having deleted its information after the first offboarding, TS 33.122 §6.8 step 5){}; {}",
             crate::adapter_contract::REPORT_CORE_STATUS,
+            match run.connections.get(2) {
+                Some(Some(0)) => "; the relay saw no connection from it: it failed before asking".to_string(),
+                Some(Some(n)) => format!("; it opened {n} connection(s) to the core through the relay, so it asked and did not report the answer"),
+                _ => String::new(),
+            },
             told(second)
         )),
         (AdapterOutcome::Onboarded, _) => Check::Fail(
@@ -199,6 +204,7 @@ mod tests {
                 .collect(),
             resource: Some("https://core/api-invoker-management/v1/onboardedInvokers/INV1".into()),
             relay: Err("not in a unit test".into()),
+            connections: vec![Some(1), Some(1), Some(0)],
         }
     }
 
@@ -298,7 +304,21 @@ mod tests {
         unseen.offboards[1].report = None;
         let c = pair_second_offboarding_refused(&unseen);
         assert!(
-            matches!(&c, Check::Inconclusive(r) if r.contains("not observed")),
+            matches!(&c, Check::Inconclusive(r) if r.contains("not observed") && r.contains("the relay saw no connection from it")),
+            "{c:?}"
+        );
+        // Through the relay it did connect: it asked, and kept the answer to itself.
+        unseen.connections[2] = Some(1);
+        let c = pair_second_offboarding_refused(&unseen);
+        assert!(
+            matches!(&c, Check::Inconclusive(r) if r.contains("opened 1 connection(s)")),
+            "{c:?}"
+        );
+        // Without a relay nothing is said of connections.
+        unseen.connections = vec![None, None, None];
+        let c = pair_second_offboarding_refused(&unseen);
+        assert!(
+            matches!(&c, Check::Inconclusive(r) if !r.contains("connection")),
             "{c:?}"
         );
         let again = run(0, Some("INV1"), Some("x".into()), &[0, 0]);

@@ -34,6 +34,9 @@ pub struct PairRun {
     /// What the TCP relay between them saw (its sessions, and how many more it relayed
     /// without recording), or why the invoker could not be pointed at one.
     pub relay: Result<(Vec<RelayedSession>, usize), String>,
+    /// The TCP connections each invocation opened through the relay (onboarding, then each
+    /// offboarding; None without a relay).
+    pub connections: Vec<Option<usize>>,
 }
 
 impl PairRun {
@@ -120,7 +123,9 @@ impl PairTarget {
         }
         .vars();
         let limit = self.invoker.timeouts.adapter;
+        let opened = connections_so_far(&relay).await;
         let onboard = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
+        let mut connections = vec![since(&relay, opened).await];
         let report = onboard.report.as_ref();
         let field = |k: &str| {
             report
@@ -136,6 +141,7 @@ impl PairTarget {
             offboards: Vec::new(),
             resource: None,
             relay: Err(String::new()),
+            connections: Vec::new(),
         };
         let onboarded = run.onboard.outcome() == AdapterOutcome::Onboarded;
         if let (true, true, Some(id), Some(cert)) = (
@@ -153,11 +159,14 @@ impl PairTarget {
             );
             let env = offboarding_vars(env, &id, &resource, &issued);
             for _ in 0..2 {
+                let opened = connections_so_far(&relay).await;
                 let r = run_adapter(&self.invoker.command, &env, &workdir, limit).await;
+                connections.push(since(&relay, opened).await);
                 run.offboards.push(r);
             }
             run.resource = Some(resource);
         }
+        run.connections = connections;
         run.relay = match relay {
             Ok(r) => {
                 r.settle(std::time::Duration::from_millis(500)).await;
@@ -187,6 +196,24 @@ impl PairTarget {
         };
         (api_root, name)
     }
+}
+
+/// The connections the relay has accepted so far (recorded or not).
+async fn connections_so_far(relay: &Result<crate::net::relay::Relay, String>) -> Option<usize> {
+    let r = relay.as_ref().ok()?;
+    let (recorded, more) = r.sessions();
+    Some(recorded.len() + more)
+}
+
+/// The connections accepted since `before`: after a moment, so that a connection the
+/// invocation opened just before it ended is accepted (and counted) by then.
+async fn since(
+    relay: &Result<crate::net::relay::Relay, String>,
+    before: Option<usize>,
+) -> Option<usize> {
+    let before = before?;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    Some(connections_so_far(relay).await? - before)
 }
 
 /// `id` as one path segment (an id is the core's text: percent-encode what a segment cannot

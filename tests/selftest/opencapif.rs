@@ -283,6 +283,25 @@ fn two_by_two_matrix(root: &Path) {
         expected.map(|(name, _)| name),
         "{merge_log}"
     );
+    // The SDK's second offboarding failed before asking: the relay saw no connection from it.
+    for name in [
+        "pair-reference+opencapif-sdk",
+        "pair-opencapif-nginx+opencapif-sdk",
+    ] {
+        let report = super::support::read_report(&cells.join(name).join("latest/report.json"));
+        let off02 = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "IOP-OFF-02")
+            .unwrap();
+        let reason = off02["reason"].as_str().unwrap_or_default().to_string()
+            + &off02["evidence"].to_string();
+        assert!(
+            reason.contains("the relay saw no connection from it"),
+            "{name}: {reason}"
+        );
+    }
     for (name, want) in expected {
         let got = report_verdicts(&cells.join(name).join("latest/report.json"));
         let got: Vec<(&str, &str)> = want
