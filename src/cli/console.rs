@@ -700,39 +700,41 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
             campaign.elapsed.as_secs_f64(),
             if campaign.budget_exhausted {
                 "; the time budget ended generation early"
-            } else if campaign.finding.is_some() {
-                "; generation stopped at the first failing case, then shrank it"
+            } else if !campaign.findings.is_empty() {
+                "; each failing case was shrunk, then generation went on without what it explained"
             } else {
                 ""
             }
         );
         let mut code = 0;
-        match &campaign.finding {
-            // Nothing unobserved passes.
-            None if campaign.cases == 0 => {
+        if campaign.findings.is_empty() {
+            if campaign.cases == 0 {
+                // Nothing unobserved passes.
                 code = exit_codes::NOTHING_TESTED;
                 println!("no case was sent within the time budget: nothing was tested");
-            }
-            None => println!(
-                "no finding: every answer kept CCF-FUZZ-01, CCF-FUZZ-02 and CCF-FUZZ-03 (seed {})",
-                campaign.seed
-            ),
-            Some(f) => {
-                code = 1;
+            } else {
                 println!(
-                    "FINDING {} ({}; {}): {}",
-                    f.property.id(),
-                    f.property.title(),
-                    f.property.requirements().join(", "),
-                    untrusted_line(&f.reason)
+                    "no finding: every answer kept CCF-FUZZ-01, CCF-FUZZ-02 and CCF-FUZZ-03 (seed {})",
+                    campaign.seed
                 );
-                println!(
-                    "  shrunk to {} change(s) from the valid base: {:?}",
-                    f.case.mutations.len(),
-                    f.case.mutations
-                );
-                println!("  replay: {}", fuzz::curl_command(&url, &f.request));
             }
+        }
+        for (n, f) in campaign.findings.iter().enumerate() {
+            code = exit_codes::FAILED;
+            println!(
+                "FINDING {} {} ({}; {}): {}",
+                n + 1,
+                f.property.id(),
+                f.property.title(),
+                f.property.requirements().join(", "),
+                untrusted_line(&f.reason)
+            );
+            println!(
+                "  shrunk to {} change(s) from the valid base: {:?}",
+                f.case.mutations.len(),
+                f.case.mutations
+            );
+            println!("  replay: {}", fuzz::curl_command(&url, &f.request));
         }
         if let Err(why) = &campaign.still_healthy {
             code = 1;
@@ -763,14 +765,14 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
                 "sent": campaign.sent,
                 "elapsed_ms": campaign.elapsed.as_millis() as u64,
                 "budget_exhausted": campaign.budget_exhausted,
-                "finding": campaign.finding.as_ref().map(|f| serde_json::json!({
+                "findings": campaign.findings.iter().enumerate().map(|(n, f)| serde_json::json!({
                     "test_purpose": f.property.id(),
                     "property": f.property.title(),
                     "requirements": f.property.requirements(),
                     "reason": f.reason,
                     "mutations": format!("{:?}", f.case.mutations),
-                    "replay": "finding.http",
-                })),
+                    "replay": format!("finding-{}.http", n + 1),
+                })).collect::<Vec<_>>(),
                 "still_healthy": campaign.still_healthy.as_ref().err(),
                 "onboarded": campaign.onboarded,
                 "offboarded": campaign.offboarded.as_ref().map(|(n, _)| n),
@@ -783,10 +785,13 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
                     &serde_json::to_string_pretty(&json).expect("JSON"),
                 ),
             )];
-            if let Some(f) = &campaign.finding {
-                files.push(("finding.http".into(), fuzz::http_file(&url, &f.request)));
+            for (n, f) in campaign.findings.iter().enumerate() {
                 files.push((
-                    "finding.curl.sh".into(),
+                    format!("finding-{}.http", n + 1),
+                    fuzz::http_file(&url, &f.request),
+                ));
+                files.push((
+                    format!("finding-{}.curl.sh", n + 1),
                     format!("#!/bin/sh\n{}\n", fuzz::curl_command(&url, &f.request)),
                 ));
             }

@@ -142,7 +142,35 @@ pub enum Expect {
     Invalid(Vec<String>),
 }
 
+impl Mutation {
+    /// What kind of change it is, for telling defects apart: the member (and for a removal or
+    /// a retyping, which), every broken key one kind, every destination, feature string, text
+    /// insertion and extra member one kind each, and each Content-Type its own (a missing one
+    /// and a mis-spelt one reach different code).
+    pub fn kind(&self) -> String {
+        match self {
+            Mutation::Remove(m) => format!("remove {}", m.pointer()),
+            Mutation::Retype(m, _) => format!("retype {}", m.pointer()),
+            Mutation::InsertText { .. } => "free text".into(),
+            Mutation::Features(_) => "supportedFeatures".into(),
+            Mutation::Destination(_) => "notificationDestination".into(),
+            Mutation::Extra(_) => "extra member".into(),
+            Mutation::ContentType(ct) => format!("Content-Type {ct:?}"),
+            Mutation::BrokenKey(_) => "broken apiInvokerPublicKey".into(),
+        }
+    }
+}
+
 impl Case {
+    /// Whether this case makes every kind of change `other` makes (so a defect `other`
+    /// showed would show here too).
+    pub fn covers(&self, other: &Case) -> bool {
+        other
+            .mutations
+            .iter()
+            .all(|o| self.mutations.iter().any(|m| m.kind() == o.kind()))
+    }
+
     /// The base with the mutations applied.
     pub fn apply(&self, base: &Value) -> Concrete {
         let mut body = base.clone();
@@ -393,6 +421,33 @@ mod tests {
                 "{invalid:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_case_covers_another_by_kinds_of_change() {
+        let case = |m: Vec<Mutation>| Case { mutations: m };
+        let broken = case(vec![Mutation::BrokenKey(BrokenKey::NotPem)]);
+        // Another way of breaking the key is the same kind; with more changes too.
+        assert!(case(vec![Mutation::BrokenKey(BrokenKey::Truncated)]).covers(&broken));
+        assert!(case(vec![
+            Mutation::Extra("x".into()),
+            Mutation::BrokenKey(BrokenKey::EmptyPem)
+        ])
+        .covers(&broken));
+        // A missing Content-Type and a mis-spelt one are not.
+        let none = case(vec![Mutation::ContentType(None)]);
+        assert!(!case(vec![Mutation::ContentType(Some("APPLICATION/JSON".into()))]).covers(&none));
+        // A pair is covered only by both kinds.
+        let pair = case(vec![
+            Mutation::ContentType(Some("APPLICATION/JSON".into())),
+            Mutation::Features("g".into()),
+        ]);
+        assert!(case(vec![
+            Mutation::Features("0x1".into()),
+            Mutation::ContentType(Some("APPLICATION/JSON".into()))
+        ])
+        .covers(&pair));
+        assert!(!case(vec![Mutation::Features("0x1".into())]).covers(&pair));
     }
 
     #[test]

@@ -188,8 +188,8 @@ pub struct Campaign {
     /// How long generating and shrinking took (what `sent` is a rate over; the controls
     /// before and after and the offboardings come on top).
     pub elapsed: Duration,
-    /// The finding, if a property broke (proptest stops at the first and shrinks it).
-    pub finding: Option<Finding>,
+    /// The findings, each shrunk, each a different minimal change (at most [`MAX_FINDINGS`]).
+    pub findings: Vec<Finding>,
     /// Whether the time budget ended generation before `cases` were sent (a finding ends it
     /// too, and is said as such).
     pub budget_exhausted: bool,
@@ -349,7 +349,7 @@ pub fn run_campaign(
             sent: 1,
             cases: 0,
             elapsed: started.elapsed(),
-            finding: None,
+            findings: Vec::new(),
             budget_exhausted: false,
             onboarded: all.drain(..).map(|o| o.location).collect(),
             offboarded,
@@ -358,20 +358,6 @@ pub fn run_campaign(
         };
     }
     let before: Vec<Onboarded> = location.into_iter().collect();
-    let config = Config {
-        cases: opts.cases,
-        max_shrink_iters: opts.max_shrink_steps,
-        max_shrink_time: 30_000,
-        failure_persistence: None,
-        // Past the time budget every case is rejected (never counted as a pass) until
-        // proptest gives up: the campaign is what was sent.
-        max_global_rejects: 10_000,
-        ..Config::default()
-    };
-    let mut seed = [0u8; 32];
-    seed[..8].copy_from_slice(&opts.seed.to_le_bytes());
-    let mut runner =
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let shared = Mutex::new(Shared {
         sent: 0,
         cases: 0,
@@ -380,81 +366,36 @@ pub fn run_campaign(
         onboarded: Vec::new(),
         last_send: None,
     });
+    // Rounds: proptest stops at the first failing case; a new round (its own seed, derived
+    // from the campaign's) goes on with the cases left, skipping every case that makes every
+    // kind of change an earlier finding's minimal case made, so one campaign lists each
+    // defect once.
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut resent = Vec::new();
     let mut budget_exhausted = false;
-    let result = runner.run(&case::cases(), |case| {
-        {
-            let mut s = shared.lock().expect("campaign state");
-            if !s.shrinking && started.elapsed() > opts.time_budget {
-                return Err(TestCaseError::reject("the time budget is spent"));
-            }
-            if let (Some(rate), Some(last)) = (opts.rate, s.last_send) {
-                let gap = Duration::from_secs_f64(1.0 / rate.max(0.001));
-                let since = last.elapsed();
-                if since < gap {
-                    std::thread::sleep(gap - since);
-                }
-            }
-            s.last_send = Some(Instant::now());
+    for round in 0..MAX_FINDINGS as u32 {
+        let left = opts.cases.saturating_sub(
+            u32::try_from(shared.lock().expect("campaign state").cases).unwrap_or(u32::MAX),
+        );
+        if left == 0 {
+            break;
         }
-        let (concrete, resp, error, location) = handle.block_on(send(&target, &case));
-        let verdict = judge(&concrete.expect(), resp.as_ref(), error, &target);
-        let mut s = shared.lock().expect("campaign state");
-        s.sent += 1;
-        if !s.shrinking {
-            s.cases += 1;
-        }
-        s.onboarded.extend(location);
-        match verdict {
-            None => Ok(()),
-            Some((property, reason)) => {
-                s.shrinking = true;
-                s.last_failure = Some((case.clone(), concrete, property, reason.clone()));
-                Err(TestCaseError::fail(reason))
+        match one_round(
+            &handle, &target, opts, round, left, &findings, &shared, started,
+        ) {
+            RoundEnd::Passed => break,
+            RoundEnd::BudgetSpent => {
+                budget_exhausted = true;
+                break;
+            }
+            RoundEnd::Found(f, created) => {
+                findings.push(f);
+                resent.extend(created);
             }
         }
-    });
+    }
     let s = shared.into_inner().expect("campaign state");
     let elapsed = started.elapsed();
-    // What the resend of the minimal case below onboarded, to be offboarded with the rest.
-    let mut resent = None;
-    let finding = match result {
-        Ok(()) => None,
-        Err(TestError::Abort(_)) => {
-            budget_exhausted = true;
-            None
-        }
-        Err(TestError::Fail(_, minimal)) => {
-            s.last_failure
-                .clone()
-                .map(|(case, request, property, reason)| {
-                    // The last failure seen is the minimal case when shrinking ended on it; when
-                    // the minimal case was seen earlier, say its own failure.
-                    if case == minimal {
-                        Finding {
-                            property,
-                            reason,
-                            case,
-                            request,
-                        }
-                    } else {
-                        let (request, resp, error, created) =
-                            handle.block_on(send(&target, &minimal));
-                        resent = created;
-                        let (property, reason) =
-                            judge(&request.expect(), resp.as_ref(), error, &target).unwrap_or((
-                                property,
-                                format!("{reason} (did not fail again when resent)"),
-                            ));
-                        Finding {
-                            property,
-                            reason,
-                            case: minimal,
-                            request,
-                        }
-                    }
-                })
-        }
-    };
     let (_, resp, error, location) = handle.block_on(send(&target, &Case { mutations: vec![] }));
     let still_healthy = match judge(&Expect::Valid, resp.as_ref(), error, &target) {
         None => Ok(()),
@@ -476,11 +417,136 @@ pub fn run_campaign(
         sent: s.sent,
         cases: s.cases,
         elapsed,
-        finding,
+        findings,
         budget_exhausted,
         onboarded,
         still_healthy,
         positive_control: Ok(()),
+    }
+}
+
+/// Findings one campaign lists at most.
+pub const MAX_FINDINGS: usize = 10;
+
+/// How one round of a campaign ended.
+enum RoundEnd {
+    /// Every case it generated kept the properties.
+    Passed,
+    /// The time budget ended it.
+    BudgetSpent,
+    /// A finding, shrunk (and what its minimal case onboarded when it was resent).
+    Found(Finding, Option<Onboarded>),
+}
+
+/// One proptest run of up to `cases` cases: its seed is the campaign's with `round`; a case
+/// covering an earlier finding's kinds of change is skipped (rejected, never a pass).
+#[allow(clippy::too_many_arguments)]
+fn one_round(
+    handle: &tokio::runtime::Handle,
+    target: &CoreTarget,
+    opts: &FuzzOptions,
+    round: u32,
+    cases: u32,
+    known: &[Finding],
+    shared: &Mutex<Shared>,
+    started: Instant,
+) -> RoundEnd {
+    let config = Config {
+        cases,
+        max_shrink_iters: opts.max_shrink_steps,
+        max_shrink_time: 30_000,
+        failure_persistence: None,
+        // Past the time budget (or when every case is an earlier finding's) every case is
+        // rejected, never counted as a pass, until proptest gives up.
+        max_global_rejects: 10_000,
+        ..Config::default()
+    };
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&opts.seed.to_le_bytes());
+    seed[8..12].copy_from_slice(&round.to_le_bytes());
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    {
+        let mut s = shared.lock().expect("campaign state");
+        s.shrinking = false;
+        s.last_failure = None;
+    }
+    let explained = |case: &Case| known.iter().any(|f| case.covers(&f.case));
+    let result = runner.run(&case::cases(), |case| {
+        {
+            let mut s = shared.lock().expect("campaign state");
+            if !s.shrinking && started.elapsed() > opts.time_budget {
+                return Err(TestCaseError::reject("the time budget is spent"));
+            }
+            if explained(&case) {
+                return Err(TestCaseError::reject("an earlier finding explains it"));
+            }
+            if let (Some(rate), Some(last)) = (opts.rate, s.last_send) {
+                let gap = Duration::from_secs_f64(1.0 / rate.max(0.001));
+                let since = last.elapsed();
+                if since < gap {
+                    std::thread::sleep(gap - since);
+                }
+            }
+            s.last_send = Some(Instant::now());
+        }
+        let (concrete, resp, error, location) = handle.block_on(send(target, &case));
+        let verdict = judge(&concrete.expect(), resp.as_ref(), error, target);
+        let mut s = shared.lock().expect("campaign state");
+        s.sent += 1;
+        if !s.shrinking {
+            s.cases += 1;
+        }
+        s.onboarded.extend(location);
+        match verdict {
+            None => Ok(()),
+            Some((property, reason)) => {
+                s.shrinking = true;
+                s.last_failure = Some((case.clone(), concrete, property, reason.clone()));
+                Err(TestCaseError::fail(reason))
+            }
+        }
+    });
+    let last = shared.lock().expect("campaign state").last_failure.clone();
+    match result {
+        Ok(()) => RoundEnd::Passed,
+        Err(TestError::Abort(_)) if started.elapsed() > opts.time_budget => RoundEnd::BudgetSpent,
+        // Every case left was an earlier finding's.
+        Err(TestError::Abort(_)) => RoundEnd::Passed,
+        Err(TestError::Fail(_, minimal)) => match last {
+            // The last failure seen is the minimal case when shrinking ended on it.
+            Some((case, request, property, reason)) if case == minimal => RoundEnd::Found(
+                Finding {
+                    property,
+                    reason,
+                    case,
+                    request,
+                },
+                None,
+            ),
+            // The minimal case was seen earlier: say its own failure.
+            other => {
+                let (request, resp, error, created) = handle.block_on(send(target, &minimal));
+                let fallback = other.map(|(_, _, p, r)| (p, r)).unwrap_or((
+                    Property::AlwaysAnswersNever5xx,
+                    "the minimal case failed while shrinking".into(),
+                ));
+                let (property, reason) = judge(&request.expect(), resp.as_ref(), error, target)
+                    .unwrap_or((
+                        fallback.0,
+                        format!("{} (did not fail again when resent)", fallback.1),
+                    ));
+                RoundEnd::Found(
+                    Finding {
+                        property,
+                        reason,
+                        case: minimal,
+                        request,
+                    },
+                    created,
+                )
+            }
+        },
     }
 }
 
@@ -573,7 +639,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_reference_core_keeps_every_property() {
         let c = campaign_against(&[], 60, 7).await;
-        assert!(c.finding.is_none(), "{:?}", c.finding);
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
         assert_eq!((c.cases, c.sent), (60, 60));
         assert_eq!(c.still_healthy, Ok(()));
         assert!(
@@ -597,7 +663,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((c.cases, c.budget_exhausted), (0, true));
-        assert!(c.finding.is_none());
+        assert!(c.findings.is_empty());
         assert_eq!(c.positive_control, Ok(()));
     }
 
@@ -612,13 +678,17 @@ mod tests {
             c.positive_control
         );
         assert_eq!((c.cases, c.sent), (0, 1));
-        assert!(c.finding.is_none());
+        assert!(c.findings.is_empty());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_500_on_a_space_is_shrunk_to_one_inserted_character() {
         let c = campaign_against(&[CoreFault::FreeText500], 200, 1).await;
-        let f = c.finding.expect("the free-text-500 fault is found");
+        let f = c
+            .findings
+            .first()
+            .cloned()
+            .expect("the free-text-500 fault is found");
         assert_eq!(f.property, Property::AlwaysAnswersNever5xx, "{}", f.reason);
         assert_eq!(
             f.case.mutations.len(),
@@ -635,7 +705,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn errors_as_html_are_shrunk_to_one_invalid_change() {
         let c = campaign_against(&[CoreFault::ErrorAsHtml], 200, 2).await;
-        let f = c.finding.expect("the error-as-html fault is found");
+        let f = c
+            .findings
+            .first()
+            .cloned()
+            .expect("the error-as-html fault is found");
         assert_eq!(f.property, Property::InvalidIsRefused, "{}", f.reason);
         assert_eq!(f.case.mutations.len(), 1, "{:?}", f.case);
         assert!(matches!(f.request.expect(), Expect::Invalid(_)));
@@ -644,7 +718,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_core_ignoring_the_content_type_is_shrunk_to_that_header() {
         let c = campaign_against(&[CoreFault::IgnoreContentType], 200, 3).await;
-        let f = c.finding.expect("the ignore-content-type fault is found");
+        let f = c
+            .findings
+            .first()
+            .cloned()
+            .expect("the ignore-content-type fault is found");
         assert_eq!(f.property, Property::InvalidIsRefused, "{}", f.reason);
         assert!(
             matches!(
@@ -654,6 +732,40 @@ mod tests {
             "{:?}",
             f.case
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_campaign_lists_each_defect_once() {
+        // Two request-handling faults at once: both are found, each shrunk to its own change.
+        let c = campaign_against(
+            &[CoreFault::FreeText500, CoreFault::IgnoreContentType],
+            300,
+            1,
+        )
+        .await;
+        let props: Vec<Property> = c.findings.iter().map(|f| f.property).collect();
+        assert!(
+            props.contains(&Property::AlwaysAnswersNever5xx),
+            "{:?}",
+            c.findings
+        );
+        assert!(
+            props.contains(&Property::InvalidIsRefused),
+            "{:?}",
+            c.findings
+        );
+        // A later finding never makes every kind of change an earlier one made: each is a
+        // different defect.
+        for (i, a) in c.findings.iter().enumerate() {
+            for b in &c.findings[..i] {
+                assert!(
+                    !a.case.covers(&b.case),
+                    "{:?} explains {:?}",
+                    b.case,
+                    a.case
+                );
+            }
+        }
     }
 
     #[test]

@@ -42,15 +42,15 @@ fn a_500_on_a_space_is_found_shrunk_written_and_replayed() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(code, 1, "{said}");
-    assert!(said.contains("FINDING CCF-FUZZ-03"), "{said}");
+    assert!(said.contains("FINDING 1 CCF-FUZZ-03"), "{said}");
     assert!(said.contains("shrunk to 1 change(s)"), "{said}");
-    let http = std::fs::read_to_string(out.join("finding.http")).unwrap();
+    let http = std::fs::read_to_string(out.join("finding-1.http")).unwrap();
     assert!(http.contains("Bearer {{CREDENTIAL}}"), "{http}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("fuzz.json")).unwrap()).unwrap();
-    assert_eq!(json["finding"]["test_purpose"], "CCF-FUZZ-03");
+    assert_eq!(json["findings"][0]["test_purpose"], "CCF-FUZZ-03");
     assert_eq!(json["seed"], 1);
-    let replay = out.join("finding.http");
+    let replay = out.join("finding-1.http");
     let (code, said) = fuzz(&[
         "--config",
         faulty_cfg.to_str().unwrap(),

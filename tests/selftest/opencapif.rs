@@ -163,7 +163,7 @@ fn fuzz_finds_what_its_source_shows(root: &Path) {
         "{said}{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(said.contains("FINDING CCF-FUZZ-02"), "{said}");
+    assert!(said.contains("FINDING 1 CCF-FUZZ-02"), "{said}");
     assert!(
         said.contains(r#"shrunk to 1 change(s) from the valid base: [Destination("not a uri")]"#),
         "{said}"
