@@ -183,12 +183,7 @@ impl Case {
                 Mutation::Retype(member, kind) => set(&mut body, member.pointer(), kind.value()),
                 Mutation::InsertText { at, text } => {
                     let p = Member::InvokerInformation.pointer();
-                    let old = body
-                        .pointer(p)
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    let chars: Vec<char> = old.chars().collect();
+                    let chars: Vec<char> = text_at(&body, p).chars().collect();
                     let at = if chars.is_empty() {
                         0
                     } else {
@@ -217,11 +212,7 @@ impl Case {
                 Mutation::ContentType(ct) => content_type = ct.clone(),
                 Mutation::BrokenKey(how) => {
                     let p = Member::PublicKey.pointer();
-                    let pem = body
-                        .pointer(p)
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
+                    let pem = text_at(&body, p);
                     let label = pem
                         .lines()
                         .next()
@@ -269,6 +260,14 @@ impl Concrete {
             ),
         }
     }
+}
+
+/// The string at `pointer` ("" when absent or not a string).
+fn text_at(body: &Value, pointer: &str) -> String {
+    body.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 fn remove(body: &mut Value, pointer: &str) {

@@ -615,6 +615,14 @@ mod tests {
     use crate::peers::faults::{CoreFault, Faults};
     use crate::run::EmbeddedCore;
 
+    /// The campaign's first finding, which the fault `fault` must have given.
+    fn first(c: &Campaign, fault: &str) -> Finding {
+        c.findings
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("the {fault} fault is found"))
+    }
+
     async fn campaign_against(faults: &[CoreFault], cases: u32, seed: u64) -> Campaign {
         let core = EmbeddedCore::start_faulty(
             Default::default(),
@@ -684,11 +692,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_500_on_a_space_is_shrunk_to_one_inserted_character() {
         let c = campaign_against(&[CoreFault::FreeText500], 200, 1).await;
-        let f = c
-            .findings
-            .first()
-            .cloned()
-            .expect("the free-text-500 fault is found");
+        let f = first(&c, "free-text-500");
         assert_eq!(f.property, Property::AlwaysAnswersNever5xx, "{}", f.reason);
         assert_eq!(
             f.case.mutations.len(),
@@ -705,11 +709,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn errors_as_html_are_shrunk_to_one_invalid_change() {
         let c = campaign_against(&[CoreFault::ErrorAsHtml], 200, 2).await;
-        let f = c
-            .findings
-            .first()
-            .cloned()
-            .expect("the error-as-html fault is found");
+        let f = first(&c, "error-as-html");
         assert_eq!(f.property, Property::InvalidIsRefused, "{}", f.reason);
         assert_eq!(f.case.mutations.len(), 1, "{:?}", f.case);
         assert!(matches!(f.request.expect(), Expect::Invalid(_)));
@@ -718,11 +718,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_core_ignoring_the_content_type_is_shrunk_to_that_header() {
         let c = campaign_against(&[CoreFault::IgnoreContentType], 200, 3).await;
-        let f = c
-            .findings
-            .first()
-            .cloned()
-            .expect("the ignore-content-type fault is found");
+        let f = first(&c, "ignore-content-type");
         assert_eq!(f.property, Property::InvalidIsRefused, "{}", f.reason);
         assert!(
             matches!(
