@@ -129,6 +129,7 @@ fn suites(c: &mut Criterion) {
                 core: Some(embedded.target.clone()),
                 invoker: None,
                 pair: None,
+                fuzz: None,
             };
             rt.block_on(run_suite(targets, SuiteOptions::default()))
                 .unwrap()
@@ -146,6 +147,7 @@ fn suites(c: &mut Criterion) {
                 core: None,
                 invoker: Some(target.clone()),
                 pair: None,
+                fuzz: None,
             };
             rt.block_on(run_suite(targets, SuiteOptions::default()))
                 .unwrap()

@@ -154,9 +154,13 @@ enum Command {
         /// At most this many requests per second.
         #[arg(long, value_name = "PER_SECOND")]
         rate: Option<f64>,
-        /// Write fuzz.json and the finding's finding.http and finding.curl.sh here.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
+        /// Report directory: the reports of CCF-FUZZ-01..03 (report.html, .md, .json,
+        /// junit.xml), fuzz.json and each finding's finding-N.http and finding-N.curl.sh.
+        #[arg(long, value_name = "DIR", default_value = "reports/fuzz")]
+        out: PathBuf,
+        /// Compare CCF-FUZZ-01..03 with these expected verdicts (as `run --baseline`).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
         /// Send a finding.http again (with a fresh valid credential) and judge the answer.
         #[arg(long, value_name = "FILE")]
         replay: Option<PathBuf>,
@@ -595,6 +599,7 @@ async fn run(cli: Cli) -> i32 {
                 on_outcome: None,
                 cell,
                 pair,
+                fuzz: None,
             })
             .await
         }
@@ -662,6 +667,7 @@ async fn run(cli: Cli) -> i32 {
             seed,
             rate,
             out,
+            baseline,
             replay,
         } => {
             if sut != "core" {
@@ -688,6 +694,7 @@ async fn run(cli: Cli) -> i32 {
                     ..Default::default()
                 },
                 out,
+                baseline,
                 replay,
             })
             .await

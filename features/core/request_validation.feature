@@ -13,6 +13,7 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
   [29222-openapi-request-body] requestBody: content: application/json: schema: APIInvokerEnrolmentDetails (required: true)
   [29122-openapi-invalid-params] invalidParams: Description of invalid parameters, for a request rejected due to invalid parameters.
   [29222-7.7-errors] HTTP error handling described in clause 5.2.6 of 3GPP TS 29.122 is applicable
+  [29222-openapi-201] 201: Created. The API Invoker is successfully on-boarded.
 
   @CCF-REQ-01 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
   Scenario: CCF-REQ-01 The core rejects a request without onboardingInformation with 400
@@ -66,3 +67,22 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
     And a fresh invoker key pair
     When the invoker sends a valid request whose apiInvokerInformation is free text
     Then the core onboards it with the free text unchanged
+
+  # Run by `capif-conformance fuzz`, not by `run`: one campaign of generated requests (README
+  # "Property-based robustness"), judged once per property. A finding's minimal request is
+  # written next to the report as finding-N.http.
+
+  @CCF-FUZZ-01 @branch:request-validation @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
+  Scenario: CCF-FUZZ-01 Every generated request the model holds valid is answered as valid: 201 Created with Location and APIInvokerEnrolmentDetails
+    Given a property-based campaign of generated onboarding requests against the core under test
+    Then every generated request the model holds valid was answered as valid
+
+  @CCF-FUZZ-02 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required @req:29222-7.7-errors
+  Scenario: CCF-FUZZ-02 Every generated request the model holds invalid is refused with a 4xx ProblemDetails and onboards nothing
+    Given a property-based campaign of generated onboarding requests against the core under test
+    Then every generated request the model holds invalid was refused with a 4xx ProblemDetails
+
+  @CCF-FUZZ-03 @branch:request-validation @severity:mandatory @req:33122-B.1-validate @req:29222-7.7-errors
+  Scenario: CCF-FUZZ-03 Every generated request is answered, and never with a 5xx
+    Given a property-based campaign of generated onboarding requests against the core under test
+    Then every generated request was answered, never with a 5xx

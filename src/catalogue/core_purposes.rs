@@ -3,7 +3,7 @@
 //! unless it declares a project policy.
 
 use super::types::{
-    Applicability as A, Branch as B, Capability as C, Need, Severity as S, Sut, TestPurpose,
+    Applicability as A, Branch as B, Capability as C, Need, Runner, Severity as S, Sut, TestPurpose,
 };
 
 /// A verified TLS session and an onboarding answer without a client certificate.
@@ -49,6 +49,7 @@ const fn tp(
         policy: None,
         applicability,
         needs: ACCEPTED,
+        runner: Runner::Suite,
     }
 }
 
@@ -191,6 +192,15 @@ pub static CORE: &[TestPurpose] = &[
         B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-server-close"], A::Always).policy(S::Mandatory, TEARDOWN),
     tp("CCF-TD-03", "The core sends close_notify before closing the TCP connection",
         B::Teardown, &["rfc8446-6.1-close-notify", "rfc9112-9.8-server-closure-alert"], A::Always),
+    // Judged by one property-based campaign (`capif-conformance fuzz`), not by `run`.
+    tp("CCF-FUZZ-01", "Every generated request the model holds valid is answered as valid: 201 Created with Location and APIInvokerEnrolmentDetails",
+        B::RequestValidation, &["33122-B.1-validate", "29222-openapi-201"], A::Always).needs(&[]).by_fuzz()
+        .policy(S::Mandatory, "a valid request answered with an error is the positive control (CCF-OK-01) failing for that request, and CCF-OK-01 is mandatory by project policy"),
+    tp("CCF-FUZZ-02", "Every generated request the model holds invalid is refused with a 4xx ProblemDetails and onboards nothing",
+        B::RequestValidation, &["29222-openapi-enrolment-required", "29222-7.7-errors"], A::Always).needs(&[]).by_fuzz(),
+    tp("CCF-FUZZ-03", "Every generated request is answered, and never with a 5xx",
+        B::RequestValidation, &["33122-B.1-validate", "29222-7.7-errors"], A::Always).needs(&[]).by_fuzz()
+        .policy(S::Mandatory, "no answer or a 5xx to a request is the core failing whatever the request: for a valid one it is CCF-FUZZ-01's failure, for an invalid one CCF-FUZZ-02's (REQUIRED members, refused with a 4xx); named apart so the finding says the core broke, not that it judged wrong"),
 ];
 
 /// The policy of the core's teardown test purposes (the example of shared/normative/README.md).

@@ -2,7 +2,7 @@
 //! requirement ids from `requirements.toml`; its severity follows from them (README "Severity")
 //! unless it declares a project policy.
 
-use super::types::{Applicability as A, Branch as B, Severity as S, Sut, TestPurpose};
+use super::types::{Applicability as A, Branch as B, Runner, Severity as S, Sut, TestPurpose};
 
 /// The policy of the test purposes that judge what the invoker reports (the adapter's exit
 /// status): the texts describe the messages, not what an invoker concludes from them.
@@ -23,6 +23,7 @@ const fn tp(
         policy: None,
         applicability: A::Always,
         needs: &[],
+        runner: Runner::Suite,
     }
 }
 

@@ -8,7 +8,9 @@ pub mod requirements;
 mod types;
 
 pub use requirements::{Keyword, Requirement, Status};
-pub use types::{Applicability, Branch, Capability, Need, Policy, Severity, Sut, TestPurpose};
+pub use types::{
+    Applicability, Branch, Capability, Need, Policy, Runner, Severity, Sut, TestPurpose,
+};
 
 /// Every test purpose, core-under-test first, then invoker, then pair, in a stable order.
 pub fn all() -> impl Iterator<Item = &'static TestPurpose> {
@@ -70,7 +72,7 @@ mod tests {
             assert_eq!(parts.len(), 3, "{}", tp.id);
             assert_eq!(parts[0], tp.sut.id_prefix(), "{}", tp.id);
             assert!(
-                ["TLS", "CRED", "REQ", "OK", "TD", "ENR", "OFF"].contains(&parts[1]),
+                ["TLS", "CRED", "REQ", "OK", "TD", "ENR", "OFF", "FUZZ"].contains(&parts[1]),
                 "{}",
                 tp.id
             );

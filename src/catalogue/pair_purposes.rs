@@ -4,7 +4,7 @@
 //! reports them.
 
 use super::types::{
-    Applicability as A, Branch as B, Capability as C, Severity as S, Sut, TestPurpose,
+    Applicability as A, Branch as B, Capability as C, Runner, Severity as S, Sut, TestPurpose,
 };
 
 const fn tp(
@@ -23,6 +23,7 @@ const fn tp(
         policy: None,
         applicability,
         needs: &[],
+        runner: Runner::Suite,
     }
 }
 

@@ -217,12 +217,42 @@ pub struct TestPurpose {
     pub applicability: Applicability,
     /// Preconditions, judged in this order before the scenario's own steps.
     pub needs: &'static [Need],
+    /// Which command runs its scenario.
+    pub runner: Runner,
+}
+
+/// Which command runs a test purpose's scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Runner {
+    /// `capif-conformance run`.
+    Suite,
+    /// `capif-conformance fuzz`: one property-based campaign judges them together (README
+    /// "Property-based robustness"); `run` leaves them out, since a campaign sends hundreds
+    /// of requests.
+    Fuzz,
+}
+
+impl Runner {
+    /// The command that runs it, for `list` and reasons.
+    pub fn command(self) -> &'static str {
+        match self {
+            Runner::Suite => "run",
+            Runner::Fuzz => "fuzz",
+        }
+    }
 }
 
 impl TestPurpose {
     /// This test purpose with preconditions `needs`.
     pub const fn needs(mut self, needs: &'static [Need]) -> Self {
         self.needs = needs;
+        self
+    }
+
+    /// This test purpose, judged by a `fuzz` campaign rather than by `run`.
+    pub const fn by_fuzz(mut self) -> Self {
+        self.runner = Runner::Fuzz;
         self
     }
 

@@ -5,7 +5,7 @@ use capif_conformance::catalogue::{self, Applicability};
 use capif_conformance::checks::Verdict;
 use capif_conformance::exit_codes;
 use capif_conformance::report::branch_counts;
-use capif_conformance::run::{execute, RunPlan, SutSelection};
+use capif_conformance::run::{execute, RunPlan, RunResult, SutSelection};
 use capif_conformance::suite::Outcome;
 
 fn verdict_label(v: Verdict) -> &'static str {
@@ -58,7 +58,14 @@ fn progress(o: &Outcome) {
 /// `run`: execute the plan, print progress and a summary, return the exit code.
 ///
 /// Long by design: the console output of a run, line by line.
-pub async fn run(mut plan: RunPlan) -> i32 {
+pub async fn run(plan: RunPlan) -> i32 {
+    run_then(plan, |_| None).await
+}
+
+/// [`run`], with `then` called on the finished run before its summary is printed (`fuzz`
+/// prints its findings and writes their replay files there); a code it returns ends the
+/// command with that code.
+async fn run_then(mut plan: RunPlan, then: impl FnOnce(&RunResult) -> Option<i32>) -> i32 {
     use capif_conformance::sut::processes;
     plan.on_outcome = Some(Box::new(progress));
     println!("capif-conformance {}: running…", env!("CARGO_PKG_VERSION"));
@@ -91,6 +98,9 @@ pub async fn run(mut plan: RunPlan) -> i32 {
             return e.exit_code();
         }
     };
+    if let Some(code) = then(&result) {
+        return code;
+    }
     // The lines above came in completion order and cut; here every non-pass again, in
     // catalogue order (core first) and in full.
     let not_passed: Vec<_> = result
@@ -166,8 +176,9 @@ pub async fn run(mut plan: RunPlan) -> i32 {
         }
     }
     println!("report: {}", result.paths.html().display());
-    // Only the demo gets the hint: a matrix cell names its systems in the matrix file.
-    if result.report.config.is_none() && result.report.cell.is_none() {
+    // Only the demo gets the hint: a matrix cell names its systems in the matrix file, and a
+    // campaign was asked for by name.
+    if result.report.config.is_none() && result.report.cell.is_none() && result.campaign.is_none() {
         println!(
             "This tested the embedded reference peers. Next: `capif-conformance run --sut core --config my-core.toml` (README \"Testing your own CAPIF core\") or `--sut invoker` with an adapter."
         );
@@ -590,227 +601,235 @@ pub struct FuzzArgs {
     pub config: Option<std::path::PathBuf>,
     /// How the campaign runs.
     pub options: capif_conformance::fuzz::FuzzOptions,
-    /// Where to write fuzz.json and the finding's replay files.
-    pub out: Option<std::path::PathBuf>,
+    /// Where the reports, fuzz.json and the findings' replay files go.
+    pub out: std::path::PathBuf,
+    /// Expected verdicts of CCF-FUZZ-01..03 to compare with.
+    pub baseline: Option<std::path::PathBuf>,
     /// Send this `.http` file again instead of a campaign.
     pub replay: Option<std::path::PathBuf>,
 }
 
-/// `fuzz`: a campaign of generated onboarding requests against a core (or one replayed), its
-/// finding shrunk and written as a replayable request. Exit 1 on a finding or a core that no
-/// longer onboards afterwards, 2 on a usage or harness error, 0 otherwise.
+/// `fuzz`: a campaign of generated onboarding requests against a core, judged as the test
+/// purposes CCF-FUZZ-01..03 in the reports a run writes (same exit codes, same baseline), each
+/// finding shrunk and written as a replayable request; or, with `--replay`, one finding sent
+/// again (exit 1 when it reproduces, 0 when not).
 pub async fn fuzz(args: FuzzArgs) -> i32 {
+    if let Some(file) = &args.replay {
+        return replay(args.config.as_deref(), file).await;
+    }
+    let opts = args.options.clone();
+    println!(
+        "fuzz: up to {} generated onboarding requests (seed {}, budget {:?}); CCF-FUZZ-01..03 judge them",
+        opts.cases, opts.seed, opts.time_budget
+    );
+    let plan = RunPlan {
+        sut: SutSelection::Core,
+        config: args.config,
+        tags: None,
+        out: args.out,
+        concurrency: 3,
+        keylog: None,
+        baseline: args.baseline,
+        write_baseline: None,
+        command_line: std::env::args().collect(),
+        on_outcome: None,
+        cell: None,
+        pair: None,
+        fuzz: Some(opts),
+    };
+    run_then(plan, |result| {
+        let campaign = result.campaign.as_ref()?;
+        let url = result
+            .report
+            .suts
+            .first()
+            .map(|s| s.description.clone())
+            .unwrap_or_default();
+        print_campaign(campaign, &url);
+        // Beside the reports of this run (DIR/<run-id>/, DIR/latest).
+        write_campaign(campaign, &result.paths.run_dir).err()
+    })
+    .await
+}
+
+/// What a campaign did, on the console (the verdicts follow in the run's summary).
+fn print_campaign(campaign: &capif_conformance::fuzz::Campaign, core: &str) {
     use capif_conformance::fuzz;
-    let (target, embedded) = match core_under_test(args.config.as_deref(), "fuzz").await {
+    println!("core: {}", untrusted_line(core));
+    if let Err((_, why)) = &campaign.positive_control {
+        println!(
+            "the valid base was not onboarded, so no generated case was judged (each would repeat it): {}",
+            untrusted_line(why)
+        );
+        return;
+    }
+    let rate = campaign.sent as f64 / campaign.elapsed.as_secs_f64().max(0.001);
+    println!(
+        "{} case(s) and {} shrink step(s) sent in {:.1} s ({rate:.0} requests/s){}",
+        campaign.cases,
+        campaign.sent - campaign.cases,
+        campaign.elapsed.as_secs_f64(),
+        if campaign.budget_exhausted {
+            "; the time budget ended generation early"
+        } else if !campaign.findings.is_empty() {
+            "; each failing case was shrunk, then generation went on without what it explained"
+        } else {
+            ""
+        }
+    );
+    for (n, f) in campaign.findings.iter().enumerate() {
+        println!(
+            "FINDING {} {} ({}; {}): {}",
+            n + 1,
+            f.property.id(),
+            f.property.title(),
+            f.property.requirements().join(", "),
+            untrusted_line(&f.reason)
+        );
+        println!(
+            "  shrunk to {} change(s) from the valid base: {}",
+            f.case.mutations.len(),
+            untrusted_line(&f.case.describe())
+        );
+        println!(
+            "  replay: {}",
+            fuzz::curl_command(&campaign.url, &f.request)
+        );
+    }
+    if let Err(why) = &campaign.still_healthy {
+        println!(
+            "the core no longer onboards a valid request after the campaign: {}",
+            untrusted_line(why)
+        );
+    }
+    match &campaign.offboarded {
+        None => println!(
+            "{} invoker(s) onboarded by the campaign stay onboarded: the core declares no offboarding ([core.capabilities] offboarding = false)",
+            campaign.onboarded.len()
+        ),
+        Some((done, not)) => {
+            println!(
+                "{done} of the {} invoker(s) the campaign onboarded offboarded again",
+                campaign.onboarded.len()
+            );
+            for why in not.iter().take(10) {
+                println!("  not offboarded: {}", untrusted_line(why));
+            }
+        }
+    }
+}
+
+/// fuzz.json and each finding's finding-N.http and finding-N.curl.sh, next to the reports;
+/// Err: the exit code of a write that failed (said on stderr).
+fn write_campaign(
+    campaign: &capif_conformance::fuzz::Campaign,
+    out: &std::path::Path,
+) -> Result<(), i32> {
+    use capif_conformance::fuzz;
+    let json = serde_json::json!({
+        "seed": campaign.seed,
+        "cases": campaign.cases,
+        "sent": campaign.sent,
+        "elapsed_ms": campaign.elapsed.as_millis() as u64,
+        "budget_exhausted": campaign.budget_exhausted,
+        "findings": campaign.findings.iter().enumerate().map(|(n, f)| serde_json::json!({
+            "test_purpose": f.property.id(),
+            "property": f.property.title(),
+            "requirements": f.property.requirements(),
+            "reason": f.reason,
+            "mutations": f.case.describe(),
+            "replay": format!("finding-{}.http", n + 1),
+        })).collect::<Vec<_>>(),
+        "still_healthy": campaign.still_healthy.as_ref().err(),
+        "onboarded": campaign.onboarded,
+        "offboarded": campaign.offboarded.as_ref().map(|(n, _)| n),
+        "not_offboarded": campaign.offboarded.as_ref().map(|(_, not)| not),
+    });
+    // The core's text is scrubbed of secrets like every report string.
+    let mut files = vec![(
+        "fuzz.json".to_string(),
+        capif_conformance::evidence::scrub(&serde_json::to_string_pretty(&json).expect("JSON")),
+    )];
+    for (n, f) in campaign.findings.iter().enumerate() {
+        files.push((
+            format!("finding-{}.http", n + 1),
+            fuzz::http_file(&campaign.url, &f.request),
+        ));
+        files.push((
+            format!("finding-{}.curl.sh", n + 1),
+            format!(
+                "#!/bin/sh\n{}\n",
+                fuzz::curl_command(&campaign.url, &f.request)
+            ),
+        ));
+    }
+    for (name, text) in files {
+        let path = out.join(&name);
+        if let Err(e) = capif_conformance::fsutil::write_atomic(
+            &path,
+            text.as_bytes(),
+            capif_conformance::fsutil::FileMode::Public,
+        ) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Err(exit_codes::USAGE_OR_HARNESS);
+        }
+    }
+    println!("written: {}", out.join("fuzz.json").display());
+    Ok(())
+}
+
+/// `fuzz --replay FILE`: the request sent again with a fresh valid credential, and judged.
+async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32 {
+    use capif_conformance::fuzz;
+    let (target, embedded) = match core_under_test(config, "fuzz").await {
         Ok(t) => t,
         Err(code) => return code,
     };
     let url = fuzz::onboarding_url(&target);
-    let code = if let Some(file) = &args.replay {
-        let request = match std::fs::read_to_string(file)
-            .map_err(|e| e.to_string())
-            .and_then(|t| fuzz::parse_http_file(&t))
-        {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("error: --replay {}: {e}", file.display());
-                return exit_codes::USAGE_OR_HARNESS;
-            }
-        };
-        let expect = request.expect();
-        println!(
-            "replaying {} against {url} (the model: {expect:?})",
-            file.display()
-        );
-        let attempt = target
-            .onboard(
-                &capif_conformance::sut::CredentialChoice::Valid,
-                capif_conformance::sut::RequestBody::Raw {
-                    content_type: request.content_type.clone(),
-                    bytes: serde_json::to_vec(&request.body).expect("a Value serializes"),
-                },
-            )
-            .await;
-        match attempt {
-            Err(e) => {
-                eprintln!("error: cannot obtain a valid onboarding credential: {e}");
-                exit_codes::USAGE_OR_HARNESS
-            }
-            Ok(a) => match fuzz::judge(
-                &expect,
-                a.response.as_ref(),
-                a.error.map(|e| e.to_string()),
-                &target,
-            ) {
-                None => {
-                    println!("the answer keeps every property: the finding does not reproduce");
-                    0
-                }
-                Some((p, why)) => {
-                    println!("{} ({}): {}", p.id(), p.title(), untrusted_line(&why));
-                    1
-                }
+    let request = match std::fs::read_to_string(file)
+        .map_err(|e| e.to_string())
+        .and_then(|t| fuzz::parse_http_file(&t))
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: --replay {}: {e}", file.display());
+            return exit_codes::USAGE_OR_HARNESS;
+        }
+    };
+    let expect = request.expect();
+    println!(
+        "replaying {} against {url} (the model: {expect:?})",
+        file.display()
+    );
+    let attempt = target
+        .onboard(
+            &capif_conformance::sut::CredentialChoice::Valid,
+            capif_conformance::sut::RequestBody::Raw {
+                content_type: request.content_type.clone(),
+                bytes: serde_json::to_vec(&request.body).expect("a Value serializes"),
             },
+        )
+        .await;
+    let code = match attempt {
+        Err(e) => {
+            eprintln!("error: cannot obtain a valid onboarding credential: {e}");
+            exit_codes::USAGE_OR_HARNESS
         }
-    } else {
-        let opts = args.options.clone();
-        println!(
-            "fuzz: up to {} generated onboarding requests (seed {}, budget {:?}) against {url}",
-            opts.cases, opts.seed, opts.time_budget
-        );
-        let handle = tokio::runtime::Handle::current();
-        let shared = std::sync::Arc::new(target.clone());
-        let campaign =
-            match tokio::task::spawn_blocking(move || fuzz::run_campaign(handle, shared, &opts))
-                .await
-            {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("error: the campaign stopped: {e}");
-                    return exit_codes::USAGE_OR_HARNESS;
-                }
-            };
-        if let Err((answered, why)) = &campaign.positive_control {
-            println!(
-                "the valid base was not onboarded, so no generated case was judged (each would repeat it): {}",
-                untrusted_line(why)
-            );
-            if let Some(e) = embedded {
-                e.core.shutdown().await;
+        Ok(a) => match fuzz::judge(
+            &expect,
+            a.response.as_ref(),
+            a.error.map(|e| e.to_string()),
+            &target,
+        ) {
+            None => {
+                println!("the answer keeps every property: the finding does not reproduce");
+                exit_codes::OK
             }
-            // An answer is the core's failure (CCF-FUZZ-01); none is a reach problem to fix.
-            return if *answered {
-                println!(
-                    "FINDING CCF-FUZZ-01 ({})",
-                    fuzz::Property::ValidIsOnboarded.title()
-                );
+            Some((p, why)) => {
+                println!("{} ({}): {}", p.id(), p.title(), untrusted_line(&why));
                 exit_codes::FAILED
-            } else {
-                eprintln!(
-                    "error: the core could not be reached; check [core] url, ca and the credential"
-                );
-                exit_codes::USAGE_OR_HARNESS
-            };
-        }
-        let rate = campaign.sent as f64 / campaign.elapsed.as_secs_f64().max(0.001);
-        println!(
-            "{} case(s) and {} shrink step(s) sent in {:.1} s ({rate:.0} requests/s){}",
-            campaign.cases,
-            campaign.sent - campaign.cases,
-            campaign.elapsed.as_secs_f64(),
-            if campaign.budget_exhausted {
-                "; the time budget ended generation early"
-            } else if !campaign.findings.is_empty() {
-                "; each failing case was shrunk, then generation went on without what it explained"
-            } else {
-                ""
             }
-        );
-        let mut code = 0;
-        if campaign.findings.is_empty() {
-            if campaign.cases == 0 {
-                // Nothing unobserved passes.
-                code = exit_codes::NOTHING_TESTED;
-                println!("no case was sent within the time budget: nothing was tested");
-            } else {
-                println!(
-                    "no finding: every answer kept CCF-FUZZ-01, CCF-FUZZ-02 and CCF-FUZZ-03 (seed {})",
-                    campaign.seed
-                );
-            }
-        }
-        for (n, f) in campaign.findings.iter().enumerate() {
-            code = exit_codes::FAILED;
-            println!(
-                "FINDING {} {} ({}; {}): {}",
-                n + 1,
-                f.property.id(),
-                f.property.title(),
-                f.property.requirements().join(", "),
-                untrusted_line(&f.reason)
-            );
-            println!(
-                "  shrunk to {} change(s) from the valid base: {:?}",
-                f.case.mutations.len(),
-                f.case.mutations
-            );
-            println!("  replay: {}", fuzz::curl_command(&url, &f.request));
-        }
-        if let Err(why) = &campaign.still_healthy {
-            code = 1;
-            println!(
-                "the core no longer onboards a valid request after the campaign: {}",
-                untrusted_line(why)
-            );
-        }
-        match &campaign.offboarded {
-            None => println!(
-                "{} invoker(s) onboarded by the campaign stay onboarded: the core declares no offboarding ([core.capabilities] offboarding = false)",
-                campaign.onboarded.len()
-            ),
-            Some((done, not)) => {
-                println!(
-                    "{done} of the {} invoker(s) the campaign onboarded offboarded again",
-                    campaign.onboarded.len()
-                );
-                for why in not.iter().take(10) {
-                    println!("  not offboarded: {}", untrusted_line(why));
-                }
-            }
-        }
-        if let Some(out) = &args.out {
-            let json = serde_json::json!({
-                "seed": campaign.seed,
-                "cases": campaign.cases,
-                "sent": campaign.sent,
-                "elapsed_ms": campaign.elapsed.as_millis() as u64,
-                "budget_exhausted": campaign.budget_exhausted,
-                "findings": campaign.findings.iter().enumerate().map(|(n, f)| serde_json::json!({
-                    "test_purpose": f.property.id(),
-                    "property": f.property.title(),
-                    "requirements": f.property.requirements(),
-                    "reason": f.reason,
-                    "mutations": format!("{:?}", f.case.mutations),
-                    "replay": format!("finding-{}.http", n + 1),
-                })).collect::<Vec<_>>(),
-                "still_healthy": campaign.still_healthy.as_ref().err(),
-                "onboarded": campaign.onboarded,
-                "offboarded": campaign.offboarded.as_ref().map(|(n, _)| n),
-                "not_offboarded": campaign.offboarded.as_ref().map(|(_, not)| not),
-            });
-            // The core's text is scrubbed of secrets like every report string.
-            let mut files = vec![(
-                "fuzz.json".to_string(),
-                capif_conformance::evidence::scrub(
-                    &serde_json::to_string_pretty(&json).expect("JSON"),
-                ),
-            )];
-            for (n, f) in campaign.findings.iter().enumerate() {
-                files.push((
-                    format!("finding-{}.http", n + 1),
-                    fuzz::http_file(&url, &f.request),
-                ));
-                files.push((
-                    format!("finding-{}.curl.sh", n + 1),
-                    format!("#!/bin/sh\n{}\n", fuzz::curl_command(&url, &f.request)),
-                ));
-            }
-            for (name, text) in files {
-                let path = out.join(&name);
-                if let Err(e) = std::fs::create_dir_all(out).and_then(|_| {
-                    capif_conformance::fsutil::write_atomic(
-                        &path,
-                        text.as_bytes(),
-                        capif_conformance::fsutil::FileMode::Public,
-                    )
-                }) {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return exit_codes::USAGE_OR_HARNESS;
-                }
-            }
-            println!("written: {}", out.join("fuzz.json").display());
-        }
-        code
+        },
     };
     if let Some(e) = embedded {
         e.core.shutdown().await;

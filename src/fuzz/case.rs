@@ -161,7 +161,38 @@ impl Mutation {
     }
 }
 
+impl Mutation {
+    /// The change in words, for reasons: "notificationDestination \"not a uri\"".
+    pub fn describe(&self) -> String {
+        match self {
+            Mutation::Remove(m) => format!("{} removed", m.pointer()),
+            Mutation::Retype(m, k) => format!("{} as {}", m.pointer(), k.value()),
+            Mutation::InsertText { text, .. } => {
+                format!("{text:?} inserted into /apiInvokerInformation")
+            }
+            Mutation::Features(s) => format!("/supportedFeatures {s:?}"),
+            Mutation::Destination(s) => format!("/notificationDestination {s:?}"),
+            Mutation::Extra(name) => format!("extra member {name:?}"),
+            Mutation::ContentType(Some(ct)) => format!("Content-Type {ct:?}"),
+            Mutation::ContentType(None) => "no Content-Type".into(),
+            Mutation::BrokenKey(b) => format!("apiInvokerPublicKey {b:?}"),
+        }
+    }
+}
+
 impl Case {
+    /// Its changes in words ("the valid base" when there are none).
+    pub fn describe(&self) -> String {
+        if self.mutations.is_empty() {
+            return "the valid base".into();
+        }
+        self.mutations
+            .iter()
+            .map(Mutation::describe)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Whether this case makes every kind of change `other` makes (so a defect `other`
     /// showed would show here too).
     pub fn covers(&self, other: &Case) -> bool {

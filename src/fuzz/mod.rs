@@ -72,22 +72,139 @@ impl Property {
         }
     }
 
-    /// What it says.
+    /// Its test purpose (the catalogue holds its title, requirements and severity).
+    pub fn test_purpose(self) -> &'static crate::catalogue::TestPurpose {
+        crate::catalogue::find(self.id()).expect("CCF-FUZZ-01..03 are catalogued")
+    }
+
+    /// What it says: its test purpose's title.
     pub fn title(self) -> &'static str {
-        match self {
-            Property::ValidIsOnboarded => "a valid request is answered as valid (201 Created, Location, APIInvokerEnrolmentDetails)",
-            Property::InvalidIsRefused => "an invalid request is refused with a 4xx ProblemDetails and onboards nothing",
-            Property::AlwaysAnswersNever5xx => "every request is answered, and never with a 5xx",
-        }
+        self.test_purpose().title
     }
 
     /// The requirement ids it rests on (the project's copy of requirements.toml).
     pub fn requirements(self) -> &'static [&'static str] {
-        match self {
-            Property::ValidIsOnboarded => &["33122-B.1-validate", "29222-openapi-201"],
-            Property::InvalidIsRefused => &["29222-openapi-enrolment-required", "29222-7.7-errors"],
-            Property::AlwaysAnswersNever5xx => &["33122-B.1-validate", "29222-7.7-errors"],
+        self.test_purpose().requirements
+    }
+
+    /// Every property, in catalogue order.
+    pub const ALL: [Property; 3] = [
+        Property::ValidIsOnboarded,
+        Property::InvalidIsRefused,
+        Property::AlwaysAnswersNever5xx,
+    ];
+}
+
+/// The verdict of `property` on a finished campaign: pure, so each way it can end is
+/// unit-tested. Nothing unobserved passes: a campaign that sent no case, or whose valid base
+/// was refused (every case would repeat that one defect), judges nothing.
+pub fn property_check(c: &Campaign, property: Property) -> Check {
+    if let Err((answered, why)) = &c.positive_control {
+        return match (property, answered) {
+            (Property::ValidIsOnboarded, true) => Check::Fail(format!(
+                "the valid base itself (the request every case mutates) was not onboarded: {why}"
+            )),
+            (_, true) => Check::blocked(
+                Some(Property::ValidIsOnboarded.id()),
+                format!("the valid base was not onboarded, so no generated case was judged (each would repeat that defect): {why}"),
+            ),
+            (_, false) => Check::Inconclusive(format!(
+                "the core did not answer the valid base, so no generated case was sent: {why}"
+            )),
+        };
+    }
+    if c.cases == 0 {
+        return Check::Inconclusive(format!(
+            "no generated case was sent within the time budget (--time-budget, {:.1} s spent): nothing was observed",
+            c.elapsed.as_secs_f64()
+        ));
+    }
+    let mine: Vec<(usize, &Finding)> = c
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.property == property)
+        .collect();
+    if let Some((n, f)) = mine.first() {
+        let others = match mine.len() {
+            1 => String::new(),
+            k => format!(" ({k} findings break it; the others are in the evidence)"),
+        };
+        return Check::Fail(format!(
+            "finding {}{others}: {}; shrunk to {} change(s) from the valid base: {} (replay: finding-{}.http, seed {})",
+            n + 1,
+            f.reason,
+            f.case.mutations.len(),
+            f.case.describe(),
+            n + 1,
+            c.seed
+        ));
+    }
+    if property == Property::ValidIsOnboarded {
+        if let Err(why) = &c.still_healthy {
+            return Check::Fail(format!(
+                "after the campaign the core no longer onboards the valid base: {why}"
+            ));
         }
+    }
+    let skipped = if c.findings.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; after each of the {} finding(s) of other properties, the cases making the same kinds of change were not sent",
+            c.findings.len()
+        )
+    };
+    let budget = if c.budget_exhausted {
+        " (the time budget ended generation early)"
+    } else {
+        ""
+    };
+    Check::Pass(format!(
+        "{} generated case(s) with seed {} kept it{budget}{skipped}",
+        c.cases, c.seed
+    ))
+}
+
+/// A core under test by one campaign, which the three test purposes judge together: the
+/// first of their scenarios to ask runs it, the others read it.
+#[derive(Debug)]
+pub struct FuzzTarget {
+    /// The core.
+    pub core: Arc<CoreTarget>,
+    /// How the campaign runs.
+    pub options: FuzzOptions,
+    campaign: tokio::sync::OnceCell<Result<Arc<Campaign>, String>>,
+}
+
+impl FuzzTarget {
+    /// A campaign of `options` against `core`, not run yet.
+    pub fn new(core: CoreTarget, options: FuzzOptions) -> Self {
+        Self {
+            core: Arc::new(core),
+            options,
+            campaign: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The campaign, run on first call (blocking proptest on a worker thread).
+    pub async fn campaign(&self) -> Result<Arc<Campaign>, String> {
+        self.campaign
+            .get_or_init(|| async {
+                let handle = tokio::runtime::Handle::current();
+                let (core, opts) = (self.core.clone(), self.options.clone());
+                tokio::task::spawn_blocking(move || run_campaign(handle, core, &opts))
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| format!("the campaign stopped: {e}"))
+            })
+            .await
+            .clone()
+    }
+
+    /// The campaign, if a scenario ran it.
+    pub fn ran(&self) -> Option<Arc<Campaign>> {
+        self.campaign.get().and_then(|r| r.as_ref().ok()).cloned()
     }
 }
 
@@ -179,6 +296,8 @@ pub struct Finding {
 /// What a campaign did.
 #[derive(Debug, Clone)]
 pub struct Campaign {
+    /// The onboarding URL the cases went to.
+    pub url: String,
     /// The seed.
     pub seed: u64,
     /// Requests sent (generated cases and shrink steps).
@@ -345,6 +464,7 @@ pub fn run_campaign(
             .offboarding
             .then(|| handle.block_on(offboard_all(&target, &all, opts.rate)));
         return Campaign {
+            url: onboarding_url(&target),
             seed: opts.seed,
             sent: 1,
             cases: 0,
@@ -412,6 +532,7 @@ pub fn run_campaign(
         .then(|| handle.block_on(offboard_all(&target, &all, opts.rate)));
     let onboarded = all.into_iter().map(|o| o.location).collect();
     Campaign {
+        url: onboarding_url(&target),
         offboarded,
         seed: opts.seed,
         sent: s.sent,
@@ -656,6 +777,14 @@ mod tests {
         );
         // And every one of them offboarded again: the core is left as it was found.
         assert_eq!(c.offboarded, Some((c.onboarded.len(), vec![])));
+        for p in Property::ALL {
+            match property_check(&c, p) {
+                Check::Pass(why) => {
+                    assert!(why.contains("60 generated case(s) with seed 7"), "{why}")
+                }
+                other => panic!("{}: {other:?}", p.id()),
+            }
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -673,6 +802,14 @@ mod tests {
         assert_eq!((c.cases, c.budget_exhausted), (0, true));
         assert!(c.findings.is_empty());
         assert_eq!(c.positive_control, Ok(()));
+        // Nothing unobserved passes.
+        for p in Property::ALL {
+            assert!(
+                matches!(property_check(&c, p), Check::Inconclusive(ref why) if why.contains("--time-budget")),
+                "{}",
+                p.id()
+            );
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -687,6 +824,23 @@ mod tests {
         );
         assert_eq!((c.cases, c.sent), (0, 1));
         assert!(c.findings.is_empty());
+        // One defect, one failure: CCF-FUZZ-01's; the others are blocked by it.
+        assert!(
+            matches!(property_check(&c, Property::ValidIsOnboarded), Check::Fail(ref why) if why.contains("200"))
+        );
+        for p in [Property::InvalidIsRefused, Property::AlwaysAnswersNever5xx] {
+            assert!(
+                matches!(
+                    property_check(&c, p),
+                    Check::Blocked {
+                        by: Some("CCF-FUZZ-01"),
+                        ..
+                    }
+                ),
+                "{}",
+                p.id()
+            );
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -703,6 +857,20 @@ mod tests {
         match &f.case.mutations[0] {
             case::Mutation::InsertText { text, .. } => assert_eq!(text, " "),
             other => panic!("shrunk to {other:?}"),
+        }
+        // The verdicts: CCF-FUZZ-03 fails naming the finding, its change and its replay file;
+        // the two other properties pass (the space broke only the 5xx property).
+        match property_check(&c, Property::AlwaysAnswersNever5xx) {
+            Check::Fail(why) => assert!(
+                why.starts_with("finding 1")
+                    && why.contains("\" \" inserted into /apiInvokerInformation")
+                    && why.contains("finding-1.http, seed 1"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        for p in [Property::ValidIsOnboarded, Property::InvalidIsRefused] {
+            assert!(property_check(&c, p).passed(), "{}", p.id());
         }
     }
 

@@ -70,6 +70,10 @@ pub struct RunPlan {
     /// With [`SutSelection::Pair`]: the core's and the invoker's configurations (None: the
     /// embedded reference peer).
     pub pair: Option<PairConfigs>,
+    /// `fuzz`: the core is tested by one property-based campaign of these options, judged by
+    /// the test purposes [`Runner::Fuzz`](crate::catalogue::Runner::Fuzz) runs (and only
+    /// those).
+    pub fuzz: Option<crate::fuzz::FuzzOptions>,
 }
 
 /// The two configurations of a pair cell.
@@ -91,6 +95,8 @@ pub struct RunResult {
     pub paths: ReportPaths,
     /// The process exit code.
     pub exit_code: i32,
+    /// With [`RunPlan::fuzz`]: the campaign, when a scenario ran it.
+    pub campaign: Option<Arc<crate::fuzz::Campaign>>,
 }
 
 /// Why a run could not produce verdicts (exit code 2 or 4).
@@ -286,7 +292,12 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
         if let Some((mut t, described)) = core {
             t.keylog = keylog_file.clone().map(|k| k as Arc<dyn rustls::KeyLog>);
             suts.push(described);
-            targets.core = Some(t);
+            match &plan.fuzz {
+                Some(opts) => {
+                    targets.fuzz = Some(Arc::new(crate::fuzz::FuzzTarget::new(t, opts.clone())))
+                }
+                None => targets.core = Some(t),
+            }
         }
         if let Some(t) = invoker_target(plan.sut, config.as_ref(), timeouts)? {
             let mut d = describe_invoker(&t);
@@ -298,6 +309,7 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
             targets.invoker = Some(t);
         }
     }
+    let fuzz_target = targets.fuzz.clone();
     let outcomes = run_suite(
         targets,
         SuiteOptions {
@@ -355,6 +367,7 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
         outcomes,
         paths,
         exit_code,
+        campaign: fuzz_target.and_then(|f| f.ran()),
     })
 }
 

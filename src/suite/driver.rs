@@ -29,9 +29,20 @@ pub struct SuiteTargets {
     pub invoker: Option<InvokerTarget>,
     /// An invoker and a core under test together (a matrix's pair cell).
     pub pair: Option<crate::sut::PairTarget>,
+    /// A core under a property-based campaign (`fuzz`): only the test purposes run by
+    /// [`Runner::Fuzz`](catalogue::Runner::Fuzz) run, and only then.
+    pub fuzz: Option<Arc<crate::fuzz::FuzzTarget>>,
 }
 
 impl SuiteTargets {
+    /// Whether this run tests `tp`: it has a SUT of its role, and runs it the way `tp` is run.
+    pub fn runs(&self, tp: &TestPurpose) -> bool {
+        match tp.runner {
+            catalogue::Runner::Fuzz => self.fuzz.is_some(),
+            catalogue::Runner::Suite => self.has(tp.sut),
+        }
+    }
+
     /// Whether this run has a SUT of role `sut`.
     pub fn has(&self, sut: Sut) -> bool {
         match sut {
@@ -275,7 +286,7 @@ pub async fn run_suite(
             let Some(tp) = purpose_of(scenario) else {
                 return false;
             };
-            if !filter_targets.has(tp.sut) {
+            if !filter_targets.runs(tp) {
                 return false;
             }
             match &filter {

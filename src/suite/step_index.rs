@@ -25,6 +25,10 @@ static STEP_SOURCES: &[(&str, &str)] = &[
         include_str!("steps/core_credential.rs"),
     ),
     (
+        "src/suite/steps/core_fuzz.rs",
+        include_str!("steps/core_fuzz.rs"),
+    ),
+    (
         "src/suite/steps/core_request.rs",
         include_str!("steps/core_request.rs"),
     ),
@@ -82,6 +86,8 @@ static CHECK_SOURCES: &[(&str, &str)] = &[
         include_str!("../checks/invoker.rs"),
     ),
     ("src/checks/pair.rs", include_str!("../checks/pair.rs")),
+    // The campaign's verdicts (CCF-FUZZ-01..03): pure, beside the campaign they judge.
+    ("src/fuzz/mod.rs", include_str!("../fuzz/mod.rs")),
 ];
 
 /// One `#[given]`/`#[when]`/`#[then]` step definition.
@@ -223,7 +229,8 @@ fn functions(lines: &[&str]) -> Vec<(String, String)> {
 /// `judge_teardown(...)` or `w.teardown_precondition()`).
 fn checks_called(body: &str, helpers: &[(String, String)]) -> Vec<String> {
     static CALL: OnceLock<Regex> = OnceLock::new();
-    let call = CALL.get_or_init(|| Regex::new(r"checks::([a-z_0-9]+)").expect("valid regex"));
+    let call =
+        CALL.get_or_init(|| Regex::new(r"(?:checks|fuzz)::([a-z_0-9]+)").expect("valid regex"));
     let mut out: Vec<String> = Vec::new();
     let mut bodies = vec![body.to_string()];
     let mut visited: Vec<&str> = Vec::new();
@@ -355,8 +362,11 @@ mod tests {
             listed("suite/steps"),
             sorted(&mut STEP_SOURCES.iter().map(|(p, _)| p.to_string()))
         );
+        let mut checks = listed("checks");
+        checks.push("src/fuzz/mod.rs".into());
+        checks.sort();
         assert_eq!(
-            listed("checks"),
+            checks,
             sorted(&mut CHECK_SOURCES.iter().map(|(p, _)| p.to_string()))
         );
         assert_eq!(listed("suite/world").len() + 1, WORLD_SOURCES.len());

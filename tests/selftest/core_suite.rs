@@ -18,12 +18,16 @@ async fn every_applicable_purpose_passes_against_the_reference_core() {
         core: Some(embedded.target.clone()),
         invoker: None,
         pair: None,
+        fuzz: None,
     };
     let outcomes = run_suite(targets, SuiteOptions::default()).await.unwrap();
     assert_eq!(
         outcomes.len(),
         capif_conformance::catalogue::all()
-            .filter(|tp| tp.sut == capif_conformance::catalogue::Sut::Core)
+            .filter(|tp| {
+                tp.sut == capif_conformance::catalogue::Sut::Core
+                    && tp.runner == capif_conformance::catalogue::Runner::Suite
+            })
             .count()
     );
     for o in &outcomes {
@@ -68,6 +72,7 @@ async fn tags_select_scenarios() {
             core: Some(embedded.target.clone()),
             invoker: None,
             pair: None,
+            fuzz: None,
         },
         opts,
     )
@@ -120,7 +125,10 @@ fn a_reference_core_process_by_url_gets_the_same_verdicts_as_the_embedded_one() 
     assert_eq!(
         a.len(),
         capif_conformance::catalogue::all()
-            .filter(|tp| tp.sut == capif_conformance::catalogue::Sut::Core)
+            .filter(|tp| {
+                tp.sut == capif_conformance::catalogue::Sut::Core
+                    && tp.runner == capif_conformance::catalogue::Runner::Suite
+            })
             .count()
     );
     assert_eq!(a, b);

@@ -1,6 +1,7 @@
 //! Issue 29, the core side through the CLI: `fuzz` finds a reference core's request-handling
 //! fault, shrinks it, writes a replayable request, and `fuzz --replay` sends it again — to the
-//! faulty core (it reproduces) and to a clean one (it does not).
+//! faulty core (it reproduces) and to a clean one (it does not). The campaign's verdicts are
+//! the test purposes CCF-FUZZ-01..03 in the reports a run writes.
 
 use std::process::Command;
 
@@ -44,13 +45,51 @@ fn a_500_on_a_space_is_found_shrunk_written_and_replayed() {
     assert_eq!(code, 1, "{said}");
     assert!(said.contains("FINDING 1 CCF-FUZZ-03"), "{said}");
     assert!(said.contains("shrunk to 1 change(s)"), "{said}");
-    let http = std::fs::read_to_string(out.join("finding-1.http")).unwrap();
+    let run = out.join("latest");
+    let http = std::fs::read_to_string(run.join("finding-1.http")).unwrap();
     assert!(http.contains("Bearer {{CREDENTIAL}}"), "{http}");
     let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("fuzz.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(run.join("fuzz.json")).unwrap()).unwrap();
     assert_eq!(json["findings"][0]["test_purpose"], "CCF-FUZZ-03");
     assert_eq!(json["seed"], 1);
-    let replay = out.join("finding-1.http");
+    // The report: CCF-FUZZ-03 fails naming the finding and its replay file; the two others
+    // pass saying how many cases with which seed; JUnit has the failure.
+    let report = super::support::read_valid(&run.join("report.json"), "report");
+    let verdict = |id: &str| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in {report}"))
+            .clone()
+    };
+    let f3 = verdict("CCF-FUZZ-03");
+    assert_eq!(f3["verdict"], "fail", "{f3}");
+    let reason = f3["reason_full"]
+        .as_str()
+        .or(f3["reason"].as_str())
+        .unwrap();
+    assert!(
+        reason.contains("finding-1.http") && reason.contains("seed 1"),
+        "{reason}"
+    );
+    for id in ["CCF-FUZZ-01", "CCF-FUZZ-02"] {
+        let r = verdict(id);
+        assert_eq!(r["verdict"], "pass", "{r}");
+        assert!(r["reason"].as_str().unwrap().contains("with seed 1"), "{r}");
+    }
+    assert_eq!(
+        report["results"].as_array().unwrap().len(),
+        3,
+        "only the campaign's"
+    );
+    let junit = std::fs::read_to_string(run.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("CCF-FUZZ-03") && junit.contains("<failure"),
+        "{junit}"
+    );
+    let replay = run.join("finding-1.http");
     let (code, said) = fuzz(&[
         "--config",
         faulty_cfg.to_str().unwrap(),

@@ -337,6 +337,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                 core: Some(target(addr, t)),
                 invoker: None,
                 pair: None,
+                fuzz: None,
             },
             SuiteOptions {
                 concurrency: 32,
@@ -350,7 +351,10 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
         println!("{kind:?}: {} scenarios in {took:?}", outcomes.len());
         assert!(took < bound, "{kind:?} took {took:?}");
         let core_purposes = capif_conformance::catalogue::all()
-            .filter(|tp| tp.sut == capif_conformance::catalogue::Sut::Core)
+            .filter(|tp| {
+                tp.sut == capif_conformance::catalogue::Sut::Core
+                    && tp.runner == capif_conformance::catalogue::Runner::Suite
+            })
             .count();
         assert_eq!(outcomes.len(), core_purposes, "{kind:?}");
         // A hostile core is never conformant: at least one mandatory failure, and nothing

@@ -33,6 +33,7 @@ async fn every_purpose_passes_against_the_reference_invoker() {
             core: None,
             invoker: Some(target),
             pair: None,
+            fuzz: None,
         },
         SuiteOptions::default(),
     )
@@ -64,6 +65,7 @@ async fn hostile(command: &str) -> (Vec<(String, Verdict)>, Duration) {
             core: None,
             invoker: Some(target),
             pair: None,
+            fuzz: None,
         },
         SuiteOptions::default(),
     )

@@ -100,6 +100,7 @@ async fn every_core_fault_is_caught_by_exactly_its_test_purposes() {
                 core: Some(core.target.clone()),
                 invoker: None,
                 pair: None,
+                fuzz: None,
             },
             SuiteOptions {
                 // duplicate-ids shares one id across concurrent scenarios, so offboarding
@@ -156,6 +157,7 @@ async fn every_invoker_fault_is_caught_by_exactly_its_test_purposes() {
                 core: None,
                 invoker: Some(target),
                 pair: None,
+                fuzz: None,
             },
             SuiteOptions::default(),
         )
@@ -190,6 +192,7 @@ async fn a_shared_invoker_name_wedges_the_core_the_distinct_ones_do_not() {
             core: Some(target),
             invoker: None,
             pair: None,
+            fuzz: None,
         },
         SuiteOptions {
             concurrency: 16,
@@ -232,6 +235,7 @@ async fn a_core_authorising_by_cn_prefix_is_judged_by_the_names_it_was_given() {
                 core: Some(target),
                 invoker: None,
                 pair: None,
+                fuzz: None,
             },
             SuiteOptions {
                 tags: Some("@CCF-OK-07 or @CCF-OFF-04".into()),

@@ -165,8 +165,23 @@ fn fuzz_finds_what_its_source_shows(root: &Path) {
     );
     assert!(said.contains("FINDING 1 CCF-FUZZ-02"), "{said}");
     assert!(
-        said.contains(r#"shrunk to 1 change(s) from the valid base: [Destination("not a uri")]"#),
+        said.contains(
+            r#"shrunk to 1 change(s) from the valid base: /notificationDestination "not a uri""#
+        ),
         "{said}"
+    );
+    // The same verdict in the report a run writes: CCF-FUZZ-02 fails on finding 1.
+    let report = super::support::read_valid(&out.path().join("latest/report.json"), "report");
+    let f2 = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "CCF-FUZZ-02")
+        .unwrap();
+    assert_eq!(f2["verdict"], "fail", "{f2}");
+    assert!(
+        f2["reason"].as_str().unwrap().starts_with("finding 1"),
+        "{f2}"
     );
     let offboarded = said
         .lines()

@@ -35,6 +35,7 @@ async fn pair_verdicts(
                 invoker,
                 core: core.target.clone(),
             }),
+            fuzz: None,
         },
         SuiteOptions::default(),
     )

@@ -60,6 +60,7 @@ pub async fn run_invoker_suite_tagged(
             core: None,
             invoker: Some(target),
             pair: None,
+            fuzz: None,
         },
         capif_conformance::suite::SuiteOptions {
             tags: tags.map(str::to_string),
@@ -80,6 +81,7 @@ pub async fn run_core_suite(
             core: Some(target),
             invoker: None,
             pair: None,
+            fuzz: None,
         },
         capif_conformance::suite::SuiteOptions {
             tags: tags.map(str::to_string),

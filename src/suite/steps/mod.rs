@@ -4,6 +4,7 @@
 
 mod core_actions;
 mod core_credential;
+mod core_fuzz;
 mod core_offboarding;
 mod core_request;
 mod core_response;

@@ -126,6 +126,8 @@ pub struct CoreScenario {
     )>,
     /// The notification trials with the impostor receiver (CCF-OK-10).
     pub impostors: Option<crate::sut::ImpostorRun>,
+    /// The property-based campaign CCF-FUZZ-01..03 judge (`fuzz`).
+    pub campaign: Option<std::sync::Arc<crate::fuzz::Campaign>>,
 }
 
 /// A TLS 1.3 handshake offering one suite or group only (CCF-TLS-13/14).
