@@ -12,11 +12,13 @@
 //! - `CCF-FUZZ-02`: an invalid request is refused with a 4xx ProblemDetails.
 
 pub mod case;
+mod rounds;
+
+pub use rounds::MAX_FINDINGS;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use serde::Serialize;
 
 use crate::checks::{self, Check};
@@ -325,15 +327,6 @@ pub struct Campaign {
     pub positive_control: Result<(), (bool, String)>,
 }
 
-struct Shared {
-    sent: u64,
-    cases: u64,
-    shrinking: bool,
-    last_failure: Option<(Case, Concrete, Property, String)>,
-    onboarded: Vec<Onboarded>,
-    last_send: Option<Instant>,
-}
-
 /// An invoker a campaign onboarded: its resource's Location and path, and the identity its
 /// issued certificate gives (None: no usable certificate, so it cannot offboard).
 #[derive(Clone)]
@@ -478,43 +471,32 @@ pub fn run_campaign(
         };
     }
     let before: Vec<Onboarded> = location.into_iter().collect();
-    let shared = Mutex::new(Shared {
-        sent: 0,
-        cases: 0,
-        shrinking: false,
-        last_failure: None,
-        onboarded: Vec::new(),
-        last_send: None,
-    });
-    // Rounds: proptest stops at the first failing case; a new round (its own seed, derived
-    // from the campaign's) goes on with the cases left, skipping every case that makes every
-    // kind of change an earlier finding's minimal case made, so one campaign lists each
-    // defect once.
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut resent = Vec::new();
-    let mut budget_exhausted = false;
-    for round in 0..MAX_FINDINGS as u32 {
-        let left = opts.cases.saturating_sub(
-            u32::try_from(shared.lock().expect("campaign state").cases).unwrap_or(u32::MAX),
-        );
-        if left == 0 {
-            break;
-        }
-        match one_round(
-            &handle, &target, opts, round, left, &findings, &shared, started,
-        ) {
-            RoundEnd::Passed => break,
-            RoundEnd::BudgetSpent => {
-                budget_exhausted = true;
-                break;
-            }
-            RoundEnd::Found(f, created) => {
-                findings.push(f);
-                resent.extend(created);
-            }
-        }
-    }
-    let s = shared.into_inner().expect("campaign state");
+    let onboarded_by_cases = Mutex::new(Vec::new());
+    let rounds = rounds::run(
+        opts,
+        started,
+        case::cases(),
+        |case: &Case, earlier: &Case| case.covers(earlier),
+        |case: &Case| {
+            let (concrete, resp, error, location) = handle.block_on(send(&target, case));
+            let broke = judge(&concrete.expect(), resp.as_ref(), error, &target);
+            onboarded_by_cases
+                .lock()
+                .expect("campaign state")
+                .extend(location);
+            (concrete, broke)
+        },
+    );
+    let findings: Vec<Finding> = rounds
+        .findings
+        .into_iter()
+        .map(|f| Finding {
+            property: f.property,
+            reason: f.reason,
+            case: f.case,
+            request: f.sent,
+        })
+        .collect();
     let elapsed = started.elapsed();
     let (_, resp, error, location) = handle.block_on(send(&target, &Case { mutations: vec![] }));
     let still_healthy = match judge(&Expect::Valid, resp.as_ref(), error, &target) {
@@ -522,8 +504,7 @@ pub fn run_campaign(
         Some((_, why)) => Err(why),
     };
     let mut all = before;
-    all.extend(s.onboarded);
-    all.extend(resent);
+    all.extend(onboarded_by_cases.into_inner().expect("campaign state"));
     all.extend(location);
     // The vendor's core is left as it was found, where it offboards.
     let offboarded = target
@@ -535,139 +516,14 @@ pub fn run_campaign(
         url: onboarding_url(&target),
         offboarded,
         seed: opts.seed,
-        sent: s.sent,
-        cases: s.cases,
+        sent: rounds.sent,
+        cases: rounds.cases,
         elapsed,
         findings,
-        budget_exhausted,
+        budget_exhausted: rounds.budget_exhausted,
         onboarded,
         still_healthy,
         positive_control: Ok(()),
-    }
-}
-
-/// Findings one campaign lists at most.
-pub const MAX_FINDINGS: usize = 10;
-
-/// How one round of a campaign ended.
-enum RoundEnd {
-    /// Every case it generated kept the properties.
-    Passed,
-    /// The time budget ended it.
-    BudgetSpent,
-    /// A finding, shrunk (and what its minimal case onboarded when it was resent).
-    Found(Finding, Option<Onboarded>),
-}
-
-/// One proptest run of up to `cases` cases: its seed is the campaign's with `round`; a case
-/// covering an earlier finding's kinds of change is skipped (rejected, never a pass).
-#[allow(clippy::too_many_arguments)]
-fn one_round(
-    handle: &tokio::runtime::Handle,
-    target: &CoreTarget,
-    opts: &FuzzOptions,
-    round: u32,
-    cases: u32,
-    known: &[Finding],
-    shared: &Mutex<Shared>,
-    started: Instant,
-) -> RoundEnd {
-    let config = Config {
-        cases,
-        max_shrink_iters: opts.max_shrink_steps,
-        max_shrink_time: 30_000,
-        failure_persistence: None,
-        // Past the time budget (or when every case is an earlier finding's) every case is
-        // rejected, never counted as a pass, until proptest gives up.
-        max_global_rejects: 10_000,
-        ..Config::default()
-    };
-    let mut seed = [0u8; 32];
-    seed[..8].copy_from_slice(&opts.seed.to_le_bytes());
-    seed[8..12].copy_from_slice(&round.to_le_bytes());
-    let mut runner =
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
-    {
-        let mut s = shared.lock().expect("campaign state");
-        s.shrinking = false;
-        s.last_failure = None;
-    }
-    let explained = |case: &Case| known.iter().any(|f| case.covers(&f.case));
-    let result = runner.run(&case::cases(), |case| {
-        {
-            let mut s = shared.lock().expect("campaign state");
-            if !s.shrinking && started.elapsed() > opts.time_budget {
-                return Err(TestCaseError::reject("the time budget is spent"));
-            }
-            if explained(&case) {
-                return Err(TestCaseError::reject("an earlier finding explains it"));
-            }
-            if let (Some(rate), Some(last)) = (opts.rate, s.last_send) {
-                let gap = Duration::from_secs_f64(1.0 / rate.max(0.001));
-                let since = last.elapsed();
-                if since < gap {
-                    std::thread::sleep(gap - since);
-                }
-            }
-            s.last_send = Some(Instant::now());
-        }
-        let (concrete, resp, error, location) = handle.block_on(send(target, &case));
-        let verdict = judge(&concrete.expect(), resp.as_ref(), error, target);
-        let mut s = shared.lock().expect("campaign state");
-        s.sent += 1;
-        if !s.shrinking {
-            s.cases += 1;
-        }
-        s.onboarded.extend(location);
-        match verdict {
-            None => Ok(()),
-            Some((property, reason)) => {
-                s.shrinking = true;
-                s.last_failure = Some((case.clone(), concrete, property, reason.clone()));
-                Err(TestCaseError::fail(reason))
-            }
-        }
-    });
-    let last = shared.lock().expect("campaign state").last_failure.clone();
-    match result {
-        Ok(()) => RoundEnd::Passed,
-        Err(TestError::Abort(_)) if started.elapsed() > opts.time_budget => RoundEnd::BudgetSpent,
-        // Every case left was an earlier finding's.
-        Err(TestError::Abort(_)) => RoundEnd::Passed,
-        Err(TestError::Fail(_, minimal)) => match last {
-            // The last failure seen is the minimal case when shrinking ended on it.
-            Some((case, request, property, reason)) if case == minimal => RoundEnd::Found(
-                Finding {
-                    property,
-                    reason,
-                    case,
-                    request,
-                },
-                None,
-            ),
-            // The minimal case was seen earlier: say its own failure.
-            other => {
-                let (request, resp, error, created) = handle.block_on(send(target, &minimal));
-                let fallback = other.map(|(_, _, p, r)| (p, r)).unwrap_or((
-                    Property::AlwaysAnswersNever5xx,
-                    "the minimal case failed while shrinking".into(),
-                ));
-                let (property, reason) = judge(&request.expect(), resp.as_ref(), error, target)
-                    .unwrap_or((
-                        fallback.0,
-                        format!("{} (did not fail again when resent)", fallback.1),
-                    ));
-                RoundEnd::Found(
-                    Finding {
-                        property,
-                        reason,
-                        case: minimal,
-                        request,
-                    },
-                    created,
-                )
-            }
-        },
     }
 }
 
@@ -935,6 +791,7 @@ mod tests {
     #[test]
     fn the_same_seed_gives_the_same_cases() {
         use proptest::strategy::{Strategy, ValueTree};
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
         let gen = |seed: u8| {
             let mut r = TestRunner::new_with_rng(
                 Config::default(),

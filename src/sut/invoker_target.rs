@@ -130,6 +130,17 @@ impl InvokerTarget {
 
     /// Run the adapter once against a played core following `script`.
     pub async fn run(&self, script: Script, test_purpose: &str) -> Result<InvokerRun, String> {
+        self.run_rewriting(script, None, test_purpose).await
+    }
+
+    /// [`run`](Self::run), the played core answering the onboarding request with the script's
+    /// 201 changed by `rewrite` (a generated answer).
+    pub async fn run_rewriting(
+        &self,
+        script: Script,
+        rewrite: Option<crate::sut::Rewrite>,
+        test_purpose: &str,
+    ) -> Result<InvokerRun, String> {
         let dir = tempfile::Builder::new()
             .prefix("capif-conformance-")
             .tempdir()
@@ -146,9 +157,10 @@ impl InvokerTarget {
         if script.is_silent() {
             timeouts.adapter = self.gives_up_within + silence_slack(self.gives_up_within);
         }
-        let core = PlayedCore::start(
+        let core = PlayedCore::start_rewriting(
             &self.pki,
             script,
+            rewrite,
             self.enrolment.as_ref().map(|l| (l, self.register_style)),
             timeouts,
         )

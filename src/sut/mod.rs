@@ -37,8 +37,8 @@ pub use pair::{PairRun, PairTarget};
 pub use played_core::{
     offers_tls13, parse_client_hello, suite_name, version_name, Answers, ClientHelloInfo, Granted,
     Handshake, LegacyReply, Notify, Observations, ObservedRequest, Offboard, PlayedCore, Presents,
-    RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Restriction, Script,
-    SentNotification, SessionObservation, Unusable, CORE_DNS_NAME, DOWNGRADE_SENTINEL,
+    RegisterObservation, RegisterRequest, RegisterScript, RegisterSession, Restriction, Rewrite,
+    Script, SentNotification, SessionObservation, Unusable, CORE_DNS_NAME, DOWNGRADE_SENTINEL,
     MAX_SESSIONS,
 };
 pub use probes::{

@@ -179,6 +179,9 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
         });
         return http(202, "Accepted", "application/json", &[], b"");
     }
+    if let Some(rw) = &shared.rewrite {
+        return rewritten(rw, out, location);
+    }
     let body = serde_json::to_vec(&out).expect("serializes");
     match shared.script.answers {
         Answers::Status(204) => http(204, "No Content", "application/json", &[], b""),
@@ -191,6 +194,39 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
         ),
         _ => http(201, "Created", "application/json", &[location], &body),
     }
+}
+
+/// The 201 `out` (with its `location`) changed by a generated [`Rewrite`].
+fn rewritten(rw: &super::Rewrite, mut out: serde_json::Value, location: (&str, String)) -> Vec<u8> {
+    for (pointer, value) in &rw.edits {
+        let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+        let Some(obj) = out.pointer_mut(parent).and_then(|p| p.as_object_mut()) else {
+            continue;
+        };
+        match value {
+            Some(v) => obj.insert(last.to_string(), v.clone()),
+            None => obj.remove(last),
+        };
+    }
+    let status = rw.status.unwrap_or(201);
+    let body = match (&rw.raw_body, status) {
+        (_, 204) => Vec::new(),
+        (Some(raw), _) => raw.clone(),
+        (None, _) => serde_json::to_vec(&out).expect("serializes"),
+    };
+    let reason = match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    };
+    http(status, reason, "application/json", &[location], &body)
 }
 
 /// The status line's code of an answer the played core wrote.

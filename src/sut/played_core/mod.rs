@@ -327,11 +327,25 @@ pub struct Granted {
     pub location: String,
 }
 
+/// A generated answer to the onboarding request (`fuzz --sut invoker`): the 201 the script
+/// gives (its certificate already chosen by [`Answers::CreatedWith`]), changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rewrite {
+    /// Another status instead of 201 (a 204 carries no body).
+    pub status: Option<u16>,
+    /// Edits of the body, in order: a JSON pointer, and its new value (None: removed).
+    pub edits: Vec<(String, Option<serde_json::Value>)>,
+    /// These bytes instead of the JSON body.
+    pub raw_body: Option<Vec<u8>>,
+}
+
 /// Shared state of a played core.
 pub(crate) struct Shared {
     pub pki: TestPki,
     pub identity: Option<Identity>,
     pub script: Script,
+    /// With a generated answer: how the 201 is changed.
+    pub rewrite: Option<Rewrite>,
     pub api_root: Mutex<String>,
     pub timeouts: Timeouts,
     pub started: Instant,
@@ -388,6 +402,18 @@ impl PlayedCore {
         enrolment: Option<(&EnrolmentLogin, RegisterStyle)>,
         timeouts: Timeouts,
     ) -> std::io::Result<Self> {
+        Self::start_rewriting(pki, script, None, enrolment, timeouts).await
+    }
+
+    /// [`start`](Self::start), answering the onboarding request with the script's 201
+    /// changed by `rewrite`.
+    pub async fn start_rewriting(
+        pki: &TestPki,
+        script: Script,
+        rewrite: Option<Rewrite>,
+        enrolment: Option<(&EnrolmentLogin, RegisterStyle)>,
+        timeouts: Timeouts,
+    ) -> std::io::Result<Self> {
         // Under the rogue-register script the attacker's PKI replaces ours for the core's
         // certificate too: an invoker that took the rogue ca_root then trusts that core.
         let rogue = match (enrolment, script.register) {
@@ -414,6 +440,7 @@ impl PlayedCore {
             pki: pki.clone(),
             identity,
             script,
+            rewrite,
             api_root: Mutex::new(format!("https://127.0.0.1:{}", addr.port())),
             timeouts,
             started: Instant::now(),
