@@ -129,7 +129,7 @@ fn suites(c: &mut Criterion) {
                 core: Some(embedded.target.clone()),
                 invoker: None,
                 pair: None,
-                fuzz: None,
+                ..Default::default()
             };
             rt.block_on(run_suite(targets, SuiteOptions::default()))
                 .unwrap()
@@ -147,7 +147,7 @@ fn suites(c: &mut Criterion) {
                 core: None,
                 invoker: Some(target.clone()),
                 pair: None,
-                fuzz: None,
+                ..Default::default()
             };
             rt.block_on(run_suite(targets, SuiteOptions::default()))
                 .unwrap()

@@ -670,8 +670,16 @@ async fn run(cli: Cli) -> i32 {
             baseline,
             replay,
         } => {
-            if sut != "core" {
-                eprintln!("error: --sut {sut:?}: fuzz tests a core so far (--sut core); the invoker side is not built yet");
+            let sut = match sut.as_str() {
+                "core" => SutSelection::Core,
+                "invoker" => SutSelection::Invoker,
+                other => {
+                    eprintln!("error: --sut {other:?}: fuzz tests a core (--sut core) or an invoker (--sut invoker)");
+                    return exit_codes::USAGE_OR_HARNESS;
+                }
+            };
+            if replay.is_some() && sut == SutSelection::Invoker {
+                eprintln!("error: --replay sends a core's finding-N.http again; an invoker's finding is rerun with the campaign's --seed");
                 return exit_codes::USAGE_OR_HARNESS;
             }
             let Some(time_budget) = capif_conformance::sut::parse_duration(&time_budget) else {
@@ -685,6 +693,7 @@ async fn run(cli: Cli) -> i32 {
                 return exit_codes::USAGE_OR_HARNESS;
             }
             console::fuzz(console::FuzzArgs {
+                sut,
                 config,
                 options: capif_conformance::fuzz::FuzzOptions {
                     cases,

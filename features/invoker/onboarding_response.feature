@@ -16,6 +16,7 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
   [29222-openapi-notification] OnboardingNotification: required: result (resourceLocation and apiInvokerEnrolmentDetails are optional)
   [29222-openapi-callback-204] 204: No Content. The onboarding notification is successfully received
+  [33122-B.1-error] If the CAPIF core cannot validate the onboarding credentials, then an Onboard API Invoker response message containing an error response is returned to the API Invoker instead.
   [33122-6.1-tls] The API invoker and CAPIF core function shall establish a secure session based on TLS (Server side certificate authentication).
 
   @INV-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
@@ -157,3 +158,22 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
     And the harness core answers 202 and then notifies success
     When the invoker onboards
     Then the invoker's receiver answered the notification with 204 No Content
+
+  # Run by `capif-conformance fuzz --sut invoker`, not by `run`: the played core answers with
+  # generated answers (README "Property-based robustness"), one adapter run each, judged once
+  # per property.
+
+  @INV-FUZZ-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-error
+  Scenario: INV-FUZZ-01 The invoker reports success for no generated answer with an error status (4xx, 5xx)
+    Given a property-based campaign of generated answers to the invoker under test
+    Then the invoker reported success for no generated answer with an error status
+
+  @INV-FUZZ-02 @branch:onboarding-response @severity:recommended @req:33122-B.1-security-info @req:29222-openapi-invoker-id @req:29222-10.2-mtls @req:29222-openapi-201
+  Scenario: INV-FUZZ-02 The invoker reports success only for a valid 201 Created: not for another success status, nor for a 201 whose apiInvokerId or certificate is missing, of another JSON type or unusable, nor for a body that is not JSON
+    Given a property-based campaign of generated answers to the invoker under test
+    Then the invoker reported success for no generated answer that is not a valid 201
+
+  @INV-FUZZ-03 @branch:onboarding-response @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
+  Scenario: INV-FUZZ-03 On every generated answer the invoker ends within its declared bound, without crashing
+    Given a property-based campaign of generated answers to the invoker under test
+    Then the invoker ended every run within its declared bound, without crashing

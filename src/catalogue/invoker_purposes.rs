@@ -8,6 +8,9 @@ use super::types::{Applicability as A, Branch as B, Runner, Severity as S, Sut, 
 /// status): the texts describe the messages, not what an invoker concludes from them.
 const OUTCOME: &str = "an invoker that reports the opposite of what the core answered proceeds without an identity it believes it has, or abandons one it has: the failure Figure B.1-1's response branch exists to prevent, though no clause states how an invoker reports";
 
+/// The policy of the test purposes judging what an invoker makes of a defective 201.
+const UNCHECKED_201: &str = "the texts say what the core sends, not that the invoker must check it; an invoker that keeps an unusable certificate fails later, on its first mutual-TLS request";
+
 const fn tp(
     id: &'static str,
     title: &'static str,
@@ -70,7 +73,7 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-OK-01", "On 201 the invoker reports success with the assigned apiInvokerId", B::OnboardingResponse, &["33122-B.1-validate", "29222-openapi-201"]).policy(S::Mandatory, OUTCOME),
     tp("INV-OK-02", "A 201 whose apiInvokerId or certificate is missing or unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success", B::OnboardingResponse,
         &["33122-B.1-security-info", "29222-openapi-invoker-id", "29222-10.2-mtls"])
-        .policy(S::Recommended, "the texts say what the core sends, not that the invoker must check it; an invoker that keeps an unusable certificate fails later, on its first mutual-TLS request"),
+        .policy(S::Recommended, UNCHECKED_201),
     tp("INV-OK-03", "Only 201 Created is reported as success: not 200, 202 (asynchronous onboarding, not declared) or 204", B::OnboardingResponse, &["29222-openapi-201", "29222-openapi-202"])
         .policy(S::Recommended, "the API defines 201 (onboarded) and 202 (accepted, result notified) and no other success, but no clause forbids an invoker to accept another 2xx"),
     tp("INV-OK-04", "The invoker gives up on a core that never answers the onboarding request, within its declared bound, and reports failure", B::OnboardingResponse, GIVE_UP),
@@ -101,4 +104,12 @@ pub static INVOKER: &[TestPurpose] = &[
     tp("INV-OFF-07", "After the offboarding response the invoker ends the session and sends nothing more", B::Offboarding, &["rfc9112-9.6-client-close"]),
     tp("INV-ENR-01", "The invoker sends no register login to a register whose certificate does not chain to its provisioned root", B::Enrolment, &["33122-B.1-prereq"]),
     tp("INV-ENR-02", "The invoker sends no register login in clear", B::Enrolment, &["33122-B.1-prereq"]),
+    // Judged by one property-based campaign (`capif-conformance fuzz --sut invoker`), not by `run`.
+    tp("INV-FUZZ-01", "The invoker reports success for no generated answer with an error status (4xx, 5xx)", B::OnboardingResponse, &["33122-B.1-error"])
+        .by_fuzz().policy(S::Mandatory, OUTCOME),
+    tp("INV-FUZZ-02", "The invoker reports success only for a valid 201 Created: not for another success status, nor for a 201 whose apiInvokerId or certificate is missing, of another JSON type or unusable, nor for a body that is not JSON", B::OnboardingResponse,
+        &["33122-B.1-security-info", "29222-openapi-invoker-id", "29222-10.2-mtls", "29222-openapi-201"])
+        .by_fuzz().policy(S::Recommended, UNCHECKED_201),
+    tp("INV-FUZZ-03", "On every generated answer the invoker ends within its declared bound, without crashing", B::OnboardingResponse, GIVE_UP)
+        .by_fuzz(),
 ];

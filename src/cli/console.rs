@@ -597,7 +597,9 @@ fn print_load(report: &capif_conformance::load::LoadReport, min_rate: Option<f64
 
 /// What `fuzz` was asked for.
 pub struct FuzzArgs {
-    /// The SUT configuration (None: the embedded reference core).
+    /// A core or an invoker.
+    pub sut: SutSelection,
+    /// The SUT configuration (None: the embedded reference core or invoker).
     pub config: Option<std::path::PathBuf>,
     /// How the campaign runs.
     pub options: capif_conformance::fuzz::FuzzOptions,
@@ -618,12 +620,19 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
         return replay(args.config.as_deref(), file).await;
     }
     let opts = args.options.clone();
+    let (what, ids) = match args.sut {
+        SutSelection::Invoker => (
+            "answers to the invoker's onboarding request",
+            "INV-FUZZ-01..03",
+        ),
+        _ => ("onboarding requests", "CCF-FUZZ-01..03"),
+    };
     println!(
-        "fuzz: up to {} generated onboarding requests (seed {}, budget {:?}); CCF-FUZZ-01..03 judge them",
+        "fuzz: up to {} generated {what} (seed {}, budget {:?}); {ids} judge them",
         opts.cases, opts.seed, opts.time_budget
     );
     let plan = RunPlan {
-        sut: SutSelection::Core,
+        sut: args.sut,
         config: args.config,
         tags: None,
         out: args.out,
@@ -638,6 +647,10 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
         fuzz: Some(opts),
     };
     run_then(plan, |result| {
+        if let Some(c) = &result.invoker_campaign {
+            print_invoker_campaign(c);
+            return write_invoker_campaign(c, &result.paths.run_dir).err();
+        }
         let campaign = result.campaign.as_ref()?;
         let url = result
             .report
@@ -778,6 +791,83 @@ fn write_campaign(
     Ok(())
 }
 
+/// What a campaign against an invoker did, on the console.
+fn print_invoker_campaign(c: &capif_conformance::fuzz::invoker::InvokerCampaign) {
+    if let Err(why) = &c.positive_control {
+        println!(
+            "the invoker did not onboard on the strict 201, so no generated answer was judged: {}",
+            untrusted_line(why)
+        );
+        return;
+    }
+    println!(
+        "{} generated answer(s) and {} shrink step(s), each an adapter run, in {:.1} s{}",
+        c.cases,
+        c.sent.saturating_sub(c.cases + 1),
+        c.elapsed.as_secs_f64(),
+        if c.budget_exhausted {
+            "; the time budget ended generation early"
+        } else {
+            ""
+        }
+    );
+    for (n, f) in c.findings.iter().enumerate() {
+        println!(
+            "FINDING {} {} ({}): {}",
+            n + 1,
+            f.property.id(),
+            f.property.title(),
+            untrusted_line(&f.reason)
+        );
+        println!(
+            "  shrunk to {} change(s) from the strict 201: {} (rerun: the same --seed {})",
+            f.reply.mutations.len(),
+            f.reply.describe(),
+            c.seed
+        );
+    }
+    for why in c.harness_errors.iter().take(3) {
+        println!(
+            "  a run the harness could not make: {}",
+            untrusted_line(why)
+        );
+    }
+}
+
+/// fuzz.json of a campaign against an invoker, next to the reports.
+fn write_invoker_campaign(
+    c: &capif_conformance::fuzz::invoker::InvokerCampaign,
+    out: &std::path::Path,
+) -> Result<(), i32> {
+    let json = serde_json::json!({
+        "seed": c.seed,
+        "cases": c.cases,
+        "sent": c.sent,
+        "elapsed_ms": c.elapsed.as_millis() as u64,
+        "budget_exhausted": c.budget_exhausted,
+        "findings": c.findings.iter().map(|f| serde_json::json!({
+            "test_purpose": f.property.id(),
+            "property": f.property.title(),
+            "reason": f.reason,
+            "answer": f.reply.describe(),
+        })).collect::<Vec<_>>(),
+        "harness_errors": c.harness_errors,
+    });
+    let path = out.join("fuzz.json");
+    capif_conformance::fsutil::write_atomic(
+        &path,
+        capif_conformance::evidence::scrub(&serde_json::to_string_pretty(&json).expect("JSON"))
+            .as_bytes(),
+        capif_conformance::fsutil::FileMode::Public,
+    )
+    .map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        exit_codes::USAGE_OR_HARNESS
+    })?;
+    println!("written: {}", path.display());
+    Ok(())
+}
+
 /// `fuzz --replay FILE`: the request sent again with a fresh valid credential, and judged.
 async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32 {
     use capif_conformance::fuzz;
@@ -820,6 +910,7 @@ async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32
             a.response.as_ref(),
             a.error.map(|e| e.to_string()),
             &target,
+            None,
         ) {
             None => {
                 println!("the answer keeps every property: the finding does not reproduce");

@@ -64,7 +64,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn value(self) -> Value {
+    pub(crate) fn value(self) -> Value {
         match self {
             Kind::Null => Value::Null,
             Kind::Bool => Value::Bool(true),

@@ -12,6 +12,8 @@
 //! - `CCF-FUZZ-02`: an invalid request is refused with a 4xx ProblemDetails.
 
 pub mod case;
+pub mod invoker;
+pub mod reply;
 mod rounds;
 
 pub use rounds::MAX_FINDINGS;
@@ -115,57 +117,103 @@ pub fn property_check(c: &Campaign, property: Property) -> Check {
             )),
         };
     }
-    if c.cases == 0 {
-        return Check::Inconclusive(format!(
-            "no generated case was sent within the time budget (--time-budget, {:.1} s spent): nothing was observed",
-            c.elapsed.as_secs_f64()
-        ));
-    }
-    let mine: Vec<(usize, &Finding)> = c
+    let mine: Vec<Mine> = c
         .findings
         .iter()
         .enumerate()
         .filter(|(_, f)| f.property == property)
+        .map(|(n, f)| Mine {
+            n,
+            reason: &f.reason,
+            changes: f.case.mutations.len(),
+            described: f.case.describe(),
+        })
         .collect();
-    if let Some((n, f)) = mine.first() {
-        let others = match mine.len() {
-            1 => String::new(),
-            k => format!(" ({k} findings break it; the others are in the evidence)"),
-        };
-        return Check::Fail(format!(
-            "finding {}{others}: {}; shrunk to {} change(s) from the valid base: {} (replay: finding-{}.http, seed {})",
-            n + 1,
-            f.reason,
-            f.case.mutations.len(),
-            f.case.describe(),
-            n + 1,
-            c.seed
-        ));
-    }
-    if property == Property::ValidIsOnboarded {
+    let tally = Tally {
+        seed: c.seed,
+        cases: c.cases,
+        elapsed: c.elapsed,
+        budget_exhausted: c.budget_exhausted,
+        findings: c.findings.len(),
+    };
+    if mine.is_empty() && property == Property::ValidIsOnboarded {
         if let Err(why) = &c.still_healthy {
-            return Check::Fail(format!(
-                "after the campaign the core no longer onboards the valid base: {why}"
-            ));
+            if c.cases > 0 {
+                return Check::Fail(format!(
+                    "after the campaign the core no longer onboards the valid base: {why}"
+                ));
+            }
         }
     }
-    let skipped = if c.findings.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; after each of the {} finding(s) of other properties, the cases making the same kinds of change were not sent",
-            c.findings.len()
-        )
-    };
-    let budget = if c.budget_exhausted {
-        " (the time budget ended generation early)"
-    } else {
-        ""
-    };
-    Check::Pass(format!(
-        "{} generated case(s) with seed {} kept it{budget}{skipped}",
-        c.cases, c.seed
-    ))
+    tally.verdict(&mine, "the valid base", true)
+}
+
+/// What a campaign of either role did, as far as a property's verdict needs it.
+struct Tally {
+    seed: u64,
+    cases: u64,
+    elapsed: Duration,
+    budget_exhausted: bool,
+    findings: usize,
+}
+
+/// One of the findings that break the property judged.
+struct Mine<'a> {
+    /// Its index in the campaign (finding-{n+1}).
+    n: usize,
+    reason: &'a str,
+    changes: usize,
+    described: String,
+}
+
+impl Tally {
+    /// The verdict of a property whose findings are `mine`; `base` names what every case
+    /// changes; `replayable`: each finding was written as finding-N.http. Nothing unobserved
+    /// passes: no case sent, no verdict.
+    fn verdict(&self, mine: &[Mine], base: &str, replayable: bool) -> Check {
+        if self.cases == 0 {
+            return Check::Inconclusive(format!(
+                "no generated case was sent within the time budget (--time-budget, {:.1} s spent): nothing was observed",
+                self.elapsed.as_secs_f64()
+            ));
+        }
+        if let Some(f) = mine.first() {
+            let others = match mine.len() {
+                1 => String::new(),
+                k => format!(" ({k} findings break it; the others are in the evidence)"),
+            };
+            let replay = if replayable {
+                format!("replay: finding-{}.http, ", f.n + 1)
+            } else {
+                String::new()
+            };
+            return Check::Fail(format!(
+                "finding {}{others}: {}; shrunk to {} change(s) from {base}: {} ({replay}seed {})",
+                f.n + 1,
+                f.reason,
+                f.changes,
+                f.described,
+                self.seed
+            ));
+        }
+        let skipped = if self.findings == 0 {
+            String::new()
+        } else {
+            format!(
+                "; after each of the {} finding(s) of other properties, the cases making the same kinds of change were not sent",
+                self.findings
+            )
+        };
+        let budget = if self.budget_exhausted {
+            " (the time budget ended generation early)"
+        } else {
+            ""
+        };
+        Check::Pass(format!(
+            "{} generated case(s) with seed {} kept it{budget}{skipped}",
+            self.cases, self.seed
+        ))
+    }
 }
 
 /// A core under test by one campaign, which the three test purposes judge together: the
@@ -222,11 +270,14 @@ pub struct Answer {
 }
 
 /// The judgement of one answer: None when it keeps every property.
+/// `sent_spki`: the key the request sent, when known (not for a replayed file), so a
+/// certificate the core issues is checked to bind it (with `issues_certificate`).
 pub fn judge(
     expect: &Expect,
     resp: Option<&crate::net::HttpResponse>,
     error: Option<String>,
     target: &CoreTarget,
+    sent_spki: Option<&[u8]>,
 ) -> Option<(Property, String)> {
     let Some(resp) = resp else {
         return Some((
@@ -260,7 +311,14 @@ pub fn judge(
                         checks::location(resp, &target.api_root(), &target.server_name),
                     )
                     .or_else(|| match checks::enrolment_details(resp) {
-                        Ok(_) => None,
+                        Ok(details) => sent_spki
+                            .filter(|_| target.capabilities.issues_certificate)
+                            .and_then(|spki| {
+                                failed(
+                                    Property::ValidIsOnboarded,
+                                    checks::issued_certificate(&details, &target.invoker_ca, spki),
+                                )
+                            }),
                         Err(c) => failed(Property::ValidIsOnboarded, c),
                     })
                 })
@@ -277,7 +335,9 @@ pub fn judge(
                     ),
                 ));
             }
-            failed(Property::InvalidIsRefused, checks::problem_details(resp))
+            // A refusal carries no onboarding result (id, certificate, Location).
+            failed(Property::InvalidIsRefused, checks::rejected(resp))
+                .or_else(|| failed(Property::InvalidIsRefused, checks::problem_details(resp)))
         }
     }
 }
@@ -337,41 +397,65 @@ struct Onboarded {
 }
 
 /// One request for `case`: a fresh key and identity, the case's body and Content-Type.
-async fn send(
-    target: &CoreTarget,
-    case: &Case,
-) -> (
-    Concrete,
-    Option<crate::net::HttpResponse>,
-    Option<String>,
-    Option<Onboarded>,
-) {
+async fn send(target: &CoreTarget, case: &Case) -> Sent {
     let who = target.identities.next();
     let key = InvokerKey::generate(target.invoker_key);
     let base = enrolment_request(
         &key.public_key_field(target.invoker_key_format, &who),
         &who.information,
     );
-    let concrete = case.apply(&base);
+    let request = case.apply(&base);
     let body = RequestBody::Raw {
-        content_type: concrete.content_type.clone(),
-        bytes: serde_json::to_vec(&concrete.body).expect("a Value serializes"),
+        content_type: request.content_type.clone(),
+        bytes: serde_json::to_vec(&request.body).expect("a Value serializes"),
     };
+    let spki = key.spki();
     match target.onboard(&CredentialChoice::Valid, body).await {
         Ok(a) => {
-            let location = a
+            let onboarded = a
                 .response
                 .as_ref()
                 .filter(|r| r.status == 201)
                 .and_then(|r| onboarded(target, r, &key));
-            (
-                concrete,
-                a.response,
-                a.error.map(|e| e.to_string()),
-                location,
-            )
+            Sent {
+                request,
+                response: a.response,
+                error: a.error.map(|e| e.to_string()),
+                onboarded,
+                spki,
+            }
         }
-        Err(e) => (concrete, None, Some(format!("no credential: {e}")), None),
+        Err(e) => Sent {
+            request,
+            response: None,
+            error: Some(format!("no credential: {e}")),
+            onboarded: None,
+            spki,
+        },
+    }
+}
+
+/// One request a campaign sent, and what came of it.
+struct Sent {
+    request: Concrete,
+    response: Option<crate::net::HttpResponse>,
+    error: Option<String>,
+    /// The invoker it onboarded, if it did.
+    onboarded: Option<Onboarded>,
+    /// The key it sent (DER SubjectPublicKeyInfo).
+    spki: Vec<u8>,
+}
+
+impl Sent {
+    /// The judgement of its answer, as the model expects for `expect`.
+    fn judged(&self, expect: &Expect, target: &CoreTarget) -> Option<(Property, String)> {
+        judge(
+            expect,
+            self.response.as_ref(),
+            self.error.clone(),
+            target,
+            Some(&self.spki),
+        )
     }
 }
 
@@ -449,9 +533,9 @@ pub fn run_campaign(
     let started = Instant::now();
     // The positive control first: a core that does not onboard the valid base (or cannot be
     // reached) has one defect, which every generated case would repeat.
-    let (_, resp, error, location) = handle.block_on(send(&target, &Case { mutations: vec![] }));
-    if let Some((_, why)) = judge(&Expect::Valid, resp.as_ref(), error, &target) {
-        let mut all: Vec<Onboarded> = location.into_iter().collect();
+    let control = handle.block_on(send(&target, &Case { mutations: vec![] }));
+    if let Some((_, why)) = control.judged(&Expect::Valid, &target) {
+        let mut all: Vec<Onboarded> = control.onboarded.into_iter().collect();
         let offboarded = target
             .capabilities
             .offboarding
@@ -467,10 +551,10 @@ pub fn run_campaign(
             onboarded: all.drain(..).map(|o| o.location).collect(),
             offboarded,
             still_healthy: Err(why.clone()),
-            positive_control: Err((resp.is_some(), why)),
+            positive_control: Err((control.response.is_some(), why)),
         };
     }
-    let before: Vec<Onboarded> = location.into_iter().collect();
+    let before: Vec<Onboarded> = control.onboarded.into_iter().collect();
     let onboarded_by_cases = Mutex::new(Vec::new());
     let rounds = rounds::run(
         opts,
@@ -478,13 +562,13 @@ pub fn run_campaign(
         case::cases(),
         |case: &Case, earlier: &Case| case.covers(earlier),
         |case: &Case| {
-            let (concrete, resp, error, location) = handle.block_on(send(&target, case));
-            let broke = judge(&concrete.expect(), resp.as_ref(), error, &target);
+            let sent = handle.block_on(send(&target, case));
+            let broke = sent.judged(&sent.request.expect(), &target);
             onboarded_by_cases
                 .lock()
                 .expect("campaign state")
-                .extend(location);
-            (concrete, broke)
+                .extend(sent.onboarded);
+            (sent.request, broke)
         },
     );
     let findings: Vec<Finding> = rounds
@@ -498,14 +582,14 @@ pub fn run_campaign(
         })
         .collect();
     let elapsed = started.elapsed();
-    let (_, resp, error, location) = handle.block_on(send(&target, &Case { mutations: vec![] }));
-    let still_healthy = match judge(&Expect::Valid, resp.as_ref(), error, &target) {
+    let after = handle.block_on(send(&target, &Case { mutations: vec![] }));
+    let still_healthy = match after.judged(&Expect::Valid, &target) {
         None => Ok(()),
         Some((_, why)) => Err(why),
     };
     let mut all = before;
     all.extend(onboarded_by_cases.into_inner().expect("campaign state"));
-    all.extend(location);
+    all.extend(after.onboarded);
     // The vendor's core is left as it was found, where it offboards.
     let offboarded = target
         .capabilities

@@ -58,15 +58,15 @@ catalogued! { FaultSpec;
         ErrorWithInvokerId => FaultSpec { name: "error-with-invoker-id", bug: "puts an apiInvokerId into error responses", breaks: ANNEX,
             // Every rejection leaks the id (each test purpose observed it on its own
             // rejection); the replaced body also lost its invalidParams (CCF-REQ-06).
-            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-CRED-14", "CCF-CRED-15", "CCF-CRED-16", "CCF-CRED-17", "CCF-CRED-18", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06"] },
+            catches: &["CCF-CRED-01", "CCF-CRED-02", "CCF-CRED-03", "CCF-CRED-04", "CCF-CRED-05", "CCF-CRED-06", "CCF-CRED-09", "CCF-CRED-11", "CCF-CRED-12", "CCF-CRED-13", "CCF-CRED-14", "CCF-CRED-15", "CCF-CRED-16", "CCF-CRED-17", "CCF-CRED-18", "CCF-REQ-01", "CCF-REQ-02", "CCF-REQ-03", "CCF-REQ-05", "CCF-REQ-06", "CCF-FUZZ-02"] },
         Ok200 => FaultSpec { name: "ok-200", bug: "answers 200 instead of 201 Created", breaks: "TS 29.222 §8.4.2.2.3.1",
             // Everything that needs a 201 is inconclusive, pointing at CCF-OK-01.
-            catches: &["CCF-OK-01"] },
+            catches: &["CCF-OK-01", "CCF-FUZZ-01"] },
         NoLocation => FaultSpec { name: "no-location", bug: "omits the Location header of the 201", breaks: "TS 29.222 §8.4.2.2.3.1",
-            catches: &["CCF-OK-02"] },
+            catches: &["CCF-OK-02", "CCF-FUZZ-01"] },
         ErrorAsHtml => FaultSpec { name: "error-as-html", bug: "answers errors with text/html instead of a ProblemDetails", breaks: "TS 29.122 §5.2.6",
             // A 400 is still a 400 (CCF-REQ-01..03 pass); the body is not a ProblemDetails.
-            catches: &["CCF-CRED-07", "CCF-REQ-06"] },
+            catches: &["CCF-CRED-07", "CCF-REQ-06", "CCF-FUZZ-02"] },
         KeepSessionOpen => FaultSpec { name: "keep-session-open", bug: "keeps the TLS session open after the response", breaks: ANNEX,
             // After the offboarding response too, where §6.8 step 6 says the core shall.
             catches: &["CCF-TD-01", "CCF-TD-02", "CCF-OFF-05"] },
@@ -77,9 +77,9 @@ catalogued! { FaultSpec;
         OtherCaServerCert => FaultSpec { name: "other-ca-server-cert", bug: "presents a server certificate from another CA", breaks: "TS 33.122 §6.1",
             catches: &["CCF-TLS-01"] },
         CertForOtherKey => FaultSpec { name: "cert-for-other-key", bug: "issues the invoker certificate for a key other than the invoker's", breaks: ANNEX,
-            catches: &["CCF-OK-04"] },
+            catches: &["CCF-OK-04", "CCF-FUZZ-01"] },
         CertFromOtherCa => FaultSpec { name: "cert-from-other-ca", bug: "issues the invoker certificate from another CA", breaks: ANNEX,
-            catches: &["CCF-OK-04"] },
+            catches: &["CCF-OK-04", "CCF-FUZZ-01"] },
         StoreOnReject => FaultSpec { name: "store-on-reject", bug: "stores the invoker's key even when it rejects the credential", breaks: ANNEX,
             catches: &["CCF-CRED-08"] },
         AdoptInvokerId => FaultSpec { name: "adopt-invoker-id", bug: "adopts the apiInvokerId the invoker sent", breaks: "TS 29.222 §8.4.5.2.2",
@@ -87,16 +87,16 @@ catalogued! { FaultSpec;
         DuplicateIds => FaultSpec { name: "duplicate-ids", bug: "gives every invoker the same apiInvokerId", breaks: "TS 23.222 §8.1",
             catches: &["CCF-OK-06"] },
         IgnoreContentType => FaultSpec { name: "ignore-content-type", bug: "accepts a body whatever its Content-Type says", breaks: "TS 29.222 §8.4.2.2.3.1",
-            catches: &["CCF-REQ-05"] },
+            catches: &["CCF-REQ-05", "CCF-FUZZ-02"] },
         FinWithoutCloseNotify => FaultSpec { name: "fin-without-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
             catches: &["CCF-TD-03"] },
         LocationOtherPort => FaultSpec { name: "location-other-port", bug: "sends a Location whose port is not the apiRoot's", breaks: "TS 29.222 §8.4.2.2.3.1",
-            catches: &["CCF-OK-02"] },
+            catches: &["CCF-OK-02", "CCF-FUZZ-01"] },
         AkiMismatch => FaultSpec { name: "aki-mismatch", bug: "issues invoker certificates whose authorityKeyIdentifier is not the CA's subjectKeyIdentifier", breaks: "RFC 5280 §4.2.1.1",
             // CCF-OK-07 is inconclusive: it does not use a certificate CCF-OK-04 refused.
-            catches: &["CCF-OK-04"] },
+            catches: &["CCF-OK-04", "CCF-FUZZ-01"] },
         ClientCert400 => FaultSpec { name: "client-cert-400", bug: "answers a request without a client certificate 400 \"No required SSL certificate was sent\" (nginx ssl_verify_client on)", breaks: "TS 29.222 §10.2",
-            catches: &["CCF-TLS-04"] },
+            catches: &["CCF-TLS-04", "CCF-FUZZ-01"] },
         Tls13Only => FaultSpec { name: "tls13-only", bug: "serves TLS 1.3 only", breaks: "TS 33.210 §6.2.1",
             catches: &["CCF-TLS-06"] },
         Tls12Only => FaultSpec { name: "tls12-only", bug: "serves TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
@@ -138,7 +138,7 @@ catalogued! { FaultSpec;
         NoSecurityInformation => FaultSpec { name: "no-security-information", bug: "returns neither an apiInvokerCertificate nor an onboardingSecret", breaks: ANNEX,
             // The embedded core declares issues_certificate, so CCF-OK-04 catches it there;
             // with issues_certificate = false (tested apart) CCF-OK-08 does.
-            catches: &["CCF-OK-04"] },
+            catches: &["CCF-OK-04", "CCF-FUZZ-01"] },
         NoWwwAuthenticate => FaultSpec { name: "no-www-authenticate", bug: "answers 401 without a WWW-Authenticate challenge", breaks: "RFC 9110 §11.6.1",
             catches: &["CCF-CRED-10"] },
         WwwAuthenticateOnlyWhenMissing => FaultSpec { name: "www-authenticate-only-when-missing", bug: "sends WWW-Authenticate with the 401 for a missing credential, not with the 401s for presented but invalid ones", breaks: "RFC 9110 §11.6.1, RFC 6750 §3",
@@ -176,7 +176,7 @@ catalogued! { FaultSpec;
             // inconclusive, pointing at CCF-OK-09 (whose reason says a clear-text request came).
             catches: &["CCF-OK-09"] },
         FreeText500 => FaultSpec { name: "free-text-500", bug: "answers 500 when apiInvokerInformation contains a space (it passes the value unquoted to a shell command)", breaks: "TS 29.222 OpenAPI (apiInvokerInformation is a free string)",
-            catches: &["CCF-REQ-07"] },
+            catches: &["CCF-REQ-07", "CCF-FUZZ-03"] },
         WedgeOnSharedName => FaultSpec { name: "wedge-on-shared-name", bug: "when two onboardings with the same apiInvokerInformation overlap, its CA breaks and every later request gets 500", breaks: "TS 33.122 Annex B.1 (a valid request answered as invalid)",
             // Caught by nothing while the harness gives every onboarding its own name: that is
             // what this row proves, at concurrency 16 (the self-test with a shared name shows
@@ -219,7 +219,7 @@ catalogued! { FaultSpec;
         OmitNotificationDestination => FaultSpec { name: "omit-notification-destination", bug: "omits the required notificationDestination", breaks: "TS 29.222 §8.4.5.2.2",
             catches: &["INV-REQ-02"] },
         SuccessOn401 => FaultSpec { name: "success-on-401", bug: "reports success when the core answers 401", breaks: ANNEX,
-            catches: &["INV-CRED-02"] },
+            catches: &["INV-CRED-02", "INV-FUZZ-01"] },
         KeepSessionOpen => FaultSpec { name: "keep-session-open", bug: "keeps the TLS session open after the response", breaks: ANNEX,
             catches: &["INV-TD-01", "INV-TD-02"] },
         RetryLoop => FaultSpec { name: "retry-loop", bug: "retries a rejected credential in a loop", breaks: ANNEX,
@@ -253,10 +253,10 @@ catalogued! { FaultSpec;
             catches: &["INV-REQ-01"] },
         AcceptIncomplete201 => FaultSpec { name: "accept-incomplete-201", bug: "reports success for a 201 that lacks the id or the certificate", breaks: ANNEX,
             // A notified result is judged as a 201, so it takes unusable notified details too.
-            catches: &["INV-OK-02", "INV-OK-08"] },
+            catches: &["INV-OK-02", "INV-OK-08", "INV-FUZZ-02"] },
         SkipIssuedCertificateCheck => FaultSpec { name: "skip-issued-certificate-check", bug: "takes whatever apiInvokerCertificate the core returns without verifying it", breaks: "TS 33.122 §6.1",
             // The notified certificate is taken unverified too (the same defect, seen after a 202).
-            catches: &["INV-OK-02", "INV-OK-08"] },
+            catches: &["INV-OK-02", "INV-OK-08", "INV-FUZZ-02"] },
         TrustNotifiedDetails => FaultSpec { name: "trust-notified-details", bug: "verifies a 201's id and certificate but takes an OnboardingNotification's enrolment details unchecked", breaks: "TS 33.122 §6.1 (recommended)",
             catches: &["INV-OK-08"] },
         HttpNotificationDestination => FaultSpec { name: "http-notification-destination", bug: "names an http:// notificationDestination (its receiver speaks TLS, so nothing arrives)", breaks: "TS 33.122 §6.1",
@@ -271,7 +271,7 @@ catalogued! { FaultSpec;
         Tls12OnlyClient => FaultSpec { name: "offer-tls12-only", bug: "offers TLS 1.2 only", breaks: "TS 33.210 §6.2.1",
             catches: &["INV-TLS-10"] },
         SuccessOnAny2xx => FaultSpec { name: "success-on-any-2xx", bug: "takes any 2xx answer with an enrolment body as onboarded", breaks: "TS 29.222 §8.4.2.2.3.1",
-            catches: &["INV-OK-03"] },
+            catches: &["INV-OK-03", "INV-FUZZ-02"] },
         NoCloseNotify => FaultSpec { name: "no-close-notify", bug: "closes the TCP connection without a TLS close_notify", breaks: "RFC 8446 §6.1",
             catches: &["INV-TD-03"] },
         RegisterSkipVerify => FaultSpec { name: "register-skip-verify", bug: "fetches /getauth without verifying the register's certificate and trusts the ca_root it hands out (opencapif-sdk 0.1.24)", breaks: "TS 33.122 §6.1 pre-provisioning (informational)",
@@ -282,6 +282,9 @@ catalogued! { FaultSpec;
             catches: &["INV-ENR-01", "INV-ENR-02"] },
         NeverGiveUp => FaultSpec { name: "never-give-up", bug: "waits an hour for a handshake, a response or a notification", breaks: "RFC 9112 §9.5 (recommended)",
             catches: &["INV-TLS-15", "INV-OK-04", "INV-OK-07"] },
+        // No scenario sends a 201 whose body is not JSON: the invoker fuzz campaign does.
+        HangOnUnparsable201 => FaultSpec { name: "hang-on-unparsable-201", bug: "waits an hour when a 201's body is not JSON", breaks: "RFC 9112 §9.5 (recommended)",
+            catches: &["INV-FUZZ-03"] },
     }
 }
 

@@ -95,8 +95,10 @@ pub struct RunResult {
     pub paths: ReportPaths,
     /// The process exit code.
     pub exit_code: i32,
-    /// With [`RunPlan::fuzz`]: the campaign, when a scenario ran it.
+    /// With [`RunPlan::fuzz`] and a core: the campaign, when a scenario ran it.
     pub campaign: Option<Arc<crate::fuzz::Campaign>>,
+    /// With [`RunPlan::fuzz`] and an invoker: the campaign, when a scenario ran it.
+    pub invoker_campaign: Option<Arc<crate::fuzz::invoker::InvokerCampaign>>,
 }
 
 /// Why a run could not produce verdicts (exit code 2 or 4).
@@ -306,10 +308,17 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
                 .and_then(|c| c.invoker.as_ref())
                 .and_then(|i| i.description.clone());
             suts.push(d);
-            targets.invoker = Some(t);
+            match &plan.fuzz {
+                Some(opts) => {
+                    targets.fuzz_invoker = Some(Arc::new(
+                        crate::fuzz::invoker::InvokerFuzzTarget::new(t, opts.clone()),
+                    ))
+                }
+                None => targets.invoker = Some(t),
+            }
         }
     }
-    let fuzz_target = targets.fuzz.clone();
+    let (fuzz_target, fuzz_invoker) = (targets.fuzz.clone(), targets.fuzz_invoker.clone());
     let outcomes = run_suite(
         targets,
         SuiteOptions {
@@ -368,6 +377,7 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
         paths,
         exit_code,
         campaign: fuzz_target.and_then(|f| f.ran()),
+        invoker_campaign: fuzz_invoker.and_then(|f| f.ran()),
     })
 }
 

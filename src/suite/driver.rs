@@ -32,13 +32,19 @@ pub struct SuiteTargets {
     /// A core under a property-based campaign (`fuzz`): only the test purposes run by
     /// [`Runner::Fuzz`](catalogue::Runner::Fuzz) run, and only then.
     pub fuzz: Option<Arc<crate::fuzz::FuzzTarget>>,
+    /// An invoker under a property-based campaign (`fuzz --sut invoker`), likewise.
+    pub fuzz_invoker: Option<Arc<crate::fuzz::invoker::InvokerFuzzTarget>>,
 }
 
 impl SuiteTargets {
     /// Whether this run tests `tp`: it has a SUT of its role, and runs it the way `tp` is run.
     pub fn runs(&self, tp: &TestPurpose) -> bool {
         match tp.runner {
-            catalogue::Runner::Fuzz => self.fuzz.is_some(),
+            catalogue::Runner::Fuzz => match tp.sut {
+                Sut::Core => self.fuzz.is_some(),
+                Sut::Invoker => self.fuzz_invoker.is_some(),
+                Sut::Pair => false,
+            },
             catalogue::Runner::Suite => self.has(tp.sut),
         }
     }

@@ -24,10 +24,7 @@ static STEP_SOURCES: &[(&str, &str)] = &[
         "src/suite/steps/core_credential.rs",
         include_str!("steps/core_credential.rs"),
     ),
-    (
-        "src/suite/steps/core_fuzz.rs",
-        include_str!("steps/core_fuzz.rs"),
-    ),
+    ("src/suite/steps/fuzz.rs", include_str!("steps/fuzz.rs")),
     (
         "src/suite/steps/core_request.rs",
         include_str!("steps/core_request.rs"),
@@ -88,6 +85,7 @@ static CHECK_SOURCES: &[(&str, &str)] = &[
     ("src/checks/pair.rs", include_str!("../checks/pair.rs")),
     // The campaign's verdicts (CCF-FUZZ-01..03): pure, beside the campaign they judge.
     ("src/fuzz/mod.rs", include_str!("../fuzz/mod.rs")),
+    ("src/fuzz/invoker.rs", include_str!("../fuzz/invoker.rs")),
 ];
 
 /// One `#[given]`/`#[when]`/`#[then]` step definition.
@@ -229,14 +227,18 @@ fn functions(lines: &[&str]) -> Vec<(String, String)> {
 /// `judge_teardown(...)` or `w.teardown_precondition()`).
 fn checks_called(body: &str, helpers: &[(String, String)]) -> Vec<String> {
     static CALL: OnceLock<Regex> = OnceLock::new();
-    let call =
-        CALL.get_or_init(|| Regex::new(r"(?:checks|fuzz)::([a-z_0-9]+)").expect("valid regex"));
+    let call = CALL.get_or_init(|| {
+        Regex::new(r"(checks|fuzz|invoker)::([a-z_0-9]+)(?:[^:a-z_0-9]|$)").expect("valid regex")
+    });
     let mut out: Vec<String> = Vec::new();
     let mut bodies = vec![body.to_string()];
     let mut visited: Vec<&str> = Vec::new();
     while let Some(b) = bodies.pop() {
-        for name in call.captures_iter(&b).map(|c| c[1].to_string()) {
-            let Some(at) = check_location(&name) else {
+        for (module, name) in call
+            .captures_iter(&b)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+        {
+            let Some(at) = check_location(&module, &name) else {
                 continue;
             };
             if !out.contains(&at) {
@@ -254,24 +256,33 @@ fn checks_called(body: &str, helpers: &[(String, String)]) -> Vec<String> {
     out
 }
 
-/// `path:line name` of `pub fn name(` in the check modules, when it returns a `Check`
+/// `path:line name` of `pub fn name(` in the check modules `module::` names (`checks::`: the
+/// check files; `fuzz::` and `invoker::`: the campaigns' verdicts), when it returns a `Check`
 /// (helpers such as `describe` are not checks).
-fn check_location(name: &str) -> Option<String> {
+fn check_location(module: &str, name: &str) -> Option<String> {
     let needle = format!("pub fn {name}(");
-    CHECK_SOURCES.iter().find_map(|(path, text)| {
-        let lines: Vec<&str> = text.lines().collect();
-        let line = lines.iter().position(|l| l.starts_with(&needle))?;
-        let signature: String = lines[line..]
-            .iter()
-            .take_while(|l| !l.ends_with('{'))
-            .chain(lines[line..].iter().find(|l| l.ends_with('{')))
-            .copied()
-            .collect();
-        let returns = signature.rsplit_once("->")?.1;
-        returns
-            .contains("Check")
-            .then(|| format!("{path}:{} {name}", line + 1))
-    })
+    let home = match module {
+        "fuzz" => "src/fuzz/mod.rs",
+        "invoker" => "src/fuzz/invoker.rs",
+        _ => "src/checks/",
+    };
+    CHECK_SOURCES
+        .iter()
+        .filter(|(path, _)| path.starts_with(home))
+        .find_map(|(path, text)| {
+            let lines: Vec<&str> = text.lines().collect();
+            let line = lines.iter().position(|l| l.starts_with(&needle))?;
+            let signature: String = lines[line..]
+                .iter()
+                .take_while(|l| !l.ends_with('{'))
+                .chain(lines[line..].iter().find(|l| l.ends_with('{')))
+                .copied()
+                .collect();
+            let returns = signature.rsplit_once("->")?.1;
+            returns
+                .contains("Check")
+                .then(|| format!("{path}:{} {name}", line + 1))
+        })
 }
 
 /// Resolve the steps of one scenario, as cucumber does: `And`/`But` keep the kind of the step
@@ -364,6 +375,7 @@ mod tests {
         );
         let mut checks = listed("checks");
         checks.push("src/fuzz/mod.rs".into());
+        checks.push("src/fuzz/invoker.rs".into());
         checks.sort();
         assert_eq!(
             checks,

@@ -18,7 +18,7 @@ async fn every_applicable_purpose_passes_against_the_reference_core() {
         core: Some(embedded.target.clone()),
         invoker: None,
         pair: None,
-        fuzz: None,
+        ..Default::default()
     };
     let outcomes = run_suite(targets, SuiteOptions::default()).await.unwrap();
     assert_eq!(
@@ -72,7 +72,7 @@ async fn tags_select_scenarios() {
             core: Some(embedded.target.clone()),
             invoker: None,
             pair: None,
-            fuzz: None,
+            ..Default::default()
         },
         opts,
     )

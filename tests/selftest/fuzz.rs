@@ -112,7 +112,276 @@ fn bad_options_are_named() {
     let (code, said) = fuzz(&["--time-budget", "soon"]);
     assert_eq!(code, 2);
     assert!(said.contains("--time-budget"), "{said}");
-    let (code, said) = fuzz(&["--sut", "invoker"]);
+    let (code, said) = fuzz(&["--sut", "pair"]);
     assert_eq!(code, 2);
-    assert!(said.contains("not built yet"), "{said}");
+    assert!(said.contains("--sut \"pair\""), "{said}");
+    let (code, said) = fuzz(&["--sut", "invoker", "--replay", "finding-1.http"]);
+    assert_eq!(code, 2);
+    assert!(said.contains("--seed"), "{said}");
+}
+
+/// `fuzz --sut invoker` through the CLI: the embedded reference invoker with a fault that
+/// takes a 401 as success; INV-FUZZ-01 fails in the reports naming the one change, the
+/// others pass, exit 1.
+#[test]
+fn the_invoker_campaign_is_reported_as_its_test_purposes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("invoker.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[invoker]\ncommand = \"'{BIN}' reference invoker --give-up-after 1s --fault success-on-401\"\ngives_up_within = \"3s\"\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (code, said) = fuzz(&[
+        "--sut",
+        "invoker",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--cases",
+        "100",
+        "--seed",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("FINDING 1 INV-FUZZ-01"), "{said}");
+    let report = super::support::read_valid(&out.join("latest/report.json"), "report");
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "only the campaign's: {results:?}");
+    let verdict = |id: &str| results.iter().find(|r| r["id"] == id).unwrap().clone();
+    let f1 = verdict("INV-FUZZ-01");
+    assert_eq!(f1["verdict"], "fail", "{f1}");
+    assert!(
+        f1["reason"]
+            .as_str()
+            .unwrap()
+            .contains("shrunk to 1 change(s) from the strict 201: status 401 instead of 201"),
+        "{f1}"
+    );
+    for id in ["INV-FUZZ-02", "INV-FUZZ-03"] {
+        assert_eq!(verdict(id)["verdict"], "pass", "{}", verdict(id));
+    }
+    assert!(out.join("latest/fuzz.json").is_file());
+}
+
+/// The invoker side: the reference invoker (this binary, run as an adapter for every
+/// generated answer) with `faults`.
+fn invoker_campaign(
+    faults: &[&str],
+    cases: u32,
+    seed: u64,
+) -> capif_conformance::fuzz::invoker::InvokerCampaign {
+    use capif_conformance::fuzz::{invoker, FuzzOptions};
+    let mut target = capif_conformance::sut::InvokerTarget::reference(
+        std::path::Path::new(BIN),
+        Default::default(),
+        super::support::pki().clone(),
+    );
+    for f in faults {
+        target.command.push_str(&format!(" --fault {f}"));
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let handle = rt.handle().clone();
+    let opts = FuzzOptions {
+        cases,
+        seed,
+        ..Default::default()
+    };
+    let target = std::sync::Arc::new(target);
+    rt.block_on(async move {
+        tokio::task::spawn_blocking(move || invoker::run_campaign(handle, target, &opts))
+            .await
+            .unwrap()
+    })
+}
+
+#[test]
+fn the_reference_invoker_reports_success_for_no_generated_answer() {
+    use capif_conformance::fuzz::invoker::{property_check, InvokerProperty};
+    let c = invoker_campaign(&[], 40, 3);
+    assert_eq!(c.positive_control, Ok(()));
+    assert!(c.findings.is_empty(), "{:?}", c.findings);
+    assert!(c.harness_errors.is_empty(), "{:?}", c.harness_errors);
+    assert_eq!(c.cases, 40);
+    for p in InvokerProperty::ALL {
+        let check = property_check(&c, p);
+        assert!(check.passed(), "{}: {check:?}", p.id());
+    }
+}
+
+/// Each invoker fault that takes a bad answer as success is found and shrunk to one change
+/// of the strict 201: the one that matters.
+#[test]
+fn invoker_faults_accepting_bad_answers_are_found_and_shrunk() {
+    use capif_conformance::fuzz::invoker::{property_check, InvokerProperty};
+    use capif_conformance::fuzz::reply::ReplyMutation as M;
+    /// A fault, the property it breaks, and what its one shrunk change must be.
+    type Row = (&'static str, InvokerProperty, fn(&M) -> bool);
+    let cases: &[Row] = &[
+        ("success-on-401", InvokerProperty::NoSuccessOnError, |m| {
+            *m == M::Status(401)
+        }),
+        ("success-on-any-2xx", InvokerProperty::OnlyValid201, |m| {
+            matches!(m, M::Status(200 | 204))
+        }),
+        (
+            "accept-incomplete-201",
+            InvokerProperty::OnlyValid201,
+            |m| {
+                matches!(
+                    m,
+                    M::Remove(_) | M::Retype(..) | M::Unusable(_) | M::Body(_)
+                )
+            },
+        ),
+        // It takes any certificate string: the certificate's own defects, nothing else.
+        (
+            "skip-issued-certificate-check",
+            InvokerProperty::OnlyValid201,
+            |m| {
+                use capif_conformance::sut::Unusable as U;
+                matches!(
+                    m,
+                    M::Unusable(
+                        U::EmptyCertificate
+                            | U::NotPem
+                            | U::Unparsable
+                            | U::OtherKey
+                            | U::OtherCa
+                            | U::Expired
+                    )
+                )
+            },
+        ),
+    ];
+    for (fault, property, expected) in cases {
+        let c = invoker_campaign(&[fault], 100, 1);
+        let f = c
+            .findings
+            .iter()
+            .find(|f| f.property == *property)
+            .unwrap_or_else(|| panic!("{fault}: no {} finding in {:?}", property.id(), c.findings));
+        println!(
+            "{fault}: {} {}: {}",
+            property.id(),
+            f.reply.describe(),
+            f.reason
+        );
+        assert_eq!(f.reply.mutations.len(), 1, "{fault}: {:?}", f.reply);
+        assert!(expected(&f.reply.mutations[0]), "{fault}: {:?}", f.reply);
+        let check = property_check(&c, *property);
+        assert!(
+            matches!(&check, capif_conformance::checks::Check::Fail(why) if why.contains("shrunk to 1 change(s) from the strict 201")),
+            "{fault}: {check:?}"
+        );
+    }
+}
+
+/// The fuzz campaign's kill matrix: every fault of the reference peers, each in its own
+/// campaign; the properties with findings must be exactly the CCF-FUZZ / INV-FUZZ ids its
+/// catalogue row names (the suite's kill matrix checks the rest of each row).
+#[test]
+fn every_fault_is_found_by_exactly_the_fuzz_properties_it_names() {
+    use capif_conformance::catalogue::{self, Runner};
+    use capif_conformance::peers::faults::{CoreFault, Faults, InvokerFault};
+    use std::collections::BTreeSet;
+    let fuzz_ids = |catches: &[&str]| -> BTreeSet<String> {
+        catches
+            .iter()
+            .filter(|id| catalogue::find(id).map(|tp| tp.runner) == Some(Runner::Fuzz))
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let mut mismatches = Vec::new();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for fault in CoreFault::ALL {
+        let spec = fault.spec();
+        let c = rt.block_on(async {
+            let core = capif_conformance::run::EmbeddedCore::start_faulty(
+                Default::default(),
+                Faults::of(&[*fault]),
+            )
+            .await
+            .unwrap();
+            let target = std::sync::Arc::new(core.target.clone());
+            let handle = tokio::runtime::Handle::current();
+            let opts = capif_conformance::fuzz::FuzzOptions {
+                seed: 1,
+                ..Default::default()
+            };
+            let c = tokio::task::spawn_blocking(move || {
+                capif_conformance::fuzz::run_campaign(handle, target, &opts)
+            })
+            .await
+            .unwrap();
+            core.core.shutdown().await;
+            c
+        });
+        // The verdicts the report would show: a refused valid base fails CCF-FUZZ-01 alone.
+        let got: BTreeSet<String> = capif_conformance::fuzz::Property::ALL
+            .into_iter()
+            .filter(|p| {
+                matches!(
+                    capif_conformance::fuzz::property_check(&c, *p),
+                    capif_conformance::checks::Check::Fail(_)
+                )
+            })
+            .map(|p| p.id().to_string())
+            .collect();
+        let want = fuzz_ids(spec.catches);
+        println!(
+            "{:<34} {}",
+            spec.name,
+            got.iter().cloned().collect::<Vec<_>>().join(" ")
+        );
+        if got != want {
+            mismatches.push(format!(
+                "{}: expected {want:?}, found {got:?}: {:?}",
+                spec.name,
+                c.findings
+                    .iter()
+                    .map(|f| format!("{} {}: {}", f.property.id(), f.case.describe(), f.reason))
+                    .collect::<Vec<_>>()
+            ));
+        }
+    }
+    for fault in InvokerFault::ALL {
+        let spec = fault.spec();
+        let c = invoker_campaign(&[spec.name], 100, 1);
+        let got: BTreeSet<String> = capif_conformance::fuzz::invoker::InvokerProperty::ALL
+            .into_iter()
+            .filter(|p| {
+                matches!(
+                    capif_conformance::fuzz::invoker::property_check(&c, *p),
+                    capif_conformance::checks::Check::Fail(_)
+                )
+            })
+            .map(|p| p.id().to_string())
+            .collect();
+        let want = fuzz_ids(spec.catches);
+        println!(
+            "{:<34} {}",
+            spec.name,
+            got.iter().cloned().collect::<Vec<_>>().join(" ")
+        );
+        if got != want {
+            mismatches.push(format!(
+                "{}: expected {want:?}, found {got:?}: {:?}",
+                spec.name,
+                c.findings
+                    .iter()
+                    .map(|f| format!("{} {}: {}", f.property.id(), f.reply.describe(), f.reason))
+                    .collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "fuzz kill matrix mismatches:\n{}",
+        mismatches.join("\n")
+    );
 }

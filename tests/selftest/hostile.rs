@@ -337,7 +337,7 @@ async fn hostile_cores_fail_within_their_timeouts_and_the_report_is_written() {
                 core: Some(target(addr, t)),
                 invoker: None,
                 pair: None,
-                fuzz: None,
+                ..Default::default()
             },
             SuiteOptions {
                 concurrency: 32,

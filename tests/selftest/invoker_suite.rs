@@ -33,7 +33,7 @@ async fn every_purpose_passes_against_the_reference_invoker() {
             core: None,
             invoker: Some(target),
             pair: None,
-            fuzz: None,
+            ..Default::default()
         },
         SuiteOptions::default(),
     )
@@ -65,7 +65,7 @@ async fn hostile(command: &str) -> (Vec<(String, Verdict)>, Duration) {
             core: None,
             invoker: Some(target),
             pair: None,
-            fuzz: None,
+            ..Default::default()
         },
         SuiteOptions::default(),
     )

@@ -35,7 +35,7 @@ async fn pair_verdicts(
                 invoker,
                 core: core.target.clone(),
             }),
-            fuzz: None,
+            ..Default::default()
         },
         SuiteOptions::default(),
     )

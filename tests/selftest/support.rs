@@ -36,10 +36,13 @@ pub fn timeouts() -> Timeouts {
     }
 }
 
-/// How many test purposes the catalogue has for an invoker under test.
+/// How many test purposes a run (not a fuzz campaign) judges for an invoker under test.
 pub fn invoker_purposes() -> usize {
     capif_conformance::catalogue::all()
-        .filter(|tp| tp.sut == capif_conformance::catalogue::Sut::Invoker)
+        .filter(|tp| {
+            tp.sut == capif_conformance::catalogue::Sut::Invoker
+                && tp.runner == capif_conformance::catalogue::Runner::Suite
+        })
         .count()
 }
 
@@ -60,7 +63,7 @@ pub async fn run_invoker_suite_tagged(
             core: None,
             invoker: Some(target),
             pair: None,
-            fuzz: None,
+            ..Default::default()
         },
         capif_conformance::suite::SuiteOptions {
             tags: tags.map(str::to_string),
@@ -81,7 +84,7 @@ pub async fn run_core_suite(
             core: Some(target),
             invoker: None,
             pair: None,
-            fuzz: None,
+            ..Default::default()
         },
         capif_conformance::suite::SuiteOptions {
             tags: tags.map(str::to_string),

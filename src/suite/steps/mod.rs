@@ -4,12 +4,12 @@
 
 mod core_actions;
 mod core_credential;
-mod core_fuzz;
 mod core_offboarding;
 mod core_request;
 mod core_response;
 mod core_teardown;
 mod core_tls;
+mod fuzz;
 mod invoker;
 mod invoker_offboarding;
 mod pair;

@@ -151,6 +151,8 @@ pub struct InvokerScenario {
     pub script: Script,
     /// The adapter runs of this scenario.
     pub runs: Vec<InvokerRun>,
+    /// The property-based campaign INV-FUZZ-01..03 judge (`fuzz --sut invoker`).
+    pub campaign: Option<std::sync::Arc<crate::fuzz::invoker::InvokerCampaign>>,
 }
 
 /// A hand-built ClientHello the core should refuse, and its answer: observed by a When step,
