@@ -33,3 +33,11 @@ Feature: Teardown of the secure session after the response (Figure B.1-1, "Tear 
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the core sends close_notify before closing the connection
+
+  # Run by `capif-conformance fuzz`, not by `run` (README "Property-based robustness"): the
+  # teardown after each answer to a generated request.
+
+  @CCF-FUZZ-04 @branch:teardown @severity:mandatory @req:33122-B.1-teardown @req:rfc9112-9.6-server-close
+  Scenario: CCF-FUZZ-04 After the answer to every generated request the session is torn down: the core ends it, or (teardown = "either") serves nothing more after the invoker's close
+    Given a property-based campaign of generated onboarding requests against the core under test
+    Then the session was torn down after the answer to every generated request

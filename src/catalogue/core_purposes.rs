@@ -201,6 +201,9 @@ pub static CORE: &[TestPurpose] = &[
     tp("CCF-FUZZ-03", "Every generated request is answered, and never with a 5xx",
         B::RequestValidation, &["33122-B.1-validate", "29222-7.7-errors"], A::Always).needs(&[]).by_fuzz()
         .policy(S::Mandatory, "no answer or a 5xx to a request is the core failing whatever the request: for a valid one it is CCF-FUZZ-01's failure, for an invalid one CCF-FUZZ-02's (REQUIRED members, refused with a 4xx); named apart so the finding says the core broke, not that it judged wrong"),
+    tp("CCF-FUZZ-04", "After the answer to every generated request the session is torn down: the core ends it, or (teardown = \"either\") serves nothing more after the invoker's close",
+        B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-server-close"], A::Always).needs(&[]).by_fuzz()
+        .policy(S::Mandatory, TEARDOWN),
 ];
 
 /// The policy of the core's teardown test purposes (the example of shared/normative/README.md).

@@ -64,6 +64,8 @@ pub enum Property {
     InvalidIsRefused,
     /// CCF-FUZZ-03.
     AlwaysAnswersNever5xx,
+    /// CCF-FUZZ-04.
+    TornDown,
 }
 
 impl Property {
@@ -73,12 +75,13 @@ impl Property {
             Property::ValidIsOnboarded => "CCF-FUZZ-01",
             Property::InvalidIsRefused => "CCF-FUZZ-02",
             Property::AlwaysAnswersNever5xx => "CCF-FUZZ-03",
+            Property::TornDown => "CCF-FUZZ-04",
         }
     }
 
     /// Its test purpose (the catalogue holds its title, requirements and severity).
     pub fn test_purpose(self) -> &'static crate::catalogue::TestPurpose {
-        crate::catalogue::find(self.id()).expect("CCF-FUZZ-01..03 are catalogued")
+        crate::catalogue::find(self.id()).expect("CCF-FUZZ-01..04 are catalogued")
     }
 
     /// What it says: its test purpose's title.
@@ -92,10 +95,11 @@ impl Property {
     }
 
     /// Every property, in catalogue order.
-    pub const ALL: [Property; 3] = [
+    pub const ALL: [Property; 4] = [
         Property::ValidIsOnboarded,
         Property::InvalidIsRefused,
         Property::AlwaysAnswersNever5xx,
+        Property::TornDown,
     ];
 }
 
@@ -145,7 +149,15 @@ pub fn property_check(c: &Campaign, property: Property) -> Check {
             }
         }
     }
-    tally.verdict(&mine, "the valid base", true)
+    match tally.verdict(&mine, "the valid base", true) {
+        Check::Pass(why) if property == Property::TornDown && c.teardowns_judged < c.sent => {
+            Check::Pass(format!(
+                "{why}; the teardown was judged after {} of the {} answers sent (the others had no answer or failed another property first)",
+                c.teardowns_judged, c.sent
+            ))
+        }
+        other => other,
+    }
 }
 
 /// What a campaign of either role did, as far as a property's verdict needs it.
@@ -371,6 +383,9 @@ pub struct Campaign {
     pub elapsed: Duration,
     /// The findings, each shrunk, each a different minimal change (at most [`MAX_FINDINGS`]).
     pub findings: Vec<Finding>,
+    /// The answers (of `sent`) whose teardown was judged: the others had no answer or failed
+    /// another property first.
+    pub teardowns_judged: u64,
     /// Whether the time budget ended generation before `cases` were sent (a finding ends it
     /// too, and is said as such).
     pub budget_exhausted: bool,
@@ -417,12 +432,17 @@ async fn send(target: &CoreTarget, case: &Case) -> Sent {
                 .as_ref()
                 .filter(|r| r.status == 201)
                 .and_then(|r| onboarded(target, r, &key));
+            let teardown = a
+                .end
+                .clone()
+                .map(|end| (end, a.announced_close(), a.after_harness_close.clone()));
             Sent {
                 request,
                 response: a.response,
                 error: a.error.map(|e| e.to_string()),
                 onboarded,
                 spki,
+                teardown,
             }
         }
         Err(e) => Sent {
@@ -431,6 +451,7 @@ async fn send(target: &CoreTarget, case: &Case) -> Sent {
             error: Some(format!("no credential: {e}")),
             onboarded: None,
             spki,
+            teardown: None,
         },
     }
 }
@@ -444,11 +465,34 @@ struct Sent {
     onboarded: Option<Onboarded>,
     /// The key it sent (DER SubjectPublicKeyInfo).
     spki: Vec<u8>,
+    /// How the core ended the session after its answer (None: no answer), whether the answer
+    /// announced `Connection: close`, and with teardown = "either" what followed the
+    /// harness's close_notify.
+    teardown: Option<(crate::net::SessionEnd, bool, Option<crate::net::SessionEnd>)>,
 }
 
 impl Sent {
-    /// The judgement of its answer, as the model expects for `expect`.
+    /// The judgement of its answer, as the model expects for `expect`, then of the teardown
+    /// that followed it (one defect, one property: an answer already failed is not judged
+    /// for its teardown).
     fn judged(&self, expect: &Expect, target: &CoreTarget) -> Option<(Property, String)> {
+        self.answer_judged(expect, target).or_else(|| {
+            let (end, announced_close, after) = self.teardown.as_ref()?;
+            match checks::session_ended(
+                end,
+                *announced_close,
+                after.as_ref(),
+                target.capabilities.teardown,
+            ) {
+                Check::Pass(_) => None,
+                other => Some((Property::TornDown, other.reason().to_string())),
+            }
+        })
+    }
+
+    /// The judgement of its answer alone: the positive controls before and after a campaign
+    /// ask only whether the core onboards (its teardown is judged on the generated cases).
+    fn answer_judged(&self, expect: &Expect, target: &CoreTarget) -> Option<(Property, String)> {
         judge(
             expect,
             self.response.as_ref(),
@@ -534,7 +578,7 @@ pub fn run_campaign(
     // The positive control first: a core that does not onboard the valid base (or cannot be
     // reached) has one defect, which every generated case would repeat.
     let control = handle.block_on(send(&target, &Case { mutations: vec![] }));
-    if let Some((_, why)) = control.judged(&Expect::Valid, &target) {
+    if let Some((_, why)) = control.answer_judged(&Expect::Valid, &target) {
         let mut all: Vec<Onboarded> = control.onboarded.into_iter().collect();
         let offboarded = target
             .capabilities
@@ -542,6 +586,7 @@ pub fn run_campaign(
             .then(|| handle.block_on(offboard_all(&target, &all, opts.rate)));
         return Campaign {
             url: onboarding_url(&target),
+            teardowns_judged: 0,
             seed: opts.seed,
             sent: 1,
             cases: 0,
@@ -556,6 +601,7 @@ pub fn run_campaign(
     }
     let before: Vec<Onboarded> = control.onboarded.into_iter().collect();
     let onboarded_by_cases = Mutex::new(Vec::new());
+    let teardowns_judged = std::sync::atomic::AtomicU64::new(0);
     let rounds = rounds::run(
         opts,
         started,
@@ -563,7 +609,11 @@ pub fn run_campaign(
         |case: &Case, earlier: &Case| case.covers(earlier),
         |case: &Case| {
             let sent = handle.block_on(send(&target, case));
-            let broke = sent.judged(&sent.request.expect(), &target);
+            let expect = sent.request.expect();
+            if sent.teardown.is_some() && sent.answer_judged(&expect, &target).is_none() {
+                teardowns_judged.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            let broke = sent.judged(&expect, &target);
             onboarded_by_cases
                 .lock()
                 .expect("campaign state")
@@ -583,7 +633,7 @@ pub fn run_campaign(
         .collect();
     let elapsed = started.elapsed();
     let after = handle.block_on(send(&target, &Case { mutations: vec![] }));
-    let still_healthy = match after.judged(&Expect::Valid, &target) {
+    let still_healthy = match after.answer_judged(&Expect::Valid, &target) {
         None => Ok(()),
         Some((_, why)) => Err(why),
     };
@@ -598,6 +648,7 @@ pub fn run_campaign(
     let onboarded = all.into_iter().map(|o| o.location).collect();
     Campaign {
         url: onboarding_url(&target),
+        teardowns_judged: teardowns_judged.into_inner(),
         offboarded,
         seed: opts.seed,
         sent: rounds.sent,

@@ -69,7 +69,7 @@ catalogued! { FaultSpec;
             catches: &["CCF-CRED-07", "CCF-REQ-06", "CCF-FUZZ-02"] },
         KeepSessionOpen => FaultSpec { name: "keep-session-open", bug: "keeps the TLS session open after the response", breaks: ANNEX,
             // After the offboarding response too, where §6.8 step 6 says the core shall.
-            catches: &["CCF-TD-01", "CCF-TD-02", "CCF-OFF-05"] },
+            catches: &["CCF-TD-01", "CCF-TD-02", "CCF-OFF-05", "CCF-FUZZ-04"] },
         ExpiredServerCert => FaultSpec { name: "expired-server-cert", bug: "presents an expired server certificate", breaks: "TS 33.122 §6.1",
             catches: &["CCF-TLS-01"] },
         WrongNameServerCert => FaultSpec { name: "wrong-name-server-cert", bug: "presents a server certificate for another name", breaks: "TS 33.122 §6.1",

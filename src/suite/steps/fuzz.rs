@@ -132,3 +132,8 @@ async fn only_valid_201(w: &mut SuiteWorld) -> StepResult {
 async fn ends_within_bound(w: &mut SuiteWorld) -> StepResult {
     judge_invoker(w, InvokerProperty::EndsWithinBound)
 }
+
+#[then("the session was torn down after the answer to every generated request")]
+async fn torn_down(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::TornDown)
+}
