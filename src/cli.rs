@@ -132,7 +132,7 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Property-based robustness of a core: generated onboarding requests (mutations of the
-    /// valid one), each judged against the model's class of it (CCF-FUZZ-01..04); a failing
+    /// valid one), each judged against the model's class of it (CCF-FUZZ-01..05); a failing
     /// case is shrunk, each step a real request, and written as a replayable request. Without
     /// --config: the embedded reference core. README "Property-based robustness"
     Fuzz {
@@ -154,11 +154,11 @@ enum Command {
         /// At most this many requests per second.
         #[arg(long, value_name = "PER_SECOND")]
         rate: Option<f64>,
-        /// Report directory: the reports of CCF-FUZZ-01..04 (report.html, .md, .json,
+        /// Report directory: the reports of CCF-FUZZ-01..05 (report.html, .md, .json,
         /// junit.xml), fuzz.json and each finding's finding-N.http and finding-N.curl.sh.
         #[arg(long, value_name = "DIR", default_value = "reports/fuzz")]
         out: PathBuf,
-        /// Compare CCF-FUZZ-01..04 with these expected verdicts (as `run --baseline`).
+        /// Compare CCF-FUZZ-01..05 with these expected verdicts (as `run --baseline`).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
         /// Send a finding.http again (with a fresh valid credential) and judge the answer.

@@ -14,6 +14,9 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
   [29122-openapi-invalid-params] invalidParams: Description of invalid parameters, for a request rejected due to invalid parameters.
   [29222-7.7-errors] HTTP error handling described in clause 5.2.6 of 3GPP TS 29.122 is applicable
   [29222-openapi-201] 201: Created. The API Invoker is successfully on-boarded.
+  [rfc9112-7.1-chunked] A recipient MUST be able to parse and decode the chunked transfer coding.
+  [rfc9110-5.1-field-names] Field names are case-insensitive and ought to be registered within the "Hypertext Transfer Protocol (HTTP) Field Name Registry"; see Section 16.3.1.
+  [rfc9110-5.3-field-order] The order in which field lines with differing field names are received in a section is not significant.
 
   @CCF-REQ-01 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
   Scenario: CCF-REQ-01 The core rejects a request without onboardingInformation with 400
@@ -86,3 +89,8 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
   Scenario: CCF-FUZZ-03 Every generated request is answered, and never with a 5xx
     Given a property-based campaign of generated onboarding requests against the core under test
     Then every generated request was answered, never with a 5xx
+
+  @CCF-FUZZ-05 @branch:request-validation @severity:mandatory @req:rfc9112-7.1-chunked @req:rfc9110-5.1-field-names @req:rfc9110-5.3-field-order
+  Scenario: CCF-FUZZ-05 Every generated valid request framed otherwise (the body chunked, header names in another case, the headers in another order) is answered as valid
+    Given a property-based campaign of generated onboarding requests against the core under test
+    Then every generated valid request framed otherwise was answered as valid

@@ -204,6 +204,8 @@ pub static CORE: &[TestPurpose] = &[
     tp("CCF-FUZZ-04", "After the answer to every generated request the session is torn down: the core ends it, or (teardown = \"either\") serves nothing more after the invoker's close",
         B::Teardown, &["33122-B.1-teardown", "rfc9112-9.6-server-close"], A::Always).needs(&[]).by_fuzz()
         .policy(S::Mandatory, TEARDOWN),
+    tp("CCF-FUZZ-05", "Every generated valid request framed otherwise (the body chunked, header names in another case, the headers in another order) is answered as valid",
+        B::RequestValidation, &["rfc9112-7.1-chunked", "rfc9110-5.1-field-names", "rfc9110-5.3-field-order"], A::Always).needs(&[]).by_fuzz(),
 ];
 
 /// The policy of the core's teardown test purposes (the example of shared/normative/README.md).

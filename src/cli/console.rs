@@ -605,14 +605,14 @@ pub struct FuzzArgs {
     pub options: capif_conformance::fuzz::FuzzOptions,
     /// Where the reports, fuzz.json and the findings' replay files go.
     pub out: std::path::PathBuf,
-    /// Expected verdicts of CCF-FUZZ-01..04 to compare with.
+    /// Expected verdicts of CCF-FUZZ-01..05 to compare with.
     pub baseline: Option<std::path::PathBuf>,
     /// Send this `.http` file again instead of a campaign.
     pub replay: Option<std::path::PathBuf>,
 }
 
 /// `fuzz`: a campaign of generated onboarding requests against a core, judged as the test
-/// purposes CCF-FUZZ-01..04 in the reports a run writes (same exit codes, same baseline), each
+/// purposes CCF-FUZZ-01..05 in the reports a run writes (same exit codes, same baseline), each
 /// finding shrunk and written as a replayable request; or, with `--replay`, one finding sent
 /// again (exit 1 when it reproduces, 0 when not).
 pub async fn fuzz(args: FuzzArgs) -> i32 {
@@ -625,7 +625,7 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
             "answers to the invoker's onboarding request",
             "INV-FUZZ-01..03",
         ),
-        _ => ("onboarding requests", "CCF-FUZZ-01..04"),
+        _ => ("onboarding requests", "CCF-FUZZ-01..05"),
     };
     println!(
         "fuzz: up to {} generated {what} (seed {}, budget {:?}); {ids} judge them",
@@ -894,10 +894,7 @@ async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32
     let attempt = target
         .onboard(
             &capif_conformance::sut::CredentialChoice::Valid,
-            capif_conformance::sut::RequestBody::Raw {
-                content_type: request.content_type.clone(),
-                bytes: serde_json::to_vec(&request.body).expect("a Value serializes"),
-            },
+            request.request_body(),
         )
         .await;
     let code = match attempt {
@@ -905,7 +902,8 @@ async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32
             eprintln!("error: cannot obtain a valid onboarding credential: {e}");
             exit_codes::USAGE_OR_HARNESS
         }
-        Ok(a) => match fuzz::judge(
+        Ok(a) => match fuzz::judge_request(
+            &request,
             &expect,
             a.response.as_ref(),
             a.error.map(|e| e.to_string()),

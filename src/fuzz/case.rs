@@ -6,6 +6,8 @@
 use proptest::prelude::*;
 use serde_json::Value;
 
+pub use crate::net::Framing;
+
 /// A member of APIInvokerEnrolmentDetails the mutations touch (TS 29.222 §8.4.5.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Member {
@@ -102,6 +104,9 @@ pub enum Mutation {
     /// apiInvokerPublicKey made unusable under any reading (not only the strict one): the
     /// declared key format itself is the vendor's PIXIT and never varied.
     BrokenKey(BrokenKey),
+    /// The same request framed otherwise (chunked, header-name case, header order): what
+    /// RFC 9112 §7.1 and RFC 9110 §5.1/§5.3 make the same request.
+    Framing(Framing),
 }
 
 /// How apiInvokerPublicKey is broken.
@@ -131,6 +136,8 @@ pub struct Concrete {
     pub body: Value,
     /// The Content-Type header (None: absent).
     pub content_type: Option<String>,
+    /// How the request is framed otherwise, in order (empty: as the harness always does).
+    pub framing: Vec<Framing>,
 }
 
 /// What the model expects of a request.
@@ -157,6 +164,7 @@ impl Mutation {
             Mutation::Extra(_) => "extra member".into(),
             Mutation::ContentType(ct) => format!("Content-Type {ct:?}"),
             Mutation::BrokenKey(_) => "broken apiInvokerPublicKey".into(),
+            Mutation::Framing(f) => format!("framing {f:?}"),
         }
     }
 }
@@ -176,7 +184,18 @@ impl Mutation {
             Mutation::ContentType(Some(ct)) => format!("Content-Type {ct:?}"),
             Mutation::ContentType(None) => "no Content-Type".into(),
             Mutation::BrokenKey(b) => format!("apiInvokerPublicKey {b:?}"),
+            Mutation::Framing(f) => describe_framing(*f),
         }
+    }
+}
+
+/// A framing in words, for reasons and replay files.
+pub fn describe_framing(f: Framing) -> String {
+    match f {
+        Framing::Chunked(n) => format!("the body chunked ({n}-byte chunks)"),
+        Framing::LowerCaseNames => "header names in lower case".into(),
+        Framing::UpperCaseNames => "header names in upper case".into(),
+        Framing::ReversedHeaders => "the headers in reverse order".into(),
     }
 }
 
@@ -206,6 +225,7 @@ impl Case {
     pub fn apply(&self, base: &Value) -> Concrete {
         let mut body = base.clone();
         let mut content_type = Some("application/json".to_string());
+        let mut framing = Vec::new();
         for m in &self.mutations {
             match m {
                 Mutation::Remove(member) => {
@@ -241,6 +261,13 @@ impl Case {
                     }
                 }
                 Mutation::ContentType(ct) => content_type = ct.clone(),
+                // Chunked once at most (RFC 9112 §6.1: a sender MUST NOT chunk twice, so a
+                // twice-chunked request is not the same request): the last chunk size wins.
+                Mutation::Framing(f @ Framing::Chunked(_)) => {
+                    framing.retain(|g| !matches!(g, Framing::Chunked(_)));
+                    framing.push(*f)
+                }
+                Mutation::Framing(f) => framing.push(*f),
                 Mutation::BrokenKey(how) => {
                     let p = Member::PublicKey.pointer();
                     let pem = text_at(&body, p);
@@ -265,11 +292,32 @@ impl Case {
                 }
             }
         }
-        Concrete { body, content_type }
+        Concrete {
+            body,
+            content_type,
+            framing,
+        }
     }
 }
 
 impl Concrete {
+    /// What the harness sends for it.
+    pub fn request_body(&self) -> crate::sut::RequestBody {
+        let bytes = serde_json::to_vec(&self.body).expect("a Value serializes");
+        if self.framing.is_empty() {
+            crate::sut::RequestBody::Raw {
+                content_type: self.content_type.clone(),
+                bytes,
+            }
+        } else {
+            crate::sut::RequestBody::Reframed {
+                content_type: self.content_type.clone(),
+                bytes,
+                framing: self.framing.clone(),
+            }
+        }
+    }
+
     /// The class the model gives it: the onboarding decision the strict reference core takes
     /// (the media type, TS 29.222's APIInvokerEnrolmentDetails by `model::validate`, a usable
     /// public key), every problem named.
@@ -381,6 +429,15 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             BrokenKey::NotDer,
         ])
         .prop_map(Mutation::BrokenKey),
+        proptest::sample::select(vec![
+            Framing::Chunked(1),
+            Framing::Chunked(7),
+            Framing::Chunked(64),
+            Framing::LowerCaseNames,
+            Framing::UpperCaseNames,
+            Framing::ReversedHeaders,
+        ])
+        .prop_map(Mutation::Framing),
     ]
 }
 

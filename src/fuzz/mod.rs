@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::checks::{self, Check};
 use crate::pki::{enrolment_request, InvokerKey};
-use crate::sut::{CoreTarget, CredentialChoice, RequestBody};
+use crate::sut::{CoreTarget, CredentialChoice};
 use case::{Case, Concrete, Expect};
 
 /// How a campaign runs.
@@ -66,6 +66,8 @@ pub enum Property {
     AlwaysAnswersNever5xx,
     /// CCF-FUZZ-04.
     TornDown,
+    /// CCF-FUZZ-05.
+    FramingTransparent,
 }
 
 impl Property {
@@ -76,12 +78,13 @@ impl Property {
             Property::InvalidIsRefused => "CCF-FUZZ-02",
             Property::AlwaysAnswersNever5xx => "CCF-FUZZ-03",
             Property::TornDown => "CCF-FUZZ-04",
+            Property::FramingTransparent => "CCF-FUZZ-05",
         }
     }
 
     /// Its test purpose (the catalogue holds its title, requirements and severity).
     pub fn test_purpose(self) -> &'static crate::catalogue::TestPurpose {
-        crate::catalogue::find(self.id()).expect("CCF-FUZZ-01..04 are catalogued")
+        crate::catalogue::find(self.id()).expect("CCF-FUZZ-01..05 are catalogued")
     }
 
     /// What it says: its test purpose's title.
@@ -95,11 +98,12 @@ impl Property {
     }
 
     /// Every property, in catalogue order.
-    pub const ALL: [Property; 4] = [
+    pub const ALL: [Property; 5] = [
         Property::ValidIsOnboarded,
         Property::InvalidIsRefused,
         Property::AlwaysAnswersNever5xx,
         Property::TornDown,
+        Property::FramingTransparent,
     ];
 }
 
@@ -354,6 +358,25 @@ pub fn judge(
     }
 }
 
+/// [`judge`] for `request` as it was sent: a valid request framed otherwise is the same
+/// request (RFC 9112 §7.1, RFC 9110 §5.1/§5.3), so when it is answered as invalid the framing
+/// is what the core did not take (CCF-FUZZ-05, not CCF-FUZZ-01).
+pub fn judge_request(
+    request: &Concrete,
+    expect: &Expect,
+    resp: Option<&crate::net::HttpResponse>,
+    error: Option<String>,
+    target: &CoreTarget,
+    sent_spki: Option<&[u8]>,
+) -> Option<(Property, String)> {
+    judge(expect, resp, error, target, sent_spki).map(|(p, why)| match p {
+        Property::ValidIsOnboarded if !request.framing.is_empty() => {
+            (Property::FramingTransparent, why)
+        }
+        other => (other, why),
+    })
+}
+
 /// A finding: the smallest failing case found, and what it broke.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -420,10 +443,7 @@ async fn send(target: &CoreTarget, case: &Case) -> Sent {
         &who.information,
     );
     let request = case.apply(&base);
-    let body = RequestBody::Raw {
-        content_type: request.content_type.clone(),
-        bytes: serde_json::to_vec(&request.body).expect("a Value serializes"),
-    };
+    let body = request.request_body();
     let spki = key.spki();
     match target.onboard(&CredentialChoice::Valid, body).await {
         Ok(a) => {
@@ -493,7 +513,8 @@ impl Sent {
     /// The judgement of its answer alone: the positive controls before and after a campaign
     /// ask only whether the core onboards (its teardown is judged on the generated cases).
     fn answer_judged(&self, expect: &Expect, target: &CoreTarget) -> Option<(Property, String)> {
-        judge(
+        judge_request(
+            &self.request,
             expect,
             self.response.as_ref(),
             self.error.clone(),
@@ -662,6 +683,25 @@ pub fn run_campaign(
     }
 }
 
+/// A framing as a `.http` file names it: `chunked 7`, `lower-case-names`, ...
+fn framing_token(f: case::Framing) -> String {
+    match f {
+        case::Framing::Chunked(n) => format!("chunked {n}"),
+        case::Framing::LowerCaseNames => "lower-case-names".into(),
+        case::Framing::UpperCaseNames => "upper-case-names".into(),
+        case::Framing::ReversedHeaders => "reversed-headers".into(),
+    }
+}
+
+fn parse_framing_token(t: &str) -> Option<case::Framing> {
+    Some(match t {
+        "lower-case-names" => case::Framing::LowerCaseNames,
+        "upper-case-names" => case::Framing::UpperCaseNames,
+        "reversed-headers" => case::Framing::ReversedHeaders,
+        other => case::Framing::Chunked(other.strip_prefix("chunked ")?.parse().ok()?),
+    })
+}
+
 /// Where onboarding requests go: the core's URL and the onboarding path.
 pub fn onboarding_url(target: &CoreTarget) -> String {
     let mut url = target.url.clone();
@@ -672,7 +712,11 @@ pub fn onboarding_url(target: &CoreTarget) -> String {
 /// The request of a finding as an `.http` file (the credential a placeholder): what
 /// `fuzz --replay` sends again, and what an HTTP client in an editor runs.
 pub fn http_file(url: &str, request: &Concrete) -> String {
-    let mut out = format!("POST {url}\n");
+    let mut out = String::new();
+    for f in &request.framing {
+        out.push_str(&format!("# framing: {}\n", framing_token(*f)));
+    }
+    out.push_str(&format!("POST {url}\n"));
     out.push_str("Authorization: Bearer {{CREDENTIAL}}\n");
     if let Some(ct) = &request.content_type {
         out.push_str(&format!("Content-Type: {ct}\n"));
@@ -693,6 +737,15 @@ pub fn curl_command(url: &str, request: &Concrete) -> String {
     if let Some(ct) = &request.content_type {
         cmd.push_str(&format!(" -H {}", quote(&format!("Content-Type: {ct}"))));
     }
+    // curl chunks on its own terms; header case and order it approximates at best (the
+    // `.http` file says what the harness sent).
+    if request
+        .framing
+        .iter()
+        .any(|f| matches!(f, case::Framing::Chunked(_)))
+    {
+        cmd.push_str(" -H 'Transfer-Encoding: chunked'");
+    }
     cmd.push_str(&format!(
         " --data-binary {}",
         quote(&serde_json::to_string(&request.body).expect("a Value serializes"))
@@ -705,7 +758,16 @@ pub fn parse_http_file(text: &str) -> Result<Concrete, String> {
     let (head, body) = text
         .split_once("\n\n")
         .ok_or("no blank line between the headers and the body")?;
-    let mut lines = head.lines();
+    let mut framing = Vec::new();
+    let mut lines = head.lines().skip_while(|l| l.starts_with('#'));
+    for l in head.lines().take_while(|l| l.starts_with('#')) {
+        if let Some(token) = l.strip_prefix("# framing: ") {
+            framing.push(
+                parse_framing_token(token.trim())
+                    .ok_or_else(|| format!("unknown framing {token:?}"))?,
+            );
+        }
+    }
     let first = lines.next().unwrap_or_default();
     if !first.starts_with("POST ") {
         return Err(format!(
@@ -718,7 +780,11 @@ pub fn parse_http_file(text: &str) -> Result<Concrete, String> {
         .map(|(_, v)| v.trim().to_string());
     let body =
         serde_json::from_str(body.trim()).map_err(|e| format!("the body is not JSON: {e}"))?;
-    Ok(Concrete { body, content_type })
+    Ok(Concrete {
+        body,
+        content_type,
+        framing,
+    })
 }
 
 #[cfg(test)]
@@ -945,6 +1011,7 @@ mod tests {
         let request = Concrete {
             body: serde_json::json!({"apiInvokerInformation": "a b", "x": [1]}),
             content_type: Some("text/plain".into()),
+            framing: vec![case::Framing::Chunked(7), case::Framing::LowerCaseNames],
         };
         let url = "https://core.example/api-invoker-management/v1/onboardedInvokers";
         let file = http_file(url, &request);
@@ -952,5 +1019,46 @@ mod tests {
         assert_eq!(parse_http_file(&file), Ok(request.clone()));
         let curl = curl_command(url, &request);
         assert!(curl.contains("$CREDENTIAL") && curl.contains("'Content-Type: text/plain'"));
+        assert!(curl.contains("Transfer-Encoding: chunked"), "{curl}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_core_refusing_chunked_bodies_is_shrunk_to_that_framing() {
+        let c = campaign_against(&[CoreFault::LengthRequired], 200, 1).await;
+        let f = first(&c, "length-required");
+        assert_eq!(f.property, Property::FramingTransparent, "{}", f.reason);
+        assert!(
+            matches!(
+                f.case.mutations.as_slice(),
+                [case::Mutation::Framing(case::Framing::Chunked(_))]
+            ),
+            "{:?}",
+            f.case
+        );
+        assert!(f.reason.contains("411"), "{}", f.reason);
+    }
+
+    #[test]
+    fn a_framing_keeps_the_request_and_frames_it_so() {
+        use crate::net::HttpRequest;
+        let mut r = HttpRequest::new("POST", "/x")
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer t");
+        r.body = b"{\"a\":1}".to_vec();
+        let mut chunked = r.clone();
+        case::Framing::Chunked(3).apply(&mut chunked);
+        let bytes = String::from_utf8(chunked.to_bytes("h")).unwrap();
+        assert!(bytes.contains("Transfer-Encoding: chunked\r\n"), "{bytes}");
+        assert!(!bytes.contains("Content-Length"), "{bytes}");
+        assert!(
+            bytes.ends_with("\r\n\r\n3\r\n{\"a\r\n3\r\n\":1\r\n1\r\n}\r\n0\r\n\r\n"),
+            "{bytes:?}"
+        );
+        let mut lower = r.clone();
+        case::Framing::LowerCaseNames.apply(&mut lower);
+        assert_eq!(lower.headers[0].0, "content-type");
+        let mut reversed = r;
+        case::Framing::ReversedHeaders.apply(&mut reversed);
+        assert_eq!(reversed.headers[0].0, "Authorization");
     }
 }

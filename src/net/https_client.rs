@@ -54,6 +54,55 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
+/// One way of framing the same HTTP/1.1 request differently: what RFC 9112 §7.1 (chunked) and
+/// RFC 9110 §5.1 and §5.3 (names case-insensitive, order of different names not significant)
+/// make the same request (`fuzz`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framing {
+    /// The body in chunks of this many bytes (Transfer-Encoding: chunked, no Content-Length).
+    Chunked(usize),
+    /// Every header name in lower case.
+    LowerCaseNames,
+    /// Every header name in upper case.
+    UpperCaseNames,
+    /// The headers (after Host) in reverse order.
+    ReversedHeaders,
+}
+
+impl Framing {
+    /// Apply it to `request`.
+    pub fn apply(self, request: &mut HttpRequest) {
+        match self {
+            Framing::Chunked(size) => {
+                let size = size.max(1);
+                let mut body = Vec::with_capacity(request.body.len() + 16);
+                for chunk in request.body.chunks(size) {
+                    body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    body.extend_from_slice(chunk);
+                    body.extend_from_slice(b"\r\n");
+                }
+                body.extend_from_slice(b"0\r\n\r\n");
+                request.body = body;
+                request
+                    .headers
+                    .push(("Transfer-Encoding".into(), "chunked".into()));
+            }
+            Framing::LowerCaseNames => {
+                for (k, _) in &mut request.headers {
+                    *k = k.to_ascii_lowercase();
+                }
+            }
+            Framing::UpperCaseNames => {
+                for (k, _) in &mut request.headers {
+                    *k = k.to_ascii_uppercase();
+                }
+            }
+            Framing::ReversedHeaders => request.headers.reverse(),
+        }
+    }
+}
+
 impl HttpRequest {
     /// A request with no headers and no body.
     pub fn new(method: &str, target: &str) -> Self {

@@ -182,6 +182,9 @@ catalogued! { FaultSpec;
             // what this row proves, at concurrency 16 (the self-test with a shared name shows
             // the fault bites).
             catches: &[] },
+        // No scenario sends a chunked body: the fuzz campaign does.
+        LengthRequired => FaultSpec { name: "length-required", bug: "answers 411 Length Required to a request whose body is chunked", breaks: "RFC 9112 §7.1",
+            catches: &["CCF-FUZZ-05"] },
         RequireClientCert => FaultSpec { name: "require-client-cert", bug: "requires a client certificate for onboarding", breaks: "TS 29.222 §10.2",
             // Every other session is aborted for want of a client certificate: inconclusive,
             // pointing at CCF-TLS-04.

@@ -83,7 +83,7 @@ static CHECK_SOURCES: &[(&str, &str)] = &[
         include_str!("../checks/invoker.rs"),
     ),
     ("src/checks/pair.rs", include_str!("../checks/pair.rs")),
-    // The campaign's verdicts (CCF-FUZZ-01..04): pure, beside the campaign they judge.
+    // The campaign's verdicts (CCF-FUZZ-01..05): pure, beside the campaign they judge.
     ("src/fuzz/mod.rs", include_str!("../fuzz/mod.rs")),
     ("src/fuzz/invoker.rs", include_str!("../fuzz/invoker.rs")),
 ];

@@ -48,6 +48,15 @@ pub enum RequestBody {
         /// The bytes.
         bytes: Vec<u8>,
     },
+    /// [`Raw`](Self::Raw), the request then framed otherwise (`fuzz`).
+    Reframed {
+        /// The Content-Type header.
+        content_type: Option<String>,
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// Applied in order to the finished request.
+        framing: Vec<crate::net::Framing>,
+    },
 }
 
 /// One onboarding attempt: a session, one request, the response, the teardown.
@@ -407,6 +416,19 @@ impl CoreTarget {
                     request.headers.push(("Content-Type".into(), ct));
                 }
                 request.body = bytes;
+            }
+            Some(RequestBody::Reframed {
+                content_type,
+                bytes,
+                framing,
+            }) => {
+                if let Some(ct) = content_type {
+                    request.headers.push(("Content-Type".into(), ct));
+                }
+                request.body = bytes;
+                for f in framing {
+                    f.apply(&mut request);
+                }
             }
             None => {}
         }

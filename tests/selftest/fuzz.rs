@@ -74,14 +74,14 @@ fn a_500_on_a_space_is_found_shrunk_written_and_replayed() {
         reason.contains("finding-1.http") && reason.contains("seed 1"),
         "{reason}"
     );
-    for id in ["CCF-FUZZ-01", "CCF-FUZZ-02", "CCF-FUZZ-04"] {
+    for id in ["CCF-FUZZ-01", "CCF-FUZZ-02", "CCF-FUZZ-04", "CCF-FUZZ-05"] {
         let r = verdict(id);
         assert_eq!(r["verdict"], "pass", "{r}");
         assert!(r["reason"].as_str().unwrap().contains("with seed 1"), "{r}");
     }
     assert_eq!(
         report["results"].as_array().unwrap().len(),
-        4,
+        5,
         "only the campaign's"
     );
     let junit = std::fs::read_to_string(run.join("junit.xml")).unwrap();

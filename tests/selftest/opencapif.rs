@@ -183,6 +183,42 @@ fn fuzz_finds_what_its_source_shows(root: &Path) {
         f2["reason"].as_str().unwrap().starts_with("finding 1"),
         "{f2}"
     );
+    // The direct shape (gunicorn+uvicorn, no nginx) does not read a chunked body: connexion
+    // 3.1's validators/abstract.py takes a request without Content-Length for one without a
+    // body (`if not int(headers.get("content-length", 0))`: "RequestBody is required"). Behind
+    // nginx the body reaches it dechunked, so the nginx shape keeps CCF-FUZZ-05.
+    let direct = tempfile::tempdir().unwrap();
+    let o2 = Command::new(BIN)
+        .current_dir(root)
+        .args(["fuzz", "--config", "fixtures/sut/opencapif-direct.toml"])
+        .args(["--cases", "300", "--seed", "1", "--out"])
+        .arg(direct.path())
+        .output()
+        .unwrap();
+    let said2 = String::from_utf8_lossy(&o2.stdout);
+    let report2 = super::support::read_valid(&direct.path().join("latest/report.json"), "report");
+    let f5 = report2["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "CCF-FUZZ-05")
+        .unwrap();
+    assert_eq!(f5["verdict"], "fail", "{said2}");
+    let why = f5["reason_full"]
+        .as_str()
+        .or(f5["reason"].as_str())
+        .unwrap();
+    assert!(
+        why.contains("RequestBody is required") && why.contains("the body chunked"),
+        "{why}"
+    );
+    let f5_nginx = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "CCF-FUZZ-05")
+        .unwrap();
+    assert_ne!(f5_nginx["verdict"], "fail", "{f5_nginx}");
     let offboarded = said
         .lines()
         .find(|l| l.contains("the campaign onboarded offboarded again"))

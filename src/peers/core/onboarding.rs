@@ -90,6 +90,13 @@ async fn try_onboard(
         .and_then(|v| v.to_str().ok());
     // A body that is not ours to parse is refused before it is read.
     check_media_type(content_type, &rules)?;
+    if faults.has(CoreFault::LengthRequired) && headers.contains_key(header::TRANSFER_ENCODING) {
+        return Err(Rejection::new(
+            411,
+            "LENGTH_REQUIRED",
+            "a chunked body is not accepted: send Content-Length",
+        ));
+    }
     let bytes = read_body(state, headers, body).await?;
     let validated = check_request(content_type, &bytes, &rules)?;
     if faults.has(CoreFault::WedgeOnSharedName) {

@@ -133,6 +133,11 @@ async fn ends_within_bound(w: &mut SuiteWorld) -> StepResult {
     judge_invoker(w, InvokerProperty::EndsWithinBound)
 }
 
+#[then("every generated valid request framed otherwise was answered as valid")]
+async fn framing_transparent(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::FramingTransparent)
+}
+
 #[then("the session was torn down after the answer to every generated request")]
 async fn torn_down(w: &mut SuiteWorld) -> StepResult {
     judge(w, Property::TornDown)

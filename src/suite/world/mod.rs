@@ -126,7 +126,7 @@ pub struct CoreScenario {
     )>,
     /// The notification trials with the impostor receiver (CCF-OK-10).
     pub impostors: Option<crate::sut::ImpostorRun>,
-    /// The property-based campaign CCF-FUZZ-01..04 judge (`fuzz`).
+    /// The property-based campaign CCF-FUZZ-01..05 judge (`fuzz`).
     pub campaign: Option<std::sync::Arc<crate::fuzz::Campaign>>,
 }
 
