@@ -199,26 +199,55 @@ pub fn describe_framing(f: Framing) -> String {
     }
 }
 
+/// One change a campaign makes to what it sends (a request's [`Mutation`], an answer's
+/// [`ReplyMutation`](super::reply::ReplyMutation)): its kind, for telling defects apart, and
+/// its words, for reasons.
+pub trait Change {
+    /// What kind of change it is.
+    fn kind(&self) -> String;
+    /// The change in words.
+    fn describe(&self) -> String;
+}
+
+impl Change for Mutation {
+    fn kind(&self) -> String {
+        Mutation::kind(self)
+    }
+    fn describe(&self) -> String {
+        Mutation::describe(self)
+    }
+}
+
+/// `changes` in words, or `none` when there are none.
+pub fn describe_changes<M: Change>(changes: &[M], none: &str) -> String {
+    if changes.is_empty() {
+        return none.into();
+    }
+    changes
+        .iter()
+        .map(Change::describe)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether `changes` make every kind of change `earlier` made (so a defect `earlier` showed
+/// would show here too).
+pub fn covers<M: Change>(changes: &[M], earlier: &[M]) -> bool {
+    earlier
+        .iter()
+        .all(|o| changes.iter().any(|m| m.kind() == o.kind()))
+}
+
 impl Case {
     /// Its changes in words ("the valid base" when there are none).
     pub fn describe(&self) -> String {
-        if self.mutations.is_empty() {
-            return "the valid base".into();
-        }
-        self.mutations
-            .iter()
-            .map(Mutation::describe)
-            .collect::<Vec<_>>()
-            .join(", ")
+        describe_changes(&self.mutations, "the valid base")
     }
 
     /// Whether this case makes every kind of change `other` makes (so a defect `other`
     /// showed would show here too).
     pub fn covers(&self, other: &Case) -> bool {
-        other
-            .mutations
-            .iter()
-            .all(|o| self.mutations.iter().any(|m| m.kind() == o.kind()))
+        covers(&self.mutations, &other.mutations)
     }
 
     /// The base with the mutations applied.

@@ -249,43 +249,5 @@ pub fn property_check(c: &InvokerCampaign, property: InvokerProperty) -> Check {
     .verdict(&mine, "the strict 201", false)
 }
 
-/// An invoker under test by one campaign (as [`FuzzTarget`](super::FuzzTarget) for a core).
-#[derive(Debug)]
-pub struct InvokerFuzzTarget {
-    /// The invoker.
-    pub invoker: Arc<InvokerTarget>,
-    /// How the campaign runs.
-    pub options: FuzzOptions,
-    campaign: tokio::sync::OnceCell<Result<Arc<InvokerCampaign>, String>>,
-}
-
-impl InvokerFuzzTarget {
-    /// A campaign of `options` against `invoker`, not run yet.
-    pub fn new(invoker: InvokerTarget, options: FuzzOptions) -> Self {
-        Self {
-            invoker: Arc::new(invoker),
-            options,
-            campaign: tokio::sync::OnceCell::new(),
-        }
-    }
-
-    /// The campaign, run on first call (blocking proptest on a worker thread).
-    pub async fn campaign(&self) -> Result<Arc<InvokerCampaign>, String> {
-        self.campaign
-            .get_or_init(|| async {
-                let handle = tokio::runtime::Handle::current();
-                let (invoker, opts) = (self.invoker.clone(), self.options.clone());
-                tokio::task::spawn_blocking(move || run_campaign(handle, invoker, &opts))
-                    .await
-                    .map(Arc::new)
-                    .map_err(|e| format!("the campaign stopped: {e}"))
-            })
-            .await
-            .clone()
-    }
-
-    /// The campaign, if a scenario ran it.
-    pub fn ran(&self) -> Option<Arc<InvokerCampaign>> {
-        self.campaign.get().and_then(|r| r.as_ref().ok()).cloned()
-    }
-}
+/// An invoker under a campaign of generated answers.
+pub type InvokerFuzzTarget = super::CampaignTarget<InvokerTarget, InvokerCampaign>;

@@ -232,34 +232,44 @@ impl Tally {
     }
 }
 
-/// A core under test by one campaign, which the three test purposes judge together: the
-/// first of their scenarios to ask runs it, the others read it.
+/// A system under test and the one campaign that the test purposes of a `fuzz` run judge
+/// together: the first of their scenarios to ask runs it (blocking proptest on a worker
+/// thread), the others read it.
 #[derive(Debug)]
-pub struct FuzzTarget {
-    /// The core.
-    pub core: Arc<CoreTarget>,
+pub struct CampaignTarget<T, C> {
+    /// The system under test.
+    pub sut: Arc<T>,
     /// How the campaign runs.
     pub options: FuzzOptions,
-    campaign: tokio::sync::OnceCell<Result<Arc<Campaign>, String>>,
+    run: fn(tokio::runtime::Handle, Arc<T>, &FuzzOptions) -> C,
+    campaign: tokio::sync::OnceCell<Result<Arc<C>, String>>,
 }
 
-impl FuzzTarget {
-    /// A campaign of `options` against `core`, not run yet.
-    pub fn new(core: CoreTarget, options: FuzzOptions) -> Self {
+/// A core under a campaign of generated requests.
+pub type FuzzTarget = CampaignTarget<CoreTarget, Campaign>;
+
+impl<T: Send + Sync + 'static, C: Send + Sync + 'static> CampaignTarget<T, C> {
+    /// A campaign of `options` against `sut`, run by `run` when first asked for.
+    pub fn new(
+        sut: T,
+        options: FuzzOptions,
+        run: fn(tokio::runtime::Handle, Arc<T>, &FuzzOptions) -> C,
+    ) -> Self {
         Self {
-            core: Arc::new(core),
+            sut: Arc::new(sut),
             options,
+            run,
             campaign: tokio::sync::OnceCell::new(),
         }
     }
 
-    /// The campaign, run on first call (blocking proptest on a worker thread).
-    pub async fn campaign(&self) -> Result<Arc<Campaign>, String> {
+    /// The campaign, run on first call.
+    pub async fn campaign(&self) -> Result<Arc<C>, String> {
         self.campaign
             .get_or_init(|| async {
                 let handle = tokio::runtime::Handle::current();
-                let (core, opts) = (self.core.clone(), self.options.clone());
-                tokio::task::spawn_blocking(move || run_campaign(handle, core, &opts))
+                let (sut, opts, run) = (self.sut.clone(), self.options.clone(), self.run);
+                tokio::task::spawn_blocking(move || run(handle, sut, &opts))
                     .await
                     .map(Arc::new)
                     .map_err(|e| format!("the campaign stopped: {e}"))
@@ -269,7 +279,7 @@ impl FuzzTarget {
     }
 
     /// The campaign, if a scenario ran it.
-    pub fn ran(&self) -> Option<Arc<Campaign>> {
+    pub fn ran(&self) -> Option<Arc<C>> {
         self.campaign.get().and_then(|r| r.as_ref().ok()).cloned()
     }
 }

@@ -164,22 +164,21 @@ impl Reply {
 
     /// Its changes in words ("the strict 201" when there are none).
     pub fn describe(&self) -> String {
-        if self.mutations.is_empty() {
-            return "the strict 201".into();
-        }
-        self.mutations
-            .iter()
-            .map(ReplyMutation::describe)
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::case::describe_changes(&self.mutations, "the strict 201")
     }
 
     /// Whether this reply makes every kind of change `other` makes.
     pub fn covers(&self, other: &Reply) -> bool {
-        other
-            .mutations
-            .iter()
-            .all(|o| self.mutations.iter().any(|m| m.kind() == o.kind()))
+        super::case::covers(&self.mutations, &other.mutations)
+    }
+}
+
+impl super::case::Change for ReplyMutation {
+    fn kind(&self) -> String {
+        ReplyMutation::kind(self)
+    }
+    fn describe(&self) -> String {
+        ReplyMutation::describe(self)
     }
 }
 
@@ -197,16 +196,7 @@ fn mutation() -> impl Strategy<Value = ReplyMutation> {
             .prop_map(ReplyMutation::Status),
         member.clone().prop_map(ReplyMutation::Remove),
         (member, kind).prop_map(|(m, k)| ReplyMutation::Retype(m, k)),
-        proptest::sample::select(vec![
-            Unusable::EmptyId,
-            Unusable::EmptyCertificate,
-            Unusable::NotPem,
-            Unusable::Unparsable,
-            Unusable::OtherKey,
-            Unusable::OtherCa,
-            Unusable::Expired,
-        ])
-        .prop_map(ReplyMutation::Unusable),
+        proptest::sample::select(Unusable::ALL.to_vec()).prop_map(ReplyMutation::Unusable),
         proptest::sample::select(vec![Garbage::Empty, Garbage::Html, Garbage::Truncated])
             .prop_map(ReplyMutation::Body),
     ]

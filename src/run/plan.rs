@@ -296,7 +296,11 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
             suts.push(described);
             match &plan.fuzz {
                 Some(opts) => {
-                    targets.fuzz = Some(Arc::new(crate::fuzz::FuzzTarget::new(t, opts.clone())))
+                    targets.fuzz = Some(Arc::new(crate::fuzz::FuzzTarget::new(
+                        t,
+                        opts.clone(),
+                        crate::fuzz::run_campaign,
+                    )))
                 }
                 None => targets.core = Some(t),
             }
@@ -310,9 +314,12 @@ pub async fn execute(mut plan: RunPlan) -> Result<RunResult, RunError> {
             suts.push(d);
             match &plan.fuzz {
                 Some(opts) => {
-                    targets.fuzz_invoker = Some(Arc::new(
-                        crate::fuzz::invoker::InvokerFuzzTarget::new(t, opts.clone()),
-                    ))
+                    targets.fuzz_invoker =
+                        Some(Arc::new(crate::fuzz::invoker::InvokerFuzzTarget::new(
+                            t,
+                            opts.clone(),
+                            crate::fuzz::invoker::run_campaign,
+                        )))
                 }
                 None => targets.invoker = Some(t),
             }

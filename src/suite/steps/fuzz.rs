@@ -22,7 +22,7 @@ async fn campaign(w: &mut SuiteWorld) -> StepResult {
     };
     w.evidence.notes.push(format!(
         "campaign against {}: seed {}, {} generated case(s) and {} shrink step(s) in {:.1} s, {} finding(s)",
-        fuzz::onboarding_url(&target.core),
+        fuzz::onboarding_url(&target.sut),
         c.seed,
         c.cases,
         c.sent - c.cases,
@@ -84,7 +84,7 @@ async fn invoker_campaign(w: &mut SuiteWorld) -> StepResult {
     };
     w.evidence.notes.push(format!(
         "campaign against {}: seed {}, {} generated answer(s) and {} shrink step(s) in {:.1} s, {} finding(s){}",
-        target.invoker.description,
+        target.sut.description,
         c.seed,
         c.cases,
         c.sent.saturating_sub(c.cases + 1),

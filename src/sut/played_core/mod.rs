@@ -158,7 +158,8 @@ impl Unusable {
         }
     }
 
-    const ALL: [Unusable; 7] = [
+    /// Every defect, in the order of the Gherkin phrases.
+    pub const ALL: [Unusable; 7] = [
         Unusable::EmptyId,
         Unusable::EmptyCertificate,
         Unusable::NotPem,
