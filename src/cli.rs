@@ -16,6 +16,29 @@ use capif_conformance::peers::variants::{CoreVariant, InvokerVariant, VariantSpe
 use capif_conformance::pki::{TestPki, DEFAULT_HOSTS};
 use capif_conformance::run::{RunPlan, SutSelection};
 
+/// `println!` for the console: a stdout closed by its reader (`capif-conformance list |
+/// head`) ends the output, not the command. std's `println!` panics there (Rust ignores
+/// SIGPIPE, so the write fails with EPIPE); a run goes on to write its reports and return its
+/// exit code.
+macro_rules! say {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout());
+    }};
+    ($($arg:tt)+) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)+);
+    }};
+}
+
+/// `print!` likewise.
+macro_rules! say_raw {
+    ($($arg:tt)+) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)+);
+    }};
+}
+
 mod console;
 
 #[derive(Parser)]
@@ -339,9 +362,9 @@ fn diff(old: PathBuf, new: PathBuf, format: DiffFormat) -> i32 {
     };
     let d = diff::diff(&old, &new);
     match format {
-        DiffFormat::Text => print!("{}", d.text()),
-        DiffFormat::Markdown => print!("{}", d.markdown()),
-        DiffFormat::Json => println!(
+        DiffFormat::Text => say_raw!("{}", d.text()),
+        DiffFormat::Markdown => say_raw!("{}", d.markdown()),
+        DiffFormat::Json => say!(
             "{}",
             serde_json::to_string_pretty(&d).expect("a diff serializes")
         ),
@@ -374,7 +397,7 @@ fn matrix_cell(
     let m = Matrix::load(file).map_err(|e| e.to_string())?;
     let cells = m.cells();
     let c = &cells[cell_index(cell, cells.len())?];
-    println!(
+    say!(
         "matrix {}: cell {} of {}: {} ({})",
         m.id,
         c.index,
@@ -425,13 +448,13 @@ fn matrix_cells(file: &std::path::Path, json: bool) -> i32 {
             "total": cells.len(),
             "cells": cells,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&doc).expect("cells serialize")
         );
     } else {
         for c in &cells {
-            println!("{:>3}  {:<12} {}", c.index, c.kind, c.name);
+            say!("{:>3}  {:<12} {}", c.index, c.kind, c.name);
         }
     }
     exit_codes::OK
@@ -486,13 +509,16 @@ fn merge(
         return exit_codes::USAGE_OR_HARNESS;
     }
     for c in &merged.cells {
-        println!(
+        say!(
             "{:>3}  {:<32} worst {:<14} exit {}",
-            c.info.index, c.info.name, c.worst, c.exit_code
+            c.info.index,
+            c.info.name,
+            c.worst,
+            c.exit_code
         );
     }
     if let Some(p) = &merged.since_previous {
-        println!(
+        say!(
             "since {}: {} regression(s), {} cell(s) with changes, {} added, {} removed",
             p.previous,
             p.regressions(),
@@ -501,7 +527,7 @@ fn merge(
             p.cells_removed.len()
         );
     }
-    println!(
+    say!(
         "matrix {}: {} cells merged into {}; exit {}",
         merged.matrix,
         merged.cells.len(),
@@ -714,7 +740,7 @@ async fn run(cli: Cli) -> i32 {
         Command::Pki { out, hosts } => pki(out, hosts),
         Command::Schema { name } => match capif_conformance::schemas::find(&name) {
             Some(p) => {
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(&p.json()).expect("a schema serializes")
                 );
@@ -732,9 +758,11 @@ async fn run(cli: Cli) -> i32 {
             };
             match format {
                 ProformaFormat::Markdown => {
-                    print!("{}", capif_conformance::sut::proforma::markdown(role))
+                    say_raw!("{}", capif_conformance::sut::proforma::markdown(role))
                 }
-                ProformaFormat::Toml => print!("{}", capif_conformance::sut::proforma::toml(role)),
+                ProformaFormat::Toml => {
+                    say_raw!("{}", capif_conformance::sut::proforma::toml(role))
+                }
             }
             exit_codes::OK
         }
@@ -809,7 +837,7 @@ fn parse_named<F: Ord + Copy>(
     for n in names {
         if n == "help" {
             for name in &all {
-                println!("{}", describe(parse(name).expect("listed")));
+                say!("{}", describe(parse(name).expect("listed")));
             }
             return Err(exit_codes::OK);
         }
@@ -911,9 +939,9 @@ fn pki(out: PathBuf, hosts: Vec<String>) -> i32 {
     match result {
         Ok(manifest) => {
             for f in &manifest.files {
-                println!("{:<18} {}", f.file, f.role);
+                say!("{:<18} {}", f.file, f.role);
             }
-            println!(
+            say!(
                 "wrote the TEST ONLY PKI bundle to {} (core certificate for {})",
                 out.display(),
                 hosts.join(", ")
@@ -982,7 +1010,7 @@ async fn reference_core(
         }
     };
     // The first stdout line is the contract scripts wait for.
-    println!("READY {}", core.url);
+    say!("READY {}", core.url);
     if let Some(dir) = written_to {
         eprintln!(
             "PKI bundle (CA root, credential.jwt) in {} — TEST ONLY",
@@ -1041,7 +1069,7 @@ async fn reference_invoker(
                     status, ..
                 } = &e
                 {
-                    println!(
+                    say!(
                         "{}",
                         serde_json::json!({ capif_conformance::adapter_contract::REPORT_CORE_STATUS: status })
                     );
@@ -1075,7 +1103,7 @@ async fn reference_invoker(
                 }
             }
             eprintln!("onboarded as {} ({})", done.api_invoker_id, done.location);
-            println!(
+            say!(
                 "{}",
                 serde_json::json!({"apiInvokerId": done.api_invoker_id, "certificate": done.certificate_pem})
             );

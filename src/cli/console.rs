@@ -46,7 +46,7 @@ fn shorten(s: &str, n: usize) -> String {
 }
 
 fn progress(o: &Outcome) {
-    println!(
+    say!(
         "  {:<12} {:<12} {:>5} ms  {}",
         verdict_label(o.verdict),
         o.tp.id,
@@ -68,7 +68,7 @@ pub async fn run(plan: RunPlan) -> i32 {
 async fn run_then(mut plan: RunPlan, then: impl FnOnce(&RunResult) -> Option<i32>) -> i32 {
     use capif_conformance::sut::processes;
     plan.on_outcome = Some(Box::new(progress));
-    println!("capif-conformance {}: running…", env!("CARGO_PKG_VERSION"));
+    say!("capif-conformance {}: running…", env!("CARGO_PKG_VERSION"));
     processes::become_subreaper();
     // CI runners and `timeout` send SIGTERM: end every process the run started, let the
     // scenarios finish as `error: interrupted`, and write the report of what finished.
@@ -110,10 +110,10 @@ async fn run_then(mut plan: RunPlan, then: impl FnOnce(&RunResult) -> Option<i32
         .filter(|x| x.verdict != Verdict::Pass)
         .collect();
     if !not_passed.is_empty() {
-        println!();
-        println!("Every test purpose that did not pass, in catalogue order:");
+        say!();
+        say!("Every test purpose that did not pass, in catalogue order:");
         for x in &not_passed {
-            println!(
+            say!(
                 "  {:<12} {:<12} {:<13} {}",
                 verdict_label(x.verdict),
                 x.id,
@@ -122,20 +122,26 @@ async fn run_then(mut plan: RunPlan, then: impl FnOnce(&RunResult) -> Option<i32
             );
         }
     }
-    println!();
+    say!();
     for sut in &result.report.suts {
-        println!("SUT ({}): {}", sut.role.name(), inert(&sut.title()));
+        say!("SUT ({}): {}", sut.role.name(), inert(&sut.title()));
         for w in &sut.warnings {
-            println!("WARNING: {}", inert(w));
+            say!("WARNING: {}", inert(w));
         }
     }
-    println!();
-    println!(
+    say!();
+    say!(
         "  {:<8} {:<20} {:>5} {:>5} {:>6} {:>5} {:>6}",
-        "SUT", "branch", "pass", "fail", "incon", "n/a", "error"
+        "SUT",
+        "branch",
+        "pass",
+        "fail",
+        "incon",
+        "n/a",
+        "error"
     );
     for (sut, branch, c) in branch_counts(&result.report.results) {
-        println!(
+        say!(
             "  {:<8} {:<20} {:>5} {:>5} {:>6} {:>5} {:>6}",
             sut.name(),
             branch.tag(),
@@ -147,8 +153,8 @@ async fn run_then(mut plan: RunPlan, then: impl FnOnce(&RunResult) -> Option<i32
         );
     }
     let s = &result.report.summary;
-    println!();
-    println!(
+    say!();
+    say!(
         "{} test purposes: {} pass, {} fail ({} mandatory), {} inconclusive, {} not applicable{}, {} error — {} ms",
         s.total,
         s.pass,
@@ -165,30 +171,30 @@ async fn run_then(mut plan: RunPlan, then: impl FnOnce(&RunResult) -> Option<i32
         result.report.duration_ms
     );
     let head = capif_conformance::report::headline(&result.report);
-    println!("{}", inert(&head.verdict));
+    say!("{}", inert(&head.verdict));
     if let Some(n) = &head.not_configured {
-        println!("{}", inert(n));
+        say!("{}", inert(n));
     }
     if let Some(b) = &head.baseline {
-        println!("{}", inert(b));
+        say!("{}", inert(b));
         for d in result.report.baseline.iter().flat_map(|b| &b.deviations) {
-            println!("  {}", inert(&d.describe()));
+            say!("  {}", inert(&d.describe()));
         }
     }
-    println!("report: {}", result.paths.html().display());
+    say!("report: {}", result.paths.html().display());
     // Only the demo gets the hint: a matrix cell names its systems in the matrix file, and a
     // campaign was asked for by name.
     if result.report.config.is_none() && result.report.cell.is_none() && result.campaign.is_none() {
-        println!(
+        say!(
             "This tested the embedded reference peers. Next: `capif-conformance run --sut core --config my-core.toml` (README \"Testing your own CAPIF core\") or `--sut invoker` with an adapter."
         );
     }
     if processes::interrupted() {
-        println!("exit {}: the run was interrupted", exit_codes::INTERRUPTED);
+        say!("exit {}: the run was interrupted", exit_codes::INTERRUPTED);
         return exit_codes::INTERRUPTED;
     }
     // The closing line quotes the code the process returns (the report's, decided once).
-    println!("{}", head.exit);
+    say!("{}", head.exit);
     result.exit_code
 }
 
@@ -205,7 +211,7 @@ pub fn list(ids: &[String], sut: SutSelection, json: bool) -> i32 {
     if json {
         let listed: Vec<serde_json::Value> = tps.iter().map(|tp| listed(tp)).collect();
         match serde_json::to_string_pretty(&listed) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => say!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return exit_codes::USAGE_OR_HARNESS;
@@ -219,7 +225,7 @@ pub fn list(ids: &[String], sut: SutSelection, json: bool) -> i32 {
             Applicability::Requires(c) => format!("  [when {}]", c.key()),
             Applicability::Unless(c) => format!("  [unless {}]", c.key()),
         };
-        println!(
+        say!(
             "{:<12} {:<13} {:<20} {}{}\n{:<12} {}",
             tp.id,
             tp.severity().tag(),
@@ -242,7 +248,7 @@ fn print_whereabouts(tp: &catalogue::TestPurpose) {
     let v = listed(tp);
     let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
     for r in tp.cited() {
-        println!(
+        say!(
             "{:<12} requirement  {} {} ({}, {} {}): \"{}\"",
             "",
             r.id,
@@ -257,24 +263,24 @@ fn print_whereabouts(tp: &catalogue::TestPurpose) {
             r.text
         );
     }
-    println!("{:<12} severity     {}", "", text("severity_rule"));
-    println!("{:<12} scenario     {}", "", text("scenario"));
+    say!("{:<12} severity     {}", "", text("severity_rule"));
+    say!("{:<12} scenario     {}", "", text("scenario"));
     for step in capif_conformance::suite::scenario_steps(tp.id) {
-        println!(
+        say!(
             "{:<12} step         {:<60} {}",
             "",
             step.step,
             step.defined_at.as_deref().unwrap_or("(no step definition)")
         );
         for check in step.checks {
-            println!("{:<12}   check      {check}", "");
+            say!("{:<12}   check      {check}", "");
         }
     }
     let faults: Vec<&str> = v["caught_by_faults"]
         .as_array()
         .map(|a| a.iter().filter_map(|f| f.as_str()).collect())
         .unwrap_or_default();
-    println!(
+    say!(
         "{:<12} caught by    {}",
         "",
         if faults.is_empty() {
@@ -458,7 +464,7 @@ pub async fn load(args: LoadArgs) -> i32 {
                 )
             })
             .unwrap_or_default();
-        println!(
+        say!(
             "load: {sessions} onboarding flows{part}, {concurrency} at once, against {}",
             target.url
         );
@@ -555,7 +561,7 @@ pub fn merge_load(
         );
         return exit_codes::USAGE_OR_HARNESS;
     }
-    println!(
+    say!(
         "merged {} load shards into {}",
         shards.len(),
         out.join("load.json").display()
@@ -572,22 +578,22 @@ fn print_load(report: &capif_conformance::load::LoadReport, min_rate: Option<f64
         let mut v = serde_json::to_value(report).unwrap_or_default();
         v["min_rate"] = serde_json::json!(min_rate);
         v["passed"] = serde_json::json!(load_exit_code(report, min_rate) == exit_codes::OK);
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
-        println!(
+        say!(
             "{} sessions in {} ms: {:.1} onboardings/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
             report.sessions, report.elapsed_ms, report.sessions_per_second,
             report.latency_ms.p50, report.latency_ms.p95, report.latency_ms.p99, report.latency_ms.max
         );
-        println!("{} succeeded, {failed} failed", report.succeeded);
+        say!("{} succeeded, {failed} failed", report.succeeded);
         for (kind, n) in &report.failures {
-            println!(
+            say!(
                 "  {n:>6} {kind}: {}",
                 report.examples.get(kind).map(String::as_str).unwrap_or("")
             );
         }
         if below {
-            println!(
+            say!(
                 "throughput below --min-rate {:.1}/s",
                 min_rate.unwrap_or(0.0)
             );
@@ -627,9 +633,11 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
         ),
         _ => ("onboarding requests", "CCF-FUZZ-01..05"),
     };
-    println!(
+    say!(
         "fuzz: up to {} generated {what} (seed {}, budget {:?}); {ids} judge them",
-        opts.cases, opts.seed, opts.time_budget
+        opts.cases,
+        opts.seed,
+        opts.time_budget
     );
     let plan = RunPlan {
         sut: args.sut,
@@ -668,16 +676,16 @@ pub async fn fuzz(args: FuzzArgs) -> i32 {
 /// What a campaign did, on the console (the verdicts follow in the run's summary).
 fn print_campaign(campaign: &capif_conformance::fuzz::Campaign, core: &str) {
     use capif_conformance::fuzz;
-    println!("core: {}", untrusted_line(core));
+    say!("core: {}", untrusted_line(core));
     if let Err((_, why)) = &campaign.positive_control {
-        println!(
+        say!(
             "the valid base was not onboarded, so no generated case was judged (each would repeat it): {}",
             untrusted_line(why)
         );
         return;
     }
     let rate = campaign.sent as f64 / campaign.elapsed.as_secs_f64().max(0.001);
-    println!(
+    say!(
         "{} case(s) and {} shrink step(s) sent in {:.1} s ({rate:.0} requests/s){}",
         campaign.cases,
         campaign.sent - campaign.cases,
@@ -691,7 +699,7 @@ fn print_campaign(campaign: &capif_conformance::fuzz::Campaign, core: &str) {
         }
     );
     for (n, f) in campaign.findings.iter().enumerate() {
-        println!(
+        say!(
             "FINDING {} {} ({}; {}): {}",
             n + 1,
             f.property.id(),
@@ -699,34 +707,34 @@ fn print_campaign(campaign: &capif_conformance::fuzz::Campaign, core: &str) {
             f.property.requirements().join(", "),
             untrusted_line(&f.reason)
         );
-        println!(
+        say!(
             "  shrunk to {} change(s) from the valid base: {}",
             f.case.mutations.len(),
             untrusted_line(&f.case.describe())
         );
-        println!(
+        say!(
             "  replay: {}",
             fuzz::curl_command(&campaign.url, &f.request)
         );
     }
     if let Err(why) = &campaign.still_healthy {
-        println!(
+        say!(
             "the core no longer onboards a valid request after the campaign: {}",
             untrusted_line(why)
         );
     }
     match &campaign.offboarded {
-        None => println!(
+        None => say!(
             "{} invoker(s) onboarded by the campaign stay onboarded: the core declares no offboarding ([core.capabilities] offboarding = false)",
             campaign.onboarded.len()
         ),
         Some((done, not)) => {
-            println!(
+            say!(
                 "{done} of the {} invoker(s) the campaign onboarded offboarded again",
                 campaign.onboarded.len()
             );
             for why in not.iter().take(10) {
-                println!("  not offboarded: {}", untrusted_line(why));
+                say!("  not offboarded: {}", untrusted_line(why));
             }
         }
     }
@@ -787,20 +795,20 @@ fn write_campaign(
             return Err(exit_codes::USAGE_OR_HARNESS);
         }
     }
-    println!("written: {}", out.join("fuzz.json").display());
+    say!("written: {}", out.join("fuzz.json").display());
     Ok(())
 }
 
 /// What a campaign against an invoker did, on the console.
 fn print_invoker_campaign(c: &capif_conformance::fuzz::invoker::InvokerCampaign) {
     if let Err(why) = &c.positive_control {
-        println!(
+        say!(
             "the invoker did not onboard on the strict 201, so no generated answer was judged: {}",
             untrusted_line(why)
         );
         return;
     }
-    println!(
+    say!(
         "{} generated answer(s) and {} shrink step(s), each an adapter run, in {:.1} s{}",
         c.cases,
         c.sent.saturating_sub(c.cases + 1),
@@ -812,14 +820,14 @@ fn print_invoker_campaign(c: &capif_conformance::fuzz::invoker::InvokerCampaign)
         }
     );
     for (n, f) in c.findings.iter().enumerate() {
-        println!(
+        say!(
             "FINDING {} {} ({}): {}",
             n + 1,
             f.property.id(),
             f.property.title(),
             untrusted_line(&f.reason)
         );
-        println!(
+        say!(
             "  shrunk to {} change(s) from the strict 201: {} (rerun: the same --seed {})",
             f.reply.mutations.len(),
             f.reply.describe(),
@@ -827,7 +835,7 @@ fn print_invoker_campaign(c: &capif_conformance::fuzz::invoker::InvokerCampaign)
         );
     }
     for why in c.harness_errors.iter().take(3) {
-        println!(
+        say!(
             "  a run the harness could not make: {}",
             untrusted_line(why)
         );
@@ -864,7 +872,7 @@ fn write_invoker_campaign(
         eprintln!("error: cannot write {}: {e}", path.display());
         exit_codes::USAGE_OR_HARNESS
     })?;
-    println!("written: {}", path.display());
+    say!("written: {}", path.display());
     Ok(())
 }
 
@@ -887,7 +895,7 @@ async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32
         }
     };
     let expect = request.expect();
-    println!(
+    say!(
         "replaying {} against {url} (the model: {expect:?})",
         file.display()
     );
@@ -911,11 +919,11 @@ async fn replay(config: Option<&std::path::Path>, file: &std::path::Path) -> i32
             None,
         ) {
             None => {
-                println!("the answer keeps every property: the finding does not reproduce");
+                say!("the answer keeps every property: the finding does not reproduce");
                 exit_codes::OK
             }
             Some((p, why)) => {
-                println!("{} ({}): {}", p.id(), p.title(), untrusted_line(&why));
+                say!("{} ({}): {}", p.id(), p.title(), untrusted_line(&why));
                 exit_codes::FAILED
             }
         },

@@ -308,3 +308,25 @@ fn a_detached_reforking_chain_does_not_outlive_the_run() {
         "the chain was still beating 1.5 s after the run ended"
     );
 }
+
+/// A reader that closes the pipe early (`capif-conformance list | head -1`) ends the output,
+/// not the command: no panic, the command's own exit code. std's println! would panic on the
+/// EPIPE (exit 101 and a backtrace on the vendor's terminal).
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    use std::process::{Command, Stdio};
+    for args in [&["list"][..], &["list", "--format", "json"][..]] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before a byte is read.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
