@@ -203,12 +203,14 @@ impl Tally {
             } else {
                 String::new()
             };
+            // The shrunk change first: it is what a vendor fixes, and a reason cut to one
+            // breath keeps it.
             return Check::Fail(format!(
-                "finding {}{others}: {}; shrunk to {} change(s) from {base}: {} ({replay}seed {})",
+                "finding {}{others}: {} ({} change(s) from {base}, shrunk): {} ({replay}seed {})",
                 f.n + 1,
-                f.reason,
-                f.changes,
                 f.described,
+                f.changes,
+                f.reason,
                 self.seed
             ));
         }
