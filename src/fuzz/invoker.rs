@@ -81,6 +81,9 @@ pub struct InvokerCampaign {
     /// The positive control before it (the strict 201, once): Err when the invoker did not
     /// report that onboarding as success, and why.
     pub positive_control: Result<(), String>,
+    /// Why the harness could not run the invoker at all for the positive control (an adapter
+    /// that cannot start, a played core that cannot listen): a harness error, nothing judged.
+    pub unrunnable: Option<String>,
 }
 
 /// What one run showed: None when it kept every property.
@@ -169,6 +172,10 @@ pub fn run_campaign(
                 .unwrap_or_default()
         )),
     };
+    let unrunnable = control
+        .is_none()
+        .then(|| positive_control.clone().err())
+        .flatten();
     if positive_control.is_err() {
         return InvokerCampaign {
             seed: opts.seed,
@@ -179,6 +186,7 @@ pub fn run_campaign(
             budget_exhausted: false,
             harness_errors: harness_errors.into_inner().expect("campaign state"),
             positive_control,
+            unrunnable,
         };
     }
     let rounds = rounds::run(
@@ -208,11 +216,15 @@ pub fn run_campaign(
         budget_exhausted: rounds.budget_exhausted,
         harness_errors: harness_errors.into_inner().expect("campaign state"),
         positive_control,
+        unrunnable,
     }
 }
 
 /// The verdict of `property` on a finished campaign against an invoker (pure).
 pub fn property_check(c: &InvokerCampaign, property: InvokerProperty) -> Check {
+    if let Some(why) = &c.unrunnable {
+        return Check::Inconclusive(why.clone());
+    }
     if let Err(why) = &c.positive_control {
         return Check::blocked(
             Some("INV-OK-01"),

@@ -450,3 +450,34 @@ fn the_real_opencapif_sdk_under_generated_answers_departs_as_its_source_shows() 
         "the baseline's departures only: {said}"
     );
 }
+
+/// An adapter command the harness cannot run is a harness error (exit 2, the three test
+/// purposes `error` in the reports), never the invoker's failure, as in `run`.
+#[test]
+fn an_invoker_adapter_that_cannot_run_is_a_harness_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("invoker.toml");
+    std::fs::write(
+        &cfg,
+        "[invoker]\ncommand = \"/nonexistent/capif-adapter\"\ngives_up_within = \"3s\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (code, said) = fuzz(&[
+        "--sut",
+        "invoker",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{said}");
+    let report = super::support::read_valid(&out.join("latest/report.json"), "report");
+    for r in report["results"].as_array().unwrap() {
+        assert_eq!(r["verdict"], "error", "{r}");
+        assert!(
+            r["reason"].as_str().unwrap().contains("could not run"),
+            "{r}"
+        );
+    }
+}

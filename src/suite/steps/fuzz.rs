@@ -95,6 +95,10 @@ async fn invoker_campaign(w: &mut SuiteWorld) -> StepResult {
             n => format!("; {n} run(s) the harness could not make"),
         }
     ));
+    // An adapter the harness cannot run is a harness error, as in `run`, never the invoker's.
+    if let Some(why) = &c.unrunnable {
+        return w.harness_error(why.clone());
+    }
     w.on_invoker.campaign = Some(c);
     Ok(())
 }
