@@ -66,6 +66,12 @@ pub enum CertProfile {
         /// How long it is valid.
         validity: Duration,
     },
+    /// An invoker certificate for serverAuth only, not clientAuth: unusable for mutual TLS
+    /// (a defective 201 of the played core, to see that an invoker refuses it).
+    InvokerServerAuthOnly {
+        /// The apiInvokerId.
+        api_invoker_id: String,
+    },
     /// A deliberately wrong server certificate for a negative test.
     BadServer {
         /// Which defect.
@@ -203,6 +209,14 @@ impl CertProfile {
                 p.distinguished_name
                     .push(DnType::CommonName, "CAPIF onboarding enrolment signer");
                 p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            }
+            CertProfile::InvokerServerAuthOnly { api_invoker_id } => {
+                p.distinguished_name
+                    .push(DnType::CommonName, api_invoker_id.as_str());
+                p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+                p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+                p.not_before = now - Duration::minutes(1);
+                p.not_after = now + Duration::days(1);
             }
             CertProfile::Invoker {
                 api_invoker_id,

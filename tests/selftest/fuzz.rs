@@ -481,3 +481,44 @@ fn an_invoker_adapter_that_cannot_run_is_a_harness_error() {
         );
     }
 }
+
+/// The wrong-usage certificate (serverAuth only) the invoker campaign can answer with: the
+/// reference invoker refuses it (its issued-certificate check wants clientAuth), the fault
+/// that takes any certificate does not.
+#[test]
+fn a_certificate_not_for_client_auth_is_refused_by_the_reference_invoker() {
+    use capif_conformance::adapter_contract::AdapterOutcome;
+    use capif_conformance::sut::{Answers, InvokerTarget, Script, Unusable};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let script = Script {
+        answers: Answers::CreatedWith(Unusable::WrongUsage),
+        ..Script::default()
+    };
+    for (faults, want) in [
+        ("", false),
+        (" --fault skip-issued-certificate-check", true),
+    ] {
+        let mut t = InvokerTarget::reference(
+            std::path::Path::new(BIN),
+            Default::default(),
+            super::support::pki().clone(),
+        );
+        t.command.push_str(faults);
+        let run = rt.block_on(t.run(script, "INV-FUZZ")).unwrap();
+        assert_eq!(
+            run.adapter.outcome() == AdapterOutcome::Onboarded,
+            want,
+            "{faults:?}: {} {}",
+            run.adapter.describe(),
+            run.adapter.last_stderr_line()
+        );
+        println!("{faults:?}: {}", run.adapter.last_stderr_line());
+        if !want {
+            assert!(
+                run.adapter.stderr.contains("clientAuth") || run.adapter.stderr.contains("usage"),
+                "{}",
+                run.adapter.stderr
+            );
+        }
+    }
+}

@@ -71,12 +71,17 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
     let key = &validated.key;
     let id = new_invoker_id();
     let unusable = shared.script.unusable();
-    let profile = CertProfile::Invoker {
-        api_invoker_id: id.clone(),
-        validity: if unusable == Some(Unusable::Expired) {
-            time::Duration::days(-1)
-        } else {
-            time::Duration::days(1)
+    let profile = match unusable {
+        Some(Unusable::WrongUsage) => CertProfile::InvokerServerAuthOnly {
+            api_invoker_id: id.clone(),
+        },
+        _ => CertProfile::Invoker {
+            api_invoker_id: id.clone(),
+            validity: if unusable == Some(Unusable::Expired) {
+                time::Duration::days(-1)
+            } else {
+                time::Duration::days(1)
+            },
         },
     };
     let issued = match unusable {
@@ -121,8 +126,12 @@ pub fn respond(shared: &Shared, req: &ObservedRequest, client_cert: Option<&[u8]
                         "-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n"
                     )
                 }
-                // Issued above for another key, from another CA, or already expired.
-                Unusable::OtherKey | Unusable::OtherCa | Unusable::Expired => {}
+                // Issued above for another key, from another CA, already expired, or for
+                // serverAuth only.
+                Unusable::OtherKey
+                | Unusable::OtherCa
+                | Unusable::Expired
+                | Unusable::WrongUsage => {}
             }
         }
         // Never: the session never asks for an answer (it waits for the invoker to give up).

@@ -142,6 +142,8 @@ pub enum Unusable {
     OtherCa,
     /// A certificate whose validity has ended.
     Expired,
+    /// A certificate for serverAuth only: not usable for the mutual TLS it is issued for.
+    WrongUsage,
 }
 
 impl Unusable {
@@ -155,11 +157,12 @@ impl Unusable {
             Unusable::OtherKey => "a certificate for another key",
             Unusable::OtherCa => "a certificate from another CA",
             Unusable::Expired => "an expired certificate",
+            Unusable::WrongUsage => "a certificate not for clientAuth",
         }
     }
 
     /// Every defect, in the order of the Gherkin phrases.
-    pub const ALL: [Unusable; 7] = [
+    pub const ALL: [Unusable; 8] = [
         Unusable::EmptyId,
         Unusable::EmptyCertificate,
         Unusable::NotPem,
@@ -167,6 +170,7 @@ impl Unusable {
         Unusable::OtherKey,
         Unusable::OtherCa,
         Unusable::Expired,
+        Unusable::WrongUsage,
     ];
 }
 
