@@ -239,18 +239,15 @@ pub fn property_check(c: &InvokerCampaign, property: InvokerProperty) -> Check {
             c.harness_errors.last().cloned().unwrap_or_default()
         ));
     }
-    let mine: Vec<Mine> = c
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.property == property)
-        .map(|(n, f)| Mine {
-            n,
-            reason: &f.reason,
-            changes: f.reply.mutations.len(),
-            described: f.reply.describe(),
+    let mine = Mine::of(&c.findings, |f| {
+        (f.property == property).then(|| {
+            (
+                f.reason.as_str(),
+                f.reply.mutations.len(),
+                f.reply.describe(),
+            )
         })
-        .collect();
+    });
     Tally {
         seed: c.seed,
         cases: c.cases,

@@ -125,18 +125,10 @@ pub fn property_check(c: &Campaign, property: Property) -> Check {
             )),
         };
     }
-    let mine: Vec<Mine> = c
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.property == property)
-        .map(|(n, f)| Mine {
-            n,
-            reason: &f.reason,
-            changes: f.case.mutations.len(),
-            described: f.case.describe(),
-        })
-        .collect();
+    let mine = Mine::of(&c.findings, |f| {
+        (f.property == property)
+            .then(|| (f.reason.as_str(), f.case.mutations.len(), f.case.describe()))
+    });
     let tally = Tally {
         seed: c.seed,
         cases: c.cases,
@@ -180,6 +172,28 @@ struct Mine<'a> {
     reason: &'a str,
     changes: usize,
     described: String,
+}
+
+impl<'a> Mine<'a> {
+    /// The findings `of` takes (its reason, how many changes, the changes in words), with
+    /// their index in the campaign: those that break the property judged.
+    fn of<F>(
+        findings: &'a [F],
+        of: impl Fn(&'a F) -> Option<(&'a str, usize, String)>,
+    ) -> Vec<Mine<'a>> {
+        findings
+            .iter()
+            .enumerate()
+            .filter_map(|(n, f)| {
+                of(f).map(|(reason, changes, described)| Mine {
+                    n,
+                    reason,
+                    changes,
+                    described,
+                })
+            })
+            .collect()
+    }
 }
 
 impl Tally {
