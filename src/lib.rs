@@ -16,6 +16,8 @@ pub mod evidence;
 pub mod exit_codes;
 pub mod fsutil;
 pub mod fuzz;
+#[cfg(test)]
+mod layout;
 pub mod load;
 pub mod matrix;
 pub mod model;
