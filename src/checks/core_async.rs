@@ -90,19 +90,7 @@ pub fn onboarding_notified(notification: &crate::sut::notifications::Notified) -
     ))
 }
 
-/// One onboarding whose notificationDestination was the impostor receiver presenting a
-/// certificate the core must refuse (CCF-OK-10).
-#[derive(Debug, Clone)]
-pub struct ImpostorTrial {
-    /// The certificate's label ("other-ca").
-    pub presented: String,
-    /// What is wrong with it ("from another CA").
-    pub defect: String,
-    /// The status the onboarding request was answered with (None: no answer).
-    pub status: Option<u16>,
-    /// The connections to the impostor while it presented this certificate.
-    pub contacts: Vec<Contact>,
-}
+pub use crate::sut::ImpostorTrial;
 
 /// CCF-OK-10: the core authenticates the receiver it notifies. For the notification the core is
 /// the TLS client: TS 33.122 §6.1 asks for a TLS session with server-side certificate

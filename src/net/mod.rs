@@ -21,8 +21,8 @@ pub use accept::{
     HANDSHAKE_BOUND,
 };
 pub use https_client::{
-    plain_http_exchange, post_json, url_host, Framing, HttpRequest, HttpResponse, HttpsSession,
-    TlsSummary, MAX_BODY, MAX_HEAD,
+    describe_response, plain_http_exchange, post_json, url_host, Framing, HttpRequest,
+    HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD,
 };
 pub use keylog::KeyLogFile;
 pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts, TlsFailure};

@@ -4,6 +4,10 @@
 //! `TLS_<kx>_WITH_<cipher>_<mac>`), never by its code range, and takes the worst class it
 //! falls in: a DHE suite in CBC mode is graded as finite-field DH.
 
+/// The TLS 1.2 suites RFC 9325 §4.2.1 names (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) and its
+/// ECDSA twin, for a core whose certificate is an EC key: proposed last by CCF-TLS-15.
+pub const AES128_GCM_ECDHE: [u16; 2] = [0xc02b, 0xc02f];
+
 /// How binding the texts make a class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Grade {

@@ -5,9 +5,8 @@
 //! defect gives one failure.
 
 use crate::catalogue::Need;
-use crate::checks::describe;
 use crate::evidence::Exchange;
-use crate::net::{HttpResponse, Phase};
+use crate::net::{describe_response as describe, HttpResponse, Phase};
 
 use super::core_target::Attempt;
 

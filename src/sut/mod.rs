@@ -46,4 +46,4 @@ pub use probes::{
     legacy_client_hello, legacy_client_hello_bytes, presented_chain, server_hello_suite,
     suites_probe, tls13_client_hello_bytes_omitting, ClearOutcome, LegacyHelloOutcome,
 };
-pub use receiver_trials::{ImpostorRun, IMPOSTOR_CERTIFICATES};
+pub use receiver_trials::{ImpostorRun, ImpostorTrial, IMPOSTOR_CERTIFICATES};

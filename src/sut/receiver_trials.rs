@@ -9,10 +9,23 @@ use serde_json::Value;
 
 use super::core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody};
 use super::notifications::{Notified, Received};
-use crate::checks::ImpostorTrial;
 use crate::evidence::Exchange;
 use crate::net::impostor_receiver::{Advertised, Contact, Impostor};
 use crate::pki::{enrolment_request, Identity, InvokerKey, ServerVariant};
+
+/// One onboarding whose notificationDestination was the impostor receiver presenting a
+/// certificate the core must refuse (CCF-OK-10).
+#[derive(Debug, Clone)]
+pub struct ImpostorTrial {
+    /// The certificate's label ("other-ca").
+    pub presented: String,
+    /// What is wrong with it ("from another CA").
+    pub defect: String,
+    /// The status the onboarding request was answered with (None: no answer).
+    pub status: Option<u16>,
+    /// The connections to the impostor while it presented this certificate.
+    pub contacts: Vec<Contact>,
+}
 
 /// The certificates the impostor presents, in turn: each one the core must refuse.
 pub const IMPOSTOR_CERTIFICATES: [ServerVariant; 3] = [

@@ -114,7 +114,7 @@ fn first_weaker_before_aead(offered: &[u16]) -> Option<u16> {
     use crate::net::suites::SuiteClass;
     let aead = offered
         .iter()
-        .position(|s| crate::checks::AES128_GCM_ECDHE.contains(s))?;
+        .position(|s| crate::net::suites::AES128_GCM_ECDHE.contains(s))?;
     offered[..aead]
         .iter()
         .copied()
