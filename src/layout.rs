@@ -3,8 +3,14 @@
 
 /// Every `.rs` file under `src/`, with its text.
 fn sources() -> Vec<(std::path::PathBuf, String)> {
+    rust_files(&["src"])
+}
+
+/// Every `.rs` file under these directories of the repository, with its text.
+pub(crate) fn rust_files(under: &[&str]) -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let mut dirs: Vec<std::path::PathBuf> = under.iter().map(|d| root.join(d)).collect();
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

@@ -38,27 +38,18 @@ pub(crate) fn generated_block(name: &str, want: &str, rerun: &str) {
 fn readme_lists_every_skipped_test() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut skipped = Vec::new();
-    let mut dirs = vec![root.join("src"), root.join("tests")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                let lines: Vec<&str> = text.lines().collect();
-                for (i, line) in lines.iter().enumerate() {
-                    if !line.trim_start().starts_with("#[ignore") {
-                        continue;
-                    }
-                    let name = lines[i..]
-                        .iter()
-                        .find_map(|l| l.split("fn ").nth(1))
-                        .and_then(|rest| rest.split('(').next())
-                        .unwrap_or_default();
-                    skipped.push(name.to_string());
-                }
+    for (_, text) in crate::layout::rust_files(&["src", "tests"]) {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !line.trim_start().starts_with("#[ignore") {
+                continue;
             }
+            let name = lines[i..]
+                .iter()
+                .find_map(|l| l.split("fn ").nth(1))
+                .and_then(|rest| rest.split('(').next())
+                .unwrap_or_default();
+            skipped.push(name.to_string());
         }
     }
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();

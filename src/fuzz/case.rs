@@ -66,6 +66,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order above.
+    pub(crate) const ALL: [Kind; 6] = [
+        Kind::Null,
+        Kind::Bool,
+        Kind::Number,
+        Kind::Array,
+        Kind::Object,
+        Kind::EmptyString,
+    ];
+
     pub(crate) fn value(self) -> Value {
         match self {
             Kind::Null => Value::Null,
@@ -417,14 +427,7 @@ fn free_text() -> impl Strategy<Value = String> {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let member = proptest::sample::select(Member::ALL.to_vec());
-    let kind = proptest::sample::select(vec![
-        Kind::Null,
-        Kind::Bool,
-        Kind::Number,
-        Kind::Array,
-        Kind::Object,
-        Kind::EmptyString,
-    ]);
+    let kind = proptest::sample::select(Kind::ALL.to_vec());
     prop_oneof![
         member.clone().prop_map(Mutation::Remove),
         (member, kind).prop_map(|(m, k)| Mutation::Retype(m, k)),

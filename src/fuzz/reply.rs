@@ -184,13 +184,13 @@ impl super::case::Change for ReplyMutation {
 
 fn mutation() -> impl Strategy<Value = ReplyMutation> {
     let member = proptest::sample::select(ReplyMember::ALL.to_vec());
-    let kind = proptest::sample::select(vec![
-        Kind::Null,
-        Kind::Bool,
-        Kind::Number,
-        Kind::Array,
-        Kind::Object,
-    ]);
+    // An empty string is the played core's own "empty id/certificate" (Unusable).
+    let kind = proptest::sample::select(
+        Kind::ALL
+            .into_iter()
+            .filter(|k| *k != Kind::EmptyString)
+            .collect::<Vec<_>>(),
+    );
     prop_oneof![
         proptest::sample::select(vec![200u16, 204, 400, 401, 403, 404, 500, 503])
             .prop_map(ReplyMutation::Status),

@@ -281,6 +281,30 @@ fn invoker_faults_accepting_bad_answers_are_found_and_shrunk() {
     }
 }
 
+fn failed(c: &capif_conformance::checks::Check) -> bool {
+    matches!(c, capif_conformance::checks::Check::Fail(_))
+}
+
+/// One row of the fuzz kill matrix: the fault, the properties that failed, the ones its
+/// catalogue row names, its findings for the message.
+fn row(
+    fault: &str,
+    got: std::collections::BTreeSet<String>,
+    want: std::collections::BTreeSet<String>,
+    findings: Vec<String>,
+    mismatches: &mut Vec<String>,
+) {
+    println!(
+        "{fault:<34} {}",
+        got.iter().cloned().collect::<Vec<_>>().join(" ")
+    );
+    if got != want {
+        mismatches.push(format!(
+            "{fault}: expected {want:?}, found {got:?}: {findings:?}"
+        ));
+    }
+}
+
 /// The fuzz campaign's kill matrix: every fault of the reference peers, each in its own
 /// campaign; the properties with findings must be exactly the CCF-FUZZ / INV-FUZZ ids its
 /// catalogue row names (the suite's kill matrix checks the rest of each row).
@@ -322,62 +346,44 @@ fn every_fault_is_found_by_exactly_the_fuzz_properties_it_names() {
             c
         });
         // The verdicts the report would show: a refused valid base fails CCF-FUZZ-01 alone.
-        let got: BTreeSet<String> = capif_conformance::fuzz::Property::ALL
+        let got = capif_conformance::fuzz::Property::ALL
             .into_iter()
-            .filter(|p| {
-                matches!(
-                    capif_conformance::fuzz::property_check(&c, *p),
-                    capif_conformance::checks::Check::Fail(_)
-                )
-            })
+            .filter(|p| failed(&capif_conformance::fuzz::property_check(&c, *p)))
             .map(|p| p.id().to_string())
             .collect();
-        let want = fuzz_ids(spec.catches);
-        println!(
-            "{:<34} {}",
+        let findings = c
+            .findings
+            .iter()
+            .map(|f| format!("{} {}: {}", f.property.id(), f.case.describe(), f.reason))
+            .collect();
+        row(
             spec.name,
-            got.iter().cloned().collect::<Vec<_>>().join(" ")
+            got,
+            fuzz_ids(spec.catches),
+            findings,
+            &mut mismatches,
         );
-        if got != want {
-            mismatches.push(format!(
-                "{}: expected {want:?}, found {got:?}: {:?}",
-                spec.name,
-                c.findings
-                    .iter()
-                    .map(|f| format!("{} {}: {}", f.property.id(), f.case.describe(), f.reason))
-                    .collect::<Vec<_>>()
-            ));
-        }
     }
     for fault in InvokerFault::ALL {
         let spec = fault.spec();
         let c = invoker_campaign(&[spec.name], 100, 1);
-        let got: BTreeSet<String> = capif_conformance::fuzz::invoker::InvokerProperty::ALL
+        let got = capif_conformance::fuzz::invoker::InvokerProperty::ALL
             .into_iter()
-            .filter(|p| {
-                matches!(
-                    capif_conformance::fuzz::invoker::property_check(&c, *p),
-                    capif_conformance::checks::Check::Fail(_)
-                )
-            })
+            .filter(|p| failed(&capif_conformance::fuzz::invoker::property_check(&c, *p)))
             .map(|p| p.id().to_string())
             .collect();
-        let want = fuzz_ids(spec.catches);
-        println!(
-            "{:<34} {}",
+        let findings = c
+            .findings
+            .iter()
+            .map(|f| format!("{} {}: {}", f.property.id(), f.reply.describe(), f.reason))
+            .collect();
+        row(
             spec.name,
-            got.iter().cloned().collect::<Vec<_>>().join(" ")
+            got,
+            fuzz_ids(spec.catches),
+            findings,
+            &mut mismatches,
         );
-        if got != want {
-            mismatches.push(format!(
-                "{}: expected {want:?}, found {got:?}: {:?}",
-                spec.name,
-                c.findings
-                    .iter()
-                    .map(|f| format!("{} {}: {}", f.property.id(), f.reply.describe(), f.reason))
-                    .collect::<Vec<_>>()
-            ));
-        }
     }
     assert!(
         mismatches.is_empty(),
