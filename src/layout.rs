@@ -43,3 +43,96 @@ fn re_exports_name_their_items() {
         .collect();
     assert!(globs.is_empty(), "glob re-exports: {globs:#?}");
 }
+
+/// The library's modules, bottom up (`src/lib.rs` says what each layer is for). A module may
+/// use only modules before it: the data flows one way, from the wire up to the reports.
+pub(crate) const LAYERS: &[&str] = &[
+    "fsutil",
+    "model",
+    "adapter_contract",
+    "catalogue",
+    "exit_codes",
+    "pki",
+    "net",
+    "evidence",
+    "untrusted",
+    "peers",
+    "sut",
+    "checks",
+    "fuzz",
+    "load",
+    "suite",
+    "report",
+    "run",
+    "matrix",
+    "schemas",
+];
+
+/// The text of `text` the library is built from: its unit tests (from the first
+/// `#[cfg(test)]` module on) and comment lines left out.
+fn production_code(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .windows(2)
+        .position(|w| w[0].trim() == "#[cfg(test)]" && w[1].trim_start().starts_with("mod "))
+        .unwrap_or(lines.len());
+    lines[..end]
+        .iter()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The top-level module a file under `src/` belongs to (`src/sut/adapter.rs` → `sut`).
+fn top_module(path: &std::path::Path) -> String {
+    let rel = path
+        .strip_prefix(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+        .unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+#[test]
+fn every_library_module_has_a_layer() {
+    let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
+    let missing: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod "))
+        .map(|m| m.trim_end_matches(';'))
+        .filter(|m| !LAYERS.contains(m))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these to layout::LAYERS: {missing:?}"
+    );
+}
+
+/// No module uses one above it (production code only: a test may use anything).
+#[test]
+fn no_module_imports_from_a_layer_above_it() {
+    let uses = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    let mut upward = Vec::new();
+    for (path, text) in sources() {
+        let module = top_module(&path);
+        let Some(at) = LAYERS.iter().position(|m| *m == module) else {
+            continue; // lib.rs, main.rs, the CLI and the test-only modules
+        };
+        for m in uses.captures_iter(&production_code(&text)) {
+            let used = &m[1];
+            if let Some(level) = LAYERS.iter().position(|l| *l == used) {
+                if level > at {
+                    upward.push(format!("{} uses crate::{used}", path.display()));
+                }
+            }
+        }
+    }
+    upward.sort();
+    upward.dedup();
+    assert!(upward.is_empty(), "imports from a layer above: {upward:#?}");
+}

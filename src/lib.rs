@@ -7,7 +7,8 @@
 //! one onboarding decision in [`peers::core::decision`]), [`sut`] (the systems under test: core
 //! target, probes, played core, adapter runner), [`checks`] (pure verdicts from observations),
 //! [`suite`] (cucumber World and steps), [`report`], [`run`], [`matrix`] (cells and their exact
-//! merge), [`schemas`] (the published JSON Schemas) and the CLI. No module imports from a layer above it.
+//! merge), [`schemas`] (the published JSON Schemas) and the CLI. No module imports from a layer
+//! above it: the full order is `layout::LAYERS`, and its test walks every `crate::` path.
 
 pub mod adapter_contract;
 pub mod catalogue;

@@ -512,7 +512,7 @@ pub fn no_client_certificate_required(
         ));
     }
     match (resp, error) {
-        (Some(r), _) if crate::sut::demands_client_certificate(r) => Check::Fail(format!(
+        (Some(r), _) if super::demands_client_certificate(r) => Check::Fail(format!(
             "the core demands a client certificate for onboarding: {}",
             describe(r)
         )),

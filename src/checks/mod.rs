@@ -1,6 +1,7 @@
 //! Layer 4: checks are pure functions from observed evidence to a result with a one-sentence
 //! reason a vendor understands. No I/O here, so every check is unit-tested.
 
+mod control;
 mod core;
 mod core_async;
 mod invoker;
@@ -22,6 +23,7 @@ pub use self::core::{
     still_accepted, tls12_extension_acknowledged, tls_version_allowed, www_authenticate,
     www_authenticate_on_every_401, AES128_GCM_ECDHE,
 };
+pub use control::{demands_client_certificate, Control, Holds};
 pub use core_async::{onboarding_notified, one_result, receiver_authenticated, ImpostorTrial};
 pub use invoker::{
     aborts_without_renegotiation_ack, bearer_credential, bounded_retries, client_hello_suites,

@@ -8,7 +8,6 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use serde_json::Value;
 
 use super::config::{CoreCapabilities, CoreConfig, NotificationsConfig, TeardownPolicy};
-use super::control::Control;
 use super::credential_source::CredentialSource;
 use super::notifications::{Notified, Receiver};
 use crate::catalogue::Need;
@@ -57,6 +56,16 @@ pub enum RequestBody {
         /// Applied in order to the finished request.
         framing: Vec<crate::net::Framing>,
     },
+}
+
+/// A positive control's onboarding, made once per run and shared by every scenario that
+/// needs it; `checks::Control` judges it.
+#[derive(Debug, Clone)]
+pub struct ControlAttempt {
+    /// What the evidence calls it.
+    pub label: &'static str,
+    /// What was observed.
+    pub attempt: std::sync::Arc<Attempt>,
 }
 
 /// One onboarding attempt: a session, one request, the response, the teardown.
@@ -224,9 +233,9 @@ pub struct SigningKey {
 #[derive(Debug, Default)]
 pub struct RunShared {
     /// The positive control with a valid credential from the credential source.
-    control: tokio::sync::OnceCell<Control>,
+    control: tokio::sync::OnceCell<ControlAttempt>,
     /// The positive control with a valid credential minted by the harness.
-    minted_control: tokio::sync::OnceCell<Control>,
+    minted_control: tokio::sync::OnceCell<ControlAttempt>,
     /// What mints credentials (None: the harness cannot).
     minter: tokio::sync::OnceCell<Option<Minter>>,
     /// The last valid credential fetched, and its `exp` (None: not a JWT with `exp`).
@@ -599,7 +608,7 @@ impl CoreTarget {
 
     /// The control for `need`: a valid onboarding with a fresh key, made once per run (the
     /// minted one only for [`Need::MintedCredentialAccepted`]).
-    pub async fn control(&self, need: Need) -> Result<Control, String> {
+    pub async fn control(&self, need: Need) -> Result<ControlAttempt, String> {
         let (cell, label, credential) = if need == Need::MintedCredentialAccepted {
             let Some(minter) = self.minter().await? else {
                 return Err("no key to mint credentials with".into());
@@ -631,7 +640,10 @@ impl CoreTarget {
                     attempt.error.as_ref().map(|e| e.to_string()).unwrap_or_default()
                 ));
             }
-            Ok(Control::from_attempt(label, &attempt))
+            Ok(ControlAttempt {
+                label,
+                attempt: std::sync::Arc::new(attempt),
+            })
         })
         .await
         .cloned()

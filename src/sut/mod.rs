@@ -4,7 +4,6 @@
 
 mod adapter;
 mod config;
-mod control;
 mod core_target;
 mod credential_source;
 pub mod early_data;
@@ -27,8 +26,9 @@ pub use config::{
     InvokerEnrolmentConfig, NotificationsConfig, SutConfig, TeardownPolicy,
     DEFAULT_NOTIFICATION_BOUND,
 };
-pub use control::{demands_client_certificate, Control, Holds};
-pub use core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey};
+pub use core_target::{
+    Attempt, ControlAttempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey,
+};
 pub use credential_source::CredentialSource;
 pub use invoker_target::{
     silence_slack, InvokerRun, InvokerTarget, OffboardRun, REFERENCE_GIVES_UP_AFTER,

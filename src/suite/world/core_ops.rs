@@ -3,9 +3,10 @@
 
 use super::{StepResult, SuiteWorld};
 use crate::checks::{Check, Verdict};
+use crate::checks::{Control, Holds};
 use crate::net::Phase;
 use crate::pki::{enrolment_request, InvokerKey};
-use crate::sut::{Attempt, CredentialChoice, Holds, RequestBody};
+use crate::sut::{Attempt, CredentialChoice, RequestBody};
 use serde_json::Value;
 
 impl SuiteWorld {
@@ -75,7 +76,7 @@ impl SuiteWorld {
                 continue;
             }
             let control = match core.control(need).await {
-                Ok(c) => c,
+                Ok(c) => Control::from_attempt(c.label, &c.attempt),
                 Err(e) => return self.harness_error(format!("control onboarding: {e}")),
             };
             match control.holds(need, core.capabilities.asynchronous_onboarding) {

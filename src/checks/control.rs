@@ -8,7 +8,7 @@ use crate::catalogue::Need;
 use crate::evidence::Exchange;
 use crate::net::{describe_response as describe, HttpResponse, Phase};
 
-use super::core_target::Attempt;
+use crate::sut::Attempt;
 
 /// What one control onboarding observed.
 #[derive(Debug, Clone)]
@@ -77,12 +77,13 @@ impl Control {
             status: attempt.response.as_ref().map(|r| r.status),
             answer,
             exchange: attempt.evidence(label),
-            notified: attempt.notification.as_ref().map(
-                |n| match crate::checks::onboarding_notified(n) {
-                    crate::checks::Check::Pass(_) => Ok(()),
+            notified: attempt
+                .notification
+                .as_ref()
+                .map(|n| match super::onboarding_notified(n) {
+                    super::Check::Pass(_) => Ok(()),
                     other => Err(other.reason().to_string()),
-                },
-            ),
+                }),
         }
     }
 
