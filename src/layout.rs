@@ -74,7 +74,11 @@ fn production_code(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let end = lines
         .windows(2)
-        .position(|w| w[0].trim() == "#[cfg(test)]" && w[1].trim_start().starts_with("mod "))
+        .position(|w| {
+            let item = w[1].trim_start();
+            w[0].trim() == "#[cfg(test)]"
+                && (item.starts_with("mod ") || item.starts_with("pub(crate) mod "))
+        })
         .unwrap_or(lines.len());
     lines[..end]
         .iter()
@@ -135,4 +139,26 @@ fn no_module_imports_from_a_layer_above_it() {
     upward.sort();
     upward.dedup();
     assert!(upward.is_empty(), "imports from a layer above: {upward:#?}");
+}
+
+/// Code decides on types, not on the text of an error or a reason: a reworded message must
+/// not change a verdict. (Observed bytes, such as a body the system under test sent, may be
+/// searched; they are not named like errors.)
+#[test]
+fn no_decision_searches_an_errors_text() {
+    let searched = regex::Regex::new(
+        r#"\b(e|err|error|why|reason\(\)|message|to_string\(\)|describe\(\))\s*\.\s*(contains|starts_with|ends_with)\("#,
+    )
+    .unwrap();
+    let found: Vec<String> = sources()
+        .iter()
+        .flat_map(|(path, text)| {
+            production_code(text)
+                .lines()
+                .filter(|l| searched.is_match(l))
+                .map(|l| format!("{}: {}", path.display(), l.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(found.is_empty(), "decisions on error text: {found:#?}");
 }

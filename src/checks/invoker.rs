@@ -368,17 +368,23 @@ pub fn observed_violation(run: &InvokerRun) -> Option<String> {
             ));
         }
     }
-    if run.script.presents == Presents::Cleartext {
-        if let c @ Check::Fail(_) = no_credential_in_clear(run) {
-            if c.reason().contains("in clear") {
-                return Some(c.reason().to_string());
-            }
-        }
+    if run.script.presents == Presents::Cleartext && credential_sent_in_clear(run) {
+        return Some(CREDENTIAL_IN_CLEAR.into());
     }
     match refuses_legacy_version(run) {
         Check::Fail(r) => Some(r),
         _ => None,
     }
+}
+
+const CREDENTIAL_IN_CLEAR: &str = "the invoker sent its onboarding credential in clear";
+
+/// Whether a listener that answers in clear received the credential (or any Authorization).
+fn credential_sent_in_clear(run: &InvokerRun) -> bool {
+    run.observations.sessions.iter().any(|s| {
+        let text = String::from_utf8_lossy(&s.cleartext_received);
+        text.contains(&run.credential) || text.to_ascii_lowercase().contains("authorization:")
+    })
 }
 
 /// Against a cleartext listener: the credential never went over the wire, failure reported.
@@ -390,12 +396,8 @@ pub fn no_credential_in_clear(run: &InvokerRun) -> Check {
             run.adapter.describe()
         ));
     }
-    let leaked = sessions.iter().any(|s| {
-        let text = String::from_utf8_lossy(&s.cleartext_received);
-        text.contains(&run.credential) || text.to_ascii_lowercase().contains("authorization:")
-    });
-    if leaked {
-        return Check::Fail("the invoker sent its onboarding credential in clear".into());
+    if credential_sent_in_clear(run) {
+        return Check::Fail(CREDENTIAL_IN_CLEAR.into());
     }
     Check::expect(
         reported_failure(run),

@@ -194,16 +194,18 @@ impl CredentialSource {
         let port = url.port_or_known_default().unwrap_or(443);
         let name = ServerName::try_from(server_name.clone()).map_err(|e| e.to_string())?;
         let cfg = client_config(ca, None, TLS_VERSIONS).map_err(|e| e.to_string())?;
-        let slow = |e: String| {
-            if e.contains("timed out") {
-                format!("{e} (the register is slow: raise [timeouts] handshake/response, or lower --concurrency)")
+        // A timeout says what to change; any other failure speaks for itself.
+        let failed = |e: crate::net::PhaseError| {
+            let hint = if matches!(e, crate::net::PhaseError::Timeout { .. }) {
+                " (the register is slow: raise [timeouts] handshake/response, or lower --concurrency)"
             } else {
-                e
-            }
+                ""
+            };
+            format!("enrolment register {url}: {e}{hint}")
         };
         let mut s = HttpsSession::connect(&host, port, name, cfg, timeouts)
             .await
-            .map_err(|e| slow(format!("enrolment register {url}: {e}")))?;
+            .map_err(failed)?;
         let path = format!("{}/getauth", url.path().trim_end_matches('/'));
         let basic =
             base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
@@ -212,7 +214,7 @@ impl CredentialSource {
                 &HttpRequest::new("GET", &path).header("Authorization", &format!("Basic {basic}")),
             )
             .await
-            .map_err(|e| slow(format!("enrolment register {url}: {e}")))?;
+            .map_err(failed)?;
         s.close().await;
         if resp.status != 200 {
             return Err(format!(

@@ -340,12 +340,13 @@ async fn every_refusal(w: &mut SuiteWorld) -> StepResult {
         ));
     }
     for (label, credential) in tries {
+        let bearer = matches!(credential, CredentialChoice::Bearer(_));
         send(w, label, credential).await?;
         if w.decided() {
             return Ok(());
         }
         let resp = w.current_response()?;
-        w.on_core.refusals.push((label.to_string(), resp));
+        w.on_core.refusals.push(((label.to_string(), resp), bearer));
     }
     Ok(())
 }
@@ -353,25 +354,27 @@ async fn every_refusal(w: &mut SuiteWorld) -> StepResult {
 #[then("every 401 among the answers carries a WWW-Authenticate challenge")]
 async fn every_401_challenges(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let Some((missing, presented)) = w.on_core.refusals.split_first() else {
+    let Some((((_, missing), _), presented)) = w.on_core.refusals.split_first() else {
         return w.harness_error("no refused credential was recorded");
     };
-    let check = checks::www_authenticate_on_every_401(&missing.1, presented);
+    let presented: Vec<(String, crate::net::HttpResponse)> =
+        presented.iter().map(|(r, _)| r.clone()).collect();
+    let check = checks::www_authenticate_on_every_401(missing, &presented);
     w.check(check)
 }
 
 #[then("every 401 to a presented Bearer token names the error in its challenge")]
 async fn every_401_names_the_error(w: &mut SuiteWorld) -> StepResult {
     skip_if_decided!(w);
-    let Some((missing, presented)) = w.on_core.refusals.split_first() else {
+    let Some((((_, missing), _), presented)) = w.on_core.refusals.split_first() else {
         return w.harness_error("no refused credential was recorded");
     };
     // The Basic-scheme request carries no Bearer token: not judged here.
     let bearer: Vec<(String, crate::net::HttpResponse)> = presented
         .iter()
-        .filter(|(label, _)| !label.contains("Basic"))
-        .cloned()
+        .filter(|(_, bearer)| *bearer)
+        .map(|(r, _)| r.clone())
         .collect();
-    let check = checks::error_attribute_on_every_401(&missing.1, &bearer);
+    let check = checks::error_attribute_on_every_401(missing, &bearer);
     w.check(check)
 }

@@ -106,8 +106,8 @@ pub struct CoreScenario {
     /// answered a DELETE with 2xx (the profile was never deleted: CCF-OFF-01's finding).
     pub profile_survived: Option<bool>,
     /// Answers to credentials the core must refuse, by what was sent (CCF-CRED-19; the first
-    /// is the request without a credential).
-    pub refusals: Vec<(String, HttpResponse)>,
+    /// is the request without a credential), and whether that was a Bearer token (CCF-CRED-20).
+    pub refusals: Vec<((String, HttpResponse), bool)>,
     /// CCF-TLS-13/14: the restricted TLS 1.3 handshake.
     pub restricted: Option<Restricted>,
     /// CCF-TLS-15: the answer to the hello proposing the weaker suites first, and the suite
