@@ -219,6 +219,13 @@ pub struct TestPurpose {
     pub needs: &'static [Need],
     /// Which command runs its scenario.
     pub runner: Runner,
+    /// The checks that decide its verdict, by module path under `src/`
+    /// (`checks::core::credential::rejected` is `pub fn rejected` in
+    /// `src/checks/core/credential.rs`): `list ID` shows them, a test proves each exists and is
+    /// called by the steps of its branch.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub judged_by: &'static [&'static str],
 }
 
 /// Which command runs a test purpose's scenario.
@@ -248,6 +255,26 @@ impl TestPurpose {
     pub const fn needs(mut self, needs: &'static [Need]) -> Self {
         self.needs = needs;
         self
+    }
+
+    /// This test purpose, decided by these checks (module paths under `src/`).
+    pub const fn judged_by(mut self, checks: &'static [&'static str]) -> Self {
+        self.judged_by = checks;
+        self
+    }
+
+    /// Where a check of [`TestPurpose::judged_by`] is: `(file under the repository, function)`.
+    pub fn check_location(path: &str) -> (String, &str) {
+        let (module, function) = path.rsplit_once("::").unwrap_or(("", path));
+        let file = format!("src/{}", module.replace("::", "/"));
+        // A module is `<path>.rs` or `<path>/mod.rs`; the checks' branch modules are files,
+        // the role and fuzz modules directories.
+        let file = match module.matches("::").count() {
+            0 => format!("{file}/mod.rs"),
+            1 if module.starts_with("checks::") => format!("{file}/mod.rs"),
+            _ => format!("{file}.rs"),
+        };
+        (file, function)
     }
 
     /// This test purpose, judged by a `fuzz` campaign rather than by `run`.

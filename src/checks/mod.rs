@@ -3,52 +3,64 @@
 
 mod control;
 mod core;
-mod core_async;
 mod invoker;
-mod invoker_async;
-mod invoker_offboarding;
-mod offboarding;
 mod pair;
 mod verdict;
 
-pub use self::core::{
-    bad_request_for_missing, certificate_strength, cleartext_not_processed, close_notify_sent,
-    created, created_for, deleted_with_issued_certificate, describe, distinct_ids,
-    early_data_not_processed, enrolment_body, enrolment_details, enumerated_suites_refused,
-    error_attribute_on_every_401, free_text, free_text_onboarded, handshake_with_offer,
-    handshake_with_only, has_invoker_id, invalid_params_name, issued_certificate,
-    legacy_versions_refused, location, no_client_certificate_required, not_adopted,
-    onboarding_secret, prefers_aes128_gcm_ecdhe, prefers_tls13, problem_details, rejected,
-    rejected_with, same_key_onboards, secure_connection, security_information, session_ended,
-    still_accepted, tls12_extension_acknowledged, tls_version_allowed, www_authenticate,
-    www_authenticate_on_every_401, AES128_GCM_ECDHE,
+pub use self::core::async_onboarding::{
+    onboarding_notified, one_result, receiver_authenticated, ImpostorTrial,
 };
-pub use control::{demands_client_certificate, Control, Holds};
-pub use core_async::{onboarding_notified, one_result, receiver_authenticated, ImpostorTrial};
-pub use invoker::{
-    aborts_without_renegotiation_ack, bearer_credential, bounded_retries, client_hello_suites,
-    completes_restricted, detects_downgrade, ems_signal, gave_up_on_silence, invoker_close_notify,
-    invoker_ended_session, no_credential_in_clear, no_register_login_in_clear, no_upgrade_in_clear,
-    not_success_on_incomplete, observed_violation, onboarding_posts, onboards_with_each_version,
-    refused_bad_certificate, refuses_legacy_version, register_authenticated, renegotiation_signal,
-    reports_failure_without_id, reports_success, request_body_valid, request_target, sends_sni,
-    tls12_hellos_signal, tls13_hello_extensions,
+pub use self::core::credential::{
+    error_attribute_on_every_401, problem_details, rejected, same_key_onboards, www_authenticate,
+    www_authenticate_on_every_401,
 };
-pub use invoker_async::{
+pub use self::core::offboarding::{
+    offboarded_gone, offboarding_refused, offboarding_torn_down, reonboarded, Presented,
+};
+pub use self::core::onboarding_response::{
+    created, created_for, deleted_with_issued_certificate, distinct_ids, enrolment_body,
+    enrolment_details, has_invoker_id, issued_certificate, location, onboarding_secret,
+    security_information,
+};
+pub use self::core::request_validation::{
+    bad_request_for_missing, free_text, free_text_onboarded, invalid_params_name, not_adopted,
+    rejected_with,
+};
+pub use self::core::secure_connection::{
+    certificate_strength, cleartext_not_processed, early_data_not_processed,
+    enumerated_suites_refused, handshake_with_offer, handshake_with_only, legacy_versions_refused,
+    no_client_certificate_required, prefers_aes128_gcm_ecdhe, prefers_tls13, secure_connection,
+    still_accepted, tls12_extension_acknowledged, tls_version_allowed, AES128_GCM_ECDHE,
+};
+pub use self::core::teardown::{close_notify_sent, session_ended};
+pub use self::invoker::async_onboarding::{
     async_failure, async_gave_up, async_not_success_on_unusable, async_success,
     notification_answered_204, notification_destination_served,
     only_the_named_destination_notifies,
 };
-pub use invoker_offboarding::{
+pub use self::invoker::enrolment::{no_register_login_in_clear, register_authenticated};
+pub use self::invoker::offboarding::{
     offboard_ended_session, offboard_mutual_tls, offboard_outcome_on_404, offboard_reported_done,
     offboard_reported_failure, offboard_target, offboard_without_credential,
 };
-pub use offboarding::{
-    offboarded_gone, offboarding_refused, offboarding_torn_down, reonboarded, Presented,
+pub use self::invoker::onboarding_response::{not_success_on_incomplete, reports_success};
+pub use self::invoker::request::{
+    bearer_credential, bounded_retries, reports_failure_without_id, request_body_valid,
+    request_target,
 };
-pub use pair::{
+pub use self::invoker::secure_connection::{
+    aborts_without_renegotiation_ack, client_hello_suites, completes_restricted, detects_downgrade,
+    ems_signal, no_credential_in_clear, no_upgrade_in_clear, observed_violation,
+    onboards_with_each_version, refused_bad_certificate, refuses_legacy_version,
+    renegotiation_signal, sends_sni, tls12_hellos_signal, tls13_hello_extensions,
+};
+pub use self::invoker::teardown::{invoker_close_notify, invoker_ended_session};
+pub use self::invoker::{gave_up_on_silence, onboarding_posts};
+pub use self::pair::interop::{
     pair_certificate, pair_offboarded, pair_onboarded, pair_second_offboarding_refused,
 };
+pub use crate::net::describe_response as describe;
+pub use control::{demands_client_certificate, Control, Holds};
 pub use verdict::{Check, Verdict};
 
 /// RFC 8446 §6.1: `peer` sent close_notify before closing its side. Judged on its own close

@@ -272,9 +272,10 @@ fn print_whereabouts(tp: &catalogue::TestPurpose) {
             step.step,
             step.defined_at.as_deref().unwrap_or("(no step definition)")
         );
-        for check in step.checks {
-            say!("{:<12}   check      {check}", "");
-        }
+    }
+    for path in tp.judged_by {
+        let (file, function) = catalogue::TestPurpose::check_location(path);
+        say!("{:<12} judged by    {file} {function}", "");
     }
     let faults: Vec<&str> = v["caught_by_faults"]
         .as_array()
@@ -316,10 +317,19 @@ fn listed(tp: &catalogue::TestPurpose) -> serde_json::Value {
         .collect::<Vec<_>>()
         .into();
     v["scenario"] = capif_conformance::suite::scenario_location(tp.id).into();
-    // Each step with the function that runs it and the checks that judge it, read from the
-    // embedded step sources.
+    // Each step with the function that runs it (as cucumber matches it), and the checks that
+    // decide the verdict (from the catalogue).
     v["steps"] =
         serde_json::to_value(capif_conformance::suite::scenario_steps(tp.id)).unwrap_or_default();
+    v["judged_by"] = tp
+        .judged_by
+        .iter()
+        .map(|path| {
+            let (file, function) = catalogue::TestPurpose::check_location(path);
+            serde_json::json!({"check": path, "file": file, "function": function})
+        })
+        .collect::<Vec<_>>()
+        .into();
     v["caught_by_faults"] = faults.into();
     v
 }

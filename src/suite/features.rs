@@ -22,6 +22,10 @@ pub static FEATURES: &[(&str, &str)] = &[
         include_str!("../../features/core/onboarding_response.feature"),
     ),
     (
+        "features/core/async_onboarding.feature",
+        include_str!("../../features/core/async_onboarding.feature"),
+    ),
+    (
         "features/core/teardown.feature",
         include_str!("../../features/core/teardown.feature"),
     ),
@@ -40,6 +44,10 @@ pub static FEATURES: &[(&str, &str)] = &[
     (
         "features/invoker/onboarding_response.feature",
         include_str!("../../features/invoker/onboarding_response.feature"),
+    ),
+    (
+        "features/invoker/async_onboarding.feature",
+        include_str!("../../features/invoker/async_onboarding.feature"),
     ),
     (
         "features/invoker/teardown.feature",
@@ -87,18 +95,41 @@ pub fn scenario_location(id: &str) -> Option<String> {
     })
 }
 
-/// The steps of the scenario of test purpose `id`, each with the step function that runs it
-/// and the checks that judge it (`src/...rs:LINE name`).
-pub fn scenario_steps(id: &str) -> Vec<crate::suite::step_index::ResolvedStep> {
+/// A scenario step and where the step function that runs it is, as cucumber itself matches
+/// it (`src/...rs:LINE`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ResolvedStep {
+    /// The step as the feature file writes it, with its keyword.
+    pub step: String,
+    /// Where its step function is; None when no step function matches (or several do).
+    pub defined_at: Option<String>,
+}
+
+/// The steps of the scenario of test purpose `id`, each with the step function that runs it.
+pub fn scenario_steps(id: &str) -> Vec<ResolvedStep> {
+    use cucumber::World as _;
     let Ok(features) = parse_features() else {
         return Vec::new();
     };
-    features
+    let Some(scenario) = features
         .iter()
         .flat_map(|f| f.scenarios.iter())
         .find(|sc| sc.tags.iter().any(|t| t == id))
-        .map(|sc| crate::suite::step_index::resolve(&sc.steps))
-        .unwrap_or_default()
+    else {
+        return Vec::new();
+    };
+    let steps = super::SuiteWorld::collection();
+    scenario
+        .steps
+        .iter()
+        .map(|st| ResolvedStep {
+            step: format!("{}{}", st.keyword, st.value),
+            defined_at: match steps.find(st) {
+                Ok(Some((_, _, Some(at), _))) => Some(format!("{}:{}", at.path, at.line)),
+                _ => None,
+            },
+        })
+        .collect()
 }
 
 /// A cucumber parser over already-parsed features.
@@ -303,5 +334,82 @@ mod tests {
             "@branch:teardown and not @CCF-TD-03".parse().unwrap();
         assert!(op.eval(["branch:teardown", "CCF-TD-01"]));
         assert!(!op.eval(["branch:teardown", "CCF-TD-03"]));
+    }
+
+    /// The repository's text of `path` (tests only: the binary embeds no source file).
+    fn source(path: &str) -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn every_step_of_every_scenario_runs_exactly_one_step_function() {
+        use cucumber::World as _;
+        let steps = crate::suite::SuiteWorld::collection();
+        for f in parse_features().unwrap() {
+            for sc in &f.scenarios {
+                for st in &sc.steps {
+                    match steps.find(st) {
+                        Ok(Some((_, _, Some(_), _))) => {}
+                        Ok(Some(_)) => panic!("{}: {:?} has no location", sc.name, st.value),
+                        Ok(None) => panic!("{}: no step function for {:?}", sc.name, st.value),
+                        Err(e) => panic!("{}: {:?} matches several: {e}", sc.name, st.value),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first step of a scenario stops one decided before it started (not applicable by
+    /// configuration, an interrupted run): its step function begins with `w.begin()?`.
+    #[test]
+    fn every_scenario_begins_with_a_step_that_stops_a_decided_one() {
+        for tp in catalogue::all() {
+            let steps = scenario_steps(tp.id);
+            let first = steps[0].defined_at.as_deref().unwrap();
+            let (path, line) = first.rsplit_once(':').unwrap();
+            let line: usize = line.parse().unwrap();
+            let text = source(path);
+            let body: Vec<&str> = text.lines().skip(line).take(3).collect();
+            assert!(
+                body.iter().any(|l| l.trim() == "w.begin()?;"),
+                "{}: its first step ({first}) does not call w.begin()",
+                tp.id
+            );
+        }
+    }
+
+    /// What `list ID` says judges a test purpose is true: every check is a function of the
+    /// file it names, and the steps of the scenario's branch or the World call it.
+    #[test]
+    fn every_test_purpose_names_the_checks_that_judge_it() {
+        let callers: String = crate::layout::rust_files(&["src/suite"])
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
+        for tp in catalogue::all() {
+            assert!(!tp.judged_by.is_empty(), "{}: judged by no check", tp.id);
+            for path in tp.judged_by {
+                let (file, function) = catalogue::TestPurpose::check_location(path);
+                assert!(
+                    source(&file).contains(&format!("pub fn {function}(")),
+                    "{}: {path} is not `pub fn {function}` in {file}",
+                    tp.id
+                );
+                // Steps call a check through its re-export in `checks`, the fuzz properties
+                // by their path.
+                let called = if path.starts_with("checks::") {
+                    format!("checks::{function}")
+                } else {
+                    path.to_string()
+                };
+                assert!(
+                    callers.contains(&format!("{called}("))
+                        || callers.contains(&format!("{called})")),
+                    "{}: nothing in src/suite calls {called}",
+                    tp.id
+                );
+            }
+        }
     }
 }

@@ -4,11 +4,9 @@
 
 mod driver;
 mod features;
-mod step_index;
 mod steps;
 mod world;
 
 pub use driver::{run_suite, Outcome, OutcomeSink, SuiteError, SuiteOptions, SuiteTargets};
-pub use features::{parse_features, scenario_location, scenario_steps, FEATURES};
-pub use step_index::ResolvedStep;
+pub use features::{parse_features, scenario_location, scenario_steps, ResolvedStep, FEATURES};
 pub use world::SuiteWorld;

@@ -171,8 +171,9 @@ fn reference_invoker_without_environment_names_the_variable() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("CAPIF_CORE_URL"));
 }
 
-/// `list ID` takes a newcomer from the id to the Rust that judges it: every path:line it
-/// prints exists and holds the function it names.
+/// `list ID` takes a newcomer from the id to the Rust that judges it: every step's path:line
+/// (as cucumber matches it) holds its step attribute, and every check it is judged by is a
+/// function of the file it names.
 #[test]
 fn list_one_id_points_at_the_scenario_step_and_check() {
     let out = Command::new(BIN)
@@ -187,7 +188,7 @@ fn list_one_id_points_at_the_scenario_step_and_check() {
     );
     assert!(text.contains("caught by    no-close-notify"), "{text}");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut pointers = 0;
+    let mut steps = 0;
     for word in text.split_whitespace() {
         let Some((path, line)) = word.split_once(".rs:") else {
             continue;
@@ -196,12 +197,28 @@ fn list_one_id_points_at_the_scenario_step_and_check() {
         let line: usize = line.parse().unwrap();
         let src = std::fs::read_to_string(&path).unwrap();
         let at = src.lines().nth(line - 1).unwrap();
-        assert!(at.contains("fn "), "{}:{line} is {at:?}", path.display());
-        pointers += 1;
+        assert!(
+            ["#[given(", "#[when(", "#[then("]
+                .iter()
+                .any(|a| at.starts_with(a)),
+            "{}:{line} is {at:?}",
+            path.display()
+        );
+        steps += 1;
     }
-    // Four step functions and the close_notify check.
-    assert!(pointers >= 5, "{text}");
-    assert!(text.contains("invoker_close_notify"), "{text}");
+    assert_eq!(steps, 4, "{text}");
+    let judged: Vec<(&str, &str)> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("judged by"))
+        .filter_map(|l| l.trim().split_once(' '))
+        .collect();
+    assert_eq!(
+        judged,
+        [("src/checks/invoker/teardown.rs", "invoker_close_notify")],
+        "{text}"
+    );
+    let src = std::fs::read_to_string(root.join(judged[0].0)).unwrap();
+    assert!(src.contains("pub fn invoker_close_notify("));
     let unknown = Command::new(BIN)
         .args(["list", "INV-XX-99"])
         .output()

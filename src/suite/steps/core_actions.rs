@@ -3,13 +3,12 @@
 
 use cucumber::given;
 
-use super::skip_if_decided;
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
 #[given("a CAPIF core under test")]
 async fn core_under_test(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
+    w.begin()?;
     let core = match w.core() {
         Ok(c) => c,
         Err(e) => return w.harness_error(e),
@@ -25,14 +24,12 @@ async fn core_under_test(w: &mut SuiteWorld) -> StepResult {
 
 #[given("a fresh invoker key pair")]
 async fn fresh_key(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.public_key_field().await;
     Ok(())
 }
 
 #[cucumber::when("the invoker sends a valid onboarding request")]
 async fn valid_request(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let body = w.valid_body().await;
     w.onboard_with(
         "valid onboarding request",

@@ -2,7 +2,6 @@
 
 use cucumber::{then, when};
 
-use super::skip_if_decided;
 use crate::checks::{self, Check};
 use crate::pki::{embedded_jwk_copy, tamper_signature, unsecured_copy, url_keyed_copy, KeyUrl};
 use crate::suite::world::{StepResult, SuiteWorld};
@@ -27,13 +26,11 @@ async fn send(w: &mut SuiteWorld, label: &str, credential: CredentialChoice) -> 
 
 #[when("the invoker sends the onboarding request without a credential")]
 async fn without_credential(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     send(w, "no Authorization header", CredentialChoice::Absent).await
 }
 
 #[when("the invoker sends the onboarding request with a malformed credential")]
 async fn malformed(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     send(
         w,
         "malformed credential",
@@ -46,7 +43,6 @@ async fn malformed(w: &mut SuiteWorld) -> StepResult {
     "the invoker sends the onboarding request with a credential whose signature was tampered with"
 )]
 async fn tampered(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let token = w.provisioned_credential().await?;
     if token.split('.').count() != 3 {
         return w.check(Check::blocked(
@@ -64,7 +60,6 @@ async fn tampered(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends the onboarding request with the credential made unsecured (alg none)")]
 async fn unsecured(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let token = w.provisioned_credential().await?;
     let Some(unsecured) = unsecured_copy(&token) else {
         return w.check(Check::blocked(
@@ -82,7 +77,6 @@ async fn unsecured(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends the onboarding request with the credential under the Basic scheme")]
 async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let token = w.provisioned_credential().await?;
     send(
         w,
@@ -94,7 +88,6 @@ async fn basic_scheme(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends the onboarding request with an expired credential")]
 async fn expired(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let minter = w.minter().await?;
     send(
         w,
@@ -106,7 +99,6 @@ async fn expired(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends the onboarding request with a credential signed by an unknown key")]
 async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let minter = w.minter().await?;
     send(
         w,
@@ -125,7 +117,6 @@ async fn unknown_key(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the invoker sends the onboarding request with a credential (naming an unknown critical header parameter|for another audience|valid only from tomorrow|without an expiry)$"
 )]
 async fn forged_claim(w: &mut SuiteWorld, how: String) -> StepResult {
-    skip_if_decided!(w);
     let minter = w.minter().await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let token = match how.as_str() {
@@ -159,7 +150,6 @@ async fn forged_claim(w: &mut SuiteWorld, how: String) -> StepResult {
 
 #[when("the invoker sends the onboarding request with an HS256 credential MACed with the core's public key")]
 async fn key_confused(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let minter = w.minter().await?;
     let Some(token) = minter.mint_key_confused() else {
         return w.check(Check::blocked(
@@ -177,7 +167,6 @@ async fn key_confused(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends the onboarding request with the credential re-signed by a key in its own jwk header")]
 async fn embedded_jwk(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let token = w.provisioned_credential().await?;
     // An RSA key takes long enough to starve the runtime: off the async threads.
     let forged = tokio::task::spawn_blocking(move || embedded_jwk_copy(&token))
@@ -202,7 +191,6 @@ async fn embedded_jwk(w: &mut SuiteWorld) -> StepResult {
 )]
 async fn url_keyed(w: &mut SuiteWorld, member: String) -> StepResult {
     use crate::sut::key_server::{facing, KeyServer, JWKS_PATH, X5U_PATH};
-    skip_if_decided!(w);
     let core = w.core()?;
     let token = w.provisioned_credential().await?;
     let (how, path) = if member == "jku" {
@@ -255,7 +243,6 @@ async fn url_keyed(w: &mut SuiteWorld, member: String) -> StepResult {
 
 #[then("the core rejects the request with a 4xx error and no onboarding result")]
 async fn rejected(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::rejected(&resp))
 }
@@ -264,7 +251,6 @@ async fn rejected(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the error is a ProblemDetails in application/problem\+json whose status matches$"
 )]
 async fn problem_details(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     // Whether the request was rejected at all is CCF-CRED-01's finding.
     if !(400..600).contains(&resp.status) {
@@ -281,7 +267,6 @@ async fn problem_details(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the malformed credential was rejected")]
 async fn malformed_was_rejected(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     if (400..500).contains(&resp.status) {
         return Ok(());
@@ -298,14 +283,12 @@ async fn malformed_was_rejected(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the same key onboards afterwards")]
 async fn same_key_onboards(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::same_key_onboards(&resp))
 }
 
 #[then("a 401 carries a WWW-Authenticate challenge")]
 async fn www_authenticate(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::www_authenticate(&resp))
 }
@@ -314,7 +297,6 @@ async fn www_authenticate(w: &mut SuiteWorld) -> StepResult {
     "the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential"
 )]
 async fn every_refusal(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let token = w.provisioned_credential().await?;
     let mut tries = vec![
         ("no Authorization header", CredentialChoice::Absent),
@@ -353,7 +335,6 @@ async fn every_refusal(w: &mut SuiteWorld) -> StepResult {
 
 #[then("every 401 among the answers carries a WWW-Authenticate challenge")]
 async fn every_401_challenges(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some((((_, missing), _), presented)) = w.on_core.refusals.split_first() else {
         return w.harness_error("no refused credential was recorded");
     };
@@ -365,7 +346,6 @@ async fn every_401_challenges(w: &mut SuiteWorld) -> StepResult {
 
 #[then("every 401 to a presented Bearer token names the error in its challenge")]
 async fn every_401_names_the_error(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some((((_, missing), _), presented)) = w.on_core.refusals.split_first() else {
         return w.harness_error("no refused credential was recorded");
     };

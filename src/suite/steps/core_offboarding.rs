@@ -4,14 +4,12 @@
 
 use cucumber::{then, when};
 
-use super::skip_if_decided;
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
 #[when("the invoker offboards again with the same certificate")]
 async fn offboard_again(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.offboarded_precondition()?;
     let (path, me) = w.invoker_resource()?;
     let again = w
@@ -53,7 +51,6 @@ async fn offboard_again(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core refuses the offboarded invoker")]
 async fn refuses_offboarded(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(again) = w.on_core.other_delete.take() else {
         return w.harness_error("no second DELETE was recorded");
     };
@@ -63,7 +60,6 @@ async fn refuses_offboarded(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker onboards the same key again")]
 async fn onboard_same_key_again(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.offboarded_precondition()?;
     let (path, me) = w.invoker_resource()?;
     let body = w.valid_body().await;
@@ -94,7 +90,6 @@ async fn onboard_same_key_again(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core onboards the key of the offboarded invoker")]
 async fn reonboarded(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     let survived = w.on_core.profile_survived;
     w.check(checks::reonboarded(&resp, survived))
@@ -102,7 +97,6 @@ async fn reonboarded(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends the offboarding request without a client certificate")]
 async fn offboard_without_certificate(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let (path, me) = w.invoker_resource()?;
     let refused = w
         .offboarding_attempt(
@@ -121,7 +115,6 @@ async fn offboard_without_certificate(w: &mut SuiteWorld) -> StepResult {
 
 #[when("another onboarded invoker sends the offboarding request for it with its own certificate")]
 async fn offboard_with_other_certificate(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let (path, me) = w.invoker_resource()?;
     let (other_path, other) = w.second_invoker().await?;
     if other_path == path {
@@ -147,7 +140,6 @@ async fn offboard_with_other_certificate(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core refused that offboarding request and deleted nothing")]
 async fn refused_and_kept(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(refused) = w.on_core.other_delete.take() else {
         return w.harness_error("no offboarding request to refuse was recorded");
     };
@@ -162,7 +154,6 @@ async fn refused_and_kept(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core tears down the session after the offboarding response")]
 async fn tears_down_after_offboarding(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.offboarded_precondition()?;
     let Some(judged) = w.on_core.last.as_ref().map(checks::offboarding_torn_down) else {
         return w.harness_error("no offboarding exchange was recorded");

@@ -2,14 +2,12 @@
 
 use cucumber::{then, when};
 
-use super::skip_if_decided;
 use crate::checks;
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
 #[when(expr = "the invoker sends a valid request without {word}")]
 async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
-    skip_if_decided!(w);
     let mut body = w.valid_body().await;
     let removed = match field.as_str() {
         "apiInvokerPublicKey" => body["onboardingInformation"]
@@ -33,14 +31,12 @@ async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
 
 #[then(expr = "the core answers 400 to the body without {word}")]
 async fn answers_400(w: &mut SuiteWorld, field: String) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::bad_request_for_missing(&resp, &field))
 }
 
 #[then("each 400 names its missing field in invalidParams")]
 async fn names_in_invalid_params(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     if w.on_core.missing_field_answers.is_empty() {
         return w.harness_error("no request without a required field was recorded");
     }
@@ -55,7 +51,6 @@ const IMPOSED_ID: &str = "INVchosen0by0the0invoker0000000";
 
 #[when("the invoker sends a valid request that sets its own apiInvokerId")]
 async fn sets_own_id(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let mut body = w.valid_body().await;
     body["apiInvokerId"] = serde_json::json!(IMPOSED_ID);
     w.onboard_with(
@@ -68,7 +63,6 @@ async fn sets_own_id(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends a valid request whose apiInvokerInformation is free text")]
 async fn sends_free_text(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let mut body = w.valid_body().await;
     body["apiInvokerInformation"] = serde_json::json!(checks::free_text());
     w.onboard_with(
@@ -81,21 +75,18 @@ async fn sends_free_text(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core onboards it with the free text unchanged")]
 async fn free_text_onboarded(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::free_text_onboarded(&resp, &checks::free_text()))
 }
 
 #[then("the core does not adopt the apiInvokerId")]
 async fn not_adopted(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::not_adopted(&resp, IMPOSED_ID))
 }
 
 #[when("the invoker sends a body that is not JSON")]
 async fn not_json(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let body = RequestBody::Raw {
         content_type: Some("application/json".into()),
         bytes: b"{\"onboardingInformation\": not json".to_vec(),
@@ -110,7 +101,6 @@ async fn not_json(w: &mut SuiteWorld) -> StepResult {
 
 #[when(regex = r"^the invoker sends a valid body labelled text/plain$")]
 async fn wrong_media_type(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let bytes = serde_json::to_vec(&w.valid_body().await).expect("JSON");
     let body = RequestBody::Raw {
         content_type: Some("text/plain".into()),
@@ -126,7 +116,6 @@ async fn wrong_media_type(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core rejects the request with 400 or 415")]
 async fn rejects_400_or_415(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::rejected_with(&resp, &[400, 415]))
 }

@@ -2,14 +2,12 @@
 
 use cucumber::{then, when};
 
-use super::skip_if_decided;
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
 
 #[then("the core answers 201 Created")]
 async fn created(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     let core = w.core()?;
     // A core may reject what the harness chose rather than the request: say what it sent, and
@@ -34,7 +32,6 @@ async fn created(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the Location header is \{apiRoot\}/api-invoker-management/v1/onboardedInvokers/\{onboardingId\}$"
 )]
 async fn location(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.own_created()?;
     let resp = w.current_response()?;
     let core = w.core()?;
@@ -45,7 +42,6 @@ async fn location(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the response is an application/json APIInvokerEnrolmentDetails with an apiInvokerId$"
 )]
 async fn enrolment_details(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.own_created()?;
     let resp = w.current_response()?;
     match checks::enrolment_body(&resp) {
@@ -60,7 +56,6 @@ async fn enrolment_details(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the issued certificate chains to the invoker CA, is valid for clientAuth and binds the invoker's key")]
 async fn issued_certificate(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let d = w.created_details()?;
     let core = w.core()?;
     let spki = w.sent_spki();
@@ -69,21 +64,18 @@ async fn issued_certificate(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the response carries an onboarding secret")]
 async fn onboarding_secret(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let d = w.created_details()?;
     w.check(checks::onboarding_secret(&d))
 }
 
 #[then("the response carries a certificate or an onboarding secret")]
 async fn security_information(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let d = w.created_details()?;
     w.check(checks::security_information(&d))
 }
 
 #[when("two invokers with different keys onboard")]
 async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     for n in 1..=2 {
         w.on_core.key = None;
         let body = w.valid_body().await;
@@ -109,7 +101,6 @@ async fn two_invokers(w: &mut SuiteWorld) -> StepResult {
 
 #[then("their apiInvokerIds differ")]
 async fn ids_differ(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     if w.on_core.ids.len() != 2 {
         return w.harness_error("two onboardings were not recorded");
     }
@@ -119,7 +110,6 @@ async fn ids_differ(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker offboards over mutual TLS with the issued certificate")]
 async fn offboard(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let (path, me) = w.invoker_resource()?;
     let core = w.core()?;
     let attempt = core.attempt("DELETE", &path, None, None, Some(&me)).await;
@@ -128,7 +118,6 @@ async fn offboard(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core answers 204 No Content")]
 async fn no_content(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     let cn = w
         .on_core
@@ -141,7 +130,6 @@ async fn no_content(w: &mut SuiteWorld) -> StepResult {
 
 #[then("a 202 is completed by an OnboardingNotification within the declared bound")]
 async fn notified(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no onboarding exchange was recorded");
     };
@@ -168,13 +156,11 @@ async fn notified(w: &mut SuiteWorld) -> StepResult {
             ))
         }
     };
-    w.decided = Some((crate::checks::Verdict::NotApplicable, reason));
-    Ok(())
+    w.not_applicable(reason)
 }
 
 #[when("valid onboarding requests name receivers whose certificates the core must refuse")]
 async fn name_impostors(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     match core.notify_impostors().await {
         Ok(Some(run)) => {
@@ -183,31 +169,21 @@ async fn name_impostors(w: &mut SuiteWorld) -> StepResult {
             w.on_core.impostors = Some(run);
             Ok(())
         }
-        Ok(None) => {
-            w.decided = Some((
-                crate::checks::Verdict::NotApplicable,
-                "without [core.notifications] the harness has no receiver the core can reach"
-                    .into(),
-            ));
-            Ok(())
-        }
+        Ok(None) => w.not_applicable(
+            "without [core.notifications] the harness has no receiver the core can reach",
+        ),
         Err(e) => w.harness_error(e),
     }
 }
 
 #[then("the core sends no notification to them and notifies the trusted receiver")]
 async fn impostors_refused(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(run) = w.on_core.impostors.as_ref() else {
         return w.harness_error("the impostor trials were not recorded");
     };
     // A core that completes onboarding synchronously sends no notification to judge.
     if run.trials.first().and_then(|t| t.status) == Some(201) {
-        w.decided = Some((
-            crate::checks::Verdict::NotApplicable,
-            "the core answered 201 Created: the onboarding completed synchronously, no notification was sent to put a certificate to".into(),
-        ));
-        return Ok(());
+        return w.not_applicable("the core answered 201 Created: the onboarding completed synchronously, no notification was sent to put a certificate to");
     }
     let check =
         checks::receiver_authenticated(&run.trials, &run.all, run.control.as_ref(), run.within);
@@ -216,18 +192,13 @@ async fn impostors_refused(w: &mut SuiteWorld) -> StepResult {
 
 #[then("no later notification to its destination contradicts the first within the declared bound")]
 async fn one_result(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no onboarding exchange was recorded");
     };
     match attempt.response.as_ref().map(|r| r.status) {
         Some(202) => {}
         Some(201) => {
-            w.decided = Some((
-                crate::checks::Verdict::NotApplicable,
-                "the core answered 201 Created: the onboarding completed synchronously, no notification was due".into(),
-            ));
-            return Ok(());
+            return w.not_applicable("the core answered 201 Created: the onboarding completed synchronously, no notification was due");
         }
         other => {
             return w.check(Check::blocked(
@@ -242,11 +213,7 @@ async fn one_result(w: &mut SuiteWorld) -> StepResult {
         }
     }
     if attempt.notification.is_none() {
-        w.decided = Some((
-            crate::checks::Verdict::NotApplicable,
-            "the core answered 202, but without [core.notifications] the harness has no receiver the core can reach".into(),
-        ));
-        return Ok(());
+        return w.not_applicable("the core answered 202, but without [core.notifications] the harness has no receiver the core can reach");
     }
     let core = w.core()?;
     let later = core.later_notifications(attempt).await;

@@ -2,7 +2,6 @@
 
 use cucumber::then;
 
-use super::skip_if_decided;
 use crate::checks::{self};
 use crate::suite::world::{StepResult, SuiteWorld};
 
@@ -27,19 +26,16 @@ async fn judge_teardown(w: &mut SuiteWorld, success: bool) -> StepResult {
 
 #[then("the core ends the session after the success response")]
 async fn ends_session_after_success(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     judge_teardown(w, true).await
 }
 
 #[then("the core ends the session after the error response")]
 async fn ends_session_after_error(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     judge_teardown(w, false).await
 }
 
 #[then("the core sends close_notify before closing the connection")]
 async fn close_notify(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.teardown_precondition(true)?;
     let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no exchange was recorded");

@@ -2,7 +2,6 @@
 
 use cucumber::{then, when};
 
-use super::skip_if_decided;
 use crate::checks;
 use crate::evidence::TlsEvidence;
 use crate::net::Phase;
@@ -31,7 +30,6 @@ fn handshake_exchange(label: &str, tls: &crate::net::TlsSummary) -> crate::evide
 
 #[when("the invoker connects with the provisioned root CA and the core's name")]
 async fn connect(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     match core.connect(None).await {
         Ok(session) => {
@@ -56,7 +54,6 @@ async fn connect(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the secure connection uses TLS 1.2 or TLS 1.3")]
 async fn uses_modern_tls(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let Some((_, outcome)) = w.on_core.handshake.take() else {
         return w.harness_error("no handshake was observed");
@@ -67,7 +64,6 @@ async fn uses_modern_tls(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker offers only TLS 1.0 and TLS 1.1")]
 async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     match probe_legacy_versions(&core.host, core.port, &core.server_name, &core.timeouts).await {
         Ok(probes) => {
@@ -91,7 +87,6 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core refuses the handshake")]
 async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     match w.on_core.refusal_probe.take() {
         Some(RefusalProbe::Legacy(probes)) => w.check(checks::legacy_versions_refused(&probes)),
         Some(RefusalProbe::Suites {
@@ -109,7 +104,6 @@ const RECOMMENDED_SUITES: &[u16] = &[0xc02b, 0xc02f, 0xc02c, 0xc030];
 #[when(regex = r"^the invoker offers only cipher suites RFC 9325 (forbids|discourages)$")]
 async fn offers_only_bad_suites(w: &mut SuiteWorld, grade: String) -> StepResult {
     use crate::net::suites::Grade;
-    skip_if_decided!(w);
     let core = w.core()?;
     let grade = if grade == "forbids" {
         Grade::Forbidden
@@ -198,7 +192,6 @@ async fn raw_onboarding_request(w: &mut SuiteWorld) -> Result<Vec<u8>, String> {
 
 #[when("the invoker sends the onboarding request in clear to the core's port")]
 async fn cleartext(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let req = match raw_onboarding_request(w).await {
         Ok(r) => r,
@@ -225,7 +218,6 @@ async fn cleartext(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker onboards the same key over TLS")]
 async fn same_key_over_tls(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     // A 2xx in clear is already the finding; a TLS attempt could only add a second,
     // unrelated one (a core that does not speak TLS there would block the verdict).
     if w.on_core
@@ -246,7 +238,6 @@ async fn same_key_over_tls(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the cleartext request was not processed")]
 async fn cleartext_not_processed(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(status) = w.on_core.cleartext_status else {
         return w.harness_error("no cleartext attempt was recorded");
     };
@@ -256,7 +247,6 @@ async fn cleartext_not_processed(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker sends a valid onboarding request without a client certificate")]
 async fn no_client_cert(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let body = w.valid_body().await;
     w.onboard_with(
         "valid onboarding request, no client certificate",
@@ -268,7 +258,6 @@ async fn no_client_cert(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core answers without requiring a client certificate")]
 async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(attempt) = w.on_core.last.as_ref() else {
         return w.harness_error("no exchange was recorded");
     };
@@ -282,14 +271,12 @@ async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core still onboards")]
 async fn still_onboards(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let resp = w.current_response()?;
     w.check(checks::still_accepted(&resp))
 }
 
 #[when("the invoker abandons a handshake after its ClientHello")]
 async fn abandon_handshake(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let cfg = match core.client_config(None) {
         Ok(c) => c,
@@ -312,7 +299,6 @@ async fn abandon_handshake(w: &mut SuiteWorld) -> StepResult {
 
 #[when(regex = r"^the invoker connects offering only (TLS 1\.2|TLS 1\.3)$")]
 async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let v: &'static rustls::SupportedProtocolVersion = if version == "TLS 1.2" {
         &rustls::version::TLS12
@@ -361,7 +347,6 @@ async fn connect_offering_only(w: &mut SuiteWorld, version: String) -> StepResul
 
 #[then(regex = r"^the handshake completes$")]
 async fn handshake_completes(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some((Some(version), outcome)) = w.on_core.handshake.take() else {
         return w.harness_error("no single-version handshake was observed");
     };
@@ -370,7 +355,6 @@ async fn handshake_completes(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3")]
 async fn connect_offering_both(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let mut outcomes = Vec::new();
     for (label, versions) in [
@@ -407,7 +391,6 @@ async fn connect_offering_both(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core negotiated TLS 1.3 when both were offered")]
 async fn negotiated_tls13(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some((both, only13)) = w.on_core.version_preference.take() else {
         return w.harness_error("the two handshakes were not recorded");
     };
@@ -416,7 +399,6 @@ async fn negotiated_tls13(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker offers TLS 1.2 suites one class at a time")]
 async fn enumerate_tls12(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     match core.tls12_enumeration().await {
         Ok(found) => {
@@ -444,7 +426,6 @@ async fn enumerate_tls12(w: &mut SuiteWorld) -> StepResult {
 
 #[then("every TLS 1.2 ServerHello acknowledges renegotiation_info")]
 async fn acknowledges_renegotiation_info(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(found) = w.on_core.tls12.as_ref() else {
         return w.harness_error("the TLS 1.2 enumeration was not recorded");
     };
@@ -455,7 +436,6 @@ async fn acknowledges_renegotiation_info(w: &mut SuiteWorld) -> StepResult {
 
 #[then("every TLS 1.2 ServerHello negotiates extended_master_secret")]
 async fn negotiates_extended_master_secret(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(found) = w.on_core.tls12.as_ref() else {
         return w.harness_error("the TLS 1.2 enumeration was not recorded");
     };
@@ -521,7 +501,6 @@ async fn connect_restricted(
 
 #[when("the invoker connects offering only TLS 1.3 with TLS_AES_128_GCM_SHA256 and secp256r1")]
 async fn connect_mti(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     connect_restricted(
         w,
         "only TLS 1.3 with TLS_AES_128_GCM_SHA256 and key exchange secp256r1",
@@ -534,7 +513,6 @@ async fn connect_mti(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker connects offering only TLS 1.3 with key exchange secp384r1")]
 async fn connect_p384(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     connect_restricted(
         w,
         "only TLS 1.3 with key exchange secp384r1",
@@ -547,7 +525,6 @@ async fn connect_p384(w: &mut SuiteWorld) -> StepResult {
 
 #[then("that handshake completes")]
 async fn restricted_completes(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(r) = w.on_core.restricted.take() else {
         return w.harness_error("no restricted handshake was observed");
     };
@@ -569,7 +546,6 @@ async fn restricted_completes(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker proposes every discouraged TLS 1.2 suite first and the AES-128-GCM ECDHE suites last")]
 async fn proposes_weaker_first(w: &mut SuiteWorld) -> StepResult {
     use crate::net::suites::SuiteClass;
-    skip_if_decided!(w);
     let core = w.core()?;
     let offer: Vec<u16> = SuiteClass::DISCOURAGED
         .iter()
@@ -605,7 +581,6 @@ async fn proposes_weaker_first(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core selected an AES-128-GCM ECDHE suite")]
 async fn selected_aes128_gcm_ecdhe(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let (Some(answer), Some(found)) = (
         w.on_core.suite_preference.as_ref(),
         w.on_core.tls12.as_ref(),
@@ -620,7 +595,6 @@ async fn selected_aes128_gcm_ecdhe(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker reads the certificates the core presents, verifying nothing")]
 async fn reads_presented_chain(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let chain =
         crate::sut::presented_chain(&core.host, core.port, &core.server_name, &core.timeouts).await;
@@ -648,7 +622,6 @@ async fn reads_presented_chain(w: &mut SuiteWorld) -> StepResult {
 
 #[then("no certificate has a short key or a SHA-1 or MD5 signature")]
 async fn strong_certificates(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(chain) = w.on_core.presented_chain.as_ref() else {
         return w.harness_error("the presented chain was not recorded");
     };
@@ -658,7 +631,6 @@ async fn strong_certificates(w: &mut SuiteWorld) -> StepResult {
 
 #[when("the invoker resumes a session and sends the onboarding request as TLS 1.3 early data")]
 async fn early_data(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let core = w.core()?;
     let req = match raw_onboarding_request(w).await {
         Ok(r) => r,
@@ -692,7 +664,6 @@ async fn early_data(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the core did not process the request sent as early data")]
 async fn early_data_not_processed(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let Some(outcome) = w.on_core.early_data.as_ref() else {
         return w.harness_error("the early-data probe was not recorded");
     };

@@ -4,14 +4,13 @@
 
 use cucumber::{given, then};
 
-use super::skip_if_decided;
-use crate::fuzz::invoker::{self, InvokerProperty};
+use crate::fuzz::invoker::InvokerProperty;
 use crate::fuzz::{self, Property};
 use crate::suite::world::{StepResult, SuiteWorld};
 
 #[given("a property-based campaign of generated onboarding requests against the core under test")]
 async fn campaign(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
+    w.begin()?;
     let Some(target) = w.targets.as_ref().and_then(|t| t.fuzz.clone()) else {
         return w
             .harness_error("this run has no fuzz campaign (run it with `capif-conformance fuzz`)");
@@ -35,7 +34,6 @@ async fn campaign(w: &mut SuiteWorld) -> StepResult {
 
 /// Judge `property` on the scenario's campaign; its findings go into the evidence.
 fn judge(w: &mut SuiteWorld, property: Property) -> StepResult {
-    skip_if_decided!(w);
     let Some(c) = w.on_core.campaign.clone() else {
         return w.harness_error("no campaign ran in this scenario");
     };
@@ -72,7 +70,7 @@ async fn never_5xx(w: &mut SuiteWorld) -> StepResult {
 
 #[given("a property-based campaign of generated answers to the invoker under test")]
 async fn invoker_campaign(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
+    w.begin()?;
     let Some(target) = w.targets.as_ref().and_then(|t| t.fuzz_invoker.clone()) else {
         return w.harness_error(
             "this run has no invoker fuzz campaign (run it with `capif-conformance fuzz --sut invoker`)",
@@ -105,7 +103,6 @@ async fn invoker_campaign(w: &mut SuiteWorld) -> StepResult {
 
 /// Judge `property` on the scenario's invoker campaign; its findings go into the evidence.
 fn judge_invoker(w: &mut SuiteWorld, property: InvokerProperty) -> StepResult {
-    skip_if_decided!(w);
     let Some(c) = w.on_invoker.campaign.clone() else {
         return w.harness_error("no campaign ran in this scenario");
     };
@@ -119,7 +116,7 @@ fn judge_invoker(w: &mut SuiteWorld, property: InvokerProperty) -> StepResult {
             ));
         }
     }
-    w.check(invoker::property_check(&c, property))
+    w.check(fuzz::invoker::property_check(&c, property))
 }
 
 #[then("the invoker reported success for no generated answer with an error status")]

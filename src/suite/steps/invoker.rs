@@ -2,8 +2,7 @@
 
 use cucumber::{given, then, when};
 
-use super::skip_if_decided;
-use crate::checks::{self, Verdict};
+use crate::checks::{self};
 use crate::peers::core::RegisterStyle;
 use crate::pki::ServerVariant;
 use crate::suite::world::{StepResult, SuiteWorld};
@@ -11,7 +10,7 @@ use crate::sut::{Answers, Notify, Presents, RegisterScript, Unusable};
 
 #[given("an API invoker under test")]
 async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
+    w.begin()?;
     match w.invoker() {
         Ok(t) => {
             w.evidence.notes.push(format!(
@@ -26,14 +25,12 @@ async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
 
 #[given("the harness core presents its valid certificate")]
 async fn presents_good(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.presents = Presents::Good;
     Ok(())
 }
 
 #[given(expr = "the harness core presents a {word} certificate")]
 async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
-    skip_if_decided!(w);
     match variant.parse::<ServerVariant>() {
         Ok(v) => {
             w.on_invoker.script.presents = Presents::Bad(v);
@@ -45,35 +42,30 @@ async fn presents_bad(w: &mut SuiteWorld, variant: String) -> StepResult {
 
 #[given("the harness core is addressed by its DNS name")]
 async fn by_name(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.by_name = true;
     Ok(())
 }
 
 #[then("the ClientHello names the core in SNI")]
 async fn names_core_in_sni(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::sends_sni(&run, crate::sut::CORE_DNS_NAME))
 }
 
 #[given("the harness core answers in clear")]
 async fn cleartext(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.presents = Presents::Cleartext;
     Ok(())
 }
 
 #[given("the harness core never answers the ClientHello")]
 async fn silent_handshake(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.presents = Presents::Silent;
     Ok(())
 }
 
 #[given("the harness core never answers the onboarding request")]
 async fn silent_response(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::Never;
     Ok(())
 }
@@ -82,7 +74,6 @@ async fn silent_response(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the harness core answers 202 and (then notifies success|then notifies failure|never notifies)$"
 )]
 async fn accepts(w: &mut SuiteWorld, then: String) -> StepResult {
-    skip_if_decided!(w);
     let notify = match then.as_str() {
         "then notifies success" => Notify::Success,
         "then notifies failure" => Notify::Failure,
@@ -96,7 +87,6 @@ async fn accepts(w: &mut SuiteWorld, then: String) -> StepResult {
     regex = r"^the harness core answers 202 and then notifies success with (an empty apiInvokerId|an empty certificate|a certificate that is not PEM|an unparsable certificate|a certificate for another key|a certificate from another CA|an expired certificate)$"
 )]
 async fn accepts_unusable(w: &mut SuiteWorld, defect: String) -> StepResult {
-    skip_if_decided!(w);
     match defect.parse::<Unusable>() {
         Ok(u) => {
             w.on_invoker.script.answers = Answers::Accepted(Notify::SuccessWith(u));
@@ -108,14 +98,12 @@ async fn accepts_unusable(w: &mut SuiteWorld, defect: String) -> StepResult {
 
 #[given("the harness core answers 202, posts a forged failure to another path of the invoker's receiver, then notifies success")]
 async fn accepts_after_forgery(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::Accepted(Notify::SuccessAfterForgery);
     Ok(())
 }
 
 #[then("the invoker does not report the notified result as success")]
 async fn async_unusable(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let pki = w.invoker()?.pki;
     w.check(checks::async_not_success_on_unusable(&run, &pki))
@@ -123,42 +111,36 @@ async fn async_unusable(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker's notificationDestination is an https URI it serves")]
 async fn destination_served(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::notification_destination_served(&run))
 }
 
 #[then("the invoker's receiver answered the notification with 204 No Content")]
 async fn notification_answered(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::notification_answered_204(&run))
 }
 
 #[then("the invoker refuses the forged notification and reports the notified success")]
 async fn forged_refused(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::only_the_named_destination_notifies(&run))
 }
 
 #[then("the invoker reports success once the notification arrived")]
 async fn async_success(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::async_success(&run))
 }
 
 #[then("the invoker reports the notified failure")]
 async fn async_failure(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::async_failure(&run))
 }
 
 #[then("the invoker gives up on the missing notification within its declared bound")]
 async fn async_gave_up(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let bound = w.invoker()?.gives_up_within;
     w.check(checks::async_gave_up(&run, bound))
@@ -166,7 +148,6 @@ async fn async_gave_up(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker gives up within its declared bound and reports failure")]
 async fn gives_up(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let bound = w.invoker()?.gives_up_within;
     w.check(checks::gave_up_on_silence(&run, bound))
@@ -178,19 +159,18 @@ fn needs_register(w: &mut SuiteWorld) -> Result<RegisterStyle, String> {
     let target = w.invoker()?;
     if target.enrolment.is_none() {
         let reason = "no [invoker.enrolment]: the harness serves no register, the invoker is provisioned through CAPIF_ONBOARDING_CREDENTIAL".to_string();
-        w.decided = Some((Verdict::NotApplicable, reason.clone()));
-        return Err(reason);
+        w.not_applicable(reason)?;
+        unreachable!("not_applicable stops the scenario");
     }
     Ok(target.register_style)
 }
 
 #[given("the register presents a certificate from a rogue CA")]
 async fn rogue_register(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     if needs_register(w)? == RegisterStyle::OpencapifHttp {
         let reason = "the register is plain HTTP by declaration (style = \"opencapif-http\"): it presents no certificate; INV-ENR-02 judges the login sent in clear".to_string();
-        w.decided = Some((Verdict::NotApplicable, reason.clone()));
-        return Err(reason);
+        w.not_applicable(reason)?;
+        unreachable!("not_applicable stops the scenario");
     }
     w.on_invoker.script.register = RegisterScript::RogueCa;
     Ok(())
@@ -198,7 +178,6 @@ async fn rogue_register(w: &mut SuiteWorld) -> StepResult {
 
 #[given("the register answers in clear")]
 async fn cleartext_register(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     // An https:// register whose listener speaks plain HTTP; an opencapif-http register is in
     // clear as declared.
     if needs_register(w)? == RegisterStyle::Opencapif {
@@ -209,42 +188,36 @@ async fn cleartext_register(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker sends no register login to a register it cannot authenticate")]
 async fn register_authenticated(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::register_authenticated(&run))
 }
 
 #[then("the invoker sends no register login in clear")]
 async fn no_login_in_clear(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::no_register_login_in_clear(&run))
 }
 
 #[given("the harness core onboards valid requests")]
 async fn onboards(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::Onboard;
     Ok(())
 }
 
 #[given("the harness core rejects the credential with 401")]
 async fn rejects(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::RejectCredential;
     Ok(())
 }
 
 #[given("the harness core answers 201 without apiInvokerId")]
 async fn without_id(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::CreatedWithoutId;
     Ok(())
 }
 
 #[given("the harness core answers 201 without a certificate")]
 async fn without_cert(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::CreatedWithoutCertificate;
     Ok(())
 }
@@ -253,7 +226,6 @@ async fn without_cert(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the harness core answers 201 with (an empty apiInvokerId|an empty certificate|a certificate that is not PEM|an unparsable certificate|a certificate for another key|a certificate from another CA|an expired certificate)$"
 )]
 async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
-    skip_if_decided!(w);
     match defect.parse::<Unusable>() {
         Ok(u) => {
             w.on_invoker.script.answers = Answers::CreatedWith(u);
@@ -265,20 +237,17 @@ async fn created_with(w: &mut SuiteWorld, defect: String) -> StepResult {
 
 #[given(expr = "the harness core answers {int} to a valid request")]
 async fn answers_status(w: &mut SuiteWorld, status: u16) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.answers = Answers::Status(status);
     Ok(())
 }
 
 #[when("the invoker onboards")]
 async fn invoker_onboards(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.run_invoker().await
 }
 
 #[then("the invoker aborts the handshake, sends nothing and reports failure")]
 async fn aborts(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let defect = run.script.defect();
     w.check(checks::refused_bad_certificate(&run, &defect))
@@ -286,21 +255,18 @@ async fn aborts(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker sent no Upgrade to TLS in clear")]
 async fn no_upgrade(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::no_upgrade_in_clear(&run))
 }
 
 #[then("the invoker sends no credential in clear and reports failure")]
 async fn nothing_in_clear(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::no_credential_in_clear(&run))
 }
 
 #[then("the invoker refuses a TLS 1.1 ServerHello")]
 async fn refuses_legacy(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::refuses_legacy_version(&run))
 }
@@ -319,13 +285,11 @@ fn speak_only(w: &mut SuiteWorld, version: &str) -> StepResult {
 
 #[given(expr = "the harness core speaks only TLS {word}")]
 async fn speaks_only(w: &mut SuiteWorld, version: String) -> StepResult {
-    skip_if_decided!(w);
     speak_only(w, &version)
 }
 
 #[when(expr = "the invoker onboards with a core that speaks only TLS {word}")]
 async fn onboards_with_only(w: &mut SuiteWorld, version: String) -> StepResult {
-    skip_if_decided!(w);
     speak_only(w, &version)?;
     w.run_invoker().await
 }
@@ -334,7 +298,6 @@ async fn onboards_with_only(w: &mut SuiteWorld, version: String) -> StepResult {
     "the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it"
 )]
 async fn onboards_with_downgrades(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     run_flight_pair(w, |script, sentinel| script.downgrade = Some(sentinel)).await
 }
 
@@ -363,7 +326,6 @@ async fn run_flight_pair(w: &mut SuiteWorld, set: fn(&mut crate::sut::Script, bo
 
 #[then("the invoker aborts on the sentinel with illegal_parameter and goes on without it")]
 async fn detects_downgrade(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let runs = w.on_invoker.runs.clone();
     let offered = runs
         .iter()
@@ -380,22 +342,19 @@ async fn detects_downgrade(w: &mut SuiteWorld) -> StepResult {
         _ => None,
     };
     if let Some(reason) = not_applicable {
-        w.decided = Some((crate::checks::Verdict::NotApplicable, reason.into()));
-        return Ok(());
+        return w.not_applicable(reason);
     }
     w.check(checks::detects_downgrade(&runs))
 }
 
 #[then("the invoker completed a handshake with each single-version core")]
 async fn each_version(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let runs = w.on_invoker.runs.clone();
     w.check(checks::onboards_with_each_version(&runs))
 }
 
 #[then(regex = r"^the ClientHello offers no (forbidden|discouraged) cipher suite$")]
 async fn suites(w: &mut SuiteWorld, grade: String) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let grade = if grade == "discouraged" {
         crate::net::suites::Grade::Discouraged
@@ -407,7 +366,6 @@ async fn suites(w: &mut SuiteWorld, grade: String) -> StepResult {
 
 #[then("the request carries the provisioned credential as Authorization: Bearer")]
 async fn bearer(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let pki = w.invoker()?.pki;
     w.check(checks::bearer_credential(&run, &pki))
@@ -415,14 +373,12 @@ async fn bearer(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker reports failure and no apiInvokerId")]
 async fn reports_failure(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::reports_failure_without_id(&run))
 }
 
 #[then("the invoker sent the rejected credential at most twice")]
 async fn at_most_twice(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::bounded_retries(&run))
 }
@@ -431,21 +387,18 @@ async fn at_most_twice(w: &mut SuiteWorld) -> StepResult {
     regex = r"^the request is a POST of application/json to /api-invoker-management/v1/onboardedInvokers$"
 )]
 async fn request_target(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::request_target(&run))
 }
 
 #[then("the request body is a valid APIInvokerEnrolmentDetails")]
 async fn request_body(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::request_body_valid(&run))
 }
 
 #[then("the invoker reports success with the assigned apiInvokerId")]
 async fn reports_success(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let pki = w.invoker()?.pki;
     w.check(checks::reports_success(&run, &pki))
@@ -453,7 +406,6 @@ async fn reports_success(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker does not report success")]
 async fn not_success(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let answer = run.script.defect();
     let pki = w.invoker()?.pki;
@@ -462,14 +414,12 @@ async fn not_success(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker ends the session after the response and sends nothing more")]
 async fn ends_session(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::invoker_ended_session(&run))
 }
 
 #[then("the invoker sends close_notify before closing the connection")]
 async fn close_notify(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(checks::invoker_close_notify(&run))
 }
@@ -493,15 +443,12 @@ fn hellos_offering(
     regex = r"^every ClientHello offering TLS 1\.2 carries (renegotiation_info|extended_master_secret)$"
 )]
 async fn tls12_hellos_signal(w: &mut SuiteWorld, what: String) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let (any, tls12) = hellos_offering(&run, |h| h.offered().contains(&0x0303));
     if any && tls12.is_empty() {
-        w.decided = Some((
-            crate::checks::Verdict::NotApplicable,
-            format!("the invoker's ClientHello offers TLS 1.3 only: {what} is a TLS 1.2 mechanism"),
+        return w.not_applicable(format!(
+            "the invoker's ClientHello offers TLS 1.3 only: {what} is a TLS 1.2 mechanism"
         ));
-        return Ok(());
     }
     let signal = if what == "renegotiation_info" {
         checks::renegotiation_signal
@@ -524,7 +471,6 @@ fn restriction(what: &str) -> crate::sut::Restriction {
     regex = r"^the invoker onboards with a core speaking TLS 1\.3 with only (the mandatory-to-implement suite and group|secp384r1)$"
 )]
 async fn onboards_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.restricted = Some(restriction(&what));
     w.run_invoker().await
 }
@@ -533,14 +479,12 @@ async fn onboards_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
     regex = r"^the invoker completed the handshake with (the mandatory-to-implement suite and group|secp384r1)$"
 )]
 async fn completed_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
-    skip_if_decided!(w);
     let runs = w.on_invoker.runs.clone();
     w.check(checks::completes_restricted(&runs, restriction(&what)))
 }
 
 #[then("every ClientHello offering TLS 1.3 carries the extensions RFC 8446 §9.2 requires")]
 async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     let (any, tls13) = hellos_offering(&run, crate::sut::offers_tls13);
     if any && tls13.is_empty() {
@@ -556,7 +500,6 @@ async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
     "the invoker onboards with a core whose TLS 1.2 ServerHello does not acknowledge renegotiation_info, and with one whose does"
 )]
 async fn onboards_with_renegotiation_flights(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     run_flight_pair_from(w, false, |script, acknowledged| {
         script.renegotiation_ack = Some(acknowledged)
     })
@@ -565,7 +508,6 @@ async fn onboards_with_renegotiation_flights(w: &mut SuiteWorld) -> StepResult {
 
 #[then("the invoker aborts with handshake_failure without the acknowledgement and goes on with it")]
 async fn aborts_without_renegotiation_ack(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     let runs = w.on_invoker.runs.clone();
     let offers_tls12 = runs
         .iter()
@@ -573,11 +515,7 @@ async fn aborts_without_renegotiation_ack(w: &mut SuiteWorld) -> StepResult {
         .find_map(|s| s.client_hello.as_ref())
         .map(|h| h.offered().contains(&0x0303));
     if offers_tls12 == Some(false) {
-        w.decided = Some((
-            crate::checks::Verdict::NotApplicable,
-            "the invoker's ClientHello offers TLS 1.3 only: renegotiation_info is a TLS 1.2 mechanism".into(),
-        ));
-        return Ok(());
+        return w.not_applicable("the invoker's ClientHello offers TLS 1.3 only: renegotiation_info is a TLS 1.2 mechanism");
     }
     w.check(checks::aborts_without_renegotiation_ack(&runs))
 }

@@ -4,33 +4,28 @@
 
 use cucumber::{given, then, when};
 
-use super::skip_if_decided;
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{InvokerRun, Offboard};
 
 #[given("the harness core offboards strictly")]
 async fn offboards_strictly(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.offboard = Some(Offboard::Strict);
     Ok(())
 }
 
 #[given(expr = "the harness core answers {int} to the offboarding")]
 async fn offboarding_answer(w: &mut SuiteWorld, status: u16) -> StepResult {
-    skip_if_decided!(w);
     w.on_invoker.script.offboard = Some(Offboard::Status(status));
     Ok(())
 }
 
 #[when("the invoker onboards and then offboards")]
 async fn onboards_then_offboards(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
     w.run_invoker().await
 }
 
 async fn judge(w: &mut SuiteWorld, check: fn(&InvokerRun) -> Check) -> StepResult {
-    skip_if_decided!(w);
     let run = w.last_run()?;
     w.check(check(&run))
 }

@@ -1,6 +1,7 @@
 //! Step definitions, one file per domain concept. Steps are glue: act through `sut`, judge
-//! through `checks`, record in the World. Every step first returns early when a verdict is
-//! already fixed (not applicable, harness error).
+//! through `checks`, record in the World. A step that fixes a verdict (not applicable, harness
+//! error, a failed check) returns `Err`, so cucumber skips the rest of the scenario; the first
+//! step of every scenario calls `SuiteWorld::begin`, which stops one decided before it started.
 
 mod core_actions;
 mod core_credential;
@@ -13,20 +14,3 @@ mod fuzz;
 mod invoker;
 mod invoker_offboarding;
 mod pair;
-
-/// Skip the rest of a scenario whose verdict is already fixed; on an interrupted run, fix it
-/// to a harness error first.
-macro_rules! skip_if_decided {
-    ($w:expr) => {
-        if !$w.decided() && $crate::sut::processes::interrupted() {
-            $w.decided = Some((
-                $crate::checks::Verdict::Error,
-                "error: interrupted (SIGTERM/SIGINT) before this test purpose finished".into(),
-            ));
-        }
-        if $w.decided() {
-            return Ok(());
-        }
-    };
-}
-pub(crate) use skip_if_decided;

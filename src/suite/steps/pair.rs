@@ -3,14 +3,13 @@
 
 use cucumber::{given, then, when};
 
-use super::skip_if_decided;
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::PairRun;
 
 #[given("an API invoker paired with a CAPIF core")]
 async fn paired(w: &mut SuiteWorld) -> StepResult {
-    skip_if_decided!(w);
+    w.begin()?;
     match w.targets.as_ref().and_then(|t| t.pair.as_ref()) {
         Some(_) => Ok(()),
         None => w.harness_error("this run has no pair of an invoker and a core"),
@@ -18,7 +17,6 @@ async fn paired(w: &mut SuiteWorld) -> StepResult {
 }
 
 async fn run_pair(w: &mut SuiteWorld, offboard: bool) -> StepResult {
-    skip_if_decided!(w);
     let Some(pair) = w.targets.as_ref().and_then(|t| t.pair.clone()) else {
         return w.harness_error("this run has no pair of an invoker and a core");
     };
@@ -70,7 +68,6 @@ async fn judge(
     w: &mut SuiteWorld,
     check: impl FnOnce(&PairRun, &SuiteWorld) -> Check,
 ) -> StepResult {
-    skip_if_decided!(w);
     let Some(run) = w.on_pair.clone() else {
         return w.harness_error("no pair run to judge");
     };

@@ -2,7 +2,7 @@
 //! a request and recording what happened.
 
 use super::{StepResult, SuiteWorld};
-use crate::checks::{Check, Verdict};
+use crate::checks::Check;
 use crate::checks::{Control, Holds};
 use crate::net::Phase;
 use crate::pki::{enrolment_request, InvokerKey};
@@ -85,9 +85,8 @@ impl SuiteWorld {
                     // A 202 whose notification the harness cannot receive: the configuration
                     // (no [core.notifications]) is why, not the core.
                     self.evidence.exchanges.push(control.exchange);
-                    self.decided = Some((Verdict::NotApplicable, reason.clone()));
                     self.not_configured = Some(crate::suite::driver::NOTIFICATIONS_KEY);
-                    return Err(reason);
+                    return self.not_applicable(reason);
                 }
                 Holds::No(reason) => {
                     self.evidence.exchanges.push(control.exchange);

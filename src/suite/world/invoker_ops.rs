@@ -2,7 +2,7 @@
 
 use super::{StepResult, SuiteWorld};
 use crate::adapter_contract::{AdapterOutcome, EXIT_UNSUPPORTED};
-use crate::checks::{self, Check, Verdict};
+use crate::checks::{self, Check};
 use crate::sut::{InvokerRun, InvokerTarget};
 
 impl SuiteWorld {
@@ -62,7 +62,7 @@ impl SuiteWorld {
                         "the invoker does not support this scenario: {}",
                         run.adapter.last_stderr_line()
                     );
-                    self.decided = Some((Verdict::NotApplicable, reason));
+                    return self.not_applicable(reason);
                 }
             }
             // The harness's configuration, never the invoker's failure.
@@ -95,8 +95,7 @@ impl SuiteWorld {
                     "the invoker cannot offboard (the offboarding invocation exited {EXIT_UNSUPPORTED}): {}",
                     a.last_stderr_line()
                 );
-                self.decided = Some((Verdict::NotApplicable, reason));
-                Ok(())
+                self.not_applicable(reason)
             }
             Some((AdapterOutcome::NotRunnable(why), _)) => self.harness_error(format!(
                 "the adapter command could not be run for the offboarding invocation ({why})"

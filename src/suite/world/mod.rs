@@ -192,13 +192,46 @@ impl SuiteWorld {
 
     /// Fix the verdict to `error` with `reason` and stop the scenario.
     pub fn harness_error(&mut self, reason: impl Into<String>) -> StepResult {
-        let reason = reason.into();
-        self.decided = Some((Verdict::Error, reason.clone()));
+        self.decide(Verdict::Error, reason.into())
+    }
+
+    /// Fix the verdict to not applicable with `reason` and stop the scenario.
+    pub fn not_applicable(&mut self, reason: impl Into<String>) -> StepResult {
+        self.decide(Verdict::NotApplicable, reason.into())
+    }
+
+    /// Fix the verdict and stop the scenario. Every step that fixes a verdict stops through
+    /// here (an `Err` makes cucumber skip the scenario's remaining steps), so no step has to
+    /// ask whether the scenario was decided before it.
+    fn decide(&mut self, verdict: Verdict, reason: String) -> StepResult {
+        self.decided = Some((verdict, reason.clone()));
         Err(reason)
+    }
+
+    /// The first step of every scenario: stops it when it is already decided (not applicable
+    /// by the run's configuration, set before it started) or the run was interrupted.
+    pub fn begin(&mut self) -> StepResult {
+        self.stop_if_interrupted()?;
+        match &self.decided {
+            Some((_, reason)) => Err(reason.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// On an interrupted run (SIGTERM/SIGINT) the scenario ends as a harness error at its next
+    /// step boundary (its beginning or its next check), never judged on a cut-short run.
+    fn stop_if_interrupted(&mut self) -> StepResult {
+        if self.decided.is_none() && crate::sut::processes::interrupted() {
+            return self.harness_error(
+                "error: interrupted (SIGTERM/SIGINT) before this test purpose finished",
+            );
+        }
+        Ok(())
     }
 
     /// Record a check; a failed or blocked one stops the scenario.
     pub fn check(&mut self, c: Check) -> StepResult {
+        self.stop_if_interrupted()?;
         let failed = matches!(c, Check::Fail(_) | Check::Blocked { .. });
         let reason = c.explained();
         self.checks.push(c);

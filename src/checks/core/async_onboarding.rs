@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::Check;
+use crate::checks::Check;
 use crate::net::impostor_receiver::{Contact, ContactEnd};
 use crate::sut::notifications::{Notified, Received};
 

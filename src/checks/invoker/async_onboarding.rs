@@ -3,14 +3,14 @@
 //! notified"): the played core answers 202 and then POSTs (or not) the OnboardingNotification
 //! to the invoker's notificationDestination.
 
-use super::Check;
 use crate::adapter_contract::AdapterOutcome;
+use crate::checks::Check;
 use crate::sut::{InvokerRun, SentNotification};
 
 /// The notification the played core sent, or the check that explains why there is none:
 /// no onboarding request (INV-REQ-01), or none sent after it.
 fn sent(run: &InvokerRun) -> Result<&SentNotification, Check> {
-    super::invoker::first_post(run)?;
+    super::first_post(run)?;
     run.observations.notifications.first().ok_or_else(|| {
         Check::Inconclusive(format!(
             "the played core sent no notification (its 202 was not written?): {}",
@@ -92,10 +92,10 @@ pub fn async_failure(run: &InvokerRun) -> Check {
 /// INV-OK-07: after a 202 that is never notified, the invoker gives up within its declared
 /// bound and reports failure.
 pub fn async_gave_up(run: &InvokerRun, bound: std::time::Duration) -> Check {
-    if let Err(c) = super::invoker::first_post(run) {
+    if let Err(c) = super::first_post(run) {
         return c;
     }
-    super::invoker::give_up_verdict(run, "never notified the result of its 202", bound, "")
+    super::give_up_verdict(run, "never notified the result of its 202", bound, "")
 }
 
 /// INV-OK-08: a notified result whose enrolment details carry an unusable id or certificate
@@ -111,10 +111,10 @@ pub fn async_not_success_on_unusable(run: &InvokerRun, pki: &crate::pki::TestPki
     // Success reported is a failure whether or not the notification got through: the only
     // result there was to report was unusable (as INV-OK-06 judges a result false).
     if run.adapter.succeeded() {
-        return super::invoker::not_success_on_incomplete(run, &answer, pki);
+        return super::onboarding_response::not_success_on_incomplete(run, &answer, pki);
     }
     match &n.delivered {
-        Ok(status) => match super::invoker::not_success_on_incomplete(run, &answer, pki) {
+        Ok(status) => match super::onboarding_response::not_success_on_incomplete(run, &answer, pki) {
             Check::Pass(r) => Check::Pass(format!(
                 "{r}; the notification was delivered (HTTP {status})"
             )),
@@ -146,7 +146,7 @@ fn loopback(url: &url::Url) -> bool {
 /// invoker can be in the way, a destination that refuses the notification's connection fails;
 /// elsewhere an undelivered notification is inconclusive (the network may be in the way).
 pub fn notification_destination_served(run: &InvokerRun) -> Check {
-    let post = match super::invoker::first_post(run) {
+    let post = match super::first_post(run) {
         Ok(p) => p,
         Err(c) => return c,
     };
@@ -272,7 +272,7 @@ pub fn only_the_named_destination_notifies(run: &InvokerRun) -> Check {
 mod tests {
     use super::*;
     use crate::adapter_contract::AdapterExit;
-    use crate::checks::invoker::tests::{run, session};
+    use crate::checks::invoker::test_support::{run, session};
     use crate::checks::{assert_not_pass, assert_pass};
     use crate::sut::{Answers, Notify, Script};
 

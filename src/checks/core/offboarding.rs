@@ -1,7 +1,8 @@
 //! Checks of the offboarding branch, core under test (TS 33.122 §6.8).
 
-use super::core::{describe, session_ended};
-use super::Check;
+use super::teardown::session_ended;
+use crate::checks::Check;
+use crate::net::describe_response as describe;
 use crate::net::Phase;
 use crate::sut::{Attempt, TeardownPolicy};
 
@@ -202,7 +203,7 @@ pub fn offboarding_torn_down(attempt: &Attempt) -> Check {
     {
         return Check::Fail(format!(
             "after the offboarding response {} (TS 33.122 §6.8 step 6: the CAPIF core function shall tear down the TLS session)",
-            super::core::keep_alive_phrase(end)
+            super::teardown::keep_alive_phrase(end)
         ));
     }
     match session_ended(
@@ -254,8 +255,8 @@ mod tests {
 
     #[test]
     fn a_second_delete_must_find_nothing() {
-        super::super::assert_pass(&offboarded_gone(&answered(404, None), None));
-        super::super::assert_pass(&offboarded_gone(&answered(403, None), None));
+        crate::checks::assert_pass(&offboarded_gone(&answered(404, None), None));
+        crate::checks::assert_pass(&offboarded_gone(&answered(403, None), None));
         let tls = offboarded_gone(&refused_handshake(), None);
         assert!(
             matches!(&tls, Check::Pass(m) if m.contains("UnknownCA")),
@@ -282,7 +283,7 @@ mod tests {
             gone.passed() && gone.reason().contains("idempotent"),
             "{gone:?}"
         );
-        super::super::assert_pass(&offboarded_gone(&idempotent, Some(&refused_handshake())));
+        crate::checks::assert_pass(&offboarded_gone(&idempotent, Some(&refused_handshake())));
         assert!(matches!(
             offboarded_gone(&idempotent, None),
             Check::Inconclusive(_)
@@ -300,7 +301,7 @@ mod tests {
             headers: Vec::new(),
             body: Default::default(),
         };
-        super::super::assert_pass(&reonboarded(&r(201), None));
+        crate::checks::assert_pass(&reonboarded(&r(201), None));
         let kept = reonboarded(&r(403), Some(false));
         assert!(
             matches!(&kept, Check::Fail(m) if m.contains("operator policy")),
@@ -323,12 +324,12 @@ mod tests {
     fn a_refusal_must_delete_nothing() {
         let who = Presented::default();
         let ok = answered(204, None).response;
-        super::super::assert_pass(&offboarding_refused(
+        crate::checks::assert_pass(&offboarding_refused(
             &answered(403, None),
             ok.as_ref(),
             &who,
         ));
-        super::super::assert_pass(&offboarding_refused(
+        crate::checks::assert_pass(&offboarding_refused(
             &refused_handshake(),
             ok.as_ref(),
             &who,
@@ -368,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_core_itself_must_end_the_offboarding_session() {
-        super::super::assert_pass(&offboarding_torn_down(&answered(
+        crate::checks::assert_pass(&offboarding_torn_down(&answered(
             204,
             Some(SessionEnd::CloseNotify),
         )));

@@ -1,285 +1,10 @@
-//! Checks of an API invoker's behaviour, from what the played core observed and what the
-//! adapter reported.
+//! Checks of the invoker's secure connection (Figure B.1-1, "Secure connection successful?";
+//! features/invoker/secure_connection.feature): certificates it must refuse, its ClientHellos.
 
-use super::Check;
-use crate::adapter_contract::AdapterOutcome;
-use crate::model::{validate_enrolment_post, ONBOARDING_PATH};
-use crate::net::SessionEnd;
-use crate::peers::core::RegisterStyle;
-use crate::pki::{parse_invoker_public_key, pem_to_der, verify_credential, TestPki};
-use crate::sut::{
-    AdapterExit, Handshake, InvokerRun, ObservedRequest, Presents, RegisterObservation,
-    RegisterRequest, RegisterSession, SessionObservation,
-};
-
-/// Whether the adapter reported "onboarding failed" (1–125 other than 89).
-fn reported_failure(run: &InvokerRun) -> bool {
-    matches!(run.adapter.outcome(), AdapterOutcome::Failed(_))
-}
-
-/// The onboarding POSTs the invoker sent, across sessions.
-pub fn onboarding_posts(run: &InvokerRun) -> Vec<&ObservedRequest> {
-    run.observations
-        .sessions
-        .iter()
-        .flat_map(|s| s.requests.iter())
-        .filter(|r| {
-            r.method == "POST"
-                && r.target
-                    .split('?')
-                    .next()
-                    .unwrap_or("")
-                    .ends_with(ONBOARDING_PATH)
-        })
-        .collect()
-}
-
-/// The first onboarding POST, or: not tested, because the invoker sent none (INV-REQ-01
-/// judges where its requests went).
-pub(super) fn first_post(run: &InvokerRun) -> Result<&ObservedRequest, Check> {
-    if let Some(p) = onboarding_posts(run).into_iter().next() {
-        return Ok(p);
-    }
-    let sent: Vec<String> = run
-        .observations
-        .sessions
-        .iter()
-        .flat_map(|s| s.requests.iter())
-        .map(|r| format!("{} {}", r.method, r.target))
-        .collect();
-    Err(Check::blocked(
-        Some("INV-REQ-01"),
-        if sent.is_empty() {
-            format!(
-                "the invoker sent no onboarding request ({})",
-                run.adapter.describe()
-            )
-        } else {
-            format!(
-                "the invoker sent no POST to {ONBOARDING_PATH}, only {}",
-                sent.join(", ")
-            )
-        },
-    ))
-}
-
-/// The session on which the (first) response was sent.
-fn answered_session(run: &InvokerRun) -> Option<&SessionObservation> {
-    run.observations
-        .sessions
-        .iter()
-        .find(|s| !s.requests.is_empty())
-}
-
-/// The invoker never connected: claiming success is a failure, anything else is undecidable.
-fn never_connected(run: &InvokerRun, undecided: &str) -> Check {
-    if run.adapter.succeeded() {
-        Check::Fail("the invoker reported success without ever connecting to the core".into())
-    } else {
-        Check::Inconclusive(format!(
-            "the invoker never connected to the core ({}), so {undecided}",
-            run.adapter.describe()
-        ))
-    }
-}
-
-/// Against a core that never answers the ClientHello ([`Presents::Silent`]) or the onboarding
-/// request ([`crate::sut::Answers::Never`]): the invoker ends the flow by itself, reporting
-/// failure, before the declared `bound` plus [`crate::sut::silence_slack`] (when the harness
-/// ends it). Exiting any time before that passes, so no verdict rests on a race at the bound.
-pub fn gave_up_on_silence(run: &InvokerRun, bound: std::time::Duration) -> Check {
-    let silent_handshake = run.script.presents == Presents::Silent;
-    let never = if silent_handshake {
-        "never answered the ClientHello"
-    } else {
-        "never answered the onboarding request"
-    };
-    if run.observations.sessions.is_empty() {
-        return never_connected(run, "whether it gives up on a silent core cannot be told");
-    }
-    if !silent_handshake {
-        if let Err(blocked) = first_post(run) {
-            return blocked;
-        }
-    }
-    let session = run.observations.sessions.last().expect("not empty");
-    let connection = match (&session.closed_before_request, session.end_after_ms) {
-        (Some(SessionEnd::StillOpen) | None, _) => "the connection stayed open".to_string(),
-        (Some(end), Some(ms)) => {
-            format!("it ended the connection after {ms} ms of silence ({end:?})")
-        }
-        (Some(end), None) => format!("it ended the connection ({end:?})"),
-    };
-    give_up_verdict(run, never, bound, &format!(" ({connection})"))
-}
-
-/// The verdict on an invoker facing a core that `never` completes (the silent handshake,
-/// the unanswered request, the 202 never notified): failure reported before `bound` plus
-/// slack passes; still running, success or a crash fails. `connection` says how the session
-/// went (may be empty). One rule for every give-up test purpose.
-pub(super) fn give_up_verdict(
-    run: &InvokerRun,
-    never: &str,
-    bound: std::time::Duration,
-    connection: &str,
-) -> Check {
-    let declared = declared_bound(bound);
-    match &run.adapter.exit {
-        AdapterExit::TimedOut => Check::Fail(format!(
-            "the core {never} and the invoker was still running after {} ms, beyond {declared}; the harness ended it{connection}",
-            run.adapter.duration_ms
-        )),
-        AdapterExit::Code(0) => Check::Fail(format!(
-            "the invoker reported success although the core {never}{connection}"
-        )),
-        AdapterExit::Signal => Check::Fail(format!(
-            "the invoker was killed by a signal instead of giving up (the core {never})"
-        )),
-        _ if reported_failure(run) => Check::Pass(format!(
-            "the core {never}; the invoker gave up and reported failure ({}) after {} ms, within {declared}{connection}",
-            run.adapter.describe(),
-            run.adapter.duration_ms
-        )),
-        _ => Check::Inconclusive(format!(
-            "the core {never}; {} so giving up cannot be judged",
-            run.adapter.describe()
-        )),
-    }
-}
-
-/// How a reason names the give-up bound: the PIXIT and the slack.
-pub(super) fn declared_bound(bound: std::time::Duration) -> String {
-    format!(
-        "the PIXIT [invoker] gives_up_within = {} ms plus {} ms slack",
-        bound.as_millis(),
-        crate::sut::silence_slack(bound).as_millis()
-    )
-}
-
-/// The register's observation, or why the enrolment cannot be judged.
-fn register_contacted(run: &InvokerRun) -> Result<&RegisterObservation, Check> {
-    let Some(reg) = &run.observations.register else {
-        return Err(Check::Inconclusive(
-            "no register was served in this run".into(),
-        ));
-    };
-    if reg.sessions.is_empty() {
-        return Err(Check::Inconclusive(format!(
-            "the invoker never contacted the register ({}), so how it enrols cannot be told",
-            run.adapter.describe()
-        )));
-    }
-    Ok(reg)
-}
-
-/// `METHOD PATH` of each login request, joined.
-fn login_requests<'a>(logins: impl Iterator<Item = &'a RegisterRequest>) -> String {
-    logins
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// INV-ENR-01: against a register presenting a certificate from a rogue CA, no login leaves
-/// the invoker. When one did, the evidence follows the attacker's chain as far as the invoker
-/// went: the rogue credential and ca_root it was handed, then the core presenting a
-/// certificate from that rogue CA and what the invoker sent it.
-pub fn register_authenticated(run: &InvokerRun) -> Check {
-    let reg = match register_contacted(run) {
-        Ok(r) => r,
-        Err(c) => return c,
-    };
-    let sent: Vec<(&RegisterSession, &RegisterRequest)> = reg.logins().collect();
-    let logins: Vec<&RegisterRequest> = sent.iter().map(|(_, r)| *r).collect();
-    let in_clear = sent.iter().any(|(s, _)| !s.tls);
-    if logins.is_empty() {
-        let refusals: Vec<&str> = reg
-            .sessions
-            .iter()
-            .filter_map(|s| s.handshake_error.as_deref())
-            .collect();
-        return Check::Pass(if refusals.is_empty() {
-            format!(
-                "no register login was sent ({} connection(s), no request carried it)",
-                reg.sessions.len()
-            )
-        } else {
-            format!(
-                "the invoker refused the rogue register's certificate ({}); no login was sent",
-                refusals.join("; ")
-            )
-        });
-    }
-    let mut chain = vec![format!(
-        "the invoker sent its register login ({}{}) to a register presenting a certificate from a CA it was not provisioned with",
-        login_requests(logins.iter().copied()),
-        if in_clear {
-            ", in clear after the handshake failed"
-        } else {
-            ""
-        }
-    )];
-    if logins.iter().any(|r| r.answered_credential) {
-        chain.push("was handed a credential and the rogue CA as ca_root".into());
-    }
-    let sessions = &run.observations.sessions;
-    if let Some(post) = onboarding_posts(run).into_iter().next() {
-        chain.push(format!(
-            "then sent {} {}{} to a core presenting a certificate from that rogue CA",
-            post.method,
-            post.target,
-            if post.header("authorization").is_some() {
-                " with its Bearer credential"
-            } else {
-                ""
-            }
-        ));
-    } else if sessions
-        .iter()
-        .any(|s| matches!(s.handshake, Handshake::Completed { .. }))
-    {
-        chain.push("then completed a TLS handshake with a core presenting a certificate from that rogue CA".into());
-    }
-    if run.adapter.succeeded() {
-        chain.push("and reported success".into());
-    }
-    Check::Fail(chain.join("; "))
-}
-
-/// INV-ENR-02: no register login over a connection without TLS (a plain-HTTP listener behind
-/// an `https://` URL, or an `opencapif-http` register).
-pub fn no_register_login_in_clear(run: &InvokerRun) -> Check {
-    let reg = match register_contacted(run) {
-        Ok(r) => r,
-        Err(c) => return c,
-    };
-    let clear: Vec<&RegisterRequest> = reg
-        .logins()
-        .filter(|(s, _)| !s.tls)
-        .map(|(_, r)| r)
-        .collect();
-    if clear.is_empty() {
-        return Check::Pass(format!(
-            "no register login was sent in clear ({} connection(s) to a register speaking plain HTTP{})",
-            reg.sessions.len(),
-            if reg.style == RegisterStyle::OpencapifHttp {
-                " by declaration"
-            } else {
-                " behind an https:// URL"
-            }
-        ));
-    }
-    let answered = clear.iter().any(|r| r.answered_credential);
-    Check::Fail(format!(
-        "the invoker sent its register login in clear ({}){}",
-        login_requests(clear.iter().copied()),
-        if answered {
-            "; anyone on the path now has the login, and the credential and CA root it was answered"
-        } else {
-            "; anyone on the path now has the login"
-        }
-    ))
-}
+use super::never_connected;
+use super::reported_failure;
+use crate::checks::Check;
+use crate::sut::{Handshake, InvokerRun, Presents};
 
 /// Against a bad certificate: no application data on the session, failure reported. An
 /// invoker that verifies the certificate after the handshake (urllib3 1.x, OkHttp's hostname
@@ -943,300 +668,13 @@ pub fn tls12_hellos_signal(
 /// The encrypt_then_mac extension (RFC 7366).
 const ENCRYPT_THEN_MAC: u16 = 22;
 
-/// The onboarding request carries the provisioned credential as `Authorization: Bearer`.
-pub fn bearer_credential(run: &InvokerRun, pki: &TestPki) -> Check {
-    let post = match first_post(run) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    if post.target.contains(&run.credential) || post.target.to_ascii_lowercase().contains("token") {
-        return Check::Fail(
-            "the credential is carried in the request target (query string)".into(),
-        );
-    }
-    let Some(auth) = post.header("authorization") else {
-        return Check::Fail("the onboarding request has no Authorization header".into());
-    };
-    // The scheme name is case-insensitive (RFC 9110 §11.1).
-    let Some(token) = crate::model::bearer_token(auth) else {
-        return Check::Fail(format!(
-            "the Authorization scheme is {:?}, expected Bearer with a token",
-            auth.split(' ').next().unwrap_or("")
-        ));
-    };
-    let matches = if run.via_register {
-        verify_credential(token, pki.enrolment_point()).is_ok()
-    } else {
-        token == run.credential
-    };
-    Check::expect(
-        matches,
-        "Authorization: Bearer with the provisioned credential",
-        "the Bearer token is not the provisioned onboarding credential",
-    )
-}
-
-/// After a 401 the invoker reports failure and no apiInvokerId.
-pub fn reports_failure_without_id(run: &InvokerRun) -> Check {
-    if let Err(c) = first_post(run) {
-        return c;
-    }
-    if let Some(id) = run
-        .adapter
-        .report
-        .as_ref()
-        .and_then(|r| r.get("apiInvokerId"))
-    {
-        return Check::Fail(format!(
-            "after a 401 the invoker reported apiInvokerId {id}"
-        ));
-    }
-    Check::expect(
-        reported_failure(run),
-        format!("the invoker reported failure ({})", run.adapter.describe()),
-        format!(
-            "after a 401 the invoker did not report failure: {}",
-            run.adapter.describe()
-        ),
-    )
-}
-
-/// A rejected credential is retried at most once.
-pub fn bounded_retries(run: &InvokerRun) -> Check {
-    if let Err(c) = first_post(run) {
-        return c;
-    }
-    let n = onboarding_posts(run).len();
-    Check::expect(
-        (1..=2).contains(&n),
-        format!("{n} onboarding request(s) for a rejected credential"),
-        if n == 0 {
-            "the invoker sent no onboarding request".to_string()
-        } else {
-            format!("the invoker sent the rejected credential {n} times")
-        },
-    )
-}
-
-/// POST to the onboarding collection with application/json.
-pub fn request_target(run: &InvokerRun) -> Check {
-    let Some(post) = run
-        .observations
-        .sessions
-        .iter()
-        .flat_map(|s| s.requests.iter())
-        .next()
-    else {
-        return Check::Fail(format!(
-            "the invoker sent no request ({})",
-            run.adapter.describe()
-        ));
-    };
-    let path = post.target.split('?').next().unwrap_or("");
-    if post.method != "POST" || path != ONBOARDING_PATH {
-        return Check::Fail(format!(
-            "expected POST {ONBOARDING_PATH}, got {} {}",
-            post.method, post.target
-        ));
-    }
-    let media = post.header("content-type").map(|v| {
-        v.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    });
-    Check::expect(
-        media.as_deref() == Some("application/json"),
-        format!("POST {ONBOARDING_PATH} with application/json"),
-        format!("expected Content-Type application/json, got {media:?}"),
-    )
-}
-
-/// The body is a valid APIInvokerEnrolmentDetails with a usable public key.
-pub fn request_body_valid(run: &InvokerRun) -> Check {
-    let post = match first_post(run) {
-        Ok(p) => p,
-        Err(c) => return c,
-    };
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(&post.body) else {
-        return Check::Fail("the onboarding request body is not JSON".into());
-    };
-    let problems = validate_enrolment_post(&body);
-    if !problems.is_empty() {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|p| format!("{}: {}", p.param, p.reason.clone().unwrap_or_default()))
-            .collect();
-        return Check::Fail(format!(
-            "the APIInvokerEnrolmentDetails is not valid: {}",
-            list.join("; ")
-        ));
-    }
-    let key = body["onboardingInformation"]["apiInvokerPublicKey"]
-        .as_str()
-        .unwrap_or("");
-    match parse_invoker_public_key(key) {
-        Ok(k) => Check::Pass(format!(
-            "valid APIInvokerEnrolmentDetails; apiInvokerPublicKey is a {}",
-            if k.from_csr {
-                "CSR with a valid signature"
-            } else {
-                "public key"
-            }
-        )),
-        Err(e) => Check::Fail(format!("apiInvokerPublicKey: {e}")),
-    }
-}
-
-/// On 201 the invoker reports success, with the assigned id when it reports one. When the
-/// played core granted nothing, the request was not acceptable: the test purpose that
-/// judges why is named (target, credential, body), and this one is not tested.
-pub fn reports_success(run: &InvokerRun, pki: &TestPki) -> Check {
-    let Some(granted) = run.observations.granted.first() else {
-        for (id, c) in [
-            ("INV-REQ-01", request_target(run)),
-            ("INV-CRED-01", bearer_credential(run, pki)),
-            ("INV-REQ-02", request_body_valid(run)),
-        ] {
-            match c {
-                Check::Fail(r) => {
-                    return Check::blocked(
-                        Some(id),
-                        format!("the played core granted no onboarding: {r}"),
-                    )
-                }
-                b @ Check::Blocked { .. } => return b,
-                _ => {}
-            }
-        }
-        return Check::Fail(format!(
-            "the played core granted no onboarding: the invoker's request was not acceptable ({})",
-            run.adapter.describe()
-        ));
-    };
-    if !run.adapter.succeeded() {
-        return Check::Fail(format!(
-            "after a 201 the invoker reported failure: {}",
-            run.adapter.describe()
-        ));
-    }
-    let Some(report) = &run.adapter.report else {
-        return Check::Pass(format!(
-            "the invoker reported success (its adapter does not report the id; the core assigned {})",
-            granted.api_invoker_id
-        ));
-    };
-    if report["apiInvokerId"].as_str() != Some(granted.api_invoker_id.as_str()) {
-        return Check::Fail(format!(
-            "the invoker reported apiInvokerId {}, the core assigned {}",
-            report["apiInvokerId"], granted.api_invoker_id
-        ));
-    }
-    if let Some(cert) = report["certificate"].as_str() {
-        if pem_to_der(cert) != pem_to_der(&granted.certificate_pem) {
-            return Check::Fail(
-                "the invoker reported a certificate other than the one issued".into(),
-            );
-        }
-    }
-    Check::Pass(format!(
-        "the invoker reported success as {}",
-        granted.api_invoker_id
-    ))
-}
-
-/// The scripted answer (`answer`: "a 201 with an empty certificate", "200 instead of 201
-/// Created") is not reported as success. Judged only when the request was acceptable, so
-/// the played core really sent that answer (otherwise the test purpose that explains why is
-/// named).
-pub fn not_success_on_incomplete(run: &InvokerRun, answer: &str, pki: &TestPki) -> Check {
-    if let Err(c) = first_post(run) {
-        return c;
-    }
-    for (id, c) in [
-        ("INV-REQ-01", request_target(run)),
-        ("INV-CRED-01", bearer_credential(run, pki)),
-        ("INV-REQ-02", request_body_valid(run)),
-    ] {
-        if let Check::Fail(r) = c {
-            return Check::blocked(
-                Some(id),
-                format!(
-                    "the request was not acceptable, so the played core never sent {answer}: {r}"
-                ),
-            );
-        }
-    }
-    if run.adapter.outcome() == AdapterOutcome::Unsupported {
-        return Check::Pass(format!(
-            "{answer}: not applicable, the invoker does not support it ({}), and not taken as success",
-            run.adapter.describe()
-        ));
-    }
-    Check::expect(
-        !run.adapter.succeeded(),
-        format!(
-            "{answer} was not taken as success ({})",
-            run.adapter.describe()
-        ),
-        format!("the invoker reported success for {answer}"),
-    )
-}
-
-/// After the response the invoker ended the session within the teardown timeout.
-pub fn invoker_ended_session(run: &InvokerRun) -> Check {
-    let Some(s) = answered_session(run) else {
-        return Check::blocked(
-            Some("INV-REQ-01"),
-            format!(
-                "the invoker sent no request, so no response was given ({})",
-                run.adapter.describe()
-            ),
-        );
-    };
-    if s.end.is_none() && s.requests.len() > 1 {
-        return Check::Fail(format!(
-            "the invoker sent {} requests on the session instead of closing it",
-            s.requests.len()
-        ));
-    }
-    ended_after_response(s, "the response")
-}
-
-/// How the invoker ended session `s` after `what` (its last response): closing passes, more
-/// data or an open session fails, an unobserved end is undecidable. One rule for the
-/// onboarding and the offboarding teardown.
-pub(super) fn ended_after_response(s: &SessionObservation, what: &str) -> Check {
-    match &s.end {
-        Some(SessionEnd::MoreData { bytes }) => Check::Fail(format!(
-            "after {what} the invoker sent {bytes} more bytes on the session instead of closing it"
-        )),
-        Some(e) if e.ended() => Check::Pass(format!(
-            "the invoker ended the session {} ms after {what}: {}",
-            s.end_after_ms.unwrap_or(0),
-            e.describe()
-        )),
-        Some(e) => Check::Fail(format!(
-            "the invoker kept the session open after {what} (which said Connection: close) for the PIXIT [timeouts] teardown: {}",
-            e.describe()
-        )),
-        None => Check::Inconclusive(format!(
-            "the end of the session after {what} was not observed"
-        )),
-    }
-}
-
-/// The invoker sent close_notify before closing.
-pub fn invoker_close_notify(run: &InvokerRun) -> Check {
-    let Some(end) = answered_session(run).and_then(|s| s.end.as_ref()) else {
-        return Check::Inconclusive("no session end was observed".into());
-    };
-    super::close_notify_before_close("invoker", end, None)
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
+    use super::*;
+    #[allow(unused_imports)]
+    use crate::checks::invoker::test_support::*;
+    use crate::sut::AdapterExit;
+    use crate::sut::Script;
 
     #[test]
     fn a_tls13_client_hello_must_carry_the_extensions_9_2_requires() {
@@ -1246,7 +684,7 @@ pub(crate) mod tests {
         ))
         .unwrap();
         assert!(crate::sut::offers_tls13(&full));
-        super::super::assert_pass(&tls13_hello_extensions(&[&full]));
+        crate::checks::assert_pass(&tls13_hello_extensions(&[&full]));
         let no_sa = crate::sut::parse_client_hello(&crate::sut::tls13_client_hello_bytes_omitting(
             "capif.example",
             &[13],
@@ -1302,7 +740,7 @@ pub(crate) mod tests {
             tls12_hellos_signal(&[&scsv], "extended_master_secret", ems_signal),
             Check::Fail(_)
         ));
-        super::super::assert_pass(&tls12_hellos_signal(
+        crate::checks::assert_pass(&tls12_hellos_signal(
             &[&ext],
             "extended_master_secret",
             ems_signal,
@@ -1313,61 +751,6 @@ pub(crate) mod tests {
             Check::Inconclusive(_)
         ));
     }
-    use super::*;
-    use crate::sut::{AdapterRun, Answers, Observations, RegisterSession, Script};
-    use std::time::Duration;
-
-    pub(crate) fn session(requests: usize, end: Option<SessionEnd>) -> SessionObservation {
-        SessionObservation {
-            accepted_ms: 0,
-            client_hello: None,
-            handshake: Handshake::Cleartext,
-            requests: (0..requests)
-                .map(|_| ObservedRequest {
-                    method: "POST".into(),
-                    target: format!("/{ONBOARDING_PATH}"),
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                    answered: None,
-                })
-                .collect(),
-            cleartext_received: Vec::new(),
-            app_bytes: 0,
-            closed_before_request: end,
-            end: None,
-            end_after_ms: Some(900),
-            client_certificate: None,
-        }
-    }
-
-    pub(crate) fn run(
-        script: Script,
-        exit: AdapterExit,
-        sessions: Vec<SessionObservation>,
-    ) -> InvokerRun {
-        InvokerRun {
-            script,
-            credential: "c".into(),
-            via_register: false,
-            adapter: AdapterRun {
-                exit,
-                stdout: String::new(),
-                stderr: String::new(),
-                report: None,
-                duration_ms: 1000,
-            },
-            observations: Observations {
-                sessions,
-                granted: Vec::new(),
-                unrecorded: 0,
-                register: None,
-                notifications: Vec::new(),
-            },
-            offboard: None,
-        }
-    }
-
-    const BOUND: Duration = Duration::from_secs(30);
 
     /// A TLS 1.3-only client is a client that supports TLS 1.3 and not TLS 1.2: it fails on
     /// the core that speaks only TLS 1.2 — judged by the handshake, not by its ClientHello.
@@ -1394,7 +777,7 @@ pub(crate) mod tests {
             with(TlsVersion::Tls12, done(TlsVersion::Tls12)),
             with(TlsVersion::Tls13, done(TlsVersion::Tls13)),
         ];
-        super::super::assert_pass(&onboards_with_each_version(&both));
+        crate::checks::assert_pass(&onboards_with_each_version(&both));
         let tls13_only = [
             with(
                 TlsVersion::Tls12,
@@ -1411,217 +794,6 @@ pub(crate) mod tests {
             onboards_with_each_version(&both[..1]),
             Check::Inconclusive(_)
         ));
-    }
-
-    #[test]
-    fn giving_up_is_judged_by_the_exit_within_the_bound() {
-        let silent = Script {
-            presents: Presents::Silent,
-            ..Script::default()
-        };
-        let fin = || vec![session(0, Some(SessionEnd::TcpCloseWithoutCloseNotify))];
-        let gave_up = gave_up_on_silence(&run(silent, AdapterExit::Code(1), fin()), BOUND);
-        assert!(gave_up.passed(), "{gave_up:?}");
-        // Still running at bound + slack: the harness ended it.
-        let hung = gave_up_on_silence(&run(silent, AdapterExit::TimedOut, fin()), BOUND);
-        assert!(
-            matches!(&hung, Check::Fail(r) if r.contains("still running")),
-            "{hung:?}"
-        );
-        // Success without any answer is a failure, and so is a crash.
-        let claimed = gave_up_on_silence(&run(silent, AdapterExit::Code(0), fin()), BOUND);
-        assert!(matches!(&claimed, Check::Fail(r) if r.contains("reported success")));
-        assert!(matches!(
-            gave_up_on_silence(&run(silent, AdapterExit::Signal, fin()), BOUND),
-            Check::Fail(_)
-        ));
-        // Never connecting tells nothing (unless it then claims success).
-        let absent = gave_up_on_silence(&run(silent, AdapterExit::Code(1), vec![]), BOUND);
-        assert!(matches!(absent, Check::Inconclusive(_)), "{absent:?}");
-        let absent_ok = gave_up_on_silence(&run(silent, AdapterExit::Code(0), vec![]), BOUND);
-        assert!(matches!(absent_ok, Check::Fail(_)));
-    }
-
-    #[test]
-    fn a_silent_response_needs_the_request_first() {
-        let never = Script {
-            answers: Answers::Never,
-            ..Script::default()
-        };
-        // No onboarding request reached the core: INV-REQ-01 explains it.
-        let no_post = gave_up_on_silence(
-            &run(never, AdapterExit::Code(1), vec![session(0, None)]),
-            BOUND,
-        );
-        assert!(
-            matches!(&no_post, Check::Blocked { by: Some(b), .. } if *b == "INV-REQ-01"),
-            "{no_post:?}"
-        );
-        let open = vec![session(1, Some(SessionEnd::StillOpen))];
-        let ok = gave_up_on_silence(&run(never, AdapterExit::Code(1), open.clone()), BOUND);
-        assert!(
-            matches!(&ok, Check::Pass(r) if r.contains("stayed open")),
-            "{ok:?}"
-        );
-        let hung = gave_up_on_silence(&run(never, AdapterExit::TimedOut, open), BOUND);
-        assert!(matches!(&hung, Check::Fail(r) if r.contains("onboarding request")));
-    }
-
-    fn register(sessions: Vec<RegisterSession>) -> Option<RegisterObservation> {
-        Some(RegisterObservation {
-            style: RegisterStyle::Opencapif,
-            script: crate::sut::RegisterScript::RogueCa,
-            sessions,
-        })
-    }
-
-    fn login(tls: bool, handshake_error: Option<&str>, carried: bool) -> RegisterSession {
-        RegisterSession {
-            tls,
-            handshake_error: handshake_error.map(str::to_string),
-            requests: if carried || handshake_error.is_none() {
-                vec![RegisterRequest {
-                    method: "GET".into(),
-                    path: "/getauth".into(),
-                    carried_login: carried,
-                    answered_credential: carried,
-                }]
-            } else {
-                Vec::new()
-            },
-        }
-    }
-
-    #[test]
-    fn enrolment_checks_follow_the_attackers_chain() {
-        let rogue = Script {
-            register: crate::sut::RegisterScript::RogueCa,
-            ..Script::default()
-        };
-        let mut refused = run(rogue, AdapterExit::Code(1), vec![]);
-        refused.observations.register = register(vec![login(
-            true,
-            Some("received fatal alert: UnknownCA"),
-            false,
-        )]);
-        let c = register_authenticated(&refused);
-        assert!(
-            matches!(&c, Check::Pass(r) if r.contains("UnknownCA")),
-            "{c:?}"
-        );
-        // Login sent, rogue root taken, Bearer sent to the rogue core: every link is named.
-        let mut taken = run(rogue, AdapterExit::Code(0), vec![session(1, None)]);
-        taken.observations.sessions[0].requests[0]
-            .headers
-            .push(("Authorization".into(), "Bearer x".into()));
-        taken.observations.register = register(vec![login(true, None, true)]);
-        let c = register_authenticated(&taken);
-        assert!(
-            matches!(&c, Check::Fail(r) if r.contains("register login")
-                && r.contains("rogue CA as ca_root")
-                && r.contains("with its Bearer credential")
-                && r.contains("reported success")),
-            "{c:?}"
-        );
-        // No register contact, or no register at all: undecidable.
-        let mut silent = run(rogue, AdapterExit::Code(1), vec![]);
-        silent.observations.register = register(vec![]);
-        assert!(matches!(
-            register_authenticated(&silent),
-            Check::Inconclusive(_)
-        ));
-        let none = run(rogue, AdapterExit::Code(1), vec![]);
-        assert!(matches!(
-            register_authenticated(&none),
-            Check::Inconclusive(_)
-        ));
-    }
-
-    #[test]
-    fn a_login_in_clear_fails_and_a_tls_login_does_not() {
-        let mut clear = run(Script::default(), AdapterExit::Code(1), vec![]);
-        clear.observations.register = register(vec![login(false, None, true)]);
-        let c = no_register_login_in_clear(&clear);
-        assert!(
-            matches!(&c, Check::Fail(r) if r.contains("in clear")),
-            "{c:?}"
-        );
-        // Over TLS the same login is no finding; a clear listener that got no login passes.
-        clear.observations.register = register(vec![login(true, None, true)]);
-        super::super::assert_pass(&no_register_login_in_clear(&clear));
-        clear.observations.register = register(vec![login(false, Some("not TLS"), false)]);
-        super::super::assert_pass(&no_register_login_in_clear(&clear));
-    }
-
-    fn answered(end: Option<SessionEnd>) -> SessionObservation {
-        let mut s = session(1, None);
-        s.end = end;
-        s.end_after_ms = Some(5);
-        s
-    }
-
-    #[test]
-    fn teardown_checks_read_how_the_session_ended() {
-        let ok = Script::default();
-        let r = |end| run(ok, AdapterExit::Code(0), vec![answered(end)]);
-        super::super::assert_pass(&invoker_ended_session(&r(Some(SessionEnd::CloseNotify))));
-        super::super::assert_pass(&invoker_ended_session(&r(Some(
-            SessionEnd::TcpCloseWithoutCloseNotify,
-        ))));
-        let more = invoker_ended_session(&r(Some(SessionEnd::MoreData { bytes: 7 })));
-        assert!(
-            matches!(&more, Check::Fail(m) if m.contains("7 more bytes")),
-            "{more:?}"
-        );
-        super::super::assert_not_pass(&invoker_ended_session(&r(Some(SessionEnd::StillOpen))));
-        // No request: nothing was answered, INV-REQ-01 explains why.
-        let none = invoker_ended_session(&run(ok, AdapterExit::Code(1), vec![session(0, None)]));
-        assert!(
-            matches!(
-                none,
-                Check::Blocked {
-                    by: Some("INV-REQ-01"),
-                    ..
-                }
-            ),
-            "{none:?}"
-        );
-        // close_notify: only an orderly close passes; no close at all is undecidable.
-        super::super::assert_pass(&invoker_close_notify(&r(Some(SessionEnd::CloseNotify))));
-        super::super::assert_not_pass(&invoker_close_notify(&r(Some(SessionEnd::Reset))));
-        assert!(matches!(
-            invoker_close_notify(&r(Some(SessionEnd::StillOpen))),
-            Check::Inconclusive(_)
-        ));
-    }
-
-    #[test]
-    fn a_rejection_must_be_reported_as_failure_without_an_id() {
-        let reject = Script {
-            answers: Answers::RejectCredential,
-            ..Script::default()
-        };
-        let posted = || vec![answered(Some(SessionEnd::CloseNotify))];
-        super::super::assert_pass(&reports_failure_without_id(&run(
-            reject,
-            AdapterExit::Code(1),
-            posted(),
-        )));
-        super::super::assert_not_pass(&reports_failure_without_id(&run(
-            reject,
-            AdapterExit::Code(0),
-            posted(),
-        )));
-        let mut with_id = run(reject, AdapterExit::Code(1), posted());
-        with_id.adapter.report = Some(serde_json::json!({"apiInvokerId": "INV1"}));
-        let c = reports_failure_without_id(&with_id);
-        assert!(matches!(&c, Check::Fail(m) if m.contains("INV1")), "{c:?}");
-        // A crash is no report of failure.
-        super::super::assert_not_pass(&reports_failure_without_id(&run(
-            reject,
-            AdapterExit::Code(139),
-            posted(),
-        )));
     }
 
     #[test]
@@ -1647,7 +819,7 @@ pub(crate) mod tests {
             "{c:?}"
         );
         // Refusing but claiming success, or sending the request, fails.
-        super::super::assert_not_pass(&refused_bad_certificate(
+        crate::checks::assert_not_pass(&refused_bad_certificate(
             &run(bad, AdapterExit::Code(0), vec![refused.clone()]),
             "x",
         ));
@@ -1682,7 +854,7 @@ pub(crate) mod tests {
         hello.cleartext_received = vec![0x16, 0x03, 0x01, 0x00];
         let mut websocket = session(0, None);
         websocket.cleartext_received = b"GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n".to_vec();
-        super::super::assert_pass(&no_upgrade_in_clear(&run(
+        crate::checks::assert_pass(&no_upgrade_in_clear(&run(
             Script::default(),
             AdapterExit::Code(1),
             vec![hello, websocket],
@@ -1712,7 +884,7 @@ pub(crate) mod tests {
         let pair = |without: LegacyReply, with: LegacyReply| {
             vec![answered(false, without), answered(true, with)]
         };
-        super::super::assert_pass(&aborts_without_renegotiation_ack(&pair(
+        crate::checks::assert_pass(&aborts_without_renegotiation_ack(&pair(
             failure.clone(),
             went_on.clone(),
         )));
@@ -1760,7 +932,7 @@ pub(crate) mod tests {
         let pair = |with: LegacyReply, without: LegacyReply| {
             vec![answered(true, with), answered(false, without)]
         };
-        super::super::assert_pass(&detects_downgrade(&pair(illegal.clone(), went_on.clone())));
+        crate::checks::assert_pass(&detects_downgrade(&pair(illegal.clone(), went_on.clone())));
         // Taking the sentinel fails whatever the control did.
         let took = detects_downgrade(&pair(went_on.clone(), went_on.clone()));
         assert!(
@@ -1783,21 +955,8 @@ pub(crate) mod tests {
             "{c:?}"
         );
         // No control run, or no flight: nothing to judge.
-        super::super::assert_not_pass(&detects_downgrade(&[answered(true, illegal)]));
+        crate::checks::assert_not_pass(&detects_downgrade(&[answered(true, illegal)]));
         assert!(matches!(detects_downgrade(&[]), Check::Inconclusive(_)));
-    }
-
-    fn hello(versions: Option<Vec<u16>>, sni: Option<&str>, suites: &[u16]) -> SessionObservation {
-        let mut s = session(0, None);
-        s.client_hello = Some(crate::sut::ClientHelloInfo {
-            legacy_version: 0x0303,
-            supported_versions: versions,
-            server_name: sni.map(str::to_string),
-            cipher_suites: suites.to_vec(),
-            groups: vec![0x001d],
-            ..Default::default()
-        });
-        s
     }
 
     #[test]
@@ -1809,11 +968,11 @@ pub(crate) mod tests {
             Some("core.test"),
             &[0x1301, 0xc02b],
         ));
-        super::super::assert_pass(&client_hello_suites(
+        crate::checks::assert_pass(&client_hello_suites(
             &modern,
             crate::net::suites::Grade::Discouraged,
         ));
-        super::super::assert_pass(&sends_sni(&modern, "CORE.test"));
+        crate::checks::assert_pass(&sends_sni(&modern, "CORE.test"));
         let legacy = r(hello(None, None, &[0xc02b]));
         let c = sends_sni(&legacy, "core.test");
         assert!(
@@ -1829,10 +988,10 @@ pub(crate) mod tests {
         // discouraged.
         use crate::net::suites::Grade;
         let rc4 = r(hello(Some(vec![0x0303]), None, &[0xc02b, 0x0005]));
-        super::super::assert_not_pass(&client_hello_suites(&rc4, Grade::Forbidden));
-        super::super::assert_pass(&client_hello_suites(&rc4, Grade::Discouraged));
+        crate::checks::assert_not_pass(&client_hello_suites(&rc4, Grade::Forbidden));
+        crate::checks::assert_pass(&client_hello_suites(&rc4, Grade::Discouraged));
         let cbc = r(hello(Some(vec![0x0303]), None, &[0xc02b, 0x002f]));
-        super::super::assert_pass(&client_hello_suites(&cbc, Grade::Forbidden));
+        crate::checks::assert_pass(&client_hello_suites(&cbc, Grade::Forbidden));
         let c = client_hello_suites(&cbc, Grade::Discouraged);
         assert!(
             matches!(&c, Check::Fail(m) if m.contains("SHOULD NOT") && m.contains("static RSA")),
@@ -1841,7 +1000,7 @@ pub(crate) mod tests {
         // An OpenSSL-style hello: ECDHE-CBC with encrypt_then_mac offered is not discouraged.
         let mut openssl = hello(Some(vec![0x0304, 0x0303]), None, &[0x1302, 0xc02c, 0xc013]);
         openssl.client_hello.as_mut().unwrap().extensions = vec![22, 23, 0xff01];
-        super::super::assert_pass(&client_hello_suites(&r(openssl), Grade::Discouraged));
+        crate::checks::assert_pass(&client_hello_suites(&r(openssl), Grade::Discouraged));
         // Never a ClientHello: nothing to judge.
         let none = r(session(0, None));
         for c in [
@@ -1873,7 +1032,7 @@ pub(crate) mod tests {
         };
         // An OpenSSL-style TLS 1.2 client (CBC-SHA suites usable in TLS 1.1) that refuses.
         let tls12_only = answered(&[0xc02b, 0xc013, 0x002f], 0x0303, refused.clone());
-        super::super::assert_pass(&refuses_legacy_version(&tls12_only));
+        crate::checks::assert_pass(&refuses_legacy_version(&tls12_only));
         let took_it = answered(
             &[0xc02b, 0x002f],
             0x0303,
@@ -1894,13 +1053,13 @@ pub(crate) mod tests {
             Check::Inconclusive(_)
         ));
         // ...unless no suite it offers exists below TLS 1.2.
-        super::super::assert_pass(&refuses_legacy_version(&answered(
+        crate::checks::assert_pass(&refuses_legacy_version(&answered(
             &[0xc02b, 0x1301],
             0x0303,
             other,
         )));
         // A hello whose highest version is TLS 1.1, or that lists TLS 1.0, offers it.
-        super::super::assert_not_pass(&refuses_legacy_version(&answered(
+        crate::checks::assert_not_pass(&refuses_legacy_version(&answered(
             &[0x002f],
             0x0302,
             refused.clone(),
@@ -1910,168 +1069,10 @@ pub(crate) mod tests {
             version: 0x0302,
             reply: refused,
         };
-        super::super::assert_not_pass(&refuses_legacy_version(&run(
+        crate::checks::assert_not_pass(&refuses_legacy_version(&run(
             Script::default(),
             AdapterExit::Code(1),
             vec![listed],
         )));
-    }
-
-    fn post(target: &str, headers: &[(&str, &str)], body: &[u8]) -> SessionObservation {
-        let mut s = session(0, None);
-        s.requests.push(ObservedRequest {
-            method: "POST".into(),
-            target: target.into(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            body: body.to_vec(),
-            answered: None,
-        });
-        s
-    }
-
-    #[test]
-    fn the_request_is_judged_by_target_media_type_and_body() {
-        let key = crate::pki::InvokerKey::generate(crate::pki::KeyKind::P256);
-        let body = serde_json::to_vec(&{
-            let who = crate::pki::IdentityIssuer::new(Default::default()).next();
-            crate::pki::enrolment_request(&key.csr(&who), &who.information)
-        })
-        .unwrap();
-        let json = [("Content-Type", "application/json; charset=utf-8")];
-        let r = |s| run(Script::default(), AdapterExit::Code(0), vec![s]);
-        let good = r(post(ONBOARDING_PATH, &json, &body));
-        super::super::assert_pass(&request_target(&good));
-        let c = request_body_valid(&good);
-        assert!(matches!(&c, Check::Pass(m) if m.contains("CSR")), "{c:?}");
-        let c = request_target(&r(post(
-            "/api-invoker-management/v1/invokers",
-            &json,
-            &body,
-        )));
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("expected POST")),
-            "{c:?}"
-        );
-        let c = request_target(&r(post(
-            ONBOARDING_PATH,
-            &[("Content-Type", "text/plain")],
-            &body,
-        )));
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("text/plain")),
-            "{c:?}"
-        );
-        let c = request_body_valid(&r(post(
-            ONBOARDING_PATH,
-            &json,
-            b"{\"notificationDestination\":1}",
-        )));
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("not valid")),
-            "{c:?}"
-        );
-        let c = request_body_valid(&r(post(ONBOARDING_PATH, &json, b"<xml/>")));
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("not JSON")),
-            "{c:?}"
-        );
-        // No POST at all: INV-REQ-01 is the finding, the body is not tested.
-        let c = request_body_valid(&r(session(0, None)));
-        assert!(
-            matches!(
-                c,
-                Check::Blocked {
-                    by: Some("INV-REQ-01"),
-                    ..
-                }
-            ),
-            "{c:?}"
-        );
-    }
-
-    #[test]
-    fn the_credential_must_be_the_bearer_token_and_never_in_clear() {
-        let pki = crate::pki::TestPki::generate(&["core.test".to_string()]).unwrap();
-        let r = |s| run(Script::default(), AdapterExit::Code(1), vec![s]);
-        let bearer = r(post(
-            ONBOARDING_PATH,
-            &[("Authorization", "bearer c")],
-            b"{}",
-        ));
-        super::super::assert_pass(&bearer_credential(&bearer, &pki));
-        let other = bearer_credential(
-            &r(post(
-                ONBOARDING_PATH,
-                &[("Authorization", "Bearer d")],
-                b"{}",
-            )),
-            &pki,
-        );
-        assert!(
-            matches!(&other, Check::Fail(m) if m.contains("not the provisioned")),
-            "{other:?}"
-        );
-        let basic = bearer_credential(
-            &r(post(
-                ONBOARDING_PATH,
-                &[("Authorization", "Basic Yzpj")],
-                b"{}",
-            )),
-            &pki,
-        );
-        assert!(
-            matches!(&basic, Check::Fail(m) if m.contains("Basic")),
-            "{basic:?}"
-        );
-        let query = bearer_credential(
-            &r(post(&format!("{ONBOARDING_PATH}?token=c"), &[], b"{}")),
-            &pki,
-        );
-        assert!(
-            matches!(&query, Check::Fail(m) if m.contains("query")),
-            "{query:?}"
-        );
-        // In clear: the credential in the bytes the cleartext listener read fails.
-        let mut leak = session(0, None);
-        leak.cleartext_received = b"POST / HTTP/1.1\r\nAuthorization: Bearer c\r\n\r\n".to_vec();
-        super::super::assert_not_pass(&no_credential_in_clear(&r(leak)));
-        let mut clean = session(0, None);
-        clean.cleartext_received = vec![0x16, 0x03, 0x01];
-        super::super::assert_pass(&no_credential_in_clear(&r(clean.clone())));
-        // Nothing sent but success claimed is still no report of failure.
-        let claimed =
-            no_credential_in_clear(&run(Script::default(), AdapterExit::Code(0), vec![clean]));
-        assert!(
-            matches!(&claimed, Check::Fail(m) if m.contains("did not report failure")),
-            "{claimed:?}"
-        );
-    }
-
-    #[test]
-    fn a_rejected_credential_may_be_retried_once() {
-        let r = |n| {
-            run(
-                Script::default(),
-                AdapterExit::Code(1),
-                vec![session(n, None)],
-            )
-        };
-        super::super::assert_pass(&bounded_retries(&r(1)));
-        super::super::assert_pass(&bounded_retries(&r(2)));
-        let c = bounded_retries(&r(5));
-        assert!(
-            matches!(&c, Check::Fail(m) if m.contains("5 times")),
-            "{c:?}"
-        );
-        assert!(matches!(
-            bounded_retries(&r(0)),
-            Check::Blocked {
-                by: Some("INV-REQ-01"),
-                ..
-            }
-        ));
     }
 }

@@ -1,8 +1,8 @@
 //! Checks of the offboarding branch, invoker under test (TS 33.122 §6.8): what the played
 //! core saw of the second invocation (`CAPIF_ACTION=offboard`) and how it ended.
 
-use super::Check;
 use crate::adapter_contract::AdapterOutcome;
+use crate::checks::Check;
 use crate::sut::{InvokerRun, ObservedRequest, OffboardRun, SessionObservation};
 
 /// What the offboarding invocation did: its run and the sessions it opened.
@@ -211,7 +211,7 @@ pub fn offboard_reported_failure(run: &InvokerRun) -> Check {
 /// INV-OFF-07: after the offboarding response the invoker ends the session.
 pub fn offboard_ended_session(run: &InvokerRun) -> Check {
     on_delete(run, |_, session, _| {
-        super::invoker::ended_after_response(session, "the offboarding response")
+        super::teardown::ended_after_response(session, "the offboarding response")
     })
 }
 
@@ -219,7 +219,7 @@ pub fn offboard_ended_session(run: &InvokerRun) -> Check {
 mod tests {
     use super::*;
     use crate::adapter_contract::AdapterExit;
-    use crate::checks::invoker::tests::{run, session};
+    use crate::checks::invoker::test_support::{run, session};
     use crate::checks::{assert_not_pass, assert_pass};
     use crate::net::SessionEnd;
     use crate::sut::{AdapterRun, Granted, Offboard, Script};

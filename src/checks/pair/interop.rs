@@ -5,8 +5,8 @@
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-use super::Check;
 use crate::adapter_contract::AdapterOutcome;
+use crate::checks::Check;
 use crate::sut::{AdapterRun, PairRun};
 
 /// What the invoker's ending says, for reasons: the exit and the last stderr line.

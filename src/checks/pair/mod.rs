@@ -1,0 +1,3 @@
+//! Checks of a core and an invoker onboarding with each other (features/pair/).
+
+pub(crate) mod interop;
