@@ -162,3 +162,63 @@ fn no_decision_searches_an_errors_text() {
         .collect();
     assert!(found.is_empty(), "decisions on error text: {found:#?}");
 }
+
+/// The stems of the `.rs` files directly under `dir` (`mod.rs` left out) or of its
+/// `.feature` files.
+fn stems(dir: &str, ext: &str) -> std::collections::BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            (path.extension().is_some_and(|x| x == ext) && path.file_stem().unwrap() != "mod")
+                .then(|| path.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect()
+}
+
+/// One name per branch in every layer: a feature file `features/<role>/<branch>.feature`, its
+/// steps `src/suite/steps/<role>/<branch>.rs` and its checks `src/checks/<role>/<branch>.rs`.
+/// Whoever knows one can type the path of the others.
+#[test]
+fn every_branch_has_one_name_in_features_steps_and_checks() {
+    for role in ["core", "invoker", "pair"] {
+        let features = stems(&format!("features/{role}"), "feature");
+        assert!(!features.is_empty(), "no features/{role}");
+        assert_eq!(
+            stems(&format!("src/suite/steps/{role}"), "rs"),
+            features,
+            "src/suite/steps/{role}/ and features/{role}/ name different branches"
+        );
+        assert_eq!(
+            stems(&format!("src/checks/{role}"), "rs"),
+            features,
+            "src/checks/{role}/ and features/{role}/ name different branches"
+        );
+    }
+}
+
+/// A test purpose's deciding check lives in its branch's check file (or, shared by several
+/// branches, in its role's `mod.rs`; the fuzz properties in `src/fuzz/`).
+#[test]
+fn a_test_purpose_is_judged_in_its_branch() {
+    for tp in crate::catalogue::all() {
+        let scenario = crate::suite::scenario_location(tp.id).unwrap();
+        let feature = scenario.split(':').next().unwrap();
+        let (role, branch) = feature
+            .trim_start_matches("features/")
+            .trim_end_matches(".feature")
+            .split_once('/')
+            .unwrap();
+        for path in tp.judged_by {
+            let (file, _) = crate::catalogue::TestPurpose::check_location(path);
+            assert!(
+                file == format!("src/checks/{role}/{branch}.rs")
+                    || file == format!("src/checks/{role}/mod.rs")
+                    || file.starts_with("src/fuzz/"),
+                "{}: its scenario is in {feature}, its check {path} in {file}",
+                tp.id
+            );
+        }
+    }
+}

@@ -1,33 +1,11 @@
-//! Steps of the credential half of "Request valid?" (core under test).
+//! Steps of features/core/credential.feature.
 
-use cucumber::{then, when};
-
+use super::send;
 use crate::checks::{self, Check};
 use crate::pki::{embedded_jwk_copy, tamper_signature, unsecured_copy, url_keyed_copy, KeyUrl};
 use crate::suite::world::{StepResult, SuiteWorld};
-use crate::sut::{CredentialChoice, RequestBody};
-
-/// Send the valid body with `credential`. Every credential the harness crafted passes here,
-/// so its evidence shows once what was sent: the decoded header and claims, the signature
-/// masked.
-async fn send(w: &mut SuiteWorld, label: &str, credential: CredentialChoice) -> StepResult {
-    if let CredentialChoice::Bearer(token) = &credential {
-        // Minted with the core's own key it may be a working credential: masked wherever any
-        // part of it appears, like the provisioned one.
-        crate::evidence::register_secret(token);
-        if let Some(described) = crate::pki::describe_crafted(token) {
-            w.evidence.notes.push(described);
-        }
-    }
-    let body = w.valid_body().await;
-    w.onboard_with(label, credential, RequestBody::Json(body))
-        .await
-}
-
-#[when("the invoker sends the onboarding request without a credential")]
-async fn without_credential(w: &mut SuiteWorld) -> StepResult {
-    send(w, "no Authorization header", CredentialChoice::Absent).await
-}
+use crate::sut::CredentialChoice;
+use cucumber::{then, when};
 
 #[when("the invoker sends the onboarding request with a malformed credential")]
 async fn malformed(w: &mut SuiteWorld) -> StepResult {

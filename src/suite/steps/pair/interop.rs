@@ -1,11 +1,9 @@
-//! Steps of a pair cell: the invoker under test onboards onto the core under test (and
-//! offboards twice); the checks judge what it reported.
-
-use cucumber::{given, then, when};
+//! Steps of features/pair/interop.feature.
 
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::PairRun;
+use cucumber::{given, then, when};
 
 #[given("an API invoker paired with a CAPIF core")]
 async fn paired(w: &mut SuiteWorld) -> StepResult {

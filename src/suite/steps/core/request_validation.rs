@@ -1,10 +1,11 @@
-//! Steps of the body half of "Request valid?" (core under test).
+//! Steps of features/core/request_validation.feature.
 
-use cucumber::{then, when};
-
+use super::judge;
 use crate::checks;
+use crate::fuzz::Property;
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
+use cucumber::{then, when};
 
 #[when(expr = "the invoker sends a valid request without {word}")]
 async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
@@ -118,4 +119,24 @@ async fn wrong_media_type(w: &mut SuiteWorld) -> StepResult {
 async fn rejects_400_or_415(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
     w.check(checks::rejected_with(&resp, &[400, 415]))
+}
+
+#[then("every generated request the model holds valid was answered as valid")]
+async fn valid_answered_as_valid(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::ValidIsOnboarded)
+}
+
+#[then("every generated request the model holds invalid was refused with a 4xx ProblemDetails")]
+async fn invalid_refused(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::InvalidIsRefused)
+}
+
+#[then("every generated request was answered, never with a 5xx")]
+async fn never_5xx(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::AlwaysAnswersNever5xx)
+}
+
+#[then("every generated valid request framed otherwise was answered as valid")]
+async fn framing_transparent(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::FramingTransparent)
 }

@@ -1,9 +1,10 @@
-//! Steps of the teardown branch (core under test).
+//! Steps of features/core/teardown.feature.
 
-use cucumber::then;
-
+use super::judge;
 use crate::checks::{self};
+use crate::fuzz::Property;
 use crate::suite::world::{StepResult, SuiteWorld};
+use cucumber::then;
 
 async fn judge_teardown(w: &mut SuiteWorld, success: bool) -> StepResult {
     w.teardown_precondition(success)?;
@@ -45,4 +46,9 @@ async fn close_notify(w: &mut SuiteWorld) -> StepResult {
     };
     let after = attempt.after_harness_close.clone();
     w.check(checks::close_notify_sent(&end, after.as_ref()))
+}
+
+#[then("the session was torn down after the answer to every generated request")]
+async fn torn_down(w: &mut SuiteWorld) -> StepResult {
+    judge(w, Property::TornDown)
 }

@@ -1,6 +1,4 @@
-//! Steps of the secure-connection branch (core under test).
-
-use cucumber::{then, when};
+//! Steps of features/core/secure_connection.feature.
 
 use crate::checks;
 use crate::evidence::TlsEvidence;
@@ -10,6 +8,7 @@ use crate::sut::tls_enumeration::probe_legacy_versions;
 use crate::sut::{
     abandoned_handshake, cleartext_request, suites_probe, CredentialChoice, RequestBody,
 };
+use cucumber::{then, when};
 
 /// Evidence of a handshake alone (no request on it).
 fn handshake_exchange(label: &str, tls: &crate::net::TlsSummary) -> crate::evidence::Exchange {

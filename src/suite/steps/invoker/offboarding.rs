@@ -1,12 +1,9 @@
-//! Steps of the offboarding branch, invoker under test (TS 33.122 §6.8): script the played
-//! core's answer to the DELETE; the adapter's two invocations run in "When the invoker
-//! onboards and then offboards".
-
-use cucumber::{given, then, when};
+//! Steps of features/invoker/offboarding.feature.
 
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{InvokerRun, Offboard};
+use cucumber::{given, then, when};
 
 #[given("the harness core offboards strictly")]
 async fn offboards_strictly(w: &mut SuiteWorld) -> StepResult {

@@ -1,12 +1,9 @@
-//! Steps of the offboarding branch (TS 33.122 §6.8, core under test). The DELETE with the
-//! issued certificate is the step of CCF-OK-07 (core_response.rs); these add the requests
-//! that must be refused and judge them.
-
-use cucumber::{then, when};
+//! Steps of features/core/offboarding.feature.
 
 use crate::checks::{self, Check};
 use crate::suite::world::{StepResult, SuiteWorld};
 use crate::sut::{CredentialChoice, RequestBody};
+use cucumber::{then, when};
 
 #[when("the invoker offboards again with the same certificate")]
 async fn offboard_again(w: &mut SuiteWorld) -> StepResult {

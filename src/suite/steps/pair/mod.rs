@@ -1,0 +1,3 @@
+//! Steps of the pair scenarios (`features/pair/`).
+
+mod interop;
