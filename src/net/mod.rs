@@ -3,6 +3,7 @@
 
 mod accept;
 pub mod client_hello;
+mod describe;
 pub mod framing;
 mod https_client;
 pub mod impostor_receiver;
@@ -20,9 +21,10 @@ pub use accept::{
     accept_until_stopped, cleartext_request_line, spawn_https, spawn_https_noting_cleartext,
     HANDSHAKE_BOUND,
 };
+pub use describe::describe_response;
 pub use https_client::{
-    describe_response, plain_http_exchange, post_json, url_host, Framing, HttpRequest,
-    HttpResponse, HttpsSession, TlsSummary, MAX_BODY, MAX_HEAD,
+    plain_http_exchange, post_json, url_host, Framing, HttpRequest, HttpResponse, HttpsSession,
+    TlsSummary, MAX_BODY, MAX_HEAD,
 };
 pub use keylog::KeyLogFile;
 pub use phase::{humantime, rustls_error, within, Phase, PhaseError, Timeouts, TlsFailure};

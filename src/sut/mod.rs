@@ -3,6 +3,7 @@
 //! records, cleartext requests).
 
 mod adapter;
+mod attempt;
 mod config;
 mod core_target;
 mod credential_source;
@@ -20,15 +21,14 @@ pub mod tls_enumeration;
 /// The notification receiver, where a 202's OnboardingNotification arrives.
 pub use crate::net::notification_receiver as notifications;
 pub use adapter::{run_adapter, AdapterExit, AdapterRun};
+pub use attempt::{Attempt, ControlAttempt, CredentialChoice, RequestBody};
 pub(crate) use config::read_toml;
 pub use config::{
     parse_duration, ConfigError, CoreCapabilities, CoreConfig, EnrolmentConfig, InvokerConfig,
     InvokerEnrolmentConfig, NotificationsConfig, SutConfig, TeardownPolicy,
     DEFAULT_NOTIFICATION_BOUND,
 };
-pub use core_target::{
-    Attempt, ControlAttempt, CoreTarget, CredentialChoice, RequestBody, RunShared, SigningKey,
-};
+pub use core_target::{CoreTarget, RunShared, SigningKey};
 pub use credential_source::CredentialSource;
 pub use invoker_target::{
     silence_slack, InvokerRun, InvokerTarget, OffboardRun, REFERENCE_GIVES_UP_AFTER,

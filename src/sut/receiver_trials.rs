@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::core_target::{Attempt, CoreTarget, CredentialChoice, RequestBody};
+use super::attempt::{Attempt, CredentialChoice, RequestBody};
+use super::core_target::CoreTarget;
 use super::notifications::{Notified, Received};
 use crate::evidence::Exchange;
 use crate::net::impostor_receiver::{Advertised, Contact, Impostor};
