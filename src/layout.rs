@@ -234,3 +234,38 @@ fn a_test_purpose_is_judged_in_its_branch() {
         }
     }
 }
+
+/// The longest a source file may be: past it, a reader cannot hold the file, and it has more
+/// than one reason to change. Data tables (rows, not logic) may be longer; none is yet.
+const MAX_LINES: usize = 700;
+const DATA_TABLES: &[&str] = &[];
+
+#[test]
+fn no_source_file_is_longer_than_a_reader_can_hold() {
+    let long: Vec<String> = sources()
+        .iter()
+        .filter(|(path, _)| !DATA_TABLES.iter().any(|t| path.ends_with(t)))
+        .filter(|(_, text)| text.lines().count() > MAX_LINES)
+        .map(|(path, text)| format!("{}: {} lines", path.display(), text.lines().count()))
+        .collect();
+    assert!(long.is_empty(), "over {MAX_LINES} lines: {long:#?}");
+}
+
+/// The binary embeds data (features, schemas, requirement texts), never its own source: what
+/// the code says about itself is asked of the code (cucumber's step locations, the catalogue).
+#[test]
+fn no_source_file_is_embedded() {
+    let embeds = regex::Regex::new(r#"include_(str|bytes)!\("([^"]+)"\)"#).unwrap();
+    let mut found = Vec::new();
+    for (path, text) in sources() {
+        for m in embeds.captures_iter(&text) {
+            let target = path.parent().unwrap().join(&m[2]);
+            let target = target.canonicalize().unwrap_or(target);
+            let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+            if target.starts_with(&src) && target.extension().is_some_and(|e| e == "rs") {
+                found.push(format!("{} embeds {}", path.display(), &m[2]));
+            }
+        }
+    }
+    assert!(found.is_empty(), "source embedded: {found:#?}");
+}
