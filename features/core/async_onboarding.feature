@@ -1,4 +1,3 @@
-@sut:core
 Feature: Asynchronous onboarding: a 202 Accepted completed by an OnboardingNotification (Figure B.1-1, "CAPIF core provides Onboard API Invoker response")
   A core that declares asynchronous_onboarding may answer a valid request with 202 Accepted;
   the onboarding result then arrives in an OnboardingNotification at the request's
@@ -14,8 +13,8 @@ Feature: Asynchronous onboarding: a 202 Accepted completed by an OnboardingNotif
 
   # Applies when asynchronous_onboarding = true. A 201 needs no notification (not applicable
   # then); without [core.notifications] the harness has no receiver (not applicable either).
-  @CCF-OK-09 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202 @req:29222-openapi-notification
-  Scenario: CCF-OK-09 A 202 Accepted is completed, within the declared bound, by an OnboardingNotification with a result to this request's notificationDestination
+  @CCF-OK-09
+  Scenario: CCF-OK-09 — A 202 Accepted is completed, within the declared bound, by an OnboardingNotification with a result to this request's notificationDestination
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -27,8 +26,8 @@ Feature: Asynchronous onboarding: a 202 Accepted completed by an OnboardingNotif
   # certificate from another CA, one for another name and an expired one. Passes only on what
   # was seen: each was met by a refused handshake (or a close before any request), nothing
   # reached the impostor, and the trusted receiver was notified afterwards.
-  @CCF-OK-10 @branch:onboarding-response @severity:mandatory @req:33122-6.1-tls @req:rfc9110-4.3.4-verify @req:rfc9110-4.3.4-automated @req:29222-openapi-202
-  Scenario: CCF-OK-10 The core authenticates the receiver it notifies: to a receiver presenting a certificate from another CA, for another name or expired it sends no notification (the handshake fails), and the trusted receiver is then notified
+  @CCF-OK-10
+  Scenario: CCF-OK-10 — The core authenticates the receiver it notifies: to a receiver presenting a certificate from another CA, for another name or expired it sends no notification (the handshake fails), and the trusted receiver is then notified
     Given a CAPIF core under test
     When valid onboarding requests name receivers whose certificates the core must refuse
     Then the core sends no notification to them and notifies the trusted receiver
@@ -36,8 +35,8 @@ Feature: Asynchronous onboarding: a 202 Accepted completed by an OnboardingNotif
   # Applies when asynchronous_onboarding = true and [core.notifications] is set. The receiver
   # keeps listening for the PIXIT [core.notifications] within after the first notification; a
   # repeat of the same result is not a contradiction.
-  @CCF-OK-11 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification
-  Scenario: CCF-OK-11 One onboarding, one result: no later notification to the same destination contradicts the first (result, apiInvokerId, resourceLocation, certificate) within the declared bound
+  @CCF-OK-11
+  Scenario: CCF-OK-11 — One onboarding, one result: no later notification to the same destination contradicts the first (result, apiInvokerId, resourceLocation, certificate) within the declared bound
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request

@@ -1,4 +1,3 @@
-@sut:core
 Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?")
   The core validates the onboarding credential of every Onboard API Invoker Request and answers
   an error when it cannot (TS 33.122 Annex B.1). Credentials the harness forges are judged only
@@ -24,57 +23,57 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
   [rfc8725-3.1-one-alg] each key MUST be used with exactly one algorithm, and this MUST be checked when the cryptographic operation is performed.
   [rfc7519-4.1.4-exp-optional] Use of this claim is OPTIONAL.
 
-  @CCF-CRED-01 @branch:request-validation @severity:mandatory @req:33122-B.1-request @req:33122-B.1-error @req:33122-6.1-token-validated
-  Scenario: CCF-CRED-01 The core rejects an onboarding request without a credential
+  @CCF-CRED-01
+  Scenario: CCF-CRED-01 — The core rejects an onboarding request without a credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-02 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-02 The core rejects a malformed credential
+  @CCF-CRED-02
+  Scenario: CCF-CRED-02 — The core rejects a malformed credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a malformed credential
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-03 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-03 The core rejects a credential whose signature was tampered with
+  @CCF-CRED-03
+  Scenario: CCF-CRED-03 — The core rejects a credential whose signature was tampered with
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential whose signature was tampered with
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-04 @branch:request-validation @severity:recommended @req:33122-B.1-error @req:rfc6750-2.1-bearer
-  Scenario: CCF-CRED-04 The core rejects a credential presented with a scheme other than Bearer
+  @CCF-CRED-04
+  Scenario: CCF-CRED-04 — The core rejects a credential presented with a scheme other than Bearer
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential under the Basic scheme
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-05 @branch:request-validation @severity:recommended @req:33122-6.1-token-validated @req:rfc7519-4.1.4-exp-check
-  Scenario: CCF-CRED-05 The core rejects an expired credential
+  @CCF-CRED-05
+  Scenario: CCF-CRED-05 — The core rejects an expired credential
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with an expired credential
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-06 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-06 The core rejects a credential signed by an unknown key
+  @CCF-CRED-06
+  Scenario: CCF-CRED-06 — The core rejects a credential signed by an unknown key
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential signed by an unknown key
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-07 @branch:request-validation @severity:recommended @req:29222-7.7-errors @req:29222-openapi-errors
-  Scenario: CCF-CRED-07 The core's error response is a ProblemDetails in application/problem+json whose status, when present, matches the HTTP status
+  @CCF-CRED-07
+  Scenario: CCF-CRED-07 — The core's error response is a ProblemDetails in application/problem+json whose status, when present, matches the HTTP status
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
     Then the error is a ProblemDetails in application/problem+json whose status matches
 
-  @CCF-CRED-08 @branch:request-validation @severity:informational @req:33122-B.1-error
-  Scenario: CCF-CRED-08 A rejected request leaves no state: the same public key onboards afterwards
+  @CCF-CRED-08
+  Scenario: CCF-CRED-08 — A rejected request leaves no state: the same public key onboards afterwards
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a malformed credential
@@ -84,15 +83,15 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
 
   # RFC 7518 §3.6: an Unsecured JWS MUST NOT be accepted unless the application says so; the
   # harness derives it from the provisioned credential, so no key is needed.
-  @CCF-CRED-09 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc7518-3.6-none @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-09 The core rejects an unsecured credential (alg: none, signature removed)
+  @CCF-CRED-09
+  Scenario: CCF-CRED-09 — The core rejects an unsecured credential (alg: none, signature removed)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential made unsecured (alg none)
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-10 @branch:request-validation @severity:mandatory @req:rfc9110-11.6.1-www-authenticate @req:rfc6750-3-www-authenticate
-  Scenario: CCF-CRED-10 A 401 carries a WWW-Authenticate challenge
+  @CCF-CRED-10
+  Scenario: CCF-CRED-10 — A 401 carries a WWW-Authenticate challenge
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request without a credential
@@ -101,8 +100,8 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
   # RFC 9110 §11.6.1 binds every 401, not only the one for a missing credential (CCF-CRED-10).
   # A core answering another 4xx to a credential is not judged here; a core that omits the
   # challenge from every 401 is CCF-CRED-10's finding.
-  @CCF-CRED-19 @branch:request-validation @severity:mandatory @req:rfc9110-11.6.1-www-authenticate @req:rfc6750-3-www-authenticate
-  Scenario: CCF-CRED-19 Every 401 carries a WWW-Authenticate challenge, also for a credential that was presented and refused (malformed, tampered, unsecured, under another scheme)
+  @CCF-CRED-19
+  Scenario: CCF-CRED-19 — Every 401 carries a WWW-Authenticate challenge, also for a credential that was presented and refused (malformed, tampered, unsecured, under another scheme)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential
@@ -110,8 +109,8 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
 
   # Only the 401s to a presented Bearer token (malformed, tampered, unsecured) are judged: a
   # request without authentication information should get no error code (RFC 6750 §3.1).
-  @CCF-CRED-20 @branch:request-validation @severity:recommended @req:rfc6750-3.1-error-attribute
-  Scenario: CCF-CRED-20 A 401 to a presented Bearer token names the error in its challenge (error="invalid_token")
+  @CCF-CRED-20
+  Scenario: CCF-CRED-20 — A 401 to a presented Bearer token names the error in its challenge (error="invalid_token")
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends onboarding requests with no, a malformed, a tampered, an unsecured and a Basic credential
@@ -119,22 +118,22 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
 
   # The forged credentials below differ from a valid one minted the same way (the positive
   # control) in exactly one respect each.
-  @CCF-CRED-11 @branch:request-validation @severity:recommended @req:33122-6.1-token-validated @req:rfc7515-4.1.11-crit @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-11 The core rejects a credential with an unknown critical header parameter (crit)
+  @CCF-CRED-11
+  Scenario: CCF-CRED-11 — The core rejects a credential with an unknown critical header parameter (crit)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential naming an unknown critical header parameter
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-12 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc7519-4.1.3-aud
-  Scenario: CCF-CRED-12 The core rejects a credential whose audience (aud) does not name it
+  @CCF-CRED-12
+  Scenario: CCF-CRED-12 — The core rejects a credential whose audience (aud) does not name it
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential for another audience
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-13 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc7519-4.1.5-nbf
-  Scenario: CCF-CRED-13 The core rejects a credential that is not valid yet (nbf in the future)
+  @CCF-CRED-13
+  Scenario: CCF-CRED-13 — The core rejects a credential that is not valid yet (nbf in the future)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential valid only from tomorrow
@@ -142,16 +141,16 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
 
   # The key-confusion forgery needs the core's public verification key: the harness derives
   # it from the key it mints with (the positive control proved that is the core's key).
-  @CCF-CRED-14 @branch:request-validation @severity:mandatory @req:33122-6.1-token-validated @req:rfc8725-3.1-one-alg
-  Scenario: CCF-CRED-14 The core rejects an HS256 credential MACed with its public verification key (algorithm confusion)
+  @CCF-CRED-14
+  Scenario: CCF-CRED-14 — The core rejects an HS256 credential MACed with its public verification key (algorithm confusion)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with an HS256 credential MACed with the core's public key
     Then the core rejects the request with a 4xx error and no onboarding result
 
   # Derived from the provisioned credential: works against any core, the harness needs no key.
-  @CCF-CRED-15 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-15 The core rejects a credential signed by the key its own jwk header carries
+  @CCF-CRED-15
+  Scenario: CCF-CRED-15 — The core rejects a credential signed by the key its own jwk header carries
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential re-signed by a key in its own jwk header
@@ -159,22 +158,22 @@ Feature: Validation of the onboarding credential (Figure B.1-1, "Request valid?"
 
   # The harness serves the forging key over HTTPS on the address it reaches the core from, and
   # notes whether the core fetched it (SSRF).
-  @CCF-CRED-17 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-17 The core rejects a credential signed by a key its own jku header points to
+  @CCF-CRED-17
+  Scenario: CCF-CRED-17 — The core rejects a credential signed by a key its own jku header points to
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential re-signed by a key its jku header points to
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-18 @branch:request-validation @severity:mandatory @req:33122-B.1-error @req:33122-6.1-token-validated @req:rfc7519-7.2-reject
-  Scenario: CCF-CRED-18 The core rejects a credential signed by a key its own x5u header points to
+  @CCF-CRED-18
+  Scenario: CCF-CRED-18 — The core rejects a credential signed by a key its own x5u header points to
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with the credential re-signed by a key its x5u header points to
     Then the core rejects the request with a 4xx error and no onboarding result
 
-  @CCF-CRED-16 @branch:request-validation @severity:optional @req:rfc7519-4.1.4-exp-optional
-  Scenario: CCF-CRED-16 The core rejects a credential without an expiry (exp)
+  @CCF-CRED-16
+  Scenario: CCF-CRED-16 — The core rejects a credential without an expiry (exp)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends the onboarding request with a credential without an expiry

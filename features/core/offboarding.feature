@@ -1,4 +1,3 @@
-@sut:core
 Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figure B.1-1)
   The API invoker sends the Offboard API invoker request (DELETE on its resource) over the TLS
   session mutually authenticated with the certificate issued at onboarding (TS 33.122 §6.8,
@@ -14,8 +13,8 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
   [29222-10.2-mtls] For rest of the CAPIF APIs, the TLS protocol based connection shall be established with certificate based mutual authentication
   [33122-6.8-step6-teardown] The CAPIF core function shall tear down the TLS session with the API invoker.
 
-  @CCF-OFF-01 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-delete @req:rfc9110-9.2.2-idempotent
-  Scenario: CCF-OFF-01 After offboarding, the invoker resource and its certificate are gone: the issued certificate no longer reaches the resource
+  @CCF-OFF-01
+  Scenario: CCF-OFF-01 — After offboarding, the invoker resource and its certificate are gone: the issued certificate no longer reaches the resource
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -23,8 +22,8 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker offboards again with the same certificate
     Then the core refuses the offboarded invoker
 
-  @CCF-OFF-02 @branch:offboarding @severity:optional @req:33122-6.8-step3-retain
-  Scenario: CCF-OFF-02 After offboarding, the same public key onboards again
+  @CCF-OFF-02
+  Scenario: CCF-OFF-02 — After offboarding, the same public key onboards again
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -32,8 +31,8 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker onboards the same key again
     Then the core onboards the key of the offboarded invoker
 
-  @CCF-OFF-03 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-verify @req:29222-10.2-mtls
-  Scenario: CCF-OFF-03 A DELETE without a client certificate is refused and deletes nothing
+  @CCF-OFF-03
+  Scenario: CCF-OFF-03 — A DELETE without a client certificate is refused and deletes nothing
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -41,8 +40,8 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker offboards over mutual TLS with the issued certificate
     Then the core refused that offboarding request and deleted nothing
 
-  @CCF-OFF-04 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-verify @req:29222-10.2-mtls
-  Scenario: CCF-OFF-04 A DELETE with another invoker's certificate is refused and deletes nothing
+  @CCF-OFF-04
+  Scenario: CCF-OFF-04 — A DELETE with another invoker's certificate is refused and deletes nothing
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -50,8 +49,8 @@ Feature: Offboarding the API invoker (TS 33.122 §6.8, Figure 6.8-1; drawn besid
     And the invoker offboards over mutual TLS with the issued certificate
     Then the core refused that offboarding request and deleted nothing
 
-  @CCF-OFF-05 @branch:offboarding @severity:mandatory @req:33122-6.8-step6-teardown
-  Scenario: CCF-OFF-05 After the offboarding response the core tears down the TLS session itself
+  @CCF-OFF-05
+  Scenario: CCF-OFF-05 — After the offboarding response the core tears down the TLS session itself
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request

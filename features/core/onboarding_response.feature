@@ -1,4 +1,3 @@
-@sut:core
 Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides Onboard API Invoker response")
   A valid request is answered with the API invoker profile, the API invoker ID and the CAPIF-1/1e
   security information (TS 33.122 Annex B.1): 201 Created with a Location under the apiRoot the
@@ -16,49 +15,49 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
   [33122-6.8-step2-id] [the Offboard API Invoker request includes] the CAPIF core function specific API invoker ID
   [29222-openapi-delete-204] No Content. The Individual On-boarded API Invoker resource is successfully deleted.
 
-  @CCF-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
-  Scenario: CCF-OK-01 The core answers a valid onboarding request with 201 Created
+  @CCF-OK-01
+  Scenario: CCF-OK-01 — The core answers a valid onboarding request with 201 Created
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the core answers 201 Created
 
-  @CCF-OK-02 @branch:onboarding-response @severity:mandatory @req:29222-openapi-location @req:29222-openapi-location-v19
-  Scenario: CCF-OK-02 The Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}
+  @CCF-OK-02
+  Scenario: CCF-OK-02 — The Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the Location header is {apiRoot}/api-invoker-management/v1/onboardedInvokers/{onboardingId}
 
-  @CCF-OK-03 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201 @req:29222-openapi-invoker-id
-  Scenario: CCF-OK-03 The response is an application/json APIInvokerEnrolmentDetails with a non-empty apiInvokerId
+  @CCF-OK-03
+  Scenario: CCF-OK-03 — The response is an application/json APIInvokerEnrolmentDetails with a non-empty apiInvokerId
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the response is an application/json APIInvokerEnrolmentDetails with an apiInvokerId
 
-  @CCF-OK-04 @branch:onboarding-response @severity:mandatory @req:33122-B.1-security-info @req:29222-10.2-mtls
-  Scenario: CCF-OK-04 The issued certificate is X.509, chains to the invoker CA, binds the invoker's key, is valid now and allows clientAuth
+  @CCF-OK-04
+  Scenario: CCF-OK-04 — The issued certificate is X.509, chains to the invoker CA, binds the invoker's key, is valid now and allows clientAuth
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the issued certificate chains to the invoker CA, is valid for clientAuth and binds the invoker's key
 
-  @CCF-OK-05 @branch:onboarding-response @severity:informational @req:33122-B.1-security-info
-  Scenario: CCF-OK-05 The response carries an onboardingSecret
+  @CCF-OK-05
+  Scenario: CCF-OK-05 — The response carries an onboardingSecret
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
     Then the response carries an onboarding secret
 
-  @CCF-OK-06 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:33122-6.8-step2-id
-  Scenario: CCF-OK-06 Two invokers get different apiInvokerIds
+  @CCF-OK-06
+  Scenario: CCF-OK-06 — Two invokers get different apiInvokerIds
     Given a CAPIF core under test
     When two invokers with different keys onboard
     Then their apiInvokerIds differ
 
-  @CCF-OK-07 @branch:onboarding-response @severity:mandatory @req:29222-10.2-mtls @req:29222-openapi-delete-204
-  Scenario: CCF-OK-07 The issued certificate is accepted for mutual TLS (offboarding DELETE answers 204)
+  @CCF-OK-07
+  Scenario: CCF-OK-07 — The issued certificate is accepted for mutual TLS (offboarding DELETE answers 204)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request
@@ -68,8 +67,8 @@ Feature: The Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides On
   # Applies when issues_certificate = false (CCF-OK-04 judges the certificate otherwise), so a
   # core returning neither a certificate nor a secret cannot pass by declaring neither.
   # Recommended: it rests on the informative annex.
-  @CCF-OK-08 @branch:onboarding-response @severity:informational @req:33122-B.1-security-info
-  Scenario: CCF-OK-08 Without a declared certificate, the 201 still carries CAPIF-1/1e security information (an apiInvokerCertificate or an onboardingSecret)
+  @CCF-OK-08
+  Scenario: CCF-OK-08 — Without a declared certificate, the 201 still carries CAPIF-1/1e security information (an apiInvokerCertificate or an onboardingSecret)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid onboarding request

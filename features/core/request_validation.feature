@@ -1,4 +1,3 @@
-@sut:core
 Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Request valid?")
   A body that violates APIInvokerEnrolmentDetails is answered 400 Bad Request, a body that is
   not application/json 400 or 415 (TS 29.222 OpenAPI). ProblemDetails has no required member:
@@ -18,36 +17,36 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
   [rfc9110-5.1-field-names] Field names are case-insensitive and ought to be registered within the "Hypertext Transfer Protocol (HTTP) Field Name Registry"; see Section 16.3.1.
   [rfc9110-5.3-field-order] The order in which field lines with differing field names are received in a section is not significant.
 
-  @CCF-REQ-01 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
-  Scenario: CCF-REQ-01 The core rejects a request without onboardingInformation with 400
+  @CCF-REQ-01
+  Scenario: CCF-REQ-01 — The core rejects a request without onboardingInformation with 400
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without onboardingInformation
     Then the core answers 400 to the body without onboardingInformation
 
-  @CCF-REQ-02 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
-  Scenario: CCF-REQ-02 The core rejects a request without apiInvokerPublicKey with 400
+  @CCF-REQ-02
+  Scenario: CCF-REQ-02 — The core rejects a request without apiInvokerPublicKey with 400
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without apiInvokerPublicKey
     Then the core answers 400 to the body without apiInvokerPublicKey
 
-  @CCF-REQ-03 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required
-  Scenario: CCF-REQ-03 The core rejects a request without notificationDestination with 400
+  @CCF-REQ-03
+  Scenario: CCF-REQ-03 — The core rejects a request without notificationDestination with 400
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without notificationDestination
     Then the core answers 400 to the body without notificationDestination
 
-  @CCF-REQ-04 @branch:request-validation @severity:mandatory @req:29222-openapi-invoker-id
-  Scenario: CCF-REQ-04 The core does not adopt an apiInvokerId sent in the POST
+  @CCF-REQ-04
+  Scenario: CCF-REQ-04 — The core does not adopt an apiInvokerId sent in the POST
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request that sets its own apiInvokerId
     Then the core does not adopt the apiInvokerId
 
-  @CCF-REQ-05 @branch:request-validation @severity:mandatory @req:29222-openapi-request-body
-  Scenario: CCF-REQ-05 The core rejects a non-JSON body and a wrong content type (400/415)
+  @CCF-REQ-05
+  Scenario: CCF-REQ-05 — The core rejects a non-JSON body and a wrong content type (400/415)
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a body that is not JSON
@@ -55,8 +54,8 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
     When the invoker sends a valid body labelled text/plain
     Then the core rejects the request with 400 or 415
 
-  @CCF-REQ-06 @branch:request-validation @severity:informational @req:29122-openapi-invalid-params @req:29222-7.7-errors
-  Scenario: CCF-REQ-06 The 400 for a missing required field names it in invalidParams
+  @CCF-REQ-06
+  Scenario: CCF-REQ-06 — The 400 for a missing required field names it in invalidParams
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request without onboardingInformation
@@ -64,8 +63,8 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
     And the invoker sends a valid request without notificationDestination
     Then each 400 names its missing field in invalidParams
 
-  @CCF-REQ-07 @branch:request-validation @severity:mandatory @req:29222-openapi-invoker-information @req:33122-B.1-validate
-  Scenario: CCF-REQ-07 A valid request whose apiInvokerInformation holds spaces, quotes, shell and URL metacharacters and non-ASCII is onboarded, the value echoed unchanged
+  @CCF-REQ-07
+  Scenario: CCF-REQ-07 — A valid request whose apiInvokerInformation holds spaces, quotes, shell and URL metacharacters and non-ASCII is onboarded, the value echoed unchanged
     Given a CAPIF core under test
     And a fresh invoker key pair
     When the invoker sends a valid request whose apiInvokerInformation is free text
@@ -75,22 +74,22 @@ Feature: Validation of the Onboard API Invoker Request body (Figure B.1-1, "Requ
   # "Property-based robustness"), judged once per property. A finding's minimal request is
   # written next to the report as finding-N.http.
 
-  @CCF-FUZZ-01 @branch:request-validation @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
-  Scenario: CCF-FUZZ-01 Every generated request the model holds valid is answered as valid: 201 Created with Location and APIInvokerEnrolmentDetails
+  @CCF-FUZZ-01
+  Scenario: CCF-FUZZ-01 — Every generated request the model holds valid is answered as valid: 201 Created with Location and APIInvokerEnrolmentDetails
     Given a property-based campaign of generated onboarding requests against the core under test
     Then every generated request the model holds valid was answered as valid
 
-  @CCF-FUZZ-02 @branch:request-validation @severity:mandatory @req:29222-openapi-enrolment-required @req:29222-7.7-errors
-  Scenario: CCF-FUZZ-02 Every generated request the model holds invalid is refused with a 4xx ProblemDetails and onboards nothing
+  @CCF-FUZZ-02
+  Scenario: CCF-FUZZ-02 — Every generated request the model holds invalid is refused with a 4xx ProblemDetails and onboards nothing
     Given a property-based campaign of generated onboarding requests against the core under test
     Then every generated request the model holds invalid was refused with a 4xx ProblemDetails
 
-  @CCF-FUZZ-03 @branch:request-validation @severity:mandatory @req:33122-B.1-validate @req:29222-7.7-errors
-  Scenario: CCF-FUZZ-03 Every generated request is answered, and never with a 5xx
+  @CCF-FUZZ-03
+  Scenario: CCF-FUZZ-03 — Every generated request is answered, and never with a 5xx
     Given a property-based campaign of generated onboarding requests against the core under test
     Then every generated request was answered, never with a 5xx
 
-  @CCF-FUZZ-05 @branch:request-validation @severity:mandatory @req:rfc9112-7.1-chunked @req:rfc9110-5.1-field-names @req:rfc9110-5.3-field-order
-  Scenario: CCF-FUZZ-05 Every generated valid request framed otherwise (the body chunked, header names in another case, the headers in another order) is answered as valid
+  @CCF-FUZZ-05
+  Scenario: CCF-FUZZ-05 — Every generated valid request framed otherwise (the body chunked, header names in another case, the headers in another order) is answered as valid
     Given a property-based campaign of generated onboarding requests against the core under test
     Then every generated valid request framed otherwise was answered as valid

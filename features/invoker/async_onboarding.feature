@@ -1,4 +1,3 @@
-@sut:invoker
 Feature: Asynchronous onboarding: the invoker takes a 202 Accepted and its OnboardingNotification (Figure B.1-1, "CAPIF core provides Onboard API Invoker response")
   The played core answers the invoker's request with 202 Accepted and completes it (or not)
   with an OnboardingNotification to the notificationDestination the invoker named; the
@@ -19,22 +18,22 @@ Feature: Asynchronous onboarding: the invoker takes a 202 Accepted and its Onboa
   # notificationDestination (OnboardingNotification, result required). The played core POSTs
   # it over HTTPS to the URI the invoker sent, without authenticating the invoker's receiver.
   # An invoker that cannot receive notifications exits 89 (not applicable).
-  @INV-OK-05 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202
-  Scenario: INV-OK-05 After a 202 Accepted the invoker reports success only once the OnboardingNotification arrived, with the notified apiInvokerId
+  @INV-OK-05
+  Scenario: INV-OK-05 — After a 202 Accepted the invoker reports success only once the OnboardingNotification arrived, with the notified apiInvokerId
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards
     Then the invoker reports success once the notification arrived
 
-  @INV-OK-06 @branch:onboarding-response @severity:mandatory @req:29222-openapi-202
-  Scenario: INV-OK-06 After a 202 Accepted and an OnboardingNotification with result false the invoker reports failure
+  @INV-OK-06
+  Scenario: INV-OK-06 — After a 202 Accepted and an OnboardingNotification with result false the invoker reports failure
     Given an API invoker under test
     And the harness core answers 202 and then notifies failure
     When the invoker onboards
     Then the invoker reports the notified failure
 
-  @waits @INV-OK-07 @branch:onboarding-response @severity:informational @req:29222-openapi-202 @req:rfc9112-9.5-timeouts
-  Scenario: INV-OK-07 After a 202 Accepted that is never notified the invoker gives up within its declared bound and reports failure
+  @waits @INV-OK-07
+  Scenario: INV-OK-07 — After a 202 Accepted that is never notified the invoker gives up within its declared bound and reports failure
     Given an API invoker under test
     And the harness core answers 202 and never notifies
     When the invoker onboards
@@ -42,8 +41,8 @@ Feature: Asynchronous onboarding: the invoker takes a 202 Accepted and its Onboa
 
   # The notified result is judged as a 201's (INV-OK-02): unusable enrolment details in the
   # OnboardingNotification are no success. Judged only once the notification was delivered.
-  @INV-OK-08 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification @req:33122-B.1-security-info @req:29222-10.2-mtls
-  Scenario: INV-OK-08 After a 202 Accepted, an OnboardingNotification whose apiInvokerId or certificate is unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success
+  @INV-OK-08
+  Scenario: INV-OK-08 — After a 202 Accepted, an OnboardingNotification whose apiInvokerId or certificate is unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success
     Given an API invoker under test
     And the harness core answers 202 and then notifies success with an empty apiInvokerId
     When the invoker onboards
@@ -69,15 +68,15 @@ Feature: Asynchronous onboarding: the invoker takes a 202 Accepted and its Onboa
 
   # The notification is CAPIF-1/1e traffic: over TLS (TS 33.122 §6.1), so the destination is
   # https://. On loopback nothing but the invoker can refuse the played core's connection.
-  @INV-OK-09 @branch:onboarding-response @severity:mandatory @req:33122-6.1-tls @req:29222-openapi-202
-  Scenario: INV-OK-09 The invoker names an https:// notificationDestination and serves it (on loopback, a refused connection fails)
+  @INV-OK-09
+  Scenario: INV-OK-09 — The invoker names an https:// notificationDestination and serves it (on loopback, a refused connection fails)
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards
     Then the invoker's notificationDestination is an https URI it serves
 
-  @INV-OK-10 @branch:onboarding-response @severity:recommended @req:29222-openapi-202 @req:29222-openapi-notification
-  Scenario: INV-OK-10 A notification POSTed to a path of the invoker's receiver other than the notificationDestination it named is refused (4xx) and not taken as the result
+  @INV-OK-10
+  Scenario: INV-OK-10 — A notification POSTed to a path of the invoker's receiver other than the notificationDestination it named is refused (4xx) and not taken as the result
     Given an API invoker under test
     And the harness core answers 202, posts a forged failure to another path of the invoker's receiver, then notifies success
     When the invoker onboards
@@ -85,8 +84,8 @@ Feature: Asynchronous onboarding: the invoker takes a 202 Accepted and its Onboa
 
   # The API's callback defines one success answer, 204 (informational: the OpenAPI response
   # carries no keyword). Judged on the notification the played core delivered.
-  @INV-OK-11 @branch:onboarding-response @severity:informational @req:29222-openapi-callback-204
-  Scenario: INV-OK-11 The invoker's receiver answers the OnboardingNotification with 204 No Content
+  @INV-OK-11
+  Scenario: INV-OK-11 — The invoker's receiver answers the OnboardingNotification with 204 No Content
     Given an API invoker under test
     And the harness core answers 202 and then notifies success
     When the invoker onboards

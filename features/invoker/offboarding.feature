@@ -1,4 +1,3 @@
-@sut:invoker
 Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figure B.1-1)
   The adapter is run twice in the same CAPIF_WORKDIR: to onboard (CAPIF_ACTION=onboard), then
   to offboard (CAPIF_ACTION=offboard, with CAPIF_INVOKER_ID, CAPIF_INVOKER_RESOURCE and
@@ -16,56 +15,56 @@ Feature: The invoker offboards (TS 33.122 §6.8, Figure 6.8-1; drawn beside Figu
   [rfc9110-9.2.2-idempotent] PUT, DELETE, and safe request methods are idempotent.
   [rfc9112-9.6-client-close] A client that receives a "close" connection option MUST cease sending requests on that connection and close the connection after reading the response message containing the "close" connection option
 
-  @INV-OFF-01 @branch:offboarding @severity:recommended @req:33122-6.8-step2-send @req:33122-6.8-step2-id
-  Scenario: INV-OFF-01 The invoker offboards with DELETE on the resource the core named in its Location
+  @INV-OFF-01
+  Scenario: INV-OFF-01 — The invoker offboards with DELETE on the resource the core named in its Location
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
     When the invoker onboards and then offboards
     Then the invoker sends DELETE to the Location it was given
 
-  @INV-OFF-02 @branch:offboarding @severity:mandatory @req:33122-6.8-step0-tls @req:29222-10.2-mtls
-  Scenario: INV-OFF-02 The offboarding DELETE goes over mutual TLS with the certificate issued at onboarding
+  @INV-OFF-02
+  Scenario: INV-OFF-02 — The offboarding DELETE goes over mutual TLS with the certificate issued at onboarding
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
     When the invoker onboards and then offboards
     Then the offboarding request comes over mutual TLS with the issued certificate
 
-  @INV-OFF-03 @branch:offboarding @severity:informational @req:33122-6.8-step0-tls
-  Scenario: INV-OFF-03 The offboarding DELETE does not carry the onboarding credential
+  @INV-OFF-03
+  Scenario: INV-OFF-03 — The offboarding DELETE does not carry the onboarding credential
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
     When the invoker onboards and then offboards
     Then the offboarding request carries no credential
 
-  @INV-OFF-04 @branch:offboarding @severity:mandatory @req:29222-openapi-delete-204 @req:33122-6.8-step5-invoker-deletes
-  Scenario: INV-OFF-04 On 204 the invoker reports the offboarding as done
+  @INV-OFF-04
+  Scenario: INV-OFF-04 — On 204 the invoker reports the offboarding as done
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly
     When the invoker onboards and then offboards
     Then the invoker reports the offboarding as done
 
-  @INV-OFF-05 @branch:offboarding @severity:mandatory @req:29222-openapi-delete-204
-  Scenario: INV-OFF-05 On 403 to the offboarding the invoker reports failure
+  @INV-OFF-05
+  Scenario: INV-OFF-05 — On 403 to the offboarding the invoker reports failure
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core answers 403 to the offboarding
     When the invoker onboards and then offboards
     Then the invoker reports the offboarding failed
 
-  @INV-OFF-06 @branch:offboarding @severity:informational @req:29222-openapi-delete-204 @req:rfc9110-9.2.2-idempotent
-  Scenario: INV-OFF-06 On 404 to the offboarding the invoker reports a definite outcome (done, as already offboarded, or failed) and ends the session
+  @INV-OFF-06
+  Scenario: INV-OFF-06 — On 404 to the offboarding the invoker reports a definite outcome (done, as already offboarded, or failed) and ends the session
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core answers 404 to the offboarding
     When the invoker onboards and then offboards
     Then the invoker reports a definite outcome of the offboarding
 
-  @INV-OFF-07 @branch:offboarding @severity:mandatory @req:rfc9112-9.6-client-close
-  Scenario: INV-OFF-07 After the offboarding response the invoker ends the session and sends nothing more
+  @INV-OFF-07
+  Scenario: INV-OFF-07 — After the offboarding response the invoker ends the session and sends nothing more
     Given an API invoker under test
     And the harness core onboards valid requests
     And the harness core offboards strictly

@@ -1,4 +1,3 @@
-@sut:invoker
 Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CAPIF core provides Onboard API Invoker response")
   The played core answers the invoker's request with a valid 201, a defective one, another
   status, a 202 completed (or not) by an OnboardingNotification, or nothing at all; the
@@ -16,15 +15,15 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   [rfc9112-9.5-timeouts] The use of persistent connections places no requirements on the length (or existence) of this timeout for either the client or the server.
   [33122-B.1-error] If the CAPIF core cannot validate the onboarding credentials, then an Onboard API Invoker response message containing an error response is returned to the API Invoker instead.
 
-  @INV-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
-  Scenario: INV-OK-01 On 201 the invoker reports success with the assigned apiInvokerId
+  @INV-OK-01
+  Scenario: INV-OK-01 — On 201 the invoker reports success with the assigned apiInvokerId
     Given an API invoker under test
     And the harness core onboards valid requests
     When the invoker onboards
     Then the invoker reports success with the assigned apiInvokerId
 
-  @INV-OK-02 @branch:onboarding-response @severity:recommended @req:33122-B.1-security-info @req:29222-openapi-invoker-id @req:29222-10.2-mtls
-  Scenario: INV-OK-02 A 201 whose apiInvokerId or certificate is missing or unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success
+  @INV-OK-02
+  Scenario: INV-OK-02 — A 201 whose apiInvokerId or certificate is missing or unusable (empty, not PEM, unparsable, for another key, from another CA, expired) is not reported as success
     Given an API invoker under test
     And the harness core answers 201 without apiInvokerId
     When the invoker onboards
@@ -58,8 +57,8 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # issued, but an invoker that takes an unusable certificate as success cannot do CAPIF-1e
   # mutual TLS later, and one that takes a certificate for another key trusts its core blindly.
 
-  @waits @INV-OK-03 @branch:onboarding-response @severity:recommended @req:29222-openapi-201 @req:29222-openapi-202
-  Scenario: INV-OK-03 Only 201 Created is reported as success: not 200, 202 (asynchronous onboarding, not declared) or 204
+  @waits @INV-OK-03
+  Scenario: INV-OK-03 — Only 201 Created is reported as success: not 200, 202 (asynchronous onboarding, not declared) or 204
     Given an API invoker under test
     And the harness core answers 200 to a valid request
     When the invoker onboards
@@ -71,8 +70,8 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
     When the invoker onboards
     Then the invoker does not report success
 
-  @waits @INV-OK-04 @branch:onboarding-response @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
-  Scenario: INV-OK-04 The invoker gives up on a core that never answers the onboarding request, within its declared bound, and reports failure
+  @waits @INV-OK-04
+  Scenario: INV-OK-04 — The invoker gives up on a core that never answers the onboarding request, within its declared bound, and reports failure
     Given an API invoker under test
     And the harness core never answers the onboarding request
     When the invoker onboards
@@ -82,17 +81,17 @@ Feature: The invoker handles the Onboard API Invoker Response (Figure B.1-1, "CA
   # generated answers (README "Property-based robustness"), one adapter run each, judged once
   # per property.
 
-  @INV-FUZZ-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-error
-  Scenario: INV-FUZZ-01 The invoker reports success for no generated answer with an error status (4xx, 5xx)
+  @INV-FUZZ-01
+  Scenario: INV-FUZZ-01 — The invoker reports success for no generated answer with an error status (4xx, 5xx)
     Given a property-based campaign of generated answers to the invoker under test
     Then the invoker reported success for no generated answer with an error status
 
-  @INV-FUZZ-02 @branch:onboarding-response @severity:recommended @req:33122-B.1-security-info @req:29222-openapi-invoker-id @req:29222-10.2-mtls @req:29222-openapi-201
-  Scenario: INV-FUZZ-02 The invoker reports success only for a valid 201 Created: not for another success status, nor for a 201 whose apiInvokerId or certificate is missing, of another JSON type or unusable, nor for a body that is not JSON
+  @INV-FUZZ-02
+  Scenario: INV-FUZZ-02 — The invoker reports success only for a valid 201 Created: not for another success status, nor for a 201 whose apiInvokerId or certificate is missing, of another JSON type or unusable, nor for a body that is not JSON
     Given a property-based campaign of generated answers to the invoker under test
     Then the invoker reported success for no generated answer that is not a valid 201
 
-  @INV-FUZZ-03 @branch:onboarding-response @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
-  Scenario: INV-FUZZ-03 On every generated answer the invoker ends within its declared bound, without crashing
+  @INV-FUZZ-03
+  Scenario: INV-FUZZ-03 — On every generated answer the invoker ends within its declared bound, without crashing
     Given a property-based campaign of generated answers to the invoker under test
     Then the invoker ended every run within its declared bound, without crashing

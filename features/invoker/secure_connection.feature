@@ -1,4 +1,3 @@
-@sut:invoker
 Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Secure connection successful?")
   The invoker authenticates the core with the pre-provisioned root CA (TS 33.122 §6.1 step 2):
   chain and name. A certificate it must refuse is presented by the played core; the invoker
@@ -34,50 +33,50 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   [rfc9325-3.5-server-reneg-info] TLS 1.2 clients and servers MUST implement the renegotiation_info extension, as defined in [RFC5746].
   [rfc9325-3.5-ems-support] To address this attack, TLS 1.2 implementations MUST support the extended_master_secret extension defined in [RFC7627].
 
-  @INV-TLS-01 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-01 The invoker refuses a core certificate from another CA and sends nothing
+  @INV-TLS-01
+  Scenario: INV-TLS-01 — The invoker refuses a core certificate from another CA and sends nothing
     Given an API invoker under test
     And the harness core presents a other-ca certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-02 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-02 The invoker refuses an expired core certificate and sends nothing
+  @INV-TLS-02
+  Scenario: INV-TLS-02 — The invoker refuses an expired core certificate and sends nothing
     Given an API invoker under test
     And the harness core presents a expired certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-03 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-03 The invoker refuses a core certificate that is not yet valid and sends nothing
+  @INV-TLS-03
+  Scenario: INV-TLS-03 — The invoker refuses a core certificate that is not yet valid and sends nothing
     Given an API invoker under test
     And the harness core presents a not-yet-valid certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-04 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-04 The invoker refuses a core certificate for another name and sends nothing
+  @INV-TLS-04
+  Scenario: INV-TLS-04 — The invoker refuses a core certificate for another name and sends nothing
     Given an API invoker under test
     And the harness core presents a wrong-name certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-05 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-05 The invoker refuses a self-signed core certificate and sends nothing
+  @INV-TLS-05
+  Scenario: INV-TLS-05 — The invoker refuses a self-signed core certificate and sends nothing
     Given an API invoker under test
     And the harness core presents a self-signed certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-06 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-06 The invoker refuses a core certificate without serverAuth usage and sends nothing
+  @INV-TLS-06
+  Scenario: INV-TLS-06 — The invoker refuses a core certificate without serverAuth usage and sends nothing
     Given an API invoker under test
     And the harness core presents a client-auth-only certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-07 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-07 The invoker sends no credential to a listener that answers in clear
+  @INV-TLS-07
+  Scenario: INV-TLS-07 — The invoker sends no credential to a listener that answers in clear
     Given an API invoker under test
     And the harness core answers in clear
     When the invoker onboards
@@ -85,30 +84,30 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
 
   # The same listener: whatever the invoker sends in clear after its TLS attempt failed, it is
   # not a request for an upgrade to TLS (RFC 2817), which TS 33.210 forbids a client.
-  @INV-TLS-17 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-upgrade
-  Scenario: INV-TLS-17 The invoker never asks a listener for an upgrade to TLS within HTTP/1.1 (Upgrade: TLS in clear)
+  @INV-TLS-17
+  Scenario: INV-TLS-17 — The invoker never asks a listener for an upgrade to TLS within HTTP/1.1 (Upgrade: TLS in clear)
     Given an API invoker under test
     And the harness core answers in clear
     When the invoker onboards
     Then the invoker sent no Upgrade to TLS in clear
 
-  @INV-TLS-08 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-no-legacy
-  Scenario: INV-TLS-08 The invoker does not negotiate anything below TLS 1.2
+  @INV-TLS-08
+  Scenario: INV-TLS-08 — The invoker does not negotiate anything below TLS 1.2
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core speaks only TLS 1.1
     When the invoker onboards
     Then the invoker refuses a TLS 1.1 ServerHello
 
-  @INV-TLS-09 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-09 The invoker refuses a core certificate issued by a non-CA certificate and sends nothing
+  @INV-TLS-09
+  Scenario: INV-TLS-09 — The invoker refuses a core certificate issued by a non-CA certificate and sends nothing
     Given an API invoker under test
     And the harness core presents a issued-by-non-ca certificate
     When the invoker onboards
     Then the invoker aborts the handshake, sends nothing and reports failure
 
-  @INV-TLS-10 @branch:secure-connection @severity:mandatory @req:33210-6.2.1-tls12-tls13
-  Scenario: INV-TLS-10 The invoker onboards with a core that speaks only TLS 1.2 and with one that speaks only TLS 1.3
+  @INV-TLS-10
+  Scenario: INV-TLS-10 — The invoker onboards with a core that speaks only TLS 1.2 and with one that speaks only TLS 1.3
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
@@ -118,24 +117,24 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
 
   # RFC 9325 (BCP 195) §4.1 forbids NULL, anonymous, export, RC4 and single-DES suites (MUST
   # NOT negotiate); TS 33.210 §6.2.3 (the TLS 1.2 profile) was not available, BCP 195 stands in.
-  @INV-TLS-11 @branch:secure-connection @severity:mandatory @req:rfc9325-4.1-null @req:rfc9325-4.1-rc4 @req:rfc9325-4.1-112bit @req:rfc7465-2-rc4-offer @req:rfc5246-A.5-anon
-  Scenario: INV-TLS-11 The invoker's ClientHello offers no cipher suite RFC 9325 forbids (NULL, anonymous, export, RC4, single DES)
+  @INV-TLS-11
+  Scenario: INV-TLS-11 — The invoker's ClientHello offers no cipher suite RFC 9325 forbids (NULL, anonymous, export, RC4, single DES)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
     When the invoker onboards
     Then the ClientHello offers no forbidden cipher suite
 
-  @INV-TLS-12 @branch:secure-connection @severity:recommended @req:rfc9325-4.1-static-rsa @req:rfc9325-4.1-dhe @req:rfc9325-4.2-cbc @req:rfc9325-4.1-128bit
-  Scenario: INV-TLS-12 The invoker's ClientHello offers no cipher suite RFC 9325 discourages (3DES, static RSA, finite-field DH, CBC without encrypt_then_mac)
+  @INV-TLS-12
+  Scenario: INV-TLS-12 — The invoker's ClientHello offers no cipher suite RFC 9325 discourages (3DES, static RSA, finite-field DH, CBC without encrypt_then_mac)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
     When the invoker onboards
     Then the ClientHello offers no discouraged cipher suite
 
-  @INV-TLS-13 @branch:secure-connection @severity:recommended @req:rfc8446-9.2-sni @req:rfc9325-3.7-sni-policy
-  Scenario: INV-TLS-13 Addressed by a DNS name, the invoker sends it as SNI
+  @INV-TLS-13
+  Scenario: INV-TLS-13 — Addressed by a DNS name, the invoker sends it as SNI
     Given an API invoker under test
     And the harness core is addressed by its DNS name
     And the harness core presents its valid certificate
@@ -143,8 +142,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
     When the invoker onboards
     Then the ClientHello names the core in SNI
 
-  @INV-TLS-14 @branch:secure-connection @severity:mandatory @req:33122-B.1-secure-fails @req:33122-6.1-tls
-  Scenario: INV-TLS-14 Addressed by a DNS name, the invoker refuses a core certificate for another name and sends nothing
+  @INV-TLS-14
+  Scenario: INV-TLS-14 — Addressed by a DNS name, the invoker refuses a core certificate for another name and sends nothing
     Given an API invoker under test
     And the harness core is addressed by its DNS name
     And the harness core presents a wrong-name certificate
@@ -154,8 +153,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # A core that accepts the connection and then says nothing (overloaded, a black-holing
   # middlebox, an attacker holding the invoker): the flow must end, not hang. The bound is the
   # vendor's PIXIT ([invoker] gives_up_within); a run still going after it (plus slack) fails.
-  @waits @INV-TLS-15 @branch:secure-connection @severity:informational @req:33122-B.1-secure-fails @req:rfc9112-9.5-timeouts
-  Scenario: INV-TLS-15 The invoker gives up on a core that never answers its ClientHello, within its declared bound, and reports failure
+  @waits @INV-TLS-15
+  Scenario: INV-TLS-15 — The invoker gives up on a core that never answers its ClientHello, within its declared bound, and reports failure
     Given an API invoker under test
     And the harness core never answers the ClientHello
     When the invoker onboards
@@ -165,8 +164,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # ServerKeyExchange, ServerHelloDone), once with the sentinel in ServerHello.random and once
   # without: the control proves the flight itself is acceptable, so an abort is the sentinel's.
   # Not applicable to an invoker that does not offer TLS 1.3.
-  @INV-TLS-16 @branch:secure-connection @severity:mandatory @req:rfc8446-4.1.3-downgrade-abort @req:rfc8446-4.1.3-downgrade
-  Scenario: INV-TLS-16 Having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2 ServerHello carrying the downgrade sentinel, and goes on with the same ServerHello without it
+  @INV-TLS-16
+  Scenario: INV-TLS-16 — Having offered TLS 1.3, the invoker aborts with illegal_parameter on a TLS 1.2 ServerHello carrying the downgrade sentinel, and goes on with the same ServerHello without it
     Given an API invoker under test
     And the harness core presents its valid certificate
     When the invoker onboards with a core answering TLS 1.2 with the downgrade sentinel, and with one answering without it
@@ -174,8 +173,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
 
   # The chain is whole and its signature real (a P-256 intermediate of the provisioned root signed
   # the leaf with ecdsa-with-SHA1): only the hash is wrong.
-  @INV-TLS-18 @branch:secure-connection @severity:mandatory @req:rfc9325-4.5-sha1-md5
-  Scenario: INV-TLS-18 The invoker refuses a core certificate signed with SHA-1 and sends nothing
+  @INV-TLS-18
+  Scenario: INV-TLS-18 — The invoker refuses a core certificate signed with SHA-1 and sends nothing
     Given an API invoker under test
     And the harness core presents a sha1-signed certificate
     When the invoker onboards
@@ -185,16 +184,16 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # signal renegotiation_info by the empty extension or the SCSV). Not applicable to an invoker
   # offering TLS 1.3 only. Whether it aborts on a ServerHello without the acknowledgement is
   # INV-TLS-24's.
-  @INV-TLS-19 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-reneg-info @req:rfc9325-3.5-server-reneg-info
-  Scenario: INV-TLS-19 Offering TLS 1.2, the invoker's ClientHello signals renegotiation_info (the extension or the SCSV)
+  @INV-TLS-19
+  Scenario: INV-TLS-19 — Offering TLS 1.2, the invoker's ClientHello signals renegotiation_info (the extension or the SCSV)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
     When the invoker onboards
     Then every ClientHello offering TLS 1.2 carries renegotiation_info
 
-  @INV-TLS-20 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-ems-support
-  Scenario: INV-TLS-20 Offering TLS 1.2, the invoker's ClientHello offers extended_master_secret
+  @INV-TLS-20
+  Scenario: INV-TLS-20 — Offering TLS 1.2, the invoker's ClientHello offers extended_master_secret
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
@@ -204,24 +203,24 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # Active: a played core that offers only the mandatory-to-implement parameters (a ClientHello
   # lists what a client offers, not what completes). An invoker offering no TLS 1.3 at all is
   # INV-TLS-10's finding (inconclusive here).
-  @INV-TLS-21 @branch:secure-connection @severity:mandatory @req:33210-6.2.2-rfc8446-9.1 @req:rfc8446-9.1-mti
-  Scenario: INV-TLS-21 The invoker onboards with a core speaking TLS 1.3 with only TLS_AES_128_GCM_SHA256 and key exchange secp256r1 (the mandatory-to-implement suite and group)
+  @INV-TLS-21
+  Scenario: INV-TLS-21 — The invoker onboards with a core speaking TLS 1.3 with only TLS_AES_128_GCM_SHA256 and key exchange secp256r1 (the mandatory-to-implement suite and group)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
     When the invoker onboards with a core speaking TLS 1.3 with only the mandatory-to-implement suite and group
     Then the invoker completed the handshake with the mandatory-to-implement suite and group
 
-  @INV-TLS-22 @branch:secure-connection @severity:recommended @req:33210-6.2.2-secp384r1
-  Scenario: INV-TLS-22 The invoker onboards with a core speaking TLS 1.3 with key exchange secp384r1 only
+  @INV-TLS-22
+  Scenario: INV-TLS-22 — The invoker onboards with a core speaking TLS 1.3 with key exchange secp384r1 only
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
     When the invoker onboards with a core speaking TLS 1.3 with only secp384r1
     Then the invoker completed the handshake with secp384r1
 
-  @INV-TLS-23 @branch:secure-connection @severity:mandatory @req:33210-6.2.2-rfc8446-9.2 @req:rfc8446-9.2-tls13-hello
-  Scenario: INV-TLS-23 Offering TLS 1.3, the invoker's ClientHello carries the extensions RFC 8446 §9.2 requires (signature_algorithms, supported_groups, key_share)
+  @INV-TLS-23
+  Scenario: INV-TLS-23 — Offering TLS 1.3, the invoker's ClientHello carries the extensions RFC 8446 §9.2 requires (signature_algorithms, supported_groups, key_share)
     Given an API invoker under test
     And the harness core presents its valid certificate
     And the harness core onboards valid requests
@@ -231,8 +230,8 @@ Feature: The invoker secures the connection before onboarding (Figure B.1-1, "Se
   # A complete TLS 1.2 flight built by hand (as INV-TLS-16's), once without renegotiation_info
   # in the ServerHello and once with it: the control proves the flight itself is acceptable, so
   # an abort is the missing acknowledgement's. Not applicable to an invoker offering no TLS 1.2.
-  @INV-TLS-24 @branch:secure-connection @severity:mandatory @req:rfc9325-3.5-reneg-info
-  Scenario: INV-TLS-24 Offered TLS 1.2, the invoker aborts with a fatal handshake_failure on a TLS 1.2 ServerHello that does not acknowledge renegotiation_info, and goes on with the same flight acknowledging it
+  @INV-TLS-24
+  Scenario: INV-TLS-24 — Offered TLS 1.2, the invoker aborts with a fatal handshake_failure on a TLS 1.2 ServerHello that does not acknowledge renegotiation_info, and goes on with the same flight acknowledging it
     Given an API invoker under test
     And the harness core presents its valid certificate
     When the invoker onboards with a core whose TLS 1.2 ServerHello does not acknowledge renegotiation_info, and with one whose does

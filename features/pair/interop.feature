@@ -1,4 +1,3 @@
-@sut:pair
 Feature: Interoperability of an API invoker and a CAPIF core (a matrix's pair cell)
   The invoker under test onboards onto the core under test with the core's URL, CA and an
   onboarding credential from the core's credential source, and offboards; the harness plays
@@ -13,26 +12,26 @@ Feature: Interoperability of an API invoker and a CAPIF core (a matrix's pair ce
   [33122-6.8-step3-delete] the CAPIF core function shall cancel the enrolment of the API invoker and delete the API invoker profile. This includes deletion of API invoker certificate
   [33122-6.8-step3-verify] shall verify the API invoker ID received in step 2 and check that the corresponding profile exists
 
-  @IOP-OK-01 @branch:onboarding-response @severity:mandatory @req:33122-B.1-validate @req:29222-openapi-201
-  Scenario: IOP-OK-01 The invoker onboards onto the core: it reports success with an apiInvokerId
+  @IOP-OK-01
+  Scenario: IOP-OK-01 — The invoker onboards onto the core: it reports success with an apiInvokerId
     Given an API invoker paired with a CAPIF core
     When the invoker onboards onto the core
     Then the invoker reports success with an apiInvokerId
 
-  @IOP-OK-02 @branch:onboarding-response @severity:mandatory @req:33122-B.1-security-info @req:29222-10.2-mtls
-  Scenario: IOP-OK-02 The certificate the invoker reports was issued under the core's invoker CA, for client authentication, valid now
+  @IOP-OK-02
+  Scenario: IOP-OK-02 — The certificate the invoker reports was issued under the core's invoker CA, for client authentication, valid now
     Given an API invoker paired with a CAPIF core
     When the invoker onboards onto the core
     Then the certificate the invoker reports chains to the core's invoker CA
 
-  @IOP-OFF-01 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-delete @req:29222-10.2-mtls
-  Scenario: IOP-OFF-01 The invoker offboards from the core: the core accepts its offboarding (DELETE over mutual TLS with the issued certificate)
+  @IOP-OFF-01
+  Scenario: IOP-OFF-01 — The invoker offboards from the core: the core accepts its offboarding (DELETE over mutual TLS with the issued certificate)
     Given an API invoker paired with a CAPIF core
     When the invoker onboards onto the core and then offboards twice
     Then the invoker reports the first offboarding as done
 
-  @IOP-OFF-02 @branch:offboarding @severity:mandatory @req:33122-6.8-step3-verify @req:33122-6.8-step3-delete
-  Scenario: IOP-OFF-02 Once offboarded, the invoker's second offboarding is refused: the core deleted the profile
+  @IOP-OFF-02
+  Scenario: IOP-OFF-02 — Once offboarded, the invoker's second offboarding is refused: the core deleted the profile
     Given an API invoker paired with a CAPIF core
     When the invoker onboards onto the core and then offboards twice
     Then the invoker reports the second offboarding failed

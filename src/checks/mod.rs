@@ -1,5 +1,7 @@
 //! Layer 4: checks are pure functions from observed evidence to a result with a one-sentence
-//! reason a vendor understands. No I/O here, so every check is unit-tested.
+//! reason a vendor understands. No I/O here, so every check is unit-tested. By role and branch:
+//! `<role>/<branch>.rs` judges the scenarios of `features/<role>/<branch>.feature`; the
+//! positive controls every scenario shares are in `control.rs`.
 
 mod control;
 mod core;

@@ -67,7 +67,10 @@ pub static FEATURES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Parse every embedded feature.
+/// Parse every embedded feature, each scenario tagged with its test purpose's facts from the
+/// catalogue (written there once, never in the feature files): `@sut:<role>`,
+/// `@branch:<name>`, `@severity:<level>` and `@req:<id>` per requirement cited, so `--tags`
+/// can select by them.
 pub fn parse_features() -> Result<Vec<gherkin::Feature>, String> {
     FEATURES
         .iter()
@@ -75,9 +78,25 @@ pub fn parse_features() -> Result<Vec<gherkin::Feature>, String> {
             let mut f = gherkin::Feature::parse(text, gherkin::GherkinEnv::default())
                 .map_err(|e| format!("{path}: {e}"))?;
             f.path = Some(path.into());
+            for sc in &mut f.scenarios {
+                if let Some(tp) = sc.tags.iter().find_map(|t| crate::catalogue::find(t)) {
+                    sc.tags.extend(catalogue_tags(tp));
+                }
+            }
             Ok(f)
         })
         .collect()
+}
+
+/// The tags a scenario gets from its test purpose's catalogue entry.
+fn catalogue_tags(tp: &crate::catalogue::TestPurpose) -> Vec<String> {
+    let mut tags = vec![
+        format!("sut:{}", tp.sut.name()),
+        format!("branch:{}", tp.branch.tag()),
+        format!("severity:{}", tp.severity().tag()),
+    ];
+    tags.extend(tp.requirements.iter().map(|id| format!("req:{id}")));
+    tags
 }
 
 /// Where the scenario of test purpose `id` is: `features/...feature:LINE`.
@@ -173,6 +192,15 @@ mod tests {
 
     #[test]
     fn scenarios_and_catalogue_match_one_to_one() {
+        // The facts of a test purpose are the catalogue's, never written in a feature file.
+        for (path, text) in FEATURES {
+            for fact in ["@sut:", "@branch:", "@severity:", "@req:"] {
+                assert!(
+                    !text.contains(fact),
+                    "{path} writes a {fact} tag: it comes from the catalogue"
+                );
+            }
+        }
         let features = parse_features().unwrap();
         let mut seen = std::collections::HashMap::new();
         for f in &features {
@@ -197,26 +225,10 @@ mod tests {
                     "scenario name {:?} must start with its id",
                     sc.name
                 );
-                let want_branch = format!("branch:{}", tp.branch.tag());
-                let want_sev = format!("severity:{}", tp.severity().tag());
-                let reqs: Vec<&str> = sc
-                    .tags
-                    .iter()
-                    .filter_map(|t| t.strip_prefix("req:"))
-                    .collect();
                 assert_eq!(
-                    reqs, tp.requirements,
-                    "{}: the @req: tags must be the catalogue's requirement ids, in order",
-                    tp.id
-                );
-                assert!(
-                    sc.tags.contains(&want_branch),
-                    "{}: missing @{want_branch}",
-                    tp.id
-                );
-                assert!(
-                    sc.tags.contains(&want_sev),
-                    "{}: missing @{want_sev}",
+                    &sc.tags[sc.tags.len() - catalogue_tags(tp).len()..],
+                    catalogue_tags(tp).as_slice(),
+                    "{}: the catalogue's tags",
                     tp.id
                 );
                 assert!(
@@ -251,7 +263,7 @@ mod tests {
                     let Some(tp) = catalogue::find(id) else {
                         return line.to_string();
                     };
-                    let want = format!("  Scenario: {} {}", tp.id, tp.title);
+                    let want = format!("  Scenario: {} — {}", tp.id, tp.title);
                     if line != want {
                         changed = true;
                         differ.push(format!("{path}: {id}: {rest:?}"));
@@ -268,7 +280,7 @@ mod tests {
         }
         assert!(
             differ.is_empty(),
-            "{} scenario names are not \"ID catalogue title\" (UPDATE_FEATURES=1 cargo test --lib scenario_names):\n{}",
+            "{} scenario names are not \"ID — catalogue title\" (UPDATE_FEATURES=1 cargo test --lib scenario_names):\n{}",
             differ.len(),
             differ.join("\n")
         );
