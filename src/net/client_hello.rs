@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn parses_the_legacy_hello_of_the_probe() {
-        let bytes = crate::sut::probes::legacy_client_hello_bytes("capif.example");
+        let bytes = crate::sut::legacy_client_hello_bytes("capif.example");
         let info = parse_client_hello(&bytes).unwrap();
         assert_eq!(info.legacy_version, 0x0302);
         assert_eq!(info.supported_versions, None);

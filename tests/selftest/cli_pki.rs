@@ -188,6 +188,11 @@ fn list_one_id_points_at_the_scenario_step_and_check() {
     );
     assert!(text.contains("caught by    no-close-notify"), "{text}");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("```\n{text}```")),
+        "README \"What it checks\" shows another `list INV-TD-03`; paste:\n{text}"
+    );
     let mut steps = 0;
     for word in text.split_whitespace() {
         let Some((path, line)) = word.split_once(".rs:") else {

@@ -8,11 +8,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::attempt::{Attempt, CredentialChoice, RequestBody};
-use super::core_target::CoreTarget;
-use super::notifications::{Notified, Received};
+use super::target::CoreTarget;
 use crate::evidence::Exchange;
 use crate::net::impostor_receiver::{Advertised, Contact, Impostor};
 use crate::pki::{enrolment_request, Identity, InvokerKey, ServerVariant};
+use crate::sut::notifications::{Notified, Received};
 
 /// One onboarding whose notificationDestination was the impostor receiver presenting a
 /// certificate the core must refuse (CCF-OK-10).

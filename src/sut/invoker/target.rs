@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use super::adapter::{run_adapter, AdapterRun};
 use super::played_core::Handshake;
 use super::played_core::{Observations, PlayedCore, Script};
 use crate::adapter_contract::AdapterOutcome;
@@ -11,6 +10,7 @@ use crate::net::HttpRequest;
 use crate::net::Timeouts;
 use crate::peers::core::{EnrolmentLogin, RegisterStyle};
 use crate::pki::TestPki;
+use crate::sut::adapter::{run_adapter, AdapterRun};
 
 /// The invoker under test.
 #[derive(Debug, Clone)]

@@ -8,9 +8,7 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use serde_json::Value;
 
 use super::attempt::{Attempt, ControlAttempt, CredentialChoice, RequestBody};
-use super::config::{CoreCapabilities, CoreConfig, NotificationsConfig, TeardownPolicy};
 use super::credential_source::CredentialSource;
-use super::notifications::{Notified, Receiver};
 use crate::catalogue::Need;
 use crate::evidence::Timings;
 use crate::model::ONBOARDING_PATH;
@@ -21,6 +19,8 @@ use crate::pki::{
     enrolment_request, jwt_claims, Identity, InvokerKey, KeyFormat, KeyKind, Minter, TestPki,
     NOTIFICATION_DESTINATION,
 };
+use crate::sut::config::{CoreCapabilities, CoreConfig, NotificationsConfig, TeardownPolicy};
+use crate::sut::notifications::{Notified, Receiver};
 
 /// The core under test and how to talk to it.
 #[derive(Clone)]

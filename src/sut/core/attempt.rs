@@ -2,9 +2,9 @@
 //! credential and body it sent, the session, the answer, the teardown and (after a 202) the
 //! notification.
 
-use super::notifications::Notified;
 use crate::evidence::{Exchange, MessageEvidence, Timings, TlsEvidence};
 use crate::net::{HttpRequest, HttpResponse, Phase, PhaseError, SessionEnd, TlsSummary};
+use crate::sut::notifications::Notified;
 use serde_json::Value;
 
 /// Which Authorization header to send.

@@ -144,10 +144,10 @@ async fn getauth_in_clear(
 /// buffers, so neither a chatty stderr nor a background child can block the run.
 async fn run_command(cmd: &str, timeouts: &Timeouts) -> Result<String, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("no working directory: {e}"))?;
-    let run = super::adapter::run_adapter(cmd, &[], &cwd, timeouts.adapter).await;
+    let run = crate::sut::adapter::run_adapter(cmd, &[], &cwd, timeouts.adapter).await;
     match &run.exit {
-        super::adapter::AdapterExit::Code(0) => {}
-        super::adapter::AdapterExit::TimedOut => {
+        crate::sut::adapter::AdapterExit::Code(0) => {}
+        crate::sut::adapter::AdapterExit::TimedOut => {
             return Err(format!(
                 "credential_command `{cmd}` did not finish within the adapter timeout (its process group was killed)"
             ))
@@ -238,7 +238,7 @@ impl CredentialSource {
 mod tests {
     use super::*;
     use crate::peers::core::{EnrolmentLogin, RegisterStyle};
-    use crate::sut::played_core::register::PlayedRegister;
+    use crate::sut::invoker::played_core::register::PlayedRegister;
 
     /// With the explicit opt-in the harness fetches its credential from an OpenCAPIF-era
     /// register over plain HTTP (POST /getauth with a JSON login), and says so.
