@@ -269,3 +269,22 @@ fn no_source_file_is_embedded() {
     }
     assert!(found.is_empty(), "source embedded: {found:#?}");
 }
+
+/// A test purpose id written outside the catalogue (a blocked-by pointer, a reason naming the
+/// test purpose that judges something) is one the catalogue has: renaming or retiring a test
+/// purpose cannot leave a pointer to nothing.
+#[test]
+fn every_test_purpose_id_in_the_code_is_in_the_catalogue() {
+    let id = regex::Regex::new(r"\b(CCF|INV|IOP)-[A-Z]+-\d{2}\b").unwrap();
+    let mut unknown = Vec::new();
+    for (path, text) in sources() {
+        for m in id.find_iter(&text) {
+            if crate::catalogue::find(m.as_str()).is_none() {
+                unknown.push(format!("{}: {}", path.display(), m.as_str()));
+            }
+        }
+    }
+    unknown.sort();
+    unknown.dedup();
+    assert!(unknown.is_empty(), "ids the catalogue does not have: {unknown:#?}");
+}
