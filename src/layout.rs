@@ -286,5 +286,8 @@ fn every_test_purpose_id_in_the_code_is_in_the_catalogue() {
     }
     unknown.sort();
     unknown.dedup();
-    assert!(unknown.is_empty(), "ids the catalogue does not have: {unknown:#?}");
+    assert!(
+        unknown.is_empty(),
+        "ids the catalogue does not have: {unknown:#?}"
+    );
 }
