@@ -77,13 +77,12 @@ impl Control {
             status: attempt.response.as_ref().map(|r| r.status),
             answer,
             exchange: attempt.evidence(label),
-            notified: attempt
-                .notification
-                .as_ref()
-                .map(|n| match super::onboarding_notified(n) {
+            notified: attempt.notification.as_ref().map(|n| {
+                match super::core::async_onboarding::onboarding_notified(n) {
                     super::Check::Pass(_) => Ok(()),
                     other => Err(other.reason().to_string()),
-                }),
+                }
+            }),
         }
     }
 

@@ -241,9 +241,9 @@ pub fn distinct_ids(a: &str, b: &str) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::core::teardown::session_ended;
     #[allow(unused_imports)]
     use crate::checks::core::test_support::*;
-    use crate::checks::session_ended;
     use crate::net::SessionEnd;
     use crate::sut::TeardownPolicy;
 

@@ -158,9 +158,9 @@ pub fn request_body_valid(run: &InvokerRun) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::invoker::secure_connection::no_credential_in_clear;
     #[allow(unused_imports)]
     use crate::checks::invoker::test_support::*;
-    use crate::checks::no_credential_in_clear;
     use crate::net::SessionEnd;
     use crate::sut::AdapterExit;
     use crate::sut::{Answers, Script};

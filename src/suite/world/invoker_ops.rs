@@ -49,7 +49,9 @@ impl SuiteWorld {
         match run.adapter.outcome() {
             AdapterOutcome::Unsupported => {
                 // What the played core saw wins over what the adapter says it supports.
-                if let Some(violation) = checks::observed_violation(&run) {
+                if let Some(violation) =
+                    checks::invoker::secure_connection::observed_violation(&run)
+                {
                     self.on_invoker.runs.push(run);
                     return self.check(Check::Fail(format!(
                         "{violation} (the adapter then exited {EXIT_UNSUPPORTED}, \"not supported\": what was observed stands)"

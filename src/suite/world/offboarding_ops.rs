@@ -22,7 +22,11 @@ impl SuiteWorld {
         // Each precondition is another test purpose's finding: Location (CCF-OK-02), the
         // certificate (CCF-OK-04). A Location with the right path under a wrong authority is
         // CCF-OK-02's failure; the resource is still {apiRoot}/…/{id}, so the DELETE goes there.
-        let path = match checks::location(&resp, &core.api_root(), &core.server_name) {
+        let path = match checks::core::onboarding_response::location(
+            &resp,
+            &core.api_root(),
+            &core.server_name,
+        ) {
             Check::Pass(_) => resp
                 .header("location")
                 .and_then(|l| core.url.join(l.trim()).ok())

@@ -20,7 +20,9 @@ impl SuiteWorld {
                 return Ok(());
             }
             if let Some(n) = &last.notification {
-                let why = checks::onboarding_notified(n).reason().to_string();
+                let why = checks::core::async_onboarding::onboarding_notified(n)
+                    .reason()
+                    .to_string();
                 return self.check(Check::blocked(
                     Some("CCF-OK-09"),
                     format!("the 202 of this scenario was not completed: {why}"),
@@ -41,7 +43,7 @@ impl SuiteWorld {
     pub(crate) fn created_details(&mut self) -> Result<ApiInvokerEnrolmentDetails, String> {
         self.own_created()?;
         let resp = self.current_response()?;
-        match checks::enrolment_body(&resp) {
+        match checks::core::onboarding_response::enrolment_body(&resp) {
             Ok(d) => {
                 self.on_core.details = Some(d.clone());
                 Ok(d)

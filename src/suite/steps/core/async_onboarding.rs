@@ -13,7 +13,7 @@ async fn notified(w: &mut SuiteWorld) -> StepResult {
     let judged = attempt
         .notification
         .as_ref()
-        .map(checks::onboarding_notified);
+        .map(checks::core::async_onboarding::onboarding_notified);
     let reason = match (status, judged) {
         (_, Some(check)) => return w.check(check),
         (Some(201), None) => {
@@ -61,8 +61,12 @@ async fn impostors_refused(w: &mut SuiteWorld) -> StepResult {
     if run.trials.first().and_then(|t| t.status) == Some(201) {
         return w.not_applicable("the core answered 201 Created: the onboarding completed synchronously, no notification was sent to put a certificate to");
     }
-    let check =
-        checks::receiver_authenticated(&run.trials, &run.all, run.control.as_ref(), run.within);
+    let check = checks::core::async_onboarding::receiver_authenticated(
+        &run.trials,
+        &run.all,
+        run.control.as_ref(),
+        run.within,
+    );
     w.check(check)
 }
 
@@ -94,12 +98,18 @@ async fn one_result(w: &mut SuiteWorld) -> StepResult {
     let core = w.core()?;
     let later = core.later_notifications(attempt).await;
     let check = match &later {
-        Some((posts, not_kept, within)) => checks::one_result(posts, *not_kept, *within),
+        Some((posts, not_kept, within)) => {
+            checks::core::async_onboarding::one_result(posts, *not_kept, *within)
+        }
         None => {
             let why = attempt
                 .notification
                 .as_ref()
-                .map(|n| checks::onboarding_notified(n).reason().to_string())
+                .map(|n| {
+                    checks::core::async_onboarding::onboarding_notified(n)
+                        .reason()
+                        .to_string()
+                })
                 .unwrap_or_default();
             Check::blocked(
                 Some("CCF-OK-09"),

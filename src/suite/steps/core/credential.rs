@@ -222,7 +222,7 @@ async fn url_keyed(w: &mut SuiteWorld, member: String) -> StepResult {
 #[then("the core rejects the request with a 4xx error and no onboarding result")]
 async fn rejected(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::rejected(&resp))
+    w.check(checks::core::credential::rejected(&resp))
 }
 
 #[then(
@@ -240,7 +240,7 @@ async fn problem_details(w: &mut SuiteWorld) -> StepResult {
             ),
         ));
     }
-    w.check(checks::problem_details(&resp))
+    w.check(checks::core::credential::problem_details(&resp))
 }
 
 #[then("the malformed credential was rejected")]
@@ -262,13 +262,13 @@ async fn malformed_was_rejected(w: &mut SuiteWorld) -> StepResult {
 #[then("the same key onboards afterwards")]
 async fn same_key_onboards(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::same_key_onboards(&resp))
+    w.check(checks::core::credential::same_key_onboards(&resp))
 }
 
 #[then("a 401 carries a WWW-Authenticate challenge")]
 async fn www_authenticate(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::www_authenticate(&resp))
+    w.check(checks::core::credential::www_authenticate(&resp))
 }
 
 #[when(
@@ -318,7 +318,7 @@ async fn every_401_challenges(w: &mut SuiteWorld) -> StepResult {
     };
     let presented: Vec<(String, crate::net::HttpResponse)> =
         presented.iter().map(|(r, _)| r.clone()).collect();
-    let check = checks::www_authenticate_on_every_401(missing, &presented);
+    let check = checks::core::credential::www_authenticate_on_every_401(missing, &presented);
     w.check(check)
 }
 
@@ -333,6 +333,6 @@ async fn every_401_names_the_error(w: &mut SuiteWorld) -> StepResult {
         .filter(|(_, bearer)| *bearer)
         .map(|(r, _)| r.clone())
         .collect();
-    let check = checks::error_attribute_on_every_401(missing, &bearer);
+    let check = checks::core::credential::error_attribute_on_every_401(missing, &bearer);
     w.check(check)
 }

@@ -52,7 +52,10 @@ async fn refuses_offboarded(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("no second DELETE was recorded");
     };
     let put = w.on_core.other_put.take();
-    w.check(checks::offboarded_gone(&again, put.as_ref()))
+    w.check(checks::core::offboarding::offboarded_gone(
+        &again,
+        put.as_ref(),
+    ))
 }
 
 #[when("the invoker onboards the same key again")]
@@ -89,7 +92,7 @@ async fn onboard_same_key_again(w: &mut SuiteWorld) -> StepResult {
 async fn reonboarded(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
     let survived = w.on_core.profile_survived;
-    w.check(checks::reonboarded(&resp, survived))
+    w.check(checks::core::offboarding::reonboarded(&resp, survived))
 }
 
 #[when("the invoker sends the offboarding request without a client certificate")]
@@ -142,7 +145,7 @@ async fn refused_and_kept(w: &mut SuiteWorld) -> StepResult {
     };
     let control = w.on_core.response.clone();
     let presented = std::mem::take(&mut w.on_core.presented);
-    w.check(checks::offboarding_refused(
+    w.check(checks::core::offboarding::offboarding_refused(
         &refused,
         control.as_ref(),
         &presented,
@@ -152,7 +155,12 @@ async fn refused_and_kept(w: &mut SuiteWorld) -> StepResult {
 #[then("the core tears down the session after the offboarding response")]
 async fn tears_down_after_offboarding(w: &mut SuiteWorld) -> StepResult {
     w.offboarded_precondition()?;
-    let Some(judged) = w.on_core.last.as_ref().map(checks::offboarding_torn_down) else {
+    let Some(judged) = w
+        .on_core
+        .last
+        .as_ref()
+        .map(checks::core::offboarding::offboarding_torn_down)
+    else {
         return w.harness_error("no offboarding exchange was recorded");
     };
     w.check(judged)

@@ -12,7 +12,7 @@ async fn created(w: &mut SuiteWorld) -> StepResult {
     // A core may reject what the harness chose rather than the request: say what it sent, and
     // which PIXIT keys change it, so the vendor tells the two apart in one reading.
     let check = match &w.on_core.who {
-        Some(who) => checks::created_for(
+        Some(who) => checks::core::onboarding_response::created_for(
             &resp,
             core.capabilities.asynchronous_onboarding,
             &format!(
@@ -22,7 +22,10 @@ async fn created(w: &mut SuiteWorld) -> StepResult {
                 core.invoker_key_format
             ),
         ),
-        None => checks::created(&resp, core.capabilities.asynchronous_onboarding),
+        None => checks::core::onboarding_response::created(
+            &resp,
+            core.capabilities.asynchronous_onboarding,
+        ),
     };
     w.check(check)
 }
@@ -34,7 +37,11 @@ async fn location(w: &mut SuiteWorld) -> StepResult {
     w.own_created()?;
     let resp = w.current_response()?;
     let core = w.core()?;
-    w.check(checks::location(&resp, &core.api_root(), &core.server_name))
+    w.check(checks::core::onboarding_response::location(
+        &resp,
+        &core.api_root(),
+        &core.server_name,
+    ))
 }
 
 #[then(
@@ -43,9 +50,9 @@ async fn location(w: &mut SuiteWorld) -> StepResult {
 async fn enrolment_details(w: &mut SuiteWorld) -> StepResult {
     w.own_created()?;
     let resp = w.current_response()?;
-    match checks::enrolment_body(&resp) {
+    match checks::core::onboarding_response::enrolment_body(&resp) {
         Ok(d) => {
-            let c = checks::has_invoker_id(&d);
+            let c = checks::core::onboarding_response::has_invoker_id(&d);
             w.on_core.details = Some(d);
             w.check(c)
         }
@@ -58,19 +65,23 @@ async fn issued_certificate(w: &mut SuiteWorld) -> StepResult {
     let d = w.created_details()?;
     let core = w.core()?;
     let spki = w.sent_spki();
-    w.check(checks::issued_certificate(&d, &core.invoker_ca, &spki))
+    w.check(checks::core::onboarding_response::issued_certificate(
+        &d,
+        &core.invoker_ca,
+        &spki,
+    ))
 }
 
 #[then("the response carries an onboarding secret")]
 async fn onboarding_secret(w: &mut SuiteWorld) -> StepResult {
     let d = w.created_details()?;
-    w.check(checks::onboarding_secret(&d))
+    w.check(checks::core::onboarding_response::onboarding_secret(&d))
 }
 
 #[then("the response carries a certificate or an onboarding secret")]
 async fn security_information(w: &mut SuiteWorld) -> StepResult {
     let d = w.created_details()?;
-    w.check(checks::security_information(&d))
+    w.check(checks::core::onboarding_response::security_information(&d))
 }
 
 #[when("two invokers with different keys onboard")]
@@ -104,7 +115,7 @@ async fn ids_differ(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("two onboardings were not recorded");
     }
     let (a, b) = (w.on_core.ids[0].clone(), w.on_core.ids[1].clone());
-    w.check(checks::distinct_ids(&a, &b))
+    w.check(checks::core::onboarding_response::distinct_ids(&a, &b))
 }
 
 #[then("the core answers 204 No Content")]
@@ -116,5 +127,5 @@ async fn no_content(w: &mut SuiteWorld) -> StepResult {
         .as_ref()
         .and_then(|(_, me)| me.common_name())
         .unwrap_or_else(|| "(none)".into());
-    w.check(checks::deleted_with_issued_certificate(&resp, &cn))
+    w.check(checks::core::onboarding_response::deleted_with_issued_certificate(&resp, &cn))
 }

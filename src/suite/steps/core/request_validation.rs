@@ -33,7 +33,9 @@ async fn without_field(w: &mut SuiteWorld, field: String) -> StepResult {
 #[then(expr = "the core answers 400 to the body without {word}")]
 async fn answers_400(w: &mut SuiteWorld, field: String) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::bad_request_for_missing(&resp, &field))
+    w.check(checks::core::request_validation::bad_request_for_missing(
+        &resp, &field,
+    ))
 }
 
 #[then("each 400 names its missing field in invalidParams")]
@@ -42,7 +44,9 @@ async fn names_in_invalid_params(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("no request without a required field was recorded");
     }
     for (field, resp) in w.on_core.missing_field_answers.clone() {
-        w.check(checks::invalid_params_name(&resp, &field))?;
+        w.check(checks::core::request_validation::invalid_params_name(
+            &resp, &field,
+        ))?;
     }
     Ok(())
 }
@@ -65,7 +69,8 @@ async fn sets_own_id(w: &mut SuiteWorld) -> StepResult {
 #[when("the invoker sends a valid request whose apiInvokerInformation is free text")]
 async fn sends_free_text(w: &mut SuiteWorld) -> StepResult {
     let mut body = w.valid_body().await;
-    body["apiInvokerInformation"] = serde_json::json!(checks::free_text());
+    body["apiInvokerInformation"] =
+        serde_json::json!(checks::core::request_validation::free_text());
     w.onboard_with(
         "valid body with free text in apiInvokerInformation",
         CredentialChoice::Valid,
@@ -77,13 +82,18 @@ async fn sends_free_text(w: &mut SuiteWorld) -> StepResult {
 #[then("the core onboards it with the free text unchanged")]
 async fn free_text_onboarded(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::free_text_onboarded(&resp, &checks::free_text()))
+    w.check(checks::core::request_validation::free_text_onboarded(
+        &resp,
+        &checks::core::request_validation::free_text(),
+    ))
 }
 
 #[then("the core does not adopt the apiInvokerId")]
 async fn not_adopted(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::not_adopted(&resp, IMPOSED_ID))
+    w.check(checks::core::request_validation::not_adopted(
+        &resp, IMPOSED_ID,
+    ))
 }
 
 #[when("the invoker sends a body that is not JSON")]
@@ -118,7 +128,10 @@ async fn wrong_media_type(w: &mut SuiteWorld) -> StepResult {
 #[then("the core rejects the request with 400 or 415")]
 async fn rejects_400_or_415(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::rejected_with(&resp, &[400, 415]))
+    w.check(checks::core::request_validation::rejected_with(
+        &resp,
+        &[400, 415],
+    ))
 }
 
 #[then("every generated request the model holds valid was answered as valid")]

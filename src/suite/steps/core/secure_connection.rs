@@ -58,7 +58,10 @@ async fn uses_modern_tls(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("no handshake was observed");
     };
     // The handshake itself verified chain and name.
-    w.check(checks::secure_connection(&outcome, &core.server_name))
+    w.check(checks::core::secure_connection::secure_connection(
+        &outcome,
+        &core.server_name,
+    ))
 }
 
 #[when("the invoker offers only TLS 1.0 and TLS 1.1")]
@@ -87,12 +90,16 @@ async fn legacy_hello(w: &mut SuiteWorld) -> StepResult {
 #[then("the core refuses the handshake")]
 async fn refuses_handshake(w: &mut SuiteWorld) -> StepResult {
     match w.on_core.refusal_probe.take() {
-        Some(RefusalProbe::Legacy(probes)) => w.check(checks::legacy_versions_refused(&probes)),
+        Some(RefusalProbe::Legacy(probes)) => w.check(
+            checks::core::secure_connection::legacy_versions_refused(&probes),
+        ),
         Some(RefusalProbe::Suites {
             found,
             grade,
             control,
-        }) => w.check(checks::enumerated_suites_refused(&found, grade, &control)),
+        }) => w.check(checks::core::secure_connection::enumerated_suites_refused(
+            &found, grade, &control,
+        )),
         None => w.harness_error("no hand-built ClientHello was sent"),
     }
 }
@@ -241,7 +248,10 @@ async fn cleartext_not_processed(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("no cleartext attempt was recorded");
     };
     let later = w.on_core.response.clone();
-    w.check(checks::cleartext_not_processed(status, later.as_ref()))
+    w.check(checks::core::secure_connection::cleartext_not_processed(
+        status,
+        later.as_ref(),
+    ))
 }
 
 #[when("the invoker sends a valid onboarding request without a client certificate")]
@@ -262,16 +272,18 @@ async fn answers_without_client_cert(w: &mut SuiteWorld) -> StepResult {
     };
     let error = attempt.error.as_ref().map(crate::net::TlsFailure::from);
     let resp = attempt.response.clone();
-    w.check(checks::no_client_certificate_required(
-        resp.as_ref(),
-        error.as_ref(),
-    ))
+    w.check(
+        checks::core::secure_connection::no_client_certificate_required(
+            resp.as_ref(),
+            error.as_ref(),
+        ),
+    )
 }
 
 #[then("the core still onboards")]
 async fn still_onboards(w: &mut SuiteWorld) -> StepResult {
     let resp = w.current_response()?;
-    w.check(checks::still_accepted(&resp))
+    w.check(checks::core::secure_connection::still_accepted(&resp))
 }
 
 #[when("the invoker abandons a handshake after its ClientHello")]
@@ -349,7 +361,9 @@ async fn handshake_completes(w: &mut SuiteWorld) -> StepResult {
     let Some((Some(version), outcome)) = w.on_core.handshake.take() else {
         return w.harness_error("no single-version handshake was observed");
     };
-    w.check(checks::handshake_with_only(&version, &outcome))
+    w.check(checks::core::secure_connection::handshake_with_only(
+        &version, &outcome,
+    ))
 }
 
 #[when("the invoker connects offering TLS 1.2 and TLS 1.3, and then only TLS 1.3")]
@@ -393,7 +407,9 @@ async fn negotiated_tls13(w: &mut SuiteWorld) -> StepResult {
     let Some((both, only13)) = w.on_core.version_preference.take() else {
         return w.harness_error("the two handshakes were not recorded");
     };
-    w.check(checks::prefers_tls13(&both, &only13))
+    w.check(checks::core::secure_connection::prefers_tls13(
+        &both, &only13,
+    ))
 }
 
 #[when("the invoker offers TLS 1.2 suites one class at a time")]
@@ -428,8 +444,11 @@ async fn acknowledges_renegotiation_info(w: &mut SuiteWorld) -> StepResult {
     let Some(found) = w.on_core.tls12.as_ref() else {
         return w.harness_error("the TLS 1.2 enumeration was not recorded");
     };
-    let check =
-        checks::tls12_extension_acknowledged(found, "renegotiation_info", |a| a.renegotiation_info);
+    let check = checks::core::secure_connection::tls12_extension_acknowledged(
+        found,
+        "renegotiation_info",
+        |a| a.renegotiation_info,
+    );
     w.check(check)
 }
 
@@ -438,9 +457,11 @@ async fn negotiates_extended_master_secret(w: &mut SuiteWorld) -> StepResult {
     let Some(found) = w.on_core.tls12.as_ref() else {
         return w.harness_error("the TLS 1.2 enumeration was not recorded");
     };
-    let check = checks::tls12_extension_acknowledged(found, "extended_master_secret", |a| {
-        a.extended_master_secret
-    });
+    let check = checks::core::secure_connection::tls12_extension_acknowledged(
+        found,
+        "extended_master_secret",
+        |a| a.extended_master_secret,
+    );
     w.check(check)
 }
 
@@ -537,7 +558,7 @@ async fn restricted_completes(w: &mut SuiteWorld) -> StepResult {
             ),
         )
     } else {
-        checks::handshake_with_offer(&r.offer, &r.outcome, r.requirement)
+        checks::core::secure_connection::handshake_with_offer(&r.offer, &r.outcome, r.requirement)
     };
     w.check(check)
 }
@@ -588,7 +609,7 @@ async fn selected_aes128_gcm_ecdhe(w: &mut SuiteWorld) -> StepResult {
             "the suite-preference hello or the TLS 1.2 enumeration was not recorded",
         );
     };
-    let check = checks::prefers_aes128_gcm_ecdhe(answer, found);
+    let check = checks::core::secure_connection::prefers_aes128_gcm_ecdhe(answer, found);
     w.check(check)
 }
 
@@ -624,7 +645,7 @@ async fn strong_certificates(w: &mut SuiteWorld) -> StepResult {
     let Some(chain) = w.on_core.presented_chain.as_ref() else {
         return w.harness_error("the presented chain was not recorded");
     };
-    let check = checks::certificate_strength(chain);
+    let check = checks::core::secure_connection::certificate_strength(chain);
     w.check(check)
 }
 
@@ -666,6 +687,6 @@ async fn early_data_not_processed(w: &mut SuiteWorld) -> StepResult {
     let Some(outcome) = w.on_core.early_data.as_ref() else {
         return w.harness_error("the early-data probe was not recorded");
     };
-    let check = checks::early_data_not_processed(outcome);
+    let check = checks::core::secure_connection::early_data_not_processed(outcome);
     w.check(check)
 }

@@ -17,7 +17,7 @@ async fn judge_teardown(w: &mut SuiteWorld, success: bool) -> StepResult {
     };
     let announced = attempt.announced_close();
     let after = attempt.after_harness_close.clone();
-    w.check(checks::session_ended(
+    w.check(checks::core::teardown::session_ended(
         &end,
         announced,
         after.as_ref(),
@@ -45,7 +45,10 @@ async fn close_notify(w: &mut SuiteWorld) -> StepResult {
         return w.harness_error("the session end was not observed");
     };
     let after = attempt.after_harness_close.clone();
-    w.check(checks::close_notify_sent(&end, after.as_ref()))
+    w.check(checks::core::teardown::close_notify_sent(
+        &end,
+        after.as_ref(),
+    ))
 }
 
 #[then("the session was torn down after the answer to every generated request")]

@@ -41,42 +41,44 @@ async fn accepts_after_forgery(w: &mut SuiteWorld) -> StepResult {
 async fn async_unusable(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let pki = w.invoker()?.pki;
-    w.check(checks::async_not_success_on_unusable(&run, &pki))
+    w.check(checks::invoker::async_onboarding::async_not_success_on_unusable(&run, &pki))
 }
 
 #[then("the invoker's notificationDestination is an https URI it serves")]
 async fn destination_served(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::notification_destination_served(&run))
+    w.check(checks::invoker::async_onboarding::notification_destination_served(&run))
 }
 
 #[then("the invoker's receiver answered the notification with 204 No Content")]
 async fn notification_answered(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::notification_answered_204(&run))
+    w.check(checks::invoker::async_onboarding::notification_answered_204(&run))
 }
 
 #[then("the invoker refuses the forged notification and reports the notified success")]
 async fn forged_refused(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::only_the_named_destination_notifies(&run))
+    w.check(checks::invoker::async_onboarding::only_the_named_destination_notifies(&run))
 }
 
 #[then("the invoker reports success once the notification arrived")]
 async fn async_success(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::async_success(&run))
+    w.check(checks::invoker::async_onboarding::async_success(&run))
 }
 
 #[then("the invoker reports the notified failure")]
 async fn async_failure(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::async_failure(&run))
+    w.check(checks::invoker::async_onboarding::async_failure(&run))
 }
 
 #[then("the invoker gives up on the missing notification within its declared bound")]
 async fn async_gave_up(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let bound = w.invoker()?.gives_up_within;
-    w.check(checks::async_gave_up(&run, bound))
+    w.check(checks::invoker::async_onboarding::async_gave_up(
+        &run, bound,
+    ))
 }

@@ -42,11 +42,11 @@ async fn cleartext_register(w: &mut SuiteWorld) -> StepResult {
 #[then("the invoker sends no register login to a register it cannot authenticate")]
 async fn register_authenticated(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::register_authenticated(&run))
+    w.check(checks::invoker::enrolment::register_authenticated(&run))
 }
 
 #[then("the invoker sends no register login in clear")]
 async fn no_login_in_clear(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::no_register_login_in_clear(&run))
+    w.check(checks::invoker::enrolment::no_register_login_in_clear(&run))
 }

@@ -33,7 +33,7 @@ async fn invoker_under_test(w: &mut SuiteWorld) -> StepResult {
 async fn gives_up(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let bound = w.invoker()?.gives_up_within;
-    w.check(checks::gave_up_on_silence(&run, bound))
+    w.check(checks::invoker::gave_up_on_silence(&run, bound))
 }
 
 #[given("the harness core onboards valid requests")]

@@ -29,35 +29,35 @@ async fn judge(w: &mut SuiteWorld, check: fn(&InvokerRun) -> Check) -> StepResul
 
 #[then("the invoker sends DELETE to the Location it was given")]
 async fn to_location(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_target).await
+    judge(w, checks::invoker::offboarding::offboard_target).await
 }
 
 #[then("the offboarding request comes over mutual TLS with the issued certificate")]
 async fn mutual_tls(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_mutual_tls).await
+    judge(w, checks::invoker::offboarding::offboard_mutual_tls).await
 }
 
 #[then("the offboarding request carries no credential")]
 async fn no_credential(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_without_credential).await
+    judge(w, checks::invoker::offboarding::offboard_without_credential).await
 }
 
 #[then("the invoker reports the offboarding as done")]
 async fn reported_done(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_reported_done).await
+    judge(w, checks::invoker::offboarding::offboard_reported_done).await
 }
 
 #[then("the invoker reports the offboarding failed")]
 async fn reported_failed(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_reported_failure).await
+    judge(w, checks::invoker::offboarding::offboard_reported_failure).await
 }
 
 #[then("the invoker reports a definite outcome of the offboarding")]
 async fn reported_outcome(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_outcome_on_404).await
+    judge(w, checks::invoker::offboarding::offboard_outcome_on_404).await
 }
 
 #[then("the invoker ends the session after the offboarding response")]
 async fn ended_session(w: &mut SuiteWorld) -> StepResult {
-    judge(w, checks::offboard_ended_session).await
+    judge(w, checks::invoker::offboarding::offboard_ended_session).await
 }

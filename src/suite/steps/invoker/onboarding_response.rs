@@ -116,7 +116,9 @@ async fn answers_status(w: &mut SuiteWorld, status: u16) -> StepResult {
 async fn reports_success(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let pki = w.invoker()?.pki;
-    w.check(checks::reports_success(&run, &pki))
+    w.check(checks::invoker::onboarding_response::reports_success(
+        &run, &pki,
+    ))
 }
 
 #[then("the invoker does not report success")]
@@ -124,5 +126,5 @@ async fn not_success(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let answer = run.script.defect();
     let pki = w.invoker()?.pki;
-    w.check(checks::not_success_on_incomplete(&run, &answer, &pki))
+    w.check(checks::invoker::onboarding_response::not_success_on_incomplete(&run, &answer, &pki))
 }

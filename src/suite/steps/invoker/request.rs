@@ -8,19 +8,19 @@ use cucumber::then;
 async fn bearer(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let pki = w.invoker()?.pki;
-    w.check(checks::bearer_credential(&run, &pki))
+    w.check(checks::invoker::request::bearer_credential(&run, &pki))
 }
 
 #[then("the invoker reports failure and no apiInvokerId")]
 async fn reports_failure(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::reports_failure_without_id(&run))
+    w.check(checks::invoker::request::reports_failure_without_id(&run))
 }
 
 #[then("the invoker sent the rejected credential at most twice")]
 async fn at_most_twice(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::bounded_retries(&run))
+    w.check(checks::invoker::request::bounded_retries(&run))
 }
 
 #[then(
@@ -28,11 +28,11 @@ async fn at_most_twice(w: &mut SuiteWorld) -> StepResult {
 )]
 async fn request_target(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::request_target(&run))
+    w.check(checks::invoker::request::request_target(&run))
 }
 
 #[then("the request body is a valid APIInvokerEnrolmentDetails")]
 async fn request_body(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::request_body_valid(&run))
+    w.check(checks::invoker::request::request_body_valid(&run))
 }

@@ -32,7 +32,10 @@ async fn by_name(w: &mut SuiteWorld) -> StepResult {
 #[then("the ClientHello names the core in SNI")]
 async fn names_core_in_sni(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::sends_sni(&run, crate::sut::CORE_DNS_NAME))
+    w.check(checks::invoker::secure_connection::sends_sni(
+        &run,
+        crate::sut::CORE_DNS_NAME,
+    ))
 }
 
 #[given("the harness core answers in clear")]
@@ -51,25 +54,33 @@ async fn silent_handshake(w: &mut SuiteWorld) -> StepResult {
 async fn aborts(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
     let defect = run.script.defect();
-    w.check(checks::refused_bad_certificate(&run, &defect))
+    w.check(checks::invoker::secure_connection::refused_bad_certificate(
+        &run, &defect,
+    ))
 }
 
 #[then("the invoker sent no Upgrade to TLS in clear")]
 async fn no_upgrade(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::no_upgrade_in_clear(&run))
+    w.check(checks::invoker::secure_connection::no_upgrade_in_clear(
+        &run,
+    ))
 }
 
 #[then("the invoker sends no credential in clear and reports failure")]
 async fn nothing_in_clear(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::no_credential_in_clear(&run))
+    w.check(checks::invoker::secure_connection::no_credential_in_clear(
+        &run,
+    ))
 }
 
 #[then("the invoker refuses a TLS 1.1 ServerHello")]
 async fn refuses_legacy(w: &mut SuiteWorld) -> StepResult {
     let run = w.last_run()?;
-    w.check(checks::refuses_legacy_version(&run))
+    w.check(checks::invoker::secure_connection::refuses_legacy_version(
+        &run,
+    ))
 }
 
 /// The played core speaks only TLS `version` ("1.2", "1.3"; "1.1" is INV-TLS-08's
@@ -145,13 +156,13 @@ async fn detects_downgrade(w: &mut SuiteWorld) -> StepResult {
     if let Some(reason) = not_applicable {
         return w.not_applicable(reason);
     }
-    w.check(checks::detects_downgrade(&runs))
+    w.check(checks::invoker::secure_connection::detects_downgrade(&runs))
 }
 
 #[then("the invoker completed a handshake with each single-version core")]
 async fn each_version(w: &mut SuiteWorld) -> StepResult {
     let runs = w.on_invoker.runs.clone();
-    w.check(checks::onboards_with_each_version(&runs))
+    w.check(checks::invoker::secure_connection::onboards_with_each_version(&runs))
 }
 
 #[then(regex = r"^the ClientHello offers no (forbidden|discouraged) cipher suite$")]
@@ -162,7 +173,9 @@ async fn suites(w: &mut SuiteWorld, grade: String) -> StepResult {
     } else {
         crate::net::suites::Grade::Forbidden
     };
-    w.check(checks::client_hello_suites(&run, grade))
+    w.check(checks::invoker::secure_connection::client_hello_suites(
+        &run, grade,
+    ))
 }
 
 /// Whether the run saw any ClientHello, and those of its ClientHellos that `offers` a version.
@@ -192,11 +205,13 @@ async fn tls12_hellos_signal(w: &mut SuiteWorld, what: String) -> StepResult {
         ));
     }
     let signal = if what == "renegotiation_info" {
-        checks::renegotiation_signal
+        checks::invoker::secure_connection::renegotiation_signal
     } else {
-        checks::ems_signal
+        checks::invoker::secure_connection::ems_signal
     };
-    w.check(checks::tls12_hellos_signal(&tls12, &what, signal))
+    w.check(checks::invoker::secure_connection::tls12_hellos_signal(
+        &tls12, &what, signal,
+    ))
 }
 
 /// The restriction a step names.
@@ -221,7 +236,10 @@ async fn onboards_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
 )]
 async fn completed_restricted(w: &mut SuiteWorld, what: String) -> StepResult {
     let runs = w.on_invoker.runs.clone();
-    w.check(checks::completes_restricted(&runs, restriction(&what)))
+    w.check(checks::invoker::secure_connection::completes_restricted(
+        &runs,
+        restriction(&what),
+    ))
 }
 
 #[then("every ClientHello offering TLS 1.3 carries the extensions RFC 8446 §9.2 requires")]
@@ -234,7 +252,9 @@ async fn tls13_hello_extensions(w: &mut SuiteWorld) -> StepResult {
             "the invoker's ClientHello offers no TLS 1.3, so what RFC 8446 §9.2 requires of a TLS 1.3 ClientHello cannot be judged",
         ));
     }
-    w.check(checks::tls13_hello_extensions(&tls13))
+    w.check(checks::invoker::secure_connection::tls13_hello_extensions(
+        &tls13,
+    ))
 }
 
 #[when(
@@ -258,5 +278,5 @@ async fn aborts_without_renegotiation_ack(w: &mut SuiteWorld) -> StepResult {
     if offers_tls12 == Some(false) {
         return w.not_applicable("the invoker's ClientHello offers TLS 1.3 only: renegotiation_info is a TLS 1.2 mechanism");
     }
-    w.check(checks::aborts_without_renegotiation_ack(&runs))
+    w.check(checks::invoker::secure_connection::aborts_without_renegotiation_ack(&runs))
 }

@@ -75,7 +75,7 @@ async fn judge(
 
 #[then("the invoker reports success with an apiInvokerId")]
 async fn reported_success(w: &mut SuiteWorld) -> StepResult {
-    judge(w, |r, _| checks::pair_onboarded(r)).await
+    judge(w, |r, _| checks::pair::interop::pair_onboarded(r)).await
 }
 
 #[then("the certificate the invoker reports chains to the core's invoker CA")]
@@ -87,17 +87,20 @@ async fn certificate_chains(w: &mut SuiteWorld) -> StepResult {
             .and_then(|t| t.pair.as_ref())
             .map(|p| p.core.invoker_ca.clone())
             .unwrap_or_default();
-        checks::pair_certificate(r, &ca)
+        checks::pair::interop::pair_certificate(r, &ca)
     })
     .await
 }
 
 #[then("the invoker reports the first offboarding as done")]
 async fn first_offboarding_done(w: &mut SuiteWorld) -> StepResult {
-    judge(w, |r, _| checks::pair_offboarded(r)).await
+    judge(w, |r, _| checks::pair::interop::pair_offboarded(r)).await
 }
 
 #[then("the invoker reports the second offboarding failed")]
 async fn second_offboarding_refused(w: &mut SuiteWorld) -> StepResult {
-    judge(w, |r, _| checks::pair_second_offboarding_refused(r)).await
+    judge(w, |r, _| {
+        checks::pair::interop::pair_second_offboarding_refused(r)
+    })
+    .await
 }
