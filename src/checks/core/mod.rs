@@ -11,25 +11,21 @@ pub(crate) mod teardown;
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    #![allow(unused_imports, dead_code)]
-    use super::*;
-    use crate::checks::Check;
-    use crate::model::{ApiInvokerEnrolmentDetails, ProblemDetails, ONBOARDING_PATH, PROBLEM_JSON};
-    use crate::net::{HttpResponse, SessionEnd, TlsSummary};
-    use crate::pki::verify_issued;
-    use crate::sut::*;
-    use crate::sut::{LegacyHelloOutcome, TeardownPolicy};
-    use rustls_pki_types::{CertificateDer, UnixTime};
-    use std::time::Duration;
+    use crate::net::HttpResponse;
+    use crate::sut::LegacyHelloOutcome;
 
-    /// What the typed rustls error gives for `message`: a certificate_required abort when the
-    /// message is rustls' wording of that alert.
-    pub(crate) fn tls_failure(message: &str) -> crate::net::TlsFailure {
-        crate::net::TlsFailure {
-            message: message.into(),
-            certificate_required: message.ends_with("CertificateRequired"),
-            weak_algorithm: message.contains("UnsupportedSignatureAlgorithm"),
-        }
+    /// A handshake that failed with `error`, through the same typed path a real one takes
+    /// (the rustls error inside tokio-rustls' `io::Error`, read by `PhaseError`).
+    pub(crate) fn tls_failure(error: rustls::Error) -> crate::net::TlsFailure {
+        crate::net::TlsFailure::from(&crate::net::PhaseError::Io {
+            phase: crate::net::Phase::Handshake,
+            source: std::io::Error::other(error),
+        })
+    }
+
+    /// [`tls_failure`] with a fatal alert from the peer.
+    pub(crate) fn alert(description: rustls::AlertDescription) -> crate::net::TlsFailure {
+        tls_failure(rustls::Error::AlertReceived(description))
     }
 
     pub(crate) fn resp(

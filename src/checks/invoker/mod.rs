@@ -223,20 +223,15 @@ mod tests {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    #![allow(unused_imports, dead_code)]
-    use super::*;
-    use crate::adapter_contract::AdapterOutcome;
-    use crate::checks::Check;
-    use crate::model::{validate_enrolment_post, ONBOARDING_PATH};
+    use std::time::Duration;
+
+    use crate::model::ONBOARDING_PATH;
     use crate::net::SessionEnd;
     use crate::peers::core::RegisterStyle;
-    use crate::pki::{parse_invoker_public_key, pem_to_der, verify_credential, TestPki};
-    use crate::sut::*;
     use crate::sut::{
-        AdapterExit, Handshake, InvokerRun, ObservedRequest, Presents, RegisterObservation,
-        RegisterRequest, RegisterSession, SessionObservation,
+        AdapterExit, AdapterRun, Handshake, InvokerRun, Observations, ObservedRequest,
+        RegisterObservation, RegisterRequest, RegisterSession, Script, SessionObservation,
     };
-    use std::time::Duration;
 
     pub(crate) fn session(requests: usize, end: Option<SessionEnd>) -> SessionObservation {
         SessionObservation {
